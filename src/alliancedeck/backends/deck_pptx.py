@@ -1,0 +1,26 @@
+"""The `slides` backend: the deck as a PowerPoint file, drawn from the measured slide layout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from alliancedeck.backends import RenderContext
+    from alliancedeck.document import Document
+    from alliancedeck.theme import Theme
+
+
+class DeckPptxBackend:
+    """PowerPoint deck (.pptx), editable in PowerPoint and LibreOffice."""
+
+    name: ClassVar[str] = "slides"
+    description: ClassVar[str] = "PowerPoint deck (.pptx) from the measured slide layout"
+    default_output: ClassVar[str] = "deck.pptx"
+
+    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+        """Return the .pptx bytes of `doc`."""
+        from alliancedeck.draw.pptx_deck import draw_deck
+        from alliancedeck.layout.deck import deck_geometry
+
+        deck = deck_geometry(doc, theme, context)
+        return draw_deck(deck, doc, context.build_time)

@@ -1,0 +1,181 @@
+"""The command line: thin commands over the library; the only place that prints and exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from alliancedeck import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_CONTENT = 0, 1, 2
+
+app = typer.Typer(
+    name="alliancedeck",
+    help="Turn one content.yaml into a PDF brief and a PowerPoint deck that read as one product.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Content = Annotated[Path, typer.Argument(help="The content file.", show_default=True)]
+LayoutOption = Annotated[
+    str | None, typer.Option("--layout", help="Layout name (in layouts/) or path; overrides meta.layout.")
+]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"alliancedeck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Turn one content.yaml into a PDF brief and a PowerPoint deck that read as one product."""
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _run(action, debug: bool):  # noqa: ANN001, ANN202 - a thunk and its result
+    """Run `action`, turning every error into a message and an exit status."""
+    from alliancedeck.errors import ContentError, UsageError
+
+    try:
+        return action()
+    except ContentError as exc:
+        _fail("\n".join(f"{p.location}: error: {p.message}" for p in exc.problems), EXIT_CONTENT)
+    except UsageError as exc:
+        _fail(f"error: {exc}", EXIT_CONTENT)
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc}\n"
+              "hint: this is a bug in alliancedeck, not in your content; rerun with --debug for "
+              "the traceback and report it", EXIT_INTERNAL)
+
+
+def _warn(warnings: list, strict: bool) -> None:  # noqa: ANN001
+    for problem in warnings:
+        typer.echo(f"{problem.location}: warning: {problem.message}", err=True)
+    if strict and warnings:
+        _fail(f"error: {len(warnings)} warning(s) and --strict is set", EXIT_CONTENT)
+
+
+def _render_one(content: Path, output: Path | None, backend: str, layout: str | None,
+                strict: bool, debug: bool) -> None:
+    from alliancedeck import api
+
+    def action() -> Path:
+        prepared = api.prepare(content, layout=layout)
+        data = api.render(prepared, backend)
+        _warn(prepared.warnings, strict)
+        target = output or api.default_output(backend, Path("output"))
+        from alliancedeck.output import write_atomic
+
+        write_atomic(target, data)
+        return target
+
+    target = _run(action, debug)
+    typer.echo(f"wrote {target}")
+
+
+@app.command()
+def pdf(
+    content: Content = Path("content.yaml"),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the brief.")] = None,
+    layout: LayoutOption = None,
+    strict: StrictOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write the PDF brief (default output/brief.pdf)."""
+    _render_one(content, output, "pdf", layout, strict, debug)
+
+
+@app.command()
+def slides(
+    content: Content = Path("content.yaml"),
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the deck.")] = None,
+    format: Annotated[str, typer.Option("--format", help="pptx, or pdf for the deck as PDF.")] = "pptx",
+    layout: LayoutOption = None,
+    strict: StrictOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write the deck (default output/deck.pptx; with --format pdf, output/deck.pdf)."""
+    if format not in ("pptx", "pdf"):
+        _fail(f'error: --format must be "pptx" or "pdf", not "{format}"', EXIT_CONTENT)
+    _render_one(content, output, "slides" if format == "pptx" else "deck-pdf", layout, strict, debug)
+
+
+@app.command()
+def build(
+    content: Content = Path("content.yaml"),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the products.")] = Path("output"),
+    layout: LayoutOption = None,
+    strict: StrictOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write every product (brief, deck, deck as PDF) into the output folder."""
+    from alliancedeck import api
+
+    def action() -> api.BuildResult:
+        prepared_warnings: list = []
+        result = api.build(content, out_dir=out_dir, layout=layout)
+        prepared_warnings.extend(result.warnings)
+        return result
+
+    result = _run(action, debug)
+    _warn(result.warnings, strict)
+    for product in result.products:
+        typer.echo(f"wrote {product.path}  ({product.size:,} bytes, sha256 {product.sha256[:16]}...)")
+
+
+@app.command()
+def check(
+    content: Content = Path("content.yaml"),
+    layout: LayoutOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Validate the content file and its layout; write nothing."""
+    from alliancedeck import api
+
+    prepared = _run(lambda: api.check(content, layout=layout), debug)
+    doc = prepared.doc
+    typer.echo(f"{content}: ok: {len(doc.sections)} sections, {len(doc.figures)} figures, "
+               f"layout {prepared.theme.name}")
+
+
+@app.command(name="backends")
+def list_backends() -> None:
+    """List the registered output backends."""
+    from alliancedeck.backends import available
+
+    for name, entry in sorted(available().items()):
+        typer.echo(f"{name:10} {entry.value}")
+
+
+def main() -> None:
+    """Run the command line (the `alliancedeck` script)."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit as exc:
+        sys.exit(exc.code)
+
+
+if __name__ == "__main__":
+    main()

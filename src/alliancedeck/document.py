@@ -1,0 +1,120 @@
+"""The resolved brief: every text rendered and every figure formatted, ready for layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from alliancedeck.errors import Location
+
+
+@dataclass(frozen=True)
+class FigureInfo:
+    """A key figure as readers see it: `display` is the formatted number."""
+
+    id: str
+    value: float
+    display: str
+    label: str
+    unit: str | None
+    source: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class PointInfo:
+    """A bullet point and its sub-points."""
+
+    text: str
+    location: Location
+    children: tuple[PointInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source line, with an optional link."""
+
+    text: str
+    url: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    """A section of the brief (one or more slides in the deck)."""
+
+    title: str
+    lead: str | None
+    points: tuple[PointInfo, ...]
+    figures: tuple[FigureInfo, ...]
+    notes: str | None
+    marking: str | None
+    sources: tuple[SourceInfo, ...]
+    location: Location
+
+    def portion(self, text: str) -> str:
+        """Return `text` preceded by this section's portion mark, if it has one."""
+        return f"({self.marking}) {text}" if self.marking else text
+
+
+@dataclass(frozen=True)
+class MetaInfo:
+    """The brief's front matter, rendered."""
+
+    title: str
+    subtitle: str | None
+    short_title: str
+    authors: tuple[str, ...]
+    organization: str | None
+    date: dt.date | None
+    product_id: str | None
+    classification: str | None
+    distribution: str | None
+    poc: str | None
+    language: str
+    layout: str
+
+    @property
+    def byline(self) -> str | None:
+        """Return the authors, or else the organization, as one line."""
+        if self.authors:
+            return ", ".join(self.authors)
+        return self.organization
+
+    @property
+    def date_text(self) -> str | None:
+        """Return the date as readers see it (31 May 2024)."""
+        return format_date(self.date) if self.date else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything the layouts need, independent of any output format."""
+
+    meta: MetaInfo
+    figures: dict[str, FigureInfo]
+    sections: tuple[SectionInfo, ...]
+    source_file: str
+    warnings: tuple[object, ...] = field(default=())
+
+    @property
+    def key_figures(self) -> tuple[FigureInfo, ...]:
+        """Return every figure in the order the content defines them."""
+        return tuple(self.figures.values())
+
+    @property
+    def all_sources(self) -> tuple[tuple[SectionInfo, SourceInfo], ...]:
+        """Return each section's sources, in content order, with the section they belong to."""
+        return tuple((s, src) for s in self.sections for src in s.sources)
+
+
+def format_date(value: dt.date) -> str:
+    """Return `value` as `31 May 2024` (day month year, no leading zero)."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_number(value: float) -> str:
+    """Return `value` with thousands separators: 54000 -> 54,000; 2.5 -> 2.5."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

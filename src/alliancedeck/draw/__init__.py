@@ -1,0 +1,1 @@
+"""Drawing: the heavy code of each backend, imported only when that backend renders."""

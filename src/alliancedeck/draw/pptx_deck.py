@@ -1,0 +1,151 @@
+"""Draw a laid-out deck with python-pptx: every box where the layout put it, nothing decided here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import TYPE_CHECKING
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from alliancedeck.draw.package import normalize_zip
+from alliancedeck.layout.boxes import DeckLayout, Paragraph, Rect, Slide, TextBox
+from alliancedeck.theme import hex_to_rgb
+from alliancedeck.units import emu
+
+if TYPE_CHECKING:
+    from pptx.shapes.autoshape import Shape
+    from pptx.text.text import TextFrame
+
+    from alliancedeck.document import Document
+
+_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+_ANCHOR = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}
+TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
+
+
+def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
+    """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`."""
+    presentation = Presentation()
+    presentation.slide_width = Emu(emu(deck.width))
+    presentation.slide_height = Emu(emu(deck.height))
+    layout = presentation.slide_layouts[TITLE_ONLY_LAYOUT]
+    for slide_geometry in deck.slides:
+        _draw_slide(presentation.slides.add_slide(layout), slide_geometry, deck.language)
+    _set_properties(presentation, doc, build_time)
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return normalize_zip(buffer.getvalue(), build_time)
+
+
+def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 - pptx Slide
+    title_box = geometry.title_box
+    for box in geometry.boxes:
+        if box is title_box:
+            shape = slide.shapes.title
+            _place(shape, box)
+            _fill_text(shape.text_frame, box, language)
+        elif isinstance(box, TextBox):
+            shape = slide.shapes.add_textbox(Emu(emu(box.x)), Emu(emu(box.y)),
+                                             Emu(emu(box.w)), Emu(emu(box.h)))
+            shape.name = box.name
+            if box.fill:
+                _solid(shape, box.fill)
+            _fill_text(shape.text_frame, box, language)
+            if box.alt:
+                _describe(shape, box.alt)
+        elif isinstance(box, Rect):
+            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(emu(box.x)), Emu(emu(box.y)),
+                                           Emu(emu(box.w)), Emu(emu(box.h)))
+            shape.name = box.name
+            _solid(shape, box.fill)
+            shape.shadow.inherit = False
+            if box.alt:
+                _describe(shape, box.alt)
+    if geometry.notes:
+        slide.notes_slide.notes_text_frame.text = geometry.notes
+
+
+def _place(shape: Shape, box: TextBox) -> None:
+    # All four must be set: a placeholder given only some of them keeps zero for the rest.
+    shape.left, shape.top = Emu(emu(box.x)), Emu(emu(box.y))
+    shape.width, shape.height = Emu(emu(box.w)), Emu(emu(box.h))
+
+
+def _solid(shape: Shape, color: str) -> None:
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = RGBColor(*hex_to_rgb(color))
+    shape.line.fill.background()
+
+
+def _describe(shape: Shape, text: str) -> None:
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def _fill_text(frame: TextFrame, box: TextBox, language: str) -> None:
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
+    frame.vertical_anchor = _ANCHOR[box.anchor]
+    for index, paragraph in enumerate(box.paragraphs):
+        target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        _fill_paragraph(target, paragraph, language, first=index == 0)
+
+
+def _fill_paragraph(target, paragraph: Paragraph, language: str, *, first: bool) -> None:  # noqa: ANN001
+    target.alignment = _ALIGN[paragraph.align]
+    target.line_spacing = Pt(paragraph.leading)
+    target.space_before = Pt(0 if first else paragraph.space_before)
+    target.space_after = Pt(0)
+    properties = target._p.get_or_add_pPr()
+    properties.set("marL", str(emu(paragraph.indent)))
+    properties.set("indent", str(emu(paragraph.bullet_indent - paragraph.indent)))
+    font = paragraph.font
+    if paragraph.bullet:
+        bullet_font = etree.SubElement(properties, qn("a:buFont"))
+        bullet_font.set("typeface", font.deck_name)
+        etree.SubElement(properties, qn("a:buChar")).set("char", paragraph.bullet)
+    else:
+        etree.SubElement(properties, qn("a:buNone"))
+    run = target.add_run()
+    run.text = paragraph.text
+    run.font.size = Pt(font.size)
+    run.font.bold = font.bold
+    run.font.italic = font.italic
+    run.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
+    run.font.name = font.deck_name
+    run_properties = run.font._rPr
+    run_properties.set("lang", language)
+    if font.east_asian:
+        latin = run_properties.find(qn("a:latin"))
+        east_asian = etree.Element(qn("a:ea"))
+        east_asian.set("typeface", font.east_asian)
+        latin.addnext(east_asian)
+    if paragraph.link:
+        run.hyperlink.address = paragraph.link
+
+
+def _set_properties(presentation, doc: Document, build_time: int) -> None:  # noqa: ANN001
+    meta = doc.meta
+    moment = dt.datetime.fromtimestamp(build_time, tz=dt.UTC).replace(tzinfo=None)
+    properties = presentation.core_properties
+    properties.title = meta.title
+    properties.subject = meta.subtitle or ""
+    properties.author = meta.byline or ""
+    properties.last_modified_by = meta.byline or "alliancedeck"
+    properties.keywords = "; ".join(s.title for s in doc.sections)
+    properties.language = meta.language
+    properties.category = meta.classification or ""
+    properties.comments = meta.distribution or ""
+    properties.identifier = meta.product_id or ""
+    properties.revision = 1
+    properties.created = moment
+    properties.modified = moment
+    properties.last_printed = moment

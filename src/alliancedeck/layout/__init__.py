@@ -1,0 +1,1 @@
+"""Layout stage: turn a resolved document into positioned boxes (slides) or styled flowables."""

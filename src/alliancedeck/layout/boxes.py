@@ -1,0 +1,114 @@
+"""Positioned boxes: the geometry of fixed pages that drawing backends only read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Align = Literal["left", "center", "right"]
+Anchor = Literal["top", "middle", "bottom"]
+
+
+@dataclass(frozen=True)
+class Font:
+    """One font at one size, as each product names it."""
+
+    pdf_name: str  # registered reportlab name of the embedded TrueType font
+    deck_name: str  # typeface the deck asks for (metric-compatible with `pdf_name`)
+    east_asian: str | None
+    size: float
+    bold: bool
+    italic: bool
+    color: str  # #RRGGBB
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A laid-out paragraph: its lines are final; `leading` is the exact line height."""
+
+    text: str
+    lines: tuple[str, ...]
+    font: Font
+    leading: float
+    align: Align = "left"
+    indent: float = 0.0  # left edge of the text, from the box's left
+    bullet: str | None = None
+    bullet_indent: float = 0.0  # left edge of the bullet, from the box's left
+    space_before: float = 0.0
+    link: str | None = None
+    level: int = 0
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.leading
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """A frame of text at (x, y) from the slide's top-left corner, in points."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    paragraphs: tuple[Paragraph, ...]
+    role: str
+    name: str
+    anchor: Anchor = "top"
+    fill: str | None = None
+    alt: str | None = None
+
+    @property
+    def content_height(self) -> float:
+        return sum(p.height + (p.space_before if i else 0.0) for i, p in enumerate(self.paragraphs))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A filled rectangle (rules, card backgrounds)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    name: str
+    alt: str | None = None
+
+
+Box = TextBox | Rect
+
+
+@dataclass
+class Slide:
+    """One slide: its kind, its title (also in `boxes` with role 'title'), boxes in drawing order."""
+
+    kind: str
+    title: str
+    boxes: list[Box] = field(default_factory=list)
+    notes: str | None = None
+    number: int = 0
+
+    @property
+    def title_box(self) -> TextBox:
+        return next(b for b in self.boxes if isinstance(b, TextBox) and b.role == "title")
+
+    @property
+    def text_boxes(self) -> list[TextBox]:
+        return [b for b in self.boxes if isinstance(b, TextBox)]
+
+
+@dataclass
+class DeckLayout:
+    """Every slide of a deck, with the slide size and the warnings the layout raised."""
+
+    width: float
+    height: float
+    slides: list[Slide]
+    language: str
+    title: str
+    warnings: list[object] = field(default_factory=list)

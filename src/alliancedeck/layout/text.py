@@ -1,0 +1,117 @@
+"""Measured text: break a paragraph into lines with real font metrics, in any script."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+#: Width measure: (text, size) -> advance width in points, for one font.
+Measure = Callable[[str, float], float]
+
+# Characters that may not start a line (Japanese kinsoku shori, basic set) and may not end one.
+_NO_LINE_START = set("、。，．・：；？！ー)）]］}｝」』〉》〕】〙〗〟’”ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻‐゠–〜…‥")
+_NO_LINE_END = set("(（[［{｛「『〈《〔【〘〖〝‘“")
+_SPACE = re.compile(r"(\s+)")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+|(?<=[。！？])")
+
+
+def is_wide(char: str) -> bool:
+    """Return whether `char` is a CJK character after which a line may break without a space."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _pieces(text: str) -> Iterator[tuple[str, str]]:
+    """Yield (word, trailing space) pairs; wide characters are pieces of their own."""
+    for chunk in _SPACE.split(text):
+        if not chunk:
+            continue
+        if chunk.isspace():
+            yield "", " "
+            continue
+        buffer = ""
+        for char in chunk:
+            if is_wide(char) or (buffer and is_wide(buffer[-1]) and char not in _NO_LINE_START):
+                if buffer and not (char in _NO_LINE_START or buffer[-1] in _NO_LINE_END):
+                    yield buffer, ""
+                    buffer = ""
+            buffer += char
+        if buffer:
+            yield buffer, ""
+
+
+def _merge_spaces(text: str) -> list[tuple[str, str]]:
+    merged: list[tuple[str, str]] = []
+    for word, space in _pieces(text):
+        if not word:
+            if merged:
+                merged[-1] = (merged[-1][0], " ")
+            continue
+        merged.append((word, space))
+    return merged
+
+
+def break_word(word: str, width: float, measure: Measure, size: float) -> list[str]:
+    """Return `word` cut into pieces no wider than `width` (at least one character each)."""
+    parts: list[str] = []
+    current = ""
+    used = 0.0
+    for char in word:
+        char_width = measure(char, size)
+        if current and used + char_width > width:
+            parts.append(current)
+            current, used = "", 0.0
+        current += char
+        used += char_width
+    if current:
+        parts.append(current)
+    return parts
+
+
+def break_lines(text: str, width: float, measure: Measure, size: float) -> list[str]:
+    """Return `text` broken into lines that each measure at most `width` points at `size`.
+
+    Lines break at spaces and between CJK characters (respecting the basic kinsoku rules);
+    a word wider than `width` (a URL, a code) is cut between characters. Explicit newlines
+    in `text` start new lines. Every non-space character of `text` appears in the result.
+    """
+    lines: list[str] = []
+    for hard_line in text.split("\n"):
+        lines.extend(_break_one(hard_line, width, measure, size))
+    return lines or [""]
+
+
+def _break_one(text: str, width: float, measure: Measure, size: float) -> list[str]:
+    pieces = _merge_spaces(text.strip())
+    if not pieces:
+        return [""]
+    space_width = measure(" ", size)
+    lines: list[str] = []
+    line = ""
+    used = 0.0
+    pending_space = ""
+    for word, space in pieces:
+        word_width = measure(word, size)
+        gap = space_width if pending_space else 0.0
+        if line and used + gap + word_width <= width:
+            line += pending_space + word
+            used += gap + word_width
+        else:
+            if line:
+                lines.append(line)
+            if word_width > width:
+                parts = break_word(word, width, measure, size)
+                lines.extend(parts[:-1])
+                line = parts[-1]
+                used = measure(line, size)
+            else:
+                line, used = word, word_width
+        pending_space = space
+    lines.append(line)
+    return lines
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return `text` split after each sentence end (. ! ? and their CJK forms)."""
+    parts = [p for p in _SENTENCE_END.split(text) if p and not p.isspace()]
+    return [p.strip() for p in parts] or [text]

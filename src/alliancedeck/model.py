@@ -1,0 +1,262 @@
+"""Validate stage: the content model (pydantic), and problems located at their YAML lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+)
+
+from alliancedeck.errors import ContentError, Problem, did_you_mean
+from alliancedeck.source import KeyPath, Loaded, SourceMap
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a YAML date or an ISO `YYYY-MM-DD` string; leave anything else to fail."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=True)]
+Text = Annotated[str, Field(min_length=1)]
+#: A number written as a number: `54000` or `2.5`, never the text "54000" nor true/false.
+Number = Annotated[float, Field(strict=True)]
+
+
+class Meta(_Strict):
+    title: Text
+    subtitle: str | None = None
+    short_title: str | None = None
+    authors: list[Text] = []
+    organization: str | None = None
+    date: IsoDate | None = None
+    product_id: str | None = None
+    classification: str | None = None
+    distribution: str | None = None
+    poc: str | None = None
+    language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern)] = "en-US"
+    layout: Text = "default"
+
+
+class Figure(_Strict):
+    value: Number
+    label: Text
+    display: str | None = None
+    unit: str | None = None
+    source: str | None = None
+
+
+class Point(_Strict):
+    text: Text
+    points: list[PointItem] = []
+
+
+def _point_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "nested" if isinstance(value, dict) else None
+
+
+PointItem = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[Point, Tag("nested")],
+    Discriminator(_point_kind),
+]
+
+
+class SourceLink(_Strict):
+    text: Text
+    url: str | None = None
+
+
+def _source_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "link" if isinstance(value, dict) else None
+
+
+SourceItem = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[SourceLink, Tag("link")],
+    Discriminator(_source_kind),
+]
+
+
+class Section(_Strict):
+    title: Text
+    lead: str | None = None
+    points: list[PointItem] = []
+    figures: list[str] = []
+    notes: str | None = None
+    marking: str | None = None
+    sources: list[SourceItem] = []
+
+
+class Brief(_Strict):
+    meta: Meta
+    figures: dict[str, Figure] = {}
+    sections: Annotated[list[Section], Field(min_length=1)]
+
+
+Point.model_rebuild()
+
+#: Which model describes the mapping found at a key path (for "did you mean" hints).
+_FIELDS_BY_MODEL: dict[str, list[str]] = {
+    "brief": list(Brief.model_fields),
+    "meta": list(Meta.model_fields),
+    "figure": list(Figure.model_fields),
+    "section": list(Section.model_fields),
+    "point": list(Point.model_fields),
+    "source": list(SourceLink.model_fields),
+}
+
+
+def _model_at(path: KeyPath) -> str:
+    """Return the name of the model whose mapping sits at `path` in the content."""
+    if not path:
+        return "brief"
+    head = path[0]
+    if head == "meta":
+        return "meta"
+    if head == "figures":
+        return "figure"
+    if head == "sections":
+        if len(path) <= 2:
+            return "section"
+        return "source" if path[2] == "sources" else "point"
+    return "brief"
+
+
+def _dotted(path: KeyPath) -> str:
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + part)
+    return "".join(parts) or "the top level"
+
+
+_TYPE_WORDS = {
+    str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
+    dict: "a mapping", type(None): "nothing (empty)", dt.date: "a date",
+}
+
+
+def _found(value: Any) -> str:
+    word = _TYPE_WORDS.get(type(value), type(value).__name__)
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'text "{shown}"'
+    if isinstance(value, bool | int | float):
+        return f"{word} ({value})"
+    return word
+
+
+def _message(error: Any, path: KeyPath) -> str:
+    kind = error["type"]
+    where = _dotted(path)
+    found = _found(error.get("input"))
+    if kind in ("string_type",):
+        return f"{where}: expected text, found {found}"
+    if kind in ("int_type", "float_type", "int_from_float", "float_parsing", "int_parsing"):
+        return f"{where}: expected a number, found {found}"
+    if kind in ("list_type",):
+        return f"{where}: expected a list (lines starting with '- '), found {found}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{where}: expected a mapping of keys, found {found}"
+    if kind.startswith("date"):
+        return f"{where}: expected an ISO date such as 2024-05-31, found {found}"
+    if kind == "too_short":
+        return f"{where}: must not be empty"
+    if kind == "string_pattern_mismatch" and path and path[-1] == "language":
+        return f'{where}: "{error.get("input")}" is not a language tag such as en-US or ja-JP'
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        keys = "text: and url:" if "sources" in path else "text: and points:"
+        return f"{where}: expected text, or a mapping with {keys}, found {found}"
+    return f"{where}: {error['msg']}"
+
+
+def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
+    """Drop the union tags pydantic adds to error locations ('text', 'nested', 'link')."""
+    cleaned: list[str | int] = []
+    for index, part in enumerate(loc):
+        previous = loc[index - 1] if index else None
+        if part in ("text", "nested", "link") and isinstance(previous, int):
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> list[Problem]:
+    """Return one located problem per pydantic error in `exc`."""
+    problems: list[Problem] = []
+    for error in exc.errors():
+        path = _clean_path(error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            key = str(path[-1])
+            model = _model_at(path[:-1])
+            choices = _FIELDS_BY_MODEL[model]
+            where = _dotted(path[:-1])
+            message = f'unknown key "{key}" in {where}{did_you_mean(key, choices)}'
+            problems.append(Problem(source_map.locate(path, key=True), message))
+        elif kind == "missing":
+            parent = path[:-1]
+            message = f'{_dotted(parent)}: missing required key "{path[-1]}"'
+            problems.append(Problem(source_map.locate(parent, key=True), message))
+        else:
+            problems.append(Problem(source_map.locate(path), _message(error, path)))
+    return problems
+
+
+def validate(loaded: Loaded) -> Brief:
+    """Return the `Brief` in `loaded`, or raise a `ContentError` listing every problem."""
+    try:
+        brief = Brief.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise ContentError(problems_from_validation(exc, loaded.source_map)) from None
+    problems = _check_references(brief, loaded.source_map)
+    if problems:
+        raise ContentError(problems)
+    return brief
+
+
+def _check_references(brief: Brief, source_map: SourceMap) -> list[Problem]:
+    problems: list[Problem] = []
+    for figure_id in brief.figures:
+        if not IDENTIFIER.match(figure_id):
+            problems.append(Problem(
+                source_map.locate(("figures", figure_id), key=True),
+                f'figure id "{figure_id}" must be a word of letters, digits and _ '
+                "(it is used as {{ figures.ID }} in texts)",
+            ))
+    for s_index, section in enumerate(brief.sections):
+        for f_index, figure_id in enumerate(section.figures):
+            if figure_id not in brief.figures:
+                hint = did_you_mean(figure_id, brief.figures)
+                problems.append(Problem(
+                    source_map.locate(("sections", s_index, "figures", f_index)),
+                    f'unknown figure "{figure_id}"{hint}; figures are defined under figures:',
+                ))
+    return problems

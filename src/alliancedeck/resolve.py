@@ -1,0 +1,233 @@
+"""Resolve stage: render every text as a sandboxed Jinja2 template and format the figures."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from alliancedeck.document import (
+    Document,
+    FigureInfo,
+    MetaInfo,
+    PointInfo,
+    SectionInfo,
+    SourceInfo,
+    format_number,
+)
+from alliancedeck.errors import ContentError, Location, Report, did_you_mean, known_list
+from alliancedeck.model import Brief, Point
+from alliancedeck.source import KeyPath, SourceMap
+
+#: Longest text a template may produce, in characters.
+MAX_TEMPLATE_OUTPUT = 20_000
+#: Largest string or list a template may build with * (repetition).
+MAX_REPEAT = 10_000
+
+
+class FigureView:
+    """What a template sees as `figures.ID`: prints as the display string."""
+
+    __slots__ = ("display", "id", "label", "source", "unit", "value")
+
+    def __init__(self, info: FigureInfo):
+        self.id = info.id
+        self.value = info.value
+        self.display = info.display
+        self.label = info.label
+        self.unit = info.unit
+        self.source = info.source
+
+    def __str__(self) -> str:
+        return self.display
+
+
+class FigureTable(dict):
+    """The `figures` mapping in templates; a missing id is reported by name."""
+
+    def __getattr__(self, name: str) -> Any:  # only reached when the attribute is missing
+        try:
+            return self[name]
+        except KeyError:
+            raise UnknownFigure(name) from None
+
+
+class UnknownFigure(Exception):
+    """A template named a figure id that the content does not define."""
+
+
+class _BriefSandbox(SandboxedEnvironment):
+    """The sandbox texts render in: no globals, bounded repetition, no private attributes."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if isinstance(right, int | float) and abs(right) > 100:
+                raise SecurityError("exponent too large")
+            return operator.pow(left, right)
+        for count, other in ((right, left), (left, right)):
+            if isinstance(other, str | list | tuple) and isinstance(count, int):
+                if count * max(len(other), 1) > MAX_REPEAT:
+                    raise SecurityError("repetition too large")
+        return operator.mul(left, right)
+
+
+def _environment() -> SandboxedEnvironment:
+    env = _BriefSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.globals.clear()
+    return env
+
+
+class _Renderer:
+    def __init__(self, source_map: SourceMap, report: Report):
+        self.env = _environment()
+        self.map = source_map
+        self.report = report
+        self.context: dict[str, Any] = {}
+
+    def text(self, value: str | None, path: KeyPath) -> str | None:
+        """Return `value` rendered, or record a located error and return it unrendered."""
+        if value is None:
+            return None
+        if "{" not in value:
+            return value
+        location = self.map.locate(path)
+        try:
+            rendered = self.env.from_string(value).render(self.context)
+        except TemplateSyntaxError as exc:
+            self.report.error(self._line_in(location, exc.lineno, value),
+                              f"template syntax error: {exc.message}")
+            return value
+        except UnknownFigure as exc:
+            figures = self.context.get("figures", {})
+            self.report.error(
+                location,
+                f'unknown figure "{exc.args[0]}"{did_you_mean(exc.args[0], figures)}; '
+                f"defined figures: {known_list(figures) or 'none'}",
+            )
+            return value
+        except UndefinedError as exc:
+            self.report.error(location, f"undefined name in template: {exc.message}; "
+                              "texts can use figures.ID and meta.FIELD")
+            return value
+        except SecurityError as exc:
+            self.report.error(location, f"template not allowed: {exc}")
+            return value
+        except (TemplateError, TypeError, ValueError, ArithmeticError, OverflowError) as exc:
+            self.report.error(location, f"template error: {exc}")
+            return value
+        if len(rendered) > MAX_TEMPLATE_OUTPUT:
+            self.report.error(location, f"template output is {len(rendered):,} characters, "
+                              f"more than the limit of {MAX_TEMPLATE_OUTPUT:,}")
+            return value
+        return rendered.strip()
+
+    @staticmethod
+    def _line_in(location: Location, lineno: int | None, value: str) -> Location:
+        # A block scalar (| or >) starts on the line after its key; a plain one on the same line.
+        if not lineno or lineno <= 1 or location.line <= 0:
+            return location
+        return Location(location.file, location.line + lineno - 1, 1)
+
+
+def resolve(brief: Brief, source_map: SourceMap) -> Document:
+    """Return the `Document` for `brief`: texts rendered, figures formatted, all errors at once."""
+    report = Report()
+    renderer = _Renderer(source_map, report)
+
+    figures: dict[str, FigureInfo] = {}
+    for figure_id, figure in brief.figures.items():
+        path: KeyPath = ("figures", figure_id)
+        figures[figure_id] = FigureInfo(
+            id=figure_id,
+            value=figure.value,
+            display=figure.display if figure.display is not None else format_number(figure.value),
+            label=figure.label,
+            unit=figure.unit,
+            source=figure.source,
+            location=source_map.locate(path, key=True),
+        )
+
+    meta_in = brief.meta
+    meta_view = {name: getattr(meta_in, name) for name in type(meta_in).model_fields}
+    renderer.context = {
+        "figures": FigureTable({k: FigureView(v) for k, v in figures.items()}),
+        "meta": meta_view,
+    }
+    # Figure labels may use meta and other figures' displays, so render them with the context set.
+    for figure_id, info in list(figures.items()):
+        path = ("figures", figure_id)
+        figures[figure_id] = FigureInfo(
+            id=info.id, value=info.value, display=renderer.text(info.display, (*path, "display"))
+            or info.display, label=renderer.text(info.label, (*path, "label")) or info.label,
+            unit=info.unit, source=renderer.text(info.source, (*path, "source")),
+            location=info.location,
+        )
+
+    def meta_text(name: str) -> str | None:
+        return renderer.text(getattr(meta_in, name), ("meta", name))
+
+    title = meta_text("title") or meta_in.title
+    meta = MetaInfo(
+        title=title,
+        subtitle=meta_text("subtitle"),
+        short_title=meta_text("short_title") or title,
+        authors=tuple(renderer.text(a, ("meta", "authors", i)) or a
+                      for i, a in enumerate(meta_in.authors)),
+        organization=meta_text("organization"),
+        date=meta_in.date,
+        product_id=meta_text("product_id"),
+        classification=meta_in.classification,
+        distribution=meta_text("distribution"),
+        poc=meta_text("poc"),
+        language=meta_in.language,
+        layout=meta_in.layout,
+    )
+
+    sections = []
+    for s_index, section in enumerate(brief.sections):
+        base: KeyPath = ("sections", s_index)
+        sections.append(SectionInfo(
+            title=renderer.text(section.title, (*base, "title")) or section.title,
+            lead=renderer.text(section.lead, (*base, "lead")),
+            points=tuple(_points(renderer, section.points, (*base, "points"))),
+            figures=tuple(figures[f] for f in section.figures if f in figures),
+            notes=renderer.text(section.notes, (*base, "notes")),
+            marking=section.marking.strip().upper() if section.marking else None,
+            sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
+            location=source_map.locate(base),
+        ))
+    report.raise_if_errors()
+    return Document(meta=meta, figures=figures, sections=tuple(sections),
+                    source_file=source_map.file)
+
+
+def _points(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[PointInfo]:
+    result = []
+    for index, item in enumerate(items):
+        here = (*path, index)
+        if isinstance(item, Point):
+            text = renderer.text(item.text, (*here, "text")) or item.text
+            children = tuple(_points(renderer, item.points, (*here, "points")))
+        else:
+            text = renderer.text(item, here) or item
+            children = ()
+        result.append(PointInfo(text=text, location=renderer.map.locate(here), children=children))
+    return result
+
+
+def _sources(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[SourceInfo]:
+    result = []
+    for index, item in enumerate(items):
+        here = (*path, index)
+        if isinstance(item, str):
+            text, url = renderer.text(item, here) or item, None
+        else:
+            text, url = renderer.text(item.text, (*here, "text")) or item.text, item.url
+        result.append(SourceInfo(text=text, url=url, location=renderer.map.locate(here)))
+    return result
+

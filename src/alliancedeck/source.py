@@ -1,0 +1,198 @@
+"""Load stage: read a YAML file safely into plain data plus a map from key paths to places."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from alliancedeck.errors import ContentError, Location, Problem
+
+KeyPath = tuple[str | int, ...]
+
+#: Largest content or layout file we read, in bytes; `ALLIANCEDECK_MAX_BYTES` overrides it.
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+#: Deepest nesting of mappings and lists we accept.
+MAX_DEPTH = 64
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a loaded file came from."""
+
+    file: str
+    values: dict[KeyPath, Location] = field(default_factory=dict)
+    keys: dict[KeyPath, Location] = field(default_factory=dict)
+
+    def locate(self, path: KeyPath, *, key: bool = False) -> Location:
+        """Return the place of `path`, or of its longest known prefix (the whole file at worst).
+
+        With `key`, prefer the place of the mapping key itself over its value.
+        """
+        candidates = (self.keys, self.values) if key else (self.values,)
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            for table in candidates:
+                if prefix in table:
+                    return table[prefix]
+        return Location(self.file)
+
+
+@dataclass
+class Loaded:
+    """A loaded file: its data, its source map, and the folder its relative paths start from."""
+
+    data: dict[str, Any]
+    source_map: SourceMap
+    path: Path
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases, so an alias bomb costs nothing."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None,
+                "YAML aliases (*name) are not accepted; write the value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def max_bytes() -> int:
+    """Return the size cap for content files (`ALLIANCEDECK_MAX_BYTES` or the default)."""
+    raw = os.environ.get("ALLIANCEDECK_MAX_BYTES", "")
+    return int(raw) if raw.isdigit() else DEFAULT_MAX_BYTES
+
+
+def _place(file: str, mark: yaml.Mark | None) -> Location:
+    if mark is None:
+        return Location(file)
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+def decode_utf8(raw: bytes, file: str) -> str:
+    """Return `raw` decoded as UTF-8 (a leading BOM dropped), or raise a located error."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ContentError.at(
+            Location(file, line, column),
+            f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02X} at offset {exc.start} "
+            "cannot be decoded; save the file as UTF-8",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
+    """Read the YAML mapping at `path` and return its data with the place of every node."""
+    file_path = Path(path)
+    shown = str(path)
+    try:
+        size = file_path.stat().st_size
+        if size > max_bytes():
+            raise ContentError.at(
+                Location(shown),
+                f"the {what} file is {size:,} bytes, more than the limit of {max_bytes():,} "
+                "(set ALLIANCEDECK_MAX_BYTES to raise it)",
+            )
+        raw = file_path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError.at(Location(shown), f"{what} file not found") from None
+    except IsADirectoryError:
+        raise ContentError.at(Location(shown), f"expected a {what} file, found a folder") from None
+    except PermissionError:
+        raise ContentError.at(Location(shown), f"cannot read the {what} file: permission denied") from None
+    data, source_map = parse_yaml(decode_utf8(raw, shown), shown, what=what)
+    return Loaded(data, source_map, file_path)
+
+
+def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str, Any], SourceMap]:
+    """Parse `text` (from `file`) into a mapping and its source map, or raise a located error."""
+    loader = _NoAliasLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        raise ContentError.at(_place(file, mark), f"YAML syntax error: {message}") from None
+    except yaml.YAMLError as exc:
+        raise ContentError.at(Location(file), f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise ContentError.at(Location(file, 1, 1), f"the {what} file is empty")
+    if not isinstance(root, MappingNode):
+        raise ContentError.at(
+            _place(file, root.start_mark),
+            f"the {what} file must be a mapping of keys (such as meta:, sections:) at the top level",
+        )
+    source_map = SourceMap(file)
+    problems: list[Problem] = []
+    builder = _Builder(loader, source_map, problems)
+    data = builder.build(root, (), 0)
+    if problems:
+        raise ContentError(problems)
+    return data, source_map
+
+
+class _Builder:
+    """Turn a composed YAML node tree into plain Python values, recording every node's place."""
+
+    def __init__(self, loader: yaml.SafeLoader, source_map: SourceMap, problems: list[Problem]):
+        self.loader = loader
+        self.map = source_map
+        self.problems = problems
+
+    def build(self, node: Node, path: KeyPath, depth: int) -> Any:
+        self.map.values[path] = _place(self.map.file, node.start_mark)
+        if depth > MAX_DEPTH:
+            self._error(node, f"nesting deeper than {MAX_DEPTH} levels is not accepted")
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self._error(key_node, "a key must be a plain word, not a list or a mapping")
+                continue
+            key = self._scalar(key_node)
+            if key is None or not isinstance(key, Hashable) or isinstance(key, bool):
+                self._error(key_node, f"invalid key {key_node.value!r}")
+                continue
+            key = str(key)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._error(key_node, "YAML merge keys (<<) are not accepted")
+                continue
+            if key in result:
+                self._error(key_node, f'duplicate key "{key}" (it already appears above)')
+                continue
+            self.map.keys[(*path, key)] = _place(self.map.file, key_node.start_mark)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def _scalar(self, node: Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            self._error(node, f"cannot read this value: {problem}")
+            return None
+
+    def _error(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(_place(self.map.file, node.start_mark), message))
