@@ -84,8 +84,9 @@ def build_time(doc: Document) -> int:
     return int(time.time())
 
 
-def render(prepared: Prepared, backend_name: str,
-           context: backends.RenderContext | None = None) -> bytes:
+def render(
+    prepared: Prepared, backend_name: str, context: backends.RenderContext | None = None
+) -> bytes:
     """Return the bytes of the product of `backend_name` for `prepared`."""
     try:
         backend = backends.load(backend_name)
@@ -103,9 +104,14 @@ def default_output(backend_name: str, out_dir: Path) -> Path:
     return out_dir / backends.load(backend_name).default_output
 
 
-def build(content: str | Path, *, out_dir: str | Path = "output", layout: str | None = None,
-          products: tuple[str, ...] = BUILD_BACKENDS,
-          outputs: dict[str, Path] | None = None) -> BuildResult:
+def build(
+    content: str | Path,
+    *,
+    out_dir: str | Path = "output",
+    layout: str | None = None,
+    products: tuple[str, ...] = BUILD_BACKENDS,
+    outputs: dict[str, Path] | None = None,
+) -> BuildResult:
     """Render every product of `content` and write each atomically (into `out_dir` by default).
 
     Every product is rendered before any is written, so a failure leaves all earlier files as
@@ -113,8 +119,9 @@ def build(content: str | Path, *, out_dir: str | Path = "output", layout: str | 
     """
     prepared = prepare(content, layout=layout)
     context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
-    targets = {name: (outputs or {}).get(name) or default_output(name, Path(out_dir))
-               for name in products}
+    targets = {
+        name: (outputs or {}).get(name) or default_output(name, Path(out_dir)) for name in products
+    }
     rendered = {name: render(prepared, name, context) for name in products}
     written = []
     for name, data in rendered.items():

@@ -23,10 +23,13 @@ app = typer.Typer(
 
 Content = Annotated[Path, typer.Argument(help="The content file.", show_default=True)]
 LayoutOption = Annotated[
-    str | None, typer.Option("--layout", help="Layout name (in layouts/) or path; overrides meta.layout.")
+    str | None,
+    typer.Option("--layout", help="Layout name (in layouts/) or path; overrides meta.layout."),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
-DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show the traceback of an internal error.")
+]
 
 
 def _version(value: bool) -> None:
@@ -37,8 +40,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Turn one content.yaml into a PDF brief and a PowerPoint deck that read as one product."""
 
@@ -48,7 +55,7 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _run(action, debug: bool):  # noqa: ANN001, ANN202 - a thunk and its result
+def _run(action, debug: bool):
     """Run `action`, turning every error into a message and an exit status."""
     from alliancedeck.errors import ContentError, UsageError
 
@@ -65,20 +72,24 @@ def _run(action, debug: bool):  # noqa: ANN001, ANN202 - a thunk and its result
     except Exception as exc:
         if debug:
             raise
-        _fail(f"internal error: {type(exc).__name__}: {exc}\n"
-              "hint: this is a bug in alliancedeck, not in your content; rerun with --debug for "
-              "the traceback and report it", EXIT_INTERNAL)
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "hint: this is a bug in alliancedeck, not in your content; rerun with --debug for "
+            "the traceback and report it",
+            EXIT_INTERNAL,
+        )
 
 
-def _warn(warnings: list, strict: bool) -> None:  # noqa: ANN001
+def _warn(warnings: list, strict: bool) -> None:
     for problem in warnings:
         typer.echo(f"{problem.location}: warning: {problem.message}", err=True)
     if strict and warnings:
         _fail(f"error: {len(warnings)} warning(s) and --strict is set", EXIT_CONTENT)
 
 
-def _render_one(content: Path, output: Path | None, backend: str, layout: str | None,
-                strict: bool, debug: bool) -> None:
+def _render_one(
+    content: Path, output: Path | None, backend: str, layout: str | None, strict: bool, debug: bool
+) -> None:
     from alliancedeck import api
 
     def action() -> Path:
@@ -98,7 +109,9 @@ def _render_one(content: Path, output: Path | None, backend: str, layout: str | 
 @app.command()
 def pdf(
     content: Content = Path("content.yaml"),
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the brief.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write the brief.")
+    ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,
     debug: DebugOption = False,
@@ -110,8 +123,12 @@ def pdf(
 @app.command()
 def slides(
     content: Content = Path("content.yaml"),
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the deck.")] = None,
-    format: Annotated[str, typer.Option("--format", help="pptx, or pdf for the deck as PDF.")] = "pptx",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write the deck.")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="pptx, or pdf for the deck as PDF.")
+    ] = "pptx",
     layout: LayoutOption = None,
     strict: StrictOption = False,
     debug: DebugOption = False,
@@ -119,13 +136,17 @@ def slides(
     """Write the deck (default output/deck.pptx; with --format pdf, output/deck.pdf)."""
     if format not in ("pptx", "pdf"):
         _fail(f'error: --format must be "pptx" or "pdf", not "{format}"', EXIT_CONTENT)
-    _render_one(content, output, "slides" if format == "pptx" else "deck-pdf", layout, strict, debug)
+    _render_one(
+        content, output, "slides" if format == "pptx" else "deck-pdf", layout, strict, debug
+    )
 
 
 @app.command()
 def build(
     content: Content = Path("content.yaml"),
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the products.")] = Path("output"),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the products.")] = Path(
+        "output"
+    ),
     layout: LayoutOption = None,
     strict: StrictOption = False,
     debug: DebugOption = False,
@@ -142,7 +163,9 @@ def build(
     result = _run(action, debug)
     _warn(result.warnings, strict)
     for product in result.products:
-        typer.echo(f"wrote {product.path}  ({product.size:,} bytes, sha256 {product.sha256[:16]}...)")
+        typer.echo(
+            f"wrote {product.path}  ({product.size:,} bytes, sha256 {product.sha256[:16]}...)"
+        )
 
 
 @app.command()
@@ -156,8 +179,10 @@ def check(
 
     prepared = _run(lambda: api.check(content, layout=layout), debug)
     doc = prepared.doc
-    typer.echo(f"{content}: ok: {len(doc.sections)} sections, {len(doc.figures)} figures, "
-               f"layout {prepared.theme.name}")
+    typer.echo(
+        f"{content}: ok: {len(doc.sections)} sections, {len(doc.figures)} figures, "
+        f"layout {prepared.theme.name}"
+    )
 
 
 @app.command(name="backends")

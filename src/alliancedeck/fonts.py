@@ -33,7 +33,9 @@ def font_search_path(content_dir: Path | None = None) -> list[Path]:
     folders: list[Path] = []
     if content_dir is not None:
         folders.append(content_dir / "fonts")
-    folders += [Path(p) for p in os.environ.get("ALLIANCEDECK_FONT_PATH", "").split(os.pathsep) if p]
+    folders += [
+        Path(p) for p in os.environ.get("ALLIANCEDECK_FONT_PATH", "").split(os.pathsep) if p
+    ]
     folders.append(PACKAGE_FONTS)
     folders += list(SYSTEM_FONT_DIRS)
     return folders
@@ -87,17 +89,25 @@ class FontBook:
             for style in ("bold", "italic", "bold_italic"):
                 self._names.setdefault((family_key, style), regular)
             pdfmetrics.registerFontFamily(
-                regular, normal=regular, bold=self._names[(family_key, "bold")],
+                regular,
+                normal=regular,
+                bold=self._names[(family_key, "bold")],
                 italic=self._names[(family_key, "italic")],
                 boldItalic=self._names[(family_key, "bold_italic")],
             )
 
-    def pdf_name(self, style: TextStyle, *, bold: bool | None = None, italic: bool | None = None) -> str:
+    def pdf_name(
+        self, style: TextStyle, *, bold: bool | None = None, italic: bool | None = None
+    ) -> str:
         """Return the reportlab font name for `style` (optionally forcing bold or italic)."""
         is_bold = style.bold if bold is None else bold
         is_italic = style.italic if italic is None else italic
-        key = {(False, False): "regular", (True, False): "bold", (False, True): "italic",
-               (True, True): "bold_italic"}[(is_bold, is_italic)]
+        key = {
+            (False, False): "regular",
+            (True, False): "bold",
+            (False, True): "italic",
+            (True, True): "bold_italic",
+        }[(is_bold, is_italic)]
         return self._names[(style.font, key)]
 
     def family(self, style: TextStyle) -> FontFamily:
@@ -121,7 +131,7 @@ class FontBook:
         return ord(char) in self._faces[font_name].face.charToGlyph
 
 
-def _load_ttf(ttfont_class: type, name: str, path: Path):  # noqa: ANN202 - reportlab type
+def _load_ttf(ttfont_class: type, name: str, path: Path):
     try:
         return ttfont_class(name, str(path))
     except Exception as exc:  # reportlab raises TTFError and plain errors for bad files

@@ -158,8 +158,14 @@ def _dotted(path: KeyPath) -> str:
 
 
 _TYPE_WORDS = {
-    str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
-    dict: "a mapping", type(None): "nothing (empty)", dt.date: "a date",
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "nothing (empty)",
+    dt.date: "a date",
 }
 
 
@@ -246,17 +252,21 @@ def _check_references(brief: Brief, source_map: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     for figure_id in brief.figures:
         if not IDENTIFIER.match(figure_id):
-            problems.append(Problem(
-                source_map.locate(("figures", figure_id), key=True),
-                f'figure id "{figure_id}" must be a word of letters, digits and _ '
-                "(it is used as {{ figures.ID }} in texts)",
-            ))
+            problems.append(
+                Problem(
+                    source_map.locate(("figures", figure_id), key=True),
+                    f'figure id "{figure_id}" must be a word of letters, digits and _ '
+                    "(it is used as {{ figures.ID }} in texts)",
+                )
+            )
     for s_index, section in enumerate(brief.sections):
         for f_index, figure_id in enumerate(section.figures):
             if figure_id not in brief.figures:
                 hint = did_you_mean(figure_id, brief.figures)
-                problems.append(Problem(
-                    source_map.locate(("sections", s_index, "figures", f_index)),
-                    f'unknown figure "{figure_id}"{hint}; figures are defined under figures:',
-                ))
+                problems.append(
+                    Problem(
+                        source_map.locate(("sections", s_index, "figures", f_index)),
+                        f'unknown figure "{figure_id}"{hint}; figures are defined under figures:',
+                    )
+                )
     return problems

@@ -18,7 +18,7 @@ from alliancedeck.document import (
     SourceInfo,
     format_number,
 )
-from alliancedeck.errors import ContentError, Location, Report, did_you_mean, known_list
+from alliancedeck.errors import Location, Report, did_you_mean, known_list
 from alliancedeck.model import Brief, Point
 from alliancedeck.source import KeyPath, SourceMap
 
@@ -99,8 +99,9 @@ class _Renderer:
         try:
             rendered = self.env.from_string(value).render(self.context)
         except TemplateSyntaxError as exc:
-            self.report.error(self._line_in(location, exc.lineno, value),
-                              f"template syntax error: {exc.message}")
+            self.report.error(
+                self._line_in(location, exc.lineno, value), f"template syntax error: {exc.message}"
+            )
             return value
         except UnknownFigure as exc:
             figures = self.context.get("figures", {})
@@ -111,8 +112,11 @@ class _Renderer:
             )
             return value
         except UndefinedError as exc:
-            self.report.error(location, f"undefined name in template: {exc.message}; "
-                              "texts can use figures.ID and meta.FIELD")
+            self.report.error(
+                location,
+                f"undefined name in template: {exc.message}; "
+                "texts can use figures.ID and meta.FIELD",
+            )
             return value
         except SecurityError as exc:
             self.report.error(location, f"template not allowed: {exc}")
@@ -121,8 +125,11 @@ class _Renderer:
             self.report.error(location, f"template error: {exc}")
             return value
         if len(rendered) > MAX_TEMPLATE_OUTPUT:
-            self.report.error(location, f"template output is {len(rendered):,} characters, "
-                              f"more than the limit of {MAX_TEMPLATE_OUTPUT:,}")
+            self.report.error(
+                location,
+                f"template output is {len(rendered):,} characters, "
+                f"more than the limit of {MAX_TEMPLATE_OUTPUT:,}",
+            )
             return value
         return rendered.strip()
 
@@ -162,9 +169,12 @@ def resolve(brief: Brief, source_map: SourceMap) -> Document:
     for figure_id, info in list(figures.items()):
         path = ("figures", figure_id)
         figures[figure_id] = FigureInfo(
-            id=info.id, value=info.value, display=renderer.text(info.display, (*path, "display"))
-            or info.display, label=renderer.text(info.label, (*path, "label")) or info.label,
-            unit=info.unit, source=renderer.text(info.source, (*path, "source")),
+            id=info.id,
+            value=info.value,
+            display=renderer.text(info.display, (*path, "display")) or info.display,
+            label=renderer.text(info.label, (*path, "label")) or info.label,
+            unit=info.unit,
+            source=renderer.text(info.source, (*path, "source")),
             location=info.location,
         )
 
@@ -176,8 +186,9 @@ def resolve(brief: Brief, source_map: SourceMap) -> Document:
         title=title,
         subtitle=meta_text("subtitle"),
         short_title=meta_text("short_title") or title,
-        authors=tuple(renderer.text(a, ("meta", "authors", i)) or a
-                      for i, a in enumerate(meta_in.authors)),
+        authors=tuple(
+            renderer.text(a, ("meta", "authors", i)) or a for i, a in enumerate(meta_in.authors)
+        ),
         organization=meta_text("organization"),
         date=meta_in.date,
         product_id=meta_text("product_id"),
@@ -191,19 +202,22 @@ def resolve(brief: Brief, source_map: SourceMap) -> Document:
     sections = []
     for s_index, section in enumerate(brief.sections):
         base: KeyPath = ("sections", s_index)
-        sections.append(SectionInfo(
-            title=renderer.text(section.title, (*base, "title")) or section.title,
-            lead=renderer.text(section.lead, (*base, "lead")),
-            points=tuple(_points(renderer, section.points, (*base, "points"))),
-            figures=tuple(figures[f] for f in section.figures if f in figures),
-            notes=renderer.text(section.notes, (*base, "notes")),
-            marking=section.marking.strip().upper() if section.marking else None,
-            sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
-            location=source_map.locate(base),
-        ))
+        sections.append(
+            SectionInfo(
+                title=renderer.text(section.title, (*base, "title")) or section.title,
+                lead=renderer.text(section.lead, (*base, "lead")),
+                points=tuple(_points(renderer, section.points, (*base, "points"))),
+                figures=tuple(figures[f] for f in section.figures if f in figures),
+                notes=renderer.text(section.notes, (*base, "notes")),
+                marking=section.marking.strip().upper() if section.marking else None,
+                sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
+                location=source_map.locate(base),
+            )
+        )
     report.raise_if_errors()
-    return Document(meta=meta, figures=figures, sections=tuple(sections),
-                    source_file=source_map.file)
+    return Document(
+        meta=meta, figures=figures, sections=tuple(sections), source_file=source_map.file
+    )
 
 
 def _points(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[PointInfo]:
@@ -230,4 +244,3 @@ def _sources(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[Sourc
             text, url = renderer.text(item.text, (*here, "text")) or item.text, item.url
         result.append(SourceInfo(text=text, url=url, location=renderer.map.locate(here)))
     return result
-

@@ -59,7 +59,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
-                None, None,
+                None,
+                None,
                 "YAML aliases (*name) are not accepted; write the value out in full",
                 event.start_mark,
             )
@@ -112,7 +113,9 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
     except IsADirectoryError:
         raise ContentError.at(Location(shown), f"expected a {what} file, found a folder") from None
     except PermissionError:
-        raise ContentError.at(Location(shown), f"cannot read the {what} file: permission denied") from None
+        raise ContentError.at(
+            Location(shown), f"cannot read the {what} file: permission denied"
+        ) from None
     data, source_map = parse_yaml(decode_utf8(raw, shown), shown, what=what)
     return Loaded(data, source_map, file_path)
 

@@ -111,10 +111,34 @@ class BannerColors(_Tokens):
     fill: Color
 
 
-BRIEF_ROLES = ("title", "subtitle", "byline", "heading", "lead", "body", "figure_value",
-               "figure_label", "source", "footer", "banner", "statement")
-DECK_ROLES = ("title_slide", "subtitle", "byline", "title", "lead", "body", "figure_value",
-              "figure_label", "source", "footer", "banner", "statement")
+BRIEF_ROLES = (
+    "title",
+    "subtitle",
+    "byline",
+    "heading",
+    "lead",
+    "body",
+    "figure_value",
+    "figure_label",
+    "source",
+    "footer",
+    "banner",
+    "statement",
+)
+DECK_ROLES = (
+    "title_slide",
+    "subtitle",
+    "byline",
+    "title",
+    "lead",
+    "body",
+    "figure_value",
+    "figure_label",
+    "source",
+    "footer",
+    "banner",
+    "statement",
+)
 
 
 class Theme(_Tokens):
@@ -194,8 +218,12 @@ def _layout_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
             message = f'unknown layout key "{path[-1]}" in {".".join(map(str, path[:-1])) or "the top level"}'
             problems.append(Problem(source_map.locate(path, key=True), message))
         elif error["type"] == "missing":
-            problems.append(Problem(source_map.locate(path[:-1], key=True),
-                                    f'layout: missing required key "{where}"'))
+            problems.append(
+                Problem(
+                    source_map.locate(path[:-1], key=True),
+                    f'layout: missing required key "{where}"',
+                )
+            )
         else:
             problems.append(Problem(source_map.locate(path), f"layout {where}: {error['msg']}"))
     return problems
@@ -207,23 +235,45 @@ def _check_references(theme: Theme, source_map: SourceMap) -> list[Problem]:
         styles = getattr(theme, group)
         for role in roles:
             if role not in styles:
-                problems.append(Problem(source_map.locate((group,), key=True),
-                                        f'layout {group}: missing text role "{role}"'))
+                problems.append(
+                    Problem(
+                        source_map.locate((group,), key=True),
+                        f'layout {group}: missing text role "{role}"',
+                    )
+                )
         for role, style in styles.items():
             where = source_map.locate((group, role))
             if style.font not in theme.fonts:
-                problems.append(Problem(where, f'layout {group}.{role}: unknown font family '
-                                        f'"{style.font}"{did_you_mean(style.font, theme.fonts)}'))
+                problems.append(
+                    Problem(
+                        where,
+                        f"layout {group}.{role}: unknown font family "
+                        f'"{style.font}"{did_you_mean(style.font, theme.fonts)}',
+                    )
+                )
             if style.color not in theme.colors and not HEX_COLOR.match(style.color):
-                problems.append(Problem(where, f'layout {group}.{role}: unknown colour '
-                                        f'"{style.color}"{did_you_mean(style.color, theme.colors)}'))
+                problems.append(
+                    Problem(
+                        where,
+                        f"layout {group}.{role}: unknown colour "
+                        f'"{style.color}"{did_you_mean(style.color, theme.colors)}',
+                    )
+                )
     if "default" not in theme.banners:
-        problems.append(Problem(source_map.locate(("banners",), key=True),
-                                'layout banners: missing the "default" entry'))
+        problems.append(
+            Problem(
+                source_map.locate(("banners",), key=True),
+                'layout banners: missing the "default" entry',
+            )
+        )
     for family_name, family in theme.fonts.items():
         if "regular" not in family.files:
-            problems.append(Problem(source_map.locate(("fonts", family_name, "files")),
-                                    f'layout fonts.{family_name}: needs a "regular" file'))
+            problems.append(
+                Problem(
+                    source_map.locate(("fonts", family_name, "files")),
+                    f'layout fonts.{family_name}: needs a "regular" file',
+                )
+            )
     return problems
 
 
@@ -233,5 +283,7 @@ def theme_for(layout_name: str, content_dir: Path | None, location: Location) ->
         path = find_layout(layout_name, content_dir)
     except LookupError:
         known = ", ".join(available_layouts(content_dir))
-        raise ContentError.at(location, f'layout "{layout_name}" not found; available: {known}') from None
+        raise ContentError.at(
+            location, f'layout "{layout_name}" not found; available: {known}'
+        ) from None
     return load_theme(path.resolve())

@@ -28,8 +28,12 @@ def parse_length(text: str | float | int) -> float:
     if isinstance(text, int | float):
         return float(text)
     raw = text.strip().lower()
-    for suffix, factor in (("in", POINTS_PER_INCH), ("mm", POINTS_PER_INCH / MM_PER_INCH),
-                           ("cm", 10 * POINTS_PER_INCH / MM_PER_INCH), ("pt", 1.0)):
+    for suffix, factor in (
+        ("in", POINTS_PER_INCH),
+        ("mm", POINTS_PER_INCH / MM_PER_INCH),
+        ("cm", 10 * POINTS_PER_INCH / MM_PER_INCH),
+        ("pt", 1.0),
+    ):
         if raw.endswith(suffix):
             return float(raw[: -len(suffix)].strip()) * factor
     return float(raw)

@@ -44,7 +44,7 @@ def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
     return normalize_zip(buffer.getvalue(), build_time)
 
 
-def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 - pptx Slide
+def _draw_slide(slide, geometry: Slide, language: str) -> None:
     title_box = geometry.title_box
     for box in geometry.boxes:
         if box is title_box:
@@ -52,8 +52,9 @@ def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 
             _place(shape, box)
             _fill_text(shape.text_frame, box, language)
         elif isinstance(box, TextBox):
-            shape = slide.shapes.add_textbox(Emu(emu(box.x)), Emu(emu(box.y)),
-                                             Emu(emu(box.w)), Emu(emu(box.h)))
+            shape = slide.shapes.add_textbox(
+                Emu(emu(box.x)), Emu(emu(box.y)), Emu(emu(box.w)), Emu(emu(box.h))
+            )
             shape.name = box.name
             if box.fill:
                 _solid(shape, box.fill)
@@ -61,8 +62,13 @@ def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 
             if box.alt:
                 _describe(shape, box.alt)
         elif isinstance(box, Rect):
-            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(emu(box.x)), Emu(emu(box.y)),
-                                           Emu(emu(box.w)), Emu(emu(box.h)))
+            shape = slide.shapes.add_shape(
+                MSO_SHAPE.RECTANGLE,
+                Emu(emu(box.x)),
+                Emu(emu(box.y)),
+                Emu(emu(box.w)),
+                Emu(emu(box.h)),
+            )
             shape.name = box.name
             _solid(shape, box.fill)
             shape.shadow.inherit = False
@@ -99,7 +105,7 @@ def _fill_text(frame: TextFrame, box: TextBox, language: str) -> None:
         _fill_paragraph(target, paragraph, language, first=index == 0)
 
 
-def _fill_paragraph(target, paragraph: Paragraph, language: str, *, first: bool) -> None:  # noqa: ANN001
+def _fill_paragraph(target, paragraph: Paragraph, language: str, *, first: bool) -> None:
     target.alignment = _ALIGN[paragraph.align]
     target.line_spacing = Pt(paragraph.leading)
     target.space_before = Pt(0 if first else paragraph.space_before)
@@ -132,7 +138,7 @@ def _fill_paragraph(target, paragraph: Paragraph, language: str, *, first: bool)
         run.hyperlink.address = paragraph.link
 
 
-def _set_properties(presentation, doc: Document, build_time: int) -> None:  # noqa: ANN001
+def _set_properties(presentation, doc: Document, build_time: int) -> None:
     meta = doc.meta
     moment = dt.datetime.fromtimestamp(build_time, tz=dt.UTC).replace(tzinfo=None)
     properties = presentation.core_properties

@@ -51,8 +51,9 @@ class TextSetter:
     def style(self, role: str) -> TextStyle:
         return self.theme.deck[role]
 
-    def font(self, role: str, size: float, *, color: str | None = None,
-             bold: bool | None = None) -> Font:
+    def font(
+        self, role: str, size: float, *, color: str | None = None, bold: bool | None = None
+    ) -> Font:
         style = self.style(role)
         family = self.book.family(style)
         is_bold = style.bold if bold is None else bold
@@ -66,16 +67,38 @@ class TextSetter:
             color=color or self.theme.colors.get(style.color, style.color),
         )
 
-    def paragraph(self, text: str, role: str, size: float, width: float, *, align: Align = "left",
-                  indent: float = 0.0, bullet: str | None = None, bullet_indent: float = 0.0,
-                  space_before: float = 0.0, link: str | None = None, level: int = 0,
-                  color: str | None = None, bold: bool | None = None) -> Paragraph:
+    def paragraph(
+        self,
+        text: str,
+        role: str,
+        size: float,
+        width: float,
+        *,
+        align: Align = "left",
+        indent: float = 0.0,
+        bullet: str | None = None,
+        bullet_indent: float = 0.0,
+        space_before: float = 0.0,
+        link: str | None = None,
+        level: int = 0,
+        color: str | None = None,
+        bold: bool | None = None,
+    ) -> Paragraph:
         font = self.font(role, size, color=color, bold=bold)
         lines = self._lines(text, font.pdf_name, size, width - indent)
-        return Paragraph(text=text, lines=lines, font=font,
-                         leading=round(size * self.style(role).leading, 2), align=align,
-                         indent=indent, bullet=bullet, bullet_indent=bullet_indent,
-                         space_before=space_before, link=link, level=level)
+        return Paragraph(
+            text=text,
+            lines=lines,
+            font=font,
+            leading=round(size * self.style(role).leading, 2),
+            align=align,
+            indent=indent,
+            bullet=bullet,
+            bullet_indent=bullet_indent,
+            space_before=space_before,
+            link=link,
+            level=level,
+        )
 
     @lru_cache(maxsize=16384)  # noqa: B019 - one setter per run; the cache dies with it
     def _lines(self, text: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
@@ -143,9 +166,17 @@ class DeckBuilder:
     def warn(self, location: Location, message: str) -> None:
         self.warnings.append(Problem(location, message, "warning"))
 
-    def title_box(self, text: str, location: Location, *, role: str = "title",
-                  region: Region | None = None, max_lines: int = 2,
-                  align: Align = "left", warn: bool = True) -> TextBox:
+    def title_box(
+        self,
+        text: str,
+        location: Location,
+        *,
+        role: str = "title",
+        region: Region | None = None,
+        max_lines: int = 2,
+        align: Align = "left",
+        warn: bool = True,
+    ) -> TextBox:
         """Return the title frame: wrapped to `max_lines`, then shrunk, never clipped."""
         area = region or Region(self.left, self.top, self.right - self.left, 0)
         style = self.setter.style(role)
@@ -158,18 +189,23 @@ class DeckBuilder:
         if not warn:
             pass
         elif len(paragraph.lines) > max_lines:
-            self.warn(location, f"title needs {len(paragraph.lines)} lines even at "
-                      f"{style.min_size:g} pt; shorten it")
+            self.warn(
+                location,
+                f"title needs {len(paragraph.lines)} lines even at "
+                f"{style.min_size:g} pt; shorten it",
+            )
         elif paragraph.font.size < style.size:
             self.warn(location, f"title shrunk to {paragraph.font.size:g} pt to fit")
-        return TextBox(area.x, area.y, area.w, paragraph.height, (paragraph,), role="title",
-                       name="Title")
+        return TextBox(
+            area.x, area.y, area.w, paragraph.height, (paragraph,), role="title", name="Title"
+        )
 
     def rule_under(self, box: TextBox, width: float = 56.0, color: str = "primary") -> Rect:
         return Rect(box.x, box.y + box.h + 6, width, 3, self.theme.colors[color], name="Rule")
 
-    def new_slide(self, kind: str, title: str, location: Location, *,
-                  notes: str | None = None) -> tuple[Slide, float]:
+    def new_slide(
+        self, kind: str, title: str, location: Location, *, notes: str | None = None
+    ) -> tuple[Slide, float]:
         """Start a slide with its title and rule; return it and the y where its body starts."""
         title_box = self.title_box(title, location)
         rule = self.rule_under(title_box)
@@ -179,8 +215,10 @@ class DeckBuilder:
 
     # ----- flowing paragraphs over slides --------------------------------------------------
 
-    def _set(self, item: _Item, size: float, width: float, first: bool) -> Paragraph:
-        role_size = size if item.role == "body" else self._companion_size(item.role, size)
+    def _set(
+        self, item: _Item, size: float, width: float, first: bool, primary: str = "body"
+    ) -> Paragraph:
+        role_size = self._companion_size(item.role, primary, size)
         indent_unit = role_size * 1.1
         if item.bullet:
             indent = indent_unit * (item.level + 1)
@@ -196,20 +234,35 @@ class DeckBuilder:
         else:
             space = round(role_size * 0.2, 2)
         color = self.theme.colors["link"] if item.link else None
-        return self.setter.paragraph(item.text, item.role, role_size, width, indent=indent,
-                                     bullet=bullet, bullet_indent=bullet_indent,
-                                     space_before=space, link=item.link, level=item.level,
-                                     color=color)
+        return self.setter.paragraph(
+            item.text,
+            item.role,
+            role_size,
+            width,
+            indent=indent,
+            bullet=bullet,
+            bullet_indent=bullet_indent,
+            space_before=space,
+            link=item.link,
+            level=item.level,
+            color=color,
+        )
 
-    def _companion_size(self, role: str, body_size: float) -> float:
-        """Return the size of `role` when the body is set at `body_size` (they shrink together)."""
-        body = self.setter.style("body")
+    def _companion_size(self, role: str, primary: str, primary_size: float) -> float:
+        """Return the size of `role` when `primary` is set at `primary_size` (they shrink together)."""
+        if role == primary:
+            return primary_size
+        shrink = self.setter.style(primary).size - primary_size
         style = self.setter.style(role)
-        shrink = body.size - body_size
         return max(style.min_size, style.size - shrink)
 
-    def flow(self, items: Sequence[_Item], regions: Callable[[int], Region], size: float,
-             ) -> list[list[Paragraph]]:
+    def flow(
+        self,
+        items: Sequence[_Item],
+        regions: Callable[[int], Region],
+        size: float,
+        primary: str = "body",
+    ) -> list[list[Paragraph]]:
         """Return `items` set at `size` and spread over as many regions (slides) as they need.
 
         A paragraph that does not fit in what is left of a slide moves to the next one; one
@@ -223,21 +276,21 @@ class DeckBuilder:
             item = queue.pop(0)
             region = regions(len(pages) - 1)
             page = pages[-1]
-            paragraph = self._set(item, size, region.w, first=not page)
+            paragraph = self._set(item, size, region.w, not page, primary)
             needed = paragraph.height + (paragraph.space_before if page else 0.0)
             if used + needed <= region.h + 0.01:
                 page.append(paragraph)
                 used += needed
                 continue
             empty_height = region.h
-            fresh = self._set(item, size, regions(len(pages)).w, first=True)
+            fresh = self._set(item, size, regions(len(pages)).w, True, primary)
             if page and fresh.height <= empty_height + 0.01:
                 pages.append([])
                 used = 0.0
                 queue.insert(0, item)
                 continue
             # Too tall even for a slide of its own: place what fits here, carry the rest over.
-            head, tail = self._split(item, size, region.w, region.h - used, first=not page)
+            head, tail = self._split(item, size, region.w, region.h - used, not page, primary)
             if head is None:
                 pages.append([])
                 used = 0.0
@@ -250,25 +303,31 @@ class DeckBuilder:
             used = 0.0
         return [p for p in pages if p] or [[]]
 
-    def _split(self, item: _Item, size: float, width: float, room: float, first: bool,
-               ) -> tuple[Paragraph | None, _Item]:
+    def _split(
+        self, item: _Item, size: float, width: float, room: float, first: bool, primary: str
+    ) -> tuple[Paragraph | None, _Item]:
         """Return the largest head of `item` that fits in `room`, and the rest as a new item."""
         sentences = split_sentences(item.text)
         best: Paragraph | None = None
         best_count = 0
         for count in range(1, len(sentences)):
             trial = replace(item, text=" ".join(sentences[:count]))
-            paragraph = self._set(trial, size, width, first)
+            paragraph = self._set(trial, size, width, first, primary)
             if paragraph.height + (0 if first else paragraph.space_before) <= room + 0.01:
                 best, best_count = paragraph, count
             else:
                 break
         if best is not None:
             rest = " ".join(sentences[best_count:])
-            return best, replace(item, text=rest, bullet=False, keep_space=False,
-                                 level=item.level + (1 if item.bullet else 0))
+            return best, replace(
+                item,
+                text=rest,
+                bullet=False,
+                keep_space=False,
+                level=item.level + (1 if item.bullet else 0),
+            )
         # Not even one sentence fits: cut between lines.
-        whole = self._set(item, size, width, first)
+        whole = self._set(item, size, width, first, primary)
         space = 0 if first else whole.space_before
         fitting = int((room - space + 0.01) // whole.leading)
         if fitting < 1:
@@ -276,16 +335,22 @@ class DeckBuilder:
         head_text = " ".join(whole.lines[:fitting])
         rest_text = " ".join(whole.lines[fitting:])
         head = replace(whole, text=head_text, lines=whole.lines[:fitting])
-        return head, replace(item, text=rest_text, bullet=False, keep_space=False,
-                             level=item.level + (1 if item.bullet else 0))
+        return head, replace(
+            item,
+            text=rest_text,
+            bullet=False,
+            keep_space=False,
+            level=item.level + (1 if item.bullet else 0),
+        )
 
-    def paginate(self, items: Sequence[_Item], regions: Callable[[int], Region],
-                 role: str = "body") -> list[list[Paragraph]]:
+    def paginate(
+        self, items: Sequence[_Item], regions: Callable[[int], Region], role: str = "body"
+    ) -> list[list[Paragraph]]:
         """Return `items` set at the largest size that needs the fewest slides."""
         sizes = sizes_between(self.setter.style(role))
-        smallest = self.flow(items, regions, sizes[-1])
+        smallest = self.flow(items, regions, sizes[-1], role)
         for size in sizes:
-            pages = smallest if size == sizes[-1] else self.flow(items, regions, size)
+            pages = smallest if size == sizes[-1] else self.flow(items, regions, size, role)
             if len(pages) <= len(smallest):
                 return pages
         return smallest
@@ -297,29 +362,50 @@ class DeckBuilder:
         where = Location(self.doc.source_file)
         content_w = self.right - self.left
         y = self.top + (self.content_bottom - self.top) * 0.2
-        title = self.title_box(meta.title, where, role="title_slide",
-                               region=Region(self.left, y, content_w, 0), max_lines=3)
+        title = self.title_box(
+            meta.title,
+            where,
+            role="title_slide",
+            region=Region(self.left, y, content_w, 0),
+            max_lines=3,
+        )
         boxes: list[TextBox | Rect] = [title]
         y = title.y + title.h + 10
         boxes.append(Rect(self.left, y, 80, 4, self.theme.colors["accent"], name="Rule"))
         y += 4 + self.tokens.gap
-        for text, role in ((meta.subtitle, "subtitle"), (meta.byline, "byline"),
-                           (_as_of(meta.date_text), "byline"), (meta.poc and f"POC: {meta.poc}", "byline"),
-                           (meta.product_id, "byline")):
+        for text, role in (
+            (meta.subtitle, "subtitle"),
+            (meta.byline, "byline"),
+            (_as_of(meta.date_text), "byline"),
+            (meta.poc and f"POC: {meta.poc}", "byline"),
+            (meta.product_id, "byline"),
+        ):
             if not text:
                 continue
             box = self.fitted_box(text, role, Region(self.left, y, content_w, 0), name=role.title())
             boxes.append(box)
             y += box.h + 6
         if meta.distribution:
-            box = self.fitted_box(meta.distribution, "statement",
-                                  Region(self.left, 0, content_w, 0), name="Distribution")
+            box = self.fitted_box(
+                meta.distribution,
+                "statement",
+                Region(self.left, 0, content_w, 0),
+                name="Distribution",
+            )
             box = replace(box, y=self.content_bottom - box.h)
             boxes.append(box)
         self.slides.append(Slide(kind="title", title=meta.title, boxes=boxes))
 
-    def fitted_box(self, text: str, role: str, region: Region, *, name: str,
-                   align: Align = "left", max_lines: int = 3) -> TextBox:
+    def fitted_box(
+        self,
+        text: str,
+        role: str,
+        region: Region,
+        *,
+        name: str,
+        align: Align = "left",
+        max_lines: int = 3,
+    ) -> TextBox:
         """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` if it can."""
         style = self.setter.style(role)
         paragraph = None
@@ -328,8 +414,9 @@ class DeckBuilder:
             if len(paragraph.lines) <= max_lines:
                 break
         assert paragraph is not None
-        return TextBox(region.x, region.y, region.w, paragraph.height, (paragraph,), role=role,
-                       name=name)
+        return TextBox(
+            region.x, region.y, region.w, paragraph.height, (paragraph,), role=role, name=name
+        )
 
     def figure_slides(self) -> None:
         figures = self.doc.key_figures
@@ -337,8 +424,14 @@ class DeckBuilder:
             return
         self.card_slides(figures, "Key figures", "figures", Location(self.doc.source_file))
 
-    def card_slides(self, figures: Sequence[FigureInfo], title: str, kind: str,
-                    location: Location, first_page: int = 0) -> None:
+    def card_slides(
+        self,
+        figures: Sequence[FigureInfo],
+        title: str,
+        kind: str,
+        location: Location,
+        first_page: int = 0,
+    ) -> None:
         """Lay `figures` out as a grid of big-number cards over as many slides as needed."""
         columns = min(4, max(1, len(figures))) if len(figures) != 4 else 2
         if len(figures) in (5, 6):
@@ -347,28 +440,38 @@ class DeckBuilder:
         page = first_page
         while remaining:
             slide, body_top = self.new_slide(kind, continued_title(title, page), location)
-            region = Region(self.left, body_top, self.right - self.left,
-                            self.content_bottom - body_top)
-            placed = self.card_grid(remaining, region, columns, slide)
+            region = Region(
+                self.left, body_top, self.right - self.left, self.content_bottom - body_top
+            )
+            placed = self.card_grid(remaining, region, columns, slide, centre=True)
             remaining = remaining[placed:]
             page += 1
 
-    def card_grid(self, figures: Sequence[FigureInfo], region: Region, columns: int,
-                  slide: Slide) -> int:
+    def card_grid(
+        self,
+        figures: Sequence[FigureInfo],
+        region: Region,
+        columns: int,
+        slide: Slide,
+        *,
+        centre: bool = False,
+    ) -> int:
         """Place as many rows of cards as fit in `region`; return how many figures were placed."""
         gap = self.tokens.gap
         card_w = (region.w - gap * (columns - 1)) / columns
         rows_wanted = math.ceil(len(figures) / columns)
         min_h = min(self.card_height(f, card_w) for f in figures[:columns])
         rows = max(1, min(rows_wanted, int((region.h + gap) // (min_h + gap))))
-        card_h = min((region.h - gap * (rows - 1)) / rows, max(min_h * 1.6, 120.0))
+        fill = (region.h - gap * (rows - 1)) / rows
+        card_h = min(fill, max(min_h * 1.3, fill * 0.55 if centre else min_h * 1.3))
+        top = region.y + ((region.h - rows * card_h - gap * (rows - 1)) / 2 if centre else 0.0)
         placed = 0
         for row in range(rows):
             for column in range(columns):
                 if placed >= len(figures):
                     break
                 x = region.x + column * (card_w + gap)
-                y = region.y + row * (card_h + gap)
+                y = top + row * (card_h + gap)
                 slide.boxes.extend(self.card(figures[placed], Region(x, y, card_w, card_h)))
                 placed += 1
         return placed
@@ -378,8 +481,9 @@ class DeckBuilder:
         paragraphs = self.card_paragraphs(figure, width - 2 * 14, None)
         return stack_height(paragraphs) + 2 * 12
 
-    def card_paragraphs(self, figure: FigureInfo, width: float,
-                        room: float | None) -> list[Paragraph]:
+    def card_paragraphs(
+        self, figure: FigureInfo, width: float, room: float | None
+    ) -> list[Paragraph]:
         """Return the value and label of a card, shrunk together until they fit `room`."""
         value_style = self.setter.style("figure_value")
         label_style = self.setter.style("figure_label")
@@ -393,13 +497,21 @@ class DeckBuilder:
             value = self.setter.paragraph(figure.display, "figure_value", value_size, width)
             if len(value.lines) > 1 and step < steps - 1:
                 continue
-            label = self.setter.paragraph(figure.label, "figure_label", label_size, width,
-                                          space_before=round(label_size * 0.4, 2))
+            label = self.setter.paragraph(
+                figure.label,
+                "figure_label",
+                label_size,
+                width,
+                space_before=round(label_size * 0.4, 2),
+            )
             paragraphs = [value, label]
             if room is None or stack_height(paragraphs) <= room:
                 return paragraphs
-        self.warn(figure.location, f'figure card "{figure.id}" is crowded even at its smallest '
-                  "type; shorten its label or display")
+        self.warn(
+            figure.location,
+            f'figure card "{figure.id}" is crowded even at its smallest '
+            "type; shorten its label or display",
+        )
         return paragraphs
 
     def card(self, figure: FigureInfo, area: Region) -> list[TextBox | Rect]:
@@ -408,12 +520,27 @@ class DeckBuilder:
         paragraphs = self.card_paragraphs(figure, inner.w, inner.h)
         alt = f"{figure.display}: {figure.label}"
         return [
-            Rect(area.x, area.y, area.w, area.h, self.theme.colors["card"],
-                 name=f"Card {figure.id}", alt=alt),
+            Rect(
+                area.x,
+                area.y,
+                area.w,
+                area.h,
+                self.theme.colors["card"],
+                name=f"Card {figure.id}",
+                alt=alt,
+            ),
             Rect(area.x, area.y, 4, area.h, self.theme.colors["primary"], name="Card rule"),
-            TextBox(inner.x, inner.y, inner.w, max(inner.h, stack_height(paragraphs)),
-                    tuple(paragraphs), role="figure", name=f"Figure {figure.id}",
-                    anchor="middle", alt=alt),
+            TextBox(
+                inner.x,
+                inner.y,
+                inner.w,
+                max(inner.h, stack_height(paragraphs)),
+                tuple(paragraphs),
+                role="figure",
+                name=f"Figure {figure.id}",
+                anchor="middle",
+                alt=alt,
+            ),
         ]
 
     def section_slides(self, section: SectionInfo) -> None:
@@ -430,8 +557,9 @@ class DeckBuilder:
         for probe_title in (title, continued_title(title, 99)):
             probe = self.title_box(probe_title, section.location, warn=False)
             body_top = probe.y + probe.h + 9 + self.tokens.gap
-            full = Region(self.left, body_top, self.right - self.left,
-                          self.content_bottom - body_top)
+            full = Region(
+                self.left, body_top, self.right - self.left, self.content_bottom - body_top
+            )
             narrow = Region(full.x, full.y, full.w - column - self.tokens.gap, full.h)
 
             def regions(index: int, full: Region = full, narrow: Region = narrow) -> Region:
@@ -441,12 +569,25 @@ class DeckBuilder:
             if len(pages) == 1:
                 break
         for index, paragraphs in enumerate(pages):
-            slide, top = self.new_slide("section", continued_title(title, index), section.location,
-                                        notes=section.notes if index == 0 else None)
+            slide, top = self.new_slide(
+                "section",
+                continued_title(title, index),
+                section.location,
+                notes=section.notes if index == 0 else None,
+            )
             region = narrow if cards and index == 0 else full
             if paragraphs:
-                slide.boxes.append(TextBox(region.x, top, region.w, self.content_bottom - top,
-                                           tuple(paragraphs), role="body", name="Points"))
+                slide.boxes.append(
+                    TextBox(
+                        region.x,
+                        top,
+                        region.w,
+                        self.content_bottom - top,
+                        tuple(paragraphs),
+                        role="body",
+                        name="Points",
+                    )
+                )
             if cards and index == 0:
                 card_region = Region(self.right - column, top, column, self.content_bottom - top)
                 placed = self.card_grid(cards, card_region, 1, slide)
@@ -454,26 +595,45 @@ class DeckBuilder:
         if cards:
             self.card_slides(cards, title, "section", section.location, first_page=len(pages))
         if len(pages) > 1:
-            self.warn(section.location, f'section "{section.title}" continues over '
-                      f"{len(pages)} slides")
+            self.warn(
+                section.location, f'section "{section.title}" continues over {len(pages)} slides'
+            )
 
     def sources_slides(self) -> None:
         entries = self.doc.all_sources
         if not entries:
             return
-        items = [_Item(f"{section.title}: {source.text}" + (f" <{source.url}>" if source.url else ""),
-                       "source", 0, bullet=True, link=source.url)
-                 for section, source in entries]
-        probe = self.title_box(continued_title("Sources", 99), Location(self.doc.source_file),
-                               warn=False)
+        items = [
+            _Item(
+                f"{section.title}: {source.text}" + (f" <{source.url}>" if source.url else ""),
+                "source",
+                0,
+                bullet=True,
+                link=source.url,
+            )
+            for section, source in entries
+        ]
+        probe = self.title_box(
+            continued_title("Sources", 99), Location(self.doc.source_file), warn=False
+        )
         body_top = probe.y + probe.h + 9 + self.tokens.gap
         full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
         pages = self.paginate(items, lambda _index: full, role="source")
         for index, paragraphs in enumerate(pages):
-            slide, top = self.new_slide("sources", continued_title("Sources", index),
-                                        Location(self.doc.source_file))
-            slide.boxes.append(TextBox(full.x, top, full.w, self.content_bottom - top,
-                                       tuple(paragraphs), role="source", name="Sources"))
+            slide, top = self.new_slide(
+                "sources", continued_title("Sources", index), Location(self.doc.source_file)
+            )
+            slide.boxes.append(
+                TextBox(
+                    full.x,
+                    top,
+                    full.w,
+                    self.content_bottom - top,
+                    tuple(paragraphs),
+                    role="source",
+                    name="Sources",
+                )
+            )
 
     def finish(self) -> DeckLayout:
         """Number the slides and add footers and banners; return the deck's geometry."""
@@ -483,33 +643,68 @@ class DeckBuilder:
         width = self.right - self.left
         for number, slide in enumerate(self.slides, start=1):
             slide.number = number
-            footer_left = self.fitted_box(left_text, "footer",
-                                          Region(self.left, self.footer_y, width * 0.75, 0),
-                                          name="Footer", max_lines=1)
+            footer_left = self.fitted_box(
+                left_text,
+                "footer",
+                Region(self.left, self.footer_y, width * 0.75, 0),
+                name="Footer",
+                max_lines=1,
+            )
             page_text = f"{number} of {total}"
-            footer_right = self.fitted_box(page_text, "footer",
-                                           Region(self.right - width * 0.2, self.footer_y,
-                                                  width * 0.2, 0), name="Slide number",
-                                           align="right", max_lines=1)
-            slide.boxes.append(Rect(self.left, self.footer_y - 5, width, 0.75,
-                                    self.theme.colors["rule"], name="Footer rule"))
+            footer_right = self.fitted_box(
+                page_text,
+                "footer",
+                Region(self.right - width * 0.2, self.footer_y, width * 0.2, 0),
+                name="Slide number",
+                align="right",
+                max_lines=1,
+            )
+            slide.boxes.append(
+                Rect(
+                    self.left,
+                    self.footer_y - 5,
+                    width,
+                    0.75,
+                    self.theme.colors["rule"],
+                    name="Footer rule",
+                )
+            )
             slide.boxes.extend([footer_left, footer_right])
             if meta.classification:
                 slide.boxes.extend(self.banners(meta.classification))
-        return DeckLayout(width=self.width, height=self.height, slides=self.slides,
-                          language=meta.language, title=meta.title, warnings=list(self.warnings))
+        return DeckLayout(
+            width=self.width,
+            height=self.height,
+            slides=self.slides,
+            language=meta.language,
+            title=meta.title,
+            warnings=list(self.warnings),
+        )
 
     def banners(self, classification: str) -> list[TextBox]:
         colors = self.theme.banner_colors(classification)
         text = classification.upper()
         boxes = []
         for name, y in (("Banner top", 0.0), ("Banner bottom", self.height - self.banner_height)):
-            box = self.fitted_box(text, "banner", Region(0, y, self.width, 0), name=name,
-                                  align="center", max_lines=1)
-            paragraph = replace(box.paragraphs[0],
-                                font=replace(box.paragraphs[0].font, color=colors.text))
-            boxes.append(TextBox(0, y, self.width, self.banner_height, (paragraph,), role="banner",
-                                 name=name, anchor="middle", fill=colors.fill))
+            box = self.fitted_box(
+                text, "banner", Region(0, y, self.width, 0), name=name, align="center", max_lines=1
+            )
+            paragraph = replace(
+                box.paragraphs[0], font=replace(box.paragraphs[0].font, color=colors.text)
+            )
+            boxes.append(
+                TextBox(
+                    0,
+                    y,
+                    self.width,
+                    self.banner_height,
+                    (paragraph,),
+                    role="banner",
+                    name=name,
+                    anchor="middle",
+                    fill=colors.fill,
+                )
+            )
         return boxes
 
 
@@ -539,7 +734,6 @@ def layout_deck(doc: Document, theme: Theme, book: FontBook) -> DeckLayout:
         builder.section_slides(section)
     builder.sources_slides()
     return builder.finish()
-
 
 
 def deck_geometry(doc: Document, theme: Theme, context: RenderContext) -> DeckLayout:

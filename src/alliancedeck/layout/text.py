@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator
 Measure = Callable[[str, float], float]
 
 # Characters that may not start a line (Japanese kinsoku shori, basic set) and may not end one.
-_NO_LINE_START = set("、。，．・：；？！ー)）]］}｝」』〉》〕】〙〗〟’”ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻‐゠–〜…‥")
+_NO_LINE_START = set(
+    "、。，．・：；？！ー)）]］}｝」』〉》〕】〙〗〟’”ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻‐゠–〜…‥"
+)
 _NO_LINE_END = set("(（[［{｛「『〈《〔【〘〖〝‘“")
 _SPACE = re.compile(r"(\s+)")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+|(?<=[。！？])")

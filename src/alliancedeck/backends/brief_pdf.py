@@ -1,0 +1,25 @@
+"""The `pdf` backend: the printable brief, flowed in two columns by reportlab platypus."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from alliancedeck.backends import RenderContext
+    from alliancedeck.document import Document
+    from alliancedeck.theme import Theme
+
+
+class BriefPdfBackend:
+    """The PDF brief in the manner of a two-page "In Focus"."""
+
+    name: ClassVar[str] = "pdf"
+    description: ClassVar[str] = "the printable PDF brief (two columns, key-figure band)"
+    default_output: ClassVar[str] = "brief.pdf"
+
+    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+        """Return the PDF bytes of the brief of `doc`."""
+        from alliancedeck.draw.pdf_brief import draw_brief
+        from alliancedeck.fonts import font_book
+
+        return draw_brief(doc, theme, font_book(theme, context.content_dir), context.build_time)

@@ -1,0 +1,27 @@
+"""The `deck-pdf` backend: the deck as a PDF, drawn from the same slide geometry as the .pptx."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from alliancedeck.backends import RenderContext
+    from alliancedeck.document import Document
+    from alliancedeck.theme import Theme
+
+
+class DeckPdfBackend:
+    """The deck as PDF slides, for recipients without PowerPoint."""
+
+    name: ClassVar[str] = "deck-pdf"
+    description: ClassVar[str] = "the deck as PDF pages, from the same geometry as the .pptx"
+    default_output: ClassVar[str] = "deck.pdf"
+
+    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+        """Return the PDF bytes of the deck of `doc`."""
+        from alliancedeck.draw.pdf_deck import draw_deck_pdf
+        from alliancedeck.fonts import font_book
+        from alliancedeck.layout.deck import deck_geometry
+
+        deck = deck_geometry(doc, theme, context)
+        return draw_deck_pdf(deck, doc, font_book(theme, context.content_dir), context.build_time)

@@ -1,0 +1,462 @@
+"""Draw the PDF brief with reportlab platypus: a two-page, two-column brief styled by the theme."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    FrameBreak,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from alliancedeck.draw.pdf_common import color, document_info, stamped_canvas_class
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
+    from alliancedeck.fonts import FontBook
+    from alliancedeck.theme import Theme
+
+BULLETS = ("\u2022", "\u2013", "\u25e6")
+BIG = 10_000.0
+
+
+class BriefStyles:
+    """Paragraph styles for each brief role of the theme."""
+
+    def __init__(self, theme: Theme, book: FontBook):
+        self.theme = theme
+        self.book = book
+        self._styles: dict[str, ParagraphStyle] = {}
+
+    def __getitem__(self, role: str) -> ParagraphStyle:
+        if role not in self._styles:
+            token = self.theme.brief[role]
+            self._styles[role] = ParagraphStyle(
+                name=role,
+                fontName=self.book.pdf_name(token),
+                fontSize=token.size,
+                leading=round(token.size * token.leading, 2),
+                textColor=color(self.theme.colors.get(token.color, token.color)),
+                alignment=TA_LEFT,
+                bulletFontName=self.book.pdf_name(token, bold=False, italic=False),
+                wordWrap="CJK" if self.theme.fonts[token.font].east_asian else None,
+            )
+        return self._styles[role]
+
+    def derived(self, role: str, name: str, **changes: Any) -> ParagraphStyle:
+        key = f"{role}/{name}"
+        if key not in self._styles:
+            self._styles[key] = ParagraphStyle(name=key, parent=self[role], **changes)
+        return self._styles[key]
+
+
+def text(value: str) -> str:
+    """Return `value` escaped for reportlab's paragraph mini-markup."""
+    return escape(value).replace("\n", "<br/>")
+
+
+class SectionStart(Flowable):
+    """An invisible mark where a section starts: becomes an outline entry and a bookmark."""
+
+    def __init__(self, key: str, title: str):
+        super().__init__()
+        self.key = key
+        self.title = title
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+class BriefBuilder:
+    """Build the flowables and page templates of one brief."""
+
+    def __init__(self, doc: Document, theme: Theme, book: FontBook):
+        self.doc = doc
+        self.theme = theme
+        self.book = book
+        self.styles = BriefStyles(theme, book)
+        page = theme.page
+        self.page_width, self.page_height = page.width, page.height
+        self.banner_height = 16.0 if doc.meta.classification else 0.0
+        self.left = page.margins.left
+        self.right = self.page_width - page.margins.right
+        self.top = self.page_height - page.margins.top
+        self.bottom = page.margins.bottom
+        self.width = self.right - self.left
+
+    # ----- flowables ---------------------------------------------------------------------
+
+    def header(self) -> list[Flowable]:
+        meta = self.doc.meta
+        s = self.styles
+        flow: list[Flowable] = []
+        kicker = " \u00b7 ".join(
+            t for t in (meta.organization, _as_of(meta.date_text), meta.product_id) if t
+        )
+        if kicker:
+            flow.append(Paragraph(text(kicker), s.derived("byline", "kicker", spaceAfter=4)))
+        flow.append(Paragraph(text(meta.title), s.derived("title", "title", spaceAfter=3)))
+        if meta.subtitle:
+            flow.append(Paragraph(text(meta.subtitle), s.derived("subtitle", "s", spaceAfter=2)))
+        byline = " \u00b7 ".join(
+            t for t in ((", ".join(meta.authors) or None), meta.poc and f"POC: {meta.poc}") if t
+        )
+        if byline:
+            flow.append(Paragraph(text(byline), s["byline"]))
+        flow.append(
+            Rule(self.width, 1.5, self.theme.colors["primary"], space_before=6, space_after=8)
+        )
+        if self.doc.key_figures:
+            flow.append(self.figure_band(self.doc.key_figures))
+            flow.append(Spacer(1, 10))
+        return flow
+
+    def figure_band(self, figures: tuple[FigureInfo, ...]) -> Table:
+        per_row = min(4, len(figures))
+        s = self.styles
+        cells = []
+        for figure in figures:
+            cells.append(
+                [
+                    Paragraph(text(figure.display), s["figure_value"]),
+                    Paragraph(text(figure.label), s.derived("figure_label", "band", spaceBefore=3)),
+                ]
+            )
+        rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+        for row in rows:
+            row.extend([""] * (per_row - len(row)))
+        gap = 8.0
+        column = (self.width - gap * (per_row - 1)) / per_row
+        widths: list[float] = []
+        data = []
+        for row in rows:
+            spaced: list[Any] = []
+            for index, cell in enumerate(row):
+                if index:
+                    spaced.append("")
+                spaced.append(cell)
+            data.append(spaced)
+        for index in range(per_row):
+            if index:
+                widths.append(gap)
+            widths.append(column)
+        commands: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), self.styles["body"].fontName),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 9),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ("TOPPADDING", (0, 0), (-1, -1), 7),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+        ]
+        for row_index, row in enumerate(rows):
+            for index, cell in enumerate(row):
+                if cell == "":
+                    continue
+                col = index * 2
+                commands.append(
+                    (
+                        "BACKGROUND",
+                        (col, row_index),
+                        (col, row_index),
+                        color(self.theme.colors["card"]),
+                    )
+                )
+                commands.append(
+                    (
+                        "LINEBEFORE",
+                        (col, row_index),
+                        (col, row_index),
+                        3,
+                        color(self.theme.colors["primary"]),
+                    )
+                )
+        table = Table(data, colWidths=widths, hAlign="LEFT", spaceAfter=0)
+        table.setStyle(TableStyle(commands))
+        return table
+
+    def section(self, index: int, section: SectionInfo) -> list[Flowable]:
+        s = self.styles
+        heading = Paragraph(
+            text(section.portion(section.title)),
+            s.derived("heading", "h", spaceBefore=10, spaceAfter=3),
+        )
+        head: list[Flowable] = [SectionStart(f"section{index}", section.title), heading]
+        if section.lead:
+            head.append(
+                Paragraph(
+                    text(section.portion(section.lead)), s.derived("lead", "lead", spaceAfter=4)
+                )
+            )
+        body: list[Flowable] = []
+        for point in section.points:
+            body.extend(self.point(point, 0, section))
+        # Keep the heading with its lead and first point; never strand a heading at a column foot.
+        first = body[:1]
+        return [CondPageBreak(60), KeepTogether(head + first), *body[1:]]
+
+    def point(self, point: PointInfo, level: int, section: SectionInfo) -> list[Flowable]:
+        body = self.styles["body"]
+        indent = body.fontSize * 1.15
+        style = self.styles.derived(
+            "body",
+            f"point{level}",
+            leftIndent=indent * (level + 1),
+            bulletIndent=indent * level,
+            spaceBefore=2.5 if level == 0 else 1,
+        )
+        label = section.portion(point.text) if level == 0 else point.text
+        flow: list[Flowable] = [
+            Paragraph(text(label), style, bulletText=BULLETS[min(level, len(BULLETS) - 1)])
+        ]
+        for child in point.children:
+            flow.extend(self.point(child, level + 1, section))
+        return flow
+
+    def sources(self) -> list[Flowable]:
+        entries = self.doc.all_sources
+        if not entries:
+            return []
+        s = self.styles
+        flow: list[Flowable] = [
+            CondPageBreak(40),
+            SectionStart("sources", "Sources"),
+            Paragraph("Sources", s.derived("heading", "h-sources", spaceBefore=12, spaceAfter=3)),
+        ]
+        style = s.derived("source", "source-item", leftIndent=10, bulletIndent=0, spaceBefore=2)
+        link_color = self.theme.colors["link"]
+        for section, source in entries:
+            body = f"{text(section.title)}: {text(source.text)}"
+            if source.url:
+                body += (
+                    f' <a href="{escape(source.url, {chr(34): "&quot;"})}" '
+                    f'color="{link_color}"><u>{text(source.url)}</u></a>'
+                )
+            flow.append(Paragraph(body, style, bulletText="\u2022"))
+        return flow
+
+    # ----- pages -------------------------------------------------------------------------
+
+    def statement_height(self) -> float:
+        statement = self.doc.meta.distribution
+        if not statement:
+            return 0.0
+        paragraph = Paragraph(text(statement), self.styles["statement"])
+        return paragraph.wrap(self.width, BIG)[1] + 10
+
+    def frames(self, header_height: float) -> tuple[list[Frame], list[Frame]]:
+        page = self.theme.page
+        top = self.top - self.banner_height
+        bottom = self.bottom + self.banner_height + 18  # the footer line
+        columns = page.columns
+        gutter = page.gutter
+        column_width = (self.width - gutter * (columns - 1)) / columns
+
+        def column_frames(prefix: str, frame_top: float, frame_bottom: float) -> list[Frame]:
+            return [
+                Frame(
+                    self.left + i * (column_width + gutter),
+                    frame_bottom,
+                    column_width,
+                    frame_top - frame_bottom,
+                    id=f"{prefix}{i}",
+                    leftPadding=0,
+                    rightPadding=0,
+                    topPadding=0,
+                    bottomPadding=0,
+                )
+                for i in range(columns)
+            ]
+
+        header = Frame(
+            self.left,
+            top - header_height,
+            self.width,
+            header_height,
+            id="header",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        first = [
+            header,
+            *column_frames("first", top - header_height, bottom + self.statement_height()),
+        ]
+        later = column_frames("later", top, bottom)
+        return first, later
+
+
+class Rule(Flowable):
+    """A horizontal rule of the theme's colour."""
+
+    def __init__(
+        self,
+        width: float,
+        thickness: float,
+        fill: str,
+        *,
+        space_before: float = 0,
+        space_after: float = 0,
+    ):
+        super().__init__()
+        self.width = width
+        self.thickness = thickness
+        self.fill = fill
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.thickness
+
+    def draw(self) -> None:
+        self.canv.setFillColor(color(self.fill))
+        self.canv.rect(0, 0, self.width, self.thickness, stroke=0, fill=1)
+
+
+def _as_of(date_text: str | None) -> str | None:
+    return f"As of {date_text}" if date_text else None
+
+
+def _page_decorator(builder: BriefBuilder) -> Any:
+    theme = builder.theme
+    meta = builder.doc.meta
+    styles = builder.styles
+
+    def decorate(canvas: Canvas, template: BaseDocTemplate) -> None:
+        canvas.saveState()
+        page_number = canvas.getPageNumber()
+        if meta.classification:
+            banner = theme.banner_colors(meta.classification)
+            style = theme.brief["banner"]
+            font = builder.book.pdf_name(style)
+            label = meta.classification.upper()
+            for y in (builder.page_height - builder.banner_height, 0.0):
+                canvas.setFillColor(color(banner.fill))
+                canvas.rect(0, y, builder.page_width, builder.banner_height, stroke=0, fill=1)
+                canvas.setFillColor(color(banner.text))
+                canvas.setFont(font, style.size)
+                canvas.drawCentredString(
+                    builder.page_width / 2,
+                    y + (builder.banner_height - style.size * 0.72) / 2,
+                    label,
+                )
+        footer = theme.brief["footer"]
+        footer_y = builder.bottom + builder.banner_height
+        canvas.setFillColor(color(theme.colors["rule"]))
+        canvas.rect(builder.left, footer_y + footer.size + 4, builder.width, 0.6, stroke=0, fill=1)
+        canvas.setFillColor(color(theme.colors.get(footer.color, footer.color)))
+        canvas.setFont(builder.book.pdf_name(footer), footer.size)
+        left = " \u00b7 ".join(t for t in (meta.short_title, _as_of(meta.date_text)) if t)
+        canvas.drawString(builder.left, footer_y, left)
+        canvas.page_label_at = (builder.right, footer_y, builder.book.pdf_name(footer), footer.size)
+        canvas.page_label_color = color(theme.colors.get(footer.color, footer.color))
+        if page_number == 1 and meta.distribution:
+            paragraph = Paragraph(text(meta.distribution), styles["statement"])
+            _, height = paragraph.wrap(builder.width, BIG)
+            y = footer_y + footer.size + 12
+            canvas.setFillColor(color(theme.colors["rule"]))
+            canvas.rect(builder.left, y + height + 4, builder.width, 0.6, stroke=0, fill=1)
+            paragraph.drawOn(canvas, builder.left, y)
+        canvas.restoreState()
+
+    return decorate
+
+
+def numbered_canvas_class(build_time: int) -> type:
+    """Return a canvas class that writes "Page N of M" once it knows M."""
+    base = stamped_canvas_class(build_time)
+
+    class NumberedCanvas(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+            self.page_label_at: tuple[float, float, str, float] | None = None
+
+        def showPage(self) -> None:
+            self._pages.append({"state": dict(self.__dict__)})
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page["state"])
+                if self.page_label_at:
+                    x, y, font, size = self.page_label_at
+                    self.saveState()
+                    self.setFont(font, size)
+                    self.setFillColor(self.page_label_color)
+                    self.drawRightString(x, y, f"Page {self._pageNumber} of {total}")
+                    self.restoreState()
+                base.showPage(self)
+            base.save(self)
+
+    return NumberedCanvas
+
+
+def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> bytes:
+    """Return the PDF bytes of the brief of `doc`."""
+    builder = BriefBuilder(doc, theme, book)
+    header = builder.header()
+    header_height = (
+        sum(f.wrap(builder.width, BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in header)
+        + 2
+    )
+    first, later = builder.frames(header_height)
+    decorate = _page_decorator(builder)
+    buffer = io.BytesIO()
+    info = document_info(doc, kind="Brief")
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=(builder.page_width, builder.page_height),
+        leftMargin=builder.left,
+        rightMargin=theme.page.margins.right,
+        topMargin=theme.page.margins.top,
+        bottomMargin=builder.bottom,
+        title=info["title"],
+        author=info["author"],
+        subject=info["subject"],
+        keywords=info["keywords"],
+        creator=info["creator"],
+        producer=info["producer"],
+        lang=info["lang"],
+        invariant=1,
+        pageCompression=1,
+        initialFontName=book.pdf_name(theme.brief["body"]),
+        displayDocTitle=1,
+    )
+    template.addPageTemplates(
+        [
+            PageTemplate(id="first", frames=first, onPage=decorate),
+            PageTemplate(id="later", frames=later, onPage=decorate),
+        ]
+    )
+    story: list[Flowable] = [NextPageTemplate("later"), *header, FrameBreak()]
+    for index, section in enumerate(doc.sections):
+        story.extend(builder.section(index, section))
+    story.extend(builder.sources())
+    template.build(story, canvasmaker=numbered_canvas_class(build_time))
+    return buffer.getvalue()
+
+
+__all__ = ["TA_CENTER", "draw_brief"]

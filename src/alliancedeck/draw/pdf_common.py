@@ -1,0 +1,53 @@
+"""What both PDF products share: a canvas stamped with the build time, metadata, banners."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+if TYPE_CHECKING:
+    from alliancedeck.document import Document
+
+
+def document_info(doc: Document, *, kind: str) -> dict[str, Any]:
+    """Return the metadata keywords a reportlab canvas or document template takes."""
+    meta = doc.meta
+    subject = " - ".join(t for t in (meta.subtitle, meta.distribution) if t)
+    return {
+        "title": meta.title,
+        "author": meta.byline or "",
+        "subject": subject or kind,
+        "keywords": [s.title for s in doc.sections]
+        + ([meta.classification] if meta.classification else []),
+        "creator": "alliancedeck",
+        "producer": "alliancedeck (ReportLab)",
+        "lang": meta.language,
+        "invariant": 1,
+        "pageCompression": 1,
+    }
+
+
+def stamped_canvas_class(build_time: int) -> type[Canvas]:
+    """Return a Canvas class whose document dates are `build_time` (UTC) and whose ids are fixed."""
+
+    class StampedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            kwargs.setdefault("invariant", 1)
+            super().__init__(*args, **kwargs)
+            stamp = self._doc._timeStamp
+            moment = time.gmtime(build_time)
+            stamp.t = build_time
+            stamp.lt = moment
+            stamp.YMDhms = tuple(moment)[:6]
+            stamp.dhh = stamp.dmm = 0
+            self.setViewerPreference("DisplayDocTitle", "true")
+
+    return StampedCanvas
+
+
+def color(value: str) -> HexColor:
+    """Return the reportlab colour of `#RRGGBB`."""
+    return HexColor(value)

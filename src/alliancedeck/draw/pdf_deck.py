@@ -1,0 +1,107 @@
+"""Draw a laid-out deck as PDF pages with reportlab: the same boxes as the .pptx, one per slide."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from alliancedeck.draw.pdf_common import color, document_info, stamped_canvas_class
+from alliancedeck.layout.boxes import DeckLayout, Paragraph, Rect, TextBox
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from alliancedeck.document import Document
+    from alliancedeck.fonts import FontBook
+
+
+def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: int) -> bytes:
+    """Return the PDF bytes of `deck`: one page per slide, text where the layout put it."""
+    buffer = io.BytesIO()
+    info = document_info(doc, kind="Deck")
+    canvas_class = stamped_canvas_class(build_time)
+    first_font = deck.slides[0].boxes[0].paragraphs[0].font if deck.slides else None
+    canvas = canvas_class(
+        buffer,
+        pagesize=(deck.width, deck.height),
+        invariant=1,
+        lang=info["lang"],
+        pageCompression=1,
+        initialFontName=first_font.pdf_name if first_font else None,
+    )
+    canvas.setTitle(info["title"])
+    canvas.setAuthor(info["author"])
+    canvas.setSubject(info["subject"])
+    canvas.setKeywords(info["keywords"])
+    canvas.setCreator(info["creator"])
+    canvas.setProducer(info["producer"])
+    for slide in deck.slides:
+        key = f"slide{slide.number}"
+        canvas.bookmarkPage(key)
+        canvas.addOutlineEntry(f"{slide.number}. {slide.title}", key, level=0)
+        for box in slide.boxes:
+            if isinstance(box, Rect):
+                _rect(canvas, deck.height, box.x, box.y, box.w, box.h, box.fill)
+            else:
+                _text_box(canvas, deck.height, box, book)
+        canvas.showPage()
+    canvas.showOutline()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _rect(
+    canvas: Canvas, page_height: float, x: float, y: float, w: float, h: float, fill: str
+) -> None:
+    canvas.setFillColor(color(fill))
+    canvas.rect(x, page_height - y - h, w, h, stroke=0, fill=1)
+
+
+def _text_box(canvas: Canvas, page_height: float, box: TextBox, book: FontBook) -> None:
+    if box.fill:
+        _rect(canvas, page_height, box.x, box.y, box.w, box.h, box.fill)
+    content = box.content_height
+    offset = {"top": 0.0, "middle": (box.h - content) / 2, "bottom": box.h - content}[box.anchor]
+    y = box.y + offset
+    for index, paragraph in enumerate(box.paragraphs):
+        if index:
+            y += paragraph.space_before
+        _paragraph(canvas, page_height, box, paragraph, y, book)
+        y += paragraph.height
+
+
+def first_baseline(paragraph: Paragraph, book: FontBook) -> float:
+    """Return the distance from a line's top to its baseline with exact line spacing.
+
+    As LibreOffice and PowerPoint do, the line keeps the font's descent below the baseline
+    and gives the rest of the exact line height to the ascent.
+    """
+    return paragraph.leading - book.descent(paragraph.font.pdf_name, paragraph.font.size)
+
+
+def _paragraph(
+    canvas: Canvas,
+    page_height: float,
+    box: TextBox,
+    paragraph: Paragraph,
+    top: float,
+    book: FontBook,
+) -> None:
+    font = paragraph.font
+    canvas.setFillColor(color(font.color))
+    canvas.setFont(font.pdf_name, font.size)
+    drop = first_baseline(paragraph, book)
+    for line_index, line in enumerate(paragraph.lines):
+        baseline = page_height - (top + line_index * paragraph.leading + drop)
+        left = box.x + paragraph.indent
+        if paragraph.align != "left":
+            room = box.w - paragraph.indent
+            width = book.width(line, font.pdf_name, font.size)
+            left += room - width if paragraph.align == "right" else (room - width) / 2
+        canvas.drawString(left, baseline, line)
+        if line_index == 0 and paragraph.bullet:
+            canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
+    if paragraph.link:
+        height = paragraph.height
+        y0 = page_height - top - height
+        canvas.linkURL(paragraph.link, (box.x, y0, box.x + box.w, y0 + height), relative=0)
