@@ -1,0 +1,5 @@
+"""Run the command line as `python -m alliancedeck`."""
+
+from alliancedeck.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""The brief read back with pdfplumber and pypdf: texts in order, banners, footers, fonts, metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from conftest import assert_in_order
+
+
+def _product(result, backend: str) -> Path:
+    return next(p.path for p in result.products if p.backend == backend)
+
+
+@pytest.fixture(scope="module")
+def brief_path(default_build) -> Path:
+    return _product(default_build, "pdf")
+
+
+@pytest.fixture(scope="module")
+def pages(brief_path):
+    with pdfplumber.open(brief_path) as pdf:
+        result = []
+        for page in pdf.pages:
+            middle = page.width / 2
+            halves = (page.crop((0, 0, middle, page.height)).extract_text(),
+                      page.crop((middle, 0, page.width, page.height)).extract_text())
+            result.append((page.extract_text(), page.chars, page.height, halves))
+        yield result
+
+
+def test_every_section_lead_point_and_figure_in_order(pages, default_doc):
+    text = "\n".join(t for t, *_ in pages)
+    for figure in default_doc.key_figures:
+        assert figure.display in text
+    needles = []
+    for section in default_doc.sections:
+        needles.append(section.title)
+        if section.lead:
+            needles.append(section.lead)
+
+        def walk(points):
+            for point in points:
+                needles.append(point.text)
+                walk(point.children)
+
+        walk(section.points)
+    # Two columns: read each column top to bottom, as a reader does.
+    assert_in_order(columns_text(pages), needles)
+
+
+def columns_text(pages) -> str:
+    """Return the text of every page, left column then right column."""
+    return "\n".join(left + "\n" + right for _, _, _, (left, right) in pages)
+
+
+def test_banner_in_top_and_bottom_eighth_of_every_page(pages):
+    for _, chars, height, _ in pages:
+        lines = {}
+        for c in chars:
+            lines.setdefault(round(c["top"]), []).append(c)
+        banner_rows = [
+            top for top, row in lines.items()
+            if "".join(ch["text"] for ch in sorted(row, key=lambda ch: ch["x0"])).strip()
+            == "UNCLASSIFIED"
+        ]
+        assert any(top < height / 8 for top in banner_rows)
+        assert any(top > height * 7 / 8 for top in banner_rows)
+
+
+def test_page_n_of_m_and_distribution_on_page_one(pages, default_doc):
+    total = len(pages)
+    for number, (text, *_) in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+    first = " ".join(pages[0][0].split())
+    assert " ".join(default_doc.meta.distribution.split()) in first
+    assert total == 2, "the default brief is a two-page brief"
+
+
+def test_metadata_language_and_outline(brief_path, default_doc):
+    reader = PdfReader(brief_path)
+    assert reader.metadata.title == default_doc.meta.title
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+    outline = [item.title for item in reader.outline]
+    assert outline[: len(default_doc.sections)] == [s.title for s in default_doc.sections]
+
+
+def test_every_font_is_embedded(brief_path):
+    reader = PdfReader(brief_path)
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, font["/BaseFont"]

@@ -1,0 +1,50 @@
+"""Shared fixtures: build products once per session from content written in the tests."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_brief(folder: Path, text: str, name: str = "content.yaml") -> Path:
+    """Write the YAML `text` (dedented) as a content file in `folder` and return its path."""
+    path = folder / name
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def squash(text: str) -> str:
+    """Return `text` with all whitespace runs made single spaces (for order-of-text checks)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def assert_in_order(haystack: str, needles: list[str]) -> None:
+    """Assert that every one of `needles` occurs in `haystack`, in the given order."""
+    position = 0
+    flat = squash(haystack)
+    for needle in needles:
+        found = flat.find(squash(needle), position)
+        assert found >= 0, f"not found (in order) after position {position}: {needle!r}"
+        position = found + 1
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory: pytest.TempPathFactory):
+    """Build the repository's content.yaml into a temporary folder; return the build result."""
+    from alliancedeck.api import build
+
+    out = tmp_path_factory.mktemp("default-build")
+    return build(REPO / "content.yaml", out_dir=out)
+
+
+@pytest.fixture(scope="session")
+def default_doc():
+    """Return the resolved document of the repository's content.yaml."""
+    from alliancedeck.api import prepare
+
+    return prepare(REPO / "content.yaml").doc
