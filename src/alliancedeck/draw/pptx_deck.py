@@ -71,7 +71,10 @@ def _draw_slide(slide, geometry: Slide, language: str) -> None:
             )
             shape.name = box.name
             _solid(shape, box.fill)
-            shape.shadow.inherit = False
+            # Drop the theme style reference: its effect (a shadow) would show in some clients.
+            style = shape._element.find(qn("p:style"))
+            if style is not None:
+                shape._element.remove(style)
             if box.alt:
                 _describe(shape, box.alt)
     if geometry.notes:

@@ -361,7 +361,7 @@ class DeckBuilder:
         meta = self.doc.meta
         where = Location(self.doc.source_file)
         content_w = self.right - self.left
-        y = self.top + (self.content_bottom - self.top) * 0.2
+        y = self.top + (self.content_bottom - self.top) * 0.28
         title = self.title_box(
             meta.title,
             where,
@@ -369,7 +369,9 @@ class DeckBuilder:
             region=Region(self.left, y, content_w, 0),
             max_lines=3,
         )
-        boxes: list[TextBox | Rect] = [title]
+        band = Rect(0, self.banner_height, self.left * 0.45, self.height - 2 * self.banner_height,
+                    self.theme.colors["primary"], name="Title band")
+        boxes: list[TextBox | Rect] = [title, band]
         y = title.y + title.h + 10
         boxes.append(Rect(self.left, y, 80, 4, self.theme.colors["accent"], name="Rule"))
         y += 4 + self.tokens.gap

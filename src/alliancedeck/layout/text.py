@@ -15,6 +15,7 @@ _NO_LINE_START = set(
 )
 _NO_LINE_END = set("(（[［{｛「『〈《〔【〘〖〝‘“")
 _SPACE = re.compile(r"(\s+)")
+_AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+|(?<=[。！？])")
 
 
@@ -43,13 +44,16 @@ def _pieces(text: str) -> Iterator[tuple[str, str]]:
 
 
 def _merge_spaces(text: str) -> list[tuple[str, str]]:
+    """Return (piece, following space) pairs; a line may also break after a hyphen in a word."""
     merged: list[tuple[str, str]] = []
     for word, space in _pieces(text):
         if not word:
             if merged:
                 merged[-1] = (merged[-1][0], " ")
             continue
-        merged.append((word, space))
+        parts = _AFTER_HYPHEN.split(word)
+        merged.extend((part, "") for part in parts[:-1])
+        merged.append((parts[-1], space))
     return merged
 
 
