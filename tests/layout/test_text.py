@@ -1,0 +1,75 @@
+"""Line breaking with real metrics: widths respected, words kept, CJK and long tokens handled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliancedeck.fonts import font_book
+from alliancedeck.layout.text import break_lines, split_sentences
+from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
+
+
+@pytest.fixture(scope="module")
+def measure():
+    theme = load_theme((PACKAGE_LAYOUTS / "default.yaml").resolve())
+    book = font_book(theme, Path.cwd())
+    name = book.pdf_name(theme.deck["body"])
+    return lambda text, size: book.width(text, name, size)
+
+
+def test_lines_fit_the_width_and_keep_every_word(measure):
+    text = ("About 54,000 U.S. troops are stationed in Japan and have the exclusive use of "
+            "85 facilities.")
+    lines = break_lines(text, 300, measure, 20)
+    assert lines == ["About 54,000 U.S. troops are", "stationed in Japan and have the",
+                     "exclusive use of 85 facilities."]
+    assert all(measure(line, 20) <= 300 for line in lines)
+    # Greedy: the next line's first word would not have fitted on the line before.
+    for line, following in zip(lines, lines[1:], strict=False):
+        assert measure(f"{line} {following.split()[0]}", 20) > 300
+
+
+def test_a_token_longer_than_the_frame_is_cut_not_left_to_overflow(measure):
+    token = "https://example.org/" + "x" * 120
+    lines = break_lines(token, 200, measure, 20)
+    assert len(lines) > 3
+    assert "".join(lines) == token
+    assert all(measure(line, 20) <= 200 for line in lines)
+
+
+def test_breaks_after_a_hyphen_inside_a_word(measure):
+    width = measure("make cost-", 20) + 1
+    assert break_lines("make cost-sharing", width, measure, 20) == ["make cost-", "sharing"]
+
+
+def test_japanese_breaks_between_characters_but_not_before_closing_marks():
+    def measure(text, size):
+        return len(text) * size
+
+    lines = break_lines("日米同盟は、アジアにおける米国の役割の要である。", 100, measure, 10)
+    assert "".join(lines) == "日米同盟は、アジアにおける米国の役割の要である。"
+    assert all(len(line) <= 10 for line in lines)
+    assert not any(line.startswith(("、", "。")) for line in lines)
+
+
+def test_split_sentences_keeps_every_character():
+    text = "One thing. Two things! Three? 日本。米国。"
+    assert split_sentences(text) == ["One thing.", "Two things!", "Three?", "日本。", "米国。"]
+
+
+words = st.text(alphabet=st.characters(codec="latin-1", categories=("L", "N", "P")),
+                min_size=1, max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(words, min_size=1, max_size=40), st.floats(min_value=40, max_value=900))
+def test_every_line_fits_and_no_character_is_lost(measure, parts, width):
+    text = " ".join(parts)
+    lines = break_lines(text, width, measure, 14)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines:
+        assert measure(line, 14) <= width + 1e-6 or len(line) == 1
