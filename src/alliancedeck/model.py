@@ -193,7 +193,7 @@ def _message(error: Any, path: KeyPath) -> str:
         return f"{where}: expected a mapping of keys, found {found}"
     if kind.startswith("date"):
         return f"{where}: expected an ISO date such as 2024-05-31, found {found}"
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         return f"{where}: must not be empty"
     if kind == "string_pattern_mismatch" and path and path[-1] == "language":
         return f'{where}: "{error.get("input")}" is not a language tag such as en-US or ja-JP'

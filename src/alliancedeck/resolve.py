@@ -100,7 +100,8 @@ class _Renderer:
             rendered = self.env.from_string(value).render(self.context)
         except TemplateSyntaxError as exc:
             self.report.error(
-                self._line_in(location, exc.lineno, value), f"template syntax error: {exc.message}"
+                self._line_in(location, exc.lineno, path in self.map.blocks),
+                f"template syntax error: {exc.message}",
             )
             return value
         except UnknownFigure as exc:
@@ -134,11 +135,15 @@ class _Renderer:
         return rendered.strip()
 
     @staticmethod
-    def _line_in(location: Location, lineno: int | None, value: str) -> Location:
-        # A block scalar (| or >) starts on the line after its key; a plain one on the same line.
-        if not lineno or lineno <= 1 or location.line <= 0:
+    def _line_in(location: Location, lineno: int | None, block: bool) -> Location:
+        """Return the place of line `lineno` of a template whose text starts at `location`."""
+        if not lineno or location.line <= 0:
             return location
-        return Location(location.file, location.line + lineno - 1, 1)
+        # A literal block (|) starts on the line after its indicator; its lines map one to one.
+        first = location.line + 1 if block else location.line
+        return Location(
+            location.file, first + lineno - 1, 1 if (block or lineno > 1) else location.column
+        )
 
 
 def resolve(brief: Brief, source_map: SourceMap) -> Document:

@@ -28,6 +28,8 @@ class SourceMap:
     file: str
     values: dict[KeyPath, Location] = field(default_factory=dict)
     keys: dict[KeyPath, Location] = field(default_factory=dict)
+    #: Paths of literal block scalars (`|`), whose text starts on the line after the mark.
+    blocks: set[KeyPath] = field(default_factory=set)
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """Return the place of `path`, or of its longest known prefix (the whole file at worst).
@@ -122,17 +124,27 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
 
 def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str, Any], SourceMap]:
     """Parse `text` (from `file`) into a mapping and its source map, or raise a located error."""
-    loader = _NoAliasLoader(text)
+    loader: _NoAliasLoader | None = None
     try:
+        loader = _NoAliasLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = (exc.problem or exc.context or "invalid YAML").strip()
         raise ContentError.at(_place(file, mark), f"YAML syntax error: {message}") from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        raise ContentError.at(
+            Location(file, line, column),
+            f"character U+{exc.character:04X} is not allowed in YAML; delete it",
+        ) from None
     except yaml.YAMLError as exc:
         raise ContentError.at(Location(file), f"YAML error: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise ContentError.at(Location(file, 1, 1), f"the {what} file is empty")
     if not isinstance(root, MappingNode):
@@ -166,6 +178,8 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, ScalarNode) and node.style == "|":
+            self.map.blocks.add(path)
         return self._scalar(node)
 
     def _mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
@@ -174,14 +188,14 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self._error(key_node, "a key must be a plain word, not a list or a mapping")
                 continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._error(key_node, "YAML merge keys (<<) are not accepted")
+                continue
             key = self._scalar(key_node)
             if key is None or not isinstance(key, Hashable) or isinstance(key, bool):
                 self._error(key_node, f"invalid key {key_node.value!r}")
                 continue
             key = str(key)
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._error(key_node, "YAML merge keys (<<) are not accepted")
-                continue
             if key in result:
                 self._error(key_node, f'duplicate key "{key}" (it already appears above)')
                 continue

@@ -26,8 +26,10 @@ def pages(brief_path):
         result = []
         for page in pdf.pages:
             middle = page.width / 2
-            halves = (page.crop((0, 0, middle, page.height)).extract_text(),
-                      page.crop((middle, 0, page.width, page.height)).extract_text())
+            halves = (
+                page.crop((0, 0, middle, page.height)).extract_text(),
+                page.crop((middle, 0, page.width, page.height)).extract_text(),
+            )
             result.append((page.extract_text(), page.chars, page.height, halves))
         yield result
 
@@ -63,7 +65,8 @@ def test_banner_in_top_and_bottom_eighth_of_every_page(pages):
         for c in chars:
             lines.setdefault(round(c["top"]), []).append(c)
         banner_rows = [
-            top for top, row in lines.items()
+            top
+            for top, row in lines.items()
             if "".join(ch["text"] for ch in sorted(row, key=lambda ch: ch["x0"])).strip()
             == "UNCLASSIFIED"
         ]

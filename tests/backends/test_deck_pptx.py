@@ -106,8 +106,12 @@ def test_shapes_stay_on_the_slide_and_text_never_autofits(deck):
             assert shape.top + shape.height <= height + Emu(2)
             if shape.has_text_frame:
                 body_pr = shape.text_frame._txBody.bodyPr
-                assert body_pr.find(
-                    "{http://schemas.openxmlformats.org/drawingml/2006/main}normAutofit") is None
+                assert (
+                    body_pr.find(
+                        "{http://schemas.openxmlformats.org/drawingml/2006/main}normAutofit"
+                    )
+                    is None
+                )
 
 
 def test_runs_name_the_layout_font_size_and_language(deck):

@@ -21,8 +21,9 @@ def test_deck_passes_the_open_xml_sdk_validator(default_build):
     validator = require("ooxml-validator")
     deck = _product(default_build, "slides")
     env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
-    result = subprocess.run([validator, str(deck)], capture_output=True, text=True, env=env,
-                            timeout=300)
+    result = subprocess.run(
+        [validator, str(deck)], capture_output=True, text=True, env=env, timeout=300
+    )
     verdict = json.loads(result.stdout)
     assert verdict["errors"] == [] and verdict["ok"] is True
 
@@ -30,8 +31,9 @@ def test_deck_passes_the_open_xml_sdk_validator(default_build):
 def test_deck_passes_package_lint_and_schemas(default_build):
     checker = require("ooxml-check")
     deck = _product(default_build, "slides")
-    result = subprocess.run([sys.executable, checker, str(deck)], capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, checker, str(deck)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert ": OK" in result.stdout
 

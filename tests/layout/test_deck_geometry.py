@@ -19,8 +19,12 @@ def _deck(path):
 
 
 def _body_boxes(deck):
-    return [b for s in deck.slides for b in s.boxes
-            if isinstance(b, TextBox) and b.role in ("body", "source")]
+    return [
+        b
+        for s in deck.slides
+        for b in s.boxes
+        if isinstance(b, TextBox) and b.role in ("body", "source")
+    ]
 
 
 def test_default_deck_boxes_hold_their_text_and_stay_above_the_footer():
@@ -28,8 +32,8 @@ def test_default_deck_boxes_hold_their_text_and_stay_above_the_footer():
     for slide in deck.slides:
         footer = next(b for b in slide.boxes if getattr(b, "name", "") == "Footer")
         for box in slide.text_boxes:
-            assert 0 <= box.x and box.x + box.w <= deck.width + 0.01
-            assert 0 <= box.y and box.y + box.h <= deck.height + 0.01
+            assert box.x >= 0 and box.x + box.w <= deck.width + 0.01
+            assert box.y >= 0 and box.y + box.h <= deck.height + 0.01
             assert box.content_height <= box.h + 0.01, (slide.title, box.name)
             if box.role in ("body", "title", "figure"):
                 assert box.y + box.h <= footer.y, (slide.title, box.name)
@@ -37,13 +41,16 @@ def test_default_deck_boxes_hold_their_text_and_stay_above_the_footer():
 
 def test_a_long_title_wraps_then_shrinks_and_is_never_clipped(tmp_path):
     title = "A notional title " + "that goes on and on about the alliance " * 4
-    path = write_brief(tmp_path, f"""
+    path = write_brief(
+        tmp_path,
+        f"""
         meta:
           title: Notional
         sections:
           - title: {title.strip()}
             points: [one]
-        """)
+        """,
+    )
     deck = _deck(path)
     box = deck.slides[1].title_box
     paragraph = box.paragraphs[0]
@@ -53,17 +60,24 @@ def test_a_long_title_wraps_then_shrinks_and_is_never_clipped(tmp_path):
     assert any("title" in str(w) for w in deck.warnings)
 
 
-point_text = st.text(alphabet=st.sampled_from("abcdefghij klmnop. QRST,-"), min_size=1,
-                     max_size=400).map(str.strip).filter(lambda t: any(c.isalpha() for c in t))
+point_text = (
+    st.text(alphabet=st.sampled_from("abcdefghij klmnop. QRST,-"), min_size=1, max_size=400)
+    .map(str.strip)
+    .filter(lambda t: any(c.isalpha() for c in t))
+)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(point_text, min_size=1, max_size=30))
 def test_any_section_flows_over_slides_without_losing_a_character(tmp_path, points):
-    lines = "".join(f"      - {p!r}\n".replace("'", '"') if '"' not in p else f"      - '{p}'\n"
-                    for p in points)
-    path = write_brief(tmp_path, "meta:\n  title: Notional\nsections:\n  - title: Notional\n"
-                       "    points:\n" + lines)
+    lines = "".join(
+        f"      - {p!r}\n".replace("'", '"') if '"' not in p else f"      - '{p}'\n" for p in points
+    )
+    path = write_brief(
+        tmp_path, "meta:\n  title: Notional\nsections:\n  - title: Notional\n    points:\n" + lines
+    )
     deck = _deck(path)
     body = "".join(p.text for b in _body_boxes(deck) for p in b.paragraphs)
     assert body.replace(" ", "") == "".join(points).replace(" ", "")

@@ -22,11 +22,16 @@ def measure():
 
 
 def test_lines_fit_the_width_and_keep_every_word(measure):
-    text = ("About 54,000 U.S. troops are stationed in Japan and have the exclusive use of "
-            "85 facilities.")
+    text = (
+        "About 54,000 U.S. troops are stationed in Japan and have the exclusive use of "
+        "85 facilities."
+    )
     lines = break_lines(text, 300, measure, 20)
-    assert lines == ["About 54,000 U.S. troops are", "stationed in Japan and have the",
-                     "exclusive use of 85 facilities."]
+    assert lines == [
+        "About 54,000 U.S. troops are",
+        "stationed in Japan and have the",
+        "exclusive use of 85 facilities.",
+    ]
     assert all(measure(line, 20) <= 300 for line in lines)
     # Greedy: the next line's first word would not have fitted on the line before.
     for line, following in zip(lines, lines[1:], strict=False):
@@ -61,8 +66,9 @@ def test_split_sentences_keeps_every_character():
     assert split_sentences(text) == ["One thing.", "Two things!", "Three?", "日本。", "米国。"]
 
 
-words = st.text(alphabet=st.characters(codec="latin-1", categories=("L", "N", "P")),
-                min_size=1, max_size=30)
+words = st.text(
+    alphabet=st.characters(codec="latin-1", categories=("L", "N", "P")), min_size=1, max_size=30
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -164,7 +164,12 @@ class DeckBuilder:
     # ----- shared pieces -------------------------------------------------------------------
 
     def warn(self, location: Location, message: str) -> None:
-        self.warnings.append(Problem(location, message, "warning"))
+        """Record a layout warning; one per place (continuation slides repeat their title)."""
+        if all(
+            w.location != location or w.message.split(" ")[:2] != message.split(" ")[:2]
+            for w in self.warnings
+        ):
+            self.warnings.append(Problem(location, message, "warning"))
 
     def title_box(
         self,
@@ -369,8 +374,14 @@ class DeckBuilder:
             region=Region(self.left, y, content_w, 0),
             max_lines=3,
         )
-        band = Rect(0, self.banner_height, self.left * 0.45, self.height - 2 * self.banner_height,
-                    self.theme.colors["primary"], name="Title band")
+        band = Rect(
+            0,
+            self.banner_height,
+            self.left * 0.45,
+            self.height - 2 * self.banner_height,
+            self.theme.colors["primary"],
+            name="Title band",
+        )
         boxes: list[TextBox | Rect] = [title, band]
         y = title.y + title.h + 10
         boxes.append(Rect(self.left, y, 80, 4, self.theme.colors["accent"], name="Rule"))

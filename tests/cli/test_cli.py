@@ -1,0 +1,84 @@
+"""The command line as users run it: products written, messages, exit codes, light imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, write_brief
+
+HEAVY = ("reportlab", "pptx", "PIL")
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "alliancedeck", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_build_writes_every_product_into_output(tmp_path):
+    content = (REPO / "content.yaml").read_text(encoding="utf-8")
+    write_brief(tmp_path, content)
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in ("brief.pdf", "deck.pptx", "deck.pdf"):
+        assert (tmp_path / "output" / name).stat().st_size > 10_000
+        assert f"output/{name}" in result.stdout
+
+
+def test_pdf_and_slides_write_where_asked(tmp_path):
+    brief = tmp_path / "b.pdf"
+    deck = tmp_path / "d.pptx"
+    assert run("pdf", str(REPO / "content.yaml"), "-o", str(brief)).returncode == 0
+    assert run("slides", str(REPO / "content.yaml"), "-o", str(deck)).returncode == 0
+    assert brief.read_bytes().startswith(b"%PDF-")
+    assert deck.read_bytes().startswith(b"PK")
+
+
+def test_check_reports_and_exits_zero():
+    result = run("check", str(REPO / "content.yaml"))
+    assert result.returncode == 0
+    assert "5 sections, 3 figures" in result.stdout
+
+
+def test_backends_lists_the_built_ins():
+    result = run("backends")
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert names == ["deck-pdf", "pdf", "slides"]
+
+
+def test_a_content_error_is_located_and_exits_2_without_traceback(tmp_path):
+    path = write_brief(tmp_path, """
+        meta:
+          title: Notional
+          titel: typo
+        sections:
+          - title: A
+        """)
+    result = run("build", str(path), "--out-dir", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert f"{path}:3:3: error: unknown key \"titel\" in meta" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_slides_format_is_a_usage_error():
+    result = run("slides", str(REPO / "content.yaml"), "--format", "odp")
+    assert result.returncode == 2
+    assert "--format" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", str(REPO / "content.yaml")],
+                                  ["backends"]])
+def test_help_check_and_backends_import_no_rendering_library(args):
+    probe = (
+        "import sys\n"
+        "from alliancedeck.cli import main\n"
+        f"sys.argv = ['alliancedeck', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print('LOADED', loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr
