@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import operator
+import signal
+import threading
+from collections.abc import Iterator
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, nodes, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -26,6 +30,34 @@ from alliancedeck.source import KeyPath, SourceMap
 MAX_TEMPLATE_OUTPUT = 20_000
 #: Largest string or list a template may build with * (repetition).
 MAX_REPEAT = 10_000
+#: Largest whole number (in bits) a template may compute with **.
+MAX_POWER_BITS = 4096
+#: Seconds one text may take to render (a last guard; the limits above catch the known cases).
+RENDER_SECONDS = 2
+
+
+class _RenderTimeout(Exception):
+    """A text took longer than `RENDER_SECONDS` to render."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Raise `_RenderTimeout` in the block after `seconds` (main thread on POSIX; else no limit)."""
+    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class FigureView:
@@ -68,6 +100,9 @@ class _BriefSandbox(SandboxedEnvironment):
         if operator_name == "**":
             if isinstance(right, int | float) and abs(right) > 100:
                 raise SecurityError("exponent too large")
+            if isinstance(left, int) and isinstance(right, int):
+                if abs(left).bit_length() * abs(right) > MAX_POWER_BITS:
+                    raise SecurityError("number too large")
             return operator.pow(left, right)
         for count, other in ((right, left), (left, right)):
             if isinstance(other, str | list | tuple) and isinstance(count, int):
@@ -77,9 +112,23 @@ class _BriefSandbox(SandboxedEnvironment):
 
 
 def _environment() -> SandboxedEnvironment:
-    env = _BriefSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = _BriefSandbox(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        finalize=lambda value: "" if value is None else value,
+    )
     env.globals.clear()
     return env
+
+
+def _nested_loop(template_ast: nodes.Template) -> bool:
+    """Return whether a `for` loop sits inside another (their counts would multiply)."""
+    for loop in template_ast.find_all(nodes.For):
+        for child in loop.body:
+            if isinstance(child, nodes.For) or any(True for _ in child.find_all(nodes.For)):
+                return True
+    return False
 
 
 class _Renderer:
@@ -97,7 +146,11 @@ class _Renderer:
             return value
         location = self.map.locate(path)
         try:
-            rendered = self.env.from_string(value).render(self.context)
+            template_ast = self.env.parse(value)
+            if _nested_loop(template_ast):
+                raise SecurityError("loops inside loops are not allowed")
+            with _time_limit(RENDER_SECONDS):
+                rendered = self.env.from_string(template_ast).render(self.context)
         except TemplateSyntaxError as exc:
             self.report.error(
                 self._line_in(location, exc.lineno, path in self.map.blocks),
@@ -121,6 +174,14 @@ class _Renderer:
             return value
         except SecurityError as exc:
             self.report.error(location, f"template not allowed: {exc}")
+            return value
+        except RecursionError:
+            self.report.error(location, "template not allowed: it calls itself without end")
+            return value
+        except _RenderTimeout:
+            self.report.error(
+                location, f"template not allowed: it ran longer than {RENDER_SECONDS} s"
+            )
             return value
         except (TemplateError, TypeError, ValueError, ArithmeticError, OverflowError) as exc:
             self.report.error(location, f"template error: {exc}")
