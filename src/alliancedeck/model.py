@@ -174,7 +174,9 @@ def _found(value: Any) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f'text "{shown}"'
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool):
+        return f"{word} ({str(value).lower()})"
+    if isinstance(value, int | float):
         return f"{word} ({value})"
     return word
 

@@ -67,7 +67,7 @@ class FigureView:
 
     def __init__(self, info: FigureInfo):
         self.id = info.id
-        self.value = info.value
+        self.value = int(info.value) if float(info.value).is_integer() else info.value
         self.display = info.display
         self.label = info.label
         self.unit = info.unit
@@ -89,6 +89,20 @@ class FigureTable(dict):
 
 class UnknownFigure(Exception):
     """A template named a figure id that the content does not define."""
+
+
+class MetaTable(dict):
+    """The `meta` mapping in templates; a misspelt field is reported with a suggestion."""
+
+    def __getattr__(self, name: str) -> Any:  # only reached when the attribute is missing
+        try:
+            return self[name]
+        except KeyError:
+            raise UnknownMetaField(name, list(self)) from None
+
+
+class UnknownMetaField(Exception):
+    """A template named a meta field that does not exist."""
 
 
 class _BriefSandbox(SandboxedEnvironment):
@@ -165,6 +179,14 @@ class _Renderer:
                 f"defined figures: {known_list(figures) or 'none'}",
             )
             return value
+        except UnknownMetaField as exc:
+            name, known = exc.args
+            self.report.error(
+                location,
+                f'unknown meta field "{name}"{did_you_mean(name, known)}; '
+                f"meta fields: {known_list(known, limit=20)}",
+            )
+            return value
         except UndefinedError as exc:
             self.report.error(
                 location,
@@ -229,7 +251,7 @@ def resolve(brief: Brief, source_map: SourceMap) -> Document:
     meta_view = {name: getattr(meta_in, name) for name in type(meta_in).model_fields}
     renderer.context = {
         "figures": FigureTable({k: FigureView(v) for k, v in figures.items()}),
-        "meta": meta_view,
+        "meta": MetaTable(meta_view),
     }
     # Figure labels may use meta and other figures' displays, so render them with the context set.
     for figure_id, info in list(figures.items()):

@@ -105,18 +105,18 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
         size = file_path.stat().st_size
         if size > max_bytes():
             raise ContentError.at(
-                Location(shown),
+                Location(shown, 1, 1),
                 f"the {what} file is {size:,} bytes, more than the limit of {max_bytes():,} "
                 "(set ALLIANCEDECK_MAX_BYTES to raise it)",
             )
         raw = file_path.read_bytes()
     except FileNotFoundError:
-        raise ContentError.at(Location(shown), f"{what} file not found") from None
+        raise ContentError.at(Location(shown, 1, 1), f"{what} file not found") from None
     except IsADirectoryError:
-        raise ContentError.at(Location(shown), f"expected a {what} file, found a folder") from None
+        raise ContentError.at(Location(shown, 1, 1), f"expected a {what} file, found a folder") from None
     except PermissionError:
         raise ContentError.at(
-            Location(shown), f"cannot read the {what} file: permission denied"
+            Location(shown, 1, 1), f"cannot read the {what} file: permission denied"
         ) from None
     data, source_map = parse_yaml(decode_utf8(raw, shown), shown, what=what)
     return Loaded(data, source_map, file_path)
@@ -186,7 +186,10 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self._error(key_node, "a key must be a plain word, not a list or a mapping")
+                hint = ""
+                if isinstance(key_node, MappingNode) and key_node.flow_style:
+                    hint = '; a text that starts with "{{" must be in quotes'
+                self._error(key_node, "a key must be a plain word, not a list or a mapping" + hint)
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._error(key_node, "YAML merge keys (<<) are not accepted")
