@@ -54,21 +54,25 @@ class BuildResult:
     warnings: list[Problem]
 
 
-def prepare(content: str | Path, *, layout: str | None = None) -> Prepared:
+def prepare(
+    content: str | Path, *, layout: str | None = None, training_markings: bool = False
+) -> Prepared:
     """Load, validate and resolve `content`, and load its layout (`layout` overrides meta.layout)."""
     content_path = Path(content)
     loaded = load_yaml_file(content_path)
     brief = validate(loaded)
-    doc = resolve(brief, loaded.source_map)
+    doc = resolve(brief, loaded.source_map, training_markings=training_markings)
     layout_name = layout or doc.meta.layout
     where = loaded.source_map.locate(("meta", "layout")) if layout is None else Location("--layout")
     theme = theme_for(layout_name, content_path.parent, where)
-    return Prepared(doc=doc, theme=theme, content_path=content_path)
+    return Prepared(doc=doc, theme=theme, content_path=content_path, warnings=list(doc.warnings))
 
 
-def check(content: str | Path, *, layout: str | None = None) -> Prepared:
+def check(
+    content: str | Path, *, layout: str | None = None, training_markings: bool = False
+) -> Prepared:
     """Return the prepared content, or raise `ContentError` with every problem located."""
-    return prepare(content, layout=layout)
+    return prepare(content, layout=layout, training_markings=training_markings)
 
 
 def build_time(doc: Document) -> int:
@@ -111,23 +115,95 @@ def build(
     layout: str | None = None,
     products: tuple[str, ...] = BUILD_BACKENDS,
     outputs: dict[str, Path] | None = None,
+    training_markings: bool = False,
+    checksums: bool = True,
 ) -> BuildResult:
     """Render every product of `content` and write each atomically (into `out_dir` by default).
 
     Every product is rendered before any is written, so a failure leaves all earlier files as
-    they were.
+    they were. With `checksums`, `SHA256SUMS` beside the products lists each file's SHA-256.
     """
-    prepared = prepare(content, layout=layout)
-    context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
+    prepared = prepare(content, layout=layout, training_markings=training_markings)
     targets = {
         name: (outputs or {}).get(name) or default_output(name, Path(out_dir)) for name in products
     }
-    rendered = {name: render(prepared, name, context) for name in products}
+    rendered = render_all(prepared, products)
     written = []
     for name, data in rendered.items():
         write_atomic(targets[name], data)
         written.append(Product(name, targets[name], hashlib.sha256(data).hexdigest(), len(data)))
+    if checksums and written:
+        folder = Path(out_dir)
+        lines = "".join(f"{p.sha256}  {_relative(p.path, folder)}\n" for p in written)
+        write_atomic(folder / "SHA256SUMS", lines.encode("ascii"))
     return BuildResult(written, prepared.warnings)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def render_all(prepared: Prepared, products: tuple[str, ...]) -> dict[str, bytes]:
+    """Return the bytes of every product, rendering independent groups in parallel processes.
+
+    Backends that share a layout (the deck and its PDF) render in one process, so that the
+    slide geometry is computed once; the brief renders in another when there are 2+ cores.
+    """
+    groups = _groups(products)
+    if len(groups) > 1 and (os.cpu_count() or 1) > 1 and _can_fork():
+        import multiprocessing
+
+        for name in products:  # import the libraries once, before the children fork
+            backend = backends.load(name)
+            if hasattr(backend, "warm"):
+                backend.warm()
+        global _FORKED  # the children inherit it through fork; nothing large is pickled
+        _FORKED = prepared
+        try:
+            with multiprocessing.get_context("fork").Pool(len(groups)) as pool:
+                results = pool.map(_render_forked, groups)
+        finally:
+            _FORKED = None
+    else:
+        results = [_render_group(prepared, group) for group in groups]
+    rendered: dict[str, bytes] = {}
+    for data, warnings in results:
+        rendered.update(data)
+        prepared.warnings.extend(w for w in warnings if w not in prepared.warnings)
+    return {name: rendered[name] for name in products}
+
+
+def _groups(products: tuple[str, ...]) -> list[tuple[str, ...]]:
+    deck = tuple(p for p in products if p in ("slides", "deck-pdf"))
+    others = [(p,) for p in products if p not in deck]
+    return [g for g in [deck, *others] if g]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and not os.environ.get(
+        "ALLIANCEDECK_NO_PARALLEL"
+    )
+
+
+_FORKED: Prepared | None = None
+
+
+def _render_forked(group: tuple[str, ...]) -> tuple[dict[str, bytes], list[Problem]]:
+    assert _FORKED is not None
+    return _render_group(_FORKED, group)
+
+
+def _render_group(
+    prepared: Prepared, group: tuple[str, ...]
+) -> tuple[dict[str, bytes], list[Problem]]:
+    context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
+    data = {name: render(prepared, name, context) for name in group}
+    return data, [w for w in context.warnings if isinstance(w, Problem)]
 
 
 def raise_on_warnings(warnings: list[Problem]) -> None:

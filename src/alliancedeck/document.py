@@ -51,6 +51,7 @@ class SectionInfo:
     marking: str | None
     sources: tuple[SourceInfo, ...]
     location: Location
+    backup: bool = False
 
     def portion(self, text: str) -> str:
         """Return `text` preceded by this section's portion mark, if it has one."""
@@ -68,11 +69,13 @@ class MetaInfo:
     organization: str | None
     date: dt.date | None
     product_id: str | None
-    classification: str | None
-    distribution: str | None
+    classification: str | None  # the banner text, in capitals
+    banner_level: str | None  # UNCLASSIFIED, CUI, ... (picks the banner colours)
+    distribution: str | None  # the full statement
     poc: str | None
     language: str
     layout: str
+    cui: tuple[str, ...] = ()  # lines of the CUI designation indicator
 
     @property
     def byline(self) -> str | None:
@@ -96,6 +99,16 @@ class Document:
     sections: tuple[SectionInfo, ...]
     source_file: str
     warnings: tuple[object, ...] = field(default=())
+
+    @property
+    def main_sections(self) -> tuple[SectionInfo, ...]:
+        """Return the sections of the briefing proper (not backup), in content order."""
+        return tuple(s for s in self.sections if not s.backup)
+
+    @property
+    def backup_sections(self) -> tuple[SectionInfo, ...]:
+        """Return the sections flagged `backup: true`, in content order."""
+        return tuple(s for s in self.sections if s.backup)
 
     @property
     def key_figures(self) -> tuple[FigureInfo, ...]:

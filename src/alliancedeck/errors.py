@@ -49,6 +49,9 @@ class ContentError(Exception):
         )
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        return (ContentError, (self.problems,))
+
     @classmethod
     def at(cls, location: Location, message: str) -> ContentError:
         """Return an error holding the single problem `message` at `location`."""

@@ -45,6 +45,37 @@ Text = Annotated[str, Field(min_length=1)]
 Number = Annotated[float, Field(strict=True)]
 
 
+class Distribution(_Strict):
+    """A DoD distribution statement by letter, with the fields its wording needs."""
+
+    statement: Annotated[str, Field(pattern=r"^\s*[A-Fa-f]\s*$")]
+    reason: str | None = None
+    date: IsoDate | None = None
+    controlling_office: str | None = None
+
+
+def _distribution_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "letter" if isinstance(value, dict) else None
+
+
+DistributionItem = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[Distribution, Tag("letter")],
+    Discriminator(_distribution_kind),
+]
+
+
+class CuiBlock(_Strict):
+    """The CUI designation indicator printed on the first page and the title slide."""
+
+    controlled_by: Text
+    category: Text
+    dissemination: str | None = None
+    distribution: str | None = None
+    poc: Text
+
+
 class Meta(_Strict):
     title: Text
     subtitle: str | None = None
@@ -54,7 +85,8 @@ class Meta(_Strict):
     date: IsoDate | None = None
     product_id: str | None = None
     classification: str | None = None
-    distribution: str | None = None
+    distribution: DistributionItem | None = None
+    cui: CuiBlock | None = None
     poc: str | None = None
     language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern)] = "en-US"
     layout: Text = "default"
@@ -110,6 +142,7 @@ class Section(_Strict):
     notes: str | None = None
     marking: str | None = None
     sources: list[SourceItem] = []
+    backup: Annotated[bool, Field(strict=True)] = False
 
 
 class Brief(_Strict):
@@ -128,6 +161,8 @@ _FIELDS_BY_MODEL: dict[str, list[str]] = {
     "section": list(Section.model_fields),
     "point": list(Point.model_fields),
     "source": list(SourceLink.model_fields),
+    "distribution": list(Distribution.model_fields),
+    "cui": list(CuiBlock.model_fields),
 }
 
 
@@ -137,6 +172,8 @@ def _model_at(path: KeyPath) -> str:
         return "brief"
     head = path[0]
     if head == "meta":
+        if len(path) >= 2 and path[1] in ("distribution", "cui"):
+            return str(path[1])
         return "meta"
     if head == "figures":
         return "figure"
@@ -199,18 +236,24 @@ def _message(error: Any, path: KeyPath) -> str:
         return f"{where}: must not be empty"
     if kind == "string_pattern_mismatch" and path and path[-1] == "language":
         return f'{where}: "{error.get("input")}" is not a language tag such as en-US or ja-JP'
+    if kind == "string_pattern_mismatch" and path and path[-1] == "statement":
+        return f'{where}: "{error.get("input")}" is not a distribution statement letter A to F'
     if kind in ("union_tag_invalid", "union_tag_not_found"):
+        if "distribution" in path:
+            return f"{where}: expected a statement text, or a mapping with statement: (A to F)"
         keys = "text: and url:" if "sources" in path else "text: and points:"
         return f"{where}: expected text, or a mapping with {keys}, found {found}"
     return f"{where}: {error['msg']}"
 
 
 def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
-    """Drop the union tags pydantic adds to error locations ('text', 'nested', 'link')."""
+    """Drop the union tags pydantic adds to error locations ('text', 'nested', 'link'...)."""
     cleaned: list[str | int] = []
     for index, part in enumerate(loc):
         previous = loc[index - 1] if index else None
         if part in ("text", "nested", "link") and isinstance(previous, int):
+            continue
+        if part in ("text", "letter") and previous == "distribution":
             continue
         cleaned.append(part)
     return tuple(cleaned)
@@ -261,6 +304,15 @@ def _check_references(brief: Brief, source_map: SourceMap) -> list[Problem]:
                     "(it is used as {{ figures.ID }} in texts)",
                 )
             )
+    cui = brief.meta.cui
+    if cui is not None and not (cui.dissemination or cui.distribution):
+        problems.append(
+            Problem(
+                source_map.locate(("meta", "cui"), key=True),
+                "meta.cui needs dissemination (a limited dissemination control) "
+                "or distribution (a distribution statement letter)",
+            )
+        )
     for s_index, section in enumerate(brief.sections):
         for f_index, figure_id in enumerate(section.figures):
             if figure_id not in brief.figures:

@@ -23,7 +23,8 @@ from alliancedeck.document import (
     format_number,
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
-from alliancedeck.model import Brief, Point
+from alliancedeck.markings import check_markings, distribution_statement, portion_mark
+from alliancedeck.model import Brief, CuiBlock, Point
 from alliancedeck.source import KeyPath, SourceMap
 
 #: Longest text a template may produce, in characters.
@@ -229,10 +230,14 @@ class _Renderer:
         )
 
 
-def resolve(brief: Brief, source_map: SourceMap) -> Document:
-    """Return the `Document` for `brief`: texts rendered, figures formatted, all errors at once."""
+def resolve(brief: Brief, source_map: SourceMap, *, training_markings: bool = False) -> Document:
+    """Return the `Document` for `brief`: texts rendered, figures formatted, all errors at once.
+
+    With `training_markings`, levels above CUI are accepted and every banner says so.
+    """
     report = Report()
     renderer = _Renderer(source_map, report)
+    banner = check_markings(brief, source_map, report, training=training_markings)
 
     figures: dict[str, FigureInfo] = {}
     for figure_id, figure in brief.figures.items():
@@ -280,8 +285,16 @@ def resolve(brief: Brief, source_map: SourceMap) -> Document:
         organization=meta_text("organization"),
         date=meta_in.date,
         product_id=meta_text("product_id"),
-        classification=meta_in.classification,
-        distribution=meta_text("distribution"),
+        classification=banner.text if banner else None,
+        banner_level=banner.level if banner else None,
+        distribution=distribution_statement(
+            meta_text("distribution")
+            if isinstance(meta_in.distribution, str)
+            else meta_in.distribution,
+            source_map,
+            report,
+        ),
+        cui=_cui_lines(meta_in.cui),
         poc=meta_text("poc"),
         language=meta_in.language,
         layout=meta_in.layout,
@@ -297,15 +310,33 @@ def resolve(brief: Brief, source_map: SourceMap) -> Document:
                 points=tuple(_points(renderer, section.points, (*base, "points"))),
                 figures=tuple(figures[f] for f in section.figures if f in figures),
                 notes=renderer.text(section.notes, (*base, "notes")),
-                marking=section.marking.strip().upper() if section.marking else None,
+                marking=portion_mark(section.marking),
+                backup=section.backup,
                 sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
                 location=source_map.locate(base),
             )
         )
     report.raise_if_errors()
     return Document(
-        meta=meta, figures=figures, sections=tuple(sections), source_file=source_map.file
+        meta=meta,
+        figures=figures,
+        sections=tuple(sections),
+        source_file=source_map.file,
+        warnings=tuple(report.warnings),
     )
+
+
+def _cui_lines(cui: CuiBlock | None) -> tuple[str, ...]:
+    """Return the lines of the CUI designation indicator."""
+    if cui is None:
+        return ()
+    lines = [f"Controlled by: {cui.controlled_by}", f"CUI Category: {cui.category}"]
+    if cui.dissemination:
+        lines.append(f"Limited Dissemination Control: {cui.dissemination}")
+    if cui.distribution:
+        lines.append(f"Distribution Statement: {cui.distribution}")
+    lines.append(f"POC: {cui.poc}")
+    return tuple(lines)
 
 
 def _points(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[PointInfo]:

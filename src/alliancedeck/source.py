@@ -113,7 +113,9 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
     except FileNotFoundError:
         raise ContentError.at(Location(shown, 1, 1), f"{what} file not found") from None
     except IsADirectoryError:
-        raise ContentError.at(Location(shown, 1, 1), f"expected a {what} file, found a folder") from None
+        raise ContentError.at(
+            Location(shown, 1, 1), f"expected a {what} file, found a folder"
+        ) from None
     except PermissionError:
         raise ContentError.at(
             Location(shown, 1, 1), f"cannot read the {what} file: permission denied"

@@ -159,10 +159,9 @@ class Theme(_Tokens):
         value = self.colors.get(name, name)
         return hex_to_rgb(value)
 
-    def banner_colors(self, classification: str) -> BannerColors:
-        """Return the banner colours for `classification` (its level before any //)."""
-        level = classification.split("//")[0].strip().upper()
-        return self.banners.get(level) or self.banners["default"]
+    def banner_colors(self, level: str) -> BannerColors:
+        """Return the banner colours for the classification `level` (UNCLASSIFIED, CUI...)."""
+        return self.banners.get(level.upper()) or self.banners["default"]
 
     def family(self, style: TextStyle) -> FontFamily:
         """Return the font family a text style names."""

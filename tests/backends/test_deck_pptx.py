@@ -26,11 +26,17 @@ def _texts(slide) -> str:
 
 def test_every_section_title_is_a_slide_title_in_order(deck, default_doc):
     titles = [s.shapes.title.text_frame.text for s in deck.slides]
-    assert titles[0] == default_doc.meta.title
-    assert titles[1] == "Key figures"
+    assert titles[:3] == [default_doc.meta.title, "Agenda", "Key figures"]
     section_titles = [s.title for s in default_doc.sections]
-    assert_in_order("\n".join(titles), section_titles)
-    assert titles[-1] == "Sources"
+    assert titles[3 : 3 + len(section_titles)] == section_titles
+    assert titles[-2:] == ["Sources", "Questions"]
+
+
+def test_agenda_lists_the_sections_numbered(deck, default_doc):
+    agenda = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Agenda")
+    lines = [p.text for shape in agenda.shapes if shape.name == "Agenda"
+             for p in shape.text_frame.paragraphs]
+    assert lines == [f"{n}. {s.title}" for n, s in enumerate(default_doc.sections, start=1)]
 
 
 def test_slide_titles_are_unique_and_in_the_title_placeholder(deck):

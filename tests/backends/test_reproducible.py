@@ -19,8 +19,10 @@ def test_same_source_date_epoch_gives_identical_bytes(tmp_path, monkeypatch):
     build(REPO / "content.yaml", out_dir=tmp_path / "a")
     build(REPO / "content.yaml", out_dir=tmp_path / "b")
     first, second = _digests(tmp_path / "a"), _digests(tmp_path / "b")
-    assert set(first) == {"brief.pdf", "deck.pptx", "deck.pdf"}
+    assert set(first) == {"brief.pdf", "deck.pptx", "deck.pdf", "SHA256SUMS"}
     assert first == second
+    sums = (tmp_path / "a" / "SHA256SUMS").read_text(encoding="ascii").splitlines()
+    assert sums == [f"{first[name]}  {name}" for name in ("brief.pdf", "deck.pptx", "deck.pdf")]
 
 
 def test_build_time_is_stamped_in_the_products(tmp_path, monkeypatch):

@@ -17,6 +17,10 @@ class BriefPdfBackend:
     description: ClassVar[str] = "the printable PDF brief (two columns, key-figure band)"
     default_output: ClassVar[str] = "brief.pdf"
 
+    def warm(self) -> None:
+        """Import the drawing libraries (before parallel rendering forks)."""
+        import alliancedeck.draw.pdf_brief  # noqa: F401
+
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
         """Return the PDF bytes of the brief of `doc`."""
         from alliancedeck.draw.pdf_brief import draw_brief

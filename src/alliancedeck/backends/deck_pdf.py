@@ -17,6 +17,10 @@ class DeckPdfBackend:
     description: ClassVar[str] = "the deck as PDF pages, from the same geometry as the .pptx"
     default_output: ClassVar[str] = "deck.pdf"
 
+    def warm(self) -> None:
+        """Import the drawing libraries (before parallel rendering forks)."""
+        import alliancedeck.draw.pdf_deck  # noqa: F401
+
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
         """Return the PDF bytes of the deck of `doc`."""
         from alliancedeck.draw.pdf_deck import draw_deck_pdf

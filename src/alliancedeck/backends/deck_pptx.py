@@ -17,6 +17,10 @@ class DeckPptxBackend:
     description: ClassVar[str] = "PowerPoint deck (.pptx) from the measured slide layout"
     default_output: ClassVar[str] = "deck.pptx"
 
+    def warm(self) -> None:
+        """Import the drawing libraries (before parallel rendering forks)."""
+        import alliancedeck.draw.pptx_deck  # noqa: F401
+
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
         """Return the .pptx bytes of `doc`."""
         from alliancedeck.draw.pptx_deck import draw_deck

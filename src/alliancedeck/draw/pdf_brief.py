@@ -347,10 +347,10 @@ def _page_decorator(builder: BriefBuilder) -> Any:
         canvas.saveState()
         page_number = canvas.getPageNumber()
         if meta.classification:
-            banner = theme.banner_colors(meta.classification)
+            banner = theme.banner_colors(meta.banner_level or "")
             style = theme.brief["banner"]
             font = builder.book.pdf_name(style)
-            label = meta.classification.upper()
+            label = meta.classification
             for y in (builder.page_height - builder.banner_height, 0.0):
                 canvas.setFillColor(color(banner.fill))
                 canvas.rect(0, y, builder.page_width, builder.banner_height, stroke=0, fill=1)

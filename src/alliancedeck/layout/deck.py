@@ -152,6 +152,7 @@ class DeckBuilder:
         self.height = self.tokens.height
         self.slides: list[Slide] = []
         self.warnings: list[Problem] = []
+        self._title_counts: dict[str, int] = {}
         banner = self.tokens.banner_height if doc.meta.classification else 0.0
         self.banner_height = banner
         margins = self.tokens.margins
@@ -207,6 +208,34 @@ class DeckBuilder:
 
     def rule_under(self, box: TextBox, width: float = 56.0, color: str = "primary") -> Rect:
         return Rect(box.x, box.y + box.h + 6, width, 3, self.theme.colors[color], name="Rule")
+
+    def unique_title(self, title: str) -> str:
+        """Return `title`, numbered " (2)", " (3)"... if an earlier section has the same title."""
+        count = self._title_counts.get(title, 0) + 1
+        self._title_counts[title] = count
+        return title if count == 1 else f"{title} ({count})"
+
+    def backup_tag(self) -> TextBox:
+        """Return the BACKUP label of backup slides (top right, in the accent colour)."""
+        width = 110.0
+        box = self.fitted_box(
+            "BACKUP",
+            "footer",
+            Region(self.right - width, self.top - 18, width, 0),
+            name="Backup tag",
+            align="right",
+            max_lines=1,
+        )
+        paragraph = replace(
+            box.paragraphs[0],
+            font=replace(
+                box.paragraphs[0].font,
+                bold=True,
+                color=self.theme.colors["accent"],
+                pdf_name=self.setter.book.pdf_name(self.setter.style("footer"), bold=True),
+            ),
+        )
+        return replace(box, paragraphs=(paragraph,))
 
     def new_slide(
         self, kind: str, title: str, location: Location, *, notes: str | None = None
@@ -388,7 +417,8 @@ class DeckBuilder:
         y += 4 + self.tokens.gap
         for text, role in (
             (meta.subtitle, "subtitle"),
-            (meta.byline, "byline"),
+            (", ".join(meta.authors) or None, "byline"),
+            (meta.organization, "byline"),
             (_as_of(meta.date_text), "byline"),
             (meta.poc and f"POC: {meta.poc}", "byline"),
             (meta.product_id, "byline"),
@@ -398,12 +428,26 @@ class DeckBuilder:
             box = self.fitted_box(text, role, Region(self.left, y, content_w, 0), name=role.title())
             boxes.append(box)
             y += box.h + 6
+        statement_w = content_w
+        if meta.cui:
+            block_w = min(320.0, content_w * 0.4)
+            statement_w = content_w - block_w - self.tokens.gap
+            block = self.fitted_box(
+                "\n".join(meta.cui),
+                "statement",
+                Region(self.right - block_w, 0, block_w, 0),
+                name="CUI designation",
+                max_lines=len(meta.cui) + 2,
+            )
+            block = replace(block, y=self.content_bottom - block.h)
+            boxes.append(block)
         if meta.distribution:
             box = self.fitted_box(
                 meta.distribution,
                 "statement",
-                Region(self.left, 0, content_w, 0),
+                Region(self.left, 0, statement_w, 0),
                 name="Distribution",
+                max_lines=6,
             )
             box = replace(box, y=self.content_bottom - box.h)
             boxes.append(box)
@@ -430,6 +474,55 @@ class DeckBuilder:
         return TextBox(
             region.x, region.y, region.w, paragraph.height, (paragraph,), role=role, name=name
         )
+
+    def agenda_slide(self) -> None:
+        """Add the agenda: the main sections' titles, numbered, in content order."""
+        sections = self.doc.main_sections
+        if len(sections) < 2:
+            return
+        items = [
+            _Item(f"{n}. {s.title}", "body", 0, bullet=False)
+            for n, s in enumerate(sections, start=1)
+        ]
+        self.list_slides(items, "Agenda", "agenda")
+
+    def questions_slide(self) -> None:
+        """Add the closing slide, which the backup sections follow."""
+        slide, top = self.new_slide("questions", "Questions", Location(self.doc.source_file))
+        meta = self.doc.meta
+        lines = [t for t in (meta.poc and f"Point of contact: {meta.poc}", meta.organization) if t]
+        if lines:
+            box = self.fitted_box(
+                "\n".join(lines),
+                "byline",
+                Region(self.left, top, self.right - self.left, 0),
+                name="Contact",
+                max_lines=4,
+            )
+            slide.boxes.append(box)
+
+    def list_slides(
+        self, items: Sequence[_Item], title: str, kind: str, role: str = "body"
+    ) -> None:
+        """Add slides holding `items` as one list, continued as needed."""
+        where = Location(self.doc.source_file)
+        probe = self.title_box(continued_title(title, 99), where, warn=False)
+        body_top = probe.y + probe.h + 9 + self.tokens.gap
+        full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
+        pages = self.paginate(items, lambda _index: full, role=role)
+        for index, paragraphs in enumerate(pages):
+            slide, top = self.new_slide(kind, continued_title(title, index), where)
+            slide.boxes.append(
+                TextBox(
+                    full.x,
+                    top,
+                    full.w,
+                    self.content_bottom - top,
+                    tuple(paragraphs),
+                    role=role,
+                    name=title,
+                )
+            )
 
     def figure_slides(self) -> None:
         figures = self.doc.key_figures
@@ -556,12 +649,14 @@ class DeckBuilder:
             ),
         ]
 
-    def section_slides(self, section: SectionInfo) -> None:
+    def section_slides(self, section: SectionInfo, backup: int = 0) -> None:
+        """Add the slides of `section` (numbered and marked BACKUP when `backup` > 0)."""
         items: list[_Item] = []
         if section.lead:
             items.append(_Item(section.portion(section.lead), "lead", 0, bullet=False))
         items.extend(_point_items(section))
-        title = section.portion(section.title)
+        title = section.portion(f"Backup {backup}: {section.title}" if backup else section.title)
+        title = self.unique_title(title)
         cards = list(section.figures)
         column = self.tokens.card_column
         pages: list[list[Paragraph]] = [[]]
@@ -588,6 +683,8 @@ class DeckBuilder:
                 section.location,
                 notes=section.notes if index == 0 else None,
             )
+            if backup:
+                slide.boxes.append(self.backup_tag())
             region = narrow if cards and index == 0 else full
             if paragraphs:
                 slide.boxes.append(
@@ -626,27 +723,7 @@ class DeckBuilder:
             )
             for section, source in entries
         ]
-        probe = self.title_box(
-            continued_title("Sources", 99), Location(self.doc.source_file), warn=False
-        )
-        body_top = probe.y + probe.h + 9 + self.tokens.gap
-        full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
-        pages = self.paginate(items, lambda _index: full, role="source")
-        for index, paragraphs in enumerate(pages):
-            slide, top = self.new_slide(
-                "sources", continued_title("Sources", index), Location(self.doc.source_file)
-            )
-            slide.boxes.append(
-                TextBox(
-                    full.x,
-                    top,
-                    full.w,
-                    self.content_bottom - top,
-                    tuple(paragraphs),
-                    role="source",
-                    name="Sources",
-                )
-            )
+        self.list_slides(items, "Sources", "sources", role="source")
 
     def finish(self) -> DeckLayout:
         """Number the slides and add footers and banners; return the deck's geometry."""
@@ -695,7 +772,7 @@ class DeckBuilder:
         )
 
     def banners(self, classification: str) -> list[TextBox]:
-        colors = self.theme.banner_colors(classification)
+        colors = self.theme.banner_colors(self.doc.meta.banner_level or "")
         text = classification.upper()
         boxes = []
         for name, y in (("Banner top", 0.0), ("Banner bottom", self.height - self.banner_height)):
@@ -742,10 +819,14 @@ def layout_deck(doc: Document, theme: Theme, book: FontBook) -> DeckLayout:
     """Return the positioned boxes of every slide of `doc` in `theme`."""
     builder = DeckBuilder(doc, theme, book)
     builder.title_slide()
+    builder.agenda_slide()
     builder.figure_slides()
-    for section in doc.sections:
+    for section in doc.main_sections:
         builder.section_slides(section)
     builder.sources_slides()
+    builder.questions_slide()
+    for number, section in enumerate(doc.backup_sections, start=1):
+        builder.section_slides(section, backup=number)
     return builder.finish()
 
 
