@@ -14,12 +14,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,6 +36,9 @@ HELP_RUNS = 10
 OUTPUTS = ("brief.pdf", "deck.pptx", "deck.pdf")
 TOOLS = ("alliancedeck", "baseline")
 MIB = 1024 * 1024
+#: Seconds between two samples of the memory of a child and its worker processes.
+SAMPLE_INTERVAL = 0.05
+PROC = Path("/proc")
 
 #: Targets of the issue "Fast at every size".
 DEFAULT_MAX_RATIO = 1.3
@@ -44,10 +48,66 @@ HELP_MAX_RATIO = 0.5
 
 FIGURE_REFERENCE = re.compile(r"(\{\{-?\s*figures\.)([A-Za-z_][A-Za-z0-9_]*)")
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+SLIDE_PART = re.compile(r"ppt/slides/slide\d+\.xml")
 
 
 class BenchError(Exception):
     """A measured command failed, so its figures would mean nothing."""
+
+
+class TreeSampler(threading.Thread):
+    """Sample the summed PSS of a process and all its descendants until stopped (Linux only)."""
+
+    def __init__(self, pid: int, interval: float = SAMPLE_INTERVAL):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kib = 0
+        self.most_processes = 0
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            tree = descendants(self.pid)
+            self.most_processes = max(self.most_processes, len(tree))
+            self.peak_kib = max(self.peak_kib, sum(pss_kib(pid) for pid in tree))
+            self._stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
+
+
+def descendants(root: int) -> list[int]:
+    """Return `root` and the pids of all its living descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, []))
+    return tree
+
+
+def pss_kib(pid: int) -> int:
+    """Return the proportional set size of `pid` in KiB, or 0 when it is gone."""
+    try:
+        rollup = (PROC / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -57,28 +117,57 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
+class Sample(NamedTuple):
+    """What one run of a command cost."""
+
+    wall: float  # seconds
+    rss_kib: int  # ru_maxrss from wait4: the largest single process of the run
+    tree_pss_kib: int  # sampled peak of the summed PSS of the child and its descendants
+    processes: int  # most processes seen at once
+
+
 @dataclass
 class Measurement:
-    """Timed runs of one command on one content file."""
+    """Timed runs of one command on one content file, or why they could not be made."""
 
-    walls: list[float] = field(default_factory=list)
-    rss_kib: list[int] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
     outputs: dict[str, dict[str, int]] = field(default_factory=dict)
+    error: str | None = None
+
+    def _peak(self, kib: list[int]) -> float | None:
+        return max(kib) * 1024 / MIB if kib and not self.error else None
 
     @property
-    def wall(self) -> float:
-        return statistics.median(self.walls)
+    def wall(self) -> float | None:
+        return statistics.median(s.wall for s in self.samples) if self.ok else None
 
     @property
-    def peak_rss_mb(self) -> float:
-        return max(self.rss_kib) * 1024 / MIB
+    def ok(self) -> bool:
+        return bool(self.samples) and not self.error
+
+    @property
+    def peak_rss_mb(self) -> float | None:
+        return self._peak([s.rss_kib for s in self.samples])
+
+    @property
+    def tree_pss_mb(self) -> float | None:
+        return self._peak([s.tree_pss_kib for s in self.samples])
+
+    @property
+    def peak_memory_mb(self) -> float | None:
+        """Return the larger of the peak RSS of one process and the peak PSS of all of them."""
+        return self._peak([max(s.rss_kib, s.tree_pss_kib) for s in self.samples])
 
     def as_json(self) -> dict[str, Any]:
+        if self.error:
+            return {"error": self.error}
         return {
-            "wall_median_s": round(self.wall, 4),
-            "wall_runs_s": [round(w, 4) for w in self.walls],
-            "peak_rss_mb": round(self.peak_rss_mb, 1),
-            "rss_runs_kib": self.rss_kib,
+            "wall_median_s": rounded(self.wall),
+            "peak_rss_mb": rounded(self.peak_rss_mb),
+            "peak_tree_pss_mb": rounded(self.tree_pss_mb),
+            "peak_memory_mb": rounded(self.peak_memory_mb),
+            "most_processes": max(s.processes for s in self.samples),
+            "runs": [s._asdict() for s in self.samples],
             "outputs": self.outputs,
         }
 
@@ -144,30 +233,33 @@ def write_content(content: dict[str, Any], copies: int, folder: Path) -> Path:
     return path
 
 
-def run_once(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run `command` as one child process; return its wall time (s) and its own peak RSS (KiB)."""
+def run_once(command: list[str], cwd: Path) -> Sample:
+    """Run `command` as one child process; return its wall time and peak memory."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        sampler = TreeSampler(child.pid)
+        if PROC.is_dir():
+            sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
+        if sampler.is_alive():
+            sampler.stop()
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode != 0:
             errors.seek(0)
-            tail = errors.read().decode("utf-8", "replace")[-3000:]
-            raise BenchError(f"{' '.join(command)} exited with {child.returncode}:\n{tail}")
+            message = errors.read().decode("utf-8", "replace").strip()[-2000:]
+            raise BenchError(f"exit status {child.returncode}: {message}")
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
     rss_kib = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    return wall, rss_kib
+    return Sample(round(wall, 4), rss_kib, sampler.peak_kib, sampler.most_processes)
 
 
 def count_units(path: Path) -> int:
     """Return the number of pages of a PDF or of slides of a .pptx."""
     if path.suffix == ".pptx":
         with zipfile.ZipFile(path) as package:
-            return sum(
-                1 for n in package.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)
-            )
+            return sum(1 for name in package.namelist() if SLIDE_PART.fullmatch(name))
     return len(PDF_PAGE.findall(path.read_bytes()))
 
 
@@ -177,7 +269,7 @@ def describe_outputs(folder: Path) -> dict[str, dict[str, int]]:
     for name in OUTPUTS:
         path = folder / name
         if not path.is_file():
-            raise BenchError(f"{path} was not written")
+            raise BenchError(f"{path.name} was not written")
         described[name] = {"bytes": path.stat().st_size, "pages": count_units(path)}
     return described
 
@@ -185,17 +277,29 @@ def describe_outputs(folder: Path) -> dict[str, dict[str, int]]:
 def measure(
     commands: dict[str, list[str]], out_dirs: dict[str, Path], runs: int, cwd: Path
 ) -> dict[str, Measurement]:
-    """Warm each command up once, then time `runs` rounds of all of them, interleaved."""
+    """Warm each command up once, then time `runs` rounds of all of them, interleaved.
+
+    A command that fails keeps its error instead of figures; the others go on.
+    """
     results = {name: Measurement() for name in commands}
-    for command in commands.values():
-        run_once(command, cwd)
-    for _ in range(runs):
+    for round_index in range(runs + 1):
         for name, command in commands.items():
-            wall, rss = run_once(command, cwd)
-            results[name].walls.append(wall)
-            results[name].rss_kib.append(rss)
+            result = results[name]
+            if result.error:
+                continue
+            try:
+                sample = run_once(command, cwd)
+            except BenchError as exc:
+                result.error = str(exc)
+                continue
+            if round_index:  # round 0 is the warm-up
+                result.samples.append(sample)
     for name, folder in out_dirs.items():
-        results[name].outputs = describe_outputs(folder)
+        if not results[name].error:
+            try:
+                results[name].outputs = describe_outputs(folder)
+            except BenchError as exc:
+                results[name].error = str(exc)
     return results
 
 
@@ -204,89 +308,135 @@ def build_commands(
 ) -> tuple[dict[str, list[str]], dict[str, Path]]:
     """Return the alliancedeck and baseline commands for `content` and their output folders."""
     out_dirs = {tool: work / f"out-{copies}x-{tool}" for tool in TOOLS}
+    ours = [sys.executable, "-m", "alliancedeck", "build", str(content)]
+    base = [sys.executable, str(BASELINE), str(content)]
     commands = {
-        "alliancedeck": [
-            sys.executable,
-            "-m",
-            "alliancedeck",
-            "build",
-            str(content),
-            "--out-dir",
-            str(out_dirs["alliancedeck"]),
-        ],
-        "baseline": [
-            sys.executable,
-            str(BASELINE),
-            str(content),
-            "--out-dir",
-            str(out_dirs["baseline"]),
-        ],
+        "alliancedeck": [*ours, "--out-dir", str(out_dirs["alliancedeck"])],
+        "baseline": [*base, "--out-dir", str(out_dirs["baseline"])],
     }
     return commands, out_dirs
 
 
-def ratio(numerator: float, denominator: float) -> float:
-    """Return numerator / denominator, or infinity when the denominator is zero."""
-    return numerator / denominator if denominator else float("inf")
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """Return numerator / denominator, or None when either is unknown or the denominator is 0."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
 
 
-def size_cell(output: dict[str, int]) -> str:
-    """Return an output's size in kB and its page or slide count, as "123.4 (5)"."""
-    return f"{output['bytes'] / 1000:.1f} ({output['pages']})"
+def rounded(value: float | None) -> float | None:
+    """Return `value` rounded to three decimals, or None."""
+    return None if value is None else round(value, 3)
 
 
-def print_size_table(copies: int, info: dict[str, Any], results: dict[str, Measurement]) -> None:
+def cell(value: float | None, spec: str) -> str:
+    """Return `value` formatted by `spec`, or "-" when it is unknown."""
+    return "-" if value is None else format(value, spec)
+
+
+def output_cell(result: Measurement, name: str) -> str:
+    """Return the size in kB and the page or slide count of one output, as "123.4 (5)"."""
+    output = result.outputs.get(name)
+    return "-" if output is None else f"{output['bytes'] / 1000:.1f} ({output['pages']})"
+
+
+def output_bytes(result: Measurement, name: str) -> float | None:
+    """Return the size in bytes of one output, or None when it was not written."""
+    output = result.outputs.get(name)
+    return None if output is None else output["bytes"]
+
+
+def print_size_table(info: dict[str, Any], results: dict[str, Measurement]) -> None:
     """Print the table of one content size: wall time, peak RSS and outputs, with ratios."""
     ours, base = results["alliancedeck"], results["baseline"]
     print(
-        f"\n== {copies}x: {info['sections']} sections, {info['figures']} figures, "
-        f"content {info['content_bytes'] / 1000:.1f} kB; {len(ours.walls)} timed run(s) =="
+        f"\n== {info['copies']}x: {info['sections']} sections, {info['figures']} figures, "
+        f"content {info['content_bytes'] / 1000:.1f} kB; {info['runs']} timed run(s) =="
     )
     print(f"{'':26}{'alliancedeck':>16}{'baseline':>16}{'ratio':>9}")
-    print(
-        f"{'wall time, median (s)':26}{ours.wall:>16.3f}{base.wall:>16.3f}"
-        f"{ratio(ours.wall, base.wall):>9.2f}"
-    )
-    print(
-        f"{'peak RSS (MB)':26}{ours.peak_rss_mb:>16.1f}{base.peak_rss_mb:>16.1f}"
-        f"{ratio(ours.peak_rss_mb, base.peak_rss_mb):>9.2f}"
-    )
+    rows = [
+        ("wall time, median (s)", ours.wall, base.wall, ".3f"),
+        ("peak RSS (MB)", ours.peak_rss_mb, base.peak_rss_mb, ".1f"),
+    ]
+    for label, mine, theirs, spec in rows:
+        print(
+            f"{label:26}{cell(mine, spec):>16}{cell(theirs, spec):>16}"
+            f"{cell(ratio(mine, theirs), '.2f'):>9}"
+        )
     for name in OUTPUTS:
         unit = "slides" if name.endswith(".pptx") else "pages"
-        mine, theirs = ours.outputs[name], base.outputs[name]
-        label = f"{name} (kB, {unit})"
+        size_ratio = ratio(output_bytes(ours, name), output_bytes(base, name))
         print(
-            f"{label:26}{size_cell(mine):>16}{size_cell(theirs):>16}"
-            f"{ratio(mine['bytes'], theirs['bytes']):>9.2f}"
+            f"{f'{name} (kB, {unit})':26}{output_cell(ours, name):>16}"
+            f"{output_cell(base, name):>16}{cell(size_ratio, '.2f'):>9}"
         )
+    for tool in TOOLS:
+        error = results[tool].error
+        if error:
+            first_line = next((line for line in error.splitlines() if line.strip()), error)
+            print(f"{tool} FAILED: {first_line[:300]}")
 
 
 def judge(
-    sizes: dict[int, dict[str, Measurement]], help_wall: float | None
+    measured: dict[int, dict[str, Measurement]], help_result: Measurement
 ) -> list[dict[str, Any]]:
-    """Return each target of the issue with its measured value and PASS, FAIL or SKIP."""
+    """Return each target of the issue with its measured value and PASS, FAIL or SKIP.
 
-    def target(name: str, measured: float | None, limit: float, unit: str) -> dict[str, Any]:
-        verdict = "SKIP" if measured is None else ("PASS" if measured <= limit else "FAIL")
-        value = None if measured is None else round(measured, 3)
-        return {"target": name, "measured": value, "limit": limit, "unit": unit, "result": verdict}
+    A target whose alliancedeck run failed is a FAIL; one whose size was not run is a SKIP.
+    """
+
+    def target(
+        name: str, limit: float, unit: str, needs: list[Measurement] | None, value: Any
+    ) -> dict[str, Any]:
+        if needs is None:
+            verdict, note = "SKIP", "not measured (size not run)"
+        elif any(m.error for m in needs):
+            verdict, note = "FAIL", "a run failed; see the table"
+        else:
+            verdict, note = ("PASS" if value <= limit else "FAIL"), None
+        shown = rounded(value)
+        return {
+            "target": name,
+            "measured": shown,
+            "limit": limit,
+            "unit": unit,
+            "result": verdict,
+            "note": note,
+        }
+
+    def pair(copies: int) -> list[Measurement] | None:
+        return list(measured[copies].values()) if copies in measured else None
 
     def wall_ratio(copies: int) -> float | None:
-        if copies not in sizes:
+        if copies not in measured:
             return None
-        return ratio(sizes[copies]["alliancedeck"].wall, sizes[copies]["baseline"].wall)
+        return ratio(measured[copies]["alliancedeck"].wall, measured[copies]["baseline"].wall)
 
-    large_rss = sizes[50]["alliancedeck"].peak_rss_mb if 50 in sizes else None
-    help_ratio = (
-        ratio(help_wall, sizes[1]["baseline"].wall)
-        if help_wall is not None and 1 in sizes
-        else None
-    )
+    large = measured.get(50, {}).get("alliancedeck")
+    base_1x = measured[1]["baseline"] if 1 in measured else None
     return [
-        target("default content (1x): wall time / baseline", wall_ratio(1), DEFAULT_MAX_RATIO, "x"),
-        target("50x: wall time / baseline", wall_ratio(50), LARGE_MAX_RATIO, "x"),
-        target("50x: alliancedeck peak RSS", large_rss, LARGE_MAX_RSS_MB, "MB"),
-        target("--help wall time / baseline at 1x", help_ratio, HELP_MAX_RATIO, "x"),
+        target(
+            "default content (1x): wall time / baseline",
+            DEFAULT_MAX_RATIO,
+            "x",
+            pair(1),
+            wall_ratio(1),
+        ),
+        target("50x: wall time / baseline", LARGE_MAX_RATIO, "x", pair(50), wall_ratio(50)),
+        target(
+            "50x: alliancedeck peak RSS",
+            LARGE_MAX_RSS_MB,
+            "MB",
+            None if large is None else [large],
+            None if large is None else large.peak_rss_mb,
+        ),
+        target(
+            "--help wall time / baseline at 1x",
+            HELP_MAX_RATIO,
+            "x",
+            None if base_1x is None else [help_result, base_1x],
+            ratio(help_result.wall, None if base_1x is None else base_1x.wall),
+        ),
     ]
 
 
@@ -305,17 +455,15 @@ def environment() -> dict[str, Any]:
         )
         return done.stdout.strip()
 
+    libraries = ("alliancedeck", "reportlab", "python-pptx", "PyYAML", "typer", "pydantic")
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "versions": {
-            name: version(name)
-            for name in ("alliancedeck", "reportlab", "python-pptx", "PyYAML", "typer", "pydantic")
-        },
+        "versions": {name: version(name) for name in libraries},
         "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty_paths": len(git("status", "--porcelain", "--", "src").splitlines()),
+        "git_changed_files_under_src": len(git("status", "--porcelain", "--", "src").splitlines()),
     }
 
 
@@ -326,7 +474,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--sizes",
         default=",".join(map(str, SIZES)),
-        help="comma-separated multiples of content.yaml (default: 1,10,50)",
+        help="comma-separated multiples of the content (default: 1,10,50)",
     )
     parser.add_argument(
         "--content", type=Path, default=DEFAULT_CONTENT, help="content file to scale"
@@ -336,74 +484,88 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def measure_size(
+    content: dict[str, Any], copies: int, runs: int, work: Path
+) -> tuple[dict[str, Any], dict[str, Measurement]]:
+    """Generate the `copies`-times content, measure both tools on it, and print its table."""
+    path = write_content(content, copies, work)
+    scaled = yaml.safe_load(path.read_text(encoding="utf-8"))
+    info = {
+        "copies": copies,
+        "sections": len(scaled["sections"]),
+        "figures": len(scaled["figures"]),
+        "content_bytes": path.stat().st_size,
+        "runs": runs,
+    }
+    commands, out_dirs = build_commands(path, work, copies)
+    results = measure(commands, out_dirs, runs, work)
+    print_size_table(info, results)
+    ours, base = results["alliancedeck"], results["baseline"]
+    summary = {
+        **info,
+        **{tool: results[tool].as_json() for tool in TOOLS},
+        "ratio_wall": rounded(ratio(ours.wall, base.wall)),
+        "ratio_rss": rounded(ratio(ours.peak_rss_mb, base.peak_rss_mb)),
+    }
+    return summary, results
+
+
+def print_help_and_targets(
+    help_result: Measurement, base_1x: Measurement | None, targets: list[dict[str, Any]]
+) -> None:
+    """Print the --help timing and the verdict on each target."""
+    print(f"\n== python3 -m alliancedeck --help: median of {HELP_RUNS} ==")
+    if help_result.error:
+        print(f"FAILED: {help_result.error[:300]}")
+    else:
+        line = f"alliancedeck --help {help_result.wall:.3f} s"
+        help_ratio = ratio(help_result.wall, base_1x.wall if base_1x else None)
+        if base_1x is not None and help_ratio is not None:
+            line += f"; baseline at 1x {base_1x.wall:.3f} s; ratio {help_ratio:.2f}"
+        print(line)
+    print('\n== targets (issue "Fast at every size") ==')
+    for t in targets:
+        shown = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
+        note = f"  [{t['note']}]" if t["note"] else ""
+        print(f"{t['result']:5} {t['target']}: {shown} (limit {t['limit']} {t['unit']}){note}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the tables and targets, and write the JSON results."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     content = yaml.safe_load(args.content.read_text(encoding="utf-8"))
-    work = Path(tempfile.mkdtemp(prefix="alliancedeck-bench-"))
     started = dt.datetime.now().astimezone()
     report: dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"),
-        "command": " ".join(["python3", "bench/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        "command": " ".join(["python3", "bench/run.py", *argv]),
         "environment": environment(),
         "sizes": {},
     }
     measured: dict[int, dict[str, Measurement]] = {}
+    work = Path(tempfile.mkdtemp(prefix="alliancedeck-bench-"))
     try:
         for copies in sizes:
-            path = write_content(content, copies, work)
-            scaled = yaml.safe_load(path.read_text(encoding="utf-8"))
-            info = {
-                "copies": copies,
-                "sections": len(scaled["sections"]),
-                "figures": len(scaled["figures"]),
-                "content_bytes": path.stat().st_size,
-            }
             runs = 1 if args.quick else FULL_RUNS.get(copies, 3)
-            commands, out_dirs = build_commands(path, work, copies)
-            results = measure(commands, out_dirs, runs, work)
-            measured[copies] = results
-            print_size_table(copies, info, results)
-            report["sizes"][f"{copies}x"] = {
-                **info,
-                "runs": runs,
-                **{tool: results[tool].as_json() for tool in TOOLS},
-                "ratio_wall": round(
-                    ratio(results["alliancedeck"].wall, results["baseline"].wall), 3
-                ),
-                "ratio_rss": round(
-                    ratio(results["alliancedeck"].peak_rss_mb, results["baseline"].peak_rss_mb), 3
-                ),
-            }
-        help_command = [sys.executable, "-m", "alliancedeck", "--help"]
-        run_once(help_command, work)
-        help_walls = [run_once(help_command, work)[0] for _ in range(HELP_RUNS)]
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+            report["sizes"][f"{copies}x"], measured[copies] = measure_size(
+                content, copies, runs, work
+            )
+        help_result = measure(
+            {"help": [sys.executable, "-m", "alliancedeck", "--help"]}, {}, HELP_RUNS, work
+        )["help"]
     finally:
         if args.keep:
             print(f"\n(kept {work})")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    help_wall = statistics.median(help_walls)
-    base_1x = measured[1]["baseline"].wall if 1 in measured else None
-    print(f"\n== --help: median of {HELP_RUNS} ==")
-    print(
-        f"python3 -m alliancedeck --help: {help_wall:.3f} s"
-        + (f"; baseline at 1x {base_1x:.3f} s; ratio {help_wall / base_1x:.2f}" if base_1x else "")
-    )
-    targets = judge(measured, help_wall)
-    print('\n== targets (issue "Fast at every size") ==')
-    for t in targets:
-        shown = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
-        print(f"{t['result']:5} {t['target']}: {shown} (limit {t['limit']} {t['unit']})")
+    base_1x = measured[1]["baseline"] if 1 in measured else None
+    targets = judge(measured, help_result)
+    print_help_and_targets(help_result, base_1x, targets)
     report["help"] = {
         "runs": HELP_RUNS,
-        "wall_median_s": round(help_wall, 4),
-        "wall_runs_s": [round(w, 4) for w in help_walls],
-        "ratio_to_baseline_1x": round(help_wall / base_1x, 3) if base_1x else None,
+        **help_result.as_json(),
+        "ratio_to_baseline_1x": rounded(ratio(help_result.wall, base_1x.wall if base_1x else None)),
     }
     report["targets"] = targets
     report["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]

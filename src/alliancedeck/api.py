@@ -117,17 +117,21 @@ def build(
     outputs: dict[str, Path] | None = None,
     training_markings: bool = False,
     checksums: bool = True,
+    strict: bool = False,
 ) -> BuildResult:
     """Render every product of `content` and write each atomically (into `out_dir` by default).
 
     Every product is rendered before any is written, so a failure leaves all earlier files as
-    they were. With `checksums`, `SHA256SUMS` beside the products lists each file's SHA-256.
+    they were. With `checksums`, `SHA256SUMS` beside the products lists each file's SHA-256;
+    with `strict`, any warning is an error and nothing is written.
     """
     prepared = prepare(content, layout=layout, training_markings=training_markings)
     targets = {
         name: (outputs or {}).get(name) or default_output(name, Path(out_dir)) for name in products
     }
     rendered = render_all(prepared, products)
+    if strict:
+        raise_on_warnings(prepared.warnings)
     written = []
     for name, data in rendered.items():
         write_atomic(targets[name], data)
@@ -209,4 +213,4 @@ def _render_group(
 def raise_on_warnings(warnings: list[Problem]) -> None:
     """Raise the `warnings` as errors (for --strict)."""
     if warnings:
-        raise ContentError([Problem(w.location, w.message) for w in warnings])
+        raise ContentError([Problem(w.location, f"{w.message} (--strict)") for w in warnings])

@@ -27,6 +27,14 @@ LayoutOption = Annotated[
     typer.Option("--layout", help="Layout name (in layouts/) or path; overrides meta.layout."),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
+TrainingOption = Annotated[
+    bool,
+    typer.Option(
+        "--training-markings",
+        help="Accept levels above CUI for exercises; every banner then says the markings are "
+        "for training purposes only.",
+    ),
+]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the traceback of an internal error.")
 ]
@@ -88,12 +96,18 @@ def _warn(warnings: list, strict: bool) -> None:
 
 
 def _render_one(
-    content: Path, output: Path | None, backend: str, layout: str | None, strict: bool, debug: bool
+    content: Path,
+    output: Path | None,
+    backend: str,
+    layout: str | None,
+    strict: bool,
+    debug: bool,
+    training_markings: bool,
 ) -> None:
     from alliancedeck import api
 
     def action() -> Path:
-        prepared = api.prepare(content, layout=layout)
+        prepared = api.prepare(content, layout=layout, training_markings=training_markings)
         data = api.render(prepared, backend)
         _warn(prepared.warnings, strict)
         target = output or api.default_output(backend, Path("output"))
@@ -114,10 +128,11 @@ def pdf(
     ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,
+    training_markings: TrainingOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Write the PDF brief (default output/brief.pdf)."""
-    _render_one(content, output, "pdf", layout, strict, debug)
+    _render_one(content, output, "pdf", layout, strict, debug, training_markings)
 
 
 @app.command()
@@ -131,14 +146,14 @@ def slides(
     ] = "pptx",
     layout: LayoutOption = None,
     strict: StrictOption = False,
+    training_markings: TrainingOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Write the deck (default output/deck.pptx; with --format pdf, output/deck.pdf)."""
     if format not in ("pptx", "pdf"):
         _fail(f'error: --format must be "pptx" or "pdf", not "{format}"', EXIT_CONTENT)
-    _render_one(
-        content, output, "slides" if format == "pptx" else "deck-pdf", layout, strict, debug
-    )
+    backend = "slides" if format == "pptx" else "deck-pdf"
+    _render_one(content, output, backend, layout, strict, debug, training_markings)
 
 
 @app.command()
@@ -149,35 +164,42 @@ def build(
     ),
     layout: LayoutOption = None,
     strict: StrictOption = False,
+    training_markings: TrainingOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Write every product (brief, deck, deck as PDF) into the output folder."""
+    """Write every product (brief, deck, deck as PDF) and SHA256SUMS into the output folder."""
     from alliancedeck import api
 
     def action() -> api.BuildResult:
-        prepared_warnings: list = []
-        result = api.build(content, out_dir=out_dir, layout=layout)
-        prepared_warnings.extend(result.warnings)
-        return result
+        return api.build(
+            content,
+            out_dir=out_dir,
+            layout=layout,
+            training_markings=training_markings,
+            strict=strict,
+        )
 
     result = _run(action, debug)
-    _warn(result.warnings, strict)
+    _warn(result.warnings, strict=False)
     for product in result.products:
-        typer.echo(
-            f"wrote {product.path}  ({product.size:,} bytes, sha256 {product.sha256[:16]}...)"
-        )
+        typer.echo(f"wrote {product.path}  sha256 {product.sha256}")
+    typer.echo(f"wrote {Path(out_dir) / 'SHA256SUMS'}")
 
 
 @app.command()
 def check(
     content: Content = Path("content.yaml"),
     layout: LayoutOption = None,
+    training_markings: TrainingOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Validate the content file and its layout; write nothing."""
     from alliancedeck import api
 
-    prepared = _run(lambda: api.check(content, layout=layout), debug)
+    prepared = _run(
+        lambda: api.check(content, layout=layout, training_markings=training_markings), debug
+    )
+    _warn(prepared.warnings, strict=False)
     doc = prepared.doc
     typer.echo(
         f"{content}: ok: {len(doc.sections)} sections, {len(doc.figures)} figures, "

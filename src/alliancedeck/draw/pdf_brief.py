@@ -195,13 +195,14 @@ class BriefBuilder:
         table.setStyle(TableStyle(commands))
         return table
 
-    def section(self, index: int, section: SectionInfo) -> list[Flowable]:
+    def section(self, index: int, section: SectionInfo, backup: int = 0) -> list[Flowable]:
         s = self.styles
+        title = f"Backup {backup}: {section.title}" if backup else section.title
         heading = Paragraph(
-            text(section.portion(section.title)),
+            text(section.portion(title)),
             s.derived("heading", "h", spaceBefore=10, spaceAfter=3),
         )
-        head: list[Flowable] = [SectionStart(f"section{index}", section.title), heading]
+        head: list[Flowable] = [SectionStart(f"section{index}", title), heading]
         if section.lead:
             head.append(
                 Paragraph(
@@ -257,12 +258,33 @@ class BriefBuilder:
 
     # ----- pages -------------------------------------------------------------------------
 
+    def first_page_foot(self) -> list[tuple[Paragraph, float, float]]:
+        """Return what stands above the footer of page 1: the distribution statement at the
+        left and the CUI designation indicator at the lower right, as (paragraph, x, width)."""
+        meta = self.doc.meta
+        parts: list[tuple[Paragraph, float, float]] = []
+        statement_width = self.width
+        if meta.cui:
+            block_width = min(230.0, self.width * 0.42)
+            statement_width = self.width - block_width - 14
+            lines = "<br/>".join(text(line) for line in meta.cui)
+            parts.append(
+                (Paragraph(lines, self.styles["statement"]), self.right - block_width, block_width)
+            )
+        if meta.distribution:
+            parts.append(
+                (
+                    Paragraph(text(meta.distribution), self.styles["statement"]),
+                    self.left,
+                    statement_width,
+                )
+            )
+        return parts
+
     def statement_height(self) -> float:
-        statement = self.doc.meta.distribution
-        if not statement:
-            return 0.0
-        paragraph = Paragraph(text(statement), self.styles["statement"])
-        return paragraph.wrap(self.width, BIG)[1] + 10
+        """Return the height kept free at the foot of page 1 for `first_page_foot`."""
+        heights = [p.wrap(w, BIG)[1] for p, _, w in self.first_page_foot()]
+        return max(heights) + 10 if heights else 0.0
 
     def frames(self, header_height: float) -> tuple[list[Frame], list[Frame]]:
         page = self.theme.page
@@ -371,13 +393,16 @@ def _page_decorator(builder: BriefBuilder) -> Any:
         canvas.drawString(builder.left, footer_y, left)
         canvas.page_label_at = (builder.right, footer_y, builder.book.pdf_name(footer), footer.size)
         canvas.page_label_color = color(theme.colors.get(footer.color, footer.color))
-        if page_number == 1 and meta.distribution:
-            paragraph = Paragraph(text(meta.distribution), styles["statement"])
-            _, height = paragraph.wrap(builder.width, BIG)
-            y = footer_y + footer.size + 12
-            canvas.setFillColor(color(theme.colors["rule"]))
-            canvas.rect(builder.left, y + height + 4, builder.width, 0.6, stroke=0, fill=1)
-            paragraph.drawOn(canvas, builder.left, y)
+        if page_number == 1:
+            parts = builder.first_page_foot()
+            if parts:
+                y = footer_y + footer.size + 12
+                tallest = max(p.wrap(w, BIG)[1] for p, _, w in parts)
+                canvas.setFillColor(color(theme.colors["rule"]))
+                canvas.rect(builder.left, y + tallest + 4, builder.width, 0.6, stroke=0, fill=1)
+                for paragraph, x, width in parts:
+                    _, height = paragraph.wrap(width, BIG)
+                    paragraph.drawOn(canvas, x, y + tallest - height)
         canvas.restoreState()
 
     return decorate
@@ -452,8 +477,10 @@ def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> 
         ]
     )
     story: list[Flowable] = [NextPageTemplate("later"), *header, FrameBreak()]
-    for index, section in enumerate(doc.sections):
+    for index, section in enumerate(doc.main_sections):
         story.extend(builder.section(index, section))
+    for number, section in enumerate(doc.backup_sections, start=1):
+        story.extend(builder.section(len(doc.main_sections) + number - 1, section, backup=number))
     story.extend(builder.sources())
     template.build(story, canvasmaker=numbered_canvas_class(build_time))
     return buffer.getvalue()

@@ -23,6 +23,7 @@ BULLETS = ("\u2022", "\u2013", "\u25e6")
 #: differ by rounding or kerning still breaks the same way.
 WIDTH_SAFETY = 0.02
 SIZE_STEP = 1.0
+MAX_CARD_WIDTH = 320.0
 
 
 def continued_title(title: str, page: int) -> str:
@@ -565,6 +566,9 @@ class DeckBuilder:
         """Place as many rows of cards as fit in `region`; return how many figures were placed."""
         gap = self.tokens.gap
         card_w = (region.w - gap * (columns - 1)) / columns
+        if centre:  # a grid of few cards keeps cards of a readable width, centred
+            card_w = min(card_w, MAX_CARD_WIDTH)
+        left = region.x + (region.w - columns * card_w - gap * (columns - 1)) / 2
         rows_wanted = math.ceil(len(figures) / columns)
         min_h = min(self.card_height(f, card_w) for f in figures[:columns])
         rows = max(1, min(rows_wanted, int((region.h + gap) // (min_h + gap))))
@@ -576,7 +580,7 @@ class DeckBuilder:
             for column in range(columns):
                 if placed >= len(figures):
                     break
-                x = region.x + column * (card_w + gap)
+                x = left + column * (card_w + gap)
                 y = top + row * (card_h + gap)
                 slide.boxes.extend(self.card(figures[placed], Region(x, y, card_w, card_h)))
                 placed += 1
@@ -635,7 +639,7 @@ class DeckBuilder:
                 name=f"Card {figure.id}",
                 alt=alt,
             ),
-            Rect(area.x, area.y, 4, area.h, self.theme.colors["primary"], name="Card rule"),
+            Rect(area.x, area.y, 4, area.h, self.theme.colors["primary"], name="Card accent"),
             TextBox(
                 inner.x,
                 inner.y,
