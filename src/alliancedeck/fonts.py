@@ -7,12 +7,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliancedeck.errors import ContentError, Location
+from alliancedeck.errors import ContentError, Location, Problem
 
 if TYPE_CHECKING:
     from alliancedeck.theme import FontFamily, TextStyle, Theme
 
 PACKAGE_FONTS = Path(__file__).parent / "fonts"
+#: How to get the font files the shipped layouts name but alliancedeck does not ship.
+INSTALL_HINTS = {
+    "ipaexg.ttf": "Debian/Ubuntu: apt-get install fonts-ipaexfont; or download IPAex Gothic",
+}
 SYSTEM_FONT_DIRS = (
     Path.home() / ".fonts",
     Path.home() / ".local/share/fonts",
@@ -52,7 +56,7 @@ def _find_in(folder: Path, file_name: str) -> Path | None:
     return None
 
 
-def find_font_file(file_name: str, content_dir: Path | None = None) -> Path:
+def find_font_file(file_name: str, content_dir: Path | None = None, *, family: str = "") -> Path:
     """Return the path of the font file `file_name` on the search path, or raise a clear error."""
     for folder in font_search_path(content_dir):
         found = _find_in(folder, file_name)
@@ -61,40 +65,64 @@ def find_font_file(file_name: str, content_dir: Path | None = None) -> Path:
     searched = ", ".join(str(f) for f in font_search_path(content_dir))
     raise ContentError.at(
         Location("layout"),
-        f'font file "{file_name}" not found (searched {searched}). Install the font '
-        "(for example Debian's fonts-liberation2, fonts-ipaexfont) or put the file in a folder "
-        "named by ALLIANCEDECK_FONT_PATH",
+        f'font file "{file_name}"{f" ({family})" if family else ""} not found (searched '
+        f"{searched}). Install the font ({INSTALL_HINTS.get(file_name, 'from your system')}) or "
+        "put the file in a folder named by ALLIANCEDECK_FONT_PATH",
     )
 
 
+STYLE_KEYS = {
+    (False, False): "regular",
+    (True, False): "bold",
+    (False, True): "italic",
+    (True, True): "bold_italic",
+}
+
+
 class FontBook:
-    """The fonts one theme uses, registered with reportlab, and text measurement with them."""
+    """The fonts one theme uses, registered with reportlab, and text measurement with them.
+
+    A family may name a `fallback` family for characters it lacks (Japanese, for one); text is
+    measured and drawn in segments, each in the first font that has its characters.
+    """
 
     def __init__(self, theme: Theme, content_dir: Path | None = None):
+        self.theme = theme
+        self.content_dir = content_dir
+        self._names: dict[tuple[str, str], str] = {}
+        self._faces: dict[str, object] = {}
+        self._family_of: dict[str, str] = {}
+        self._fallback: dict[str, str | None] = {}
+        self.missing: dict[str, str] = {}  # characters no font has -> the text they were in
+        used = {style.font for group in (theme.brief, theme.deck) for style in group.values()}
+        for family_key in sorted(used):
+            self._register(family_key)
+
+    def _register(self, family_key: str) -> None:
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
 
-        self.theme = theme
-        self._names: dict[tuple[str, str], str] = {}
-        self._faces: dict[str, TTFont] = {}
-        for family_key, family in theme.fonts.items():
-            for style, file_name in family.files.items():
-                path = find_font_file(file_name, content_dir)
-                registered = f"{family.pdf.replace(' ', '')}-{style}"
-                if registered not in pdfmetrics.getRegisteredFontNames():
-                    pdfmetrics.registerFont(_load_ttf(TTFont, registered, path))
-                self._names[(family_key, style)] = registered
-                self._faces[registered] = pdfmetrics.getFont(registered)
-            regular = self._names[(family_key, "regular")]
-            for style in ("bold", "italic", "bold_italic"):
-                self._names.setdefault((family_key, style), regular)
-            pdfmetrics.registerFontFamily(
-                regular,
-                normal=regular,
-                bold=self._names[(family_key, "bold")],
-                italic=self._names[(family_key, "italic")],
-                boldItalic=self._names[(family_key, "bold_italic")],
-            )
+        if (family_key, "regular") in self._names:
+            return
+        family = self.theme.fonts[family_key]
+        for style, file_name in family.files.items():
+            path = find_font_file(file_name, self.content_dir, family=family.pdf)
+            registered = f"{family.pdf.replace(' ', '')}-{style}"
+            if registered not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(_load_ttf(TTFont, registered, path))
+            self._names[(family_key, style)] = registered
+            self._faces[registered] = pdfmetrics.getFont(registered)
+            self._family_of[registered] = family_key
+        regular = self._names[(family_key, "regular")]
+        for style in ("bold", "italic", "bold_italic"):
+            self._names.setdefault((family_key, style), regular)
+        pdfmetrics.registerFontFamily(
+            regular,
+            normal=regular,
+            bold=self._names[(family_key, "bold")],
+            italic=self._names[(family_key, "italic")],
+            boldItalic=self._names[(family_key, "bold_italic")],
+        )
 
     def pdf_name(
         self, style: TextStyle, *, bold: bool | None = None, italic: bool | None = None
@@ -102,33 +130,86 @@ class FontBook:
         """Return the reportlab font name for `style` (optionally forcing bold or italic)."""
         is_bold = style.bold if bold is None else bold
         is_italic = style.italic if italic is None else italic
-        key = {
-            (False, False): "regular",
-            (True, False): "bold",
-            (False, True): "italic",
-            (True, True): "bold_italic",
-        }[(is_bold, is_italic)]
-        return self._names[(style.font, key)]
+        return self._names[(style.font, STYLE_KEYS[(is_bold, is_italic)])]
 
     def family(self, style: TextStyle) -> FontFamily:
         """Return the layout family of `style`."""
         return self.theme.fonts[style.font]
 
+    def fallback_for(self, font_name: str) -> str | None:
+        """Return the registered fallback font of `font_name` (same style), loading it once."""
+        if font_name not in self._fallback:
+            family_key = self._family_of[font_name]
+            fallback_key = self.theme.fonts[family_key].fallback
+            result = None
+            if fallback_key:
+                self._register(fallback_key)
+                style = next(
+                    st
+                    for (fam, st), name in self._names.items()
+                    if fam == family_key and name == font_name
+                )
+                result = self._names[(fallback_key, style)]
+            self._fallback[font_name] = result
+        return self._fallback[font_name]
+
+    def segments(self, text: str, font_name: str) -> list[tuple[str, str]]:
+        """Return `text` cut into (segment, font) runs: each in the first font that has it."""
+        if _all_covered(self._faces[font_name], text):
+            return [(text, font_name)] if text else []
+        return _segments(self, text, font_name)
+
     def width(self, text: str, font_name: str, size: float) -> float:
-        """Return the advance width of `text` in `font_name` at `size` points."""
-        return _unit_width(self._faces[font_name], text) * size
+        """Return the advance width of `text` in `font_name` (and its fallback) at `size`."""
+        face = self._faces[font_name]
+        if _all_covered(face, text):
+            return _unit_width(face, text) * size
+        return (
+            sum(
+                _unit_width(self._faces[name], part)
+                for part, name in self.segments(text, font_name)
+            )
+            * size
+        )
 
     def ascent(self, font_name: str, size: float) -> float:
         """Return the ascent of `font_name` at `size` points."""
-        return self._faces[font_name].face.ascent * size / 1000.0
+        return self._faces[font_name].face.ascent * size / 1000.0  # type: ignore[attr-defined]
 
     def descent(self, font_name: str, size: float) -> float:
         """Return the (positive) descent of `font_name` at `size` points."""
-        return -self._faces[font_name].face.descent * size / 1000.0
+        return -self._faces[font_name].face.descent * size / 1000.0  # type: ignore[attr-defined]
 
     def covers(self, font_name: str, char: str) -> bool:
         """Return whether `font_name` has a glyph for `char`."""
-        return ord(char) in self._faces[font_name].face.charToGlyph
+        return ord(char) in self._faces[font_name].face.charToGlyph  # type: ignore[attr-defined]
+
+
+_IGNORABLE = {0x20, 0x0A, 0x09, 0xA0, 0x200B}
+
+
+@lru_cache(maxsize=65536)
+def _all_covered(face: object, text: str) -> bool:
+    glyphs = face.face.charToGlyph  # type: ignore[attr-defined]
+    return all(ord(c) in glyphs or ord(c) in _IGNORABLE for c in text)
+
+
+def _segments(book: FontBook, text: str, font_name: str) -> list[tuple[str, str]]:
+    fallback = book.fallback_for(font_name)
+    result: list[tuple[str, str]] = []
+    for char in text:
+        if book.covers(font_name, char) or ord(char) in _IGNORABLE:
+            name = font_name
+        elif fallback and book.covers(fallback, char):
+            name = fallback
+        else:
+            book.missing.setdefault(char, text)
+            name = font_name
+        if result and result[-1][1] == name:
+            result[-1] = (result[-1][0] + char, name)
+        else:
+            result.append((char, name))
+    return result
 
 
 def _load_ttf(ttfont_class: type, name: str, path: Path):
@@ -152,3 +233,16 @@ def font_book(theme: Theme, content_dir: Path | None = None) -> FontBook:
     if key not in _BOOKS:
         _BOOKS[key] = FontBook(theme, content_dir)
     return _BOOKS[key]
+
+
+def missing_glyph_problems(book: FontBook, source_file: str) -> list[Problem]:
+    """Return a warning for each character that no layout font could draw."""
+    return [
+        Problem(
+            Location(source_file, 1, 1),
+            f'no layout font has the character "{char}" (U+{ord(char):04X}); it will show '
+            "as an empty box. Add a fallback font that has it, or remove the character",
+            "warning",
+        )
+        for char in sorted(book.missing)
+    ]

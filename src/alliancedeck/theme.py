@@ -77,9 +77,10 @@ class SlideTokens(_Tokens):
 
 
 class FontFamily(_Tokens):
-    deck: str
-    pdf: str
-    east_asian: str | None = None
+    deck: str  # the typeface the deck asks for (metric-compatible with `files`)
+    pdf: str  # the name of the embedded font in the PDF
+    east_asian: str | None = None  # the deck's East Asian typeface (a:ea)
+    fallback: str | None = None  # family drawn for the characters this one lacks
     files: dict[FontStyle, str]
 
 
@@ -266,6 +267,13 @@ def _check_references(theme: Theme, source_map: SourceMap) -> list[Problem]:
             )
         )
     for family_name, family in theme.fonts.items():
+        if family.fallback and family.fallback not in theme.fonts:
+            problems.append(
+                Problem(
+                    source_map.locate(("fonts", family_name, "fallback")),
+                    f'layout fonts.{family_name}: unknown fallback family "{family.fallback}"',
+                )
+            )
         if "regular" not in family.files:
             problems.append(
                 Problem(

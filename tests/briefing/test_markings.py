@@ -35,8 +35,10 @@ def _lines(page) -> list[tuple[float, str]]:
     rows: dict[int, list] = {}
     for char in page.chars:
         rows.setdefault(round(char["top"]), []).append(char)
-    return [(top, "".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])))
-            for top, row in sorted(rows.items())]
+    return [
+        (top, "".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])))
+        for top, row in sorted(rows.items())
+    ]
 
 
 def _assert_banners(pdf_path: Path, banner: str) -> None:
@@ -57,11 +59,24 @@ def test_brief_pages_carry_banners_and_page_one_the_statement(marked):
 
 
 def test_libreoffice_rendering_of_the_deck_carries_banners_and_slide_one_the_statement(
-        marked, tmp_path):
+    marked, tmp_path
+):
     soffice = require("soffice")
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(marked["slides"])],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(marked["slides"]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     rendered = tmp_path / "deck.pdf"
     _assert_banners(rendered, "UNCLASSIFIED")
     with pdfplumber.open(rendered) as pdf:
@@ -78,10 +93,17 @@ def test_pdf_metadata_matches_the_content(marked):
     assert reader.trailer["/Root"]["/Lang"] == "en-US"
     assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
     assert [o.title for o in reader.outline] == [
-        "Notional situation", "Notional options", "Backup 1: Notional detail for questions",
-        "Sources"]
-    links = [a.get_object()["/A"]["/URI"] for page in reader.pages
-             for a in page.get("/Annots", []) if "/A" in a.get_object()]
+        "Notional situation",
+        "Notional options",
+        "Backup 1: Notional detail for questions",
+        "Sources",
+    ]
+    links = [
+        a.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/A" in a.get_object()
+    ]
     assert "https://example.org/notional" in links
 
 
@@ -89,21 +111,30 @@ def test_deck_structure_titles_and_properties(marked):
     deck = Presentation(str(marked["slides"]))
     titles = [s.shapes.title.text_frame.text for s in deck.slides]
     assert titles == [
-        "Notional Marked Brief", "Agenda", "Key figures", "(U) Notional situation",
-        "(U) Notional options", "Sources", "Questions",
+        "Notional Marked Brief",
+        "Agenda",
+        "Key figures",
+        "(U) Notional situation",
+        "(U) Notional options",
+        "Sources",
+        "Questions",
         "(U) Backup 1: Notional detail for questions",
     ]
     assert len(set(titles)) == len(titles)
     backup = deck.slides[-1]
     assert [s.text_frame.text for s in backup.shapes if s.name == "Backup tag"] == ["BACKUP"]
     first = "\n".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
-    for expected in ("Notional Staff Section", "As of 31 May 2024", "POC: A. Analyst, 555-0100",
-                     STATEMENT_C):
+    for expected in (
+        "Notional Staff Section",
+        "As of 31 May 2024",
+        "POC: A. Analyst, 555-0100",
+        STATEMENT_C,
+    ):
         assert expected in first
     properties = deck.core_properties
     assert properties.title == "Notional Marked Brief"
     assert properties.author == "A. Analyst, B. Briefer"
-    assert STATEMENT_C == properties.comments
+    assert properties.comments == STATEMENT_C
     assert properties.language == "en-US"
     for slide in deck.slides:
         for shape in slide.shapes:
@@ -120,8 +151,12 @@ def test_cui_brief_has_its_designation_block_on_page_and_slide_one(tmp_path):
 
     result = build(HERE / "cui.yaml", out_dir=tmp_path)
     paths = {p.backend: p.path for p in result.products}
-    block = ["Controlled by: Notional Office", "CUI Category: OPSEC",
-             "Limited Dissemination Control: FEDCON", "POC: C. Controller, 555-0101"]
+    block = [
+        "Controlled by: Notional Office",
+        "CUI Category: OPSEC",
+        "Limited Dissemination Control: FEDCON",
+        "POC: C. Controller, 555-0101",
+    ]
     deck = Presentation(str(paths["slides"]))
     shape = next(s for s in deck.slides[0].shapes if s.name == "CUI designation")
     assert shape.text_frame.text.splitlines() == block
@@ -140,12 +175,18 @@ def test_cui_brief_has_its_designation_block_on_page_and_slide_one(tmp_path):
 
 
 def _check(path: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "alliancedeck", "check", str(path), *extra],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "alliancedeck", "check", str(path), *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_a_cui_portion_under_an_unclassified_banner_is_refused_at_its_line(tmp_path):
-    path = write_brief(tmp_path, """
+    path = write_brief(
+        tmp_path,
+        """
         meta:
           title: Notional
           classification: UNCLASSIFIED
@@ -154,22 +195,27 @@ def test_a_cui_portion_under_an_unclassified_banner_is_refused_at_its_line(tmp_p
             marking: U
           - title: Controlled
             marking: CUI
-        """)
+        """,
+    )
     result = _check(path)
     assert result.returncode == 2
     assert f"{path}:8:14: error: portion marked (CUI) is above the banner UNCLASSIFIED" in (
-        result.stderr)
+        result.stderr
+    )
 
 
 def test_secret_is_refused_without_training_markings_and_marked_with_it(tmp_path):
-    path = write_brief(tmp_path, """
+    path = write_brief(
+        tmp_path,
+        """
         meta:
           title: Notional exercise
           classification: SECRET
         sections:
           - title: Notional
             marking: S
-        """)
+        """,
+    )
     refused = _check(path)
     assert refused.returncode == 2
     assert f"{path}:3:19: error: SECRET is above CUI" in refused.stderr
@@ -186,7 +232,9 @@ def test_secret_is_refused_without_training_markings_and_marked_with_it(tmp_path
 
 
 def test_unmarked_section_beside_a_marked_one_is_an_error(tmp_path):
-    path = write_brief(tmp_path, """
+    path = write_brief(
+        tmp_path,
+        """
         meta:
           title: Notional
           classification: UNCLASSIFIED
@@ -194,28 +242,35 @@ def test_unmarked_section_beside_a_marked_one_is_an_error(tmp_path):
           - title: Marked
             marking: U
           - title: Unmarked
-        """)
+        """,
+    )
     result = _check(path)
     assert result.returncode == 2
     assert f'{path}:7:5: error: section "Unmarked" has no portion marking' in result.stderr
 
 
 def test_fouo_is_accepted_with_a_warning(tmp_path):
-    path = write_brief(tmp_path, """
+    path = write_brief(
+        tmp_path,
+        """
         meta:
           title: Notional
           classification: UNCLASSIFIED//FOR OFFICIAL USE ONLY
         sections:
           - title: Notional
-        """)
+        """,
+    )
     result = _check(path)
     assert result.returncode == 0
     assert f"{path}:3:19: warning: UNCLASSIFIED//FOR OFFICIAL USE ONLY was replaced by CUI" in (
-        result.stderr)
+        result.stderr
+    )
 
 
 def test_a_lettered_statement_needs_its_fields_and_a_standard_reason(tmp_path):
-    path = write_brief(tmp_path, """
+    path = write_brief(
+        tmp_path,
+        """
         meta:
           title: Notional
           distribution:
@@ -223,24 +278,30 @@ def test_a_lettered_statement_needs_its_fields_and_a_standard_reason(tmp_path):
             reason: Because
         sections:
           - title: Notional
-        """)
+        """,
+    )
     result = _check(path)
     assert result.returncode == 2
     assert f'{path}:3:3: error: distribution statement D needs "date"' in result.stderr
     assert f'{path}:3:3: error: distribution statement D needs "controlling_office"' in (
-        result.stderr)
+        result.stderr
+    )
     assert f'{path}:5:13: error: "Because" is not a standard reason' in result.stderr
 
 
 def test_statement_a_needs_nothing_and_prints_in_full(tmp_path):
     from alliancedeck.api import prepare
 
-    path = write_brief(tmp_path, """
+    path = write_brief(
+        tmp_path,
+        """
         meta:
           title: Notional
           distribution: A
         sections:
           - title: Notional
-        """)
+        """,
+    )
     assert prepare(path).doc.meta.distribution == (
-        "DISTRIBUTION STATEMENT A. Approved for public release: distribution is unlimited.")
+        "DISTRIBUTION STATEMENT A. Approved for public release: distribution is unlimited."
+    )

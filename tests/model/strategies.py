@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -111,3 +112,268 @@ def briefs(draw: st.DrawFn) -> dict[str, Any]:
     count = draw(st.integers(min_value=1, max_value=4))
     section_list = [draw(sections(list(figure_map), marked)) for _ in range(count)]
     return {"meta": meta, "figures": figure_map, "sections": section_list}
+
+
+# --- mutations of a valid content file --------------------------------------------------------
+
+#: Bytes that break a file in different ways: not UTF-8, control characters, a BOM mid-file,
+#: a lone surrogate, NEL and LINE SEPARATOR, a tab, NUL.
+JUNK = [
+    b"\xff",
+    b"\xfe\xff",
+    b"\xc3",
+    b"\xc3(",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\x00",
+    b"\x07",
+    b"\x1b[31m",
+    b"\x7f",
+    b"\xc2\x85",
+    b"\xe2\x80\xa8",
+    b"\xef\xbb\xbf",
+    b"\t",
+    b"\r",
+    b"\xef\xbf\xbe",
+]
+
+#: Values of another type than the one a key wants.
+OTHER_VALUES = [
+    "0",
+    "-1",
+    "54000",
+    "2.5",
+    "1e999",
+    "-.inf",
+    ".nan",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "true",
+    "no",
+    "~",
+    "null",
+    '""',
+    "''",
+    "[]",
+    "{}",
+    "[1, 2, 3]",
+    "[a, [b, c]]",
+    "{a: 1}",
+    "{text: x, points: [y]}",
+    "{text: x, url: 3}",
+    "2024-05-31",
+    "2024-02-30",
+    "12:30:00",
+    "!!binary aGVsbG8=",
+    "!!python/object:os.system x",
+    "!!set {a, b}",
+    "!!omap [a: 1]",
+    "!!float x",
+    "!!int 1.5",
+    "!!timestamp nope",
+    "|\n  block\n  text",
+    ">-\n  folded",
+    "?",
+    "- x",
+    "'unterminated",
+    '"bad \\q escape"',
+]
+
+#: Template junk to put into a text.
+TEMPLATES = [
+    "{{ figures.nope }}",
+    "{{ figures.troops.nope }}",
+    "{{ meta.nope }}",
+    "{{ nope }}",
+    "{{ figures.troops.value ** 99 }}",
+    "{{ 9 ** 9 ** 9 }}",
+    "{{ 'a' * 100000 }}",
+    "{{ [1] * 100000 }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ figures.__class__ }}",
+    "{{ range(10**9) | list }}",
+    "{% for a in range(99) %}{% for b in range(99) %}x{% endfor %}{% endfor %}",
+    "{% for a in range(100000) %}{{ a }}{% endfor %}",
+    "{{ 1 / 0 }}",
+    "{{ 1 // 0 }}",
+    "{{ 'x' | int / 0 }}",
+    "{{ figures.troops.value | round(-999999) }}",
+    "{{ '%s' % figures }}",
+    "{{ '{0.__class__}'.format(figures) }}",
+    "{{",
+    "}}",
+    "{{ }}",
+    "{% if %}",
+    "{% raw %}",
+    "{% endfor %}",
+    "{# unterminated comment",
+    "{{ meta.title }}",
+    "{{ meta }}",
+    "{{ figures }}",
+    "{{ figures.troops }}",
+    "{{ figures.troops.label | upper }}",
+    "{% set x = x %}{{ x }}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "{{ lipsum() }}",
+    "{{ cycler }}",
+    "{{ self }}",
+    "{{ ' ' * 30000 }}",
+    "{{ '\\u0000' }}",
+    "{{ '\\x07' }}",
+    "{{ '\\n' * 500 }}",
+]
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+@st.composite
+def _delete_line(draw: st.DrawFn, text: str) -> str:
+    lines = _lines(text)
+    del lines[draw(st.integers(0, len(lines) - 1))]
+    return "\n".join(lines)
+
+
+@st.composite
+def _duplicate_line(draw: st.DrawFn, text: str) -> str:
+    lines = _lines(text)
+    index = draw(st.integers(0, len(lines) - 1))
+    lines.insert(index, lines[index])
+    return "\n".join(lines)
+
+
+@st.composite
+def _swap_lines(draw: st.DrawFn, text: str) -> str:
+    lines = _lines(text)
+    i = draw(st.integers(0, len(lines) - 1))
+    j = draw(st.integers(0, len(lines) - 1))
+    lines[i], lines[j] = lines[j], lines[i]
+    return "\n".join(lines)
+
+
+_VALUE_LINE = re.compile(r"^(\s*(?:- )?(?:[\w]+:[ ]|- ))(\S.*)$")
+
+
+@st.composite
+def _replace_value(draw: st.DrawFn, text: str, values: list[str]) -> str:
+    """Replace the value of a `key: value` or `- value` line by one of `values`."""
+    lines = _lines(text)
+    candidates = [i for i, line in enumerate(lines) if _VALUE_LINE.match(line)]
+    index = draw(st.sampled_from(candidates))
+    head = _VALUE_LINE.match(lines[index])[1]  # type: ignore[index]
+    value = draw(st.sampled_from(values))
+    indent = " " * (len(head) + 2)
+    lines[index] = head + value.replace("\n", "\n" + indent)
+    return "\n".join(lines)
+
+
+@st.composite
+def _insert_in_text(draw: st.DrawFn, text: str, inserts: st.SearchStrategy[str]) -> str:
+    """Insert a string at a random character of a random value (or anywhere)."""
+    lines = _lines(text)
+    index = draw(st.integers(0, len(lines) - 1))
+    line = lines[index]
+    at = draw(st.integers(0, len(line)))
+    lines[index] = line[:at] + draw(inserts) + line[at:]
+    return "\n".join(lines)
+
+
+@st.composite
+def _reindent(draw: st.DrawFn, text: str) -> str:
+    lines = _lines(text)
+    index = draw(st.integers(0, len(lines) - 1))
+    line = lines[index]
+    stripped = line.lstrip(" ")
+    indent = len(line) - len(stripped)
+    change = draw(st.sampled_from(["more", "less", "tab", "odd", "none"]))
+    if change == "more":
+        line = " " * (indent + draw(st.integers(1, 4))) + stripped
+    elif change == "less":
+        line = " " * max(0, indent - draw(st.integers(1, 4))) + stripped
+    elif change == "tab":
+        line = "\t" + stripped
+    elif change == "odd":
+        line = " " * (indent + 1) + stripped
+    else:
+        line = stripped
+    lines[index] = line
+    return "\n".join(lines)
+
+
+@st.composite
+def _alias(draw: st.DrawFn, text: str) -> str:
+    """Add an anchor to one value and/or an alias as another."""
+    out = draw(_replace_value(text, ["&a x", "&a [1, 2]", "&a {a: 1}"]))
+    if draw(st.booleans()):
+        out = draw(_replace_value(out, ["*a", "*nope", "[*a, *a]", "{<<: *a}"]))
+    return out
+
+
+def _deep(kind: str, depth: int) -> str:
+    opening, closing = {"list": ("[", "]"), "map": ("{a: ", "}")}[kind]
+    return opening * depth + "x" + closing * depth
+
+
+HUGE = "H" * 1_000_000
+
+
+@st.composite
+def _mutation(draw: st.DrawFn, text: str) -> str:
+    kind = draw(
+        st.sampled_from(
+            [
+                "delete",
+                "duplicate",
+                "swap",
+                "value",
+                "template",
+                "reindent",
+                "alias",
+                "deep",
+                "huge",
+                "chars",
+            ]
+        )
+    )
+    if kind == "delete":
+        return draw(_delete_line(text))
+    if kind == "duplicate":
+        return draw(_duplicate_line(text))
+    if kind == "swap":
+        return draw(_swap_lines(text))
+    if kind == "value":
+        return draw(_replace_value(text, OTHER_VALUES))
+    if kind == "template":
+        junk = st.sampled_from(TEMPLATES)
+        if draw(st.booleans()):
+            return draw(_replace_value(text, [f'"{t}"' for t in TEMPLATES if '"' not in t]))
+        return draw(_insert_in_text(text, junk))
+    if kind == "reindent":
+        return draw(_reindent(text))
+    if kind == "alias":
+        return draw(_alias(text))
+    if kind == "deep":
+        depth = draw(st.sampled_from([63, 64, 65, 66, 200, 1000]))
+        return draw(_replace_value(text, [_deep("list", depth), _deep("map", depth)]))
+    if kind == "huge":
+        if draw(st.booleans()):
+            return draw(_replace_value(text, [HUGE, f'"{HUGE}"', "{{ '" + HUGE + "' }}"]))
+        return draw(_insert_in_text(text, st.just(HUGE)))
+    # Characters YAML does not allow, as text (the byte-level junk is added later).
+    chars = st.sampled_from(["\x00", "\x07", "\x1b", "\ufffe", "\ud800", "\x85", "\u2028"])
+    return draw(_insert_in_text(text, chars))
+
+
+@st.composite
+def mutated_files(draw: st.DrawFn, text: str, max_mutations: int = 3) -> bytes:
+    """Return the bytes of `text` after 1..`max_mutations` random mutations (maybe raw junk)."""
+    for _ in range(draw(st.integers(1, max_mutations))):
+        text = draw(_mutation(text))
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 3)) == 0:
+        at = draw(st.integers(0, len(data)))
+        junk = draw(st.one_of(st.sampled_from(JUNK), st.binary(min_size=1, max_size=6)))
+        data = data[:at] + junk + data[at:]
+    return data

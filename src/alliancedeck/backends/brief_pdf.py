@@ -24,6 +24,11 @@ class BriefPdfBackend:
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
         """Return the PDF bytes of the brief of `doc`."""
         from alliancedeck.draw.pdf_brief import draw_brief
-        from alliancedeck.fonts import font_book
+        from alliancedeck.fonts import font_book, missing_glyph_problems
 
-        return draw_brief(doc, theme, font_book(theme, context.content_dir), context.build_time)
+        book = font_book(theme, context.content_dir)
+        data = draw_brief(doc, theme, book, context.build_time)
+        context.warnings.extend(
+            p for p in missing_glyph_problems(book, doc.source_file) if p not in context.warnings
+        )
+        return data

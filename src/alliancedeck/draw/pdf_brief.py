@@ -66,7 +66,7 @@ class BriefStyles:
         return self._styles[key]
 
 
-def text(value: str) -> str:
+def escape_markup(value: str) -> str:
     """Return `value` escaped for reportlab's paragraph mini-markup."""
     return escape(value).replace("\n", "<br/>")
 
@@ -105,6 +105,18 @@ class BriefBuilder:
         self.bottom = page.margins.bottom
         self.width = self.right - self.left
 
+    def text(self, value: str) -> str:
+        """Return `value` as paragraph markup: escaped, characters the layout's font lacks set
+        in its fallback font (Japanese in the default layout)."""
+        base = self.styles["body"].fontName
+        parts = []
+        for segment, font_name in self.book.segments(value, base):
+            escaped = escape_markup(segment)
+            parts.append(
+                escaped if font_name == base else f'<font name="{font_name}">{escaped}</font>'
+            )
+        return "".join(parts)
+
     # ----- flowables ---------------------------------------------------------------------
 
     def header(self) -> list[Flowable]:
@@ -115,15 +127,17 @@ class BriefBuilder:
             t for t in (meta.organization, _as_of(meta.date_text), meta.product_id) if t
         )
         if kicker:
-            flow.append(Paragraph(text(kicker), s.derived("byline", "kicker", spaceAfter=4)))
-        flow.append(Paragraph(text(meta.title), s.derived("title", "title", spaceAfter=3)))
+            flow.append(Paragraph(self.text(kicker), s.derived("byline", "kicker", spaceAfter=4)))
+        flow.append(Paragraph(self.text(meta.title), s.derived("title", "title", spaceAfter=3)))
         if meta.subtitle:
-            flow.append(Paragraph(text(meta.subtitle), s.derived("subtitle", "s", spaceAfter=2)))
+            flow.append(
+                Paragraph(self.text(meta.subtitle), s.derived("subtitle", "s", spaceAfter=2))
+            )
         byline = " \u00b7 ".join(
             t for t in ((", ".join(meta.authors) or None), meta.poc and f"POC: {meta.poc}") if t
         )
         if byline:
-            flow.append(Paragraph(text(byline), s["byline"]))
+            flow.append(Paragraph(self.text(byline), s["byline"]))
         flow.append(
             Rule(self.width, 1.5, self.theme.colors["primary"], space_before=6, space_after=8)
         )
@@ -139,8 +153,10 @@ class BriefBuilder:
         for figure in figures:
             cells.append(
                 [
-                    Paragraph(text(figure.display), s["figure_value"]),
-                    Paragraph(text(figure.label), s.derived("figure_label", "band", spaceBefore=3)),
+                    Paragraph(self.text(figure.display), s["figure_value"]),
+                    Paragraph(
+                        self.text(figure.label), s.derived("figure_label", "band", spaceBefore=3)
+                    ),
                 ]
             )
         rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
@@ -199,14 +215,15 @@ class BriefBuilder:
         s = self.styles
         title = f"Backup {backup}: {section.title}" if backup else section.title
         heading = Paragraph(
-            text(section.portion(title)),
+            self.text(section.portion(title)),
             s.derived("heading", "h", spaceBefore=10, spaceAfter=3),
         )
         head: list[Flowable] = [SectionStart(f"section{index}", title), heading]
         if section.lead:
             head.append(
                 Paragraph(
-                    text(section.portion(section.lead)), s.derived("lead", "lead", spaceAfter=4)
+                    self.text(section.portion(section.lead)),
+                    s.derived("lead", "lead", spaceAfter=4),
                 )
             )
         body: list[Flowable] = []
@@ -228,7 +245,7 @@ class BriefBuilder:
         )
         label = section.portion(point.text) if level == 0 else point.text
         flow: list[Flowable] = [
-            Paragraph(text(label), style, bulletText=BULLETS[min(level, len(BULLETS) - 1)])
+            Paragraph(self.text(label), style, bulletText=BULLETS[min(level, len(BULLETS) - 1)])
         ]
         for child in point.children:
             flow.extend(self.point(child, level + 1, section))
@@ -247,11 +264,11 @@ class BriefBuilder:
         style = s.derived("source", "source-item", leftIndent=10, bulletIndent=0, spaceBefore=2)
         link_color = self.theme.colors["link"]
         for section, source in entries:
-            body = f"{text(section.title)}: {text(source.text)}"
+            body = f"{self.text(section.title)}: {self.text(source.text)}"
             if source.url:
                 body += (
                     f' <a href="{escape(source.url, {chr(34): "&quot;"})}" '
-                    f'color="{link_color}"><u>{text(source.url)}</u></a>'
+                    f'color="{link_color}"><u>{self.text(source.url)}</u></a>'
                 )
             flow.append(Paragraph(body, style, bulletText="\u2022"))
         return flow
@@ -267,14 +284,14 @@ class BriefBuilder:
         if meta.cui:
             block_width = min(230.0, self.width * 0.42)
             statement_width = self.width - block_width - 14
-            lines = "<br/>".join(text(line) for line in meta.cui)
+            lines = "<br/>".join(self.text(line) for line in meta.cui)
             parts.append(
                 (Paragraph(lines, self.styles["statement"]), self.right - block_width, block_width)
             )
         if meta.distribution:
             parts.append(
                 (
-                    Paragraph(text(meta.distribution), self.styles["statement"]),
+                    Paragraph(self.text(meta.distribution), self.styles["statement"]),
                     self.left,
                     statement_width,
                 )

@@ -98,7 +98,11 @@ def _paragraph(
             room = box.w - paragraph.indent
             width = book.width(line, font.pdf_name, font.size)
             left += room - width if paragraph.align == "right" else (room - width) / 2
-        canvas.drawString(left, baseline, line)
+        for segment, font_name in book.segments(line, font.pdf_name):
+            canvas.setFont(font_name, font.size)
+            canvas.drawString(left, baseline, segment)
+            left += book.width(segment, font_name, font.size)
+        canvas.setFont(font.pdf_name, font.size)
         if line_index == 0 and paragraph.bullet:
             canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
     if paragraph.link:

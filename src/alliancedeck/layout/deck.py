@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
 from alliancedeck.errors import Location, Problem
-from alliancedeck.fonts import FontBook, font_book
+from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 from alliancedeck.layout.boxes import Align, DeckLayout, Font, Paragraph, Rect, Slide, TextBox
 from alliancedeck.layout.text import break_lines, split_sentences
 from alliancedeck.theme import TextStyle, Theme
@@ -838,7 +838,9 @@ def deck_geometry(doc: Document, theme: Theme, context: RenderContext) -> DeckLa
     """Return the deck layout of `doc`, laid out once per run and shared by the deck backends."""
     cached = context.cache.get("deck")
     if cached is None:
-        cached = layout_deck(doc, theme, font_book(theme, context.content_dir))
+        book = font_book(theme, context.content_dir)
+        cached = layout_deck(doc, theme, book)
         context.cache["deck"] = cached
         context.warnings.extend(cached.warnings)
+        context.warnings.extend(missing_glyph_problems(book, doc.source_file))
     return cached

@@ -1,0 +1,105 @@
+"""A brief written in Japanese: embedded, extractable text in the PDFs; East Asian runs in the deck."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pypdf import PdfReader
+
+from external import require
+
+BRIEF = Path(__file__).parent / "japanese.yaml"
+TEXTS = [
+    "日米同盟の概要（試験用）",
+    "同盟の役割",
+    "同盟は第二次世界大戦後の米国による日本占領期に形成された。",
+    "弾道ミサイル防衛",
+    "サイバー・宇宙領域",
+    "安倍晋三",
+    "1,234",
+]
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def products(tmp_path_factory):
+    from alliancedeck.fonts import find_font_file
+
+    try:
+        find_font_file("ipaexg.ttf")
+    except Exception:
+        require("fonts-ipaexfont")  # skips (or fails in CI) with the install hint
+    from alliancedeck.api import build
+
+    out = tmp_path_factory.mktemp("japanese")
+    result = build(BRIEF, out_dir=out)
+    return {p.backend: p.path for p in result.products}
+
+
+@pytest.mark.parametrize("backend", ["pdf", "deck-pdf"])
+def test_pdfs_embed_every_font_and_their_japanese_is_extractable(products, backend):
+    reader = PdfReader(products[backend])
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]).split("+")[-1])
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()
+    assert "IPAexGothic" in names
+    with pdfplumber.open(products[backend]) as pdf:
+        text = _compact("".join(page.extract_text() for page in pdf.pages))
+    for expected in TEXTS:
+        assert _compact(expected) in text
+    assert reader.trailer["/Root"]["/Lang"] == "ja-JP"
+
+
+def test_deck_runs_carry_japanese_language_and_an_east_asian_typeface(products):
+    deck = Presentation(str(products["slides"]))
+    japanese_runs = 0
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    properties = run.font._rPr
+                    assert properties.get("lang") == "ja-JP"
+                    latin = properties.find(qn("a:latin"))
+                    east_asian = properties.find(qn("a:ea"))
+                    assert east_asian is not None and east_asian.get("typeface") == "Yu Gothic"
+                    # Schema order: a:ea must follow a:latin (PowerPoint repairs the file else).
+                    assert latin.getnext() is east_asian
+                    if any("\u3040" <= c <= "\u9fff" for c in run.text):
+                        japanese_runs += 1
+    assert japanese_runs > 5
+
+
+def test_libreoffice_shows_the_japanese_text(products, tmp_path):
+    soffice = require("soffice")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(products["slides"]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    with pdfplumber.open(tmp_path / "deck.pdf") as pdf:
+        text = _compact("".join(page.extract_text() for page in pdf.pages))
+    for expected in TEXTS:
+        assert _compact(expected) in text
