@@ -26,9 +26,12 @@ def pages(brief_path):
         result = []
         for page in pdf.pages:
             middle = page.width / 2
+            # Body text only (headings, leads, points): not banners, footers or statements,
+            # which would otherwise interleave where a point runs on into the next column.
+            body = page.filter(lambda obj: obj.get("object_type") != "char" or obj["size"] >= 9.4)
             halves = (
-                page.crop((0, 0, middle, page.height)).extract_text(),
-                page.crop((middle, 0, page.width, page.height)).extract_text(),
+                body.crop((0, 0, middle, page.height)).extract_text(),
+                body.crop((middle, 0, page.width, page.height)).extract_text(),
             )
             result.append((page.extract_text(), page.chars, page.height, halves))
         yield result
