@@ -50,6 +50,7 @@ def fill_in(value: str, content: dict[str, Any]) -> str:
     meta = content.get("meta") or {}
 
     def replace(match: re.Match[str]) -> str:
+        """Return the text one template expression stands for."""
         scope, name, attribute = match.groups()
         if scope == "meta":
             return str(meta.get(name, ""))
@@ -122,6 +123,7 @@ def write_brief(content: dict[str, Any], path: Path) -> None:
     ]
 
     def footer(canvas: Canvas, document: BaseDocTemplate) -> None:
+        """Draw the footer line of a page."""
         canvas.setFont("Sans", 8)
         label = f"{meta['title']} \u00b7 Page {canvas.getPageNumber()}"
         canvas.drawString(margin, 0.5 * INCH, label)

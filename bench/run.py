@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import io
 import json
 import os
 import platform
@@ -13,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -43,7 +45,7 @@ PROC = Path("/proc")
 #: Targets of the issue "Fast at every size".
 DEFAULT_MAX_RATIO = 1.3
 LARGE_MAX_RATIO = 1.0
-LARGE_MAX_RSS_MB = 150.0
+LARGE_MAX_MEMORY_MB = 150.0
 HELP_MAX_RATIO = 0.5
 
 FIGURE_REFERENCE = re.compile(r"(\{\{-?\s*figures\.)([A-Za-z_][A-Za-z0-9_]*)")
@@ -67,6 +69,7 @@ class TreeSampler(threading.Thread):
         self._stopped = threading.Event()
 
     def run(self) -> None:
+        """Sample every `interval` seconds until `stop` is called."""
         while not self._stopped.is_set():
             tree = descendants(self.pid)
             self.most_processes = max(self.most_processes, len(tree))
@@ -74,6 +77,7 @@ class TreeSampler(threading.Thread):
             self._stopped.wait(self.interval)
 
     def stop(self) -> None:
+        """Stop sampling and wait for the thread to end."""
         self._stopped.set()
         self.join()
 
@@ -114,6 +118,7 @@ class _PlainDumper(yaml.SafeDumper):
     """A safe dumper that never writes anchors or aliases (alliancedeck refuses aliases)."""
 
     def ignore_aliases(self, data: Any) -> bool:
+        """Return True: write every value out in full."""
         return True
 
 
@@ -121,6 +126,7 @@ class Sample(NamedTuple):
     """What one run of a command cost."""
 
     wall: float  # seconds
+    cpu: float  # user + system seconds of the child and the workers it waited for
     rss_kib: int  # ru_maxrss from wait4: the largest single process of the run
     tree_pss_kib: int  # sampled peak of the summed PSS of the child and its descendants
     processes: int  # most processes seen at once
@@ -135,22 +141,32 @@ class Measurement:
     error: str | None = None
 
     def _peak(self, kib: list[int]) -> float | None:
+        """Return the largest of `kib` in MB (MiB), or None without successful runs."""
         return max(kib) * 1024 / MIB if kib and not self.error else None
 
     @property
     def wall(self) -> float | None:
+        """Return the median wall time in seconds."""
         return statistics.median(s.wall for s in self.samples) if self.ok else None
 
     @property
+    def cpu(self) -> float | None:
+        """Return the median CPU time (user + system) in seconds."""
+        return statistics.median(s.cpu for s in self.samples) if self.ok else None
+
+    @property
     def ok(self) -> bool:
+        """Return whether there are timed runs and no failure."""
         return bool(self.samples) and not self.error
 
     @property
     def peak_rss_mb(self) -> float | None:
+        """Return the peak RSS of the largest single process (ru_maxrss from wait4)."""
         return self._peak([s.rss_kib for s in self.samples])
 
     @property
     def tree_pss_mb(self) -> float | None:
+        """Return the sampled peak of the summed PSS of the child and its workers."""
         return self._peak([s.tree_pss_kib for s in self.samples])
 
     @property
@@ -160,13 +176,16 @@ class Measurement:
 
     @property
     def most_processes(self) -> int | None:
+        """Return the most processes seen at once in one run."""
         return max(s.processes for s in self.samples) if self.ok else None
 
     def as_json(self) -> dict[str, Any]:
+        """Return the figures (or the error) as JSON-ready data."""
         if self.error:
             return {"error": self.error}
         return {
             "wall_median_s": rounded(self.wall),
+            "cpu_median_s": rounded(self.cpu),
             "peak_rss_mb": rounded(self.peak_rss_mb),
             "peak_tree_pss_mb": rounded(self.tree_pss_mb),
             "peak_memory_mb": rounded(self.peak_memory_mb),
@@ -237,11 +256,13 @@ def write_content(content: dict[str, Any], copies: int, folder: Path) -> Path:
     return path
 
 
-def run_once(command: list[str], cwd: Path) -> Sample:
+def run_once(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """Run `command` as one child process; return its wall time and peak memory."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors
+        )
         sampler = TreeSampler(child.pid)
         if PROC.is_dir():
             sampler.start()
@@ -256,7 +277,8 @@ def run_once(command: list[str], cwd: Path) -> Sample:
             raise BenchError(f"exit status {child.returncode}: {message}")
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
     rss_kib = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    return Sample(round(wall, 4), rss_kib, sampler.peak_kib, sampler.most_processes)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(round(wall, 4), round(cpu, 4), rss_kib, sampler.peak_kib, sampler.most_processes)
 
 
 def count_units(path: Path) -> int:
@@ -279,7 +301,11 @@ def describe_outputs(folder: Path) -> dict[str, dict[str, int]]:
 
 
 def measure(
-    commands: dict[str, list[str]], out_dirs: dict[str, Path], runs: int, cwd: Path
+    commands: dict[str, list[str]],
+    out_dirs: dict[str, Path],
+    runs: int,
+    cwd: Path,
+    envs: dict[str, dict[str, str] | None] | None = None,
 ) -> dict[str, Measurement]:
     """Warm each command up once, then time `runs` rounds of all of them, interleaved.
 
@@ -292,7 +318,7 @@ def measure(
             if result.error:
                 continue
             try:
-                sample = run_once(command, cwd)
+                sample = run_once(command, cwd, (envs or {}).get(name))
             except BenchError as exc:
                 result.error = str(exc)
                 continue
@@ -360,6 +386,7 @@ def print_size_table(info: dict[str, Any], results: dict[str, Measurement]) -> N
     print(f"{'':30}{'alliancedeck':>16}{'baseline':>16}{'ratio':>9}")
     rows = [
         ("wall time, median (s)", ours.wall, base.wall, ".3f"),
+        ("CPU time, median (s)", ours.cpu, base.cpu, ".3f"),
         ("peak RSS, one process (MB)", ours.peak_rss_mb, base.peak_rss_mb, ".1f"),
         ("peak PSS, all processes (MB)", ours.tree_pss_mb, base.tree_pss_mb, ".1f"),
         ("peak memory (MB)", ours.peak_memory_mb, base.peak_memory_mb, ".1f"),
@@ -395,6 +422,7 @@ def judge(
     def target(
         name: str, limit: float, unit: str, needs: list[Measurement] | None, value: Any
     ) -> dict[str, Any]:
+        """Return one target's verdict; `needs` are the runs it depends on."""
         if needs is None:
             verdict, note = "SKIP", "not measured (size not run)"
         elif any(m.error for m in needs):
@@ -412,9 +440,11 @@ def judge(
         }
 
     def pair(copies: int) -> list[Measurement] | None:
+        """Return both measurements of a size, or None when it was not run."""
         return list(measured[copies].values()) if copies in measured else None
 
     def wall_ratio(copies: int) -> float | None:
+        """Return alliancedeck's median wall time over the baseline's at a size."""
         if copies not in measured:
             return None
         return ratio(measured[copies]["alliancedeck"].wall, measured[copies]["baseline"].wall)
@@ -432,7 +462,7 @@ def judge(
         target("50x: wall time / baseline", LARGE_MAX_RATIO, "x", pair(50), wall_ratio(50)),
         target(
             "50x: alliancedeck peak memory",
-            LARGE_MAX_RSS_MB,
+            LARGE_MAX_MEMORY_MB,
             "MB",
             None if large is None else [large],
             None if large is None else large.peak_memory_mb,
@@ -447,20 +477,23 @@ def judge(
     ]
 
 
+def git(*args: str) -> str:
+    """Return the output of a read-only git command in the repository ("" on failure)."""
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def environment() -> dict[str, Any]:
     """Return what the figures depend on: machine, Python, library versions, repository state."""
 
     def version(name: str) -> str | None:
+        """Return the installed version of distribution `name`, or None."""
         try:
             return metadata.version(name)
         except metadata.PackageNotFoundError:
             return None
-
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
-        )
-        return done.stdout.strip()
 
     libraries = ("alliancedeck", "reportlab", "python-pptx", "PyYAML", "typer", "pydantic")
     return {
@@ -472,6 +505,43 @@ def environment() -> dict[str, Any]:
         "git_commit": git("rev-parse", "--short", "HEAD"),
         "git_changed_files_under_src": len(git("status", "--porcelain", "--", "src").splitlines()),
     }
+
+
+def export_revision(revision: str, work: Path) -> tuple[Path, str]:
+    """Export `src/` of git `revision` into `work`; return that `src` folder and the commit."""
+    commit = git("rev-parse", "--short", f"{revision}^{{commit}}")
+    if not commit:
+        raise SystemExit(f"error: {revision!r} is not a git revision of {ROOT}")
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", commit, "src"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    target = work / f"rev-{commit}"
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target / "src", commit
+
+
+def alliancedeck_env(source: Path | None) -> dict[str, str] | None:
+    """Return the environment that makes children import alliancedeck from `source`, if any."""
+    if source is None:
+        return None
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
+    return env
+
+
+def imported_from(env: dict[str, str] | None) -> str:
+    """Return the folder children import alliancedeck from, under `env`."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import alliancedeck; print(alliancedeck.__file__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return str(Path(done.stdout.strip()).parent) if done.returncode == 0 else done.stderr[-300:]
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -486,13 +556,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--content", type=Path, default=DEFAULT_CONTENT, help="content file to scale"
     )
+    parser.add_argument(
+        "--rev",
+        help="benchmark alliancedeck as of this git revision (its src/ exported to the "
+        "temporary folder) instead of the installed working tree",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     return parser.parse_args(argv)
 
 
 def measure_size(
-    content: dict[str, Any], copies: int, runs: int, work: Path
+    content: dict[str, Any], copies: int, runs: int, work: Path, env: dict[str, str] | None
 ) -> tuple[dict[str, Any], dict[str, Measurement]]:
     """Generate the `copies`-times content, measure both tools on it, and print its table."""
     path = write_content(content, copies, work)
@@ -505,13 +580,14 @@ def measure_size(
         "runs": runs,
     }
     commands, out_dirs = build_commands(path, work, copies)
-    results = measure(commands, out_dirs, runs, work)
+    results = measure(commands, out_dirs, runs, work, {"alliancedeck": env})
     print_size_table(info, results)
     ours, base = results["alliancedeck"], results["baseline"]
     summary = {
         **info,
         **{tool: results[tool].as_json() for tool in TOOLS},
         "ratio_wall": rounded(ratio(ours.wall, base.wall)),
+        "ratio_cpu": rounded(ratio(ours.cpu, base.cpu)),
         "ratio_memory": rounded(ratio(ours.peak_memory_mb, base.peak_memory_mb)),
     }
     return summary, results
@@ -553,14 +629,21 @@ def main(argv: list[str] | None = None) -> int:
     measured: dict[int, dict[str, Measurement]] = {}
     work = Path(tempfile.mkdtemp(prefix="alliancedeck-bench-"))
     try:
+        source, commit = export_revision(args.rev, work) if args.rev else (None, None)
+        env = alliancedeck_env(source)
+        report["alliancedeck"] = {
+            "source": f"git revision {args.rev} ({commit})" if args.rev else "installed",
+            "imported_from": imported_from(env),
+        }
+        print(f"alliancedeck: {report['alliancedeck']['source']}, imported from", end=" ")
+        print(report["alliancedeck"]["imported_from"])
         for copies in sizes:
             runs = 1 if args.quick else FULL_RUNS.get(copies, 3)
             report["sizes"][f"{copies}x"], measured[copies] = measure_size(
-                content, copies, runs, work
+                content, copies, runs, work, env
             )
-        help_result = measure(
-            {"help": [sys.executable, "-m", "alliancedeck", "--help"]}, {}, HELP_RUNS, work
-        )["help"]
+        help_command = [sys.executable, "-m", "alliancedeck", "--help"]
+        help_result = measure({"help": help_command}, {}, HELP_RUNS, work, {"help": env})["help"]
     finally:
         if args.keep:
             print(f"\n(kept {work})")

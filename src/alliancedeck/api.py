@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from alliancedeck import backends
 from alliancedeck.document import Document
@@ -55,24 +56,35 @@ class BuildResult:
 
 
 def prepare(
-    content: str | Path, *, layout: str | None = None, training_markings: bool = False
+    content: str | Path,
+    *,
+    layout: str | None = None,
+    training_markings: bool = False,
+    allow_outside: tuple[Path, ...] = (),
 ) -> Prepared:
     """Load, validate and resolve `content`, and load its layout (`layout` overrides meta.layout)."""
     content_path = Path(content)
     loaded = load_yaml_file(content_path)
     brief = validate(loaded)
-    doc = resolve(brief, loaded.source_map, training_markings=training_markings)
+    doc = resolve(
+        brief,
+        loaded.source_map,
+        training_markings=training_markings,
+        content_dir=content_path.parent,
+        allow_outside=tuple(allow_outside),
+    )
     layout_name = layout or doc.meta.layout
     where = loaded.source_map.locate(("meta", "layout")) if layout is None else Location("--layout")
     theme = theme_for(layout_name, content_path.parent, where)
     return Prepared(doc=doc, theme=theme, content_path=content_path, warnings=list(doc.warnings))
 
 
-def check(
-    content: str | Path, *, layout: str | None = None, training_markings: bool = False
-) -> Prepared:
-    """Return the prepared content, or raise `ContentError` with every problem located."""
-    return prepare(content, layout=layout, training_markings=training_markings)
+def check(content: str | Path, **options: Any) -> Prepared:
+    """Return the prepared content, or raise `ContentError` with every problem located.
+
+    `options` are those of `prepare`.
+    """
+    return prepare(content, **options)
 
 
 def build_time(doc: Document) -> int:
@@ -116,6 +128,7 @@ def build(
     products: tuple[str, ...] = BUILD_BACKENDS,
     outputs: dict[str, Path] | None = None,
     training_markings: bool = False,
+    allow_outside: tuple[Path, ...] = (),
     checksums: bool = True,
     strict: bool = False,
 ) -> BuildResult:
@@ -125,7 +138,9 @@ def build(
     they were. With `checksums`, `SHA256SUMS` beside the products lists each file's SHA-256;
     with `strict`, any warning is an error and nothing is written.
     """
-    prepared = prepare(content, layout=layout, training_markings=training_markings)
+    prepared = prepare(
+        content, layout=layout, training_markings=training_markings, allow_outside=allow_outside
+    )
     targets = {
         name: (outputs or {}).get(name) or default_output(name, Path(out_dir)) for name in products
     }

@@ -38,6 +38,13 @@ TrainingOption = Annotated[
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the traceback of an internal error.")
 ]
+AllowOutsideOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--allow-outside",
+        help="Also allow files (images) in this folder, outside the content's folder. Repeatable.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -95,24 +102,25 @@ def _warn(warnings: list, strict: bool) -> None:
         _fail(f"error: {len(warnings)} warning(s) and --strict is set", EXIT_CONTENT)
 
 
+def _options(layout: str | None, training: bool, allow_outside: list[Path] | None) -> dict:
+    return {
+        "layout": layout,
+        "training_markings": training,
+        "allow_outside": tuple(allow_outside or ()),
+    }
+
+
 def _render_one(
-    content: Path,
-    output: Path | None,
-    backend: str,
-    layout: str | None,
-    strict: bool,
-    debug: bool,
-    training_markings: bool,
+    content: Path, output: Path | None, backend: str, options: dict, strict: bool, debug: bool
 ) -> None:
     from alliancedeck import api
+    from alliancedeck.output import write_atomic
 
     def action() -> Path:
-        prepared = api.prepare(content, layout=layout, training_markings=training_markings)
+        prepared = api.prepare(content, **options)
         data = api.render(prepared, backend)
         _warn(prepared.warnings, strict)
         target = output or api.default_output(backend, Path("output"))
-        from alliancedeck.output import write_atomic
-
         write_atomic(target, data)
         return target
 
@@ -129,10 +137,12 @@ def pdf(
     layout: LayoutOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
+    allow_outside: AllowOutsideOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Write the PDF brief (default output/brief.pdf)."""
-    _render_one(content, output, "pdf", layout, strict, debug, training_markings)
+    options = _options(layout, training_markings, allow_outside)
+    _render_one(content, output, "pdf", options, strict, debug)
 
 
 @app.command()
@@ -147,13 +157,15 @@ def slides(
     layout: LayoutOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
+    allow_outside: AllowOutsideOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Write the deck (default output/deck.pptx; with --format pdf, output/deck.pdf)."""
     if format not in ("pptx", "pdf"):
         _fail(f'error: --format must be "pptx" or "pdf", not "{format}"', EXIT_CONTENT)
     backend = "slides" if format == "pptx" else "deck-pdf"
-    _render_one(content, output, backend, layout, strict, debug, training_markings)
+    options = _options(layout, training_markings, allow_outside)
+    _render_one(content, output, backend, options, strict, debug)
 
 
 @app.command()
@@ -165,21 +177,14 @@ def build(
     layout: LayoutOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
+    allow_outside: AllowOutsideOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Write every product (brief, deck, deck as PDF) and SHA256SUMS into the output folder."""
     from alliancedeck import api
 
-    def action() -> api.BuildResult:
-        return api.build(
-            content,
-            out_dir=out_dir,
-            layout=layout,
-            training_markings=training_markings,
-            strict=strict,
-        )
-
-    result = _run(action, debug)
+    options = _options(layout, training_markings, allow_outside)
+    result = _run(lambda: api.build(content, out_dir=out_dir, strict=strict, **options), debug)
     _warn(result.warnings, strict=False)
     for product in result.products:
         typer.echo(f"wrote {product.path}  sha256 {product.sha256}")
@@ -191,14 +196,14 @@ def check(
     content: Content = Path("content.yaml"),
     layout: LayoutOption = None,
     training_markings: TrainingOption = False,
+    allow_outside: AllowOutsideOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Validate the content file and its layout; write nothing."""
     from alliancedeck import api
 
-    prepared = _run(
-        lambda: api.check(content, layout=layout, training_markings=training_markings), debug
-    )
+    options = _options(layout, training_markings, allow_outside)
+    prepared = _run(lambda: api.check(content, **options), debug)
     _warn(prepared.warnings, strict=False)
     doc = prepared.doc
     typer.echo(
@@ -222,6 +227,15 @@ def main() -> None:
         app(standalone_mode=True)
     except SystemExit as exc:
         sys.exit(exc.code)
+    except Exception as exc:  # a bug outside a command's own guard: still no traceback
+        if "--debug" in sys.argv:
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}\nhint: this is a bug in "
+            "alliancedeck; rerun with --debug for the traceback and report it",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from alliancedeck.errors import Location
 
@@ -40,6 +41,55 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class ChartInfo:
+    """A chart's data, as both products draw it."""
+
+    type: str  # bar | column | stacked | line | pie
+    title: str | None
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]  # (name, values) in content order
+    unit: str | None
+    source: str | None
+    alt: str  # the author's, or one generated from the data
+    location: Location
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """A table: texts as printed; numeric columns are right-aligned."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+    caption: str | None
+    source: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """A picture from a file inside the content's folder, checked by its content."""
+
+    path: Path
+    format: str  # png | jpeg | svg
+    alt: str
+    caption: str | None
+    source: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class TimelineInfo:
+    """Dated events in content order."""
+
+    entries: tuple[tuple[str, str], ...]  # (date as written, text)
+    location: Location
+
+
+Block = ChartInfo | TableInfo | ImageInfo | TimelineInfo
+
+
+@dataclass(frozen=True)
 class SectionInfo:
     """A section of the brief (one or more slides in the deck)."""
 
@@ -52,6 +102,7 @@ class SectionInfo:
     sources: tuple[SourceInfo, ...]
     location: Location
     backup: bool = False
+    blocks: tuple[Block, ...] = ()
 
     def portion(self, text: str) -> str:
         """Return `text` preceded by this section's portion mark, if it has one."""
@@ -124,6 +175,33 @@ class Document:
 def format_date(value: dt.date) -> str:
     """Return `value` as `31 May 2024` (day month year, no leading zero)."""
     return f"{value.day} {value:%B %Y}"
+
+
+def chart_description(
+    chart_type: str,
+    title: str | None,
+    categories: tuple[str, ...],
+    series: tuple[tuple[str, tuple[float, ...]], ...],
+    unit: str | None,
+) -> str:
+    """Return a text equivalent of a chart, generated from its data."""
+    kind = {
+        "bar": "Bar chart",
+        "column": "Column chart",
+        "stacked": "Stacked column chart",
+        "line": "Line chart",
+        "pie": "Pie chart",
+    }[chart_type]
+    head = f"{kind}: {title}" if title else kind
+    if unit:
+        head += f" ({unit})"
+    parts = []
+    for name, values in series:
+        pairs = ", ".join(
+            f"{c} {format_number(v)}" for c, v in zip(categories, values, strict=False)
+        )
+        parts.append(f"{name}: {pairs}" if len(series) > 1 or name else pairs)
+    return f"{head}. " + "; ".join(parts) + "."
 
 
 def format_number(value: float) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -134,6 +134,53 @@ SourceItem = Annotated[
 ]
 
 
+ChartType = Literal["bar", "column", "stacked", "line", "pie"]
+
+
+def _one_or_many(value: Any) -> Any:
+    """Accept one mapping where a list of them is expected (`chart: {...}` or `chart: [...]`)."""
+    return [value] if isinstance(value, dict) else value
+
+
+class Series(_Strict):
+    name: Text
+    values: list[Number]
+
+
+class Chart(_Strict):
+    """A chart: native in the deck, vector in the PDF, from the same data."""
+
+    type: ChartType
+    title: str | None = None
+    categories: Annotated[list[Text], Field(min_length=1)]
+    series: Annotated[list[Series], Field(min_length=1)]
+    unit: str | None = None
+    source: str | None = None
+    alt: str | None = None
+
+
+Cell = Annotated[str, Field(strict=True)] | Annotated[float, Field(strict=True)] | None
+
+
+class Table(_Strict):
+    columns: Annotated[list[Text], Field(min_length=1)]
+    rows: Annotated[list[list[Cell]], Field(min_length=1)]
+    caption: str | None = None
+    source: str | None = None
+
+
+class Image(_Strict):
+    path: Text
+    alt: Text
+    caption: str | None = None
+    source: str | None = None
+
+
+class TimelineEntry(_Strict):
+    date: Annotated[str, Field(min_length=1)] | Annotated[int, Field(strict=True)] | IsoDate
+    text: Text
+
+
 class Section(_Strict):
     title: Text
     lead: str | None = None
@@ -143,6 +190,10 @@ class Section(_Strict):
     marking: str | None = None
     sources: list[SourceItem] = []
     backup: Annotated[bool, Field(strict=True)] = False
+    chart: Annotated[list[Chart], BeforeValidator(_one_or_many)] = []
+    table: Annotated[list[Table], BeforeValidator(_one_or_many)] = []
+    image: Annotated[list[Image], BeforeValidator(_one_or_many)] = []
+    timeline: list[TimelineEntry] = []
 
 
 class Brief(_Strict):
@@ -162,6 +213,11 @@ _FIELDS_BY_MODEL: dict[str, list[str]] = {
     "point": list(Point.model_fields),
     "source": list(SourceLink.model_fields),
     "distribution": list(Distribution.model_fields),
+    "chart": list(Chart.model_fields),
+    "series": list(Series.model_fields),
+    "table": list(Table.model_fields),
+    "image": list(Image.model_fields),
+    "timeline": list(TimelineEntry.model_fields),
     "cui": list(CuiBlock.model_fields),
 }
 
@@ -180,7 +236,12 @@ def _model_at(path: KeyPath) -> str:
     if head == "sections":
         if len(path) <= 2:
             return "section"
-        return "source" if path[2] == "sources" else "point"
+        block = str(path[2])
+        if block == "chart":
+            return "series" if "series" in path else "chart"
+        if block in ("table", "image", "timeline"):
+            return block
+        return "source" if block == "sources" else "point"
     return "brief"
 
 
@@ -259,11 +320,25 @@ def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
     return tuple(cleaned)
 
 
+def _single_block_path(path: KeyPath, source_map: SourceMap) -> KeyPath:
+    """Drop the [0] pydantic adds where the content gave one mapping for a list (`chart: {...}`)."""
+    cleaned: list[str | int] = []
+    for part in path:
+        if (
+            part == 0
+            and tuple(cleaned) in source_map.values
+            and ((*cleaned, 0) not in source_map.values)
+        ):
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
 def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> list[Problem]:
     """Return one located problem per pydantic error in `exc`."""
     problems: list[Problem] = []
     for error in exc.errors():
-        path = _clean_path(error["loc"])
+        path = _single_block_path(_clean_path(error["loc"]), source_map)
         kind = error["type"]
         if kind == "extra_forbidden":
             key = str(path[-1])
@@ -314,6 +389,7 @@ def _check_references(brief: Brief, source_map: SourceMap) -> list[Problem]:
             )
         )
     for s_index, section in enumerate(brief.sections):
+        problems.extend(_check_blocks(section, ("sections", s_index), source_map))
         for f_index, figure_id in enumerate(section.figures):
             if figure_id not in brief.figures:
                 hint = did_you_mean(figure_id, brief.figures)
@@ -321,6 +397,54 @@ def _check_references(brief: Brief, source_map: SourceMap) -> list[Problem]:
                     Problem(
                         source_map.locate(("sections", s_index, "figures", f_index)),
                         f'unknown figure "{figure_id}"{hint}; figures are defined under figures:',
+                    )
+                )
+    return problems
+
+
+def _block_path(source_map: SourceMap, base: KeyPath, key: str, index: int) -> KeyPath:
+    """Return the key path of block `index` under `key` (no index when one mapping was given)."""
+    listed = (*base, key, index)
+    return listed if listed in source_map.values else (*base, key)
+
+
+def _check_blocks(section: Section, base: KeyPath, source_map: SourceMap) -> list[Problem]:
+    """Return the problems of a section's charts and tables that the types cannot express."""
+    problems: list[Problem] = []
+    for index, chart in enumerate(section.chart):
+        where = _block_path(source_map, base, "chart", index)
+        if chart.type == "pie" and len(chart.series) != 1:
+            problems.append(
+                Problem(
+                    source_map.locate((*where, "series")),
+                    f"a pie chart takes one series, this one has {len(chart.series)}",
+                )
+            )
+        for s_index, series in enumerate(chart.series):
+            if len(series.values) != len(chart.categories):
+                problems.append(
+                    Problem(
+                        source_map.locate((*where, "series", s_index, "values")),
+                        f'series "{series.name}" has {len(series.values)} values for '
+                        f"{len(chart.categories)} categories; give one value per category",
+                    )
+                )
+            if chart.type == "pie" and any(v < 0 for v in series.values):
+                problems.append(
+                    Problem(
+                        source_map.locate((*where, "series", s_index, "values")),
+                        "a pie chart cannot show negative values",
+                    )
+                )
+    for index, table in enumerate(section.table):
+        where = _block_path(source_map, base, "table", index)
+        for r_index, row in enumerate(table.rows):
+            if len(row) != len(table.columns):
+                problems.append(
+                    Problem(
+                        source_map.locate((*where, "rows", r_index)),
+                        f"table row {r_index + 1} has {len(row)} cells for {len(table.columns)} "
+                        "columns",
                     )
                 )
     return problems

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import operator
 import signal
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
@@ -14,6 +16,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from alliancedeck.document import (
+    Block,
+    ChartInfo,
+    ImageInfo,
+    TableInfo,
+    TimelineInfo,
+    chart_description,
+    format_date,
     Document,
     FigureInfo,
     MetaInfo,
@@ -24,7 +33,8 @@ from alliancedeck.document import (
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
 from alliancedeck.markings import check_markings, distribution_statement, portion_mark
-from alliancedeck.model import Brief, CuiBlock, Point
+from alliancedeck.model import Brief, Chart, CuiBlock, Image, Point, Section, Table
+from alliancedeck.paths import PathRefused, resolve_inside, sniff_image
 from alliancedeck.source import KeyPath, SourceMap
 
 #: Longest text a template may produce, in characters.
@@ -230,10 +240,18 @@ class _Renderer:
         )
 
 
-def resolve(brief: Brief, source_map: SourceMap, *, training_markings: bool = False) -> Document:
+def resolve(
+    brief: Brief,
+    source_map: SourceMap,
+    *,
+    training_markings: bool = False,
+    content_dir: Path | None = None,
+    allow_outside: tuple[Path, ...] = (),
+) -> Document:
     """Return the `Document` for `brief`: texts rendered, figures formatted, all errors at once.
 
-    With `training_markings`, levels above CUI are accepted and every banner says so.
+    With `training_markings`, levels above CUI are accepted and every banner says so. Image
+    paths resolve inside `content_dir` (or a folder of `allow_outside`).
     """
     report = Report()
     renderer = _Renderer(source_map, report)
@@ -312,6 +330,14 @@ def resolve(brief: Brief, source_map: SourceMap, *, training_markings: bool = Fa
                 notes=renderer.text(section.notes, (*base, "notes")),
                 marking=portion_mark(section.marking),
                 backup=section.backup,
+                blocks=_blocks(
+                    renderer,
+                    section,
+                    base,
+                    portion_mark(section.marking),
+                    content_dir or Path(source_map.file).parent,
+                    allow_outside,
+                ),
                 sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
                 location=source_map.locate(base),
             )
@@ -363,3 +389,124 @@ def _sources(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[Sourc
             text, url = renderer.text(item.text, (*here, "text")) or item.text, item.url
         result.append(SourceInfo(text=text, url=url, location=renderer.map.locate(here)))
     return result
+
+
+BLOCK_KEYS = ("chart", "table", "image", "timeline")
+
+
+def _blocks(
+    renderer: _Renderer,
+    section: Section,
+    base: KeyPath,
+    mark: str | None,
+    content_dir: Path,
+    allow_outside: tuple[Path, ...],
+) -> tuple[Block, ...]:
+    """Return the section's charts, tables, images and timeline in the order the content gives."""
+    source_map = renderer.map
+    order = [
+        key[len(base)]
+        for key in source_map.keys
+        if len(key) == len(base) + 1 and key[: len(base)] == base and key[-1] in BLOCK_KEYS
+    ]
+
+    def marked(text: str | None) -> str | None:
+        return f"({mark}) {text}" if mark and text else text
+
+    blocks: list[Block] = []
+    for key in order:
+        if key == "timeline" and section.timeline:
+            entries = []
+            for index, entry in enumerate(section.timeline):
+                here = (*base, "timeline", index)
+                date = (
+                    entry.date
+                    if isinstance(entry.date, str)
+                    else (
+                        format_date(entry.date)
+                        if isinstance(entry.date, dt.date)
+                        else str(entry.date)
+                    )
+                )
+                entries.append((date, renderer.text(entry.text, (*here, "text")) or entry.text))
+            blocks.append(TimelineInfo(tuple(entries), source_map.locate((*base, "timeline"))))
+        for index, item in enumerate(getattr(section, key) if key != "timeline" else []):
+            here = (*base, key, index)
+            if here not in source_map.values:
+                here = (*base, key)
+            location = source_map.locate(here)
+            if isinstance(item, Chart):
+                title = renderer.text(item.title, (*here, "title"))
+                categories = tuple(
+                    renderer.text(c, (*here, "categories", i)) or c
+                    for i, c in enumerate(item.categories)
+                )
+                series = tuple(
+                    (renderer.text(s.name, (*here, "series", i, "name")) or s.name, tuple(s.values))
+                    for i, s in enumerate(item.series)
+                )
+                unit = renderer.text(item.unit, (*here, "unit"))
+                alt = renderer.text(item.alt, (*here, "alt")) or chart_description(
+                    item.type, title, categories, series, unit
+                )
+                blocks.append(
+                    ChartInfo(
+                        item.type,
+                        marked(title),
+                        categories,
+                        series,
+                        unit,
+                        renderer.text(item.source, (*here, "source")),
+                        alt,
+                        location,
+                    )
+                )
+            elif isinstance(item, Table):
+                rows = []
+                for r, row in enumerate(item.rows):
+                    cells = []
+                    for c, cell in enumerate(row):
+                        if cell is None:
+                            cells.append("")
+                        elif isinstance(cell, str):
+                            cells.append(renderer.text(cell, (*here, "rows", r, c)) or cell)
+                        else:
+                            cells.append(format_number(cell))
+                    rows.append(tuple(cells))
+                numeric = tuple(
+                    all(row[c] is None or isinstance(row[c], float) for row in item.rows)
+                    and any(isinstance(row[c], float) for row in item.rows)
+                    for c in range(len(item.columns))
+                )
+                columns = tuple(
+                    renderer.text(c, (*here, "columns", i)) or c for i, c in enumerate(item.columns)
+                )
+                blocks.append(
+                    TableInfo(
+                        columns,
+                        tuple(rows),
+                        numeric,
+                        marked(renderer.text(item.caption, (*here, "caption"))),
+                        renderer.text(item.source, (*here, "source")),
+                        location,
+                    )
+                )
+            elif isinstance(item, Image):
+                path_location = source_map.locate((*here, "path"))
+                try:
+                    path = resolve_inside(item.path, content_dir, allow_outside)
+                    kind = sniff_image(path)
+                except PathRefused as exc:
+                    renderer.report.error(path_location, f"image: {exc}")
+                    continue
+                blocks.append(
+                    ImageInfo(
+                        path,
+                        kind,
+                        renderer.text(item.alt, (*here, "alt")) or item.alt,
+                        marked(renderer.text(item.caption, (*here, "caption"))),
+                        renderer.text(item.source, (*here, "source")),
+                        location,
+                    )
+                )
+    return tuple(blocks)

@@ -15,13 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 from pptx import Presentation
 from pypdf import PdfReader
 from strategies import briefs, mutated_files
@@ -34,38 +34,106 @@ BACKENDS = ("pdf", "slides", "deck-pdf")
 #: Longest one check or build may take, in seconds.
 TIME_LIMIT = 10.0
 SLOW = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+#: Bullet characters: the deck PDF draws a bullet after its paragraph's first line.
+BULLETS = "\u2022\u2013\u25e6"
 
 
 def squash(text: str) -> str:
-    """Return `text` without any whitespace (lines wrap differently in every product)."""
-    return re.sub(r"\s+", "", text)
+    """Return `text` without whitespace and bullets (lines wrap differently in every product)."""
+    return re.sub(rf"[\s{BULLETS}]+", "", text)
 
 
 # --- reading the products back ----------------------------------------------------------------
+#
+# A paragraph may be split over two pages or slides, with the page furniture (banners, footer,
+# page number, the next slide's title) drawn in between. Each product is therefore read twice:
+# as it is (`raw`), and as one `flow` with the furniture at the page breaks taken out. A text is
+# present when it is in either.
 
 
-def pptx_text(data: bytes) -> str:
-    """Return the text of every shape and every notes page of the deck, slide by slide."""
-    deck = Presentation(io.BytesIO(data))
-    parts: list[str] = []
+@dataclass
+class Reading:
+    raw: str
+    flow: str
 
-    def shapes(collection: Any) -> None:
-        for shape in collection:
-            if shape.shape_type is not None and hasattr(shape, "shapes"):  # a group
-                shapes(shape.shapes)
-            elif shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-
-    for slide in deck.slides:
-        shapes(slide.shapes)
-        if slide.has_notes_slide:
-            parts.append(slide.notes_slide.notes_text_frame.text)
-    return "\n".join(parts)
+    def missing(self, needles: list[str]) -> list[str]:
+        raw, flow = squash(self.raw), squash(self.flow)
+        return [n for n in needles if squash(n) not in raw and squash(n) not in flow]
 
 
-def pdf_text(data: bytes) -> str:
+def strip_ends(text: str, prefixes: list[str], suffixes: list[str]) -> str:
+    """Return `text` squashed, without `prefixes` (in order) and `suffixes` (from the end).
+
+    Each is taken away only where it is.
+    """
+    text = squash(text)
+    for prefix in map(squash, prefixes):
+        text = text.removeprefix(prefix)
+    for suffix in map(squash, suffixes):
+        text = text.removesuffix(suffix)
+    return text
+
+
+@dataclass
+class DeckSlide:
+    texts: list[str]  # every text shape, the title first, in drawing order
+    notes: str
+    body_end: int  # texts[1:body_end] is the slide's own content; the rest is furniture
+
+
+def read_pptx(data: bytes, furniture: set[str]) -> list[DeckSlide]:
+    """Return every slide of the deck; `furniture`: squashed texts of footers, banners, cards."""
+    slides = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        title = slide.shapes.title
+        texts = [title.text_frame.text if title is not None else ""]
+        texts += [
+            shape.text_frame.text
+            for shape in slide.shapes
+            if shape.has_text_frame and (title is None or shape.shape_id != title.shape_id)
+        ]
+        body_end = len(texts)
+        while body_end > 1 and (
+            squash(texts[body_end - 1]) in furniture
+            or re.fullmatch(r"(\d+of\d+)?", squash(texts[body_end - 1]))
+        ):
+            body_end -= 1
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        slides.append(DeckSlide(texts, notes, body_end))
+    return slides
+
+
+def deck_reading(slides: list[DeckSlide]) -> Reading:
+    raw = "\n".join("\n".join([*s.texts, s.notes]) for s in slides)
+    flow = "\n".join("\n".join(s.texts[1 : s.body_end]) for s in slides)
+    return Reading(raw, flow)
+
+
+def pdf_pages(data: bytes) -> list[str]:
     """Return the text of every page of a PDF, in drawing order."""
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def deck_pdf_reading(pages: list[str], slides: list[DeckSlide]) -> Reading:
+    """Read the deck's PDF page by page as the slides of the .pptx (drawn in the same order)."""
+    flow = []
+    for index, page in enumerate(pages):
+        if index < len(slides):
+            slide = slides[index]
+            furniture = slide.texts[slide.body_end :]
+            page = strip_ends(page, slide.texts[:1], list(reversed(furniture)))
+        flow.append(page)
+    return Reading("\n".join(pages), "\n".join(flow))
+
+
+def brief_reading(pages: list[str], furniture: list[str]) -> Reading:
+    """Read the brief: banners and footer start each page, its page number ends it."""
+    total = len(pages)
+    flow = [
+        strip_ends(page, furniture, [f"Page {number} of {total}"])
+        for number, page in enumerate(pages, start=1)
+    ]
+    return Reading("\n".join(pages), "\n".join(flow))
 
 
 # --- what must be in the products -------------------------------------------------------------
@@ -95,15 +163,10 @@ def expected_texts(data: dict[str, Any], displays: dict[str, str]) -> list[str]:
         texts.append(section["title"])
         if "lead" in section:
             texts.append(section["lead"])
-        texts += _point_texts(section["points"])
+        texts += _point_texts(section.get("points", []))
         for source in section.get("sources", []):
             texts.append(source if isinstance(source, str) else source["text"])
     return texts
-
-
-def missing(needles: list[str], haystack: str) -> list[str]:
-    flat = squash(haystack)
-    return [needle for needle in needles if squash(needle) not in flat]
 
 
 def write_content(folder: str, data: dict[str, Any]) -> Path:
@@ -118,22 +181,24 @@ def assert_renders_everything(data: dict[str, Any]) -> None:
         path = write_content(folder, data)
         prepared = prepare(path)
         products = {name: render(prepared, name) for name in BACKENDS}
-    figures = data["figures"]
-    displays = {
-        f: figures[f].get("display") or prepared.doc.figures[f].display for f in figures
-    }
+    meta, figures = data["meta"], data["figures"]
+    displays = {f: figures[f].get("display") or prepared.doc.figures[f].display for f in figures}
     for figure_id in figures:
         assert squash(displays[figure_id]), f"figure {figure_id} has an empty display"
     needles = expected_texts(data, displays)
     notes = [s["notes"] for s in data["sections"] if "notes" in s]
-    texts = {
-        "pdf": pdf_text(products["pdf"]),
-        "slides": pptx_text(products["slides"]),
-        "deck-pdf": pdf_text(products["deck-pdf"]),
+
+    banner = meta.get("classification", "").upper()
+    footer = meta.get("short_title") or meta["title"]
+    cards = {squash(displays[f] + figures[f]["label"]) for f in figures}
+    slides = read_pptx(products["slides"], {squash(banner), squash(footer), *cards} - {""})
+    readings = {
+        "pdf": brief_reading(pdf_pages(products["pdf"]), [banner, banner, footer]),
+        "slides": deck_reading(slides),
+        "deck-pdf": deck_pdf_reading(pdf_pages(products["deck-pdf"]), slides),
     }
-    for name, text in texts.items():
-        wanted = needles + (notes if name == "slides" else [])
-        lost = missing(wanted, text)
+    for name, reading in readings.items():
+        lost = reading.missing(needles + (notes if name == "slides" else []))
         assert not lost, f"{name}: texts missing from the product: {lost!r}"
 
 

@@ -141,19 +141,38 @@ def _fill_paragraph(target, paragraph: Paragraph, language: str, *, first: bool)
         run.hyperlink.address = paragraph.link
 
 
-def _set_properties(presentation, doc: Document, build_time: int) -> None:
+#: Core property -> element name in docProps/core.xml (python-pptx caps values at 255
+#: characters, which OPC does not; long titles and statements are written directly).
+_CORE_ELEMENTS = {
+    "title": "title",
+    "subject": "subject",
+    "author": "creator",
+    "last_modified_by": "lastModifiedBy",
+    "keywords": "keywords",
+    "language": "language",
+    "category": "category",
+    "comments": "description",
+    "identifier": "identifier",
+}
+
+
+def _set_properties(presentation, doc: Document, build_time: int) -> None:  # noqa: ANN001
     meta = doc.meta
     moment = dt.datetime.fromtimestamp(build_time, tz=dt.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
-    properties.title = meta.title
-    properties.subject = meta.subtitle or ""
-    properties.author = meta.byline or ""
-    properties.last_modified_by = meta.byline or "alliancedeck"
-    properties.keywords = "; ".join(s.title for s in doc.sections)
-    properties.language = meta.language
-    properties.category = meta.classification or ""
-    properties.comments = meta.distribution or ""
-    properties.identifier = meta.product_id or ""
+    values = {
+        "title": meta.title,
+        "subject": meta.subtitle or "",
+        "author": meta.byline or "",
+        "last_modified_by": meta.byline or "alliancedeck",
+        "keywords": "; ".join(s.title for s in doc.sections),
+        "language": meta.language,
+        "category": meta.classification or "",
+        "comments": meta.distribution or "",
+        "identifier": meta.product_id or "",
+    }
+    for name, value in values.items():
+        properties._element._get_or_add(_CORE_ELEMENTS[name]).text = value
     properties.revision = 1
     properties.created = moment
     properties.modified = moment
