@@ -601,11 +601,13 @@ def print_help_and_targets(
     if help_result.error:
         print(f"FAILED: {help_result.error[:300]}")
     else:
-        line = f"alliancedeck --help {help_result.wall:.3f} s"
-        help_ratio = ratio(help_result.wall, base_1x.wall if base_1x else None)
-        if base_1x is not None and help_ratio is not None:
-            line += f"; baseline at 1x {base_1x.wall:.3f} s; ratio {help_ratio:.2f}"
-        print(line)
+        print(f"alliancedeck --help: wall {help_result.wall:.3f} s, CPU {help_result.cpu:.3f} s")
+        if base_1x is not None and base_1x.ok:
+            print(
+                f"baseline at 1x:      wall {base_1x.wall:.3f} s, CPU {base_1x.cpu:.3f} s; "
+                f"ratio wall {cell(ratio(help_result.wall, base_1x.wall), '.2f')}, "
+                f"CPU {cell(ratio(help_result.cpu, base_1x.cpu), '.2f')}"
+            )
     print('\n== targets (issue "Fast at every size") ==')
     for t in targets:
         shown = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
@@ -655,7 +657,8 @@ def main(argv: list[str] | None = None) -> int:
     report["help"] = {
         "runs": HELP_RUNS,
         **help_result.as_json(),
-        "ratio_to_baseline_1x": rounded(ratio(help_result.wall, base_1x.wall if base_1x else None)),
+        "ratio_wall_to_baseline_1x": rounded(ratio(help_result.wall, base_1x and base_1x.wall)),
+        "ratio_cpu_to_baseline_1x": rounded(ratio(help_result.cpu, base_1x and base_1x.cpu)),
     }
     report["targets"] = targets
     report["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]

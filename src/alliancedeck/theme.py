@@ -112,6 +112,7 @@ class BannerColors(_Tokens):
     fill: Color
 
 
+EXTRA_ROLES = ("chart", "table", "table_header", "caption", "timeline_date", "timeline_text")
 BRIEF_ROLES = (
     "title",
     "subtitle",
@@ -125,6 +126,7 @@ BRIEF_ROLES = (
     "footer",
     "banner",
     "statement",
+    *EXTRA_ROLES,
 )
 DECK_ROLES = (
     "title_slide",
@@ -139,6 +141,7 @@ DECK_ROLES = (
     "footer",
     "banner",
     "statement",
+    *EXTRA_ROLES,
 )
 
 
@@ -150,6 +153,7 @@ class Theme(_Tokens):
     slide: SlideTokens
     fonts: dict[str, FontFamily]
     colors: dict[str, Color]
+    palette: Annotated[list[Color], Field(min_length=1)]
     banners: dict[str, BannerColors]
     brief: dict[str, TextStyle]
     deck: dict[str, TextStyle]

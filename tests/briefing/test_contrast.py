@@ -37,11 +37,15 @@ def test_every_text_against_its_background(layout):
             if role == "banner":
                 continue
             foreground = theme.colors.get(style.color, style.color)
-            pairs.append((role, foreground, background))
+            # Table headers are set in the background colour on the primary colour.
+            ground = theme.colors["primary"] if role == "table_header" else background
+            pairs.append((role, foreground, ground))
             if role.startswith("figure"):
                 pairs.append((role + " on card", foreground, theme.colors["card"]))
     pairs.append(("link", theme.colors["link"], background))
     pairs.append(("backup tag", theme.colors["accent"], background))
+    for index, series in enumerate(theme.palette):  # labels inside bars and pie slices
+        pairs.append((f"palette {index + 1}", "#FFFFFF", series))
     for level, colors in theme.banners.items():
         pairs.append((f"banner {level}", colors.text, colors.fill))
     low = [(name, round(contrast(f, b), 2)) for name, f, b in pairs if contrast(f, b) < 4.5]

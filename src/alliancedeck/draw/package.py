@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 
@@ -20,8 +21,19 @@ def zip_time(epoch_seconds: int) -> tuple[int, int, int, int, int, int]:
     )
 
 
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fixed_core_dates(xml: bytes, epoch_seconds: int) -> bytes:
+    moment = dt.datetime.fromtimestamp(epoch_seconds, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _W3CDTF.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", xml)
+
+
 def normalize_zip(data: bytes, epoch_seconds: int) -> bytes:
-    """Return the zip `data` rewritten with every entry dated `epoch_seconds`, in the same order."""
+    """Return the zip `data` rewritten with every entry dated `epoch_seconds`, in the same order.
+
+    Workbooks embedded in charts get the same treatment, their creation dates included.
+    """
     stamp = zip_time(epoch_seconds)
     out = io.BytesIO()
     with (
@@ -33,5 +45,10 @@ def normalize_zip(data: bytes, epoch_seconds: int) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             entry.create_system = 0
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename.endswith(".xlsx"):
+                content = normalize_zip(content, epoch_seconds)
+            elif info.filename == "docProps/core.xml":
+                content = _fixed_core_dates(content, epoch_seconds)
+            target.writestr(entry, content)
     return out.getvalue()

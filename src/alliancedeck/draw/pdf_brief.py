@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -23,12 +23,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo
 from alliancedeck.draw.pdf_common import color, document_info, stamped_canvas_class
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-    from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
+    from alliancedeck.document import Block, Document, FigureInfo, PointInfo, SectionInfo
     from alliancedeck.fonts import FontBook
     from alliancedeck.theme import Theme
 
@@ -230,8 +231,160 @@ class BriefBuilder:
         for point in section.points:
             body.extend(self.point(point, 0, section))
         # Keep the heading with its lead and first point; never strand a heading at a column foot.
+        for block in section.blocks:
+            body.extend(self.block(block))
         first = body[:1]
         return [CondPageBreak(60), KeepTogether(head + first), *body[1:]]
+
+    # ----- blocks ------------------------------------------------------------------------
+
+    def block(self, block: Block) -> list[Flowable]:
+        """Return the flowables of a chart, table, image or timeline."""
+        if isinstance(block, ChartInfo):
+            return self.chart(block)
+        if isinstance(block, TableInfo):
+            return self.table(block)
+        if isinstance(block, ImageInfo):
+            return self.image(block)
+        return self.timeline(block)
+
+    def column_width(self) -> float:
+        page = self.theme.page
+        return (self.width - page.gutter * (page.columns - 1)) / page.columns
+
+    def caption(self, value: str | None) -> list[Flowable]:
+        if not value:
+            return []
+        return [
+            Paragraph(
+                self.text(value),
+                self.styles.derived(
+                    "heading",
+                    "block-caption",
+                    fontSize=self.styles["body"].fontSize + 0.5,
+                    leading=self.styles["body"].leading + 1,
+                    spaceBefore=8,
+                    spaceAfter=3,
+                ),
+            )
+        ]
+
+    def source_note(self, source: str | None, extra: str | None = None) -> list[Flowable]:
+        notes = [t for t in (extra, source and f"Source: {source}") if t]
+        return [
+            Paragraph(self.text(n), self.styles.derived("caption", "note", spaceBefore=2))
+            for n in notes
+        ]
+
+    def chart(self, chart: ChartInfo) -> list[Flowable]:
+        from alliancedeck.draw.charts import chart_drawing
+
+        width = self.column_width()
+        token = self.theme.brief["chart"]
+        drawing = chart_drawing(
+            chart,
+            width,
+            width * 0.68,
+            font=self.book.pdf_name(token),
+            size=token.size,
+            text_color=self.theme.colors.get(token.color, token.color),
+            palette=tuple(self.theme.palette),
+            rule=self.theme.colors["rule"],
+        )
+        # The text equivalent: the author's alt text or one generated from the data.
+        return [
+            KeepTogether(
+                [*self.caption(chart.title), drawing, *self.source_note(chart.source, chart.alt)]
+            )
+        ]
+
+    def table(self, table: TableInfo) -> list[Flowable]:
+        s = self.styles
+        width = self.column_width()
+        head_style = s.derived("table_header", "th")
+        body_left = s["table"]
+        body_right = s.derived("table", "td-right", alignment=TA_RIGHT)
+        head_right = s.derived("table_header", "th-right", alignment=TA_RIGHT)
+        rows = [
+            [
+                Paragraph(self.text(c), head_right if table.numeric[i] else head_style)
+                for i, c in enumerate(table.columns)
+            ]
+        ]
+        for row in table.rows:
+            rows.append(
+                [
+                    Paragraph(self.text(cell), body_right if table.numeric[i] else body_left)
+                    for i, cell in enumerate(row)
+                ]
+            )
+        widths = _column_widths(
+            [[table.columns[i], *(r[i] for r in table.rows)] for i in range(len(table.columns))],
+            head_style.fontName,
+            body_left.fontName,
+            body_left.fontSize,
+            width,
+        )
+        flowable = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        commands: list[tuple[Any, ...]] = [
+            ("BACKGROUND", (0, 0), (-1, 0), color(self.theme.colors["primary"])),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, color(self.theme.colors["rule"])),
+            ("FONTNAME", (0, 0), (-1, -1), body_left.fontName),
+        ]
+        for r in range(2, len(rows), 2):
+            commands.append(("BACKGROUND", (0, r), (-1, r), color(self.theme.colors["card"])))
+        flowable.setStyle(TableStyle(commands))
+        return [*self.caption(table.caption), flowable, *self.source_note(table.source)]
+
+    def image(self, image: ImageInfo) -> list[Flowable]:
+        from alliancedeck.draw.images import image_aspect
+
+        width = self.column_width()
+        aspect = image_aspect(image.path, image.format, image.location)
+        height = min(width / aspect, self.page_height * 0.4)
+        width = height * aspect
+        picture = _Picture(image, width, height)
+        return [
+            KeepTogether([*self.caption(image.caption), picture, *self.source_note(image.source)])
+        ]
+
+    def timeline(self, timeline: TimelineInfo) -> list[Flowable]:
+        s = self.styles
+        date_style, text_style = s["timeline_date"], s["timeline_text"]
+        rows = [
+            [Paragraph(self.text(date), date_style), Paragraph(self.text(text), text_style)]
+            for date, text in timeline.entries
+        ]
+        width = self.column_width()
+        date_width = min(
+            width * 0.32,
+            max(
+                self.book.width(d, date_style.fontName, date_style.fontSize)
+                for d, _ in timeline.entries
+            )
+            + 12,
+        )
+        flowable = Table(rows, colWidths=[date_width, width - date_width], hAlign="LEFT")
+        flowable.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, -1), 6),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("LINEBEFORE", (1, 0), (1, -1), 1.5, color(self.theme.colors["primary"])),
+                    ("LEFTPADDING", (1, 0), (1, -1), 7),
+                    ("FONTNAME", (0, 0), (-1, -1), text_style.fontName),
+                ]
+            )
+        )
+        return [Spacer(1, 6), flowable]
 
     def point(self, point: PointInfo, level: int, section: SectionInfo) -> list[Flowable]:
         body = self.styles["body"]
@@ -346,6 +499,51 @@ class BriefBuilder:
         return first, later
 
 
+class _Picture(Flowable):
+    """An image at a fixed size: bitmaps as images, SVG as vector drawings."""
+
+    def __init__(self, image: ImageInfo, width: float, height: float):
+        super().__init__()
+        self.image = image
+        self.width = width
+        self.height = height
+        self.spaceBefore = 4
+        self.spaceAfter = 2
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        from alliancedeck.draw.pdf_deck import draw_picture
+
+        draw_picture(self.canv, self.image, 0, 0, self.width, self.height)
+
+
+def _column_widths(
+    columns: list[list[str]], head_font: str, body_font: str, size: float, width: float
+) -> list[float]:
+    """Return column widths from content: natural widths, fitted into `width`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    natural = [
+        max(stringWidth(t, head_font if i == 0 else body_font, size) for i, t in enumerate(texts))
+        + 10
+        for texts in columns
+    ]
+    least = [
+        max(max((stringWidth(w, head_font, size) for w in t.split()), default=0.0) for t in texts)
+        + 10
+        for texts in columns
+    ]
+    if sum(natural) <= width:
+        extra = (width - sum(natural)) / len(natural)
+        return [n + extra for n in natural]
+    spare = max(0.0, width - sum(least))
+    wanted = [n - m for n, m in zip(natural, least, strict=True)]
+    share = sum(wanted) or 1.0
+    return [m + spare * w / share for m, w in zip(least, wanted, strict=True)]
+
+
 class Rule(Flowable):
     """A horizontal rule of the theme's colour."""
 
@@ -380,7 +578,6 @@ def _as_of(date_text: str | None) -> str | None:
 def _page_decorator(builder: BriefBuilder) -> Any:
     theme = builder.theme
     meta = builder.doc.meta
-    styles = builder.styles
 
     def decorate(canvas: Canvas, template: BaseDocTemplate) -> None:
         canvas.saveState()

@@ -6,12 +6,20 @@ import io
 from typing import TYPE_CHECKING
 
 from alliancedeck.draw.pdf_common import color, document_info, stamped_canvas_class
-from alliancedeck.layout.boxes import DeckLayout, Paragraph, Rect, TextBox
+from alliancedeck.layout.boxes import (
+    ChartBox,
+    DeckLayout,
+    Paragraph,
+    PictureBox,
+    Rect,
+    TableBox,
+    TextBox,
+)
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-    from alliancedeck.document import Document
+    from alliancedeck.document import Document, ImageInfo
     from alliancedeck.fonts import FontBook
 
 
@@ -42,8 +50,14 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
         for box in slide.boxes:
             if isinstance(box, Rect):
                 _rect(canvas, deck.height, box.x, box.y, box.w, box.h, box.fill)
-            else:
+            elif isinstance(box, TextBox):
                 _text_box(canvas, deck.height, box, book)
+            elif isinstance(box, ChartBox):
+                _chart(canvas, deck.height, box, show_title=box.chart.title != slide.title)
+            elif isinstance(box, TableBox):
+                _table(canvas, deck.height, box, book)
+            elif isinstance(box, PictureBox):
+                draw_picture(canvas, box.image, box.x, deck.height - box.y - box.h, box.w, box.h)
         canvas.showPage()
     canvas.showOutline()
     canvas.save()
@@ -109,3 +123,62 @@ def _paragraph(
         height = paragraph.height
         y0 = page_height - top - height
         canvas.linkURL(paragraph.link, (box.x, y0, box.x + box.w, y0 + height), relative=0)
+
+
+def _chart(canvas: Canvas, page_height: float, box: ChartBox, *, show_title: bool) -> None:
+    from reportlab.graphics import renderPDF
+
+    from alliancedeck.draw.charts import chart_drawing
+
+    drawing = chart_drawing(
+        box.chart,
+        box.w,
+        box.h,
+        font=box.font.pdf_name,
+        size=box.font.size,
+        text_color=box.font.color,
+        palette=box.palette,
+        rule="#B9C4D2",
+        show_title=show_title,
+    )
+    renderPDF.draw(drawing, canvas, box.x, page_height - box.y - box.h)
+
+
+def _table(canvas: Canvas, page_height: float, box: TableBox, book: FontBook) -> None:
+    y = box.y
+    for r, (height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
+        fill = box.header_fill if r == 0 else (box.stripe_fill if r % 2 == 0 else "#FFFFFF")
+        _rect(canvas, page_height, box.x, y, box.w, height, fill)
+        x = box.x
+        for width, paragraph in zip(box.widths, cells, strict=True):
+            cell = TextBox(
+                x + box.padding,
+                y + box.padding,
+                width - 2 * box.padding,
+                height - 2 * box.padding,
+                (paragraph,),
+                role="table",
+                name="Cell",
+            )
+            _text_box(canvas, page_height, cell, book)
+            x += width
+        y += height
+        _rect(canvas, page_height, box.x, y - 0.5, box.w, 0.5, box.rule)
+
+
+def draw_picture(canvas: Canvas, image: ImageInfo, x: float, y: float, w: float, h: float) -> None:
+    """Draw `image` into the frame whose lower-left corner is (x, y): SVG as vectors."""
+    if image.format == "svg":
+        from reportlab.graphics import renderPDF
+
+        from alliancedeck.draw.images import svg_drawing
+
+        drawing = svg_drawing(image.path, image.location)
+        scale = min(w / drawing.width, h / drawing.height)
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.scale(scale, scale)
+        renderPDF.draw(drawing, canvas, 0, 0)
+        canvas.restoreState()
+    else:
+        canvas.drawImage(str(image.path), x, y, w, h, preserveAspectRatio=True, mask="auto")

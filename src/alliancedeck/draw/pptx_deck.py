@@ -8,14 +8,25 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from alliancedeck.draw.package import normalize_zip
-from alliancedeck.layout.boxes import DeckLayout, Paragraph, Rect, Slide, TextBox
+from alliancedeck.layout.boxes import (
+    ChartBox,
+    DeckLayout,
+    Paragraph,
+    PictureBox,
+    Rect,
+    Slide,
+    TableBox,
+    TextBox,
+)
 from alliancedeck.theme import hex_to_rgb
 from alliancedeck.units import emu
 
@@ -77,8 +88,133 @@ def _draw_slide(slide, geometry: Slide, language: str) -> None:
                 shape._element.remove(style)
             if box.alt:
                 _describe(shape, box.alt)
+        elif isinstance(box, ChartBox):
+            _draw_chart(slide, box, language, show_title=box.chart.title != geometry.title)
+        elif isinstance(box, TableBox):
+            _draw_table(slide, box, language)
+        elif isinstance(box, PictureBox):
+            _draw_picture(slide, box)
     if geometry.notes:
         slide.notes_slide.notes_text_frame.text = geometry.notes
+
+
+_CHART_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "stacked": XL_CHART_TYPE.COLUMN_STACKED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+    "pie": XL_CHART_TYPE.PIE,
+}
+NUMBER_FORMAT = "#,##0.##"
+
+
+def _frame(box: ChartBox | TableBox | PictureBox) -> tuple[Emu, Emu, Emu, Emu]:
+    return Emu(emu(box.x)), Emu(emu(box.y)), Emu(emu(box.w)), Emu(emu(box.h))
+
+
+def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> None:  # noqa: ANN001
+    """Add a native chart (its data in the embedded workbook, so it stays editable)."""
+    info = box.chart
+    data = CategoryChartData(number_format=NUMBER_FORMAT)
+    data.categories = list(info.categories)
+    for name, values in info.series:
+        data.add_series(name, list(values))
+    frame = slide.shapes.add_chart(_CHART_TYPES[info.type], *_frame(box), data)
+    frame.name = box.name
+    _describe(frame, box.alt)
+    chart = frame.chart
+    font = box.font
+    chart.font.size = Pt(font.size)
+    chart.font.name = font.deck_name
+    chart.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
+    chart.has_title = bool(show_title and info.title)
+    if chart.has_title:
+        chart.chart_title.text_frame.text = info.title or ""
+    chart.has_legend = info.type == "pie" or len(info.series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+    plot = chart.plots[0]
+    if info.type == "pie":
+        for index, point in enumerate(plot.series[0].points):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.number_format = "0%"
+        labels.number_format_is_linked = False
+        labels.show_value = False
+        labels.show_percentage = True
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        labels.font.size = Pt(font.size)
+        labels.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
+        return
+    for index, series in enumerate(plot.series):
+        rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
+        if info.type == "line":
+            series.format.line.color.rgb = rgb
+            series.format.line.width = Pt(2.25)
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = rgb
+            series.smooth = False
+        else:
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = rgb
+    value_axis = chart.value_axis
+    value_axis.has_major_gridlines = True
+    value_axis.tick_labels.number_format = "#,##0"
+    value_axis.tick_labels.number_format_is_linked = False
+    if info.unit:
+        value_axis.has_title = True
+        value_axis.axis_title.text_frame.text = info.unit
+    if info.type == "bar":
+        # First category at the top, as written, with the value axis kept at the bottom.
+        chart.category_axis.reverse_order = True
+        chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+
+
+def _pick(palette: tuple[str, ...], index: int) -> str:
+    return palette[index % len(palette)]
+
+
+def _draw_table(slide, box: TableBox, language: str) -> None:  # noqa: ANN001
+    """Add a native table with the measured column widths and row heights."""
+    rows, columns = len(box.cells), len(box.widths)
+    frame = slide.shapes.add_table(rows, columns, *_frame(box))
+    frame.name = box.name
+    _describe(frame, box.alt)
+    table = frame.table
+    table.first_row = True
+    table.horz_banding = False
+    for index, width in enumerate(box.widths):
+        table.columns[index].width = Emu(emu(width))
+    for r, height in enumerate(box.heights):
+        table.rows[r].height = Emu(emu(height))
+        for c, paragraph in enumerate(box.cells[r]):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = Emu(emu(box.padding))
+            cell.margin_top = cell.margin_bottom = Emu(emu(box.padding))
+            cell.vertical_anchor = MSO_ANCHOR.TOP
+            fill = box.header_fill if r == 0 else (box.stripe_fill if r % 2 == 0 else "#FFFFFF")
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor(*hex_to_rgb(fill))
+            frame_text = cell.text_frame
+            frame_text.word_wrap = True
+            _fill_paragraph(frame_text.paragraphs[0], paragraph, language, first=True)
+
+
+def _draw_picture(slide, box: PictureBox) -> None:  # noqa: ANN001
+    """Add the picture (an SVG as a sharp bitmap; the PDFs keep its vectors)."""
+    image = box.image
+    if image.format == "svg":
+        from alliancedeck.draw.images import svg_bitmap
+
+        source = io.BytesIO(svg_bitmap(image.path, image.location, box.w))
+    else:
+        source = str(image.path)
+    picture = slide.shapes.add_picture(source, *_frame(box))
+    picture.name = box.name
+    _describe(picture, box.alt)
 
 
 def _place(shape: Shape, box: TextBox) -> None:

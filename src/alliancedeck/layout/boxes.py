@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from alliancedeck.document import ChartInfo, ImageInfo
 
 Align = Literal["left", "center", "right"]
 Anchor = Literal["top", "middle", "bottom"]
@@ -80,7 +83,54 @@ class Rect:
     alt: str | None = None
 
 
-Box = TextBox | Rect
+@dataclass(frozen=True)
+class ChartBox:
+    """A chart frame: the deck draws a native chart, the deck PDF a vector drawing."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    chart: ChartInfo
+    font: Font  # axis labels, legend and data labels
+    palette: tuple[str, ...]
+    name: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class TableBox:
+    """A table frame: measured column widths and row heights; the first row is the header."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    widths: tuple[float, ...]
+    heights: tuple[float, ...]
+    cells: tuple[tuple[Paragraph, ...], ...]  # rows of cells, header first
+    padding: float
+    header_fill: str
+    stripe_fill: str
+    rule: str
+    name: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class PictureBox:
+    """A picture scaled into its frame (aspect kept)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    image: ImageInfo
+    name: str
+    alt: str
+
+
+Box = TextBox | Rect | ChartBox | TableBox | PictureBox
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
+from alliancedeck.layout.blocks import BlockSlides
 from alliancedeck.layout.boxes import Align, DeckLayout, Font, Paragraph, Rect, Slide, TextBox
 from alliancedeck.layout.text import break_lines, split_sentences
 from alliancedeck.theme import TextStyle, Theme
@@ -141,7 +142,7 @@ class _Item:
     keep_space: bool = True
 
 
-class DeckBuilder:
+class DeckBuilder(BlockSlides):
     """Build the slides of one document with one theme."""
 
     def __init__(self, doc: Document, theme: Theme, book: FontBook):
@@ -662,6 +663,12 @@ class DeckBuilder:
         title = section.portion(f"Backup {backup}: {section.title}" if backup else section.title)
         title = self.unique_title(title)
         cards = list(section.figures)
+        if not section.points and not cards and section.blocks:
+            # Only blocks (and perhaps a lead): the first block's slide carries the section's
+            # title, lead and notes.
+            lead = items[0] if items else None
+            self.block_slides(section, title, first_page=0, backup=backup, lead=lead)
+            return
         column = self.tokens.card_column
         pages: list[list[Paragraph]] = [[]]
         # First try with the section's own title; once it continues, reserve the height of
@@ -708,6 +715,7 @@ class DeckBuilder:
                 cards = cards[placed:]
         if cards:
             self.card_slides(cards, title, "section", section.location, first_page=len(pages))
+        self.block_slides(section, title, first_page=len(pages), backup=backup)
         if len(pages) > 1:
             self.warn(
                 section.location, f'section "{section.title}" continues over {len(pages)} slides'
