@@ -523,6 +523,25 @@ def export_revision(revision: str, work: Path) -> tuple[Path, str]:
     return target / "src", commit
 
 
+def read_content(path: Path | None, revision: str | None) -> tuple[str, str]:
+    """Return the text of the content to scale and where it came from.
+
+    An explicit `path` wins; else content.yaml as of `revision`; else the working tree's.
+    """
+    if path is None and revision:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{revision}:content.yaml"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"error: no content.yaml in git revision {revision!r}")
+        return done.stdout, f"content.yaml at git revision {revision}"
+    path = path or DEFAULT_CONTENT
+    return path.read_text(encoding="utf-8"), str(path)
+
+
 def alliancedeck_env(source: Path | None) -> dict[str, str] | None:
     """Return the environment that makes children import alliancedeck from `source`, if any."""
     if source is None:
@@ -554,7 +573,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="comma-separated multiples of the content (default: 1,10,50)",
     )
     parser.add_argument(
-        "--content", type=Path, default=DEFAULT_CONTENT, help="content file to scale"
+        "--content",
+        type=Path,
+        help="content file to scale (default: content.yaml, of --rev when given)",
     )
     parser.add_argument(
         "--rev",
@@ -620,12 +641,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    content = yaml.safe_load(args.content.read_text(encoding="utf-8"))
+    content_text, content_source = read_content(args.content, args.rev)
+    content = yaml.safe_load(content_text)
     started = dt.datetime.now().astimezone()
     report: dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"),
         "command": " ".join(["python3", "bench/run.py", *argv]),
         "environment": environment(),
+        "content": content_source,
         "sizes": {},
     }
     measured: dict[int, dict[str, Measurement]] = {}

@@ -39,7 +39,7 @@ def test_pdf_and_slides_write_where_asked(tmp_path):
 def test_check_reports_and_exits_zero():
     result = run("check", str(REPO / "content.yaml"))
     assert result.returncode == 0
-    assert "5 sections, 3 figures" in result.stdout
+    assert "6 sections, 3 figures" in result.stdout
 
 
 def test_backends_lists_the_built_ins():

@@ -83,8 +83,15 @@ class BlockSlides:
         if lead is not None:  # the section's lead, above its first block
             paragraph = self._set(lead, self.setter.style("lead").size, region.w, True, "lead")
             slide.boxes.append(
-                TextBox(region.x, region.y, region.w, paragraph.height, (paragraph,),
-                        role="lead", name="Lead")
+                TextBox(
+                    region.x,
+                    region.y,
+                    region.w,
+                    paragraph.height,
+                    (paragraph,),
+                    role="lead",
+                    name="Lead",
+                )
             )
             used = paragraph.height + self.tokens.gap
             region = Region(region.x, region.y + used, region.w, region.h - used)
