@@ -172,6 +172,13 @@ OTHER_VALUES = [
     "!!float x",
     "!!int 1.5",
     "!!timestamp nope",
+    "!!bool maybe",
+    "!!null x",
+    "!!str [1]",
+    "!!pairs x",
+    "!!binary ###",
+    "!<tag:yaml.org,2002:timestamp> 1",
+    "!custom x",
     "|\n  block\n  text",
     ">-\n  folded",
     "?",
@@ -225,102 +232,147 @@ TEMPLATES = [
 ]
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """Return `text` for a description: quoted, long runs of one character counted."""
+    text = re.sub(r"(.)\1{19,}", lambda m: f"{m[1]}*{len(m[0])}", text)
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+class MutatedFile:
+    """A content file after some mutations; its repr says what was done, not the bytes.
+
+    (Not a dataclass: Hypothesis would print a dataclass field by field, megabytes included.)
+    """
+
+    __slots__ = ("data", "steps")
+
+    def __init__(self, data: bytes, steps: tuple[str, ...]):
+        self.data = data
+        self.steps = steps
+
+    def __repr__(self) -> str:
+        return f"MutatedFile(<{len(self.data):,} bytes>, steps={list(self.steps)!r})"
+
+
+def mutate_line(text: str, old: str, new: str) -> MutatedFile:
+    """Return `text` with the first line containing `old` replaced by `new` (for examples)."""
+    lines = text.split("\n")
+    index = next(i for i, line in enumerate(lines) if old in line)
+    lines[index] = new
+    step = f"line {index + 1}: replaced by {_short(new)}"
+    return MutatedFile("\n".join(lines).encode("utf-8"), (step,))
+
+
 def _lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+Mutation = tuple[str, str]  # the new text, and what was done
+
+
 @st.composite
-def _delete_line(draw: st.DrawFn, text: str) -> str:
+def _delete_line(draw: st.DrawFn, text: str) -> Mutation:
     lines = _lines(text)
-    del lines[draw(st.integers(0, len(lines) - 1))]
-    return "\n".join(lines)
+    index = draw(st.integers(0, len(lines) - 1))
+    gone = lines.pop(index)
+    return "\n".join(lines), f"line {index + 1} deleted: {_short(gone)}"
 
 
 @st.composite
-def _duplicate_line(draw: st.DrawFn, text: str) -> str:
+def _duplicate_line(draw: st.DrawFn, text: str) -> Mutation:
     lines = _lines(text)
     index = draw(st.integers(0, len(lines) - 1))
     lines.insert(index, lines[index])
-    return "\n".join(lines)
+    return "\n".join(lines), f"line {index + 1} duplicated: {_short(lines[index])}"
 
 
 @st.composite
-def _swap_lines(draw: st.DrawFn, text: str) -> str:
+def _swap_lines(draw: st.DrawFn, text: str) -> Mutation:
     lines = _lines(text)
     i = draw(st.integers(0, len(lines) - 1))
     j = draw(st.integers(0, len(lines) - 1))
     lines[i], lines[j] = lines[j], lines[i]
-    return "\n".join(lines)
+    return "\n".join(lines), f"lines {i + 1} and {j + 1} swapped"
 
 
-_VALUE_LINE = re.compile(r"^(\s*(?:- )?(?:[\w]+:[ ]|- ))(\S.*)$")
+_VALUE_LINE = re.compile(r"^(\s*(?:- )?(?:\w+:[ ]|- ))(\S.*)$")
 
 
 @st.composite
-def _replace_value(draw: st.DrawFn, text: str, values: list[str]) -> str:
+def _replace_value(draw: st.DrawFn, text: str, values: list[str]) -> Mutation:
     """Replace the value of a `key: value` or `- value` line by one of `values`."""
     lines = _lines(text)
     candidates = [i for i, line in enumerate(lines) if _VALUE_LINE.match(line)]
+    if not candidates:
+        return text, "no value to replace"
     index = draw(st.sampled_from(candidates))
     head = _VALUE_LINE.match(lines[index])[1]  # type: ignore[index]
     value = draw(st.sampled_from(values))
     indent = " " * (len(head) + 2)
     lines[index] = head + value.replace("\n", "\n" + indent)
-    return "\n".join(lines)
+    return "\n".join(lines), f"line {index + 1}: value replaced, now {_short(lines[index])}"
 
 
 @st.composite
-def _insert_in_text(draw: st.DrawFn, text: str, inserts: st.SearchStrategy[str]) -> str:
-    """Insert a string at a random character of a random value (or anywhere)."""
+def _insert_in_line(draw: st.DrawFn, text: str, inserts: st.SearchStrategy[str]) -> Mutation:
+    """Insert a string at a random character of a random line."""
     lines = _lines(text)
     index = draw(st.integers(0, len(lines) - 1))
     line = lines[index]
     at = draw(st.integers(0, len(line)))
-    lines[index] = line[:at] + draw(inserts) + line[at:]
-    return "\n".join(lines)
+    insert = draw(inserts)
+    lines[index] = line[:at] + insert + line[at:]
+    return "\n".join(lines), f"line {index + 1} column {at + 1}: inserted {_short(insert)}"
 
 
 @st.composite
-def _reindent(draw: st.DrawFn, text: str) -> str:
+def _reindent(draw: st.DrawFn, text: str) -> Mutation:
     lines = _lines(text)
     index = draw(st.integers(0, len(lines) - 1))
-    line = lines[index]
-    stripped = line.lstrip(" ")
-    indent = len(line) - len(stripped)
-    change = draw(st.sampled_from(["more", "less", "tab", "odd", "none"]))
-    if change == "more":
-        line = " " * (indent + draw(st.integers(1, 4))) + stripped
-    elif change == "less":
-        line = " " * max(0, indent - draw(st.integers(1, 4))) + stripped
-    elif change == "tab":
-        line = "\t" + stripped
-    elif change == "odd":
-        line = " " * (indent + 1) + stripped
-    else:
-        line = stripped
-    lines[index] = line
-    return "\n".join(lines)
+    stripped = lines[index].lstrip(" ")
+    indent = len(lines[index]) - len(stripped)
+    new_indent = draw(
+        st.sampled_from(
+            [
+                " " * (indent + 1),
+                " " * (indent + 2),
+                " " * (indent + 4),
+                " " * max(0, indent - 1),
+                " " * max(0, indent - 2),
+                "",
+                "\t",
+                " \t",
+            ]
+        )
+    )
+    lines[index] = new_indent + stripped
+    return "\n".join(lines), f"line {index + 1} reindented: {_short(lines[index])}"
 
 
 @st.composite
-def _alias(draw: st.DrawFn, text: str) -> str:
-    """Add an anchor to one value and/or an alias as another."""
-    out = draw(_replace_value(text, ["&a x", "&a [1, 2]", "&a {a: 1}"]))
-    if draw(st.booleans()):
-        out = draw(_replace_value(out, ["*a", "*nope", "[*a, *a]", "{<<: *a}"]))
-    return out
+def _alias(draw: st.DrawFn, text: str) -> Mutation:
+    """Add an anchor to one value and maybe an alias as another."""
+    text, first = draw(_replace_value(text, ["&a x", "&a [1, 2]", "&a {a: 1}"]))
+    if not draw(st.booleans()):
+        return text, first
+    text, second = draw(_replace_value(text, ["*a", "*nope", "[*a, *a]", "{<<: *a}"]))
+    return text, f"{first}; {second}"
 
 
-def _deep(kind: str, depth: int) -> str:
+def nested(kind: str, depth: int) -> str:
+    """Return `x` inside `depth` flow lists (`kind` "list") or mappings ("map")."""
     opening, closing = {"list": ("[", "]"), "map": ("{a: ", "}")}[kind]
     return opening * depth + "x" + closing * depth
 
 
+#: A string of one megabyte (the file size cap is two).
 HUGE = "H" * 1_000_000
+#: Characters YAML does not allow, or that mean something else than they look.
+BAD_CHARACTERS = ["\x00", "\x07", "\x1b", "\x7f", "\ufffe", "\ud800", "\x85", "\u2028", "\t"]
 
 
 @st.composite
-def _mutation(draw: st.DrawFn, text: str) -> str:
+def _mutation(draw: st.DrawFn, text: str) -> Mutation:
     kind = draw(
         st.sampled_from(
             [
@@ -346,34 +398,34 @@ def _mutation(draw: st.DrawFn, text: str) -> str:
     if kind == "value":
         return draw(_replace_value(text, OTHER_VALUES))
     if kind == "template":
-        junk = st.sampled_from(TEMPLATES)
         if draw(st.booleans()):
             return draw(_replace_value(text, [f'"{t}"' for t in TEMPLATES if '"' not in t]))
-        return draw(_insert_in_text(text, junk))
+        return draw(_insert_in_line(text, st.sampled_from(TEMPLATES)))
     if kind == "reindent":
         return draw(_reindent(text))
     if kind == "alias":
         return draw(_alias(text))
     if kind == "deep":
-        depth = draw(st.sampled_from([63, 64, 65, 66, 200, 1000]))
-        return draw(_replace_value(text, [_deep("list", depth), _deep("map", depth)]))
+        depth = draw(st.sampled_from([63, 64, 65, 200, 1000]))
+        return draw(_replace_value(text, [nested("list", depth), nested("map", depth)]))
     if kind == "huge":
         if draw(st.booleans()):
             return draw(_replace_value(text, [HUGE, f'"{HUGE}"', "{{ '" + HUGE + "' }}"]))
-        return draw(_insert_in_text(text, st.just(HUGE)))
-    # Characters YAML does not allow, as text (the byte-level junk is added later).
-    chars = st.sampled_from(["\x00", "\x07", "\x1b", "\ufffe", "\ud800", "\x85", "\u2028"])
-    return draw(_insert_in_text(text, chars))
+        return draw(_insert_in_line(text, st.just(HUGE)))
+    return draw(_insert_in_line(text, st.sampled_from(BAD_CHARACTERS)))
 
 
 @st.composite
-def mutated_files(draw: st.DrawFn, text: str, max_mutations: int = 3) -> bytes:
-    """Return the bytes of `text` after 1..`max_mutations` random mutations (maybe raw junk)."""
+def mutated_files(draw: st.DrawFn, text: str, max_mutations: int = 3) -> MutatedFile:
+    """Return `text` after 1..`max_mutations` random mutations, sometimes with raw junk bytes."""
+    steps = []
     for _ in range(draw(st.integers(1, max_mutations))):
-        text = draw(_mutation(text))
+        text, step = draw(_mutation(text))
+        steps.append(step)
     data = text.encode("utf-8", "surrogatepass")
     if draw(st.integers(0, 3)) == 0:
         at = draw(st.integers(0, len(data)))
         junk = draw(st.one_of(st.sampled_from(JUNK), st.binary(min_size=1, max_size=6)))
         data = data[:at] + junk + data[at:]
-    return data
+        steps.append(f"byte {at}: inserted {junk!r}")
+    return MutatedFile(data, tuple(steps))

@@ -24,7 +24,12 @@ from reportlab.platypus import (
 )
 
 from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo
-from alliancedeck.draw.pdf_common import color, document_info, stamped_canvas_class
+from alliancedeck.draw.pdf_common import (
+    color,
+    default_drawing_font,
+    document_info,
+    stamped_canvas_class,
+)
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -656,6 +661,7 @@ def numbered_canvas_class(build_time: int) -> type:
 def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> bytes:
     """Return the PDF bytes of the brief of `doc`."""
     builder = BriefBuilder(doc, theme, book)
+    default_drawing_font(book.pdf_name(theme.brief["chart"]))
     header = builder.header()
     header_height = (
         sum(f.wrap(builder.width, BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in header)

@@ -51,3 +51,14 @@ def stamped_canvas_class(build_time: int) -> type[Canvas]:
 def color(value: str) -> HexColor:
     """Return the reportlab colour of `#RRGGBB`."""
     return HexColor(value)
+
+
+def default_drawing_font(font_name: str) -> None:
+    """Make `font_name` the font reportlab graphics (charts, SVG) start from.
+
+    reportlab's drawings otherwise select Helvetica before any text is drawn, which leaves a
+    reference to a font that is not embedded.
+    """
+    from reportlab.graphics.shapes import STATE_DEFAULTS
+
+    STATE_DEFAULTS["fontName"] = font_name

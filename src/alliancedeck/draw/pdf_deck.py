@@ -5,7 +5,12 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from alliancedeck.draw.pdf_common import color, document_info, stamped_canvas_class
+from alliancedeck.draw.pdf_common import (
+    color,
+    default_drawing_font,
+    document_info,
+    stamped_canvas_class,
+)
 from alliancedeck.layout.boxes import (
     ChartBox,
     DeckLayout,
@@ -27,8 +32,11 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
     """Return the PDF bytes of `deck`: one page per slide, text where the layout put it."""
     buffer = io.BytesIO()
     info = document_info(doc, kind="Deck")
+
     canvas_class = stamped_canvas_class(build_time)
     first_font = deck.slides[0].boxes[0].paragraphs[0].font if deck.slides else None
+    if first_font:
+        default_drawing_font(first_font.pdf_name.replace("-bold", "-regular"))
     canvas = canvas_class(
         buffer,
         pagesize=(deck.width, deck.height),

@@ -121,6 +121,7 @@ def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> Non
         data.add_series(name, list(values))
     frame = slide.shapes.add_chart(_CHART_TYPES[info.type], *_frame(box), data)
     frame.name = box.name
+    _renumber_axes(frame.chart)
     _describe(frame, box.alt)
     chart = frame.chart
     font = box.font
@@ -171,6 +172,20 @@ def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> Non
         # First category at the top, as written, with the value axis kept at the bottom.
         chart.category_axis.reverse_order = True
         chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+
+
+def _renumber_axes(chart) -> None:  # noqa: ANN001 - a python-pptx Chart
+    """Give the chart's axes small positive ids in order.
+
+    python-pptx draws random (often negative) axis ids; the Open XML SDK refuses negative ones
+    (they are unsignedInt), and random ones would make every build's bytes differ.
+    """
+    space = chart._chartSpace
+    ids: dict[str, str] = {}
+    for element in space.iter(qn("c:axId"), qn("c:crossAx")):
+        value = element.get("val")
+        ids.setdefault(value, str(50_000_001 + len(ids)))
+        element.set("val", ids[value])
 
 
 def _pick(palette: tuple[str, ...], index: int) -> str:
