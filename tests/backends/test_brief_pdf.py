@@ -101,3 +101,24 @@ def test_every_font_is_embedded(brief_path):
             font = font.get_object()
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, font["/BaseFont"]
+
+
+def test_many_key_figures_all_appear_and_the_header_never_outgrows_the_page(tmp_path):
+    import yaml
+
+    from alliancedeck.api import build
+
+    content = {
+        "meta": {"title": "Notional brief with many figures"},
+        "figures": {f"f{i}": {"value": 1000 + i, "label": f"notional figure {i}"}
+                    for i in range(40)},
+        "sections": [{"title": "Notional", "points": ["A notional point."]}],
+    }
+    path = tmp_path / "content.yaml"
+    path.write_text(yaml.safe_dump(content), encoding="utf-8")
+    result = build(path, out_dir=tmp_path / "out", products=("pdf",))
+    with pdfplumber.open(result.products[0].path) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    for i in range(40):
+        assert f"{1000 + i:,}" in text
+    assert "More key figures" in text

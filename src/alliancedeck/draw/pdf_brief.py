@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 BULLETS = ("\u2022", "\u2013", "\u25e6")
 BIG = 10_000.0
+#: Key figures shown as cards in the brief's header band (two rows of four); any more are
+#: listed in the columns, so the header never outgrows the page.
+BAND_FIGURES = 8
 
 
 class BriefStyles:
@@ -148,9 +151,31 @@ class BriefBuilder:
             Rule(self.width, 1.5, self.theme.colors["primary"], space_before=6, space_after=8)
         )
         if self.doc.key_figures:
-            flow.append(self.figure_band(self.doc.key_figures))
+            flow.append(self.figure_band(self.doc.key_figures[:BAND_FIGURES]))
             flow.append(Spacer(1, 10))
         return flow
+
+    def more_figures(self) -> list[Flowable]:
+        """Return the key figures the header band has no room for, as a list in the columns."""
+        rest = self.doc.key_figures[BAND_FIGURES:]
+        if not rest:
+            return []
+        s = self.styles
+        value_style = s.derived("figure_value", "figure-list", fontSize=s["body"].fontSize + 2,
+                                leading=s["body"].leading + 2)
+        rows = [[Paragraph(self.text(f.display), value_style),
+                 Paragraph(self.text(f.label), s["figure_label"])] for f in rest]
+        width = self.column_width()
+        table = Table(rows, colWidths=[width * 0.35, width * 0.65], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, color(self.theme.colors["rule"])),
+            ("FONTNAME", (0, 0), (-1, -1), s["body"].fontName),
+        ]))
+        heading = Paragraph("More key figures", s.derived("heading", "h-more", spaceBefore=4,
+                                                          spaceAfter=3))
+        return [heading, table]
 
     def figure_band(self, figures: tuple[FigureInfo, ...]) -> Table:
         per_row = min(4, len(figures))
@@ -696,7 +721,8 @@ def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> 
             PageTemplate(id="later", frames=later, onPage=decorate),
         ]
     )
-    story: list[Flowable] = [NextPageTemplate("later"), *header, FrameBreak()]
+    story: list[Flowable] = [NextPageTemplate("later"), *header, FrameBreak(),
+                             *builder.more_figures()]
     for index, section in enumerate(doc.main_sections):
         story.extend(builder.section(index, section))
     for number, section in enumerate(doc.backup_sections, start=1):
