@@ -91,6 +91,7 @@ class FontBook:
         self.content_dir = content_dir
         self._names: dict[tuple[str, str], str] = {}
         self._faces: dict[str, object] = {}
+        self._files: dict[str, tuple[str, str]] = {}
         self._family_of: dict[str, str] = {}
         self._fallback: dict[str, str | None] = {}
         self.missing: dict[str, str] = {}  # characters no font has -> the text they were in
@@ -99,19 +100,16 @@ class FontBook:
             self._register(family_key)
 
     def _register(self, family_key: str) -> None:
+        """Name the fonts of `family_key`; each file is read when its style is first used."""
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
 
         if (family_key, "regular") in self._names:
             return
         family = self.theme.fonts[family_key]
         for style, file_name in family.files.items():
-            path = find_font_file(file_name, self.content_dir, family=family.pdf)
             registered = f"{family.pdf.replace(' ', '')}-{style}"
-            if registered not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(_load_ttf(TTFont, registered, path))
             self._names[(family_key, style)] = registered
-            self._faces[registered] = pdfmetrics.getFont(registered)
+            self._files[registered] = (file_name, family.pdf)
             self._family_of[registered] = family_key
         regular = self._names[(family_key, "regular")]
         for style in ("bold", "italic", "bold_italic"):
@@ -124,13 +122,29 @@ class FontBook:
             boldItalic=self._names[(family_key, "bold_italic")],
         )
 
+    def _face(self, name: str) -> object:
+        """Return the reportlab font `name`, reading and registering its file on first use."""
+        face = self._faces.get(name)
+        if face is None:
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            if name not in pdfmetrics.getRegisteredFontNames():
+                file_name, family = self._files[name]
+                path = find_font_file(file_name, self.content_dir, family=family)
+                pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
+            face = self._faces[name] = pdfmetrics.getFont(name)
+        return face
+
     def pdf_name(
         self, style: TextStyle, *, bold: bool | None = None, italic: bool | None = None
     ) -> str:
         """Return the reportlab font name for `style` (optionally forcing bold or italic)."""
         is_bold = style.bold if bold is None else bold
         is_italic = style.italic if italic is None else italic
-        return self._names[(style.font, STYLE_KEYS[(is_bold, is_italic)])]
+        name = self._names[(style.font, STYLE_KEYS[(is_bold, is_italic)])]
+        self._face(name)  # every name handed out is registered
+        return name
 
     def family(self, style: TextStyle) -> FontFamily:
         """Return the layout family of `style`."""
@@ -150,39 +164,39 @@ class FontBook:
                     if fam == family_key and name == font_name
                 )
                 result = self._names[(fallback_key, style)]
+                self._face(result)
             self._fallback[font_name] = result
         return self._fallback[font_name]
 
     def segments(self, text: str, font_name: str) -> list[tuple[str, str]]:
         """Return `text` cut into (segment, font) runs: each in the first font that has it."""
-        if _all_covered(self._faces[font_name], text):
+        if _all_covered(self._face(font_name), text):
             return [(text, font_name)] if text else []
         return _segments(self, text, font_name)
 
     def width(self, text: str, font_name: str, size: float) -> float:
         """Return the advance width of `text` in `font_name` (and its fallback) at `size`."""
-        face = self._faces[font_name]
+        face = self._face(font_name)
         if _all_covered(face, text):
             return _unit_width(face, text) * size
         return (
             sum(
-                _unit_width(self._faces[name], part)
-                for part, name in self.segments(text, font_name)
+                _unit_width(self._face(name), part) for part, name in self.segments(text, font_name)
             )
             * size
         )
 
     def ascent(self, font_name: str, size: float) -> float:
         """Return the ascent of `font_name` at `size` points."""
-        return self._faces[font_name].face.ascent * size / 1000.0  # type: ignore[attr-defined]
+        return self._face(font_name).face.ascent * size / 1000.0  # type: ignore[attr-defined]
 
     def descent(self, font_name: str, size: float) -> float:
         """Return the (positive) descent of `font_name` at `size` points."""
-        return -self._faces[font_name].face.descent * size / 1000.0  # type: ignore[attr-defined]
+        return -self._face(font_name).face.descent * size / 1000.0  # type: ignore[attr-defined]
 
     def covers(self, font_name: str, char: str) -> bool:
         """Return whether `font_name` has a glyph for `char`."""
-        return ord(char) in self._faces[font_name].face.charToGlyph  # type: ignore[attr-defined]
+        return ord(char) in self._face(font_name).face.charToGlyph  # type: ignore[attr-defined]
 
 
 _IGNORABLE = {0x20, 0x0A, 0x09, 0xA0, 0x200B}

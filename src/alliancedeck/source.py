@@ -126,6 +126,9 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
 
 def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str, Any], SourceMap]:
     """Parse `text` (from `file`) into a mapping and its source map, or raise a located error."""
+    fast = _compose_with_libyaml(text)
+    if fast is not None:
+        return _tree(fast[0], fast[1], file, what)
     loader: _NoAliasLoader | None = None
     try:
         loader = _NoAliasLoader(text)
@@ -147,6 +150,34 @@ def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str
     finally:
         if loader is not None:
             loader.dispose()
+    return _tree(loader, root, file, what)
+
+
+def _compose_with_libyaml(text: str) -> tuple[yaml.SafeLoader, Node | None] | None:
+    """Return (loader, root node) from libyaml's C parser, or None to use the Python one.
+
+    The C parser is ten times faster. Anything it does not accept as is (a syntax error, an
+    alias) goes to the Python parser instead, whose messages and marks the errors use.
+    """
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is None:
+        return None
+    try:
+        events = c_loader(text)
+        try:
+            while not events.check_event(yaml.StreamEndEvent):
+                if isinstance(events.get_event(), yaml.AliasEvent):
+                    return None
+        finally:
+            events.dispose()
+        loader = c_loader(text)
+        return loader, loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+
+
+def _tree(loader: Any, root: Node | None, file: str, what: str) -> tuple[dict[str, Any], SourceMap]:
+    """Return the data of the composed `root` and its source map (or raise located errors)."""
     if root is None:
         raise ContentError.at(Location(file, 1, 1), f"the {what} file is empty")
     if not isinstance(root, MappingNode):

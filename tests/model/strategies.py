@@ -184,6 +184,13 @@ OTHER_VALUES = [
     "?",
     "- x",
     "'unterminated",
+    '"\\0 \\a \\e \\x07 \\x0b"',
+    '"\\uFFFE"',
+    '"\\uFFFF"',
+    '"\\uD800"',
+    '"\\U0010FFFF"',
+    '"\\U0001F600"',
+    '"\\N\\_\\L\\P"',
     '"bad \\q escape"',
 ]
 

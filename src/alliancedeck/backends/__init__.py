@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
@@ -37,8 +38,9 @@ class Backend(Protocol):
         ...
 
 
+@cache
 def available() -> dict[str, EntryPoint]:
-    """Return the registered backends by name, without importing any of them."""
+    """Return the registered backends by name, without importing any of them (read once)."""
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
@@ -48,5 +50,9 @@ def load(name: str) -> Backend:
     if name not in registered:
         known = ", ".join(sorted(registered)) or "none (is alliancedeck installed?)"
         raise KeyError(f'no backend named "{name}"; registered: {known}')
-    backend_class = registered[name].load()
-    return backend_class()
+    return _instance(name)
+
+
+@cache
+def _instance(name: str) -> Backend:
+    return available()[name].load()()

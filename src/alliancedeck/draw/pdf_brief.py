@@ -161,20 +161,34 @@ class BriefBuilder:
         if not rest:
             return []
         s = self.styles
-        value_style = s.derived("figure_value", "figure-list", fontSize=s["body"].fontSize + 2,
-                                leading=s["body"].leading + 2)
-        rows = [[Paragraph(self.text(f.display), value_style),
-                 Paragraph(self.text(f.label), s["figure_label"])] for f in rest]
+        value_style = s.derived(
+            "figure_value",
+            "figure-list",
+            fontSize=s["body"].fontSize + 2,
+            leading=s["body"].leading + 2,
+        )
+        rows = [
+            [
+                Paragraph(self.text(f.display), value_style),
+                Paragraph(self.text(f.label), s["figure_label"]),
+            ]
+            for f in rest
+        ]
         width = self.column_width()
         table = Table(rows, colWidths=[width * 0.35, width * 0.65], hAlign="LEFT")
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, color(self.theme.colors["rule"])),
-            ("FONTNAME", (0, 0), (-1, -1), s["body"].fontName),
-        ]))
-        heading = Paragraph("More key figures", s.derived("heading", "h-more", spaceBefore=4,
-                                                          spaceAfter=3))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, color(self.theme.colors["rule"])),
+                    ("FONTNAME", (0, 0), (-1, -1), s["body"].fontName),
+                ]
+            )
+        )
+        heading = Paragraph(
+            "More key figures", s.derived("heading", "h-more", spaceBefore=4, spaceAfter=3)
+        )
         return [heading, table]
 
     def figure_band(self, figures: tuple[FigureInfo, ...]) -> Table:
@@ -721,8 +735,12 @@ def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> 
             PageTemplate(id="later", frames=later, onPage=decorate),
         ]
     )
-    story: list[Flowable] = [NextPageTemplate("later"), *header, FrameBreak(),
-                             *builder.more_figures()]
+    story: list[Flowable] = [
+        NextPageTemplate("later"),
+        *header,
+        FrameBreak(),
+        *builder.more_figures(),
+    ]
     for index, section in enumerate(doc.main_sections):
         story.extend(builder.section(index, section))
     for number, section in enumerate(doc.backup_sections, start=1):

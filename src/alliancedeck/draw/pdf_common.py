@@ -5,11 +5,16 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 if TYPE_CHECKING:
     from alliancedeck.document import Document
+
+
+# Binary streams stay binary: ASCII85 armour only makes files larger and slower to write.
+rl_config.useA85 = 0
 
 
 def document_info(doc: Document, *, kind: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
@@ -112,7 +112,7 @@ def _frame(box: ChartBox | TableBox | PictureBox) -> tuple[Emu, Emu, Emu, Emu]:
     return Emu(emu(box.x)), Emu(emu(box.y)), Emu(emu(box.w)), Emu(emu(box.h))
 
 
-def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> None:  # noqa: ANN001
+def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> None:
     """Add a native chart (its data in the embedded workbook, so it stays editable)."""
     info = box.chart
     data = CategoryChartData(number_format=NUMBER_FORMAT)
@@ -174,7 +174,7 @@ def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> Non
         chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
 
 
-def _renumber_axes(chart) -> None:  # noqa: ANN001 - a python-pptx Chart
+def _renumber_axes(chart) -> None:
     """Give the chart's axes small positive ids in order.
 
     python-pptx draws random (often negative) axis ids; the Open XML SDK refuses negative ones
@@ -192,7 +192,7 @@ def _pick(palette: tuple[str, ...], index: int) -> str:
     return palette[index % len(palette)]
 
 
-def _draw_table(slide, box: TableBox, language: str) -> None:  # noqa: ANN001
+def _draw_table(slide, box: TableBox, language: str) -> None:
     """Add a native table with the measured column widths and row heights."""
     rows, columns = len(box.cells), len(box.widths)
     frame = slide.shapes.add_table(rows, columns, *_frame(box))
@@ -213,12 +213,10 @@ def _draw_table(slide, box: TableBox, language: str) -> None:  # noqa: ANN001
             fill = box.header_fill if r == 0 else (box.stripe_fill if r % 2 == 0 else "#FFFFFF")
             cell.fill.solid()
             cell.fill.fore_color.rgb = RGBColor(*hex_to_rgb(fill))
-            frame_text = cell.text_frame
-            frame_text.word_wrap = True
-            _fill_paragraph(frame_text.paragraphs[0], paragraph, language, first=True)
+            _write_paragraphs(cell._tc.get_or_add_txBody(), (paragraph,), language, slide.part)
 
 
-def _draw_picture(slide, box: PictureBox) -> None:  # noqa: ANN001
+def _draw_picture(slide, box: PictureBox) -> None:
     """Add the picture (an SVG as a sharp bitmap; the PDFs keep its vectors)."""
     image = box.image
     if image.format == "svg":
@@ -248,48 +246,92 @@ def _describe(shape: Shape, text: str) -> None:
     shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_ANCHOR_CODES = {"top": "t", "middle": "ctr", "bottom": "b"}
+_ALIGN_CODES = {"left": "l", "center": "ctr", "right": "r"}
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
 def _fill_text(frame: TextFrame, box: TextBox, language: str) -> None:
-    frame.clear()
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
-    frame.vertical_anchor = _ANCHOR[box.anchor]
-    for index, paragraph in enumerate(box.paragraphs):
-        target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _fill_paragraph(target, paragraph, language, first=index == 0)
+    """Write the frame's body: no insets, no autofit, the layout's paragraphs as they are.
+
+    The XML is written directly (not property by property through python-pptx), which is
+    several times faster on large decks; element order follows the DrawingML schema.
+    """
+    body = frame._txBody
+    body_properties = body.find(f"{_A}bodyPr")
+    body_properties.attrib.clear()
+    for child in list(body_properties):
+        body_properties.remove(child)
+    body_properties.attrib.update(
+        {
+            "wrap": "square",
+            "lIns": "0",
+            "tIns": "0",
+            "rIns": "0",
+            "bIns": "0",
+            "rtlCol": "0",
+            "anchor": _ANCHOR_CODES[box.anchor],
+        }
+    )
+    etree.SubElement(body_properties, f"{_A}noAutofit")
+    _write_paragraphs(body, box.paragraphs, language, frame.part)
 
 
-def _fill_paragraph(target, paragraph: Paragraph, language: str, *, first: bool) -> None:
-    target.alignment = _ALIGN[paragraph.align]
-    target.line_spacing = Pt(paragraph.leading)
-    target.space_before = Pt(0 if first else paragraph.space_before)
-    target.space_after = Pt(0)
-    properties = target._p.get_or_add_pPr()
-    properties.set("marL", str(emu(paragraph.indent)))
-    properties.set("indent", str(emu(paragraph.bullet_indent - paragraph.indent)))
+def _write_paragraphs(body, paragraphs, language: str, part) -> None:
+    """Replace the paragraphs of the text body `body` with `paragraphs`."""
+    for old in body.findall(f"{_A}p"):
+        body.remove(old)
+    for index, paragraph in enumerate(paragraphs):
+        body.append(_paragraph_element(paragraph, language, index == 0, part))
+
+
+def _points(value: float) -> str:
+    return str(round(value * 100))
+
+
+def _paragraph_element(paragraph: Paragraph, language: str, first: bool, part):
     font = paragraph.font
+    element = etree.Element(f"{_A}p")
+    properties = etree.SubElement(
+        element,
+        f"{_A}pPr",
+        {
+            "marL": str(emu(paragraph.indent)),
+            "indent": str(emu(paragraph.bullet_indent - paragraph.indent)),
+            "algn": _ALIGN_CODES[paragraph.align],
+        },
+    )
+    spacing = etree.SubElement(etree.SubElement(properties, f"{_A}lnSpc"), f"{_A}spcPts")
+    spacing.set("val", _points(paragraph.leading))
+    before = etree.SubElement(etree.SubElement(properties, f"{_A}spcBef"), f"{_A}spcPts")
+    before.set("val", _points(0 if first else paragraph.space_before))
+    etree.SubElement(etree.SubElement(properties, f"{_A}spcAft"), f"{_A}spcPts").set("val", "0")
     if paragraph.bullet:
-        bullet_font = etree.SubElement(properties, qn("a:buFont"))
-        bullet_font.set("typeface", font.deck_name)
-        etree.SubElement(properties, qn("a:buChar")).set("char", paragraph.bullet)
+        etree.SubElement(properties, f"{_A}buFont", {"typeface": font.deck_name})
+        etree.SubElement(properties, f"{_A}buChar", {"char": paragraph.bullet})
     else:
-        etree.SubElement(properties, qn("a:buNone"))
-    run = target.add_run()
-    run.text = paragraph.text
-    run.font.size = Pt(font.size)
-    run.font.bold = font.bold
-    run.font.italic = font.italic
-    run.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
-    run.font.name = font.deck_name
-    run_properties = run.font._rPr
-    run_properties.set("lang", language)
+        etree.SubElement(properties, f"{_A}buNone")
+    run = etree.SubElement(element, f"{_A}r")
+    attributes = {
+        "lang": language,
+        "sz": _points(font.size),
+        "b": "1" if font.bold else "0",
+        "i": "1" if font.italic else "0",
+        "dirty": "0",
+    }
+    run_properties = etree.SubElement(run, f"{_A}rPr", attributes)
+    fill = etree.SubElement(run_properties, f"{_A}solidFill")
+    etree.SubElement(fill, f"{_A}srgbClr", {"val": font.color.lstrip("#").upper()})
+    etree.SubElement(run_properties, f"{_A}latin", {"typeface": font.deck_name})
     if font.east_asian:
-        latin = run_properties.find(qn("a:latin"))
-        east_asian = etree.Element(qn("a:ea"))
-        east_asian.set("typeface", font.east_asian)
-        latin.addnext(east_asian)
+        etree.SubElement(run_properties, f"{_A}ea", {"typeface": font.east_asian})
     if paragraph.link:
-        run.hyperlink.address = paragraph.link
+        relationship = part.relate_to(paragraph.link, _HYPERLINK, is_external=True)
+        etree.SubElement(run_properties, f"{_A}hlinkClick", {_R_ID: relationship})
+    etree.SubElement(run, f"{_A}t").text = paragraph.text
+    return element
 
 
 #: Core property -> element name in docProps/core.xml (python-pptx caps values at 255
@@ -307,7 +349,7 @@ _CORE_ELEMENTS = {
 }
 
 
-def _set_properties(presentation, doc: Document, build_time: int) -> None:  # noqa: ANN001
+def _set_properties(presentation, doc: Document, build_time: int) -> None:
     meta = doc.meta
     moment = dt.datetime.fromtimestamp(build_time, tz=dt.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
