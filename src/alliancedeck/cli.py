@@ -179,17 +179,54 @@ def build(
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
     allow_outside: AllowOutsideOption = None,
+    watch: Annotated[
+        bool,
+        typer.Option("--watch", help="Keep running; rebuild each time an input file is saved."),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Write every product (brief, deck, deck as PDF) and SHA256SUMS into the output folder."""
     from alliancedeck import api
 
     options = _options(layout, training_markings, allow_outside)
-    result = _run(lambda: api.build(content, out_dir=out_dir, strict=strict, **options), debug)
+
+    def run_build() -> api.BuildResult:
+        return api.build(content, out_dir=out_dir, strict=strict, **options)
+
+    if watch:
+        _watch(content, run_build, options)
+        return
+    result = _run(run_build, debug)
     _warn(result.warnings, strict=False)
     for product in result.products:
         typer.echo(f"wrote {product.path}  sha256 {product.sha256}")
     typer.echo(f"wrote {Path(out_dir) / 'SHA256SUMS'}")
+
+
+def _watch(content: Path, run_build, options: dict) -> None:  # noqa: ANN001
+    from alliancedeck.watch import Outcome, watch
+
+    def report(outcome: Outcome) -> None:
+        names = ", ".join(p.name for p in outcome.changed)
+        if outcome.error is not None:
+            problems = getattr(outcome.error, "problems", None)
+            lines = (
+                [f"{p.location}: error: {p.message}" for p in problems]
+                if problems
+                else [f"error: {outcome.error}"]
+            )
+            typer.echo("\n".join(lines), err=True)
+            typer.echo(f"{names}: not rebuilt; the last good outputs are kept", err=True)
+            return
+        _warn(outcome.result.warnings, strict=False)
+        written = ", ".join(p.path.name for p in outcome.result.products)
+        typer.echo(f"{names} -> rebuilt {written} in {outcome.seconds:.2f} s")
+
+    typer.echo(f"watching {content} (Ctrl-C to stop)")
+    try:
+        watch(content, run_build, report, options=options)
+    except KeyboardInterrupt:
+        typer.echo("stopped")
 
 
 @app.command()

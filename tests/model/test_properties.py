@@ -370,9 +370,9 @@ HUGE_POINT = mutate_line(VALID_TEXT, "Provides a platform", "      - " + HUGE)
 #: Found by the property below: a figure label of one megabyte is accepted by `check`; the
 #: brief then raises reportlab's LayoutError and the deck runs for minutes.
 HUGE_LABEL = mutate_line(VALID_TEXT, "label: U.S. troops", "    label: " + HUGE)
-#: Found probing the escapes the mutations use: a YAML escape of a Unicode noncharacter (U+FFFE, U+FFFF) is
-#: accepted by `check`; `build` then fails in python-pptx ("All strings must be XML
-#: compatible"), exit 1.
+#: Found probing the escapes the mutations use: a YAML escape of a Unicode noncharacter
+#: (U+FFFE, U+FFFF) is accepted by `check`; `build` then fails in python-pptx ("All strings
+#: must be XML compatible"), exit 1.
 NONCHARACTER = mutate_line(VALID_TEXT, "Provides a platform", '      - "Noncharacter \\uFFFE"')
 
 
