@@ -18,17 +18,17 @@ from jinja2.sandbox import SandboxedEnvironment
 from alliancedeck.document import (
     Block,
     ChartInfo,
-    ImageInfo,
-    TableInfo,
-    TimelineInfo,
-    chart_description,
-    format_date,
     Document,
     FigureInfo,
+    ImageInfo,
     MetaInfo,
     PointInfo,
     SectionInfo,
     SourceInfo,
+    TableInfo,
+    TimelineInfo,
+    chart_description,
+    format_date,
     format_number,
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
@@ -404,11 +404,9 @@ def _blocks(
 ) -> tuple[Block, ...]:
     """Return the section's charts, tables, images and timeline in the order the content gives."""
     source_map = renderer.map
-    order = [
-        key[len(base)]
-        for key in source_map.keys
-        if len(key) == len(base) + 1 and key[: len(base)] == base and key[-1] in BLOCK_KEYS
-    ]
+    present = [key for key in BLOCK_KEYS if (*base, key) in source_map.keys]
+    where = {key: source_map.keys[(*base, key)] for key in present}
+    order = sorted(present, key=lambda key: (where[key].line, where[key].column))
 
     def marked(text: str | None) -> str | None:
         return f"({mark}) {text}" if mark and text else text

@@ -11,7 +11,6 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
@@ -55,47 +54,65 @@ def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
     return normalize_zip(buffer.getvalue(), build_time)
 
 
-def _draw_slide(slide, geometry: Slide, language: str) -> None:
+def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 - pptx Slide
     title_box = geometry.title_box
+    tree = slide.shapes._spTree
+    last_id = max(int(i) for i in tree.xpath("//@id"))
     for box in geometry.boxes:
         if box is title_box:
             shape = slide.shapes.title
             _place(shape, box)
             _fill_text(shape.text_frame, box, language)
-        elif isinstance(box, TextBox):
-            shape = slide.shapes.add_textbox(
-                Emu(emu(box.x)), Emu(emu(box.y)), Emu(emu(box.w)), Emu(emu(box.h))
-            )
-            shape.name = box.name
-            if box.fill:
-                _solid(shape, box.fill)
-            _fill_text(shape.text_frame, box, language)
-            if box.alt:
-                _describe(shape, box.alt)
-        elif isinstance(box, Rect):
-            shape = slide.shapes.add_shape(
-                MSO_SHAPE.RECTANGLE,
-                Emu(emu(box.x)),
-                Emu(emu(box.y)),
-                Emu(emu(box.w)),
-                Emu(emu(box.h)),
-            )
-            shape.name = box.name
-            _solid(shape, box.fill)
-            # Drop the theme style reference: its effect (a shadow) would show in some clients.
-            style = shape._element.find(qn("p:style"))
-            if style is not None:
-                shape._element.remove(style)
-            if box.alt:
-                _describe(shape, box.alt)
-        elif isinstance(box, ChartBox):
-            _draw_chart(slide, box, language, show_title=box.chart.title != geometry.title)
-        elif isinstance(box, TableBox):
-            _draw_table(slide, box, language)
-        elif isinstance(box, PictureBox):
-            _draw_picture(slide, box)
+        elif isinstance(box, TextBox | Rect):
+            # Written as XML: python-pptx looks up the slide's largest id for every shape it
+            # adds, which is what made large decks slow.
+            last_id += 1
+            tree.append(_shape_element(box, last_id, language, slide.part))
+        else:
+            if isinstance(box, ChartBox):
+                shape = _draw_chart(
+                    slide, box, language, show_title=box.chart.title != geometry.title
+                )
+            elif isinstance(box, TableBox):
+                shape = _draw_table(slide, box, language)
+            else:
+                shape = _draw_picture(slide, box)
+            last_id = max(last_id, shape.shape_id)
     if geometry.notes:
         slide.notes_slide.notes_text_frame.text = geometry.notes
+
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def _shape_element(box: TextBox | Rect, shape_id: int, language: str, part):  # noqa: ANN001, ANN202
+    """Return a `p:sp` for a text box or a filled rectangle, in schema order."""
+    shape = etree.Element(f"{_P}sp")
+    names = etree.SubElement(shape, f"{_P}nvSpPr")
+    described = {"id": str(shape_id), "name": box.name}
+    if box.alt:
+        described["descr"] = box.alt
+    etree.SubElement(names, f"{_P}cNvPr", described)
+    etree.SubElement(names, f"{_P}cNvSpPr", {"txBox": "1"} if isinstance(box, TextBox) else {})
+    etree.SubElement(names, f"{_P}nvPr")
+    properties = etree.SubElement(shape, f"{_P}spPr")
+    transform = etree.SubElement(properties, f"{_A}xfrm")
+    etree.SubElement(transform, f"{_A}off", {"x": str(emu(box.x)), "y": str(emu(box.y))})
+    etree.SubElement(transform, f"{_A}ext", {"cx": str(emu(box.w)), "cy": str(emu(box.h))})
+    geometry = etree.SubElement(properties, f"{_A}prstGeom", {"prst": "rect"})
+    etree.SubElement(geometry, f"{_A}avLst")
+    if box.fill:
+        fill = etree.SubElement(properties, f"{_A}solidFill")
+        etree.SubElement(fill, f"{_A}srgbClr", {"val": box.fill.lstrip("#").upper()})
+    else:
+        etree.SubElement(properties, f"{_A}noFill")
+    etree.SubElement(etree.SubElement(properties, f"{_A}ln"), f"{_A}noFill")
+    if isinstance(box, TextBox):
+        body = etree.SubElement(shape, f"{_P}txBody")
+        etree.SubElement(body, f"{_A}bodyPr")
+        etree.SubElement(body, f"{_A}lstStyle")
+        _write_body(body, box, language, part)
+    return shape
 
 
 _CHART_TYPES = {
@@ -112,7 +129,7 @@ def _frame(box: ChartBox | TableBox | PictureBox) -> tuple[Emu, Emu, Emu, Emu]:
     return Emu(emu(box.x)), Emu(emu(box.y)), Emu(emu(box.w)), Emu(emu(box.h))
 
 
-def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> None:
+def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool):  # noqa: ANN001, ANN201
     """Add a native chart (its data in the embedded workbook, so it stays editable)."""
     info = box.chart
     data = CategoryChartData(number_format=NUMBER_FORMAT)
@@ -149,7 +166,7 @@ def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> Non
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
         labels.font.size = Pt(font.size)
         labels.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
-        return
+        return frame
     for index, series in enumerate(plot.series):
         rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
         if info.type == "line":
@@ -172,6 +189,7 @@ def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool) -> Non
         # First category at the top, as written, with the value axis kept at the bottom.
         chart.category_axis.reverse_order = True
         chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+    return frame
 
 
 def _renumber_axes(chart) -> None:
@@ -192,7 +210,7 @@ def _pick(palette: tuple[str, ...], index: int) -> str:
     return palette[index % len(palette)]
 
 
-def _draw_table(slide, box: TableBox, language: str) -> None:
+def _draw_table(slide, box: TableBox, language: str):  # noqa: ANN001, ANN201
     """Add a native table with the measured column widths and row heights."""
     rows, columns = len(box.cells), len(box.widths)
     frame = slide.shapes.add_table(rows, columns, *_frame(box))
@@ -214,9 +232,10 @@ def _draw_table(slide, box: TableBox, language: str) -> None:
             cell.fill.solid()
             cell.fill.fore_color.rgb = RGBColor(*hex_to_rgb(fill))
             _write_paragraphs(cell._tc.get_or_add_txBody(), (paragraph,), language, slide.part)
+    return frame
 
 
-def _draw_picture(slide, box: PictureBox) -> None:
+def _draw_picture(slide, box: PictureBox):  # noqa: ANN001, ANN201
     """Add the picture (an SVG as a sharp bitmap; the PDFs keep its vectors)."""
     image = box.image
     if image.format == "svg":
@@ -228,6 +247,7 @@ def _draw_picture(slide, box: PictureBox) -> None:
     picture = slide.shapes.add_picture(source, *_frame(box))
     picture.name = box.name
     _describe(picture, box.alt)
+    return picture
 
 
 def _place(shape: Shape, box: TextBox) -> None:
@@ -254,12 +274,12 @@ _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 
 def _fill_text(frame: TextFrame, box: TextBox, language: str) -> None:
-    """Write the frame's body: no insets, no autofit, the layout's paragraphs as they are.
+    """Write the frame's body: no insets, no autofit, the layout's paragraphs as they are."""
+    _write_body(frame._txBody, box, language, frame.part)
 
-    The XML is written directly (not property by property through python-pptx), which is
-    several times faster on large decks; element order follows the DrawingML schema.
-    """
-    body = frame._txBody
+
+def _write_body(body, box: TextBox, language: str, part) -> None:  # noqa: ANN001
+    """Write a text body's properties and paragraphs directly as XML, in schema order."""
     body_properties = body.find(f"{_A}bodyPr")
     body_properties.attrib.clear()
     for child in list(body_properties):
@@ -276,7 +296,7 @@ def _fill_text(frame: TextFrame, box: TextBox, language: str) -> None:
         }
     )
     etree.SubElement(body_properties, f"{_A}noAutofit")
-    _write_paragraphs(body, box.paragraphs, language, frame.part)
+    _write_paragraphs(body, box.paragraphs, language, part)
 
 
 def _write_paragraphs(body, paragraphs, language: str, part) -> None:
