@@ -169,7 +169,8 @@ def render_all(prepared: Prepared, products: tuple[str, ...]) -> dict[str, bytes
     """Return the bytes of every product, rendering independent groups in parallel processes.
 
     Backends that share a layout (the deck and its PDF) render in one process, so that the
-    slide geometry is computed once; the brief renders in another when there are 2+ cores.
+    slide geometry is computed once; for a large brief on 2+ cores they render in a forked
+    worker while this process renders the brief.
     """
     groups = _groups(products)
     if len(groups) > 1 and (os.cpu_count() or 1) > 1 and _can_fork() and _large(prepared.doc):
@@ -182,8 +183,12 @@ def render_all(prepared: Prepared, products: tuple[str, ...]) -> dict[str, bytes
         global _FORKED  # the children inherit it through fork; nothing large is pickled
         _FORKED = prepared
         try:
-            with multiprocessing.get_context("fork").Pool(len(groups)) as pool:
-                results = pool.map(_render_forked, groups)
+            # The first (largest) group renders in one forked worker while this process
+            # renders the others: two processes, not three.
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                pending = pool.map_async(_render_forked, groups[:1])
+                here = [_render_group(prepared, group) for group in groups[1:]]
+                results = [*pending.get(), *here]
         finally:
             _FORKED = None
     else:

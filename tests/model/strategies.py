@@ -367,7 +367,10 @@ def _alias(draw: st.DrawFn, text: str) -> Mutation:
 
 
 def nested(kind: str, depth: int) -> str:
-    """Return `x` inside `depth` flow lists (`kind` "list") or mappings ("map")."""
+    """Return `x` inside `depth` flow lists (`kind` "list"), mappings ("map"), or inside
+    `depth` lists that are never closed ("open")."""
+    if kind == "open":
+        return "[" * depth + "x"
     opening, closing = {"list": ("[", "]"), "map": ("{a: ", "}")}[kind]
     return opening * depth + "x" + closing * depth
 
@@ -413,8 +416,11 @@ def _mutation(draw: st.DrawFn, text: str) -> Mutation:
     if kind == "alias":
         return draw(_alias(text))
     if kind == "deep":
+        # (Not much deeper: tens of thousands of levels crash libyaml, and this process with it;
+        # the command-line tests try that depth in a subprocess.)
         depth = draw(st.sampled_from([63, 64, 65, 200, 1000]))
-        return draw(_replace_value(text, [nested("list", depth), nested("map", depth)]))
+        kinds = ["list", "map", "open"]
+        return draw(_replace_value(text, [nested(kind, depth) for kind in kinds]))
     if kind == "huge":
         if draw(st.booleans()):
             return draw(_replace_value(text, [HUGE, f'"{HUGE}"', "{{ '" + HUGE + "' }}"]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -249,13 +250,19 @@ VALID_TEXT = (REPO / "content.yaml").read_text(encoding="utf-8")
 mutations = mutated_files(VALID_TEXT)
 
 #: Found by these properties: each made `check` end in an internal error (exit 1): a YAML tag
-#: whose constructor fails other than with ValueError, nesting deeper than ~320 levels
-#: (RecursionError in the YAML parser), a layout name longer than a file name may be.
+#: whose constructor fails other than with ValueError; nesting deeper than ~320 levels in a
+#: file libyaml does not parse as is (a syntax error, an alias), which the Python parser then
+#: reads into a RecursionError; a layout name longer than a file name may be.
 TIMESTAMP_TAG = mutate_line(VALID_TEXT, "Provides a platform", "      - !!timestamp nope")
 BOOL_TAG = mutate_line(VALID_TEXT, "Provides a platform", "      - !!bool maybe")
 DEEP_LIST = mutate_line(VALID_TEXT, "short_title:", "  short_title: " + nested("list", 1000))
 DEEP_MAP = mutate_line(VALID_TEXT, "short_title:", "  short_title: " + nested("map", 500))
+DEEP_UNCLOSED = mutate_line(VALID_TEXT, "short_title:", "  short_title: " + nested("open", 1000))
 LONG_LAYOUT = mutate_line(VALID_TEXT, "layout: default", "  layout: " + "x" * 300)
+#: Found by the command-line property: 30,000 nested lists (60 kB, far below the size cap)
+#: crash libyaml's composer: `check` dies of a segmentation fault (exit -11), with no message.
+#: Only ever run in a subprocess: in this process it would take pytest down with it.
+DEEPEST_LIST = mutate_line(VALID_TEXT, "short_title:", "  short_title: " + nested("list", 30_000))
 
 
 def write_bytes(folder: str, data: bytes) -> Path:
@@ -288,6 +295,7 @@ def check_in_process(path: Path):
 @example(BOOL_TAG)
 @example(DEEP_LIST)
 @example(DEEP_MAP)
+@example(DEEP_UNCLOSED)
 @example(LONG_LAYOUT)
 def test_mutated_file_is_accepted_or_refused_with_located_problems(mutated):
     with tempfile.TemporaryDirectory() as folder:
@@ -305,7 +313,7 @@ def run_cli(*args: str, cwd: str) -> Run:
     """Run `python -m alliancedeck ARGS`; fail if it runs longer than `TIME_LIMIT`.
 
     The command runs in a session of its own, so that on a time-out the worker processes a
-    build may have forked are ended with it.
+    build may have forked are ended with it; a crash writes no core file.
     """
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
@@ -317,6 +325,7 @@ def run_cli(*args: str, cwd: str) -> Run:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)),
     )
     try:
         stdout, stderr = process.communicate(timeout=TIME_LIMIT)
@@ -337,6 +346,8 @@ def assert_clean_exit(run: Run) -> None:
     FILE is the content file, or the layout file it names.
     """
     report = f"exit status {run.returncode}\nstderr:\n{run.stderr}"
+    assert run.returncode >= 0, f"killed by signal {-run.returncode} (a crash)\n{report}"
+    assert run.returncode != 1, f"an internal error\n{report}"
     assert run.returncode in (0, 2), report
     assert "Traceback" not in run.stderr, report
     assert "internal error" not in run.stderr, report
@@ -353,7 +364,8 @@ def assert_clean_exit(run: Run) -> None:
 @given(mutations)
 @example(TIMESTAMP_TAG)
 @example(BOOL_TAG)
-@example(DEEP_LIST)
+@example(DEEP_UNCLOSED)
+@example(DEEPEST_LIST)
 @example(LONG_LAYOUT)
 def test_cli_check_of_mutated_file_exits_cleanly(mutated):
     with tempfile.TemporaryDirectory() as folder:

@@ -43,6 +43,7 @@ TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
 def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
     """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`."""
     presentation = Presentation()
+    _fast_partnames(presentation.part.package)
     presentation.slide_width = Emu(emu(deck.width))
     presentation.slide_height = Emu(emu(deck.height))
     layout = presentation.slide_layouts[TITLE_ONLY_LAYOUT]
@@ -52,6 +53,32 @@ def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
     buffer = io.BytesIO()
     presentation.save(buffer)
     return normalize_zip(buffer.getvalue(), build_time)
+
+
+def _fast_partnames(package) -> None:  # noqa: ANN001 - a python-pptx OpcPackage
+    """Give `package` a next-partname lookup that does not rescan every part each time.
+
+    python-pptx walks the whole package for each new slide or notes page, which makes a deck
+    of hundreds of slides quadratic. The names it hands out are remembered instead.
+    """
+    from pptx.opc.packuri import PackURI
+
+    taken: dict[str, set[str]] = {}
+
+    def next_partname(tmpl: str) -> PackURI:
+        prefix = tmpl[: (tmpl % 42).find("42")]
+        if prefix not in taken:
+            taken[prefix] = {
+                str(p.partname) for p in package.iter_parts() if str(p.partname).startswith(prefix)
+            }
+        names = taken[prefix]
+        number = len(names) + 1
+        while tmpl % number in names:
+            number += 1
+        names.add(tmpl % number)
+        return PackURI(tmpl % number)
+
+    package.next_partname = next_partname
 
 
 def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 - pptx Slide
