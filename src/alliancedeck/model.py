@@ -40,9 +40,16 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=True)]
-Text = Annotated[str, Field(min_length=1)]
+#: Longest texts accepted, in characters (a point is a few sentences; a title one line).
+MAX_TITLE = 400
+MAX_TEXT = 5_000
+MAX_NOTES = 50_000
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
+ShortText = Annotated[str, Field(max_length=MAX_TEXT)]
 #: A number written as a number: `54000` or `2.5`, never the text "54000" nor true/false.
-Number = Annotated[float, Field(strict=True)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class Distribution(_Strict):
@@ -77,9 +84,9 @@ class CuiBlock(_Strict):
 
 
 class Meta(_Strict):
-    title: Text
-    subtitle: str | None = None
-    short_title: str | None = None
+    title: Title
+    subtitle: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
+    short_title: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
     authors: list[Text] = []
     organization: str | None = None
     date: IsoDate | None = None
@@ -94,8 +101,8 @@ class Meta(_Strict):
 
 class Figure(_Strict):
     value: Number
-    label: Text
-    display: str | None = None
+    label: Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
+    display: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     unit: str | None = None
     source: str | None = None
 
@@ -159,7 +166,11 @@ class Chart(_Strict):
     alt: str | None = None
 
 
-Cell = Annotated[str, Field(strict=True)] | Annotated[float, Field(strict=True)] | None
+Cell = (
+    Annotated[str, Field(strict=True, max_length=MAX_TITLE)]
+    | Annotated[float, Field(strict=True, allow_inf_nan=False)]
+    | None
+)
 
 
 class Table(_Strict):
@@ -182,11 +193,11 @@ class TimelineEntry(_Strict):
 
 
 class Section(_Strict):
-    title: Text
-    lead: str | None = None
+    title: Title
+    lead: ShortText | None = None
     points: list[PointItem] = []
     figures: list[str] = []
-    notes: str | None = None
+    notes: Annotated[str, Field(max_length=MAX_NOTES)] | None = None
     marking: str | None = None
     sources: list[SourceItem] = []
     backup: Annotated[bool, Field(strict=True)] = False
@@ -295,6 +306,12 @@ def _message(error: Any, path: KeyPath) -> str:
         return f"{where}: expected an ISO date such as 2024-05-31, found {found}"
     if kind in ("too_short", "string_too_short"):
         return f"{where}: must not be empty"
+    if kind == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        size = len(error.get("input") or "")
+        return f"{where}: text is {size:,} characters, more than the limit of {limit:,}"
+    if kind == "finite_number":
+        return f"{where}: expected a finite number, found {found}"
     if kind == "string_pattern_mismatch" and path and path[-1] == "language":
         return f'{where}: "{error.get("input")}" is not a language tag such as en-US or ja-JP'
     if kind == "string_pattern_mismatch" and path and path[-1] == "statement":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import operator
+import re
 import signal
 import threading
 from collections.abc import Iterator
@@ -45,6 +46,10 @@ MAX_REPEAT = 10_000
 MAX_POWER_BITS = 4096
 #: Seconds one text may take to render (a last guard; the limits above catch the known cases).
 RENDER_SECONDS = 2
+
+
+#: Characters XML 1.0 (and so PPTX) cannot hold; YAML escapes can produce them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class _RenderTimeout(Exception):
@@ -167,6 +172,13 @@ class _Renderer:
         """Return `value` rendered, or record a located error and return it unrendered."""
         if value is None:
             return None
+        bad = _NOT_XML.search(value)
+        if bad:
+            self.report.error(
+                self.map.locate(path),
+                f"character U+{ord(bad.group()):04X} cannot be stored in a document; delete it",
+            )
+            return value
         if "{" not in value:
             return value
         location = self.map.locate(path)

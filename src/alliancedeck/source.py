@@ -124,8 +124,50 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
     return Loaded(data, source_map, file_path)
 
 
+def _check_nesting(text: str, file: str) -> None:
+    """Refuse text nested deeper than MAX_DEPTH before any parser recurses into it.
+
+    Counts flow brackets outside quotes and the indentation of block lines (spaces and
+    "- " prefixes); both parsers recurse once per level, and libyaml crashes past some depth.
+    """
+    depth = 0
+    quote = ""
+    line, column = 1, 0
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+            quote = "" if quote in ("'", "\n") else quote
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+            continue
+        if char in "\"'" and column > 0:
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ContentError.at(
+                    Location(file, line, column),
+                    f"nesting deeper than {MAX_DEPTH} levels is not accepted",
+                )
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char == "#" and depth == 0:
+            quote = "\n"  # a comment runs to the end of the line
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        stripped = text_line.lstrip(" -")
+        indent = len(text_line) - len(stripped)
+        if indent > MAX_DEPTH * 4:
+            raise ContentError.at(
+                Location(file, number, 1), f"nesting deeper than {MAX_DEPTH} levels is not accepted"
+            )
+
+
 def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str, Any], SourceMap]:
     """Parse `text` (from `file`) into a mapping and its source map, or raise a located error."""
+    _check_nesting(text, file)
     fast = _compose_with_libyaml(text)
     if fast is not None:
         return _tree(fast[0], fast[1], file, what)
@@ -146,7 +188,11 @@ def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str
             f"character U+{exc.character:04X} is not allowed in YAML; delete it",
         ) from None
     except yaml.YAMLError as exc:
-        raise ContentError.at(Location(file), f"YAML error: {exc}") from None
+        raise ContentError.at(Location(file, 1, 1), f"YAML error: {exc}") from None
+    except RecursionError:
+        raise ContentError.at(
+            Location(file, 1, 1), f"nesting deeper than {MAX_DEPTH} levels is not accepted"
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -245,6 +291,10 @@ class _Builder:
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
             problem = getattr(exc, "problem", None) or str(exc)
             self._error(node, f"cannot read this value: {problem}")
+            return None
+        except Exception:  # a tag the value does not fit: !!timestamp nope, !!bool maybe
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            self._error(node, f"cannot read this value: it is not a valid {tag}")
             return None
 
     def _error(self, node: Node, message: str) -> None:

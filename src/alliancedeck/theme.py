@@ -188,7 +188,11 @@ def find_layout(name: str, content_dir: Path | None) -> Path:
             candidates.append(content_dir / "layouts" / f"{name}.yaml")
         candidates.append(PACKAGE_LAYOUTS / f"{name}.yaml")
     for candidate in candidates:
-        if candidate.is_file():
+        try:
+            found = candidate.is_file()
+        except (OSError, ValueError):  # a name too long for a file name, or with a NUL
+            found = False
+        if found:
             return candidate
     raise LookupError(name)
 

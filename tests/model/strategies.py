@@ -46,7 +46,7 @@ def figures(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
     for index in range(1, count + 1):
         figure: dict[str, Any] = {"value": draw(figure_values), "label": draw(texts(6))}
         if draw(st.booleans()):
-            figure["display"] = draw(texts(3))
+            figure["display"] = draw(texts(3))[:60].rstrip()  # the model caps displays at 60
         if draw(st.integers(0, 3)) == 0:
             figure["unit"] = draw(texts(2))
         result[f"f{index}"] = figure

@@ -26,8 +26,19 @@ class BriefPdfBackend:
         from alliancedeck.draw.pdf_brief import draw_brief
         from alliancedeck.fonts import font_book, missing_glyph_problems
 
+        from reportlab.platypus.doctemplate import LayoutError
+
+        from alliancedeck.errors import ContentError, Location
+
         book = font_book(theme, context.content_dir)
-        data = draw_brief(doc, theme, book, context.build_time)
+        try:
+            data = draw_brief(doc, theme, book, context.build_time)
+        except LayoutError:
+            raise ContentError.at(
+                Location(doc.source_file, 1, 1),
+                "the brief cannot be laid out: something (the title block, a table row or a "
+                "picture) is taller than a page; shorten the title or subtitle, or split it",
+            ) from None
         context.warnings.extend(
             p for p in missing_glyph_problems(book, doc.source_file) if p not in context.warnings
         )
