@@ -166,44 +166,49 @@ def _relative(path: Path, folder: Path) -> str:
 
 
 def render_all(prepared: Prepared, products: tuple[str, ...]) -> dict[str, bytes]:
-    """Return the bytes of every product, rendering independent groups in parallel processes.
+    """Return the bytes of every product; for a large brief on 2+ cores, two at a time.
 
-    Backends that share a layout (the deck and its PDF) render in one process, so that the
-    slide geometry is computed once; for a large brief on 2+ cores they render in a forked
-    worker while this process renders the brief.
+    Work the products share (the slide layout of the deck and of its PDF) is done once, first;
+    then the heaviest product renders in a forked worker while this process renders the rest.
     """
-    groups = _groups(products)
-    if len(groups) > 1 and (os.cpu_count() or 1) > 1 and _can_fork() and _large(prepared.doc):
-        import multiprocessing
+    context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
+    chosen = [backends.load(name) for name in products]
+    parallel = (
+        len(products) > 1 and (os.cpu_count() or 1) > 1 and _can_fork() and _large(prepared.doc)
+    )
+    if not parallel:
+        return _collect(prepared, [_render_group(prepared, products, context)], products)
+    import multiprocessing
 
-        for name in products:  # import the libraries once, before the children fork
-            backend = backends.load(name)
-            if hasattr(backend, "warm"):
-                backend.warm()
-        global _FORKED  # the children inherit it through fork; nothing large is pickled
-        _FORKED = prepared
-        try:
-            # The first (largest) group renders in one forked worker while this process
-            # renders the others: two processes, not three.
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                pending = pool.map_async(_render_forked, groups[:1])
-                here = [_render_group(prepared, group) for group in groups[1:]]
-                results = [*pending.get(), *here]
-        finally:
-            _FORKED = None
-    else:
-        results = [_render_group(prepared, group) for group in groups]
+    for backend in chosen:  # import the libraries and lay out shared geometry before forking
+        if hasattr(backend, "warm"):
+            backend.warm()
+        if hasattr(backend, "lay_out"):
+            backend.lay_out(prepared.doc, prepared.theme, context)
+    heaviest = max(products, key=lambda name: getattr(backends.load(name), "weight", 1))
+    rest = tuple(name for name in products if name != heaviest)
+    global _FORKED  # the worker inherits it through fork; nothing large is pickled
+    _FORKED = (prepared, context)
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pending = pool.map_async(_render_forked, [(heaviest,)])
+            here = _render_group(prepared, rest, context)
+            results = [*pending.get(), here]
+    finally:
+        _FORKED = None
+    return _collect(prepared, results, products)
+
+
+def _collect(
+    prepared: Prepared,
+    results: list[tuple[dict[str, bytes], list[Problem]]],
+    products: tuple[str, ...],
+) -> dict[str, bytes]:
     rendered: dict[str, bytes] = {}
     for data, warnings in results:
         rendered.update(data)
         prepared.warnings.extend(w for w in warnings if w not in prepared.warnings)
     return {name: rendered[name] for name in products}
-
-
-def _groups(products: tuple[str, ...]) -> list[tuple[str, ...]]:
-    deck = tuple(p for p in products if p in ("slides", "deck-pdf"))
-    others = [(p,) for p in products if p not in deck]
-    return [g for g in [deck, *others] if g]
 
 
 #: Paragraphs (titles, leads, points, block items) above which rendering forks: below it the
@@ -233,18 +238,18 @@ def _can_fork() -> bool:
     )
 
 
-_FORKED: Prepared | None = None
+_FORKED: tuple[Prepared, backends.RenderContext] | None = None
 
 
 def _render_forked(group: tuple[str, ...]) -> tuple[dict[str, bytes], list[Problem]]:
     assert _FORKED is not None
-    return _render_group(_FORKED, group)
+    prepared, context = _FORKED
+    return _render_group(prepared, group, context)
 
 
 def _render_group(
-    prepared: Prepared, group: tuple[str, ...]
+    prepared: Prepared, group: tuple[str, ...], context: backends.RenderContext
 ) -> tuple[dict[str, bytes], list[Problem]]:
-    context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
     data = {name: render(prepared, name, context) for name in group}
     return data, [w for w in context.warnings if isinstance(w, Problem)]
 

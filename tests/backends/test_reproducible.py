@@ -37,3 +37,21 @@ def test_build_time_is_stamped_in_the_products(tmp_path, monkeypatch):
     assert PdfReader(paths["pdf"]).metadata["/CreationDate"].startswith("D:20231114221320")
     created = Presentation(str(paths["slides"])).core_properties.created
     assert created.isoformat().startswith("2023-11-14T22:13:20")
+
+
+def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path, monkeypatch):
+    import yaml
+
+    from alliancedeck.api import PARALLEL_FROM, build
+
+    sections = [{"title": f"Notional section {i}", "lead": "A notional lead.",
+                 "points": [f"Notional point {i}.{j}." for j in range(4)]}
+                for i in range(PARALLEL_FROM // 5)]
+    path = tmp_path / "content.yaml"
+    path.write_text(yaml.safe_dump({"meta": {"title": "Notional large brief"},
+                                    "sections": sections}), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(path, out_dir=tmp_path / "parallel")
+    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
+    build(path, out_dir=tmp_path / "serial")
+    assert _digests(tmp_path / "parallel") == _digests(tmp_path / "serial")

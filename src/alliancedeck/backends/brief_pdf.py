@@ -15,6 +15,7 @@ class BriefPdfBackend:
 
     name: ClassVar[str] = "pdf"
     description: ClassVar[str] = "the printable PDF brief (two columns, key-figure band)"
+    weight: ClassVar[int] = 2  # relative rendering cost, for parallel builds
     default_output: ClassVar[str] = "brief.pdf"
 
     def warm(self) -> None:
