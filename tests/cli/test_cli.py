@@ -82,3 +82,14 @@ def test_help_check_and_backends_import_no_rendering_library(args):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+def test_warnings_go_to_stderr_and_strict_makes_them_errors(tmp_path):
+    example = REPO / "examples" / "blocks" / "content.yaml"
+    relaxed = run("build", str(example), "--out-dir", str(tmp_path / "a"))
+    assert relaxed.returncode == 0
+    assert f"{example}:1:1: warning: the brief runs to 3 pages" in relaxed.stderr
+    strict = run("build", str(example), "--out-dir", str(tmp_path / "b"), "--strict")
+    assert strict.returncode == 2
+    assert f"{example}:1:1: error: the brief runs to 3 pages" in strict.stderr
+    assert not (tmp_path / "b").exists()

@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     from alliancedeck.theme import Theme
 
 
+#: Pages a brief should fill at most; more is a warning (an error with --strict).
+BRIEF_PAGES = 2
+
+
 class BriefPdfBackend:
     """The PDF brief in the manner of a two-page "In Focus"."""
 
@@ -29,11 +33,11 @@ class BriefPdfBackend:
 
         from reportlab.platypus.doctemplate import LayoutError
 
-        from alliancedeck.errors import ContentError, Location
+        from alliancedeck.errors import ContentError, Location, Problem
 
         book = font_book(theme, context.content_dir)
         try:
-            data = draw_brief(doc, theme, book, context.build_time)
+            data, pages = draw_brief(doc, theme, book, context.build_time)
         except LayoutError:
             raise ContentError.at(
                 Location(doc.source_file, 1, 1),
@@ -43,4 +47,12 @@ class BriefPdfBackend:
         context.warnings.extend(
             p for p in missing_glyph_problems(book, doc.source_file) if p not in context.warnings
         )
+        if pages > BRIEF_PAGES:
+            context.warnings.append(
+                Problem(
+                    Location(doc.source_file, 1, 1),
+                    f"the brief runs to {pages} pages; a brief is at most {BRIEF_PAGES}",
+                    "warning",
+                )
+            )
         return data

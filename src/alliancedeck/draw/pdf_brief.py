@@ -697,8 +697,8 @@ def numbered_canvas_class(build_time: int) -> type:
     return NumberedCanvas
 
 
-def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> bytes:
-    """Return the PDF bytes of the brief of `doc`."""
+def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> tuple[bytes, int]:
+    """Return the PDF bytes of the brief of `doc`, and its number of pages."""
     builder = BriefBuilder(doc, theme, book)
     default_drawing_font(book.pdf_name(theme.brief["chart"]))
     header = builder.header()
@@ -747,7 +747,7 @@ def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> 
         story.extend(builder.section(len(doc.main_sections) + number - 1, section, backup=number))
     story.extend(builder.sources())
     template.build(story, canvasmaker=numbered_canvas_class(build_time))
-    return buffer.getvalue()
+    return buffer.getvalue(), template.page
 
 
 __all__ = ["TA_CENTER", "draw_brief"]

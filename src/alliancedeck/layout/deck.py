@@ -716,6 +716,14 @@ class DeckBuilder(BlockSlides):
         if cards:
             self.card_slides(cards, title, "section", section.location, first_page=len(pages))
         self.block_slides(section, title, first_page=len(pages), backup=backup)
+        body = self.setter.style("body")
+        sizes = {p.font.size for page in pages for p in page if p.font.size and p.level >= 0}
+        if body.min_size < body.size and sizes and min(sizes) <= body.min_size:
+            self.warn(
+                section.location,
+                f'points of section "{section.title}" are set at the '
+                f"smallest size the layout allows ({body.min_size:g} pt)",
+            )
         if len(pages) > 1:
             self.warn(
                 section.location, f'section "{section.title}" continues over {len(pages)} slides'
