@@ -48,3 +48,20 @@ def default_doc():
     from alliancedeck.api import prepare
 
     return prepare(REPO / "content.yaml").doc
+
+
+def content_texts(doc) -> list[str]:
+    """Return every section title, lead and point (nested ones too) of `doc`, in order."""
+    texts: list[str] = []
+
+    def walk(points) -> None:
+        for point in points:
+            texts.append(point.text)
+            walk(point.children)
+
+    for section in doc.sections:
+        texts.append(section.title)
+        if section.lead:
+            texts.append(section.lead)
+        walk(section.points)
+    return texts

@@ -38,3 +38,26 @@ def require(program: str) -> str:
     if os.environ.get("ALLIANCEDECK_REQUIRE_TOOLS") == "1":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def libreoffice_convert(document: Path, folder: Path, fmt: str = "pdf") -> Path:
+    """Return `document` converted by LibreOffice (a real PPTX client) into `folder`."""
+    import subprocess
+
+    soffice = require("soffice")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder}/lo-profile",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(folder),
+            str(document),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return folder / f"{document.stem}.{fmt}"

@@ -62,7 +62,7 @@ def prepare(
     training_markings: bool = False,
     allow_outside: tuple[Path, ...] = (),
 ) -> Prepared:
-    """Load, validate and resolve `content`, and load its layout (`layout` overrides meta.layout)."""
+    """Load, validate and resolve `content` and load its layout (`layout` overrides meta.layout)."""
     content_path = Path(content)
     loaded = load_yaml_file(content_path)
     brief = validate(loaded)

@@ -203,7 +203,7 @@ def build(
     typer.echo(f"wrote {Path(out_dir) / 'SHA256SUMS'}")
 
 
-def _watch(content: Path, run_build, options: dict) -> None:  # noqa: ANN001
+def _watch(content: Path, run_build, options: dict) -> None:
     from alliancedeck.watch import Outcome, watch
 
     def report(outcome: Outcome) -> None:

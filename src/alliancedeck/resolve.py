@@ -130,14 +130,18 @@ class _BriefSandbox(SandboxedEnvironment):
         if operator_name == "**":
             if isinstance(right, int | float) and abs(right) > 100:
                 raise SecurityError("exponent too large")
-            if isinstance(left, int) and isinstance(right, int):
-                if abs(left).bit_length() * abs(right) > MAX_POWER_BITS:
-                    raise SecurityError("number too large")
+            too_big = (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and (abs(left).bit_length() * abs(right) > MAX_POWER_BITS)
+            )
+            if too_big:
+                raise SecurityError("number too large")
             return operator.pow(left, right)
         for count, other in ((right, left), (left, right)):
-            if isinstance(other, str | list | tuple) and isinstance(count, int):
-                if count * max(len(other), 1) > MAX_REPEAT:
-                    raise SecurityError("repetition too large")
+            sized = isinstance(other, str | list | tuple) and isinstance(count, int)
+            if sized and count * max(len(other), 1) > MAX_REPEAT:
+                raise SecurityError("repetition too large")
         return operator.mul(left, right)
 
 

@@ -229,7 +229,7 @@ def _tree(loader: Any, root: Node | None, file: str, what: str) -> tuple[dict[st
     if not isinstance(root, MappingNode):
         raise ContentError.at(
             _place(file, root.start_mark),
-            f"the {what} file must be a mapping of keys (such as meta:, sections:) at the top level",
+            f"the {what} file must be a mapping of keys (such as meta:, sections:) at the top",
         )
     source_map = SourceMap(file)
     problems: list[Problem] = []

@@ -179,7 +179,7 @@ def hex_to_rgb(value: str) -> tuple[int, int, int]:
 
 
 def find_layout(name: str, content_dir: Path | None) -> Path:
-    """Return the layout file for `name`: a path, `layouts/NAME.yaml` beside the content, or built-in."""
+    """Return the layout file `name`: a path, `layouts/NAME.yaml` beside the content, or ours."""
     candidates: list[Path] = []
     if name.endswith((".yaml", ".yml")) or "/" in name:
         candidates.append(Path(name) if content_dir is None else content_dir / name)
@@ -205,7 +205,7 @@ def available_layouts(content_dir: Path | None) -> list[str]:
 
 @cache
 def load_theme(path: Path) -> Theme:
-    """Return the `Theme` in the layout file at `path` (parsed once per run), or raise located errors."""
+    """Return the `Theme` of the layout file at `path` (parsed once per run), or raise errors."""
     loaded = load_yaml_file(path, what="layout")
     try:
         theme = Theme.model_validate({**loaded.data, "path": str(path)})
@@ -223,7 +223,8 @@ def _layout_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
         path = tuple(error["loc"])
         where = ".".join(str(p) for p in path)
         if error["type"] == "extra_forbidden":
-            message = f'unknown layout key "{path[-1]}" in {".".join(map(str, path[:-1])) or "the top level"}'
+            parent = ".".join(map(str, path[:-1])) or "the top level"
+            message = f'unknown layout key "{path[-1]}" in {parent}'
             problems.append(Problem(source_map.locate(path, key=True), message))
         elif error["type"] == "missing":
             problems.append(

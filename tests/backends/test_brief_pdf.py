@@ -1,4 +1,4 @@
-"""The brief read back with pdfplumber and pypdf: texts in order, banners, footers, fonts, metadata."""
+"""The brief read back with pdfplumber and pypdf: texts, order, banners, footers, fonts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from conftest import assert_in_order
+from conftest import assert_in_order, content_texts
 
 
 def _product(result, backend: str) -> Path:
@@ -41,18 +41,7 @@ def test_every_section_lead_point_and_figure_in_order(pages, default_doc):
     text = "\n".join(t for t, *_ in pages)
     for figure in default_doc.key_figures:
         assert figure.display in text
-    needles = []
-    for section in default_doc.sections:
-        needles.append(section.title)
-        if section.lead:
-            needles.append(section.lead)
-
-        def walk(points):
-            for point in points:
-                needles.append(point.text)
-                walk(point.children)
-
-        walk(section.points)
+    needles = content_texts(default_doc)
     # Two columns: read each column top to bottom, as a reader does.
     assert_in_order(columns_text(pages), needles)
 
@@ -110,8 +99,9 @@ def test_many_key_figures_all_appear_and_the_header_never_outgrows_the_page(tmp_
 
     content = {
         "meta": {"title": "Notional brief with many figures"},
-        "figures": {f"f{i}": {"value": 1000 + i, "label": f"notional figure {i}"}
-                    for i in range(40)},
+        "figures": {
+            f"f{i}": {"value": 1000 + i, "label": f"notional figure {i}"} for i in range(40)
+        },
         "sections": [{"title": "Notional", "points": ["A notional point."]}],
     }
     path = tmp_path / "content.yaml"

@@ -8,7 +8,7 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from conftest import assert_in_order, write_brief
+from conftest import assert_in_order, content_texts, write_brief
 
 
 def _product(result, backend: str) -> Path:
@@ -34,8 +34,12 @@ def test_every_section_title_is_a_slide_title_in_order(deck, default_doc):
 
 def test_agenda_lists_the_sections_numbered(deck, default_doc):
     agenda = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Agenda")
-    lines = [p.text for shape in agenda.shapes if shape.name == "Agenda"
-             for p in shape.text_frame.paragraphs]
+    lines = [
+        p.text
+        for shape in agenda.shapes
+        if shape.name == "Agenda"
+        for p in shape.text_frame.paragraphs
+    ]
     assert lines == [f"{n}. {s.title}" for n, s in enumerate(default_doc.sections, start=1)]
 
 
@@ -54,18 +58,7 @@ def test_every_lead_point_and_figure_is_in_the_deck_in_order(deck, default_doc):
     for figure in default_doc.key_figures:
         assert figure.display in everything
         assert figure.label in everything
-    needles = []
-    for section in default_doc.sections:
-        needles.append(section.title)
-        if section.lead:
-            needles.append(section.lead)
-
-        def walk(points):
-            for point in points:
-                needles.append(point.text)
-                walk(point.children)
-
-        walk(section.points)
+    needles = content_texts(default_doc)
     body = "\n".join(_texts(s) for s in list(deck.slides)[2:])
     assert_in_order(body, needles)
     assert "54,000" in body and "85 facilities" in body and "$2 billion" in body

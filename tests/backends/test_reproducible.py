@@ -44,12 +44,19 @@ def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path, monkeypatch):
 
     from alliancedeck.api import PARALLEL_FROM, build
 
-    sections = [{"title": f"Notional section {i}", "lead": "A notional lead.",
-                 "points": [f"Notional point {i}.{j}." for j in range(4)]}
-                for i in range(PARALLEL_FROM // 5)]
+    sections = [
+        {
+            "title": f"Notional section {i}",
+            "lead": "A notional lead.",
+            "points": [f"Notional point {i}.{j}." for j in range(4)],
+        }
+        for i in range(PARALLEL_FROM // 5)
+    ]
     path = tmp_path / "content.yaml"
-    path.write_text(yaml.safe_dump({"meta": {"title": "Notional large brief"},
-                                    "sections": sections}), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"meta": {"title": "Notional large brief"}, "sections": sections}),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(path, out_dir=tmp_path / "parallel")
     monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")

@@ -19,8 +19,11 @@ from conftest import REPO
 from external import require
 
 BRIEFS = sorted(
-    [REPO / "content.yaml", *REPO.glob("examples/*/content.yaml"),
-     *(p for p in REPO.glob("tests/**/*.yaml") if "bad" not in p.parts)],
+    [
+        REPO / "content.yaml",
+        *REPO.glob("examples/*/content.yaml"),
+        *(p for p in REPO.glob("tests/**/*.yaml") if "bad" not in p.parts),
+    ],
     key=str,
 )
 
@@ -47,16 +50,18 @@ def built(request, tmp_path_factory):
 def test_deck_passes_the_open_xml_sdk_validator(built):
     validator = require("ooxml-validator")
     env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
-    result = subprocess.run([validator, str(built["slides"])], capture_output=True, text=True,
-                            env=env, timeout=300)
+    result = subprocess.run(
+        [validator, str(built["slides"])], capture_output=True, text=True, env=env, timeout=300
+    )
     verdict = json.loads(result.stdout)
     assert verdict["errors"] == [] and verdict["ok"] is True
 
 
 def test_deck_passes_package_lint_and_schemas(built):
     checker = require("ooxml-check")
-    result = subprocess.run([sys.executable, checker, str(built["slides"])], capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, checker, str(built["slides"])], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert ": OK" in result.stdout
 
@@ -84,6 +89,7 @@ def test_charts_and_workbooks_build_reproducibly(tmp_path, monkeypatch):
     digests = []
     for name in ("a", "b"):
         result = build(brief, out_dir=tmp_path / name)
-        digests.append({p.path.name: hashlib.sha256(p.path.read_bytes()).hexdigest()
-                        for p in result.products})
+        digests.append(
+            {p.path.name: hashlib.sha256(p.path.read_bytes()).hexdigest() for p in result.products}
+        )
     assert digests[0] == digests[1]

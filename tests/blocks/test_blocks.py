@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import assert_in_order, write_brief
-from external import require
+from external import libreoffice_convert
 
 HERE = Path(__file__).parent
 ROWS = [
@@ -129,22 +128,7 @@ def test_pdf_charts_are_vectors_and_every_row_and_event_is_there(products, backe
 
 
 def test_chart_opens_for_editing_in_libreoffice_with_its_data_table(products, tmp_path):
-    soffice = require("soffice")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "odp",
-            "--outdir",
-            str(tmp_path),
-            str(products["slides"]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
+    libreoffice_convert(products["slides"], tmp_path, "odp")
     with zipfile.ZipFile(tmp_path / "deck.odp") as package:
         charts = [n for n in package.namelist() if re.match(r"Object \d+/content.xml", n)]
         assert len(charts) == 2

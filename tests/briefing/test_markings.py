@@ -12,7 +12,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from conftest import write_brief
-from external import require
+from external import libreoffice_convert
 
 HERE = Path(__file__).parent
 STATEMENT_C = (
@@ -61,22 +61,7 @@ def test_brief_pages_carry_banners_and_page_one_the_statement(marked):
 def test_libreoffice_rendering_of_the_deck_carries_banners_and_slide_one_the_statement(
     marked, tmp_path
 ):
-    soffice = require("soffice")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(marked["slides"]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
+    libreoffice_convert(marked["slides"], tmp_path, "pdf")
     rendered = tmp_path / "deck.pdf"
     _assert_banners(rendered, "UNCLASSIFIED")
     with pdfplumber.open(rendered) as pdf:

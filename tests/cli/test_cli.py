@@ -13,8 +13,13 @@ HEAVY = ("reportlab", "pptx", "PIL")
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "alliancedeck", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "alliancedeck", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_build_writes_every_product_into_output(tmp_path):
@@ -49,16 +54,19 @@ def test_backends_lists_the_built_ins():
 
 
 def test_a_content_error_is_located_and_exits_2_without_traceback(tmp_path):
-    path = write_brief(tmp_path, """
+    path = write_brief(
+        tmp_path,
+        """
         meta:
           title: Notional
           titel: typo
         sections:
           - title: A
-        """)
+        """,
+    )
     result = run("build", str(path), "--out-dir", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert f"{path}:3:3: error: unknown key \"titel\" in meta" in result.stderr
+    assert f'{path}:3:3: error: unknown key "titel" in meta' in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -69,8 +77,7 @@ def test_unknown_slides_format_is_a_usage_error():
     assert "--format" in result.stderr
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", str(REPO / "content.yaml")],
-                                  ["backends"]])
+@pytest.mark.parametrize("args", [["--help"], ["check", str(REPO / "content.yaml")], ["backends"]])
 def test_help_check_and_backends_import_no_rendering_library(args):
     probe = (
         "import sys\n"

@@ -20,9 +20,17 @@ def test_watch_rebuilds_on_save_and_keeps_outputs_on_a_broken_save(tmp_path):
     def report(outcome):
         outcomes.append(outcome)
 
-    thread = threading.Thread(target=watch, kwargs={
-        "content": content, "build": lambda: build(content, out_dir=out), "report": report,
-        "stop": done.is_set, "poll": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=watch,
+        kwargs={
+            "content": content,
+            "build": lambda: build(content, out_dir=out),
+            "report": report,
+            "stop": done.is_set,
+            "poll": 0.05,
+        },
+        daemon=True,
+    )
     thread.start()
 
     def wait_for(count: int) -> None:
@@ -34,8 +42,12 @@ def test_watch_rebuilds_on_save_and_keeps_outputs_on_a_broken_save(tmp_path):
     wait_for(1)
     assert outcomes[0].error is None
     time.sleep(0.05)
-    content.write_text(content.read_text(encoding="utf-8").replace(
-        "title: U.S.-Japan Alliance", "title: U.S.-Japan Alliance (revised)", 1), encoding="utf-8")
+    content.write_text(
+        content.read_text(encoding="utf-8").replace(
+            "title: U.S.-Japan Alliance", "title: U.S.-Japan Alliance (revised)", 1
+        ),
+        encoding="utf-8",
+    )
     wait_for(2)
     assert outcomes[1].error is None and outcomes[1].changed == [content]
     good = {p.name: p.read_bytes() for p in out.iterdir()}

@@ -1,8 +1,7 @@
-"""A brief written in Japanese: embedded, extractable text in the PDFs; East Asian runs in the deck."""
+"""A brief in Japanese: embedded, extractable text in the PDFs; East Asian runs in the deck."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pdfplumber
@@ -11,7 +10,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from external import require
+from external import libreoffice_convert, require
 
 BRIEF = Path(__file__).parent / "japanese.yaml"
 TEXTS = [
@@ -83,22 +82,7 @@ def test_deck_runs_carry_japanese_language_and_an_east_asian_typeface(products):
 
 
 def test_libreoffice_shows_the_japanese_text(products, tmp_path):
-    soffice = require("soffice")
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(products["slides"]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
+    libreoffice_convert(products["slides"], tmp_path, "pdf")
     with pdfplumber.open(tmp_path / "deck.pdf") as pdf:
         text = _compact("".join(page.extract_text() for page in pdf.pages))
     for expected in TEXTS:

@@ -3,7 +3,6 @@ positions as our own deck-pdf, for a brief that holds far more than a slide can 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pdfplumber
@@ -11,7 +10,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import assert_in_order
-from external import require
+from external import libreoffice_convert, require
 
 BRIEF = Path(__file__).parent / "briefs" / "overflow.yaml"
 EMU_PER_POINT = 12700
@@ -21,29 +20,15 @@ TOLERANCE = 1.5  # points: anti-aliasing and glyph side bearings
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """Build the overflow brief; return the deck, LibreOffice's PDF of it, and our deck-pdf."""
-    soffice = require("soffice")
+    require("soffice")
     from alliancedeck.api import build
 
     out = tmp_path_factory.mktemp("overflow")
     result = build(BRIEF, out_dir=out, products=("slides", "deck-pdf"))
     paths = {p.backend: p.path for p in result.products}
-    profile = out / "lo-profile"
     converted = out / "libreoffice"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(converted),
-            str(paths["slides"]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
+    converted.mkdir()
+    libreoffice_convert(paths["slides"], converted, "pdf")
     return paths["slides"], converted / "deck.pdf", paths["deck-pdf"], result.warnings
 
 
@@ -140,7 +125,9 @@ def test_libreoffice_and_deck_pdf_show_the_same_text_at_the_same_place(rendered)
                 first_mine = min(mine, key=lambda c: (round(_baseline(b, c)), c["x0"]))
                 first_theirs = min(theirs_chars, key=lambda c: (round(_baseline(a, c)), c["x0"]))
                 assert abs(_baseline(b, first_mine) - _baseline(a, first_theirs)) <= 2, (
-                    number, shape.name)
+                    number,
+                    shape.name,
+                )
                 assert abs(first_mine["x0"] - first_theirs["x0"]) <= 2, (number, shape.name)
 
 

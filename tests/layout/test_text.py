@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def test_lines_fit_the_width_and_keep_every_word(measure):
     ]
     assert all(measure(line, 20) <= 300 for line in lines)
     # Greedy: the next line's first word would not have fitted on the line before.
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         assert measure(f"{line} {following.split()[0]}", 20) > 300
 
 

@@ -228,8 +228,11 @@ LONG_SECTION_TITLES = {
 #: characters; 49 figures in the key-figure band) made the brief raise reportlab's LayoutError
 #: (`build` exit 1). Titles are now capped at 400 characters (a longer one is a located
 #: content error); the longest accepted title must render.
-LONG_TITLE = {"meta": {"title": ("word " * 80).strip()}, "figures": {},
-              "sections": [{"title": "S"}]}
+LONG_TITLE = {
+    "meta": {"title": ("word " * 80).strip()},
+    "figures": {},
+    "sections": [{"title": "S"}],
+}
 MANY_FIGURES = {
     "meta": {"title": "Brief"},
     "figures": {f"f{i}": {"value": i, "label": "x"} for i in range(49)},

@@ -1,4 +1,4 @@
-"""Backends: the registry of output formats, found through the `alliancedeck.backends` entry points."""
+"""Backends: the registry of output formats, found through the `alliancedeck.backends` group."""
 
 from __future__ import annotations
 

@@ -28,12 +28,11 @@ class BriefPdfBackend:
 
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
         """Return the PDF bytes of the brief of `doc`."""
-        from alliancedeck.draw.pdf_brief import draw_brief
-        from alliancedeck.fonts import font_book, missing_glyph_problems
-
         from reportlab.platypus.doctemplate import LayoutError
 
+        from alliancedeck.draw.pdf_brief import draw_brief
         from alliancedeck.errors import ContentError, Location, Problem
+        from alliancedeck.fonts import font_book, missing_glyph_problems
 
         book = font_book(theme, context.content_dir)
         try:

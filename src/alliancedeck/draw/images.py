@@ -36,7 +36,7 @@ def bitmap_size(path: Path, location: Location) -> tuple[int, int]:
 
 
 @cache
-def svg_drawing(path: Path, location: Location):  # noqa: ANN201 - a reportlab Drawing
+def svg_drawing(path: Path, location: Location):
     """Return the SVG at `path` as a reportlab Drawing (vectors), or refuse it."""
     from svglib.svglib import svg2rlg
 

@@ -1,4 +1,4 @@
-"""Draw a laid-out deck with python-pptx: every box where the layout put it, nothing decided here."""
+"""Draw a laid-out deck with python-pptx: every box where the layout put it; nothing decided."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
     return normalize_zip(buffer.getvalue(), build_time)
 
 
-def _fast_partnames(package) -> None:  # noqa: ANN001 - a python-pptx OpcPackage
+def _fast_partnames(package) -> None:
     """Give `package` a next-partname lookup that does not rescan every part each time.
 
     python-pptx walks the whole package for each new slide or notes page, which makes a deck
@@ -81,7 +81,7 @@ def _fast_partnames(package) -> None:  # noqa: ANN001 - a python-pptx OpcPackage
     package.next_partname = next_partname
 
 
-def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 - pptx Slide
+def _draw_slide(slide, geometry: Slide, language: str) -> None:
     title_box = geometry.title_box
     tree = slide.shapes._spTree
     last_id = max(int(i) for i in tree.xpath("//@id"))
@@ -112,7 +112,7 @@ def _draw_slide(slide, geometry: Slide, language: str) -> None:  # noqa: ANN001 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
-def _shape_element(box: TextBox | Rect, shape_id: int, language: str, part):  # noqa: ANN001, ANN202
+def _shape_element(box: TextBox | Rect, shape_id: int, language: str, part):
     """Return a `p:sp` for a text box or a filled rectangle, in schema order."""
     shape = etree.Element(f"{_P}sp")
     names = etree.SubElement(shape, f"{_P}nvSpPr")
@@ -156,7 +156,7 @@ def _frame(box: ChartBox | TableBox | PictureBox) -> tuple[Emu, Emu, Emu, Emu]:
     return Emu(emu(box.x)), Emu(emu(box.y)), Emu(emu(box.w)), Emu(emu(box.h))
 
 
-def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool):  # noqa: ANN001, ANN201
+def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool):
     """Add a native chart (its data in the embedded workbook, so it stays editable)."""
     info = box.chart
     data = CategoryChartData(number_format=NUMBER_FORMAT)
@@ -237,7 +237,7 @@ def _pick(palette: tuple[str, ...], index: int) -> str:
     return palette[index % len(palette)]
 
 
-def _draw_table(slide, box: TableBox, language: str):  # noqa: ANN001, ANN201
+def _draw_table(slide, box: TableBox, language: str):
     """Add a native table with the measured column widths and row heights."""
     rows, columns = len(box.cells), len(box.widths)
     frame = slide.shapes.add_table(rows, columns, *_frame(box))
@@ -262,7 +262,7 @@ def _draw_table(slide, box: TableBox, language: str):  # noqa: ANN001, ANN201
     return frame
 
 
-def _draw_picture(slide, box: PictureBox):  # noqa: ANN001, ANN201
+def _draw_picture(slide, box: PictureBox):
     """Add the picture (an SVG as a sharp bitmap; the PDFs keep its vectors)."""
     image = box.image
     if image.format == "svg":
@@ -305,7 +305,7 @@ def _fill_text(frame: TextFrame, box: TextBox, language: str) -> None:
     _write_body(frame._txBody, box, language, frame.part)
 
 
-def _write_body(body, box: TextBox, language: str, part) -> None:  # noqa: ANN001
+def _write_body(body, box: TextBox, language: str, part) -> None:
     """Write a text body's properties and paragraphs directly as XML, in schema order."""
     body_properties = body.find(f"{_A}bodyPr")
     body_properties.attrib.clear()

@@ -135,7 +135,7 @@ Box = TextBox | Rect | ChartBox | TableBox | PictureBox
 
 @dataclass
 class Slide:
-    """One slide: its kind, its title (also in `boxes` with role 'title'), boxes in drawing order."""
+    """One slide: its kind, its title (also a box with role 'title') and its boxes in order."""
 
     kind: str
     title: str

@@ -285,7 +285,7 @@ class DeckBuilder(BlockSlides):
         )
 
     def _companion_size(self, role: str, primary: str, primary_size: float) -> float:
-        """Return the size of `role` when `primary` is set at `primary_size` (they shrink together)."""
+        """Return the size of `role` when `primary` is set at `primary_size` (both shrink)."""
         if role == primary:
             return primary_size
         shrink = self.setter.style(primary).size - primary_size
@@ -465,7 +465,7 @@ class DeckBuilder(BlockSlides):
         align: Align = "left",
         max_lines: int = 3,
     ) -> TextBox:
-        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` if it can."""
+        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` lines."""
         style = self.setter.style(role)
         paragraph = None
         for size in sizes_between(style):

@@ -34,10 +34,11 @@ def _pieces(text: str) -> Iterator[tuple[str, str]]:
             continue
         buffer = ""
         for char in chunk:
-            if is_wide(char) or (buffer and is_wide(buffer[-1]) and char not in _NO_LINE_START):
-                if buffer and not (char in _NO_LINE_START or buffer[-1] in _NO_LINE_END):
-                    yield buffer, ""
-                    buffer = ""
+            wide = is_wide(char) or (buffer and is_wide(buffer[-1]) and char not in _NO_LINE_START)
+            breakable = buffer and not (char in _NO_LINE_START or buffer[-1] in _NO_LINE_END)
+            if wide and breakable:
+                yield buffer, ""
+                buffer = ""
             buffer += char
         if buffer:
             yield buffer, ""
