@@ -229,7 +229,8 @@ def _tree(loader: Any, root: Node | None, file: str, what: str) -> tuple[dict[st
     if not isinstance(root, MappingNode):
         raise ContentError.at(
             _place(file, root.start_mark),
-            f"the {what} file must be a mapping of keys (such as meta:, sections:) at the top",
+            f"the {what} file must be a mapping of keys (such as meta:, sections:) "
+            "at the top level",
         )
     source_map = SourceMap(file)
     problems: list[Problem] = []
