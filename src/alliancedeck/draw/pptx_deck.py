@@ -44,6 +44,7 @@ def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
     """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`."""
     presentation = Presentation()
     _fast_partnames(presentation.part.package)
+    _fast_relationships(presentation.part.rels)
     presentation.slide_width = Emu(emu(deck.width))
     presentation.slide_height = Emu(emu(deck.height))
     layout = presentation.slide_layouts[TITLE_ONLY_LAYOUT]
@@ -79,6 +80,25 @@ def _fast_partnames(package) -> None:
         return PackURI(tmpl % number)
 
     package.next_partname = next_partname
+
+
+def _fast_relationships(rels) -> None:  # noqa: ANN001 - a python-pptx _Relationships
+    """Give the presentation part's relationships an index, instead of a scan per new slide.
+
+    Each new slide relates the presentation to it; python-pptx first scans every existing
+    relationship for a match, which makes a deck of hundreds of slides quadratic.
+    """
+    index = {(rel.reltype, id(rel.target_part)): rId for rId, rel in rels.items()
+             if not rel.is_external}
+    add = rels._add_relationship
+
+    def get_or_add(reltype: str, target_part) -> str:  # noqa: ANN001
+        key = (reltype, id(target_part))
+        if key not in index:
+            index[key] = add(reltype, target_part)
+        return index[key]
+
+    rels.get_or_add = get_or_add
 
 
 def _draw_slide(slide, geometry: Slide, language: str) -> None:
