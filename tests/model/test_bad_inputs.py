@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ BAD_DIR = Path(__file__).resolve().parent.parent / "bad"
 BAD_FILES = sorted(BAD_DIR.glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (?P<line>\d+):(?P<col>\d+|\*): (?P<text>\S.*)$")
 CLI = [sys.executable, "-m", "alliancedeck.cli"]
+#: Most memory a single run may use, in MB (the issue's limit for hostile input).
+MEMORY_LIMIT_MB = 400
 #: Longest a single run may take, in seconds (the CLI starts in well under one second).
 TIME_LIMIT = 5.0
 
@@ -97,6 +100,7 @@ class Run:
     stdout: str
     stderr: str
     seconds: float
+    peak_mb: float = 0.0  # the child's peak resident memory
 
 
 def cli_environment() -> dict[str, str]:
@@ -110,18 +114,36 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ru
     """Run the command line with `args` in `cwd`, in `env` (default: `cli_environment()`)."""
     env = cli_environment() if env is None else env
     start = time.perf_counter()
-    done = subprocess.run(
-        [*CLI, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=60,
-        check=False,
+    process = subprocess.Popen(
+        [*CLI, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    return Run(done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+    streams: dict[str, bytes] = {}
+
+    def drain(name: str, stream) -> None:
+        with stream:
+            streams[name] = stream.read()
+
+    readers = [
+        threading.Thread(target=drain, args=(n, s))
+        for n, s in (("out", process.stdout), ("err", process.stderr))
+    ]
+    for reader in readers:
+        reader.start()
+    timer = threading.Timer(60, process.kill)
+    timer.start()
+    # wait4 reaps the child and reports its own peak memory (ru_maxrss, in KiB on Linux).
+    _, status, usage = os.wait4(process.pid, 0)
+    timer.cancel()
+    for reader in readers:
+        reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(
+        process.returncode,
+        streams["out"].decode("utf-8", "replace"),
+        streams["err"].decode("utf-8", "replace"),
+        time.perf_counter() - start,
+        usage.ru_maxrss / 1024,
+    )
 
 
 def assert_clean_failure(run: Run, path: str) -> None:
@@ -131,6 +153,7 @@ def assert_clean_failure(run: Run, path: str) -> None:
     assert "internal error" not in run.stderr, run.stderr
     assert run.stdout.strip() == "", run.stdout
     assert run.seconds < TIME_LIMIT, f"took {run.seconds:.1f} s"
+    assert run.peak_mb < MEMORY_LIMIT_MB, f"used {run.peak_mb:.0f} MB"
     for line in run.stderr.strip().splitlines():
         assert line.startswith(f"{path}:") and ": error: " in line, f"unlocated line: {line!r}"
 
