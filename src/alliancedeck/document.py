@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliancedeck.errors import Location
+from alliancedeck.labels import Labels, labels_for
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class Document:
     sections: tuple[SectionInfo, ...]
     source_file: str
     warnings: tuple[object, ...] = field(default=())
+    labels: Labels = field(default_factory=lambda: labels_for("en"))
 
     @property
     def main_sections(self) -> tuple[SectionInfo, ...]:

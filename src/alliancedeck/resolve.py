@@ -33,6 +33,7 @@ from alliancedeck.document import (
     format_number,
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
+from alliancedeck.labels import labels_for
 from alliancedeck.markings import check_markings, distribution_statement, portion_mark
 from alliancedeck.model import Brief, Chart, CuiBlock, Image, Point, Section, Table
 from alliancedeck.paths import PathRefused, resolve_inside, sniff_image
@@ -365,6 +366,7 @@ def resolve(
         sections=tuple(sections),
         source_file=source_map.file,
         warnings=tuple(report.warnings),
+        labels=labels_for(meta_in.language),
     )
 
 

@@ -87,3 +87,17 @@ def test_libreoffice_shows_the_japanese_text(products, tmp_path):
         text = _compact("".join(page.extract_text() for page in pdf.pages))
     for expected in TEXTS:
         assert _compact(expected) in text
+
+
+def test_the_deck_and_brief_print_their_own_words_in_japanese(products):
+    deck = Presentation(str(products["slides"]))
+    titles = [s.shapes.title.text_frame.text for s in deck.slides]
+    assert titles[1:3] == ["議題", "主要な数字"]
+    assert titles[-1] == "質疑応答"
+    footer = next(s.text_frame.text for s in deck.slides[0].shapes if s.name == "Footer")
+    assert footer.endswith("2024年5月31日現在")
+    number = next(s.text_frame.text for s in deck.slides[0].shapes if s.name == "Slide number")
+    assert number == f"1 / {len(deck.slides)}"
+    with pdfplumber.open(products["pdf"]) as pdf:
+        text = _compact("".join(page.extract_text() for page in pdf.pages))
+    assert "2024年5月31日現在" in text and "1/1ページ" in text

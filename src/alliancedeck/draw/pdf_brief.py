@@ -28,6 +28,7 @@ from alliancedeck.draw.pdf_common import (
     color,
     default_drawing_font,
     document_info,
+    draw_segments,
     stamped_canvas_class,
 )
 
@@ -105,6 +106,7 @@ class BriefBuilder:
         self.theme = theme
         self.book = book
         self.styles = BriefStyles(theme, book)
+        self.labels = doc.labels
         page = theme.page
         self.page_width, self.page_height = page.width, page.height
         self.banner_height = 16.0 if doc.meta.classification else 0.0
@@ -133,7 +135,7 @@ class BriefBuilder:
         s = self.styles
         flow: list[Flowable] = []
         kicker = " \u00b7 ".join(
-            t for t in (meta.organization, _as_of(meta.date_text), meta.product_id) if t
+            t for t in (meta.organization, self.labels.as_of(meta.date), meta.product_id) if t
         )
         if kicker:
             flow.append(Paragraph(self.text(kicker), s.derived("byline", "kicker", spaceAfter=4)))
@@ -143,7 +145,12 @@ class BriefBuilder:
                 Paragraph(self.text(meta.subtitle), s.derived("subtitle", "s", spaceAfter=2))
             )
         byline = " \u00b7 ".join(
-            t for t in ((", ".join(meta.authors) or None), meta.poc and f"POC: {meta.poc}") if t
+            t
+            for t in (
+                ", ".join(meta.authors) or None,
+                meta.poc and self.labels.say("poc", poc=meta.poc),
+            )
+            if t
         )
         if byline:
             flow.append(Paragraph(self.text(byline), s["byline"]))
@@ -187,7 +194,8 @@ class BriefBuilder:
             )
         )
         heading = Paragraph(
-            "More key figures", s.derived("heading", "h-more", spaceBefore=4, spaceAfter=3)
+            self.text(self.labels.more_figures),
+            s.derived("heading", "h-more", spaceBefore=4, spaceAfter=3),
         )
         return [heading, table]
 
@@ -258,7 +266,9 @@ class BriefBuilder:
 
     def section(self, index: int, section: SectionInfo, backup: int = 0) -> list[Flowable]:
         s = self.styles
-        title = f"Backup {backup}: {section.title}" if backup else section.title
+        title = (
+            self.labels.say("backup", n=backup, title=section.title) if backup else section.title
+        )
         heading = Paragraph(
             self.text(section.portion(title)),
             s.derived("heading", "h", spaceBefore=10, spaceAfter=3),
@@ -314,7 +324,7 @@ class BriefBuilder:
         ]
 
     def source_note(self, source: str | None, extra: str | None = None) -> list[Flowable]:
-        notes = [t for t in (extra, source and f"Source: {source}") if t]
+        notes = [t for t in (extra, source and self.labels.say("source", source=source)) if t]
         return [
             Paragraph(self.text(n), self.styles.derived("caption", "note", spaceBefore=2))
             for n in notes
@@ -455,8 +465,11 @@ class BriefBuilder:
         s = self.styles
         flow: list[Flowable] = [
             CondPageBreak(40),
-            SectionStart("sources", "Sources"),
-            Paragraph("Sources", s.derived("heading", "h-sources", spaceBefore=12, spaceAfter=3)),
+            SectionStart("sources", self.labels.sources),
+            Paragraph(
+                self.text(self.labels.sources),
+                s.derived("heading", "h-sources", spaceBefore=12, spaceAfter=3),
+            ),
         ]
         style = s.derived("source", "source-item", leftIndent=10, bulletIndent=0, spaceBefore=2)
         link_color = self.theme.colors["link"]
@@ -615,10 +628,6 @@ class Rule(Flowable):
         self.canv.rect(0, 0, self.width, self.thickness, stroke=0, fill=1)
 
 
-def _as_of(date_text: str | None) -> str | None:
-    return f"As of {date_text}" if date_text else None
-
-
 def _page_decorator(builder: BriefBuilder) -> Any:
     theme = builder.theme
     meta = builder.doc.meta
@@ -647,10 +656,20 @@ def _page_decorator(builder: BriefBuilder) -> Any:
         canvas.rect(builder.left, footer_y + footer.size + 4, builder.width, 0.6, stroke=0, fill=1)
         canvas.setFillColor(color(theme.colors.get(footer.color, footer.color)))
         canvas.setFont(builder.book.pdf_name(footer), footer.size)
-        left = " \u00b7 ".join(t for t in (meta.short_title, _as_of(meta.date_text)) if t)
-        canvas.drawString(builder.left, footer_y, left)
+        left = " \u00b7 ".join(t for t in (meta.short_title, builder.labels.as_of(meta.date)) if t)
+        draw_segments(
+            canvas,
+            builder.book,
+            builder.left,
+            footer_y,
+            left,
+            builder.book.pdf_name(footer),
+            footer.size,
+        )
         canvas.page_label_at = (builder.right, footer_y, builder.book.pdf_name(footer), footer.size)
         canvas.page_label_color = color(theme.colors.get(footer.color, footer.color))
+        canvas.page_label = builder.labels.page_number
+        canvas.page_label_book = builder.book
         if page_number == 1:
             parts = builder.first_page_foot()
             if parts:
@@ -689,7 +708,9 @@ def numbered_canvas_class(build_time: int) -> type:
                     self.saveState()
                     self.setFont(font, size)
                     self.setFillColor(self.page_label_color)
-                    self.drawRightString(x, y, f"Page {self._pageNumber} of {total}")
+                    label = self.page_label.format(n=self._pageNumber, total=total)
+                    width = self.page_label_book.width(label, font, size)
+                    draw_segments(self, self.page_label_book, x - width, y, label, font, size)
                     self.restoreState()
                 base.showPage(self)
             base.save(self)

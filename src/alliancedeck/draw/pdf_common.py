@@ -67,3 +67,14 @@ def default_drawing_font(font_name: str) -> None:
     from reportlab.graphics.shapes import STATE_DEFAULTS
 
     STATE_DEFAULTS["fontName"] = font_name
+
+
+def draw_segments(
+    canvas: Canvas, book: Any, x: float, y: float, text: str, font: str, size: float
+) -> None:
+    """Draw `text` from (x, y), each run in the first layout font that has its characters."""
+    for segment, name in book.segments(text, font):
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, segment)
+        x += book.width(segment, name, size)
+    canvas.setFont(font, size)

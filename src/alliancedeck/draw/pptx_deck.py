@@ -82,17 +82,18 @@ def _fast_partnames(package) -> None:
     package.next_partname = next_partname
 
 
-def _fast_relationships(rels) -> None:  # noqa: ANN001 - a python-pptx _Relationships
+def _fast_relationships(rels) -> None:
     """Give the presentation part's relationships an index, instead of a scan per new slide.
 
     Each new slide relates the presentation to it; python-pptx first scans every existing
     relationship for a match, which makes a deck of hundreds of slides quadratic.
     """
-    index = {(rel.reltype, id(rel.target_part)): rId for rId, rel in rels.items()
-             if not rel.is_external}
+    index = {
+        (rel.reltype, id(rel.target_part)): rId for rId, rel in rels.items() if not rel.is_external
+    }
     add = rels._add_relationship
 
-    def get_or_add(reltype: str, target_part) -> str:  # noqa: ANN001
+    def get_or_add(reltype: str, target_part) -> str:
         key = (reltype, id(target_part))
         if key not in index:
             index[key] = add(reltype, target_part)

@@ -54,12 +54,10 @@ class BlockSlides:
 
     def _block_title(self: DeckBuilder, own: str | None) -> str:
         """Return the title for the next block's first slide."""
-        from alliancedeck.layout.deck import continued_title
-
         context = self._block_context
         if context["page"] > 0 and own:
             return self.unique_title(own)
-        title = continued_title(context["title"], context["page"])
+        title = self.labels.continued(context["title"], context["page"])
         context["page"] += 1
         return title
 
@@ -67,14 +65,14 @@ class BlockSlides:
 
     def block_slide(self: DeckBuilder, title: str, page: int = 0) -> tuple[list, Region]:
         """Start a slide for a block; return its box list and the region below the title."""
-        from alliancedeck.layout.deck import Region, continued_title
+        from alliancedeck.layout.deck import Region
 
         context = self._block_context
         section = context["section"]
         notes = section.notes if context["notes_pending"] else None
         context["notes_pending"] = False
         slide, top = self.new_slide(
-            "block", continued_title(title, page), section.location, notes=notes
+            "block", self.labels.continued(title, page), section.location, notes=notes
         )
         if context["backup"]:
             slide.boxes.append(self.backup_tag())
@@ -108,7 +106,7 @@ class BlockSlides:
         if not source:
             return None, region
         box = self.fitted_box(
-            f"Source: {source}",
+            self.labels.say("source", source=source),
             "caption",
             Region(region.x, 0, region.w, 0),
             name="Source",

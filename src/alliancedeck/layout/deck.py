@@ -27,13 +27,6 @@ SIZE_STEP = 1.0
 MAX_CARD_WIDTH = 320.0
 
 
-def continued_title(title: str, page: int) -> str:
-    """Return the title of the `page`-th slide (0-based) of a section: X, X (cont.), X (cont. 2)."""
-    if page == 0:
-        return title
-    return f"{title} (cont.)" if page == 1 else f"{title} (cont. {page})"
-
-
 def sizes_between(style: TextStyle) -> list[float]:
     """Return the sizes to try for `style`, from its size down to its minimum."""
     steps = max(0, math.floor((style.size - style.min_size) / SIZE_STEP + 1e-9))
@@ -155,6 +148,7 @@ class DeckBuilder(BlockSlides):
         self.slides: list[Slide] = []
         self.warnings: list[Problem] = []
         self._title_counts: dict[str, int] = {}
+        self.labels = doc.labels
         banner = self.tokens.banner_height if doc.meta.classification else 0.0
         self.banner_height = banner
         margins = self.tokens.margins
@@ -221,7 +215,7 @@ class DeckBuilder(BlockSlides):
         """Return the BACKUP label of backup slides (top right, in the accent colour)."""
         width = 110.0
         box = self.fitted_box(
-            "BACKUP",
+            self.labels.backup_tag,
             "footer",
             Region(self.right - width, self.top - 18, width, 0),
             name="Backup tag",
@@ -421,8 +415,8 @@ class DeckBuilder(BlockSlides):
             (meta.subtitle, "subtitle"),
             (", ".join(meta.authors) or None, "byline"),
             (meta.organization, "byline"),
-            (_as_of(meta.date_text), "byline"),
-            (meta.poc and f"POC: {meta.poc}", "byline"),
+            (self.labels.as_of(meta.date), "byline"),
+            (meta.poc and self.labels.say("poc", poc=meta.poc), "byline"),
             (meta.product_id, "byline"),
         ):
             if not text:
@@ -486,13 +480,16 @@ class DeckBuilder(BlockSlides):
             _Item(f"{n}. {s.title}", "body", 0, bullet=False)
             for n, s in enumerate(sections, start=1)
         ]
-        self.list_slides(items, "Agenda", "agenda")
+        self.list_slides(items, self.labels.agenda, "agenda")
 
     def questions_slide(self) -> None:
         """Add the closing slide, which the backup sections follow."""
-        slide, top = self.new_slide("questions", "Questions", Location(self.doc.source_file))
+        slide, top = self.new_slide(
+            "questions", self.labels.questions, Location(self.doc.source_file)
+        )
         meta = self.doc.meta
-        lines = [t for t in (meta.poc and f"Point of contact: {meta.poc}", meta.organization) if t]
+        contact = meta.poc and self.labels.say("contact", poc=meta.poc)
+        lines = [t for t in (contact, meta.organization) if t]
         if lines:
             box = self.fitted_box(
                 "\n".join(lines),
@@ -508,12 +505,12 @@ class DeckBuilder(BlockSlides):
     ) -> None:
         """Add slides holding `items` as one list, continued as needed."""
         where = Location(self.doc.source_file)
-        probe = self.title_box(continued_title(title, 99), where, warn=False)
+        probe = self.title_box(self.labels.continued(title, 99), where, warn=False)
         body_top = probe.y + probe.h + 9 + self.tokens.gap
         full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
         pages = self.paginate(items, lambda _index: full, role=role)
         for index, paragraphs in enumerate(pages):
-            slide, top = self.new_slide(kind, continued_title(title, index), where)
+            slide, top = self.new_slide(kind, self.labels.continued(title, index), where)
             slide.boxes.append(
                 TextBox(
                     full.x,
@@ -530,7 +527,9 @@ class DeckBuilder(BlockSlides):
         figures = self.doc.key_figures
         if not figures:
             return
-        self.card_slides(figures, "Key figures", "figures", Location(self.doc.source_file))
+        self.card_slides(
+            figures, self.labels.key_figures, "figures", Location(self.doc.source_file)
+        )
 
     def card_slides(
         self,
@@ -547,7 +546,7 @@ class DeckBuilder(BlockSlides):
         remaining = list(figures)
         page = first_page
         while remaining:
-            slide, body_top = self.new_slide(kind, continued_title(title, page), location)
+            slide, body_top = self.new_slide(kind, self.labels.continued(title, page), location)
             region = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
@@ -660,7 +659,9 @@ class DeckBuilder(BlockSlides):
         if section.lead:
             items.append(_Item(section.portion(section.lead), "lead", 0, bullet=False))
         items.extend(_point_items(section))
-        title = section.portion(f"Backup {backup}: {section.title}" if backup else section.title)
+        title = section.portion(
+            self.labels.say("backup", n=backup, title=section.title) if backup else section.title
+        )
         title = self.unique_title(title)
         cards = list(section.figures)
         if not section.points and not cards and section.blocks:
@@ -673,7 +674,7 @@ class DeckBuilder(BlockSlides):
         pages: list[list[Paragraph]] = [[]]
         # First try with the section's own title; once it continues, reserve the height of
         # the longest continuation title on every slide so all of them share one geometry.
-        for probe_title in (title, continued_title(title, 99)):
+        for probe_title in (title, self.labels.continued(title, 99)):
             probe = self.title_box(probe_title, section.location, warn=False)
             body_top = probe.y + probe.h + 9 + self.tokens.gap
             full = Region(
@@ -690,7 +691,7 @@ class DeckBuilder(BlockSlides):
         for index, paragraphs in enumerate(pages):
             slide, top = self.new_slide(
                 "section",
-                continued_title(title, index),
+                self.labels.continued(title, index),
                 section.location,
                 notes=section.notes if index == 0 else None,
             )
@@ -743,13 +744,15 @@ class DeckBuilder(BlockSlides):
             )
             for section, source in entries
         ]
-        self.list_slides(items, "Sources", "sources", role="source")
+        self.list_slides(items, self.labels.sources, "sources", role="source")
 
     def finish(self) -> DeckLayout:
         """Number the slides and add footers and banners; return the deck's geometry."""
         total = len(self.slides)
         meta = self.doc.meta
-        left_text = " \u00b7 ".join(t for t in (meta.short_title, _as_of(meta.date_text)) if t)
+        left_text = " \u00b7 ".join(
+            t for t in (meta.short_title, self.labels.as_of(meta.date)) if t
+        )
         width = self.right - self.left
         for number, slide in enumerate(self.slides, start=1):
             slide.number = number
@@ -760,7 +763,7 @@ class DeckBuilder(BlockSlides):
                 name="Footer",
                 max_lines=1,
             )
-            page_text = f"{number} of {total}"
+            page_text = self.labels.say("slide_number", n=number, total=total)
             footer_right = self.fitted_box(
                 page_text,
                 "footer",
@@ -816,10 +819,6 @@ class DeckBuilder(BlockSlides):
                 )
             )
         return boxes
-
-
-def _as_of(date_text: str | None) -> str | None:
-    return f"As of {date_text}" if date_text else None
 
 
 def _point_items(section: SectionInfo) -> list[_Item]:
