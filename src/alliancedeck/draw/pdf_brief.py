@@ -721,7 +721,7 @@ def numbered_canvas_class(build_time: int) -> type:
 def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> tuple[bytes, int]:
     """Return the PDF bytes of the brief of `doc`, and its number of pages."""
     builder = BriefBuilder(doc, theme, book)
-    default_drawing_font(book.pdf_name(theme.brief["chart"]))
+    default_drawing_font(book.pdf_name(theme.brief["chart"]), doc)
     header = builder.header()
     header_height = (
         sum(f.wrap(builder.width, BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in header)

@@ -58,12 +58,20 @@ def color(value: str) -> HexColor:
     return HexColor(value)
 
 
-def default_drawing_font(font_name: str) -> None:
+def default_drawing_font(font_name: str, doc: Document) -> None:
     """Make `font_name` the font reportlab graphics (charts, SVG) start from.
 
     reportlab's drawings otherwise select Helvetica before any text is drawn, which leaves a
-    reference to a font that is not embedded.
+    reference to a font that is not embedded. Briefs without drawings skip the import.
     """
+    from alliancedeck.document import ChartInfo, ImageInfo
+
+    if not any(
+        isinstance(b, ChartInfo) or (isinstance(b, ImageInfo) and b.format == "svg")
+        for section in doc.sections
+        for b in section.blocks
+    ):
+        return
     from reportlab.graphics.shapes import STATE_DEFAULTS
 
     STATE_DEFAULTS["fontName"] = font_name

@@ -36,7 +36,7 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
     canvas_class = stamped_canvas_class(build_time)
     first_font = deck.slides[0].boxes[0].paragraphs[0].font if deck.slides else None
     if first_font:
-        default_drawing_font(first_font.pdf_name.replace("-bold", "-regular"))
+        default_drawing_font(first_font.pdf_name.replace("-bold", "-regular"), doc)
     canvas = canvas_class(
         buffer,
         pagesize=(deck.width, deck.height),

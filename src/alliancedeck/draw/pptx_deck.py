@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -179,6 +178,8 @@ def _frame(box: ChartBox | TableBox | PictureBox) -> tuple[Emu, Emu, Emu, Emu]:
 
 def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool):
     """Add a native chart (its data in the embedded workbook, so it stays editable)."""
+    from pptx.chart.data import CategoryChartData  # brings in XlsxWriter: only for charts
+
     info = box.chart
     data = CategoryChartData(number_format=NUMBER_FORMAT)
     data.categories = list(info.categories)
