@@ -136,11 +136,6 @@ class MetaInfo:
             return ", ".join(self.authors)
         return self.organization
 
-    @property
-    def date_text(self) -> str | None:
-        """Return the date as readers see it (31 May 2024)."""
-        return format_date(self.date) if self.date else None
-
 
 @dataclass(frozen=True)
 class Document:

@@ -29,11 +29,10 @@ from alliancedeck.document import (
     TableInfo,
     TimelineInfo,
     chart_description,
-    format_date,
     format_number,
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
-from alliancedeck.labels import labels_for
+from alliancedeck.labels import Labels, labels_for
 from alliancedeck.markings import check_markings, distribution_statement, portion_mark
 from alliancedeck.model import Brief, Chart, CuiBlock, Image, Point, Section, Table
 from alliancedeck.paths import PathRefused, resolve_inside, sniff_image
@@ -354,6 +353,7 @@ def resolve(
                     portion_mark(section.marking),
                     content_dir or Path(source_map.file).parent,
                     allow_outside,
+                    labels_for(meta_in.language),
                 ),
                 sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
                 location=source_map.locate(base),
@@ -419,6 +419,7 @@ def _blocks(
     mark: str | None,
     content_dir: Path,
     allow_outside: tuple[Path, ...],
+    labels: Labels,
 ) -> tuple[Block, ...]:
     """Return the section's charts, tables, images and timeline in the order the content gives."""
     source_map = renderer.map
@@ -439,7 +440,7 @@ def _blocks(
                     entry.date
                     if isinstance(entry.date, str)
                     else (
-                        format_date(entry.date)
+                        labels.format_date(entry.date)
                         if isinstance(entry.date, dt.date)
                         else str(entry.date)
                     )
