@@ -31,6 +31,7 @@ from alliancedeck.draw.pdf_common import (
     draw_segments,
     stamped_canvas_class,
 )
+from alliancedeck.layout.text import column_widths
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -331,20 +332,18 @@ class BriefBuilder:
         ]
 
     def chart(self, chart: ChartInfo) -> list[Flowable]:
-        from alliancedeck.draw.charts import chart_drawing
+        from alliancedeck.draw.charts import ChartStyle, chart_drawing
 
         width = self.column_width()
         token = self.theme.brief["chart"]
-        drawing = chart_drawing(
-            chart,
-            width,
-            width * 0.68,
+        style = ChartStyle(
             font=self.book.pdf_name(token),
             size=token.size,
             text_color=self.theme.colors.get(token.color, token.color),
             palette=tuple(self.theme.palette),
             rule=self.theme.colors["rule"],
         )
+        drawing = chart_drawing(chart, width, width * 0.68, style)
         # The text equivalent: the author's alt text or one generated from the data.
         return [
             KeepTogether(
@@ -372,11 +371,15 @@ class BriefBuilder:
                     for i, cell in enumerate(row)
                 ]
             )
-        widths = _column_widths(
-            [[table.columns[i], *(r[i] for r in table.rows)] for i in range(len(table.columns))],
-            head_style.fontName,
-            body_left.fontName,
-            body_left.fontSize,
+        book, size = self.book, body_left.fontSize
+        columns = [
+            [table.columns[i], *(r[i] for r in table.rows)] for i in range(len(table.columns))
+        ]
+        widths = column_widths(
+            columns,
+            lambda t: book.width(t, head_style.fontName, size),
+            lambda t: book.width(t, body_left.fontName, size),
+            10,
             width,
         )
         flowable = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -574,31 +577,6 @@ class _Picture(Flowable):
         from alliancedeck.draw.pdf_deck import draw_picture
 
         draw_picture(self.canv, self.image, 0, 0, self.width, self.height)
-
-
-def _column_widths(
-    columns: list[list[str]], head_font: str, body_font: str, size: float, width: float
-) -> list[float]:
-    """Return column widths from content: natural widths, fitted into `width`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    natural = [
-        max(stringWidth(t, head_font if i == 0 else body_font, size) for i, t in enumerate(texts))
-        + 10
-        for texts in columns
-    ]
-    least = [
-        max(max((stringWidth(w, head_font, size) for w in t.split()), default=0.0) for t in texts)
-        + 10
-        for texts in columns
-    ]
-    if sum(natural) <= width:
-        extra = (width - sum(natural)) / len(natural)
-        return [n + extra for n in natural]
-    spare = max(0.0, width - sum(least))
-    wanted = [n - m for n, m in zip(natural, least, strict=True)]
-    share = sum(wanted) or 1.0
-    return [m + spare * w / share for m, w in zip(least, wanted, strict=True)]
 
 
 class Rule(Flowable):

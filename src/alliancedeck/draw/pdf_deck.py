@@ -136,19 +136,10 @@ def _paragraph(
 def _chart(canvas: Canvas, page_height: float, box: ChartBox, *, show_title: bool) -> None:
     from reportlab.graphics import renderPDF
 
-    from alliancedeck.draw.charts import chart_drawing
+    from alliancedeck.draw.charts import ChartStyle, chart_drawing
 
-    drawing = chart_drawing(
-        box.chart,
-        box.w,
-        box.h,
-        font=box.font.pdf_name,
-        size=box.font.size,
-        text_color=box.font.color,
-        palette=box.palette,
-        rule="#B9C4D2",
-        show_title=show_title,
-    )
+    style = ChartStyle(box.font.pdf_name, box.font.size, box.font.color, box.palette, box.rule)
+    drawing = chart_drawing(box.chart, box.w, box.h, style, show_title=show_title)
     renderPDF.draw(drawing, canvas, box.x, page_height - box.y - box.h)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from alliancedeck.document import ChartInfo, ImageInfo, SectionInfo, TableInfo, TimelineInfo
 from alliancedeck.layout.boxes import ChartBox, Paragraph, PictureBox, Rect, TableBox, TextBox
+from alliancedeck.layout.text import column_widths
 
 if TYPE_CHECKING:
     from alliancedeck.layout.deck import DeckBuilder, Region
@@ -131,6 +132,7 @@ class BlockSlides:
                 chart,
                 font,
                 tuple(self.theme.palette),
+                self.theme.colors["rule"],
                 name="Chart",
                 alt=chart.alt,
             )
@@ -146,33 +148,20 @@ class BlockSlides:
         size: float,
         width: float,
     ) -> list[float]:
-        """Return column widths: each column's natural width, fitted into `width`."""
+        """Return column widths from the table's content, fitted into `width`."""
         book = self.setter.book
-        body = self.setter.font("table", size)
-        head = self.setter.font("table_header", size)
-        rows = [table.columns, *table.rows]
-        natural, least = [], []
-        for c in range(len(table.columns)):
-            texts = [(row[c], head if r == 0 else body) for r, row in enumerate(rows)]
-            natural.append(
-                max(book.width(t, f.pdf_name, size) for t, f in texts) + 2 * TABLE_PADDING + 2
-            )
-            least.append(
-                max(
-                    max((book.width(w, f.pdf_name, size) for w in t.split()), default=0.0)
-                    for t, f in texts
-                )
-                + 2 * TABLE_PADDING
-                + 2
-            )
-        total = sum(natural)
-        if total <= width:
-            extra = (width - total) / len(natural)
-            return [n + extra for n in natural]
-        spare = max(0.0, width - sum(least))
-        wanted = [n - m for n, m in zip(natural, least, strict=True)]
-        share = sum(wanted) or 1.0
-        return [m + spare * w / share for m, w in zip(least, wanted, strict=True)]
+        body = self.setter.font("table", size).pdf_name
+        head = self.setter.font("table_header", size).pdf_name
+        columns = [
+            [table.columns[c], *(row[c] for row in table.rows)] for c in range(len(table.columns))
+        ]
+        return column_widths(
+            columns,
+            lambda t: book.width(t, head, size),
+            lambda t: book.width(t, body, size),
+            2 * TABLE_PADDING + 2,
+            width,
+        )
 
     def table_rows(
         self: DeckBuilder,

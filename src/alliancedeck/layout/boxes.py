@@ -94,6 +94,7 @@ class ChartBox:
     chart: ChartInfo
     font: Font  # axis labels, legend and data labels
     palette: tuple[str, ...]
+    rule: str  # axis and grid lines
     name: str
     alt: str
 

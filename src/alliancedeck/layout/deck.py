@@ -181,26 +181,18 @@ class DeckBuilder(BlockSlides):
     ) -> TextBox:
         """Return the title frame: wrapped to `max_lines`, then shrunk, never clipped."""
         area = region or Region(self.left, self.top, self.right - self.left, 0)
+        box = self.fitted_box(text, role, area, name="Title", align=align, max_lines=max_lines)
+        paragraph = box.paragraphs[0]
         style = self.setter.style(role)
-        paragraph = None
-        for size in sizes_between(style):
-            paragraph = self.setter.paragraph(text, role, size, area.w, align=align)
-            if len(paragraph.lines) <= max_lines:
-                break
-        assert paragraph is not None
-        if not warn:
-            pass
-        elif len(paragraph.lines) > max_lines:
+        if warn and len(paragraph.lines) > max_lines:
             self.warn(
                 location,
                 f"title needs {len(paragraph.lines)} lines even at "
                 f"{style.min_size:g} pt; shorten it",
             )
-        elif paragraph.font.size < style.size:
+        elif warn and paragraph.font.size < style.size:
             self.warn(location, f"title shrunk to {paragraph.font.size:g} pt to fit")
-        return TextBox(
-            area.x, area.y, area.w, paragraph.height, (paragraph,), role="title", name="Title"
-        )
+        return replace(box, role="title")  # every slide's title frame, whatever its type role
 
     def rule_under(self, box: TextBox, width: float = 56.0, color: str = "primary") -> Rect:
         return Rect(box.x, box.y + box.h + 6, width, 3, self.theme.colors[color], name="Rule")

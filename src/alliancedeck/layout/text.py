@@ -122,3 +122,36 @@ def split_sentences(text: str) -> list[str]:
     """Return `text` split after each sentence end (. ! ? and their CJK forms)."""
     parts = [p for p in _SENTENCE_END.split(text) if p and not p.isspace()]
     return [p.strip() for p in parts] or [text]
+
+
+def column_widths(
+    columns: list[list[str]],
+    measure_head: Callable[[str], float],
+    measure_body: Callable[[str], float],
+    padding: float,
+    width: float,
+) -> list[float]:
+    """Return widths for table `columns` (each a column's texts, header first) within `width`.
+
+    When every column fits on one line, each gets its text's width and the spare room is
+    shared evenly; otherwise each gets at least its longest word and the rest of `width` in
+    proportion to how much more its longest text wants.
+    """
+    natural, least = [], []
+    for texts in columns:
+        measures = [measure_head if i == 0 else measure_body for i in range(len(texts))]
+        natural.append(max(m(t) for m, t in zip(measures, texts, strict=True)) + padding)
+        least.append(
+            max(
+                max((m(w) for w in t.split()), default=0.0)
+                for m, t in zip(measures, texts, strict=True)
+            )
+            + padding
+        )
+    if sum(natural) <= width:
+        extra = (width - sum(natural)) / len(natural)
+        return [n + extra for n in natural]
+    spare = max(0.0, width - sum(least))
+    wanted = [n - m for n, m in zip(natural, least, strict=True)]
+    share = sum(wanted) or 1.0
+    return [m + spare * w / share for m, w in zip(least, wanted, strict=True)]
