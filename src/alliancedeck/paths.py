@@ -23,7 +23,7 @@ def resolve_inside(name: str, base: Path, allowed: tuple[Path, ...] = ()) -> Pat
     try:
         real = candidate.resolve(strict=True)
     except FileNotFoundError:
-        raise PathRefused(f'file not found: "{name}" (looked for {candidate})') from None
+        raise PathRefused(f'file not found: "{name}" (looked for {candidate.absolute()})') from None
     except (OSError, RuntimeError) as exc:
         raise PathRefused(f'cannot open "{name}": {exc}') from None
     roots = (base.resolve(), *(a.resolve() for a in allowed))
