@@ -6,6 +6,10 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def zip_time(epoch_seconds: int) -> tuple[int, int, int, int, int, int]:
@@ -29,26 +33,30 @@ def _fixed_core_dates(xml: bytes, epoch_seconds: int) -> bytes:
     return _W3CDTF.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", xml)
 
 
-def normalize_zip(data: bytes, epoch_seconds: int) -> bytes:
-    """Return the zip `data` rewritten with every entry dated `epoch_seconds`, in the same order.
+def write_zip(members: Iterable[tuple[str, bytes]], epoch_seconds: int) -> bytes:
+    """Return the zip of `members` (name, bytes), in their order, every entry dated `epoch_seconds`.
 
-    Workbooks embedded in charts get the same treatment, their creation dates included.
+    Workbooks (`.xlsx`, embedded in charts) are normalised the same way and the dates in
+    `docProps/core.xml` become `epoch_seconds`: equal members give equal bytes, whenever built.
     """
     stamp = zip_time(epoch_seconds)
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             entry.create_system = 0
-            content = source.read(info.filename)
-            if info.filename.endswith(".xlsx"):
+            if name.endswith(".xlsx"):
                 content = normalize_zip(content, epoch_seconds)
-            elif info.filename == "docProps/core.xml":
+            elif name == "docProps/core.xml":
                 content = _fixed_core_dates(content, epoch_seconds)
             target.writestr(entry, content)
     return out.getvalue()
+
+
+def normalize_zip(data: bytes, epoch_seconds: int) -> bytes:
+    """Return the zip `data` rewritten by `write_zip`, in the same order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        members = ((info.filename, source.read(info)) for info in source.infolist())
+        return write_zip(members, epoch_seconds)

@@ -1,23 +1,45 @@
-"""Draw a laid-out deck with python-pptx: every box where the layout put it; nothing decided."""
+"""Draw a laid-out deck as a .pptx: every box where the layout put it; nothing decided.
+
+python-pptx supplies what it is good at: the default template (master, layouts, theme), the
+notes master, native charts with their workbooks, and image parts. The slides themselves are
+written here, each as one XML string stored as a plain part: python-pptx builds slides shape by
+shape through lxml and scans the whole deck for each new slide, which made decks of hundreds of
+slides slow. The package is then zipped here in one pass with fixed dates.
+
+Private python-pptx internals used (python-pptx is pinned to 1.x in pyproject.toml; checked
+against 1.0.2): `_Relationships._add_relationship` (to relate a new slide without a scan of
+every existing relationship), `OpcPackage._rels` (the package's relationships, for
+`_rels/.rels`), `pptx.opc.serialized._ContentTypesItem` (for `[Content_Types].xml`) and the
+`_element` of the presentation part, the chart and the core properties (their XML).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import re
 from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.oxml import serialize_part_xml
+from pptx.opc.package import Part
+from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import _ContentTypesItem
 from pptx.oxml.ns import qn
+from pptx.parts.image import Image, ImagePart
 from pptx.util import Emu, Pt
 
-from alliancedeck.draw.package import normalize_zip
+from alliancedeck.draw.package import write_zip
 from alliancedeck.layout.boxes import (
     ChartBox,
     DeckLayout,
+    Font,
     Paragraph,
     PictureBox,
     Rect,
@@ -29,40 +51,77 @@ from alliancedeck.theme import hex_to_rgb
 from alliancedeck.units import emu
 
 if TYPE_CHECKING:
-    from pptx.shapes.autoshape import Shape
-    from pptx.text.text import TextFrame
+    from collections.abc import Iterator
+
+    from pptx.opc.package import OpcPackage, _Relationships
+    from pptx.parts.chart import ChartPart
+    from pptx.parts.presentation import PresentationPart
 
     from alliancedeck.document import Document
 
-_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
-_ANCHOR = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}
 TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
+FIRST_SLIDE_ID = 256  # the smallest id PresentationML allows in p:sldIdLst
 
 
 def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
     """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`."""
     presentation = Presentation()
-    _fast_partnames(presentation.part.package)
-    _fast_relationships(presentation.part.rels)
+    package = presentation.part.package
+    _fast_partnames(package)
     presentation.slide_width = Emu(emu(deck.width))
     presentation.slide_height = Emu(emu(deck.height))
-    layout = presentation.slide_layouts[TITLE_ONLY_LAYOUT]
-    for slide_geometry in deck.slides:
-        _draw_slide(presentation.slides.add_slide(layout), slide_geometry, deck.language)
+    writer = _SlideWriter(presentation.part, deck.language)
+    for geometry in deck.slides:
+        writer.add_slide(geometry)
     _set_properties(presentation, doc, build_time)
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    return normalize_zip(buffer.getvalue(), build_time)
+    return write_zip(_package_members(package), build_time)
 
 
-def _fast_partnames(package) -> None:
+def _package_members(package: OpcPackage) -> Iterator[tuple[str, bytes]]:
+    """Yield (zip name, bytes) of every item of `package`, in python-pptx's own save order.
+
+    Content types first, then the package relationships, then each part followed by its
+    relationships: the order `presentation.save` writes, one part serialised at a time.
+    """
+    parts = tuple(package.iter_parts())
+    yield "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts))
+    yield "_rels/.rels", _relationships_xml(package._rels)  # private: no public accessor
+    for part in parts:
+        yield part.partname.membername, part.blob
+        if part.rels:
+            yield part.partname.rels_uri.membername, _relationships_xml(part.rels)
+
+
+def _relationships_xml(relationships: _Relationships) -> bytes:
+    """Return a .rels item as python-pptx writes it (in numerical rId order), as one string.
+
+    python-pptx builds an lxml tree for each of them, which took longer than writing the slides.
+    """
+
+    def number(rid: str) -> int:
+        return int(rid[3:]) if rid.startswith("rId") and rid[3:].isdigit() else 0
+
+    items = []
+    for rid in sorted(relationships, key=lambda rid: (number(rid), rid)):
+        relationship = relationships[rid]
+        mode = ' TargetMode="External"' if relationship.is_external else ""
+        items.append(
+            f'<Relationship Id="{_attr(rid)}" Type="{_attr(relationship.reltype)}" '
+            f'Target="{_attr(relationship.target_ref)}"{mode}/>'
+        )
+    return (
+        f"{_DECLARATION}<Relationships "
+        f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f"{''.join(items)}</Relationships>"
+    ).encode()
+
+
+def _fast_partnames(package: OpcPackage) -> None:
     """Give `package` a next-partname lookup that does not rescan every part each time.
 
-    python-pptx walks the whole package for each new slide or notes page, which makes a deck
-    of hundreds of slides quadratic. The names it hands out are remembered instead.
+    python-pptx walks the whole package for each new chart and its workbook, which makes a deck
+    of hundreds of charts quadratic. The names it hands out are remembered instead.
     """
-    from pptx.opc.packuri import PackURI
-
     taken: dict[str, set[str]] = {}
 
     def next_partname(tmpl: str) -> PackURI:
@@ -78,89 +137,367 @@ def _fast_partnames(package) -> None:
         names.add(tmpl % number)
         return PackURI(tmpl % number)
 
-    package.next_partname = next_partname
+    package.next_partname = next_partname  # type: ignore[method-assign]
 
 
-def _fast_relationships(rels) -> None:
-    """Give the presentation part's relationships an index, instead of a scan per new slide.
+class _SlideWriter:
+    """Add slides (and their notes pages) to a presentation as ready-made XML parts.
 
-    Each new slide relates the presentation to it; python-pptx first scans every existing
-    relationship for a match, which makes a deck of hundreds of slides quadratic.
+    Each slide is numbered, named and related here by counting, so adding one costs the same
+    whatever the size of the deck.
     """
-    index = {
-        (rel.reltype, id(rel.target_part)): rId for rId, rel in rels.items() if not rel.is_external
-    }
-    add = rels._add_relationship
 
-    def get_or_add(reltype: str, target_part) -> str:
-        key = (reltype, id(target_part))
-        if key not in index:
-            index[key] = add(reltype, target_part)
-        return index[key]
+    def __init__(self, presentation_part: PresentationPart, language: str) -> None:
+        self._presentation = presentation_part
+        self._package = presentation_part.package
+        self._layout = presentation_part.presentation.slide_layouts[TITLE_ONLY_LAYOUT].part
+        self._slide_ids = presentation_part._element.get_or_add_sldIdLst()
+        self._language = language
+        self._slides = 0
+        self._notes = 0
+        self._images: dict[str, ImagePart] = {}  # by SHA-1: one part per distinct image
 
-    rels.get_or_add = get_or_add
+    def add_slide(self, geometry: Slide) -> None:
+        """Append the slide `geometry` (and its notes page, if it has notes)."""
+        self._slides += 1
+        part = Part(PackURI(f"/ppt/slides/slide{self._slides}.xml"), CT.PML_SLIDE, self._package)
+        part.relate_to(self._layout, RT.SLIDE_LAYOUT)
+        part.blob = self._slide_xml(geometry, part).encode()
+        # A new slide cannot match an existing relationship, so skip python-pptx's search of
+        # every relationship of the presentation (private API, see the module docstring).
+        rid = self._presentation.rels._add_relationship(RT.SLIDE, part)
+        slide_id = {"id": str(FIRST_SLIDE_ID + self._slides - 1), qn("r:id"): rid}
+        etree.SubElement(self._slide_ids, qn("p:sldId"), slide_id)
+        if geometry.notes:
+            self._add_notes(part, geometry.notes)
 
-
-def _draw_slide(slide, geometry: Slide, language: str) -> None:
-    title_box = geometry.title_box
-    tree = slide.shapes._spTree
-    last_id = max(int(i) for i in tree.xpath("//@id"))
-    for box in geometry.boxes:
-        if box is title_box:
-            shape = slide.shapes.title
-            _place(shape, box)
-            _fill_text(shape.text_frame, box, language)
-        elif isinstance(box, TextBox | Rect):
-            # Written as XML: python-pptx looks up the slide's largest id for every shape it
-            # adds, which is what made large decks slow.
-            last_id += 1
-            tree.append(_shape_element(box, last_id, language, slide.part))
-        else:
-            if isinstance(box, ChartBox):
-                shape = _draw_chart(
-                    slide, box, language, show_title=box.chart.title != geometry.title
-                )
+    def _slide_xml(self, geometry: Slide, part: Part) -> str:
+        """Return the slide's XML: the title placeholder first, then every box in order."""
+        title = geometry.title_box
+        language = self._language
+        shapes = [_title_xml(title, language, part)]
+        shape_id = 2  # 1 is the shape tree itself, 2 the title
+        for box in geometry.boxes:
+            if box is title:
+                continue
+            shape_id += 1
+            if isinstance(box, TextBox | Rect):
+                shapes.append(_shape_xml(box, shape_id, language, part))
             elif isinstance(box, TableBox):
-                shape = _draw_table(slide, box, language)
+                shapes.append(_table_xml(box, shape_id, language, part))
+            elif isinstance(box, ChartBox):
+                show_title = box.chart.title != geometry.title
+                chart = _chart_part(self._package, box, show_title=show_title)
+                rid = part.relate_to(chart, RT.CHART)
+                shapes.append(_chart_frame_xml(box, shape_id, rid))
             else:
-                shape = _draw_picture(slide, box)
-            last_id = max(last_id, shape.shape_id)
-    if geometry.notes:
-        slide.notes_slide.notes_text_frame.text = geometry.notes
+                rid = part.relate_to(self._image_part(box), RT.IMAGE)
+                shapes.append(_picture_xml(box, shape_id, rid))
+        return f"{_DECLARATION}<p:sld {_NAMESPACES}>{_tree_xml(''.join(shapes))}{_CLR_MAP}</p:sld>"
+
+    def _image_part(self, box: PictureBox) -> ImagePart:
+        """Return the image part of `box`'s picture, shared by every slide that shows it."""
+        image = box.image
+        if image.format == "svg":
+            from alliancedeck.draw.images import svg_bitmap
+
+            source: str | io.BytesIO = io.BytesIO(svg_bitmap(image.path, image.location, box.w))
+        else:
+            source = str(image.path)
+        loaded = Image.from_file(source)
+        part = self._images.get(loaded.sha1)
+        if part is None:
+            number = len(self._images) + 1
+            partname = PackURI(f"/ppt/media/image{number}.{loaded.ext}")
+            part = ImagePart(
+                partname, loaded.content_type, self._package, loaded.blob, loaded.filename
+            )
+            self._images[loaded.sha1] = part
+        return part
+
+    def _add_notes(self, slide: Part, notes: str) -> None:
+        """Add a notes page showing `notes`, related to `slide` and the notes master both ways.
+
+        The notes master (and its theme) is made by python-pptx, once, when the first notes page
+        needs it.
+        """
+        self._notes += 1
+        partname = PackURI(f"/ppt/notesSlides/notesSlide{self._notes}.xml")
+        part = Part(partname, CT.PML_NOTES_SLIDE, self._package, _notes_xml(notes).encode())
+        part.relate_to(self._presentation.notes_master_part, RT.NOTES_MASTER)
+        part.relate_to(slide, RT.SLIDE)
+        slide.relate_to(part, RT.NOTES_SLIDE)
 
 
-_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+# --- XML text -------------------------------------------------------------------------------
+
+_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_NAMESPACES = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_CLR_MAP = "<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr>"
+_ANCHOR_CODES = {"top": "t", "middle": "ctr", "bottom": "b"}
+_ALIGN_CODES = {"left": "l", "center": "ctr", "right": "r"}
 
 
-def _shape_element(box: TextBox | Rect, shape_id: int, language: str, part):
+_TEXT_SPECIALS = re.compile("[&<>\r]")
+_ATTRIBUTE_SPECIALS = re.compile('[&<>\r"\n\t]')
+
+
+def _text(value: str) -> str:
+    """Return `value` escaped for XML character data (as lxml writes it)."""
+    if _TEXT_SPECIALS.search(value) is None:  # the usual case: one scan, no copies
+        return value
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _attr(value: str) -> str:
+    """Return `value` escaped for a double-quoted XML attribute (as lxml writes it)."""
+    if _ATTRIBUTE_SPECIALS.search(value) is None:
+        return value
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _tree_xml(shapes: str, group_properties: str = "<p:grpSpPr/>") -> str:
+    """Return a `p:cSld` whose shape tree holds the XML `shapes`."""
+    return (
+        '<p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/>'
+        f"</p:nvGrpSpPr>{group_properties}{shapes}</p:spTree></p:cSld>"
+    )
+
+
+def _names_xml(shape_id: int, name: str, alt: str | None) -> str:
+    """Return the `p:cNvPr` of a shape: its id, its name and its alternative text."""
+    described = f' descr="{_attr(alt)}"' if alt else ""
+    return f'<p:cNvPr id="{shape_id}" name="{_attr(name)}"{described}/>'
+
+
+def _offset_xml(box: TextBox | Rect | ChartBox | TableBox | PictureBox) -> str:
+    """Return the `a:off` and `a:ext` of `box`: all four values, in EMU."""
+    return f'<a:off x="{emu(box.x)}" y="{emu(box.y)}"/><a:ext cx="{emu(box.w)}" cy="{emu(box.h)}"/>'
+
+
+def _title_xml(box: TextBox, language: str, part: Part) -> str:
+    """Return the title placeholder as python-pptx's clone of the title-only layout writes it.
+
+    Its `p:ph type="title"` keeps `slide.shapes.title` (and PowerPoint's outline) finding it; its
+    position, size and text are the layout's, so nothing is inherited but the placeholder role.
+    """
+    return (
+        '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Title 1"/><p:cNvSpPr><a:spLocks noGrp="1"/>'
+        '</p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr>'
+        f"<p:spPr><a:xfrm>{_offset_xml(box)}</a:xfrm></p:spPr>"
+        f"{_body_xml(box, language, part)}</p:sp>"
+    )
+
+
+def _shape_xml(box: TextBox | Rect, shape_id: int, language: str, part: Part) -> str:
     """Return a `p:sp` for a text box or a filled rectangle, in schema order."""
-    shape = etree.Element(f"{_P}sp")
-    names = etree.SubElement(shape, f"{_P}nvSpPr")
-    described = {"id": str(shape_id), "name": box.name}
-    if box.alt:
-        described["descr"] = box.alt
-    etree.SubElement(names, f"{_P}cNvPr", described)
-    etree.SubElement(names, f"{_P}cNvSpPr", {"txBox": "1"} if isinstance(box, TextBox) else {})
-    etree.SubElement(names, f"{_P}nvPr")
-    properties = etree.SubElement(shape, f"{_P}spPr")
-    transform = etree.SubElement(properties, f"{_A}xfrm")
-    etree.SubElement(transform, f"{_A}off", {"x": str(emu(box.x)), "y": str(emu(box.y))})
-    etree.SubElement(transform, f"{_A}ext", {"cx": str(emu(box.w)), "cy": str(emu(box.h))})
-    geometry = etree.SubElement(properties, f"{_A}prstGeom", {"prst": "rect"})
-    etree.SubElement(geometry, f"{_A}avLst")
+    is_text = isinstance(box, TextBox)
+    kind = '<p:cNvSpPr txBox="1"/>' if is_text else "<p:cNvSpPr/>"
     if box.fill:
-        fill = etree.SubElement(properties, f"{_A}solidFill")
-        etree.SubElement(fill, f"{_A}srgbClr", {"val": box.fill.lstrip("#").upper()})
+        fill = f'<a:solidFill><a:srgbClr val="{_color(box.fill)}"/></a:solidFill>'
     else:
-        etree.SubElement(properties, f"{_A}noFill")
-    etree.SubElement(etree.SubElement(properties, f"{_A}ln"), f"{_A}noFill")
-    if isinstance(box, TextBox):
-        body = etree.SubElement(shape, f"{_P}txBody")
-        etree.SubElement(body, f"{_A}bodyPr")
-        etree.SubElement(body, f"{_A}lstStyle")
-        _write_body(body, box, language, part)
-    return shape
+        fill = "<a:noFill/>"
+    return (
+        f"<p:sp><p:nvSpPr>{_names_xml(shape_id, box.name, box.alt)}{kind}<p:nvPr/></p:nvSpPr>"
+        f'<p:spPr><a:xfrm>{_offset_xml(box)}</a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        f"</a:prstGeom>{fill}<a:ln><a:noFill/></a:ln></p:spPr>"
+        f"{_body_xml(box, language, part) if is_text else ''}</p:sp>"
+    )
 
+
+def _body_xml(box: TextBox, language: str, part: Part) -> str:
+    """Return a text body: no insets, no autofit, the layout's paragraphs as they are."""
+    paragraphs = "".join(
+        _paragraph_xml(p, language, index == 0, part) for index, p in enumerate(box.paragraphs)
+    )
+    return (
+        '<p:txBody><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" rtlCol="0" '
+        f'anchor="{_ANCHOR_CODES[box.anchor]}"><a:noAutofit/></a:bodyPr><a:lstStyle/>'
+        f"{paragraphs}</p:txBody>"
+    )
+
+
+def _points(value: float) -> str:
+    return str(round(value * 100))
+
+
+def _color(value: str) -> str:
+    return value.lstrip("#").upper()
+
+
+def _paragraph_xml(paragraph: Paragraph, language: str, first: bool, part: Part) -> str:
+    """Return an `a:p` with exact spacing, its bullet (if any) and one run of text."""
+    start = _paragraph_start_xml(
+        paragraph.font,
+        language,
+        paragraph.indent,
+        paragraph.bullet_indent,
+        paragraph.align,
+        paragraph.leading,
+        0.0 if first else paragraph.space_before,
+        paragraph.bullet,
+    )
+    if paragraph.link:
+        rid = part.relate_to(paragraph.link, RT.HYPERLINK, is_external=True)
+        link = f'<a:hlinkClick r:id="{rid}"/>'
+    else:
+        link = ""
+    return f"{start}{link}</a:rPr><a:t>{_text(paragraph.text)}</a:t></a:r></a:p>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _paragraph_start_xml(
+    font: Font,
+    language: str,
+    indent: float,
+    bullet_indent: float,
+    align: str,
+    leading: float,
+    space_before: float,
+    bullet: str | None,
+) -> str:
+    """Return an `a:p` up to the fonts of its run's properties (the link and text follow).
+
+    Cached: a deck has a few dozen paragraph styles, repeated on every slide.
+    """
+    if bullet:
+        bullet_xml = (
+            f'<a:buFont typeface="{_attr(font.deck_name)}"/><a:buChar char="{_attr(bullet)}"/>'
+        )
+    else:
+        bullet_xml = "<a:buNone/>"
+    east_asian = f'<a:ea typeface="{_attr(font.east_asian)}"/>' if font.east_asian else ""
+    return (
+        f'<a:p><a:pPr marL="{emu(indent)}" indent="{emu(bullet_indent - indent)}" '
+        f'algn="{_ALIGN_CODES[align]}"><a:lnSpc><a:spcPts val="{_points(leading)}"/></a:lnSpc>'
+        f'<a:spcBef><a:spcPts val="{_points(space_before)}"/></a:spcBef>'
+        f'<a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet_xml}</a:pPr>'
+        f'<a:r><a:rPr lang="{_attr(language)}" sz="{_points(font.size)}" '
+        f'b="{"1" if font.bold else "0"}" i="{"1" if font.italic else "0"}" dirty="0">'
+        f'<a:solidFill><a:srgbClr val="{_color(font.color)}"/></a:solidFill>'
+        f'<a:latin typeface="{_attr(font.deck_name)}"/>{east_asian}'
+    )
+
+
+_TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default for add_table
+
+
+def _frame_xml(shape_id: int, name: str, alt: str, x: int, y: int, cx: int, cy: int) -> str:
+    """Return the opening of a `p:graphicFrame` (up to its `a:graphic`), as python-pptx's."""
+    return (
+        f"<p:graphicFrame><p:nvGraphicFramePr>{_names_xml(shape_id, name, alt)}"
+        '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/>'
+        f'</p:nvGraphicFramePr><p:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/>'
+        "</p:xfrm>"
+    )
+
+
+def _table_xml(box: TableBox, shape_id: int, language: str, part: Part) -> str:
+    """Return a native table with the measured column widths and row heights.
+
+    Written as python-pptx's `add_table` would leave it after our settings: the default table
+    style with a header row and no banding; the frame as wide and tall as its columns and rows.
+    """
+    widths = [emu(w) for w in box.widths]
+    heights = [emu(h) for h in box.heights]
+    margin = emu(box.padding)
+    cell_properties = f'marL="{margin}" marR="{margin}" marT="{margin}" marB="{margin}" anchor="t"'
+    rows = []
+    for r, height in enumerate(heights):
+        fill = _color(box.header_fill if r == 0 else (box.stripe_fill if r % 2 == 0 else "FFFFFF"))
+        cells = "".join(
+            "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>"
+            f"{_paragraph_xml(paragraph, language, True, part)}</a:txBody>"
+            f'<a:tcPr {cell_properties}><a:solidFill><a:srgbClr val="{fill}"/></a:solidFill>'
+            "</a:tcPr></a:tc>"
+            for paragraph in box.cells[r]
+        )
+        rows.append(f'<a:tr h="{height}">{cells}</a:tr>')
+    grid = "".join(f'<a:gridCol w="{w}"/>' for w in widths)
+    return (
+        _frame_xml(shape_id, box.name, box.alt, emu(box.x), emu(box.y), sum(widths), sum(heights))
+        + '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table">'
+        f'<a:tbl><a:tblPr firstRow="1"><a:tableStyleId>{_TABLE_STYLE}</a:tableStyleId></a:tblPr>'
+        f"<a:tblGrid>{grid}</a:tblGrid>{''.join(rows)}</a:tbl></a:graphicData></a:graphic>"
+        "</p:graphicFrame>"
+    )
+
+
+def _chart_frame_xml(box: ChartBox, shape_id: int, rid: str) -> str:
+    """Return the `p:graphicFrame` showing the chart part related to the slide as `rid`."""
+    return (
+        _frame_xml(shape_id, box.name, box.alt, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+        + '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        f'r:id="{rid}"/></a:graphicData></a:graphic></p:graphicFrame>'
+    )
+
+
+def _picture_xml(box: PictureBox, shape_id: int, rid: str) -> str:
+    """Return a `p:pic` filling the box with the image related as `rid`, as `add_picture` would.
+
+    The layout already sized the box to the image's aspect, so stretching it distorts nothing.
+    """
+    return (
+        f"<p:pic><p:nvPicPr>{_names_xml(shape_id, box.name, box.alt)}"
+        '<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
+        f'<p:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+        f'<p:spPr><a:xfrm>{_offset_xml(box)}</a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom></p:spPr></p:pic>"
+    )
+
+
+_NOTES_GROUP = (
+    '<p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/>'
+    '<a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>'
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
+
+
+def _notes_xml(notes: str) -> str:
+    """Return a notes page with `notes` in its body, as python-pptx writes one.
+
+    python-pptx clones the notes master's slide image, notes body and slide number
+    placeholders; they are written here as it leaves them, without parsing the master each time.
+
+    As python-pptx's `text_frame.text`: a paragraph per line, a line break per vertical tab,
+    other control characters written as `_xHHHH_`.
+    """
+    paragraphs = []
+    for line in notes.split("\n"):
+        pieces = [
+            f"<a:r><a:t>{_text(_CONTROL.sub(_escape_control, piece))}</a:t></a:r>" if piece else ""
+            for piece in line.split("\v")
+        ]
+        content = "<a:br/>".join(pieces)
+        paragraphs.append(f"<a:p>{content}</a:p>" if content else "<a:p/>")
+    shapes = (
+        '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide Image Placeholder 1"/><p:cNvSpPr>'
+        '<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="sldImg" idx="2"/></p:nvPr>'
+        "</p:nvSpPr><p:spPr/></p:sp>"
+        '<p:sp><p:nvSpPr><p:cNvPr id="3" name="Notes Placeholder 2"/><p:cNvSpPr>'
+        '<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="body" idx="3" sz="quarter"/>'
+        "</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>"
+        f"{''.join(paragraphs)}</p:txBody></p:sp>"
+        '<p:sp><p:nvSpPr><p:cNvPr id="4" name="Slide Number Placeholder 3"/><p:cNvSpPr>'
+        '<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="sldNum" idx="5" sz="quarter"/>'
+        "</p:nvPr></p:nvSpPr><p:spPr/></p:sp>"
+    )
+    tree = _tree_xml(shapes, _NOTES_GROUP)
+    return f"{_DECLARATION}<p:notes {_NAMESPACES}>{tree}{_CLR_MAP}</p:notes>"
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    return f"_x{ord(match.group()):04X}_"
+
+
+# --- charts ---------------------------------------------------------------------------------
 
 _CHART_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -172,24 +509,25 @@ _CHART_TYPES = {
 NUMBER_FORMAT = "#,##0.##"
 
 
-def _frame(box: ChartBox | TableBox | PictureBox) -> tuple[Emu, Emu, Emu, Emu]:
-    return Emu(emu(box.x)), Emu(emu(box.y)), Emu(emu(box.w)), Emu(emu(box.h))
-
-
-def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool):
-    """Add a native chart (its data in the embedded workbook, so it stays editable)."""
+def _chart_part(package: OpcPackage, box: ChartBox, *, show_title: bool) -> ChartPart:
+    """Return a new native chart part (its data in the embedded workbook, so it stays editable)."""
     from pptx.chart.data import CategoryChartData  # brings in XlsxWriter: only for charts
+    from pptx.parts.chart import ChartPart
 
     info = box.chart
     data = CategoryChartData(number_format=NUMBER_FORMAT)
     data.categories = list(info.categories)
     for name, values in info.series:
         data.add_series(name, list(values))
-    frame = slide.shapes.add_chart(_CHART_TYPES[info.type], *_frame(box), data)
-    frame.name = box.name
-    _renumber_axes(frame.chart)
-    _describe(frame, box.alt)
-    chart = frame.chart
+    part = ChartPart.new(_CHART_TYPES[info.type], data, package)
+    _style_chart(part.chart, box, show_title=show_title)
+    return part
+
+
+def _style_chart(chart, box: ChartBox, *, show_title: bool) -> None:
+    """Give `chart` the layout's font, palette, title, legend, labels and axes."""
+    info = box.chart
+    _renumber_axes(chart)
     font = box.font
     chart.font.size = Pt(font.size)
     chart.font.name = font.deck_name
@@ -215,7 +553,7 @@ def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool):
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
         labels.font.size = Pt(font.size)
         labels.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
-        return frame
+        return
     for index, series in enumerate(plot.series):
         rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
         if info.type == "line":
@@ -238,7 +576,6 @@ def _draw_chart(slide, box: ChartBox, language: str, *, show_title: bool):
         # First category at the top, as written, with the value axis kept at the bottom.
         chart.category_axis.reverse_order = True
         chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
-    return frame
 
 
 def _renumber_axes(chart) -> None:
@@ -259,149 +596,7 @@ def _pick(palette: tuple[str, ...], index: int) -> str:
     return palette[index % len(palette)]
 
 
-def _draw_table(slide, box: TableBox, language: str):
-    """Add a native table with the measured column widths and row heights."""
-    rows, columns = len(box.cells), len(box.widths)
-    frame = slide.shapes.add_table(rows, columns, *_frame(box))
-    frame.name = box.name
-    _describe(frame, box.alt)
-    table = frame.table
-    table.first_row = True
-    table.horz_banding = False
-    for index, width in enumerate(box.widths):
-        table.columns[index].width = Emu(emu(width))
-    for r, height in enumerate(box.heights):
-        table.rows[r].height = Emu(emu(height))
-        for c, paragraph in enumerate(box.cells[r]):
-            cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = Emu(emu(box.padding))
-            cell.margin_top = cell.margin_bottom = Emu(emu(box.padding))
-            cell.vertical_anchor = MSO_ANCHOR.TOP
-            fill = box.header_fill if r == 0 else (box.stripe_fill if r % 2 == 0 else "#FFFFFF")
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = RGBColor(*hex_to_rgb(fill))
-            _write_paragraphs(cell._tc.get_or_add_txBody(), (paragraph,), language, slide.part)
-    return frame
-
-
-def _draw_picture(slide, box: PictureBox):
-    """Add the picture (an SVG as a sharp bitmap; the PDFs keep its vectors)."""
-    image = box.image
-    if image.format == "svg":
-        from alliancedeck.draw.images import svg_bitmap
-
-        source = io.BytesIO(svg_bitmap(image.path, image.location, box.w))
-    else:
-        source = str(image.path)
-    picture = slide.shapes.add_picture(source, *_frame(box))
-    picture.name = box.name
-    _describe(picture, box.alt)
-    return picture
-
-
-def _place(shape: Shape, box: TextBox) -> None:
-    # All four must be set: a placeholder given only some of them keeps zero for the rest.
-    shape.left, shape.top = Emu(emu(box.x)), Emu(emu(box.y))
-    shape.width, shape.height = Emu(emu(box.w)), Emu(emu(box.h))
-
-
-def _solid(shape: Shape, color: str) -> None:
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = RGBColor(*hex_to_rgb(color))
-    shape.line.fill.background()
-
-
-def _describe(shape: Shape, text: str) -> None:
-    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
-
-
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_ANCHOR_CODES = {"top": "t", "middle": "ctr", "bottom": "b"}
-_ALIGN_CODES = {"left": "l", "center": "ctr", "right": "r"}
-_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-
-
-def _fill_text(frame: TextFrame, box: TextBox, language: str) -> None:
-    """Write the frame's body: no insets, no autofit, the layout's paragraphs as they are."""
-    _write_body(frame._txBody, box, language, frame.part)
-
-
-def _write_body(body, box: TextBox, language: str, part) -> None:
-    """Write a text body's properties and paragraphs directly as XML, in schema order."""
-    body_properties = body.find(f"{_A}bodyPr")
-    body_properties.attrib.clear()
-    for child in list(body_properties):
-        body_properties.remove(child)
-    body_properties.attrib.update(
-        {
-            "wrap": "square",
-            "lIns": "0",
-            "tIns": "0",
-            "rIns": "0",
-            "bIns": "0",
-            "rtlCol": "0",
-            "anchor": _ANCHOR_CODES[box.anchor],
-        }
-    )
-    etree.SubElement(body_properties, f"{_A}noAutofit")
-    _write_paragraphs(body, box.paragraphs, language, part)
-
-
-def _write_paragraphs(body, paragraphs, language: str, part) -> None:
-    """Replace the paragraphs of the text body `body` with `paragraphs`."""
-    for old in body.findall(f"{_A}p"):
-        body.remove(old)
-    for index, paragraph in enumerate(paragraphs):
-        body.append(_paragraph_element(paragraph, language, index == 0, part))
-
-
-def _points(value: float) -> str:
-    return str(round(value * 100))
-
-
-def _paragraph_element(paragraph: Paragraph, language: str, first: bool, part):
-    font = paragraph.font
-    element = etree.Element(f"{_A}p")
-    properties = etree.SubElement(
-        element,
-        f"{_A}pPr",
-        {
-            "marL": str(emu(paragraph.indent)),
-            "indent": str(emu(paragraph.bullet_indent - paragraph.indent)),
-            "algn": _ALIGN_CODES[paragraph.align],
-        },
-    )
-    spacing = etree.SubElement(etree.SubElement(properties, f"{_A}lnSpc"), f"{_A}spcPts")
-    spacing.set("val", _points(paragraph.leading))
-    before = etree.SubElement(etree.SubElement(properties, f"{_A}spcBef"), f"{_A}spcPts")
-    before.set("val", _points(0 if first else paragraph.space_before))
-    etree.SubElement(etree.SubElement(properties, f"{_A}spcAft"), f"{_A}spcPts").set("val", "0")
-    if paragraph.bullet:
-        etree.SubElement(properties, f"{_A}buFont", {"typeface": font.deck_name})
-        etree.SubElement(properties, f"{_A}buChar", {"char": paragraph.bullet})
-    else:
-        etree.SubElement(properties, f"{_A}buNone")
-    run = etree.SubElement(element, f"{_A}r")
-    attributes = {
-        "lang": language,
-        "sz": _points(font.size),
-        "b": "1" if font.bold else "0",
-        "i": "1" if font.italic else "0",
-        "dirty": "0",
-    }
-    run_properties = etree.SubElement(run, f"{_A}rPr", attributes)
-    fill = etree.SubElement(run_properties, f"{_A}solidFill")
-    etree.SubElement(fill, f"{_A}srgbClr", {"val": font.color.lstrip("#").upper()})
-    etree.SubElement(run_properties, f"{_A}latin", {"typeface": font.deck_name})
-    if font.east_asian:
-        etree.SubElement(run_properties, f"{_A}ea", {"typeface": font.east_asian})
-    if paragraph.link:
-        relationship = part.relate_to(paragraph.link, _HYPERLINK, is_external=True)
-        etree.SubElement(run_properties, f"{_A}hlinkClick", {_R_ID: relationship})
-    etree.SubElement(run, f"{_A}t").text = paragraph.text
-    return element
-
+# --- document properties --------------------------------------------------------------------
 
 #: Core property -> element name in docProps/core.xml (python-pptx caps values at 255
 #: characters, which OPC does not; long titles and statements are written directly).
