@@ -1,5 +1,5 @@
 """Run the command line as `python -m alliancedeck`."""
 
-from alliancedeck.cli import main
+from alliancedeck.launch import entry
 
-main()
+entry()

@@ -15,12 +15,13 @@ from alliancedeck.document import Document
 from alliancedeck.errors import ContentError, Location, Problem, UsageError
 from alliancedeck.model import validate
 from alliancedeck.output import write_atomic
+from alliancedeck.parallel import Job, Rendered, Renderer, can_fork, groups, render_groups
 from alliancedeck.resolve import resolve
 from alliancedeck.source import load_yaml_file
 from alliancedeck.theme import Theme, theme_for
 
 #: Products `build` writes, in this order, by backend name.
-BUILD_BACKENDS = ("pdf", "slides", "deck-pdf")
+BUILD_BACKENDS = backends.BUILD_PRODUCTS
 
 
 @dataclass
@@ -104,15 +105,19 @@ def render(
     prepared: Prepared, backend_name: str, context: backends.RenderContext | None = None
 ) -> bytes:
     """Return the bytes of the product of `backend_name` for `prepared`."""
-    try:
-        backend = backends.load(backend_name)
-    except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None
+    backend = _backend(backend_name)
     if context is None:
         context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
     data = backend.render(prepared.doc, prepared.theme, context)
     prepared.warnings.extend(p for p in context.warnings if p not in prepared.warnings)  # type: ignore[misc]
     return data
+
+
+def _backend(name: str) -> backends.Backend:
+    try:
+        return backends.load(name)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
 
 
 def default_output(backend_name: str, out_dir: Path) -> Path:
@@ -131,12 +136,14 @@ def build(
     allow_outside: tuple[Path, ...] = (),
     checksums: bool = True,
     strict: bool = False,
+    renderer: Renderer | None = None,
 ) -> BuildResult:
     """Render every product of `content` and write each atomically (into `out_dir` by default).
 
     Every product is rendered before any is written, so a failure leaves all earlier files as
     they were. With `checksums`, `SHA256SUMS` beside the products lists each file's SHA-256;
-    with `strict`, any warning is an error and nothing is written.
+    with `strict`, any warning is an error and nothing is written. `workers` are processes
+    is a process forked for `products` before this call (see `alliancedeck.parallel`).
     """
     prepared = prepare(
         content, layout=layout, training_markings=training_markings, allow_outside=allow_outside
@@ -144,7 +151,7 @@ def build(
     targets = {
         name: (outputs or {}).get(name) or default_output(name, Path(out_dir)) for name in products
     }
-    rendered = render_all(prepared, products)
+    rendered = render_all(prepared, products, renderer)
     if strict:
         raise_on_warnings(prepared.warnings)
     written = []
@@ -165,45 +172,26 @@ def _relative(path: Path, folder: Path) -> str:
         return path.resolve().as_posix()
 
 
-def render_all(prepared: Prepared, products: tuple[str, ...]) -> dict[str, bytes]:
-    """Return the bytes of every product; for a large brief on 2+ cores, two at a time.
-
-    Work the products share (the slide layout of the deck and of its PDF) is done once, first;
-    then the heaviest product renders in a forked worker while this process renders the rest.
-    """
-    context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
-    chosen = [backends.load(name) for name in products]
-    parallel = (
-        len(products) > 1 and (os.cpu_count() or 1) > 1 and _can_fork() and _large(prepared.doc)
-    )
-    if not parallel:
-        return _collect(prepared, [_render_group(prepared, products, context)], products)
-    import multiprocessing
-
-    for backend in chosen:  # import the libraries and lay out shared geometry before forking
-        if hasattr(backend, "warm"):
-            backend.warm()
-        if hasattr(backend, "lay_out"):
-            backend.lay_out(prepared.doc, prepared.theme, context)
-    heaviest = max(products, key=lambda name: getattr(backends.load(name), "weight", 1))
-    rest = tuple(name for name in products if name != heaviest)
-    global _FORKED  # the worker inherits it through fork; nothing large is pickled
-    _FORKED = (prepared, context)
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.map_async(_render_forked, [(heaviest,)])
-            here = _render_group(prepared, rest, context)
-            results = [*pending.get(), here]
-    finally:
-        _FORKED = None
-    return _collect(prepared, results, products)
-
-
-def _collect(
-    prepared: Prepared,
-    results: list[tuple[dict[str, bytes], list[Problem]]],
-    products: tuple[str, ...],
+def render_all(
+    prepared: Prepared, products: tuple[str, ...], renderer: Renderer | None = None
 ) -> dict[str, bytes]:
+    """Return the bytes of every product, rendering groups of them side by side where that pays.
+
+    With `renderer` (forked for these `products` before the content was read), it renders them
+    all. Otherwise a large brief on several cores forks a process per extra group of products
+    now, and a small one renders here, group after group.
+    """
+    for name in products:
+        _backend(name)
+    job = Job(prepared.doc, prepared.theme, prepared.content_dir, build_time(prepared.doc))
+    if renderer is not None and renderer.products == products:
+        return _collect(prepared, renderer.render(job), products)
+    split = groups(products)
+    fork = len(split) > 1 and can_fork() and _large(prepared.doc)
+    return _collect(prepared, render_groups(job, split, fork=fork), products)
+
+
+def _collect(prepared: Prepared, results: list[Rendered], products: tuple[str, ...]):
     rendered: dict[str, bytes] = {}
     for data, warnings in results:
         rendered.update(data)
@@ -211,13 +199,13 @@ def _collect(
     return {name: rendered[name] for name in products}
 
 
-#: Paragraphs (titles, leads, points, block items) above which rendering forks: below it the
-#: cost of a second process (measured: about 0.1 s and 30 MB) exceeds what it saves.
+#: Paragraphs (titles, leads, points, block items) from which a build without a renderer forks:
+#: below it, copying a process that has every library loaded costs more than it saves.
 PARALLEL_FROM = 300
 
 
 def _large(doc: Document) -> bool:
-    """Return whether `doc` is large enough for parallel rendering to pay."""
+    """Return whether `doc` is large enough for forking during the render to pay."""
 
     def count(points: tuple) -> int:
         return sum(1 + count(p.children) for p in points)
@@ -228,30 +216,6 @@ def _large(doc: Document) -> bool:
         for block in section.blocks:
             total += len(getattr(block, "rows", ())) + len(getattr(block, "entries", ())) + 5
     return total >= PARALLEL_FROM
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods() and not os.environ.get(
-        "ALLIANCEDECK_NO_PARALLEL"
-    )
-
-
-_FORKED: tuple[Prepared, backends.RenderContext] | None = None
-
-
-def _render_forked(group: tuple[str, ...]) -> tuple[dict[str, bytes], list[Problem]]:
-    assert _FORKED is not None
-    prepared, context = _FORKED
-    return _render_group(prepared, group, context)
-
-
-def _render_group(
-    prepared: Prepared, group: tuple[str, ...], context: backends.RenderContext
-) -> tuple[dict[str, bytes], list[Problem]]:
-    data = {name: render(prepared, name, context) for name in group}
-    return data, [w for w in context.warnings if isinstance(w, Problem)]
 
 
 def raise_on_warnings(warnings: list[Problem]) -> None:

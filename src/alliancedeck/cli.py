@@ -186,17 +186,30 @@ def build(
     debug: DebugOption = False,
 ) -> None:
     """Write every product (brief, deck, deck as PDF) and SHA256SUMS into the output folder."""
-    from alliancedeck import api
-
     options = _options(layout, training_markings, allow_outside)
-
-    def run_build() -> api.BuildResult:
-        return api.build(content, out_dir=out_dir, strict=strict, **options)
-
     if watch:
-        _watch(content, run_build, options)
+        from alliancedeck import api
+
+        _watch(
+            content, lambda: api.build(content, out_dir=out_dir, strict=strict, **options), options
+        )
         return
-    result = _run(run_build, debug)
+    from alliancedeck.backends import BUILD_PRODUCTS
+    from alliancedeck.parallel import take_preforked
+
+    renderer = take_preforked(BUILD_PRODUCTS)  # started by `entry`; see alliancedeck.parallel
+    try:
+        from alliancedeck import api
+
+        result = _run(
+            lambda: api.build(
+                content, out_dir=out_dir, strict=strict, renderer=renderer, **options
+            ),
+            debug,
+        )
+    finally:
+        if renderer is not None:
+            renderer.close()
     _warn(result.warnings, strict=False)
     for product in result.products:
         typer.echo(f"wrote {product.path}  sha256 {product.sha256}")

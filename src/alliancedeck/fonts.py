@@ -129,10 +129,11 @@ class FontBook:
             from reportlab.pdfbase import pdfmetrics
             from reportlab.pdfbase.ttfonts import TTFont
 
-            if name not in pdfmetrics.getRegisteredFontNames():
-                file_name, family = self._files[name]
-                path = find_font_file(file_name, self.content_dir, family=family)
+            file_name, family = self._files[name]
+            path = find_font_file(file_name, self.content_dir, family=family)
+            if _READ_FROM.get(name) != path:  # not read yet, or read from another file
                 pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
+                _READ_FROM[name] = path
             face = self._faces[name] = pdfmetrics.getFont(name)
         return face
 
@@ -197,6 +198,25 @@ class FontBook:
     def covers(self, font_name: str, char: str) -> bool:
         """Return whether `font_name` has a glyph for `char`."""
         return ord(char) in self._face(font_name).face.charToGlyph  # type: ignore[attr-defined]
+
+
+#: Registered reportlab font name -> the file it was read from, in this process.
+_READ_FROM: dict[str, Path] = {}
+
+
+def preload_default_fonts() -> None:
+    """Read the font files the default layout's text styles use, ahead of need.
+
+    A renderer forked before the content is read calls this while it waits: most briefs use
+    the default layout, whose fonts are then ready (and shared with the processes it forks).
+    A brief whose layout names other files reads those when it first uses them.
+    """
+    from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
+
+    theme = load_theme(PACKAGE_LAYOUTS / "default.yaml")
+    book = FontBook(theme)
+    for style in (*theme.brief.values(), *theme.deck.values()):
+        book.pdf_name(style)
 
 
 _IGNORABLE = {0x20, 0x0A, 0x09, 0xA0, 0x200B}

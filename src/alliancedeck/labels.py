@@ -25,6 +25,8 @@ class Labels:
     words: tuple[tuple[str, str], ...]
 
     def __getattr__(self, name: str) -> str:
+        if name.startswith("_") or name == "words":  # not a label: copy and pickle look these up
+            raise AttributeError(name)
         return self.word(name)
 
     def word(self, key: str) -> str:

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 GROUP = "alliancedeck.backends"
 
+#: Products `alliancedeck build` writes, in this order, by backend name.
+BUILD_PRODUCTS = ("pdf", "slides", "deck-pdf")
+
 
 @dataclass
 class RenderContext:

@@ -1,0 +1,336 @@
+"""Render products in forked processes, so that a build takes about as long as its slowest part.
+
+A cold `alliancedeck build` forks one *renderer* at once, before even the command line is
+parsed. While this process imports typer, pydantic and Jinja and checks the content, the
+renderer imports python-pptx and reportlab and reads the fonts the layout is likely to use. It
+is then sent the checked document; it forks once more, so that the deck (slides and deck PDF,
+which share one slide layout) and the brief render side by side, each in its own process, and
+it hands every product back. Forked children share what was loaded before the fork, so the
+libraries and fonts are read once.
+
+Without a renderer (the library API, `--watch`, a single product), a large brief still forks
+one child per extra group of products at render time.
+
+Children are plain `os.fork` processes that return one pickle through a pipe. They are only
+used on Linux with more than one core, and never when threads run; ALLIANCEDECK_NO_PARALLEL=1
+turns them off. Importing this module loads no drawing library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alliancedeck.backends import RenderContext
+    from alliancedeck.document import Document
+    from alliancedeck.errors import Problem
+    from alliancedeck.theme import Theme
+
+#: Set (to anything) to render every product in this process.
+NO_PARALLEL = "ALLIANCEDECK_NO_PARALLEL"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What rendering needs: small enough to pickle, and free of the content model."""
+
+    doc: Document
+    theme: Theme
+    content_dir: Path
+    build_time: int
+
+
+Rendered = tuple[dict[str, bytes], list["Problem"]]
+
+
+class WorkerCrashed(RuntimeError):
+    """A child process failed with an unexpected error; `details` holds its traceback."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details
+        if details:
+            self.add_note(f"in the rendering process:\n{details}")
+
+
+def can_fork() -> bool:
+    """Return whether rendering may fork here: Linux, 2+ cores, no threads, not turned off."""
+    if os.environ.get(NO_PARALLEL) or not sys.platform.startswith("linux"):
+        return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False  # a forked copy of a process with threads can deadlock
+    return len(os.sched_getaffinity(0)) > 1
+
+
+def groups(products: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Split `products` into groups that render in one process each, heaviest group first.
+
+    Backends that lay out shared slide geometry (`lay_out`) go together, so that it is computed
+    once; every other backend is a group of its own.
+    """
+    from alliancedeck import backends
+
+    loaded = {name: backends.load(name) for name in products}
+    shared = tuple(name for name in products if hasattr(loaded[name], "lay_out"))
+    result = [shared] if shared else []
+    result += [(name,) for name in products if name not in shared]
+    return sorted(result, key=lambda g: -sum(getattr(loaded[n], "weight", 1) for n in g))
+
+
+def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Rendered:
+    """Render every product of `group` in this process; return the bytes and the warnings."""
+    from alliancedeck import backends
+    from alliancedeck.errors import Problem
+
+    data = {name: backends.load(name).render(job.doc, job.theme, context) for name in group}
+    return data, [w for w in context.warnings if isinstance(w, Problem)]
+
+
+def render_groups(job: Job, split: list[tuple[str, ...]], *, fork: bool) -> list[Rendered]:
+    """Render each group of `split`: with `fork`, all but the first in forked children."""
+    from alliancedeck.backends import RenderContext
+
+    def run(group: tuple[str, ...]) -> Callable[[], Rendered]:
+        return lambda: render_group(group, job, RenderContext(job.content_dir, job.build_time))
+
+    children = [Child(run(group)) for group in split[1:]] if fork else []
+    try:
+        here = [run(group)() for group in (split[:1] if fork else split)]
+        return here + [child.result() for child in children]
+    finally:
+        for child in children:
+            child.close()
+
+
+#: Pipe ends this process holds for its children. A new child closes all of them, so that
+#: no process but the one it belongs to keeps a pipe open and end-of-file means what it says.
+_OPEN_ENDS: set[int] = set()
+
+
+class Child:
+    """A forked process that runs `task` and returns its result (or its error) through a pipe.
+
+    With `takes_input`, the child first calls `prepare`, then waits for one object from `send`
+    and runs `task(that object)`. Otherwise it runs `task()` at once, on what it inherited.
+    """
+
+    def __init__(
+        self,
+        task: Callable[..., Any],
+        *,
+        takes_input: bool = False,
+        prepare: Callable[[], None] | None = None,
+    ):
+        input_read, input_write = os.pipe() if takes_input else (-1, -1)
+        result_read, result_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            for end in (input_write, result_read, *_OPEN_ENDS):
+                with contextlib.suppress(OSError):
+                    os.close(end)
+            _child_main(task, prepare, input_read, result_write)
+        for end in (input_read, result_write):
+            if end >= 0:
+                os.close(end)
+        self.pid = pid
+        self._input: int | None = input_write if takes_input else None
+        self._result: int | None = result_read
+        self._answered = False
+        _OPEN_ENDS.update(end for end in (self._input, self._result) if end is not None)
+
+    def send(self, value: Any) -> None:
+        """Give the waiting child its input (pickled through the pipe)."""
+        assert self._input is not None, "this child takes no input, or has it already"
+        with os.fdopen(self._input, "wb", closefd=False) as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self._close("_input")
+
+    def result(self) -> Any:
+        """Wait for the child's result; raise the content error it raised, if it failed."""
+        assert self._result is not None, "the result was already taken"
+        try:
+            with os.fdopen(self._result, "rb", closefd=False) as stream:
+                outcome, payload = pickle.load(stream)
+            self._answered = True
+        except EOFError:
+            outcome, payload = "crash", ("a rendering process ended without a result", "")
+        finally:
+            self.close()
+        if outcome == "ok":
+            return payload
+        if outcome == "error":
+            raise payload
+        raise WorkerCrashed(*payload)
+
+    def _close(self, attribute: str) -> None:
+        end = getattr(self, attribute)
+        if end is not None:
+            _OPEN_ENDS.discard(end)
+            os.close(end)
+            setattr(self, attribute, None)
+
+    def close(self) -> None:
+        """Stop the child if it has not answered (the build failed), and reap it."""
+        if self.pid and not self._answered:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)  # it may be importing: do not wait for it
+        self._close("_input")
+        self._close("_result")
+        if self.pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+def _child_main(
+    task: Callable[..., Any],
+    prepare: Callable[[], None] | None,
+    input_end: int,
+    result_end: int,
+) -> None:
+    """A child's whole life: prepare, read its input, run the task, answer, exit."""
+    code = 0
+    try:
+        from alliancedeck.errors import ContentError, UsageError
+
+        if prepare is not None:
+            prepare()
+        outcome: tuple[str, Any]
+        try:
+            if input_end >= 0:
+                with os.fdopen(input_end, "rb", closefd=False) as stream:
+                    value = pickle.load(stream)
+                outcome = ("ok", task(value))
+            else:
+                outcome = ("ok", task())
+        except EOFError:  # no input came: the build stopped (a content error, say)
+            return
+        except (ContentError, UsageError) as exc:
+            outcome = ("error", exc)
+        except Exception as exc:
+            outcome = ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+        with os.fdopen(result_end, "wb", closefd=False) as stream:
+            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # interrupted, or the parent went away: nobody to answer
+        code = 1
+    finally:
+        os._exit(code)
+
+
+class Renderer:
+    """A process forked before the content is read, that renders `products` once sent a job.
+
+    While it waits it loads what every product needs (reportlab's font machinery and the
+    default layout's fonts), forks one child per extra group of products, each of which loads
+    its own library, and loads the library of its own group: every library is read by one
+    process only, and all of them are ready when the job comes.
+    """
+
+    def __init__(self, products: tuple[str, ...]):
+        self.products = products
+        self._children: list[Child] = []
+        self._own: list[tuple[str, ...]] = []
+        self._child = Child(self._render, takes_input=True, prepare=self._warm)
+
+    def _warm(self) -> None:
+        from alliancedeck.fonts import preload_default_fonts
+
+        preload_default_fonts()
+        split = groups(self.products)
+        self._own = split[:1] if can_fork() else split
+        for group in split[len(self._own) :]:
+            self._children.append(Child(_render_job(group), takes_input=True, prepare=_warm(group)))
+        for group in self._own:
+            _warm(group)()
+        import alliancedeck.document  # noqa: F401  what a job unpickles into
+
+    def _render(self, job: Job) -> list[Rendered]:
+        from alliancedeck.backends import RenderContext
+
+        for child in self._children:
+            child.send(job)
+        try:
+            here = [
+                render_group(group, job, RenderContext(job.content_dir, job.build_time))
+                for group in self._own
+            ]
+            return here + [child.result() for child in self._children]
+        finally:
+            for child in self._children:
+                child.close()
+
+    def render(self, job: Job) -> list[Rendered]:
+        """Send `job`; return what each group of products rendered."""
+        self._child.send(job)
+        return self._child.result()
+
+    def close(self) -> None:
+        """Stop the renderer (if it is still waiting) and reap it."""
+        self._child.close()
+
+
+def _warm(group: tuple[str, ...]) -> Callable[[], None]:
+    """Return a function that imports the libraries the products of `group` draw with."""
+
+    def warm() -> None:
+        from alliancedeck import backends
+
+        for name in group:
+            backend = backends.load(name)
+            if hasattr(backend, "warm"):
+                backend.warm()
+
+    return warm
+
+
+def _render_job(group: tuple[str, ...]) -> Callable[[Job], Rendered]:
+    """Return a function that renders the products of `group` for the job it is given."""
+
+    def render(job: Job) -> Rendered:
+        from alliancedeck.backends import RenderContext
+
+        return render_group(group, job, RenderContext(job.content_dir, job.build_time))
+
+    return render
+
+
+_PREFORKED: Renderer | None = None
+
+
+def prefork(products: tuple[str, ...]) -> None:
+    """Fork a renderer for `products` now, for `take_preforked`, if forking is possible."""
+    global _PREFORKED
+    if _PREFORKED is None and can_fork():
+        # Both processes need pydantic and the theme's models: import them once, before the
+        # fork, where the copies share them. Past this point the two import different things.
+        import alliancedeck.theme  # noqa: F401
+
+        _PREFORKED = Renderer(products)
+
+
+def take_preforked(products: tuple[str, ...]) -> Renderer | None:
+    """Return the renderer `prefork` started for `products` (once), else None."""
+    global _PREFORKED
+    renderer, _PREFORKED = _PREFORKED, None
+    if renderer is not None and renderer.products != products:
+        renderer.close()
+        return None
+    return renderer
+
+
+def discard_preforked() -> None:
+    """Stop a renderer nobody took (the command failed, or was not a build)."""
+    global _PREFORKED
+    if _PREFORKED is not None:
+        _PREFORKED.close()
+        _PREFORKED = None

@@ -1,0 +1,152 @@
+"""Rendering in forked processes: same bytes as one process, errors carried back, no strays."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from alliancedeck.errors import ContentError, Location, Problem
+from alliancedeck.parallel import Child, Job, Renderer, WorkerCrashed, groups, render_groups
+from conftest import REPO
+
+PRODUCTS = ("pdf", "slides", "deck-pdf")
+
+
+def _job(content: Path = REPO / "content.yaml") -> Job:
+    from alliancedeck.api import build_time, prepare
+
+    prepared = prepare(content)
+    return Job(prepared.doc, prepared.theme, prepared.content_dir, build_time(prepared.doc))
+
+
+def _bytes(results) -> dict[str, bytes]:
+    return {name: data for rendered, _ in results for name, data in rendered.items()}
+
+
+def test_a_child_runs_in_another_process_and_returns_its_result():
+    assert Child(os.getpid).result() != os.getpid()
+
+
+def test_a_child_that_takes_input_runs_on_what_it_is_sent():
+    child = Child(lambda value: value * 2, takes_input=True, prepare=lambda: None)
+    child.send(21)
+    assert child.result() == 42
+
+
+def test_a_content_error_in_a_child_comes_back_with_its_place():
+    problem = Problem(Location("brief.yaml", 3, 5), "a notional problem")
+
+    def fail():
+        raise ContentError([problem])
+
+    with pytest.raises(ContentError) as caught:
+        Child(fail).result()
+    assert caught.value.problems == [problem]
+
+
+def test_a_bug_in_a_child_is_named_and_keeps_its_traceback():
+    def notional_bug():
+        raise ValueError("a notional bug")
+
+    with pytest.raises(WorkerCrashed, match="ValueError: a notional bug") as caught:
+        Child(notional_bug).result()
+    assert "in notional_bug" in caught.value.details
+
+
+def test_a_child_that_is_killed_is_reported_not_waited_for():
+    child = Child(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(WorkerCrashed, match="ended without a result"):
+        child.result()
+
+
+def test_closing_a_child_still_preparing_stops_and_reaps_it_at_once():
+    child = Child(lambda value: value, takes_input=True, prepare=lambda: time.sleep(60))
+    pid = child.pid
+    start = time.monotonic()
+    child.close()
+    assert time.monotonic() - start < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left behind
+
+
+def test_the_deck_products_render_together_heaviest_group_first():
+    assert groups(PRODUCTS) == [("slides", "deck-pdf"), ("pdf",)]
+
+
+def test_a_renderer_gives_the_bytes_and_warnings_of_one_process(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    example = REPO / "examples" / "blocks" / "content.yaml"  # charts, tables, pictures
+    job = _job(example)
+    serial = render_groups(job, groups(PRODUCTS), fork=False)
+    renderer = Renderer(PRODUCTS)
+    try:
+        forked = renderer.render(job)
+    finally:
+        renderer.close()
+    assert _bytes(forked) == _bytes(serial)
+    assert {w for _, ws in forked for w in ws} == {w for _, ws in serial for w in ws}
+    assert any("3 pages" in w.message for _, ws in forked for w in ws)
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found |= {child, *_descendants(child)}
+    return found
+
+
+def test_the_command_line_build_renders_in_three_processes_with_the_same_bytes(tmp_path):
+    """On 2+ cores, `build` runs as this process, a renderer and the renderer's brief child."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    command = [sys.executable, "-m", "alliancedeck", "build", str(REPO / "content.yaml")]
+    process = subprocess.Popen([*command, "--out-dir", str(tmp_path / "forked")], env=env)
+    most = 0
+    while process.poll() is None:
+        most = max(most, len(_descendants(process.pid)))
+        time.sleep(0.005)
+    assert process.returncode == 0
+    expected = 2 if len(os.sched_getaffinity(0)) > 1 else 0
+    assert most == expected
+    serial = {**env, "ALLIANCEDECK_NO_PARALLEL": "1"}
+    subprocess.run([*command, "--out-dir", str(tmp_path / "serial")], env=serial, check=True)
+    for name in ("brief.pdf", "deck.pptx", "deck.pdf", "SHA256SUMS"):
+        digests = {
+            hashlib.sha256((tmp_path / run / name).read_bytes()).hexdigest()
+            for run in ("forked", "serial")
+        }
+        assert len(digests) == 1, f"{name} differs between forked and serial builds"
+
+
+def test_a_content_error_stops_the_renderer_at_once(tmp_path):
+    path = tmp_path / "content.yaml"
+    path.write_text("meta:\n  titel: notional\nsections: []\n", encoding="utf-8")
+    command = [sys.executable, "-m", "alliancedeck", "build", str(path)]
+    seen: set[int] = set()
+    with subprocess.Popen(
+        [*command, "--out-dir", str(tmp_path / "out")], stderr=subprocess.PIPE, text=True
+    ) as process:
+        while process.poll() is None:
+            seen |= _descendants(process.pid)
+            time.sleep(0.005)
+        message = process.stderr.read()
+    assert process.returncode == 2
+    assert f"{path}:2:3: error:" in message
+    assert bool(seen) == (len(os.sched_getaffinity(0)) > 1)  # a renderer had been started
+    assert not (tmp_path / "out").exists()
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in seen if Path(f"/proc/{pid}").exists()]
+    assert not left, f"processes left behind by a failed build: {left}"
