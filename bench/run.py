@@ -563,6 +563,18 @@ def imported_from(env: dict[str, str] | None) -> str:
     return str(Path(done.stdout.strip()).parent) if done.returncode == 0 else done.stderr[-300:]
 
 
+def compile_package(folder: str) -> None:
+    """Write the byte code of the package in `folder`, as an installation from PyPI has it.
+
+    An editable install or an exported revision has none, and with PYTHONDONTWRITEBYTECODE
+    set (as on some machines) every timed run would compile alliancedeck's sources again.
+    """
+    import compileall
+
+    if Path(folder).is_dir():
+        compileall.compile_dir(folder, quiet=1)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -662,6 +674,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(f"alliancedeck: {report['alliancedeck']['source']}, imported from", end=" ")
         print(report["alliancedeck"]["imported_from"])
+        compile_package(report["alliancedeck"]["imported_from"])
         for copies in sizes:
             runs = 1 if args.quick else FULL_RUNS.get(copies, 3)
             report["sizes"][f"{copies}x"], measured[copies] = measure_size(
