@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,9 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
     return Loaded(data, source_map, file_path)
 
 
+_NESTING_MARKS = re.compile(r"[\[\]{}\"'#\n]")
+
+
 def _check_nesting(text: str, file: str) -> None:
     """Refuse text nested deeper than MAX_DEPTH before any parser recurses into it.
 
@@ -132,24 +136,24 @@ def _check_nesting(text: str, file: str) -> None:
     """
     depth = 0
     quote = ""
-    line, column = 1, 0
-    for char in text:
-        column += 1
+    line, line_start = 1, 0
+    for mark in _NESTING_MARKS.finditer(text):  # only these characters matter; skip the rest
+        char = mark.group()
         if char == "\n":
-            line, column = line + 1, 0
+            line, line_start = line + 1, mark.end()
             quote = "" if quote in ("'", "\n") else quote
             continue
         if quote:
             if char == quote:
                 quote = ""
             continue
-        if char in "\"'" and column > 0:
+        if char in "\"'":
             quote = char
         elif char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
                 raise ContentError.at(
-                    Location(file, line, column),
+                    Location(file, line, mark.start() - line_start + 1),
                     f"nesting deeper than {MAX_DEPTH} levels is not accepted",
                 )
         elif char in "]}":
