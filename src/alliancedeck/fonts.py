@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from alliancedeck.errors import ContentError, Location, Problem
 
 if TYPE_CHECKING:
-    from alliancedeck.theme import FontFamily, TextStyle, Theme
+    from alliancedeck.design import FontFamily, TextStyle, Theme
 
 PACKAGE_FONTS = Path(__file__).parent / "fonts"
 #: How to get the font files the shipped layouts name but alliancedeck does not ship.
@@ -107,7 +107,7 @@ class FontBook:
             return
         family = self.theme.fonts[family_key]
         for style, file_name in family.files.items():
-            registered = f"{family.pdf.replace(' ', '')}-{style}"
+            registered = registered_name(family.pdf, style)
             self._names[(family_key, style)] = registered
             self._files[registered] = (file_name, family.pdf)
             self._family_of[registered] = family_key
@@ -205,18 +205,36 @@ _READ_FROM: dict[str, Path] = {}
 
 
 def preload_default_fonts() -> None:
-    """Read the font files the default layout's text styles use, ahead of need.
+    """Read the font files of the families the default layout's text styles use, ahead of need.
 
     A renderer forked before the content is read calls this while it waits: most briefs use
     the default layout, whose fonts are then ready (and shared with the processes it forks).
-    A brief whose layout names other files reads those when it first uses them.
+    It reads the layout file plainly, without checking it (it is ours, and the checking
+    library is what the renderer avoids loading); a brief whose layout names other files
+    reads those when it first uses them.
     """
-    from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
+    import yaml
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    theme = load_theme(PACKAGE_LAYOUTS / "default.yaml")
-    book = FontBook(theme)
-    for style in (*theme.brief.values(), *theme.deck.values()):
-        book.pdf_name(style)
+    from alliancedeck.design import PACKAGE_LAYOUTS
+
+    with (PACKAGE_LAYOUTS / "default.yaml").open(encoding="utf-8") as stream:
+        layout = yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    used = {style["font"] for group in ("brief", "deck") for style in layout[group].values()}
+    for family_key in sorted(used):
+        family = layout["fonts"][family_key]
+        for style, file_name in family["files"].items():
+            name = registered_name(family["pdf"], style)
+            path = find_font_file(file_name, family=family["pdf"])
+            if _READ_FROM.get(name) != path:
+                pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
+                _READ_FROM[name] = path
+
+
+def registered_name(pdf_family: str, style: str) -> str:
+    """Return the name a font file is registered under in reportlab (and the PDFs)."""
+    return f"{pdf_family.replace(' ', '')}-{style}"
 
 
 _IGNORABLE = {0x20, 0x0A, 0x09, 0xA0, 0x200B}

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
+    from alliancedeck.design import Theme
     from alliancedeck.document import Document
     from alliancedeck.errors import Problem
-    from alliancedeck.theme import Theme
 
 #: Set (to anything) to render every product in this process.
 NO_PARALLEL = "ALLIANCEDECK_NO_PARALLEL"
@@ -311,10 +311,6 @@ def prefork(products: tuple[str, ...]) -> None:
     """Fork a renderer for `products` now, for `take_preforked`, if forking is possible."""
     global _PREFORKED
     if _PREFORKED is None and can_fork():
-        # Both processes need pydantic and the theme's models: import them once, before the
-        # fork, where the copies share them. Past this point the two import different things.
-        import alliancedeck.theme  # noqa: F401
-
         _PREFORKED = Renderer(products)
 
 

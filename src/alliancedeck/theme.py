@@ -1,4 +1,8 @@
-"""Design tokens: load a layout file and turn its tokens into the values every backend reads."""
+"""Layouts: check a layout file and turn its tokens into the values every backend reads.
+
+The checking models here mirror the plain values of `alliancedeck.design` field for field;
+`load_theme` validates with them and returns the plain values.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from alliancedeck import design
+from alliancedeck.design import PACKAGE_LAYOUTS, FontStyle, Theme, hex_to_rgb
 from alliancedeck.errors import ContentError, Location, Problem, did_you_mean
 from alliancedeck.source import SourceMap, load_yaml_file
-from alliancedeck.units import inches, millimetres, parse_length
+from alliancedeck.units import inches, parse_length
 
-PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
+__all__ = ["PACKAGE_LAYOUTS", "Theme", "hex_to_rgb", "load_theme", "theme_for"]
+
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-PAGE_SIZES = {"letter": (inches(8.5), inches(11)), "a4": (millimetres(210), millimetres(297))}
-# 16:9 is 13.333 x 7.5 in (12,192,000 x 6,858,000 EMU); 4:3 is 10 x 7.5 in.
-SLIDE_SIZES = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}
 
 
 def _length(value: Any) -> Any:
@@ -30,53 +33,36 @@ def _length(value: Any) -> Any:
 
 Length = Annotated[float, BeforeValidator(_length)]
 Color = Annotated[str, Field(pattern=HEX_COLOR.pattern)]
-FontStyle = Literal["regular", "bold", "italic", "bold_italic"]
 
 
 class _Tokens(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Margins(_Tokens):
+class _Margins(_Tokens):
     top: Length
     bottom: Length
     left: Length
     right: Length
 
 
-class PageTokens(_Tokens):
+class _PageTokens(_Tokens):
     size: Literal["letter", "a4"] = "letter"
-    margins: Margins
+    margins: _Margins
     columns: Literal[1, 2] = 2
     gutter: Length = inches(0.3)
 
-    @property
-    def width(self) -> float:
-        return PAGE_SIZES[self.size][0]
 
-    @property
-    def height(self) -> float:
-        return PAGE_SIZES[self.size][1]
-
-
-class SlideTokens(_Tokens):
+class _SlideTokens(_Tokens):
     size: Literal["16:9", "4:3"] = "16:9"
-    margins: Margins
+    margins: _Margins
     banner_height: Length
     footer_height: Length
     gap: Length
     card_column: Length
 
-    @property
-    def width(self) -> float:
-        return SLIDE_SIZES[self.size][0]
 
-    @property
-    def height(self) -> float:
-        return SLIDE_SIZES[self.size][1]
-
-
-class FontFamily(_Tokens):
+class _FontFamily(_Tokens):
     deck: str  # the typeface the deck asks for (metric-compatible with `files`)
     pdf: str  # the name of the embedded font in the PDF
     east_asian: str | None = None  # the deck's East Asian typeface (a:ea)
@@ -84,9 +70,7 @@ class FontFamily(_Tokens):
     files: dict[FontStyle, str]
 
 
-class TextStyle(_Tokens):
-    """A text role: which font, how big, what colour, how tall a line."""
-
+class _TextStyle(_Tokens):
     font: str
     style: FontStyle = "regular"
     size: float = Field(gt=0, le=200)
@@ -94,20 +78,8 @@ class TextStyle(_Tokens):
     color: str = "text"
     leading: float = Field(default=1.2, ge=0.8, le=3)
 
-    @property
-    def min_size(self) -> float:
-        return self.min if self.min is not None else self.size
 
-    @property
-    def bold(self) -> bool:
-        return self.style in ("bold", "bold_italic")
-
-    @property
-    def italic(self) -> bool:
-        return self.style in ("italic", "bold_italic")
-
-
-class BannerColors(_Tokens):
+class _BannerColors(_Tokens):
     text: Color
     fill: Color
 
@@ -145,37 +117,41 @@ DECK_ROLES = (
 )
 
 
-class Theme(_Tokens):
-    """A parsed layout: the single source of sizes, fonts and colours."""
-
+class _Theme(_Tokens):
     name: str
-    page: PageTokens
-    slide: SlideTokens
-    fonts: dict[str, FontFamily]
+    page: _PageTokens
+    slide: _SlideTokens
+    fonts: dict[str, _FontFamily]
     colors: dict[str, Color]
     palette: Annotated[list[Color], Field(min_length=1)]
-    banners: dict[str, BannerColors]
-    brief: dict[str, TextStyle]
-    deck: dict[str, TextStyle]
+    banners: dict[str, _BannerColors]
+    brief: dict[str, _TextStyle]
+    deck: dict[str, _TextStyle]
     path: str = ""
 
-    def rgb(self, name: str) -> tuple[int, int, int]:
-        """Return the colour token `name` (or a literal #RRGGBB) as an (r, g, b) triple."""
-        value = self.colors.get(name, name)
-        return hex_to_rgb(value)
 
-    def banner_colors(self, level: str) -> BannerColors:
-        """Return the banner colours for the classification `level` (UNCLASSIFIED, CUI...)."""
-        return self.banners.get(level.upper()) or self.banners["default"]
+#: Each checking model and the plain value it becomes.
+_PLAIN: dict[type[BaseModel], type] = {
+    _Margins: design.Margins,
+    _PageTokens: design.PageTokens,
+    _SlideTokens: design.SlideTokens,
+    _FontFamily: design.FontFamily,
+    _TextStyle: design.TextStyle,
+    _BannerColors: design.BannerColors,
+    _Theme: design.Theme,
+}
 
-    def family(self, style: TextStyle) -> FontFamily:
-        """Return the font family a text style names."""
-        return self.fonts[style.font]
 
-
-def hex_to_rgb(value: str) -> tuple[int, int, int]:
-    """Return `#RRGGBB` as an (r, g, b) triple of 0-255 integers."""
-    return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
+def _plain(value: Any) -> Any:
+    """Return a checked model (and everything in it) as the plain values of `design`."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return _PLAIN[type(value)](**{name: _plain(getattr(value, name)) for name in fields})
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def find_layout(name: str, content_dir: Path | None) -> Path:
@@ -208,7 +184,7 @@ def load_theme(path: Path) -> Theme:
     """Return the `Theme` of the layout file at `path` (parsed once per run), or raise errors."""
     loaded = load_yaml_file(path, what="layout")
     try:
-        theme = Theme.model_validate({**loaded.data, "path": str(path)})
+        theme = _plain(_Theme.model_validate({**loaded.data, "path": str(path)}))
     except ValidationError as exc:
         raise ContentError(_layout_problems(exc, loaded.source_map)) from None
     problems = _check_references(theme, loaded.source_map)

@@ -150,3 +150,41 @@ def test_a_content_error_stops_the_renderer_at_once(tmp_path):
         time.sleep(0.05)
     left = [pid for pid in seen if Path(f"/proc/{pid}").exists()]
     assert not left, f"processes left behind by a failed build: {left}"
+
+
+def test_the_renderer_loads_no_validation_or_command_line_library():
+    """It is forked before them and never needs them: that is what lets it start at once."""
+    probe = (
+        "import sys\n"
+        "from alliancedeck.fonts import preload_default_fonts\n"
+        "from alliancedeck.parallel import _warm\n"
+        "preload_default_fonts()\n"
+        "_warm(('pdf', 'slides', 'deck-pdf'))()\n"
+        "import alliancedeck.document\n"
+        "print(sorted(m for m in ('pydantic', 'typer', 'jinja2') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
+    from alliancedeck import fonts
+    from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
+
+    monkeypatch.setattr(fonts, "_READ_FROM", {})
+    reads: list[str] = []
+    real = fonts._load_ttf
+
+    def counted(ttfont_class, name, path):
+        reads.append(name)
+        return real(ttfont_class, name, path)
+
+    monkeypatch.setattr(fonts, "_load_ttf", counted)
+    fonts.preload_default_fonts()
+    preloaded = len(reads)
+    theme = load_theme(PACKAGE_LAYOUTS / "default.yaml")
+    book = fonts.FontBook(theme, REPO)
+    for style in (*theme.brief.values(), *theme.deck.values()):
+        book.width("Notional text", book.pdf_name(style), style.size)
+    assert preloaded >= 3  # regular, bold, italic at least
+    assert len(reads) == preloaded, f"read again after preloading: {reads[preloaded:]}"

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from alliancedeck.design import Theme
     from alliancedeck.document import Document
-    from alliancedeck.theme import Theme
 
 GROUP = "alliancedeck.backends"
 

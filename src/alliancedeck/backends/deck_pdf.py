@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
+    from alliancedeck.design import Theme
     from alliancedeck.document import Document
-    from alliancedeck.theme import Theme
 
 
 class DeckPdfBackend:

@@ -36,9 +36,9 @@ from alliancedeck.layout.text import column_widths
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
+    from alliancedeck.design import Theme
     from alliancedeck.document import Block, Document, FigureInfo, PointInfo, SectionInfo
     from alliancedeck.fonts import FontBook
-    from alliancedeck.theme import Theme
 
 BULLETS = ("\u2022", "\u2013", "\u25e6")
 BIG = 10_000.0

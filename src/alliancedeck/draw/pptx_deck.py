@@ -35,6 +35,7 @@ from pptx.oxml.ns import qn
 from pptx.parts.image import Image, ImagePart
 from pptx.util import Emu, Pt
 
+from alliancedeck.design import hex_to_rgb
 from alliancedeck.draw.package import write_zip
 from alliancedeck.layout.boxes import (
     ChartBox,
@@ -47,7 +48,6 @@ from alliancedeck.layout.boxes import (
     TableBox,
     TextBox,
 )
-from alliancedeck.theme import hex_to_rgb
 from alliancedeck.units import emu
 
 if TYPE_CHECKING:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from alliancedeck.design import TextStyle, Theme
 from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 from alliancedeck.layout.blocks import BlockSlides
 from alliancedeck.layout.boxes import Align, DeckLayout, Font, Paragraph, Rect, Slide, TextBox
 from alliancedeck.layout.text import break_lines, split_sentences
-from alliancedeck.theme import TextStyle, Theme
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext

@@ -32,6 +32,9 @@ def _pieces(text: str) -> Iterator[tuple[str, str]]:
         if chunk.isspace():
             yield "", " "
             continue
+        if chunk.isascii() or not any(map(is_wide, chunk)):  # no break inside: one piece
+            yield chunk, ""
+            continue
         buffer = ""
         for char in chunk:
             wide = is_wide(char) or (buffer and is_wide(buffer[-1]) and char not in _NO_LINE_START)
