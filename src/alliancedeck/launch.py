@@ -31,6 +31,9 @@ def entry() -> NoReturn:
         main()
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 130
     finally:
         from alliancedeck.parallel import discard_preforked
 

@@ -115,6 +115,8 @@ def render_groups(job: Job, split: list[tuple[str, ...]], *, fork: bool) -> list
 #: Pipe ends this process holds for its children. A new child closes all of them, so that
 #: no process but the one it belongs to keeps a pipe open and end-of-file means what it says.
 _OPEN_ENDS: set[int] = set()
+#: Children of this process not yet reaped.
+_LIVE: set[Child] = set()
 
 
 class Child:
@@ -138,6 +140,10 @@ class Child:
             for end in (input_write, result_read, *_OPEN_ENDS):
                 with contextlib.suppress(OSError):
                     os.close(end)
+            _OPEN_ENDS.clear()
+            _LIVE.clear()  # its parent's children are not its own
+            signal.signal(signal.SIGTERM, _stop)  # what `close` sends: stop, children too
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
             _child_main(task, prepare, input_read, result_write)
         for end in (input_read, result_write):
             if end >= 0:
@@ -147,6 +153,7 @@ class Child:
         self._result: int | None = result_read
         self._answered = False
         _OPEN_ENDS.update(end for end in (self._input, self._result) if end is not None)
+        _LIVE.add(self)
 
     def send(self, value: Any) -> None:
         """Give the waiting child its input (pickled through the pipe)."""
@@ -183,13 +190,18 @@ class Child:
         """Stop the child if it has not answered (the build failed), and reap it."""
         if self.pid and not self._answered:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)  # it may be importing: do not wait for it
+                os.kill(self.pid, signal.SIGTERM)  # it stops at once, with its own children
         self._close("_input")
         self._close("_result")
         if self.pid:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
+        _LIVE.discard(self)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(1)
 
 
 def _child_main(
@@ -224,6 +236,8 @@ def _child_main(
     except BaseException:  # interrupted, or the parent went away: nobody to answer
         code = 1
     finally:
+        for child in list(_LIVE):  # a renderer stopped early takes its own children with it
+            child.close()
         os._exit(code)
 
 

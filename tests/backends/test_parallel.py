@@ -188,3 +188,34 @@ def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
         book.width("Notional text", book.pdf_name(style), style.size)
     assert preloaded >= 3  # regular, bold, italic at least
     assert len(reads) == preloaded, f"read again after preloading: {reads[preloaded:]}"
+
+
+def test_ctrl_c_stops_every_process_and_writes_nothing(tmp_path):
+    command = [sys.executable, "-m", "alliancedeck", "build", str(REPO / "content.yaml")]
+    with subprocess.Popen(
+        [*command, "--out-dir", str(tmp_path / "out")],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal would make it
+    ) as process:
+        seen: set[int] = set()
+        while process.poll() is None and len(seen) < 2:
+            seen |= _descendants(process.pid)
+            time.sleep(0.002)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+        message = process.stderr.read()
+    assert process.returncode == 130, message
+    assert "Traceback" not in message
+    assert not (tmp_path / "out").exists()
+    deadline = time.monotonic() + 5
+    while any(_running(pid) for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in seen if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    """Return whether `pid` is a live process (not gone, and not a zombie waiting to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
