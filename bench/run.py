@@ -11,6 +11,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,10 @@ DEFAULT_MAX_RATIO = 1.3
 LARGE_MAX_RATIO = 1.0
 LARGE_MAX_MEMORY_MB = 150.0
 HELP_MAX_RATIO = 0.5
+WARM_MAX_RATIO = 0.3
+#: Saves of the content file timed under `build --watch` (after one untimed save).
+WATCH_SAVES = 5
+REBUILT = re.compile(r"-> rebuilt .* in ([0-9.]+) s")
 
 FIGURE_REFERENCE = re.compile(r"(\{\{-?\s*figures\.)([A-Za-z_][A-Za-z0-9_]*)")
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -411,8 +416,78 @@ def print_size_table(info: dict[str, Any], results: dict[str, Measurement]) -> N
             print(f"{tool} FAILED: {first_line[:300]}")
 
 
+@dataclass
+class WatchResult:
+    """Rebuild times `build --watch` printed for saves of the 1x content, or why there are none."""
+
+    seconds: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds and not self.error else None
+
+
+def measure_watch(content: dict[str, Any], work: Path, env: dict[str, str] | None) -> WatchResult:
+    """Run `alliancedeck build --watch` on the 1x content and time its rebuilds after saves.
+
+    The file is saved (a comment line appended) once untimed and then WATCH_SAVES times; each
+    rebuild's time is the one the command prints, from the change seen to every product
+    written. Polling for the change (every 0.3 s) is not part of it.
+    """
+    folder = work / "watch"
+    folder.mkdir()
+    path = write_content(content, 1, folder)
+    command = [sys.executable, "-m", "alliancedeck", "build", "--watch", str(path)]
+    process = subprocess.Popen(
+        [*command, "--out-dir", str(folder / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
+    reader.start()
+
+    def next_rebuild(seen: int, timeout: float = 60.0) -> float | None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            times = [float(m.group(1)) for line in lines if (m := REBUILT.search(line))]
+            if len(times) > seen:
+                return times[seen]
+            time.sleep(0.02)
+        return None
+
+    result = WatchResult()
+    try:
+        if next_rebuild(0) is None:  # the first build, when the watch starts
+            result.error = "build --watch did not build: " + "".join(lines)[-300:]
+            return result
+        for save in range(WATCH_SAVES + 1):
+            time.sleep(0.5)
+            with path.open("a", encoding="utf-8") as stream:
+                stream.write(f"# save {save}\n")
+            seconds = next_rebuild(save + 1)
+            if seconds is None:
+                result.error = "no rebuild after a save: " + "".join(lines)[-300:]
+                return result
+            if save:  # the first save warms up
+                result.seconds.append(seconds)
+        return result
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def judge(
-    measured: dict[int, dict[str, Measurement]], help_result: Measurement
+    measured: dict[int, dict[str, Measurement]],
+    help_result: Measurement,
+    watch_result: WatchResult | None = None,
 ) -> list[dict[str, Any]]:
     """Return each target of the issue with its measured value and PASS, FAIL or SKIP.
 
@@ -451,6 +526,7 @@ def judge(
 
     large = measured.get(50, {}).get("alliancedeck")
     base_1x = measured[1]["baseline"] if 1 in measured else None
+    cold_1x = measured[1]["alliancedeck"] if 1 in measured else None
     return [
         target(
             "default content (1x): wall time / baseline",
@@ -473,6 +549,13 @@ def judge(
             "x",
             None if base_1x is None else [help_result, base_1x],
             ratio(help_result.wall, None if base_1x is None else base_1x.wall),
+        ),
+        target(
+            "warm rebuild (build --watch) / cold build at 1x",
+            WARM_MAX_RATIO,
+            "x",
+            None if watch_result is None or cold_1x is None else [watch_result, cold_1x],
+            None if watch_result is None else ratio(watch_result.median, cold_1x and cold_1x.wall),
         ),
     ]
 
@@ -627,9 +710,12 @@ def measure_size(
 
 
 def print_help_and_targets(
-    help_result: Measurement, base_1x: Measurement | None, targets: list[dict[str, Any]]
+    help_result: Measurement,
+    base_1x: Measurement | None,
+    targets: list[dict[str, Any]],
+    watch_result: WatchResult | None = None,
 ) -> None:
-    """Print the --help timing and the verdict on each target."""
+    """Print the --help and --watch timings and the verdict on each target."""
     print(f"\n== python3 -m alliancedeck --help: median of {HELP_RUNS} ==")
     if help_result.error:
         print(f"FAILED: {help_result.error[:300]}")
@@ -641,6 +727,13 @@ def print_help_and_targets(
                 f"ratio wall {cell(ratio(help_result.wall, base_1x.wall), '.2f')}, "
                 f"CPU {cell(ratio(help_result.cpu, base_1x.cpu), '.2f')}"
             )
+    if watch_result is not None:
+        print(f"\n== build --watch on 1x: {WATCH_SAVES} saves ==")
+        if watch_result.error:
+            print(f"FAILED: {watch_result.error}")
+        else:
+            shown = ", ".join(f"{t:.2f}" for t in watch_result.seconds)
+            print(f"warm rebuilds: median {watch_result.median:.3f} s ({shown})")
     print('\n== targets (issue "Fast at every size") ==')
     for t in targets:
         shown = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
@@ -682,20 +775,28 @@ def main(argv: list[str] | None = None) -> int:
             )
         help_command = [sys.executable, "-m", "alliancedeck", "--help"]
         help_result = measure({"help": help_command}, {}, HELP_RUNS, work, {"help": env})["help"]
+        watch_result = measure_watch(content, work, env) if 1 in sizes else None
     finally:
         if args.keep:
             print(f"\n(kept {work})")
         else:
             shutil.rmtree(work, ignore_errors=True)
     base_1x = measured[1]["baseline"] if 1 in measured else None
-    targets = judge(measured, help_result)
-    print_help_and_targets(help_result, base_1x, targets)
+    targets = judge(measured, help_result, watch_result)
+    print_help_and_targets(help_result, base_1x, targets, watch_result)
     report["help"] = {
         "runs": HELP_RUNS,
         **help_result.as_json(),
         "ratio_wall_to_baseline_1x": rounded(ratio(help_result.wall, base_1x and base_1x.wall)),
         "ratio_cpu_to_baseline_1x": rounded(ratio(help_result.cpu, base_1x and base_1x.cpu)),
     }
+    if watch_result is not None:
+        report["watch"] = {
+            "saves": WATCH_SAVES,
+            "seconds": watch_result.seconds,
+            "median_s": rounded(watch_result.median),
+            "error": watch_result.error,
+        }
     report["targets"] = targets
     report["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["elapsed_s"] = round((dt.datetime.now().astimezone() - started).total_seconds(), 1)
