@@ -1,8 +1,8 @@
 """Render products in forked processes, so that a build takes about as long as its slowest part.
 
 A cold `alliancedeck build` forks one *renderer* at once, before even the command line is
-parsed. While this process imports typer, pydantic and Jinja and checks the content, the
-renderer imports python-pptx and reportlab and reads the fonts the layout is likely to use. It
+parsed. While this process imports typer and pydantic and checks the content, the renderer
+imports python-pptx and reportlab and reads the fonts the default layout uses. It
 is then sent the checked document; it forks once more, so that the deck (slides and deck PDF,
 which share one slide layout) and the brief render side by side, each in its own process, and
 it hands every product back. Forked children share what was loaded before the fork, so the
@@ -98,14 +98,13 @@ def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Re
 
 def render_groups(job: Job, split: list[tuple[str, ...]], *, fork: bool) -> list[Rendered]:
     """Render each group of `split`: with `fork`, all but the first in forked children."""
-    from alliancedeck.backends import RenderContext
 
     def run(group: tuple[str, ...]) -> Callable[[], Rendered]:
-        return lambda: render_group(group, job, RenderContext(job.content_dir, job.build_time))
+        return lambda: _render_job(group)(job)
 
     children = [Child(run(group)) for group in split[1:]] if fork else []
     try:
-        here = [run(group)() for group in (split[:1] if fork else split)]
+        here = [_render_job(group)(job) for group in (split[:1] if fork else split)]
         return here + [child.result() for child in children]
     finally:
         for child in children:
@@ -158,8 +157,11 @@ class Child:
     def send(self, value: Any) -> None:
         """Give the waiting child its input (pickled through the pipe)."""
         assert self._input is not None, "this child takes no input, or has it already"
-        with os.fdopen(self._input, "wb", closefd=False) as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with os.fdopen(self._input, "wb", closefd=False) as stream:
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:
+            pass  # it failed before reading its input; `result` says how
         self._close("_input")
 
     def result(self) -> Any:
@@ -210,35 +212,42 @@ def _child_main(
     input_end: int,
     result_end: int,
 ) -> None:
-    """A child's whole life: prepare, read its input, run the task, answer, exit."""
+    """A child's whole life: do its work, answer, exit."""
     code = 0
     try:
-        from alliancedeck.errors import ContentError, UsageError
-
-        if prepare is not None:
-            prepare()
-        outcome: tuple[str, Any]
-        try:
-            if input_end >= 0:
-                with os.fdopen(input_end, "rb", closefd=False) as stream:
-                    value = pickle.load(stream)
-                outcome = ("ok", task(value))
-            else:
-                outcome = ("ok", task())
-        except EOFError:  # no input came: the build stopped (a content error, say)
-            return
-        except (ContentError, UsageError) as exc:
-            outcome = ("error", exc)
-        except Exception as exc:
-            outcome = ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
-        with os.fdopen(result_end, "wb", closefd=False) as stream:
-            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # interrupted, or the parent went away: nobody to answer
+        outcome = _outcome(task, prepare, input_end)
+        if outcome is not None:
+            with os.fdopen(result_end, "wb", closefd=False) as stream:
+                pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # stopped, or the parent went away: nobody to answer
         code = 1
     finally:
         for child in list(_LIVE):  # a renderer stopped early takes its own children with it
             child.close()
         os._exit(code)
+
+
+def _outcome(
+    task: Callable[..., Any], prepare: Callable[[], None] | None, input_end: int
+) -> tuple[str, Any] | None:
+    """Prepare, read the input, run the task; return the answer, or None if no input came."""
+    from alliancedeck.errors import ContentError, UsageError
+
+    try:
+        if prepare is not None:
+            prepare()
+        if input_end < 0:
+            return ("ok", task())
+        with os.fdopen(input_end, "rb", closefd=False) as stream:
+            try:
+                value = pickle.load(stream)
+            except EOFError:  # the build stopped before rendering (a content error, say)
+                return None
+        return ("ok", task(value))
+    except (ContentError, UsageError) as exc:
+        return ("error", exc)
+    except Exception as exc:
+        return ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
 
 
 class Renderer:
@@ -269,15 +278,10 @@ class Renderer:
         import alliancedeck.document  # noqa: F401  what a job unpickles into
 
     def _render(self, job: Job) -> list[Rendered]:
-        from alliancedeck.backends import RenderContext
-
         for child in self._children:
             child.send(job)
         try:
-            here = [
-                render_group(group, job, RenderContext(job.content_dir, job.build_time))
-                for group in self._own
-            ]
+            here = [_render_job(group)(job) for group in self._own]
             return here + [child.result() for child in self._children]
         finally:
             for child in self._children:

@@ -219,3 +219,14 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def test_a_child_that_fails_while_preparing_reports_it_when_sent_its_input():
+    def broken_import():
+        raise ImportError("a notional missing library")
+
+    child = Child(lambda value: value, takes_input=True, prepare=broken_import)
+    time.sleep(0.2)  # let it fail and exit before its input is sent
+    child.send("input")
+    with pytest.raises(WorkerCrashed, match="ImportError: a notional missing library"):
+        child.result()
