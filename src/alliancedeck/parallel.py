@@ -203,7 +203,15 @@ class Child:
 
 
 def _stop(signum: int, frame: object) -> None:
-    raise SystemExit(1)
+    """Leave at once, passing the stop on to this process's own children.
+
+    Nothing is raised: an exception could surface in the middle of anything (a hook run after a
+    fork, say) and be printed as ignored instead of stopping the process.
+    """
+    for child in list(_LIVE):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGTERM)
+    os._exit(1)
 
 
 def _child_main(
