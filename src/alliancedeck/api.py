@@ -20,9 +20,6 @@ from alliancedeck.resolve import resolve
 from alliancedeck.source import load_yaml_file
 from alliancedeck.theme import Theme, theme_for
 
-#: Products `build` writes, in this order, by backend name.
-BUILD_BACKENDS = backends.BUILD_PRODUCTS
-
 
 @dataclass
 class Prepared:
@@ -130,7 +127,7 @@ def build(
     *,
     out_dir: str | Path = "output",
     layout: str | None = None,
-    products: tuple[str, ...] = BUILD_BACKENDS,
+    products: tuple[str, ...] = backends.BUILD_PRODUCTS,
     outputs: dict[str, Path] | None = None,
     training_markings: bool = False,
     allow_outside: tuple[Path, ...] = (),
@@ -142,8 +139,8 @@ def build(
 
     Every product is rendered before any is written, so a failure leaves all earlier files as
     they were. With `checksums`, `SHA256SUMS` beside the products lists each file's SHA-256;
-    with `strict`, any warning is an error and nothing is written. `workers` are processes
-    is a process forked for `products` before this call (see `alliancedeck.parallel`).
+    with `strict`, any warning is an error and nothing is written. `renderer` is a process
+    forked for `products` before this call (see `alliancedeck.parallel`).
     """
     prepared = prepare(
         content, layout=layout, training_markings=training_markings, allow_outside=allow_outside

@@ -194,10 +194,9 @@ def build(
             content, lambda: api.build(content, out_dir=out_dir, strict=strict, **options), options
         )
         return
-    from alliancedeck.backends import BUILD_PRODUCTS
     from alliancedeck.parallel import take_preforked
 
-    renderer = take_preforked(BUILD_PRODUCTS)  # started by `entry`; see alliancedeck.parallel
+    renderer = take_preforked()  # started by `launch.entry`; see alliancedeck.parallel
     try:
         from alliancedeck import api
 
@@ -273,7 +272,7 @@ def list_backends() -> None:
 
 
 def main() -> None:
-    """Run the command line (the `alliancedeck` script)."""
+    """Run the command line (`launch.entry` runs this for the `alliancedeck` program)."""
     try:
         app(standalone_mode=True)
     except SystemExit as exc:

@@ -26,6 +26,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,15 +76,16 @@ def can_fork() -> bool:
 def groups(products: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Split `products` into groups that render in one process each, heaviest group first.
 
-    Backends that lay out shared slide geometry (`lay_out`) go together, so that it is computed
-    once; every other backend is a group of its own.
+    Backends that name the same work they share (`shares`: the slide layout, for the deck and
+    its PDF) go together, so that it is done once; every other backend is a group of its own.
     """
     from alliancedeck import backends
 
     loaded = {name: backends.load(name) for name in products}
-    shared = tuple(name for name in products if hasattr(loaded[name], "lay_out"))
-    result = [shared] if shared else []
-    result += [(name,) for name in products if name not in shared]
+    by_work: dict[object, list[str]] = {}
+    for name in products:
+        by_work.setdefault(getattr(loaded[name], "shares", None) or name, []).append(name)
+    result = [tuple(group) for group in by_work.values()]
     return sorted(result, key=lambda g: -sum(getattr(loaded[n], "weight", 1) for n in g))
 
 
@@ -99,22 +101,17 @@ def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Re
 def render_groups(job: Job, split: list[tuple[str, ...]], *, fork: bool) -> list[Rendered]:
     """Render each group of `split`: with `fork`, all but the first in forked children."""
 
-    def run(group: tuple[str, ...]) -> Callable[[], Rendered]:
-        return lambda: _render_job(group)(job)
-
-    children = [Child(run(group)) for group in split[1:]] if fork else []
+    children = [Child(partial(_render_job, group, job)) for group in split[1:]] if fork else []
     try:
-        here = [_render_job(group)(job) for group in (split[:1] if fork else split)]
+        here = [_render_job(group, job) for group in (split[:1] if fork else split)]
         return here + [child.result() for child in children]
     finally:
         for child in children:
             child.close()
 
 
-#: Pipe ends this process holds for its children. A new child closes all of them, so that
-#: no process but the one it belongs to keeps a pipe open and end-of-file means what it says.
-_OPEN_ENDS: set[int] = set()
-#: Children of this process not yet reaped.
+#: Children of this process not yet reaped. A new child closes their pipe ends, so that no
+#: process but the one they belong to keeps a pipe open and end-of-file means what it says.
 _LIVE: set[Child] = set()
 
 
@@ -136,10 +133,11 @@ class Child:
         result_read, result_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
-            for end in (input_write, result_read, *_OPEN_ENDS):
-                with contextlib.suppress(OSError):
-                    os.close(end)
-            _OPEN_ENDS.clear()
+            inherited = [end for child in _LIVE for end in (child._input, child._result)]
+            for end in (input_write, result_read, *inherited):
+                if end is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(end)
             _LIVE.clear()  # its parent's children are not its own
             signal.signal(signal.SIGTERM, _stop)  # what `close` sends: stop, children too
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
@@ -151,7 +149,6 @@ class Child:
         self._input: int | None = input_write if takes_input else None
         self._result: int | None = result_read
         self._answered = False
-        _OPEN_ENDS.update(end for end in (self._input, self._result) if end is not None)
         _LIVE.add(self)
 
     def send(self, value: Any) -> None:
@@ -184,7 +181,6 @@ class Child:
     def _close(self, attribute: str) -> None:
         end = getattr(self, attribute)
         if end is not None:
-            _OPEN_ENDS.discard(end)
             os.close(end)
             setattr(self, attribute, None)
 
@@ -280,16 +276,17 @@ class Renderer:
         split = groups(self.products)
         self._own = split[:1] if can_fork() else split
         for group in split[len(self._own) :]:
-            self._children.append(Child(_render_job(group), takes_input=True, prepare=_warm(group)))
+            task, warm = partial(_render_job, group), partial(_warm, group)
+            self._children.append(Child(task, takes_input=True, prepare=warm))
         for group in self._own:
-            _warm(group)()
+            _warm(group)
         import alliancedeck.document  # noqa: F401  what a job unpickles into
 
     def _render(self, job: Job) -> list[Rendered]:
         for child in self._children:
             child.send(job)
         try:
-            here = [_render_job(group)(job) for group in self._own]
+            here = [_render_job(group, job) for group in self._own]
             return here + [child.result() for child in self._children]
         finally:
             for child in self._children:
@@ -305,29 +302,21 @@ class Renderer:
         self._child.close()
 
 
-def _warm(group: tuple[str, ...]) -> Callable[[], None]:
-    """Return a function that imports the libraries the products of `group` draw with."""
+def _warm(group: tuple[str, ...]) -> None:
+    """Import the libraries the products of `group` draw with."""
+    from alliancedeck import backends
 
-    def warm() -> None:
-        from alliancedeck import backends
-
-        for name in group:
-            backend = backends.load(name)
-            if hasattr(backend, "warm"):
-                backend.warm()
-
-    return warm
+    for name in group:
+        backend = backends.load(name)
+        if hasattr(backend, "warm"):
+            backend.warm()
 
 
-def _render_job(group: tuple[str, ...]) -> Callable[[Job], Rendered]:
-    """Return a function that renders the products of `group` for the job it is given."""
+def _render_job(group: tuple[str, ...], job: Job) -> Rendered:
+    """Render the products of `group` for `job`, in a context of their own."""
+    from alliancedeck.backends import RenderContext
 
-    def render(job: Job) -> Rendered:
-        from alliancedeck.backends import RenderContext
-
-        return render_group(group, job, RenderContext(job.content_dir, job.build_time))
-
-    return render
+    return render_group(group, job, RenderContext(job.content_dir, job.build_time))
 
 
 _PREFORKED: Renderer | None = None
@@ -340,13 +329,10 @@ def prefork(products: tuple[str, ...]) -> None:
         _PREFORKED = Renderer(products)
 
 
-def take_preforked(products: tuple[str, ...]) -> Renderer | None:
-    """Return the renderer `prefork` started for `products` (once), else None."""
+def take_preforked() -> Renderer | None:
+    """Return the renderer `prefork` started (once), else None."""
     global _PREFORKED
     renderer, _PREFORKED = _PREFORKED, None
-    if renderer is not None and renderer.products != products:
-        renderer.close()
-        return None
     return renderer
 
 

@@ -159,7 +159,7 @@ def test_the_renderer_loads_no_validation_or_command_line_library():
         "from alliancedeck.fonts import preload_default_fonts\n"
         "from alliancedeck.parallel import _warm\n"
         "preload_default_fonts()\n"
-        "_warm(('pdf', 'slides', 'deck-pdf'))()\n"
+        "_warm(('pdf', 'slides', 'deck-pdf'))\n"
         "import alliancedeck.document\n"
         "print(sorted(m for m in ('pydantic', 'typer', 'jinja2') if m in sys.modules))\n"
     )

@@ -16,17 +16,12 @@ class DeckPdfBackend:
     name: ClassVar[str] = "deck-pdf"
     description: ClassVar[str] = "the deck as PDF pages, from the same geometry as the .pptx"
     weight: ClassVar[int] = 1  # relative rendering cost, for parallel builds
+    shares: ClassVar[str] = "deck"  # the slide layout in context.cache: render with "slides"
     default_output: ClassVar[str] = "deck.pdf"
 
     def warm(self) -> None:
         """Import the drawing libraries (before parallel rendering forks)."""
         import alliancedeck.draw.pdf_deck  # noqa: F401
-
-    def lay_out(self, doc: Document, theme: Theme, context: RenderContext) -> None:
-        """Compute the slide geometry (shared with the other deck backend) into `context`."""
-        from alliancedeck.layout.deck import deck_geometry
-
-        deck_geometry(doc, theme, context)
 
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
         """Return the PDF bytes of the deck of `doc`."""

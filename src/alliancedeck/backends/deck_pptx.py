@@ -16,17 +16,12 @@ class DeckPptxBackend:
     name: ClassVar[str] = "slides"
     description: ClassVar[str] = "PowerPoint deck (.pptx) from the measured slide layout"
     weight: ClassVar[int] = 3  # relative rendering cost, for parallel builds
+    shares: ClassVar[str] = "deck"  # the slide layout in context.cache: render with "deck-pdf"
     default_output: ClassVar[str] = "deck.pptx"
 
     def warm(self) -> None:
         """Import the drawing libraries (before parallel rendering forks)."""
         import alliancedeck.draw.pptx_deck  # noqa: F401
-
-    def lay_out(self, doc: Document, theme: Theme, context: RenderContext) -> None:
-        """Compute the slide geometry (shared with the other deck backend) into `context`."""
-        from alliancedeck.layout.deck import deck_geometry
-
-        deck_geometry(doc, theme, context)
 
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
         """Return the .pptx bytes of `doc`."""
