@@ -64,16 +64,25 @@ def prepare(
     content_path = Path(content)
     loaded = load_yaml_file(content_path)
     brief = validate(loaded)
-    doc = resolve(
-        brief,
-        loaded.source_map,
-        training_markings=training_markings,
-        content_dir=content_path.parent,
-        allow_outside=tuple(allow_outside),
-    )
-    layout_name = layout or doc.meta.layout
+    layout_name = layout or brief.meta.layout
     where = loaded.source_map.locate(("meta", "layout")) if layout is None else Location("--layout")
-    theme = theme_for(layout_name, content_path.parent, where)
+    problems: list[Problem] = []
+    try:
+        doc = resolve(
+            brief,
+            loaded.source_map,
+            training_markings=training_markings,
+            content_dir=content_path.parent,
+            allow_outside=tuple(allow_outside),
+        )
+    except ContentError as exc:
+        problems += exc.problems
+    try:
+        theme = theme_for(layout_name, content_path.parent, where)
+    except ContentError as exc:
+        problems += exc.problems  # reported with the content's own, all at once
+    if problems:
+        raise ContentError(problems)
     return Prepared(doc=doc, theme=theme, content_path=content_path, warnings=list(doc.warnings))
 
 

@@ -100,3 +100,23 @@ def test_warnings_go_to_stderr_and_strict_makes_them_errors(tmp_path):
     assert strict.returncode == 2
     assert f"{example}:1:1: error: the brief runs to 3 pages" in strict.stderr
     assert not (tmp_path / "b").exists()
+
+
+def test_a_missing_layout_is_reported_with_the_content_errors(tmp_path):
+    path = write_brief(
+        tmp_path,
+        """\
+        meta:
+          title: Notional
+          layout: fancy
+        sections:
+          - title: A
+            lead: "{{ figures.nope }}"
+        """,
+    )
+    result = run("check", str(path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f'{path}:3:11: error: layout "fancy" not found; available: default',
+        f'{path}:6:11: error: unknown figure "nope"; defined figures: none',
+    ]
