@@ -85,3 +85,42 @@ def test_any_section_flows_over_slides_without_losing_a_character(tmp_path, poin
         assert box.content_height <= box.h + 0.01
         for paragraph in box.paragraphs:
             assert paragraph.font.size >= 14
+
+
+def _write(folder, content: dict):
+    import yaml
+
+    path = folder / "content.yaml"
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_backup_section_that_overflows_into_cards_and_blocks_keeps_titles_and_tags(tmp_path):
+    figures = {f"f{i}": {"value": i + 1, "label": f"notional figure {i}"} for i in range(10)}
+    chart = {"type": "column", "categories": ["2019", "2020"]}
+    chart["series"] = [{"name": "Notional", "values": [1, 2]}]
+    alpha = {"title": "Alpha", "backup": True, "points": ["a notional point", "another"]}
+    alpha |= {"figures": list(figures), "chart": chart}
+    main = {"title": "Main", "points": ["one"]}
+    path = _write(
+        tmp_path, {"meta": {"title": "Notional"}, "figures": figures, "sections": [main, alpha]}
+    )
+    deck = _deck(path)
+    alpha_slides = [s for s in deck.slides if "Alpha" in s.title]
+    titles = [s.title for s in alpha_slides]
+    assert len(alpha_slides) >= 3 and len(set(titles)) == len(titles), titles
+    for slide in alpha_slides:
+        assert any(getattr(b, "name", "") == "Backup tag" for b in slide.boxes), slide.title
+
+
+def test_every_card_of_a_grid_gets_the_height_its_label_needs(tmp_path):
+    labels = ["short"] * 4 + ["a notional label that is much longer than the others " * 2]
+    figures = {f"f{i}": {"value": i + 1, "label": label.strip()} for i, label in enumerate(labels)}
+    main = {"title": "Main", "points": ["one"]}
+    path = _write(tmp_path, {"meta": {"title": "Notional"}, "figures": figures, "sections": [main]})
+    deck = _deck(path)
+    assert not [w for w in deck.warnings if "crowded" in w.message]
+    cards = [b for s in deck.slides for b in s.text_boxes if b.role == "figure"]
+    assert len(cards) == len(labels)
+    for box in cards:
+        assert box.paragraphs[1].font.size == 16, (box.name, box.paragraphs[1].font.size)

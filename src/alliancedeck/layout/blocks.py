@@ -73,10 +73,12 @@ class BlockSlides:
         notes = section.notes if context["notes_pending"] else None
         context["notes_pending"] = False
         slide, top = self.new_slide(
-            "block", self.labels.continued(title, page), section.location, notes=notes
+            "block",
+            self.labels.continued(title, page),
+            section.location,
+            notes=notes,
+            backup=bool(context["backup"]),
         )
-        if context["backup"]:
-            slide.boxes.append(self.backup_tag())
         region = Region(self.left, top, self.right - self.left, self.content_bottom - top)
         lead = context.pop("lead", None)
         if lead is not None:  # the section's lead, above its first block

@@ -226,12 +226,20 @@ class DeckBuilder(BlockSlides):
         return replace(box, paragraphs=(paragraph,))
 
     def new_slide(
-        self, kind: str, title: str, location: Location, *, notes: str | None = None
+        self,
+        kind: str,
+        title: str,
+        location: Location,
+        *,
+        notes: str | None = None,
+        backup: bool = False,
     ) -> tuple[Slide, float]:
-        """Start a slide with its title and rule; return it and the y where its body starts."""
+        """Start a slide with its title and rule (and BACKUP tag); return it and its body top."""
         title_box = self.title_box(title, location)
         rule = self.rule_under(title_box)
         slide = Slide(kind=kind, title=title, boxes=[title_box, rule], notes=notes)
+        if backup:
+            slide.boxes.append(self.backup_tag())
         self.slides.append(slide)
         return slide, rule.y + rule.h + self.tokens.gap
 
@@ -530,21 +538,28 @@ class DeckBuilder(BlockSlides):
         kind: str,
         location: Location,
         first_page: int = 0,
-    ) -> None:
-        """Lay `figures` out as a grid of big-number cards over as many slides as needed."""
+        backup: bool = False,
+    ) -> int:
+        """Lay `figures` out as a grid of big-number cards over as many slides as needed.
+
+        Return the page number the section's next slide continues with.
+        """
         columns = min(4, max(1, len(figures))) if len(figures) != 4 else 2
         if len(figures) in (5, 6):
             columns = 3
         remaining = list(figures)
         page = first_page
         while remaining:
-            slide, body_top = self.new_slide(kind, self.labels.continued(title, page), location)
+            slide, body_top = self.new_slide(
+                kind, self.labels.continued(title, page), location, backup=backup
+            )
             region = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
             placed = self.card_grid(remaining, region, columns, slide, centre=True)
             remaining = remaining[placed:]
             page += 1
+        return page
 
     def card_grid(
         self,
@@ -562,7 +577,7 @@ class DeckBuilder(BlockSlides):
             card_w = min(card_w, MAX_CARD_WIDTH)
         left = region.x + (region.w - columns * card_w - gap * (columns - 1)) / 2
         rows_wanted = math.ceil(len(figures) / columns)
-        min_h = min(self.card_height(f, card_w) for f in figures[:columns])
+        min_h = max(self.card_height(f, card_w) for f in figures)
         rows = max(1, min(rows_wanted, int((region.h + gap) // (min_h + gap))))
         fill = (region.h - gap * (rows - 1)) / rows
         card_h = min(fill, max(min_h * 1.3, fill * 0.55 if centre else min_h * 1.3))
@@ -686,9 +701,8 @@ class DeckBuilder(BlockSlides):
                 self.labels.continued(title, index),
                 section.location,
                 notes=section.notes if index == 0 else None,
+                backup=bool(backup),
             )
-            if backup:
-                slide.boxes.append(self.backup_tag())
             region = narrow if cards and index == 0 else full
             if paragraphs:
                 slide.boxes.append(
@@ -706,9 +720,12 @@ class DeckBuilder(BlockSlides):
                 card_region = Region(self.right - column, top, column, self.content_bottom - top)
                 placed = self.card_grid(cards, card_region, 1, slide)
                 cards = cards[placed:]
+        next_page = len(pages)
         if cards:
-            self.card_slides(cards, title, "section", section.location, first_page=len(pages))
-        self.block_slides(section, title, first_page=len(pages), backup=backup)
+            next_page = self.card_slides(
+                cards, title, "section", section.location, next_page, backup=bool(backup)
+            )
+        self.block_slides(section, title, first_page=next_page, backup=backup)
         body = self.setter.style("body")
         sizes = {p.font.size for page in pages for p in page if p.font.size and p.level >= 0}
         if body.min_size < body.size and sizes and min(sizes) <= body.min_size:
