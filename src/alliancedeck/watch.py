@@ -59,6 +59,7 @@ def forget_cached_inputs() -> None:
 
     theme.load_theme.cache_clear()
     fonts._BOOKS.clear()
+    fonts._find_in.cache_clear()  # a font file added since the last build is found
     images.bitmap_size.cache_clear()
     images.svg_drawing.cache_clear()
     images.svg_bitmap.cache_clear()

@@ -59,3 +59,21 @@ def test_watch_rebuilds_on_save_and_keeps_outputs_on_a_broken_save(tmp_path):
     error = outcomes[2].error
     assert error is not None and error.problems[0].location.line == 3
     assert {p.name: p.read_bytes() for p in out.iterdir()} == good
+
+
+def test_a_font_file_added_after_a_failed_build_is_found_by_the_next(tmp_path):
+    import shutil
+
+    import pytest
+
+    from alliancedeck.errors import ContentError
+    from alliancedeck.fonts import PACKAGE_FONTS, find_font_file
+    from alliancedeck.watch import forget_cached_inputs
+
+    with pytest.raises(ContentError, match=r"Notional-Regular\.ttf"):
+        find_font_file("Notional-Regular.ttf", tmp_path)
+    (tmp_path / "fonts").mkdir()
+    added = tmp_path / "fonts" / "Notional-Regular.ttf"
+    shutil.copy(PACKAGE_FONTS / "LiberationSans-Regular.ttf", added)
+    forget_cached_inputs()  # what watch does before each rebuild
+    assert find_font_file("Notional-Regular.ttf", tmp_path) == added

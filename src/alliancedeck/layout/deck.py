@@ -42,6 +42,9 @@ class TextSetter:
     def __init__(self, theme: Theme, book: FontBook):
         self.theme = theme
         self.book = book
+        # Layout tries each text at several sizes and widths, often the same ones again; the
+        # cache lives as long as this setter (one per deck).
+        self._lines = lru_cache(maxsize=16384)(self._break)
 
     def style(self, role: str) -> TextStyle:
         return self.theme.deck[role]
@@ -95,8 +98,7 @@ class TextSetter:
             level=level,
         )
 
-    @lru_cache(maxsize=16384)  # noqa: B019 - one setter per run; the cache dies with it
-    def _lines(self, text: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
+    def _break(self, text: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
         usable = width - max(1.0, width * WIDTH_SAFETY)
         book = self.book
 
