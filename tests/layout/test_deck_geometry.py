@@ -124,3 +124,23 @@ def test_every_card_of_a_grid_gets_the_height_its_label_needs(tmp_path):
     assert len(cards) == len(labels)
     for box in cards:
         assert box.paragraphs[1].font.size == 16, (box.name, box.paragraphs[1].font.size)
+
+
+def test_a_paragraph_split_over_slides_gains_no_space_and_loses_no_character(tmp_path):
+    sentence_cut = "日米同盟は、アジアにおける米国の役割の要である。" * 40
+    line_cut = "同盟" * 900  # no sentence end: split between lines
+    quoted = 'He said "notional." ' * 120
+    main = {"title": "Main", "points": [sentence_cut, line_cut, quoted.strip()]}
+    path = _write(tmp_path, {"meta": {"title": "Notional", "language": "ja"}, "sections": [main]})
+    deck = _deck(path)
+    texts = [
+        p.text
+        for s in deck.slides
+        if s.title.startswith("Main")
+        for b in s.text_boxes
+        if b.name == "Points"
+        for p in b.paragraphs
+    ]
+    joined = "".join(texts)
+    assert sentence_cut in joined and line_cut in joined.replace(sentence_cut, "")
+    assert " ".join(texts).count('"notional."') == 120

@@ -14,7 +14,7 @@ from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 from alliancedeck.layout.blocks import BlockSlides
 from alliancedeck.layout.boxes import Align, DeckLayout, Font, Paragraph, Rect, Slide, TextBox
-from alliancedeck.layout.text import break_lines, split_sentences
+from alliancedeck.layout.text import break_lines, cut_after, split_sentences
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
@@ -343,14 +343,14 @@ class DeckBuilder(BlockSlides):
         best: Paragraph | None = None
         best_count = 0
         for count in range(1, len(sentences)):
-            trial = replace(item, text=" ".join(sentences[:count]))
+            trial = replace(item, text=cut_after(item.text, sentences[:count])[0])
             paragraph = self._set(trial, size, width, first, primary)
             if paragraph.height + (0 if first else paragraph.space_before) <= room + 0.01:
                 best, best_count = paragraph, count
             else:
                 break
         if best is not None:
-            rest = " ".join(sentences[best_count:])
+            rest = cut_after(item.text, sentences[:best_count])[1]
             return best, replace(
                 item,
                 text=rest,
@@ -364,8 +364,7 @@ class DeckBuilder(BlockSlides):
         fitting = int((room - space + 0.01) // whole.leading)
         if fitting < 1:
             return None, item
-        head_text = " ".join(whole.lines[:fitting])
-        rest_text = " ".join(whole.lines[fitting:])
+        head_text, rest_text = cut_after(item.text, whole.lines[:fitting])
         head = replace(whole, text=head_text, lines=whole.lines[:fitting])
         return head, replace(
             item,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 #: Width measure: (text, size) -> advance width in points, for one font.
 Measure = Callable[[str, float], float]
@@ -122,9 +122,32 @@ def _break_one(text: str, width: float, measure: Measure, size: float) -> list[s
 
 
 def split_sentences(text: str) -> list[str]:
-    """Return `text` split after each sentence end (. ! ? and their CJK forms)."""
-    parts = [p for p in _SENTENCE_END.split(text) if p and not p.isspace()]
-    return [p.strip() for p in parts] or [text]
+    """Return `text` split after each sentence end (. ! ? and their CJK forms), stripped.
+
+    A closing quote or bracket after the end stays with its sentence.
+    """
+    parts, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        parts.append(text[start : end.end()].strip())
+        start = end.end()
+    parts.append(text[start:].strip())
+    return [p for p in parts if p] or [text]
+
+
+def cut_after(text: str, pieces: Sequence[str]) -> tuple[str, str]:
+    """Return `text` cut where `pieces` (its start, as sentences or lines) end, as (head, rest).
+
+    `pieces` may have lost the spaces between them (lines do); the cut is found by counting
+    the characters that are not spaces, so no space is added where the text had none (Japanese,
+    a line broken after a hyphen or inside a long word).
+    """
+    wanted = sum(len(p) - sum(c.isspace() for c in p) for p in pieces)
+    seen = 0
+    for index, char in enumerate(text):
+        if seen == wanted:
+            return text[:index].rstrip(), text[index:].lstrip()
+        seen += not char.isspace()
+    return text.rstrip(), ""
 
 
 def column_widths(
