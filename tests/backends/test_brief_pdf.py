@@ -112,3 +112,13 @@ def test_many_key_figures_all_appear_and_the_header_never_outgrows_the_page(tmp_
     for i in range(40):
         assert f"{1000 + i:,}" in text
     assert "More key figures" in text
+
+
+def test_each_bookmark_opens_the_page_its_heading_is_on(brief_path, default_doc):
+    reader = PdfReader(brief_path)
+    page_texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    targets = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+    assert len(targets) >= len(default_doc.sections)
+    for title, page in targets:
+        assert " ".join(title.split()) in page_texts[page], (title, page)
+    assert {page for _, page in targets} == set(range(len(reader.pages)))  # not all on page 1

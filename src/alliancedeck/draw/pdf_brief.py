@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -644,10 +645,17 @@ def _page_decorator(builder: BriefBuilder) -> Any:
             builder.book.pdf_name(footer),
             footer.size,
         )
-        canvas.page_label_at = (builder.right, footer_y, builder.book.pdf_name(footer), footer.size)
-        canvas.page_label_color = color(theme.colors.get(footer.color, footer.color))
-        canvas.page_label = builder.labels.page_number
-        canvas.page_label_book = builder.book
+        # "Page N of M": drawn as a form, filled in when M is known (see numbered_canvas_class).
+        canvas.page_label = _PageLabel(
+            builder.right,
+            footer_y,
+            builder.book.pdf_name(footer),
+            footer.size,
+            color(theme.colors.get(footer.color, footer.color)),
+            builder.labels.page_number,
+            builder.book,
+        )
+        canvas.doForm(_page_label_form(page_number))
         if page_number == 1:
             parts = builder.first_page_foot()
             if parts:
@@ -663,34 +671,46 @@ def _page_decorator(builder: BriefBuilder) -> Any:
     return decorate
 
 
+@dataclass(frozen=True)
+class _PageLabel:
+    """Where and how the page label goes: right-aligned at (right, y)."""
+
+    right: float
+    y: float
+    font: str
+    size: float
+    color: Any
+    text: str  # with {n} and {total}
+    book: FontBook
+
+
+def _page_label_form(page: int) -> str:
+    return f"pagelabel{page}"
+
+
 def numbered_canvas_class(build_time: int) -> type:
-    """Return a canvas class that writes "Page N of M" once it knows M."""
+    """Return a canvas class that writes "Page N of M" once it knows M.
+
+    Each page shows a form by name; the forms are written at the end, when the number of pages
+    is known. Pages are not held back, so the outline's bookmarks point at the right pages.
+    """
     base = stamped_canvas_class(build_time)
 
     class NumberedCanvas(base):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-            self.page_label_at: tuple[float, float, str, float] | None = None
-
-        def showPage(self) -> None:
-            self._pages.append({"state": dict(self.__dict__)})
-            self._startPage()
+        page_label: _PageLabel | None = None
 
         def save(self) -> None:
-            total = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page["state"])
-                if self.page_label_at:
-                    x, y, font, size = self.page_label_at
-                    self.saveState()
-                    self.setFont(font, size)
-                    self.setFillColor(self.page_label_color)
-                    label = self.page_label.format(n=self._pageNumber, total=total)
-                    width = self.page_label_book.width(label, font, size)
-                    draw_segments(self, self.page_label_book, x - width, y, label, font, size)
-                    self.restoreState()
-                base.showPage(self)
+            label = self.page_label
+            total = self.getPageNumber() - 1
+            for page in range(1, total + 1):
+                self.beginForm(_page_label_form(page))
+                if label is not None:
+                    text = label.text.format(n=page, total=total)
+                    x = label.right - label.book.width(text, label.font, label.size)
+                    self.setFont(label.font, label.size)
+                    self.setFillColor(label.color)
+                    draw_segments(self, label.book, x, label.y, text, label.font, label.size)
+                self.endForm()
             base.save(self)
 
     return NumberedCanvas
@@ -749,4 +769,4 @@ def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> 
     return buffer.getvalue(), template.page
 
 
-__all__ = ["TA_CENTER", "draw_brief"]
+__all__ = ["draw_brief"]
