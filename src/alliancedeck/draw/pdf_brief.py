@@ -645,7 +645,7 @@ def _page_decorator(builder: BriefBuilder) -> Any:
             builder.book.pdf_name(footer),
             footer.size,
         )
-        # "Page N of M": drawn as a form, filled in when M is known (see numbered_canvas_class).
+        # "Page N of M": a form each page ends with, filled in when M is known (see below).
         canvas.page_label = _PageLabel(
             builder.right,
             footer_y,
@@ -655,7 +655,6 @@ def _page_decorator(builder: BriefBuilder) -> Any:
             builder.labels.page_number,
             builder.book,
         )
-        canvas.doForm(_page_label_form(page_number))
         if page_number == 1:
             parts = builder.first_page_foot()
             if parts:
@@ -691,13 +690,18 @@ def _page_label_form(page: int) -> str:
 def numbered_canvas_class(build_time: int) -> type:
     """Return a canvas class that writes "Page N of M" once it knows M.
 
-    Each page shows a form by name; the forms are written at the end, when the number of pages
-    is known. Pages are not held back, so the outline's bookmarks point at the right pages.
+    Each page ends by showing a form by name (so the label is read last, as it is drawn); the
+    forms are written at the end, when the number of pages is known. Pages are not held back,
+    so the outline's bookmarks point at the right pages.
     """
     base = stamped_canvas_class(build_time)
 
     class NumberedCanvas(base):  # type: ignore[misc, valid-type]
         page_label: _PageLabel | None = None
+
+        def showPage(self) -> None:
+            self.doForm(_page_label_form(self.getPageNumber()))
+            base.showPage(self)
 
         def save(self) -> None:
             label = self.page_label
