@@ -172,12 +172,7 @@ class _Renderer:
         """Return `value` rendered, or record a located error and return it unrendered."""
         if value is None:
             return None
-        bad = _NOT_XML.search(value)
-        if bad:
-            self.report.error(
-                self.map.locate(path),
-                f"character U+{ord(bad.group()):04X} cannot be stored in a document; delete it",
-            )
+        if not self._storable(value, path):
             return value
         if "{" not in value:
             return value
@@ -186,6 +181,8 @@ class _Renderer:
             rendered = self._render_template(value, path)
             if rendered is None:
                 return value
+        if not self._storable(rendered, path, made=True):
+            return value
         if len(rendered) > MAX_TEMPLATE_OUTPUT:
             self.report.error(
                 self.map.locate(path),
@@ -194,6 +191,17 @@ class _Renderer:
             )
             return value
         return rendered.strip()
+
+    def _storable(self, text: str, path: KeyPath, *, made: bool = False) -> bool:
+        """Return whether XML can hold `text`; if not, record a located error."""
+        bad = _NOT_XML.search(text)
+        if bad:
+            what = "the template makes character" if made else "character"
+            self.report.error(
+                self.map.locate(path),
+                f"{what} U+{ord(bad.group()):04X}, which cannot be stored in a document; delete it",
+            )
+        return bad is None
 
     def _render_template(self, value: str, path: KeyPath) -> str | None:
         """Return `value` rendered by Jinja, or record a located error and return None."""
