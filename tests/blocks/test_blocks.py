@@ -234,3 +234,24 @@ def test_an_image_without_alt_text_is_an_error_at_its_line(tmp_path):
     )
     assert result.returncode == 2
     assert f'{path}:5:5: error: sections[1].image: missing required key "alt"' in result.stderr
+
+
+@pytest.mark.parametrize("svg_width", [60, 6000])
+def test_an_svg_becomes_a_bitmap_as_wide_as_its_box_at_the_stated_resolution(tmp_path, svg_width):
+    import io
+
+    from PIL import Image
+
+    from alliancedeck.draw.images import SVG_BITMAP_DPI, svg_bitmap
+    from alliancedeck.errors import Location
+
+    path = tmp_path / "notional.svg"
+    path.write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{svg_width}" height="{svg_width // 2}">'
+        f'<rect width="{svg_width}" height="{svg_width // 2}" fill="#14325C"/></svg>',
+        encoding="utf-8",
+    )
+    png = svg_bitmap(path, Location(str(path)), 600.0)
+    width, height = Image.open(io.BytesIO(png)).size
+    assert abs(width - 600 * SVG_BITMAP_DPI / 72) <= 2
+    assert abs(width - 2 * height) <= 2

@@ -69,7 +69,7 @@ def svg_bitmap(path: Path, location: Location, width_points: float) -> bytes:
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
-        scale = max(1.0, width_points / drawing.width) * SVG_BITMAP_DPI / 72
+        scale = width_points / drawing.width * SVG_BITMAP_DPI / 72  # bigger or smaller
         bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 0)).to_pil()
     finally:
         document.close()
