@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,51 @@ class ChartInfo:
     source: str | None
     alt: str  # the author's, or one generated from the data
     location: Location
+
+    def value_scale(self) -> AxisScale:
+        """Return the value axis both products draw: same ends, same ticks, same numbers."""
+        if self.type == "stacked":
+            columns = list(zip(*(values for _, values in self.series), strict=True))
+            low = min(0.0, *(sum(v for v in column if v < 0) for column in columns))
+            high = max(0.0, *(sum(v for v in column if v > 0) for column in columns))
+        else:
+            values = [v for _, series in self.series for v in series]
+            low, high = min(0.0, *values), max(0.0, *values)
+        return AxisScale.around(low, high)
+
+
+@dataclass(frozen=True)
+class AxisScale:
+    """A value axis from `low` to `high` with a tick every `step` (a 1, 2 or 5 times 10^k)."""
+
+    low: float
+    high: float
+    step: float
+
+    @classmethod
+    def around(cls, low: float, high: float, ticks: int = 5) -> AxisScale:
+        """Return the scale with about `ticks` intervals that holds `low` to `high`."""
+        span = (high - low) or abs(high) or 1.0
+        rough = span / ticks
+        power = 10 ** math.floor(math.log10(rough))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+        bottom = math.floor(low / step + 1e-9) * step
+        top = (math.floor(high / step + 1e-9) + 1) * step  # room above the highest value
+        return cls(round(bottom, 12), round(top, 12), step)
+
+    @property
+    def decimals(self) -> int:
+        """Return the decimals a tick label needs (0 for whole steps)."""
+        return max(0, -math.floor(math.log10(self.step) + 1e-9))
+
+    def label(self, value: float) -> str:
+        """Return the tick label of `value`: thousands separators, the step's decimals."""
+        return f"{value:,.{self.decimals}f}"
+
+    @property
+    def number_format(self) -> str:
+        """Return the spreadsheet number format that prints ticks as `label` does."""
+        return "#,##0" + ("." + "0" * self.decimals if self.decimals else "")
 
 
 @dataclass(frozen=True)

@@ -255,3 +255,35 @@ def test_an_svg_becomes_a_bitmap_as_wide_as_its_box_at_the_stated_resolution(tmp
     width, height = Image.open(io.BytesIO(png)).size
     assert abs(width - 600 * SVG_BITMAP_DPI / 72) <= 2
     assert abs(width - 2 * height) <= 2
+
+
+def test_both_decks_draw_the_same_value_axis_with_the_decimals_it_needs(tmp_path):
+    from alliancedeck.api import build
+
+    path = write_brief(
+        tmp_path,
+        """
+        meta:
+          title: Notional
+        sections:
+          - title: Small shares
+            chart:
+              type: column
+              categories: [A, B, C]
+              series: [{name: Notional, values: [0.1, 0.2, 0.3]}]
+        """,
+    )
+    result = build(path, out_dir=tmp_path / "out")
+    paths = {p.backend: p.path for p in result.products}
+    chart = next(
+        shape.chart
+        for slide in Presentation(str(paths["slides"])).slides
+        for shape in slide.shapes
+        if shape.has_chart
+    )
+    axis = chart.value_axis
+    assert (axis.minimum_scale, axis.maximum_scale, axis.major_unit) == (0.0, 0.4, 0.1)
+    assert axis.tick_labels.number_format == "#,##0.0"
+    with pdfplumber.open(paths["deck-pdf"]) as pdf:
+        words = {w["text"] for page in pdf.pages for w in page.extract_words()}
+    assert {"0.0", "0.1", "0.2", "0.3", "0.4"} <= words

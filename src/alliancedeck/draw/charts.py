@@ -13,7 +13,6 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from alliancedeck.document import format_number
 from alliancedeck.draw.pdf_common import color
 
 if TYPE_CHECKING:
@@ -91,21 +90,11 @@ def _legend(names: list[str], style: ChartStyle, y: float) -> Legend:
     return legend
 
 
-def _value_bounds(chart: ChartInfo, stacked: bool) -> tuple[float, float]:
-    if stacked:
-        columns = list(zip(*(values for _, values in chart.series), strict=True))
-        lows = [sum(v for v in column if v < 0) for column in columns]
-        highs = [sum(v for v in column if v > 0) for column in columns]
-        return min(0.0, *lows), max(0.0, *highs)
-    values = [v for _, series in chart.series for v in series]
-    return min(0.0, *values), max(0.0, *values)
-
-
 def _axes_plot(chart: ChartInfo, width: float, height: float, style: ChartStyle) -> Any:
     """Return a bar, column, stacked column or line plot with its axes, in the box's area."""
     size = style.size
     stacked = chart.type == "stacked"
-    low, high = _value_bounds(chart, stacked)
+    scale = chart.value_scale()
     if chart.type == "bar":
         plot = HorizontalBarChart()
         left = style.width(list(chart.categories)) + size
@@ -113,19 +102,20 @@ def _axes_plot(chart: ChartInfo, width: float, height: float, style: ChartStyle)
         plot.categoryAxis.reverseDirection = 1  # first category at the top, as written
     else:
         plot = HorizontalLineChart() if chart.type == "line" else VerticalBarChart()
-        left = style.width([format_number(low), format_number(high)]) * 1.3 + size
+        left = style.width([scale.label(scale.low), scale.label(scale.high)]) * 1.3 + size
         plot.y, plot.height = size * 2.2, height - size * 2.7
     plot.x, plot.width = left, width - left - size
     plot.data = [list(values) for _, values in chart.series]
     plot.categoryAxis.categoryNames = list(chart.categories)
-    plot.valueAxis.valueMin = low
-    plot.valueAxis.valueMax = high * 1.08 if high > 0 else high
+    plot.valueAxis.valueMin = scale.low
+    plot.valueAxis.valueMax = scale.high
+    plot.valueAxis.valueStep = scale.step
     for axis in (plot.categoryAxis, plot.valueAxis):
         axis.labels.fontName = style.font
         axis.labels.fontSize = size
         axis.labels.fillColor = color(style.text_color)
         axis.strokeColor = color(style.rule)
-    plot.valueAxis.labelTextFormat = format_number
+    plot.valueAxis.labelTextFormat = scale.label
     plot.valueAxis.visibleGrid = True
     plot.valueAxis.gridStrokeColor = color(style.rule)
     plot.valueAxis.gridStrokeWidth = 0.4

@@ -567,7 +567,10 @@ def _style_chart(chart, box: ChartBox, *, show_title: bool) -> None:
             series.format.fill.fore_color.rgb = rgb
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
-    value_axis.tick_labels.number_format = "#,##0"
+    scale = info.value_scale()  # the deck PDF's axis exactly: same ends, ticks and labels
+    value_axis.minimum_scale, value_axis.maximum_scale = scale.low, scale.high
+    value_axis.major_unit = scale.step
+    value_axis.tick_labels.number_format = scale.number_format
     value_axis.tick_labels.number_format_is_linked = False
     if info.unit:
         value_axis.has_title = True
