@@ -287,3 +287,43 @@ def test_both_decks_draw_the_same_value_axis_with_the_decimals_it_needs(tmp_path
     with pdfplumber.open(paths["deck-pdf"]) as pdf:
         words = {w["text"] for page in pdf.pages for w in page.extract_words()}
     assert {"0.0", "0.1", "0.2", "0.3", "0.4"} <= words
+
+
+def test_text_in_an_svg_is_drawn_in_an_embedded_layout_font(tmp_path):
+    from pypdf import PdfReader
+
+    from alliancedeck.api import build
+
+    (tmp_path / "labelled.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">'
+        '<text x="10" y="50" font-family="Helvetica" font-size="20">Notional label</text>'
+        "</svg>",
+        encoding="utf-8",
+    )
+    path = write_brief(
+        tmp_path,
+        """
+        meta:
+          title: Notional
+        sections:
+          - title: A labelled picture
+            image: {path: labelled.svg, alt: A notional label}
+        """,
+    )
+    result = build(path, out_dir=tmp_path / "out")
+    for product in result.products:
+        if product.path.suffix != ".pdf":
+            continue
+        reader = PdfReader(product.path)
+        assert "Notional label" in "".join(page.extract_text() for page in reader.pages)
+        for page in reader.pages:
+            resources = page["/Resources"]
+            fonts = dict(resources.get("/Font", {}))
+            for xobject in resources.get("/XObject", {}).values():
+                fonts |= dict(xobject.get_object().get("/Resources", {}).get("/Font", {}))
+            for font in fonts.values():
+                descriptor = font.get_object().get("/FontDescriptor")
+                assert descriptor and "/FontFile2" in descriptor.get_object(), (
+                    product.path.name,
+                    font.get_object()["/BaseFont"],
+                )

@@ -43,6 +43,8 @@ def chart_drawing(
 ) -> Drawing:
     """Return `chart` drawn in a `width` x `height` box (points), vectors only."""
     drawing = Drawing(width, height)
+    drawing.initialFontName = style.font  # not Helvetica, which the PDFs do not embed
+    drawing.initialFontSize = style.size
     size = style.size
     top = height
     headings = [(chart.title, size * 1.1)] if show_title and chart.title else []

@@ -27,8 +27,8 @@ from reportlab.platypus import (
 from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo
 from alliancedeck.draw.pdf_common import (
     color,
-    default_drawing_font,
     document_info,
+    draw_picture,
     draw_segments,
     stamped_canvas_class,
 )
@@ -406,7 +406,7 @@ class BriefBuilder:
         aspect = image_aspect(image.path, image.format, image.location)
         height = min(width / aspect, self.page_height * 0.4)
         width = height * aspect
-        picture = _Picture(image, width, height)
+        picture = _Picture(image, width, height, self.book.pdf_name(self.theme.brief["chart"]))
         return [
             KeepTogether([*self.caption(image.caption), picture, *self.source_note(image.source)])
         ]
@@ -563,9 +563,10 @@ class BriefBuilder:
 class _Picture(Flowable):
     """An image at a fixed size: bitmaps as images, SVG as vector drawings."""
 
-    def __init__(self, image: ImageInfo, width: float, height: float):
+    def __init__(self, image: ImageInfo, width: float, height: float, font: str):
         super().__init__()
         self.image = image
+        self.font = font  # for any text in an SVG
         self.width = width
         self.height = height
         self.spaceBefore = 4
@@ -575,9 +576,7 @@ class _Picture(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        from alliancedeck.draw.pdf_deck import draw_picture
-
-        draw_picture(self.canv, self.image, 0, 0, self.width, self.height)
+        draw_picture(self.canv, self.image, 0, 0, self.width, self.height, self.font)
 
 
 class Rule(Flowable):
@@ -723,7 +722,6 @@ def numbered_canvas_class(build_time: int) -> type:
 def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> tuple[bytes, int]:
     """Return the PDF bytes of the brief of `doc`, and its number of pages."""
     builder = BriefBuilder(doc, theme, book)
-    default_drawing_font(book.pdf_name(theme.brief["chart"]), doc)
     header = builder.header()
     header_height = (
         sum(f.wrap(builder.width, BIG)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in header)

@@ -10,7 +10,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 if TYPE_CHECKING:
-    from alliancedeck.document import Document
+    from alliancedeck.document import Document, ImageInfo
 
 
 # Binary streams stay binary: ASCII85 armour only makes files larger and slower to write.
@@ -58,23 +58,45 @@ def color(value: str) -> HexColor:
     return HexColor(value)
 
 
-def default_drawing_font(font_name: str, doc: Document) -> None:
-    """Make `font_name` the font reportlab graphics (charts, SVG) start from.
+def draw_picture(
+    canvas: Canvas, image: ImageInfo, x: float, y: float, w: float, h: float, font: str
+) -> None:
+    """Draw `image` into the frame whose lower-left corner is (x, y): SVG as vectors.
 
-    reportlab's drawings otherwise select Helvetica before any text is drawn, which leaves a
-    reference to a font that is not embedded. Briefs without drawings skip the import.
+    Text in an SVG is drawn in `font` (a layout font, embedded) wherever the SVG names a font
+    the PDF does not embed.
     """
-    from alliancedeck.document import ChartInfo, ImageInfo
-
-    if not any(
-        isinstance(b, ChartInfo) or (isinstance(b, ImageInfo) and b.format == "svg")
-        for section in doc.sections
-        for b in section.blocks
-    ):
+    if image.format != "svg":
+        canvas.drawImage(str(image.path), x, y, w, h, preserveAspectRatio=True, mask="auto")
         return
-    from reportlab.graphics.shapes import STATE_DEFAULTS
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import getFont, getRegisteredFontNames
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    STATE_DEFAULTS["fontName"] = font_name
+    from alliancedeck.draw.images import svg_drawing
+
+    drawing = svg_drawing(image.path, image.location)
+    embedded = {n for n in getRegisteredFontNames() if isinstance(getFont(n), TTFont)}
+    drawing.initialFontName = font
+    for node in _nodes(drawing):
+        if isinstance(node, String) and node.fontName not in embedded:
+            node.fontName = font
+    scale = min(w / drawing.width, h / drawing.height)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(scale, scale)
+    renderPDF.draw(drawing, canvas, 0, 0)
+    canvas.restoreState()
+
+
+def _nodes(group: Any) -> list[Any]:
+    """Return every shape inside `group`, nested groups opened."""
+    found = []
+    for node in getattr(group, "contents", ()):
+        found.append(node)
+        found.extend(_nodes(node))
+    return found
 
 
 def draw_segments(

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from alliancedeck.draw.pdf_common import (
     color,
-    default_drawing_font,
     document_info,
+    draw_picture,
+    draw_segments,
     stamped_canvas_class,
 )
 from alliancedeck.layout.boxes import (
@@ -24,7 +25,7 @@ from alliancedeck.layout.boxes import (
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-    from alliancedeck.document import Document, ImageInfo
+    from alliancedeck.document import Document
     from alliancedeck.fonts import FontBook
 
 
@@ -35,8 +36,7 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
 
     canvas_class = stamped_canvas_class(build_time)
     first_font = deck.slides[0].boxes[0].paragraphs[0].font if deck.slides else None
-    if first_font:
-        default_drawing_font(first_font.pdf_name.replace("-bold", "-regular"), doc)
+    picture_font = book.pdf_name(book.theme.deck["chart"])  # for any text in an SVG
     canvas = canvas_class(
         buffer,
         pagesize=(deck.width, deck.height),
@@ -65,7 +65,8 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
             elif isinstance(box, TableBox):
                 _table(canvas, deck.height, box, book)
             elif isinstance(box, PictureBox):
-                draw_picture(canvas, box.image, box.x, deck.height - box.y - box.h, box.w, box.h)
+                y = deck.height - box.y - box.h
+                draw_picture(canvas, box.image, box.x, y, box.w, box.h, picture_font)
         canvas.showPage()
     canvas.showOutline()
     canvas.save()
@@ -120,11 +121,7 @@ def _paragraph(
             room = box.w - paragraph.indent
             width = book.width(line, font.pdf_name, font.size)
             left += room - width if paragraph.align == "right" else (room - width) / 2
-        for segment, font_name in book.segments(line, font.pdf_name):
-            canvas.setFont(font_name, font.size)
-            canvas.drawString(left, baseline, segment)
-            left += book.width(segment, font_name, font.size)
-        canvas.setFont(font.pdf_name, font.size)
+        draw_segments(canvas, book, left, baseline, line, font.pdf_name, font.size)
         if line_index == 0 and paragraph.bullet:
             canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
     if paragraph.link:
@@ -163,21 +160,3 @@ def _table(canvas: Canvas, page_height: float, box: TableBox, book: FontBook) ->
             x += width
         y += height
         _rect(canvas, page_height, box.x, y - 0.5, box.w, 0.5, box.rule)
-
-
-def draw_picture(canvas: Canvas, image: ImageInfo, x: float, y: float, w: float, h: float) -> None:
-    """Draw `image` into the frame whose lower-left corner is (x, y): SVG as vectors."""
-    if image.format == "svg":
-        from reportlab.graphics import renderPDF
-
-        from alliancedeck.draw.images import svg_drawing
-
-        drawing = svg_drawing(image.path, image.location)
-        scale = min(w / drawing.width, h / drawing.height)
-        canvas.saveState()
-        canvas.translate(x, y)
-        canvas.scale(scale, scale)
-        renderPDF.draw(drawing, canvas, 0, 0)
-        canvas.restoreState()
-    else:
-        canvas.drawImage(str(image.path), x, y, w, h, preserveAspectRatio=True, mask="auto")
