@@ -144,3 +144,17 @@ def test_a_paragraph_split_over_slides_gains_no_space_and_loses_no_character(tmp
     joined = "".join(texts)
     assert sentence_cut in joined and line_cut in joined.replace(sentence_cut, "")
     assert " ".join(texts).count('"notional."') == 120
+
+
+def test_a_slide_region_lower_than_one_line_still_ends(tmp_path):
+    from alliancedeck.api import prepare
+    from alliancedeck.fonts import font_book
+    from alliancedeck.layout.deck import DeckBuilder, Region, _Item
+
+    prepared = prepare(REPO / "content.yaml")
+    builder = DeckBuilder(prepared.doc, prepared.theme, font_book(prepared.theme, REPO))
+    item = _Item("a notional point " * 5, "body", 0, bullet=True)
+    pages = builder.flow([item], lambda _index: Region(0, 0, 400, 10), 20.0)
+    assert "".join("".join(p.lines) for page in pages for p in page).replace(" ", "") == (
+        item.text.replace(" ", "")
+    )

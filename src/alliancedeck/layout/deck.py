@@ -330,7 +330,8 @@ class DeckBuilder(BlockSlides):
                 continue
             page.append(head)
             used += head.height + (head.space_before if len(page) > 1 else 0.0)
-            queue.insert(0, tail)
+            if tail.text:
+                queue.insert(0, tail)
             pages.append([])
             used = 0.0
         return [p for p in pages if p] or [[]]
@@ -363,7 +364,10 @@ class DeckBuilder(BlockSlides):
         space = 0 if first else whole.space_before
         fitting = int((room - space + 0.01) // whole.leading)
         if fitting < 1:
-            return None, item
+            if not first:
+                return None, item  # try again on the next slide
+            fitting = 1  # a slide with less room than one line (a strange layout): never loop
+
         head_text, rest_text = cut_after(item.text, whole.lines[:fitting])
         head = replace(whole, text=head_text, lines=whole.lines[:fitting])
         return head, replace(
