@@ -80,3 +80,17 @@ def test_every_line_fits_and_no_character_is_lost(measure, parts, width):
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for line in lines:
         assert measure(line, 14) <= width + 1e-6 or len(line) == 1
+
+
+@pytest.mark.parametrize("words", [1, 3, 8, 20])
+def test_a_frame_as_wide_as_frame_width_sets_its_text_on_one_line(words):
+    """Table columns are sized with frame_width: a cell that fits must not wrap."""
+    from alliancedeck.layout.deck import TextSetter
+
+    theme = load_theme((PACKAGE_LAYOUTS / "default.yaml").resolve())
+    book = font_book(theme, Path.cwd())
+    setter = TextSetter(theme, book)
+    text = " ".join(["Notional"] * words)
+    natural = book.width(text, setter.font("table", 16).pdf_name, 16)
+    paragraph = setter.paragraph(text, "table", 16, setter.frame_width(natural))
+    assert paragraph.lines == (text,)

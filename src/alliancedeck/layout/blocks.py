@@ -157,11 +157,12 @@ class BlockSlides:
         columns = [
             [table.columns[c], *(row[c] for row in table.rows)] for c in range(len(table.columns))
         ]
+        frame = self.setter.frame_width  # room for the margin line breaking keeps free
         return column_widths(
             columns,
-            lambda t: book.width(t, head, size),
-            lambda t: book.width(t, body, size),
-            2 * TABLE_PADDING + 2,
+            lambda t: frame(book.width(t, head, size)),
+            lambda t: frame(book.width(t, body, size)),
+            2 * TABLE_PADDING,
             width,
         )
 

@@ -98,8 +98,13 @@ class TextSetter:
             level=level,
         )
 
+    @staticmethod
+    def frame_width(text_width: float) -> float:
+        """Return the width a frame needs so that a line `text_width` wide fits on one line."""
+        return max(text_width + 1.0, text_width / (1 - WIDTH_SAFETY)) + 0.01
+
     def _break(self, text: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
-        usable = width - max(1.0, width * WIDTH_SAFETY)
+        usable = width - max(1.0, width * WIDTH_SAFETY)  # as frame_width undoes
         book = self.book
 
         def measure(piece: str, piece_size: float) -> float:
