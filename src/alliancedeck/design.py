@@ -128,15 +128,6 @@ class Theme:
     deck: dict[str, TextStyle]
     path: str = field(default="")
 
-    def rgb(self, name: str) -> tuple[int, int, int]:
-        """Return the colour token `name` (or a literal #RRGGBB) as an (r, g, b) triple."""
-        value = self.colors.get(name, name)
-        return hex_to_rgb(value)
-
     def banner_colors(self, level: str) -> BannerColors:
         """Return the banner colours for the classification `level` (UNCLASSIFIED, CUI...)."""
         return self.banners.get(level.upper()) or self.banners["default"]
-
-    def family(self, style: TextStyle) -> FontFamily:
-        """Return the font family a text style names."""
-        return self.fonts[style.font]

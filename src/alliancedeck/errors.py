@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -20,11 +19,6 @@ class Location:
         if self.line <= 0:
             return self.file
         return f"{self.file}:{self.line}:{self.column}"
-
-    @classmethod
-    def of_file(cls, path: str | Path) -> Location:
-        """Return a location naming the whole file at `path`."""
-        return cls(str(path))
 
 
 @dataclass(frozen=True)

@@ -187,10 +187,6 @@ class FontBook:
             * size
         )
 
-    def ascent(self, font_name: str, size: float) -> float:
-        """Return the ascent of `font_name` at `size` points."""
-        return self._face(font_name).face.ascent * size / 1000.0  # type: ignore[attr-defined]
-
     def descent(self, font_name: str, size: float) -> float:
         """Return the (positive) descent of `font_name` at `size` points."""
         return -self._face(font_name).face.descent * size / 1000.0  # type: ignore[attr-defined]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 POINTS_PER_INCH = 72.0
 EMU_PER_POINT = 12700
-EMU_PER_INCH = 914400
 MM_PER_INCH = 25.4
 
 

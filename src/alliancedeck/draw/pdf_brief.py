@@ -748,7 +748,6 @@ def draw_brief(doc: Document, theme: Theme, book: FontBook, build_time: int) -> 
         invariant=1,
         pageCompression=1,
         initialFontName=book.pdf_name(theme.brief["body"]),
-        displayDocTitle=1,
     )
     template.addPageTemplates(
         [

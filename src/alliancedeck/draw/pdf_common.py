@@ -30,8 +30,6 @@ def document_info(doc: Document, *, kind: str) -> dict[str, Any]:
         "creator": "alliancedeck",
         "producer": "alliancedeck (ReportLab)",
         "lang": meta.language,
-        "invariant": 1,
-        "pageCompression": 1,
     }
 
 
@@ -40,7 +38,6 @@ def stamped_canvas_class(build_time: int) -> type[Canvas]:
 
     class StampedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
-            kwargs.setdefault("invariant", 1)
             super().__init__(*args, **kwargs)
             stamp = self._doc._timeStamp
             moment = time.gmtime(build_time)

@@ -183,12 +183,11 @@ class DeckBuilder(BlockSlides):
         role: str = "title",
         region: Region | None = None,
         max_lines: int = 2,
-        align: Align = "left",
         warn: bool = True,
     ) -> TextBox:
         """Return the title frame: wrapped to `max_lines`, then shrunk, never clipped."""
         area = region or Region(self.left, self.top, self.right - self.left, 0)
-        box = self.fitted_box(text, role, area, name="Title", align=align, max_lines=max_lines)
+        box = self.fitted_box(text, role, area, name="Title", max_lines=max_lines)
         paragraph = box.paragraphs[0]
         style = self.setter.style(role)
         if warn and len(paragraph.lines) > max_lines:
@@ -201,8 +200,9 @@ class DeckBuilder(BlockSlides):
             self.warn(location, f"title shrunk to {paragraph.font.size:g} pt to fit")
         return replace(box, role="title")  # every slide's title frame, whatever its type role
 
-    def rule_under(self, box: TextBox, width: float = 56.0, color: str = "primary") -> Rect:
-        return Rect(box.x, box.y + box.h + 6, width, 3, self.theme.colors[color], name="Rule")
+    def rule_under(self, box: TextBox) -> Rect:
+        """Return the short rule under a slide title."""
+        return Rect(box.x, box.y + box.h + 6, 56.0, 3, self.theme.colors["primary"], name="Rule")
 
     def unique_title(self, title: str) -> str:
         """Return `title`, numbered " (2)", " (3)"... if an earlier section has the same title."""
@@ -737,7 +737,7 @@ class DeckBuilder(BlockSlides):
             )
         self.block_slides(section, title, first_page=next_page, backup=backup)
         body = self.setter.style("body")
-        sizes = {p.font.size for page in pages for p in page if p.font.size and p.level >= 0}
+        sizes = {p.font.size for page in pages for p in page if p.font.size}
         if body.min_size < body.size and sizes and min(sizes) <= body.min_size:
             self.warn(
                 section.location,
