@@ -158,3 +158,15 @@ def test_a_slide_region_lower_than_one_line_still_ends(tmp_path):
     assert "".join("".join(p.lines) for page in pages for p in page).replace(" ", "") == (
         item.text.replace(" ", "")
     )
+
+
+def test_a_timeline_too_long_for_its_slide_is_warned_about(tmp_path):
+    long_text = "a notional event described at far greater length than a timeline allows " * 8
+    timeline = [{"date": str(1950 + i), "text": long_text.strip()} for i in range(5)]
+    section = {"title": "Milestones", "timeline": timeline}
+    path = _write(tmp_path, {"meta": {"title": "Notional"}, "sections": [section]})
+    deck = _deck(path)
+    assert any("timeline events do not fit" in w.message for w in deck.warnings)
+    short = {"title": "Milestones", "timeline": [{"date": "1951", "text": "Notional"}]}
+    path = _write(tmp_path, {"meta": {"title": "Notional"}, "sections": [short]})
+    assert not [w for w in _deck(path).warnings if "timeline" in w.message]

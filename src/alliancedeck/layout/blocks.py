@@ -256,6 +256,8 @@ class BlockSlides:
         chunks = [
             entries[i : i + TIMELINE_PER_SLIDE] for i in range(0, len(entries), TIMELINE_PER_SLIDE)
         ]
+        date_sizes = sizes_between(self.setter.style("timeline_date"))
+        text_sizes = sizes_between(self.setter.style("timeline_text"))
         for page, chunk in enumerate(chunks):
             boxes, region = self.block_slide(title, page)
             slot = region.w / len(chunk)
@@ -270,8 +272,6 @@ class BlockSlides:
                     name="Timeline axis",
                 )
             )
-            date_sizes = sizes_between(self.setter.style("timeline_date"))
-            text_sizes = sizes_between(self.setter.style("timeline_text"))
             room_below = region.bottom - (line_y + 14)
             for step in range(max(len(date_sizes), len(text_sizes))):
                 date_size = date_sizes[min(step, len(date_sizes) - 1)]
@@ -289,6 +289,12 @@ class BlockSlides:
                     and max(p.height for p in dates) <= line_y - region.y - 12
                 ):
                     break
+            else:
+                self.warn(
+                    timeline.location,
+                    "timeline events do not fit their slide even at the smallest type; "
+                    "shorten their dates or texts",
+                )
             for index in range(len(chunk)):
                 x = region.x + index * slot
                 boxes.append(
@@ -319,7 +325,7 @@ class BlockSlides:
                         x + 2,
                         line_y + 14,
                         slot - 12,
-                        max(text.height, min(room_below, text.height)),
+                        text.height,
                         (text,),
                         role="timeline_text",
                         name="Timeline event",
