@@ -101,3 +101,24 @@ def test_the_deck_and_brief_print_their_own_words_in_japanese(products):
     with pdfplumber.open(products["pdf"]) as pdf:
         text = _compact("".join(page.extract_text() for page in pdf.pages))
     assert "2024年5月31日現在" in text and "1/1ページ" in text
+
+
+def test_japanese_chart_labels_are_drawn_in_the_fallback_font(tmp_path, products):
+    from alliancedeck.api import build
+
+    path = tmp_path / "content.yaml"
+    path.write_text(
+        "meta:\n  title: 架空の図表\n  language: ja\n"
+        "sections:\n  - title: 架空の支出\n    chart:\n      type: column\n"
+        "      title: 年ごとの架空の支出\n      unit: 十億ドル（架空）\n"
+        "      categories: [東京, 大阪, 沖縄]\n"
+        "      series: [{name: 架空, values: [1, 2, 3]}, {name: 参考, values: [2, 1, 3]}]\n",
+        encoding="utf-8",
+    )
+    result = build(path, out_dir=tmp_path / "out")
+    assert not [w for w in result.warnings if "no layout font" in w.message]
+    for product in result.products:
+        if product.path.suffix == ".pdf":
+            text = _compact("".join(p.extract_text() for p in PdfReader(product.path).pages))
+            for label in ("東京", "大阪", "沖縄", "十億ドル（架空）", "参考"):
+                assert label in text, (product.path.name, label)

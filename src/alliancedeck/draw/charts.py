@@ -11,12 +11,12 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from alliancedeck.draw.pdf_common import color
 
 if TYPE_CHECKING:
     from alliancedeck.document import ChartInfo
+    from alliancedeck.fonts import FontBook
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,25 @@ class ChartStyle:
     text_color: str
     palette: tuple[str, ...]
     rule: str
+    book: FontBook
 
     def series_color(self, index: int) -> Any:
         """Return the reportlab colour of series (or slice) `index`."""
         return color(self.palette[index % len(self.palette)])
 
+    def font_for(self, texts: list[str]) -> str:
+        """Return the font for a chart label holding `texts`: the layout's fallback font
+        (Japanese, say) when they have characters the main font lacks.
+
+        A label is drawn in one font, so the fallback draws all of it. Characters no layout
+        font has are recorded for the missing-glyph warning.
+        """
+        used = {name for t in texts for _, name in self.book.segments(t, self.font)}
+        return next((name for name in sorted(used) if name != self.font), self.font)
+
     def width(self, texts: list[str]) -> float:
-        """Return the width of the widest of `texts`."""
-        return max((stringWidth(t, self.font, self.size) for t in texts), default=0.0)
+        """Return the width of the widest of `texts`, each in the font it is drawn in."""
+        return max((self.book.width(t, self.font_for([t]), self.size) for t in texts), default=0.0)
 
 
 def chart_drawing(
@@ -57,7 +68,7 @@ def chart_drawing(
                 0,
                 top + size * 0.3,
                 text,
-                fontName=style.font,
+                fontName=style.font_for([text]),
                 fontSize=text_size,
                 fillColor=color(style.text_color),
             )
@@ -78,7 +89,7 @@ def _legend(names: list[str], style: ChartStyle, y: float) -> Legend:
     legend = Legend()
     legend.x, legend.y = 0, y
     legend.alignment = "right"
-    legend.fontName = style.font
+    legend.fontName = style.font_for(names)
     legend.fontSize = style.size
     legend.fillColor = color(style.text_color)
     legend.boxAnchor = "nw"
@@ -112,6 +123,8 @@ def _axes_plot(chart: ChartInfo, width: float, height: float, style: ChartStyle)
     plot.valueAxis.valueMin = scale.low
     plot.valueAxis.valueMax = scale.high
     plot.valueAxis.valueStep = scale.step
+    for index, name in enumerate(chart.categories):
+        plot.categoryAxis.labels[index].fontName = style.font_for([name])
     for axis in (plot.categoryAxis, plot.valueAxis):
         axis.labels.fontName = style.font
         axis.labels.fontSize = size

@@ -343,6 +343,7 @@ class BriefBuilder:
             text_color=self.theme.colors.get(token.color, token.color),
             palette=tuple(self.theme.palette),
             rule=self.theme.colors["rule"],
+            book=self.book,
         )
         drawing = chart_drawing(chart, width, width * 0.68, style)
         # The text equivalent: the author's alt text or one generated from the data.

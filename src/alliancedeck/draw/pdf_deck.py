@@ -61,7 +61,7 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
             elif isinstance(box, TextBox):
                 _text_box(canvas, deck.height, box, book)
             elif isinstance(box, ChartBox):
-                _chart(canvas, deck.height, box, show_title=box.chart.title != slide.title)
+                _chart(canvas, deck.height, box, book, show_title=box.chart.title != slide.title)
             elif isinstance(box, TableBox):
                 _table(canvas, deck.height, box, book)
             elif isinstance(box, PictureBox):
@@ -130,12 +130,15 @@ def _paragraph(
         canvas.linkURL(paragraph.link, (box.x, y0, box.x + box.w, y0 + height), relative=0)
 
 
-def _chart(canvas: Canvas, page_height: float, box: ChartBox, *, show_title: bool) -> None:
+def _chart(
+    canvas: Canvas, page_height: float, box: ChartBox, book: FontBook, *, show_title: bool
+) -> None:
     from reportlab.graphics import renderPDF
 
     from alliancedeck.draw.charts import ChartStyle, chart_drawing
 
-    style = ChartStyle(box.font.pdf_name, box.font.size, box.font.color, box.palette, box.rule)
+    font = box.font
+    style = ChartStyle(font.pdf_name, font.size, font.color, box.palette, box.rule, book)
     drawing = chart_drawing(box.chart, box.w, box.h, style, show_title=show_title)
     renderPDF.draw(drawing, canvas, box.x, page_height - box.y - box.h)
 
