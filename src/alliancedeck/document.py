@@ -55,6 +55,11 @@ class ChartInfo:
     alt: str  # the author's, or one generated from the data
     location: Location
 
+    @property
+    def has_legend(self) -> bool:
+        """Whether the chart needs a legend: a pie's slices, or more than one series."""
+        return self.type == "pie" or len(self.series) > 1
+
     def value_scale(self) -> AxisScale:
         """Return the value axis both products draw: same ends, same ticks, same numbers."""
         if self.type == "stacked":

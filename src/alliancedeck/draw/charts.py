@@ -73,7 +73,7 @@ def chart_drawing(
                 fillColor=color(style.text_color),
             )
         )
-    if chart.type == "pie" or len(chart.series) > 1:
+    if chart.has_legend:
         names = list(chart.categories) if chart.type == "pie" else [n for n, _ in chart.series]
         drawing.add(_legend(names, style, top - size * 0.3))
         top -= size * 1.9

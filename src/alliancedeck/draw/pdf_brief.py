@@ -32,6 +32,7 @@ from alliancedeck.draw.pdf_common import (
     draw_segments,
     stamped_canvas_class,
 )
+from alliancedeck.layout.boxes import bullet_for
 from alliancedeck.layout.text import column_widths
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from alliancedeck.document import Block, Document, FigureInfo, PointInfo, SectionInfo
     from alliancedeck.fonts import FontBook
 
-BULLETS = ("\u2022", "\u2013", "\u25e6")
 BIG = 10_000.0
 #: Key figures shown as cards in the brief's header band (two rows of four); any more are
 #: listed in the columns, so the header never outgrows the page.
@@ -456,9 +456,7 @@ class BriefBuilder:
             spaceBefore=2.5 if level == 0 else 1,
         )
         label = section.portion(point.text) if level == 0 else point.text
-        flow: list[Flowable] = [
-            Paragraph(self.text(label), style, bulletText=BULLETS[min(level, len(BULLETS) - 1)])
-        ]
+        flow: list[Flowable] = [Paragraph(self.text(label), style, bulletText=bullet_for(level))]
         for child in point.children:
             flow.extend(self.point(child, level + 1, section))
         return flow

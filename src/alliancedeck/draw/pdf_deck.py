@@ -61,7 +61,7 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
             elif isinstance(box, TextBox):
                 _text_box(canvas, deck.height, box, book)
             elif isinstance(box, ChartBox):
-                _chart(canvas, deck.height, box, book, show_title=box.chart.title != slide.title)
+                _chart(canvas, deck.height, box, book)
             elif isinstance(box, TableBox):
                 _table(canvas, deck.height, box, book)
             elif isinstance(box, PictureBox):
@@ -130,23 +130,21 @@ def _paragraph(
         canvas.linkURL(paragraph.link, (box.x, y0, box.x + box.w, y0 + height), relative=0)
 
 
-def _chart(
-    canvas: Canvas, page_height: float, box: ChartBox, book: FontBook, *, show_title: bool
-) -> None:
+def _chart(canvas: Canvas, page_height: float, box: ChartBox, book: FontBook) -> None:
     from reportlab.graphics import renderPDF
 
     from alliancedeck.draw.charts import ChartStyle, chart_drawing
 
     font = box.font
     style = ChartStyle(font.pdf_name, font.size, font.color, box.palette, box.rule, book)
-    drawing = chart_drawing(box.chart, box.w, box.h, style, show_title=show_title)
+    drawing = chart_drawing(box.chart, box.w, box.h, style, show_title=box.show_title)
     renderPDF.draw(drawing, canvas, box.x, page_height - box.y - box.h)
 
 
 def _table(canvas: Canvas, page_height: float, box: TableBox, book: FontBook) -> None:
     y = box.y
     for r, (height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
-        fill = box.header_fill if r == 0 else (box.stripe_fill if r % 2 == 0 else "#FFFFFF")
+        fill = box.row_fill(r)
         _rect(canvas, page_height, box.x, y, box.w, height, fill)
         x = box.x
         for width, paragraph in zip(box.widths, cells, strict=True):

@@ -186,8 +186,7 @@ class _SlideWriter:
             elif isinstance(box, TableBox):
                 shapes.append(_table_xml(box, shape_id, language, part))
             elif isinstance(box, ChartBox):
-                show_title = box.chart.title != geometry.title
-                chart = _chart_part(self._package, box, show_title=show_title)
+                chart = _chart_part(self._package, box)
                 rid = part.relate_to(chart, RT.CHART)
                 shapes.append(_chart_frame_xml(box, shape_id, rid))
             else:
@@ -410,7 +409,7 @@ def _table_xml(box: TableBox, shape_id: int, language: str, part: Part) -> str:
     cell_properties = f'marL="{margin}" marR="{margin}" marT="{margin}" marB="{margin}" anchor="t"'
     rows = []
     for r, height in enumerate(heights):
-        fill = _color(box.header_fill if r == 0 else (box.stripe_fill if r % 2 == 0 else "FFFFFF"))
+        fill = _color(box.row_fill(r))
         cells = "".join(
             "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>"
             f"{_paragraph_xml(paragraph, language, True, part)}</a:txBody>"
@@ -509,7 +508,7 @@ _CHART_TYPES = {
 NUMBER_FORMAT = "#,##0.##"
 
 
-def _chart_part(package: OpcPackage, box: ChartBox, *, show_title: bool) -> ChartPart:
+def _chart_part(package: OpcPackage, box: ChartBox) -> ChartPart:
     """Return a new native chart part (its data in the embedded workbook, so it stays editable)."""
     from pptx.chart.data import CategoryChartData  # brings in XlsxWriter: only for charts
     from pptx.parts.chart import ChartPart
@@ -520,11 +519,11 @@ def _chart_part(package: OpcPackage, box: ChartBox, *, show_title: bool) -> Char
     for name, values in info.series:
         data.add_series(name, list(values))
     part = ChartPart.new(_CHART_TYPES[info.type], data, package)
-    _style_chart(part.chart, box, show_title=show_title)
+    _style_chart(part.chart, box)
     return part
 
 
-def _style_chart(chart, box: ChartBox, *, show_title: bool) -> None:
+def _style_chart(chart, box: ChartBox) -> None:
     """Give `chart` the layout's font, palette, title, legend, labels and axes."""
     info = box.chart
     _renumber_axes(chart)
@@ -532,10 +531,10 @@ def _style_chart(chart, box: ChartBox, *, show_title: bool) -> None:
     chart.font.size = Pt(font.size)
     chart.font.name = font.deck_name
     chart.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
-    chart.has_title = bool(show_title and info.title)
+    chart.has_title = bool(box.show_title and info.title)
     if chart.has_title:
         chart.chart_title.text_frame.text = info.title or ""
-    chart.has_legend = info.type == "pie" or len(info.series) > 1
+    chart.has_legend = info.has_legend
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False

@@ -137,6 +137,7 @@ class BlockSlides:
                 self.theme.colors["rule"],
                 name="Chart",
                 alt=chart.alt,
+                show_title=chart.title != title,
             )
         )
         if source:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -10,6 +11,15 @@ if TYPE_CHECKING:
 
 Align = Literal["left", "center", "right"]
 Anchor = Literal["top", "middle", "bottom"]
+
+
+#: Bullet characters by nesting level (the deepest repeats).
+BULLETS = ("\u2022", "\u2013", "\u25e6")
+
+
+def bullet_for(level: int) -> str:
+    """Return the bullet of a point at nesting `level` (0 for top-level points)."""
+    return BULLETS[min(level, len(BULLETS) - 1)]
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ class TextBox:
 
     @property
     def content_height(self) -> float:
-        return sum(p.height + (p.space_before if i else 0.0) for i, p in enumerate(self.paragraphs))
+        return stack_height(self.paragraphs)
 
     @property
     def text(self) -> str:
@@ -97,6 +107,7 @@ class ChartBox:
     rule: str  # axis and grid lines
     name: str
     alt: str
+    show_title: bool = False  # the chart's own title, when the slide's title is not it
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,12 @@ class TableBox:
     rule: str
     name: str
     alt: str
+
+    def row_fill(self, row: int) -> str:
+        """Return the fill of row `row`: the header's, then white and stripe in turn."""
+        if row == 0:
+            return self.header_fill
+        return self.stripe_fill if row % 2 == 0 else "#FFFFFF"
 
 
 @dataclass(frozen=True)
@@ -163,3 +180,8 @@ class DeckLayout:
     language: str
     title: str
     warnings: list[object] = field(default_factory=list)
+
+
+def stack_height(paragraphs: Sequence[Paragraph]) -> float:
+    """Return the height of `paragraphs` set one under another (first space-before dropped)."""
+    return sum(p.height + (p.space_before if i else 0.0) for i, p in enumerate(paragraphs))

@@ -13,13 +13,22 @@ from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 from alliancedeck.layout.blocks import BlockSlides
-from alliancedeck.layout.boxes import Align, DeckLayout, Font, Paragraph, Rect, Slide, TextBox
+from alliancedeck.layout.boxes import (
+    Align,
+    DeckLayout,
+    Font,
+    Paragraph,
+    Rect,
+    Slide,
+    TextBox,
+    bullet_for,
+    stack_height,
+)
 from alliancedeck.layout.text import break_lines, cut_after, split_sentences
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
 
-BULLETS = ("\u2022", "\u2013", "\u25e6")
 #: Part of a frame's width kept free when breaking lines, so that a client whose widths
 #: differ by rounding or kerning still breaks the same way.
 WIDTH_SAFETY = 0.02
@@ -111,11 +120,6 @@ class TextSetter:
             return book.width(piece, font_name, piece_size)
 
         return tuple(break_lines(text, usable, measure, size))
-
-
-def stack_height(paragraphs: Sequence[Paragraph]) -> float:
-    """Return the height of `paragraphs` set one under another (first space-before dropped)."""
-    return sum(p.height + (p.space_before if i else 0.0) for i, p in enumerate(paragraphs))
 
 
 @dataclass(frozen=True)
@@ -259,7 +263,7 @@ class DeckBuilder(BlockSlides):
         indent_unit = role_size * 1.1
         if item.bullet:
             indent = indent_unit * (item.level + 1)
-            bullet = BULLETS[min(item.level, len(BULLETS) - 1)]
+            bullet = bullet_for(item.level)
             bullet_indent = indent - indent_unit
         else:
             indent = indent_unit * item.level if item.level else 0.0
