@@ -217,24 +217,16 @@ class DeckBuilder(BlockSlides):
     def backup_tag(self) -> TextBox:
         """Return the BACKUP label of backup slides (top right, in the accent colour)."""
         width = 110.0
-        box = self.fitted_box(
+        return self.fitted_box(
             self.labels.backup_tag,
             "footer",
             Region(self.right - width, self.top - 18, width, 0),
             name="Backup tag",
             align="right",
             max_lines=1,
+            bold=True,
+            color=self.theme.colors["accent"],
         )
-        paragraph = replace(
-            box.paragraphs[0],
-            font=replace(
-                box.paragraphs[0].font,
-                bold=True,
-                color=self.theme.colors["accent"],
-                pdf_name=self.setter.book.pdf_name(self.setter.style("footer"), bold=True),
-            ),
-        )
-        return replace(box, paragraphs=(paragraph,))
 
     def new_slide(
         self,
@@ -472,12 +464,19 @@ class DeckBuilder(BlockSlides):
         name: str,
         align: Align = "left",
         max_lines: int = 3,
+        bold: bool | None = None,
+        color: str | None = None,
     ) -> TextBox:
-        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` lines."""
+        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` lines.
+
+        `bold` and `color` override the role's, and the text is measured as it is drawn.
+        """
         style = self.setter.style(role)
         paragraph = None
         for size in sizes_between(style):
-            paragraph = self.setter.paragraph(text, role, size, region.w, align=align)
+            paragraph = self.setter.paragraph(
+                text, role, size, region.w, align=align, bold=bold, color=color
+            )
             if len(paragraph.lines) <= max_lines:
                 break
         assert paragraph is not None
@@ -823,11 +822,15 @@ class DeckBuilder(BlockSlides):
         boxes = []
         for name, y in (("Banner top", 0.0), ("Banner bottom", self.height - self.banner_height)):
             box = self.fitted_box(
-                text, "banner", Region(0, y, self.width, 0), name=name, align="center", max_lines=1
+                text,
+                "banner",
+                Region(0, y, self.width, 0),
+                name=name,
+                align="center",
+                max_lines=1,
+                color=colors.text,
             )
-            paragraph = replace(
-                box.paragraphs[0], font=replace(box.paragraphs[0].font, color=colors.text)
-            )
+            paragraph = box.paragraphs[0]
             boxes.append(
                 TextBox(
                     0,
