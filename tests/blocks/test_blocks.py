@@ -327,3 +327,31 @@ def test_text_in_an_svg_is_drawn_in_an_embedded_layout_font(tmp_path):
                     product.path.name,
                     font.get_object()["/BaseFont"],
                 )
+
+
+def test_chart_data_keeps_the_decimals_its_values_have(tmp_path):
+    from alliancedeck.api import build
+
+    path = write_brief(
+        tmp_path,
+        """
+        meta:
+          title: Notional
+        sections:
+          - title: Whole and decimal
+            chart:
+              type: column
+              categories: [A, B]
+              series: [{name: Whole, values: [5, 12]}, {name: Decimal, values: [1.5, 2.25]}]
+        """,
+    )
+    result = build(path, out_dir=tmp_path / "out")
+    deck = next(p.path for p in result.products if p.backend == "slides")
+    chart = next(
+        shape.chart
+        for slide in Presentation(str(deck)).slides
+        for shape in slide.shapes
+        if shape.has_chart
+    )
+    formats = {code.text for code in chart._chartSpace.xpath(".//c:val//c:formatCode")}
+    assert formats == {"#,##0.00"}  # not "#,##0.##", which shows 5 as "5."

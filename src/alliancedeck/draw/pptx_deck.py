@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from pptx.parts.chart import ChartPart
     from pptx.parts.presentation import PresentationPart
 
-    from alliancedeck.document import Document
+    from alliancedeck.document import ChartInfo, Document
 
 TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
 FIRST_SLIDE_ID = 256  # the smallest id PresentationML allows in p:sldIdLst
@@ -505,7 +505,18 @@ _CHART_TYPES = {
     "line": XL_CHART_TYPE.LINE_MARKERS,
     "pie": XL_CHART_TYPE.PIE,
 }
-NUMBER_FORMAT = "#,##0.##"
+
+
+def _data_format(info: ChartInfo) -> str:
+    """Return the number format of the chart's data: as many decimals as its values have (<= 2).
+
+    ("#,##0.##" would print whole numbers with a trailing point in Excel: "5.")
+    """
+    decimals = max(
+        (len(f"{v:.2f}".rstrip("0").split(".")[1]) for _, vs in info.series for v in vs),
+        default=0,
+    )
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def _chart_part(package: OpcPackage, box: ChartBox) -> ChartPart:
@@ -514,7 +525,7 @@ def _chart_part(package: OpcPackage, box: ChartBox) -> ChartPart:
     from pptx.parts.chart import ChartPart
 
     info = box.chart
-    data = CategoryChartData(number_format=NUMBER_FORMAT)
+    data = CategoryChartData(number_format=_data_format(box.chart))
     data.categories = list(info.categories)
     for name, values in info.series:
         data.add_series(name, list(values))
