@@ -81,6 +81,8 @@ class FontFamily:
     files: dict[FontStyle, str]
     east_asian: str | None = None  # the deck's East Asian typeface (a:ea)
     fallback: str | None = None  # family drawn for the characters this one lacks
+    # A family with no italic files is never slanted: italic roles set it upright in this weight.
+    instead_of_italic: Literal["regular", "bold"] = "regular"
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alliancedeck.errors import ContentError, Location, Problem
+from alliancedeck.layout.text import is_east_asian
 
 if TYPE_CHECKING:
     from alliancedeck.design import FontFamily, TextStyle, Theme
 
 PACKAGE_FONTS = Path(__file__).parent / "fonts"
-#: How to get the font files the shipped layouts name but alliancedeck does not ship.
+PACKAGE_LAYOUTS_DIR = Path(__file__).parent / "layouts"
+#: The largest font file read (the shipped Japanese faces are under 5 MiB each).
+MAX_FONT_BYTES = 64 * 1024 * 1024
+#: How to get font files a layout names but alliancedeck does not ship.
 INSTALL_HINTS = {
     "ipaexg.ttf": "Debian/Ubuntu: apt-get install fonts-ipaexfont; or download IPAex Gothic",
 }
@@ -27,16 +33,19 @@ SYSTEM_FONT_DIRS = (
 )
 
 
-def font_search_path(content_dir: Path | None = None) -> list[Path]:
+def font_search_path(content_dir: Path | None = None, layout_dir: Path | None = None) -> list[Path]:
     """Return the folders searched for font files, in order.
 
-    The content's own `fonts/` folder, then each folder in `ALLIANCEDECK_FONT_PATH`
-    (separated by the OS path separator), then the fonts shipped with alliancedeck,
-    then the usual system font folders (searched recursively).
+    The content's own `fonts/` folder, the layout's folder (when it is not a shipped layout),
+    then each folder in `ALLIANCEDECK_FONT_PATH` (separated by the OS path separator), then
+    the fonts shipped with alliancedeck, then the usual system font folders (searched
+    recursively).
     """
     folders: list[Path] = []
     if content_dir is not None:
         folders.append(content_dir / "fonts")
+    if layout_dir is not None and layout_dir not in folders:
+        folders.append(layout_dir)
     folders += [
         Path(p) for p in os.environ.get("ALLIANCEDECK_FONT_PATH", "").split(os.pathsep) if p
     ]
@@ -47,28 +56,112 @@ def font_search_path(content_dir: Path | None = None) -> list[Path]:
 
 @lru_cache(maxsize=256)
 def _find_in(folder: Path, file_name: str) -> Path | None:
-    direct = folder / file_name
-    if direct.is_file():
-        return direct
-    if folder.is_dir() and folder not in (PACKAGE_FONTS,):
+    """Return the first `file_name` in the folders below `folder` (a slow walk, done once)."""
+    if folder.is_dir():
         for found in folder.rglob(file_name):
             return found
     return None
 
 
-def find_font_file(file_name: str, content_dir: Path | None = None, *, family: str = "") -> Path:
-    """Return the path of the font file `file_name` on the search path, or raise a clear error."""
-    for folder in font_search_path(content_dir):
-        found = _find_in(folder, file_name)
-        if found is not None:
-            return found
-    searched = ", ".join(str(f) for f in font_search_path(content_dir))
-    raise ContentError.at(
-        Location("layout"),
-        f'font file "{file_name}"{f" ({family})" if family else ""} not found (searched '
-        f"{searched}). Install the font ({INSTALL_HINTS.get(file_name, 'from your system')}) or "
-        "put the file in a folder named by ALLIANCEDECK_FONT_PATH",
+def _font_error(file_name: str, message: str, layout_path: str) -> ContentError:
+    return ContentError.at(Location(layout_path or "layout"), f'font file "{file_name}": {message}')
+
+
+def find_font_file(
+    file_name: str,
+    content_dir: Path | None = None,
+    *,
+    family: str = "",
+    layout_dir: Path | None = None,
+    layout_path: str = "",
+) -> Path:
+    """Return the path of the font file `file_name` on the search path, or raise a clear error.
+
+    `file_name` is a plain file name, never a path: a layout cannot reach a file outside the
+    search folders. A file found in the content's or the layout's folder must stay inside that
+    folder once links are followed. Only a regular file under `MAX_FONT_BYTES` is accepted;
+    anything else (a folder, a FIFO, a device) is refused without being opened.
+    """
+    if (
+        not file_name
+        or file_name in (".", "..")
+        or any(c in file_name for c in "/\\:\0")
+        or not file_name.isprintable()
+    ):
+        raise _font_error(
+            file_name.encode("unicode_escape").decode("ascii")[:80],
+            "name a font file (like MyFont-Regular.ttf), not a path; put the file in the "
+            "content's fonts/ folder or in a folder named by ALLIANCEDECK_FONT_PATH",
+            layout_path,
+        )
+    confined = [content_dir / "fonts"] if content_dir is not None else []
+    if layout_dir is not None and layout_dir != PACKAGE_LAYOUTS_DIR:
+        confined.append(layout_dir)
+    folders = font_search_path(content_dir, layout_dir)
+    for folder in folders:
+        found: Path | None = folder / file_name
+        if not os.path.lexists(found):
+            # Confined folders are searched at the top only: a walk could follow links out.
+            found = None if folder in confined else _find_in(folder, file_name)
+        if found is None:
+            continue
+        if folder in confined:
+            # The real file must be inside the folder the brief's author controls.
+            try:
+                real = found.resolve(strict=True)
+                inside = real.is_relative_to(folder.resolve(strict=True))
+            except (OSError, RuntimeError):
+                inside = False
+            if not inside:
+                raise _font_error(
+                    file_name,
+                    f"is a link to a file outside {folder}; copy the font file there",
+                    layout_path,
+                )
+        _check_regular(found, file_name, layout_path)
+        return found
+    searched = ", ".join(str(f) for f in folders)
+    raise _font_error(
+        file_name,
+        f"{f'({family}) ' if family else ''}not found (searched {searched}). Install the font "
+        f"({INSTALL_HINTS.get(file_name, 'from your system')}) or put the file in a folder "
+        "named by ALLIANCEDECK_FONT_PATH",
+        layout_path,
     )
+
+
+def _check_regular(path: Path, file_name: str, layout_path: str) -> os.stat_result:
+    """Return the status of the font file at `path`, or refuse one that is not a bounded file."""
+    try:
+        status = path.stat()
+    except OSError as exc:
+        raise _font_error(file_name, f"cannot be read ({exc.strerror})", layout_path) from None
+    if not stat.S_ISREG(status.st_mode):
+        raise _font_error(
+            file_name, f"{path} is not a regular file (a folder, FIFO or device)", layout_path
+        )
+    if status.st_size > MAX_FONT_BYTES:
+        raise _font_error(
+            file_name,
+            f"{path} is {status.st_size // (1024 * 1024)} MiB; font files over "
+            f"{MAX_FONT_BYTES // (1024 * 1024)} MiB are refused",
+            layout_path,
+        )
+    return status
+
+
+def read_font_file(path: Path) -> bytes:
+    """Return the bytes of the font file at `path`, read only if it is still a bounded file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FONT_BYTES:
+            raise ContentError.at(Location(str(path)), "font file changed while being read")
+        data = stream.read(MAX_FONT_BYTES + 1)
+    if len(data) > MAX_FONT_BYTES:
+        raise ContentError.at(Location(str(path)), "font file changed while being read")
+    return data
 
 
 STYLE_KEYS = {
@@ -112,8 +205,13 @@ class FontBook:
             self._files[registered] = (file_name, family.pdf)
             self._family_of[registered] = family_key
         regular = self._names[(family_key, "regular")]
-        for style in ("bold", "italic", "bold_italic"):
-            self._names.setdefault((family_key, style), regular)
+        self._names.setdefault((family_key, "bold"), regular)
+        if "italic" not in family.files:
+            # Never a synthetic slant: the family's italic is upright, in the layout's weight.
+            upright = self._names[(family_key, family.instead_of_italic)]
+            self._names.setdefault((family_key, "italic"), upright)
+            self._names.setdefault((family_key, "bold_italic"), self._names[(family_key, "bold")])
+        self._names.setdefault((family_key, "bold_italic"), self._names[(family_key, "italic")])
         pdfmetrics.registerFontFamily(
             regular,
             normal=regular,
@@ -130,7 +228,13 @@ class FontBook:
             from reportlab.pdfbase.ttfonts import TTFont
 
             file_name, family = self._files[name]
-            path = find_font_file(file_name, self.content_dir, family=family)
+            path = find_font_file(
+                file_name,
+                self.content_dir,
+                family=family,
+                layout_dir=Path(self.theme.path).parent if self.theme.path else None,
+                layout_path=self.theme.path,
+            )
             if _READ_FROM.get(name) != path:  # not read yet, or read from another file
                 pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
                 _READ_FROM[name] = path
@@ -194,6 +298,39 @@ class FontBook:
     def covers(self, font_name: str, char: str) -> bool:
         """Return whether `font_name` has a glyph for `char`."""
         return ord(char) in self._face(font_name).face.charToGlyph  # type: ignore[attr-defined]
+
+    def east_asian_bold(self, style: TextStyle, *, bold: bool | None = None) -> bool:
+        """Return whether East Asian text of `style` is set bold (forcing `bold` if given).
+
+        Japanese is never slanted: in an italic role it is set upright, in the weight the
+        fallback family names as `instead_of_italic` (the PDFs draw the file mapped so).
+        """
+        is_bold = style.bold if bold is None else bold
+        family = self.theme.fonts[style.font]
+        fallback = self.theme.fonts.get(family.fallback or "")
+        if is_bold or not style.italic or fallback is None or "italic" in fallback.files:
+            return is_bold
+        return fallback.instead_of_italic == "bold"
+
+
+def script_runs(text: str) -> list[tuple[str, bool]]:
+    """Return `text` cut into (run, is_japanese) pieces, for per-run language and style.
+
+    Spaces join the run before them, so a sentence is not split at every space.
+    """
+    runs: list[tuple[str, bool]] = []
+    for char in text:
+        japanese = is_east_asian(char)
+        if runs and (runs[-1][1] == japanese or char.isspace()):
+            runs[-1] = (runs[-1][0] + char, runs[-1][1])
+        else:
+            runs.append((char, japanese))
+    return runs
+
+
+def japanese_language(language: str) -> str:
+    """Return the language tag of a Japanese run in a document written in `language`."""
+    return language if language.lower().startswith("ja") else "ja-JP"
 
 
 #: Registered reportlab font name -> the file it was read from, in this process.
@@ -261,10 +398,29 @@ def _segments(book: FontBook, text: str, font_name: str) -> list[tuple[str, str]
 
 
 def _load_ttf(ttfont_class: type, name: str, path: Path):
+    """Return the reportlab font `name` read from `path`; a bad file is a located error.
+
+    The message is chosen here, never reportlab's: those can quote bytes of the file.
+    """
+    data = read_font_file(path)
     try:
-        return ttfont_class(name, str(path))
+        stream = io.BytesIO(data)
+        stream.name = str(path)
+        return ttfont_class(name, stream)
     except Exception as exc:  # reportlab raises TTFError and plain errors for bad files
-        raise ContentError.at(Location(str(path)), f"cannot use this font file: {exc}") from None
+        text = str(exc)
+        if "postscript outlines" in text:
+            reason = (
+                "it has PostScript (CFF) outlines; the PDFs embed TrueType (glyf) outlines "
+                "only: use the .ttf version of the font"
+            )
+        elif "not allow subsetting/embedding" in text:
+            reason = "its licence flags (fsType) do not allow embedding it in a PDF"
+        elif "TTC" in text or data[:4] == b"ttcf":
+            reason = "it is a font collection (.ttc); name a single .ttf font"
+        else:
+            reason = "it is not a TrueType font (.ttf) that can be read; it may be damaged"
+        raise ContentError.at(Location(str(path)), f"cannot use this font file: {reason}") from None
 
 
 @lru_cache(maxsize=65536)

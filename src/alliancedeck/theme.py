@@ -67,6 +67,7 @@ class _FontFamily(_Tokens):
     pdf: str  # the name of the embedded font in the PDF
     east_asian: str | None = None  # the deck's East Asian typeface (a:ea)
     fallback: str | None = None  # family drawn for the characters this one lacks
+    instead_of_italic: Literal["regular", "bold"] = "regular"  # when it has no italic files
     files: dict[FontStyle, str]
 
 

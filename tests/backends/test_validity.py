@@ -35,13 +35,7 @@ def _brief_id(path: Path) -> str:
 @pytest.fixture(scope="module", params=BRIEFS, ids=_brief_id)
 def built(request, tmp_path_factory):
     from alliancedeck.api import build
-    from alliancedeck.fonts import find_font_file
 
-    if "i18n" in request.param.parts:
-        try:
-            find_font_file("ipaexg.ttf")
-        except Exception:
-            require("fonts-ipaexfont")
     out = tmp_path_factory.mktemp("valid")
     result = build(request.param, out_dir=out)
     return {p.backend: p.path for p in result.products}

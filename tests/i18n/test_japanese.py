@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pdfplumber
@@ -10,7 +11,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from external import libreoffice_convert, require
+from external import libreoffice_convert
 
 BRIEF = Path(__file__).parent / "japanese.yaml"
 TEXTS = [
@@ -30,17 +31,25 @@ def _compact(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def products(tmp_path_factory):
-    from alliancedeck.fonts import find_font_file
-
-    try:
-        find_font_file("ipaexg.ttf")
-    except Exception:
-        require("fonts-ipaexfont")  # skips (or fails in CI) with the install hint
+    """Build the Japanese brief with the system font folders hidden: only shipped fonts."""
+    from alliancedeck import fonts
     from alliancedeck.api import build
 
-    out = tmp_path_factory.mktemp("japanese")
-    result = build(BRIEF, out_dir=out)
+    empty = tmp_path_factory.mktemp("no-fonts")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fonts, "SYSTEM_FONT_DIRS", (empty,))
+        patch.setenv("ALLIANCEDECK_FONT_PATH", str(empty))
+        for name in ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf"):
+            assert fonts.find_font_file(name).parent == fonts.PACKAGE_FONTS
+        out = tmp_path_factory.mktemp("japanese")
+        result = build(BRIEF, out_dir=out)
     return {p.backend: p.path for p in result.products}
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdf(products, tmp_path_factory):
+    """Return the deck as LibreOffice (a real PPTX client) renders it."""
+    return libreoffice_convert(products["slides"], tmp_path_factory.mktemp("lo"), "pdf")
 
 
 @pytest.mark.parametrize("backend", ["pdf", "deck-pdf"])
@@ -52,7 +61,7 @@ def test_pdfs_embed_every_font_and_their_japanese_is_extractable(products, backe
             font = font.get_object()
             names.add(str(font["/BaseFont"]).split("+")[-1])
             assert "/FontFile2" in font["/FontDescriptor"].get_object()
-    assert "IPAexGothic" in names
+    assert {"BIZUDPGothic-Regular", "BIZUDPGothic-Bold"} <= names
     with pdfplumber.open(products[backend]) as pdf:
         text = _compact("".join(page.extract_text() for page in pdf.pages))
     for expected in TEXTS:
@@ -73,7 +82,7 @@ def test_deck_runs_carry_japanese_language_and_an_east_asian_typeface(products):
                     assert properties.get("lang") == "ja-JP"
                     latin = properties.find(qn("a:latin"))
                     east_asian = properties.find(qn("a:ea"))
-                    assert east_asian is not None and east_asian.get("typeface") == "Yu Gothic"
+                    assert east_asian.get("typeface") == "BIZ UDPGothic"
                     # Schema order: a:ea must follow a:latin (PowerPoint repairs the file else).
                     assert latin.getnext() is east_asian
                     if any("\u3040" <= c <= "\u9fff" for c in run.text):
@@ -81,9 +90,8 @@ def test_deck_runs_carry_japanese_language_and_an_east_asian_typeface(products):
     assert japanese_runs > 5
 
 
-def test_libreoffice_shows_the_japanese_text(products, tmp_path):
-    libreoffice_convert(products["slides"], tmp_path, "pdf")
-    with pdfplumber.open(tmp_path / "deck.pdf") as pdf:
+def test_libreoffice_shows_the_japanese_text(libreoffice_pdf):
+    with pdfplumber.open(libreoffice_pdf) as pdf:
         text = _compact("".join(page.extract_text() for page in pdf.pages))
     for expected in TEXTS:
         assert _compact(expected) in text
@@ -122,3 +130,172 @@ def test_japanese_chart_labels_are_drawn_in_the_fallback_font(tmp_path, products
             text = _compact("".join(p.extract_text() for p in PdfReader(product.path).pages))
             for label in ("東京", "大阪", "沖縄", "十億ドル（架空）", "参考"):
                 assert label in text, (product.path.name, label)
+
+
+# ----- issue 16: real bold, no slanted kana, kinsoku both ways, room for the clients -------
+
+HEADINGS = ["同盟の役割", "地域の協力"]
+FIGURE_VALUES = ["約5万4千人", "約2,110億円"]
+
+
+def _is_japanese(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def _visual_lines(pdf_path: Path) -> list[list[dict]]:
+    """Return each page's lines of characters as drawn: chars on one baseline, cut where a
+    horizontal gap wider than 3 ems separates two columns or cards."""
+    lines = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            rows: dict[float, list[dict]] = {}
+            for char in page.chars:
+                if char["text"].strip():
+                    rows.setdefault(round(char["matrix"][5]), []).append(char)  # baseline
+            for row in rows.values():
+                row.sort(key=lambda c: c["x0"])
+                line = [row[0]]
+                for before, char in itertools.pairwise(row):
+                    if char["x0"] - before["x1"] > 3 * char["size"]:
+                        lines.append(line)
+                        line = []
+                    line.append(char)
+                lines.append(line)
+    return lines
+
+
+def _pdf_for(products, libreoffice_pdf, product):
+    return {"brief": products["pdf"], "deck-pdf": products["deck-pdf"]}.get(
+        product, libreoffice_pdf
+    )
+
+
+@pytest.mark.parametrize("backend", ["pdf", "deck-pdf"])
+def test_japanese_headings_are_drawn_in_the_bold_face(products, backend):
+    with pdfplumber.open(products[backend]) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    text = "".join(c["text"] for c in chars)
+    for heading in HEADINGS:
+        # The heading itself is its largest occurrence (the deck's agenda lists it too).
+        starts = [i for i in range(len(text)) if text.startswith(heading, i)]
+        start = max(starts, key=lambda i: chars[i]["size"])
+        faces = {chars[start + i]["fontname"].split("+")[-1] for i in range(len(heading))}
+        assert faces == {"BIZUDPGothic-Bold"}, (heading, faces)
+
+
+def test_no_japanese_run_is_italic_and_leads_take_the_bold_alternative(products):
+    deck = Presentation(str(products["slides"]))
+    japanese_in_leads = 0
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            for paragraph in shape.text_frame.paragraphs:
+                runs = paragraph.runs
+                italic_role = any(r.font._rPr.get("i") == "1" for r in runs)
+                for run in runs:
+                    if any(map(_is_japanese, run.text)):
+                        assert run.font._rPr.get("i") == "0", run.text
+                        if italic_role:
+                            assert run.font._rPr.get("b") == "1", run.text
+                            japanese_in_leads += 1
+    assert japanese_in_leads >= 1  # the lead mixing Japanese with an italic English phrase
+
+
+@pytest.mark.parametrize("product", ["brief", "deck-pdf", "libreoffice"])
+def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(
+    products, libreoffice_pdf, product
+):
+    from alliancedeck.layout.text import NO_LINE_END, NO_LINE_START
+
+    lines = _visual_lines(_pdf_for(products, libreoffice_pdf, product))
+    assert len(lines) > 20
+    for line in lines:
+        text = "".join(c["text"] for c in line).lstrip("\u2022\u2013\u25e6")  # bullets
+        if not text:
+            continue
+        assert text[0] not in NO_LINE_START, text
+        assert text[-1] not in NO_LINE_END, text
+
+
+@pytest.mark.parametrize("product", ["brief", "deck-pdf", "libreoffice"])
+def test_figure_values_stay_on_one_line(products, libreoffice_pdf, product):
+    texts = [
+        "".join(c["text"] for c in line)
+        for line in _visual_lines(_pdf_for(products, libreoffice_pdf, product))
+    ]
+    for value in FIGURE_VALUES:
+        assert any(value in text for text in texts), (value, texts)
+        assert not any(value[:2] in t and value not in t for t in texts), value
+
+
+def test_in_libreoffice_no_glyphs_collide_and_none_leaves_its_card(products, libreoffice_pdf):
+    from pptx.util import Emu
+
+    for line in _visual_lines(libreoffice_pdf):
+        for before, char in itertools.pairwise(line):
+            # Kerning ("11") may pull a glyph in a little; colliding words overlap more.
+            assert char["x0"] >= before["x1"] - 0.1 * char["size"], (before["text"], char["text"])
+    deck = Presentation(str(products["slides"]))
+    with pdfplumber.open(libreoffice_pdf) as pdf:
+        for slide, page in zip(deck.slides, pdf.pages, strict=True):
+            footer = next(s for s in slide.shapes if s.name == "Footer")
+            footer_top = Emu(footer.top).pt
+            for card in (s for s in slide.shapes if s.name.startswith("Card ")):
+                if card.name == "Card accent":
+                    continue
+                left, top = Emu(card.left).pt, Emu(card.top).pt
+                right, bottom = left + Emu(card.width).pt, top + Emu(card.height).pt
+                inside_x = [
+                    c
+                    for c in page.chars
+                    if c["text"].strip()
+                    and left <= (c["x0"] + c["x1"]) / 2 <= right
+                    # down to the gap below the card (0.16 in), short of the next card
+                    and top - 1 <= c["top"] < min(bottom + 8, footer_top - 1)
+                ]
+                assert inside_x, card.name
+                for char in inside_x:
+                    assert char["x1"] <= right + 0.5 and char["bottom"] <= bottom + 0.5, (
+                        card.name,
+                        char["text"],
+                    )
+
+
+def test_an_english_brief_sets_japanese_names_in_the_japanese_face_with_their_language(
+    tmp_path,
+):
+    from alliancedeck.api import build
+
+    path = tmp_path / "content.yaml"
+    path.write_text(
+        "meta:\n  title: Notional alliance note\n  language: en-US\n"
+        "sections:\n  - title: Leaders\n"
+        "    lead: The phrase 「自由で開かれたインド太平洋」 sums it up.\n"
+        "    points:\n      - Prime Minister 安倍晋三 met the President in 東京.\n",
+        encoding="utf-8",
+    )
+    result = build(path, out_dir=tmp_path / "out")
+    products = {p.backend: p.path for p in result.products}
+    deck = Presentation(str(products["slides"]))
+    languages: dict[str, set[str]] = {"ja": set(), "other": set()}
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        kind = "ja" if any(map(_is_japanese, run.text)) else "other"
+                        languages[kind].add(run.font._rPr.get("lang"))
+                        if kind == "ja":
+                            assert not any(c.isascii() and c.isalpha() for c in run.text)
+                            assert run.font._rPr.get("i") == "0"
+    assert languages == {"ja": {"ja-JP"}, "other": {"en-US"}}
+    for backend in ("pdf", "deck-pdf"):
+        with pdfplumber.open(products[backend]) as pdf:
+            faces = {
+                c["fontname"].split("+")[-1]
+                for page in pdf.pages
+                for c in page.chars
+                if c["text"] in "安倍晋三東京"
+            }
+        assert faces <= {"BIZUDPGothic-Regular", "BIZUDPGothic-Bold"} and faces, faces

@@ -94,3 +94,42 @@ def test_a_frame_as_wide_as_frame_width_sets_its_text_on_one_line(words):
     natural = book.width(text, setter.font("table", 16).pdf_name, 16)
     paragraph = setter.paragraph(text, "table", 16, setter.frame_width(natural))
     assert paragraph.lines == (text,)
+
+
+def _one_em(text, size):
+    return len(text) * size
+
+
+@pytest.mark.parametrize("width", range(30, 200, 10))
+def test_japanese_lines_keep_kinsoku_both_ways(width):
+    from alliancedeck.layout.text import NO_LINE_END, NO_LINE_START
+
+    text = "日米韓の三か国協力（調整）は、「自由で開かれたインド太平洋」の柱（要）である。"
+    lines = break_lines(text, width, _one_em, 10)
+    assert "".join(lines) == text
+    for line in lines:
+        assert line[0] not in NO_LINE_START, lines
+        assert line[-1] not in NO_LINE_END, lines
+
+
+def test_a_latin_word_inside_japanese_breaks_only_at_its_own_break_points():
+    text = "相互運用性（interoperability）の向上と共同訓練の拡大"
+    for width in range(100, 300, 10):  # the word is 90 wide
+        lines = break_lines(text, width, _one_em, 5)
+        assert any("interoperability" in line for line in lines), (width, lines)
+
+
+def test_short_japanese_words_in_a_label_stay_whole():
+    # Two lines are needed; the break falls between phrases, not inside 駐留経費負担 or 年額.
+    lines = break_lines("架空の在日米軍駐留経費負担（年額）", 130, _one_em, 10)
+    assert lines == ["架空の在日米軍駐留経費負担", "（年額）"]
+
+
+def test_autospace_between_japanese_and_latin_is_counted():
+    from alliancedeck.layout.text import autospace
+
+    assert autospace("約5万4千人") == 4 * 0.25
+    assert autospace("日本語") == 0 and autospace("Japan") == 0
+    # Without the room autospacing takes, 約5万4千人 would fit a 6-em line.
+    assert break_lines("約5万4千人", 60, _one_em, 10) != ["約5万4千人"]
+    assert break_lines("約5万4千人", 70, _one_em, 10) == ["約5万4千人"]

@@ -18,7 +18,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -32,6 +31,7 @@ from alliancedeck.draw.pdf_common import (
     draw_segments,
     stamped_canvas_class,
 )
+from alliancedeck.draw.pdf_paragraph import Paragraph
 from alliancedeck.layout.boxes import bullet_for
 from alliancedeck.layout.text import column_widths
 
@@ -118,10 +118,10 @@ class BriefBuilder:
         self.bottom = page.margins.bottom
         self.width = self.right - self.left
 
-    def text(self, value: str) -> str:
+    def text(self, value: str, role: str = "body") -> str:
         """Return `value` as paragraph markup: escaped, characters the layout's font lacks set
-        in its fallback font (Japanese in the default layout)."""
-        base = self.styles["body"].fontName
+        in its fallback font (Japanese in the default layout), in the weight of `role`."""
+        base = self.styles[role].fontName
         parts = []
         for segment, font_name in self.book.segments(value, base):
             escaped = escape_markup(segment)
@@ -141,7 +141,9 @@ class BriefBuilder:
         )
         if kicker:
             flow.append(Paragraph(self.text(kicker), s.derived("byline", "kicker", spaceAfter=4)))
-        flow.append(Paragraph(self.text(meta.title), s.derived("title", "title", spaceAfter=3)))
+        flow.append(
+            Paragraph(self.text(meta.title, "title"), s.derived("title", "title", spaceAfter=3))
+        )
         if meta.subtitle:
             flow.append(
                 Paragraph(self.text(meta.subtitle), s.derived("subtitle", "s", spaceAfter=2))
@@ -178,7 +180,7 @@ class BriefBuilder:
         )
         rows = [
             [
-                Paragraph(self.text(f.display), value_style),
+                Paragraph(self.text(f.display, "figure_value"), value_style),
                 Paragraph(self.text(f.label), s["figure_label"]),
             ]
             for f in rest
@@ -196,7 +198,7 @@ class BriefBuilder:
             )
         )
         heading = Paragraph(
-            self.text(self.labels.more_figures),
+            self.text(self.labels.more_figures, "heading"),
             s.derived("heading", "h-more", spaceBefore=4, spaceAfter=3),
         )
         return [heading, table]
@@ -208,7 +210,7 @@ class BriefBuilder:
         for figure in figures:
             cells.append(
                 [
-                    Paragraph(self.text(figure.display), s["figure_value"]),
+                    Paragraph(self.text(figure.display, "figure_value"), s["figure_value"]),
                     Paragraph(
                         self.text(figure.label), s.derived("figure_label", "band", spaceBefore=3)
                     ),
@@ -272,14 +274,14 @@ class BriefBuilder:
             self.labels.say("backup", n=backup, title=section.title) if backup else section.title
         )
         heading = Paragraph(
-            self.text(section.portion(title)),
+            self.text(section.portion(title), "heading"),
             s.derived("heading", "h", spaceBefore=10, spaceAfter=3),
         )
         head: list[Flowable] = [SectionStart(f"section{index}", title), heading]
         if section.lead:
             head.append(
                 Paragraph(
-                    self.text(section.portion(section.lead)),
+                    self.text(section.portion(section.lead), "lead"),
                     s.derived("lead", "lead", spaceAfter=4),
                 )
             )
@@ -313,7 +315,7 @@ class BriefBuilder:
             return []
         return [
             Paragraph(
-                self.text(value),
+                self.text(value, "heading"),
                 self.styles.derived(
                     "heading",
                     "block-caption",
@@ -328,7 +330,9 @@ class BriefBuilder:
     def source_note(self, source: str | None, extra: str | None = None) -> list[Flowable]:
         notes = [t for t in (extra, source and self.labels.say("source", source=source)) if t]
         return [
-            Paragraph(self.text(n), self.styles.derived("caption", "note", spaceBefore=2))
+            Paragraph(
+                self.text(n, "caption"), self.styles.derived("caption", "note", spaceBefore=2)
+            )
             for n in notes
         ]
 
@@ -362,7 +366,9 @@ class BriefBuilder:
         head_right = s.derived("table_header", "th-right", alignment=TA_RIGHT)
         rows = [
             [
-                Paragraph(self.text(c), head_right if table.numeric[i] else head_style)
+                Paragraph(
+                    self.text(c, "table_header"), head_right if table.numeric[i] else head_style
+                )
                 for i, c in enumerate(table.columns)
             ]
         ]
@@ -416,7 +422,10 @@ class BriefBuilder:
         s = self.styles
         date_style, text_style = s["timeline_date"], s["timeline_text"]
         rows = [
-            [Paragraph(self.text(date), date_style), Paragraph(self.text(text), text_style)]
+            [
+                Paragraph(self.text(date, "timeline_date"), date_style),
+                Paragraph(self.text(text), text_style),
+            ]
             for date, text in timeline.entries
         ]
         width = self.column_width()

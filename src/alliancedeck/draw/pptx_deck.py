@@ -37,6 +37,7 @@ from pptx.util import Emu, Pt
 
 from alliancedeck.design import hex_to_rgb
 from alliancedeck.draw.package import write_zip
+from alliancedeck.fonts import japanese_language, script_runs
 from alliancedeck.layout.boxes import (
     ChartBox,
     DeckLayout,
@@ -331,10 +332,13 @@ def _color(value: str) -> str:
 
 
 def _paragraph_xml(paragraph: Paragraph, language: str, first: bool, part: Part) -> str:
-    """Return an `a:p` with exact spacing, its bullet (if any) and one run of text."""
+    """Return an `a:p` with exact spacing, its bullet (if any) and its text.
+
+    The text is one run, or one per script where it mixes Japanese with other text: Japanese
+    runs carry a Japanese `lang` and are never italic (see `east_asian_bold`).
+    """
     start = _paragraph_start_xml(
         paragraph.font,
-        language,
         paragraph.indent,
         paragraph.bullet_indent,
         paragraph.align,
@@ -347,13 +351,17 @@ def _paragraph_xml(paragraph: Paragraph, language: str, first: bool, part: Part)
         link = f'<a:hlinkClick r:id="{rid}"/>'
     else:
         link = ""
-    return f"{start}{link}</a:rPr><a:t>{_text(paragraph.text)}</a:t></a:r></a:p>"
+    runs = "".join(
+        f"{_run_start_xml(paragraph.font, language, japanese)}{link}</a:rPr>"
+        f"<a:t>{_text(text)}</a:t></a:r>"
+        for text, japanese in script_runs(paragraph.text) or [("", False)]
+    )
+    return f"{start}{runs}</a:p>"
 
 
 @functools.lru_cache(maxsize=4096)
 def _paragraph_start_xml(
     font: Font,
-    language: str,
     indent: float,
     bullet_indent: float,
     align: str,
@@ -361,7 +369,7 @@ def _paragraph_start_xml(
     space_before: float,
     bullet: str | None,
 ) -> str:
-    """Return an `a:p` up to the fonts of its run's properties (the link and text follow).
+    """Return an `a:p` up to its first run.
 
     Cached: a deck has a few dozen paragraph styles, repeated on every slide.
     """
@@ -371,14 +379,27 @@ def _paragraph_start_xml(
         )
     else:
         bullet_xml = "<a:buNone/>"
-    east_asian = f'<a:ea typeface="{_attr(font.east_asian)}"/>' if font.east_asian else ""
     return (
         f'<a:p><a:pPr marL="{emu(indent)}" indent="{emu(bullet_indent - indent)}" '
         f'algn="{_ALIGN_CODES[align]}"><a:lnSpc><a:spcPts val="{_points(leading)}"/></a:lnSpc>'
         f'<a:spcBef><a:spcPts val="{_points(space_before)}"/></a:spcBef>'
         f'<a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet_xml}</a:pPr>'
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _run_start_xml(font: Font, language: str, japanese: bool) -> str:
+    """Return an `a:r` up to the fonts of its properties (a link and the text follow)."""
+    east_asian = f'<a:ea typeface="{_attr(font.east_asian)}"/>' if font.east_asian else ""
+    if japanese:
+        language = japanese_language(language)
+        bold = font.bold if font.east_asian_bold is None else font.east_asian_bold
+    else:
+        bold = font.bold
+    italic = font.italic and not japanese  # no synthetic slant on Japanese
+    return (
         f'<a:r><a:rPr lang="{_attr(language)}" sz="{_points(font.size)}" '
-        f'b="{"1" if font.bold else "0"}" i="{"1" if font.italic else "0"}" dirty="0">'
+        f'b="{"1" if bold else "0"}" i="{"1" if italic else "0"}" dirty="0">'
         f'<a:solidFill><a:srgbClr val="{_color(font.color)}"/></a:solidFill>'
         f'<a:latin typeface="{_attr(font.deck_name)}"/>{east_asian}'
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from alliancedeck.document import ChartInfo, ImageInfo, SectionInfo, TableInfo, TimelineInfo
 from alliancedeck.layout.boxes import ChartBox, Paragraph, PictureBox, Rect, TableBox, TextBox
-from alliancedeck.layout.text import column_widths
+from alliancedeck.layout.text import autospace, column_widths
 
 if TYPE_CHECKING:
     from alliancedeck.layout.deck import DeckBuilder, Region
@@ -161,8 +161,8 @@ class BlockSlides:
         frame = self.setter.frame_width  # room for the margin line breaking keeps free
         return column_widths(
             columns,
-            lambda t: frame(book.width(t, head, size)),
-            lambda t: frame(book.width(t, body, size)),
+            lambda t: frame(book.width(t, head, size) + autospace(t) * size),
+            lambda t: frame(book.width(t, body, size) + autospace(t) * size),
             2 * TABLE_PADDING,
             width,
         )

@@ -33,6 +33,7 @@ class Font:
     bold: bool
     italic: bool
     color: str  # #RRGGBB
+    east_asian_bold: bool | None = None  # Japanese runs' weight (never italic); None: `bold`
 
 
 @dataclass(frozen=True)

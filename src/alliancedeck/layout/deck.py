@@ -72,6 +72,7 @@ class TextSetter:
             bold=is_bold,
             italic=style.italic,
             color=color or self.theme.colors.get(style.color, style.color),
+            east_asian_bold=self.book.east_asian_bold(style, bold=is_bold),
         )
 
     def paragraph(

@@ -1,0 +1,88 @@
+"""Brief paragraphs: reportlab's Paragraph, its lines broken by the layout's rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import Paragraph as _ReportlabParagraph
+from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
+
+from alliancedeck.layout.text import line_starts
+
+_FUZZ = 1e-6
+
+
+class Paragraph(_ReportlabParagraph):
+    """A platypus paragraph whose `wordWrap="CJK"` lines break as `layout.text` says.
+
+    reportlab's own CJK breaking lets a line end with an opening bracket and cuts Latin
+    words anywhere; this one breaks where `line_starts` allows (kinsoku both ways, Latin
+    words whole, Japanese phrases kept together where the line has room).
+    """
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        if not isinstance(maxWidths, list | tuple):
+            maxWidths = [maxWidths]
+        style = self.style
+        self.height = 0
+        _handleBulletWidth(self.bulletText, style, maxWidths)
+        chars = []
+        for frag in self.frags:
+            text = getattr(frag, "text", "")
+            if text:
+                chars.extend(cjkU(char, frag, "utf8") for char in text)
+            else:
+                chars.append(cjkU("", frag, "utf8"))
+        if not chars:
+            return ParaLines(
+                kind=0,
+                fontSize=style.fontSize,
+                fontName=style.fontName,
+                textColor=style.textColor,
+                lines=[],
+                ascent=style.fontSize,
+                descent=-0.2 * style.fontSize,
+            )
+        calc_bounds = getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in (
+            "",
+            "off",
+        )
+        preferred, allowed = line_starts("".join(str(c) or "\n" for c in chars))
+        lines = []
+        start = 0
+        while start < len(chars):
+            max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
+            end, used, forced = start, 0.0, False
+            while end < len(chars):
+                if hasattr(chars[end].frag, "lineBreak"):
+                    end, forced = end + 1, True
+                    break
+                if used + chars[end].width > max_width + _FUZZ and end > start:
+                    break
+                used += chars[end].width
+                end += 1
+            if end < len(chars) and not forced:
+                end = _best_break(start, end, preferred, allowed)
+            line = chars[start:end]
+            while line and str(line[-1]).isspace() and len(line) > 1:
+                line = line[:-1]
+            width = sum(c.width for c in line)
+            lines.append(
+                makeCJKParaLine(line, max_width, width, max_width - width, forced, calc_bounds)
+            )
+            start = end
+            while start < len(chars) and str(chars[start]).isspace() and str(chars[start]):
+                start += 1
+        return ParaLines(kind=1, lines=lines)
+
+
+def _best_break(start: int, end: int, preferred: frozenset[int], allowed: frozenset[int]) -> int:
+    """Return where the line from `start` ends, given that `end` is the first char that
+    overflows: the last preferred break, else the last allowed one, else `end` itself."""
+    for candidates in (preferred, allowed):
+        for position in range(end, start, -1):
+            if position in candidates:
+                return position
+    return end
