@@ -24,6 +24,11 @@ TEXTS = [
     "1,234",
 ]
 
+# Japanese line breaking: no line may start with these (the usual kinsoku list)...
+CLOSING_MARKS = set("、。，．）」』】〕〉》・ーぁぃぅぇぉっゃゅょァィゥェォッャュョ")
+# ... nor end with these.
+OPENING_MARKS = set("（「『【〔〈《")
+
 
 def _compact(text: str) -> str:
     return "".join(text.split())
@@ -213,16 +218,14 @@ def test_no_japanese_run_is_italic_and_leads_take_the_bold_alternative(products)
 def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(
     products, libreoffice_pdf, product
 ):
-    from alliancedeck.layout.text import NO_LINE_END, NO_LINE_START
-
     lines = _visual_lines(_pdf_for(products, libreoffice_pdf, product))
     assert len(lines) > 20
     for line in lines:
         text = "".join(c["text"] for c in line).lstrip("\u2022\u2013\u25e6")  # bullets
         if not text:
             continue
-        assert text[0] not in NO_LINE_START, text
-        assert text[-1] not in NO_LINE_END, text
+        assert text[0] not in CLOSING_MARKS, text
+        assert text[-1] not in OPENING_MARKS, text
 
 
 @pytest.mark.parametrize("product", ["brief", "deck-pdf", "libreoffice"])
@@ -306,3 +309,20 @@ def test_an_english_brief_sets_japanese_names_in_the_japanese_face_with_their_la
                 if c["text"] in "安倍晋三東京"
             }
         assert faces <= {"BIZUDPGothic-Regular", "BIZUDPGothic-Bold"} and faces, faces
+
+
+def test_libreoffice_breaks_japanese_lines_where_the_deck_pdf_does(products, libreoffice_pdf):
+    def japanese_lines(path):
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+        return sorted(
+            # LibreOffice may set a bullet on its own baseline: compare the text only.
+            "".join(c["text"] for c in line).lstrip("\u2022\u2013\u25e6")
+            for line in _visual_lines(path)
+            if any(_is_japanese(c["text"]) for c in line)
+        ), pages
+
+    ours, our_pages = japanese_lines(products["deck-pdf"])
+    theirs, their_pages = japanese_lines(libreoffice_pdf)
+    assert our_pages == their_pages
+    assert ours == theirs

@@ -13,6 +13,11 @@ from alliancedeck.fonts import font_book
 from alliancedeck.layout.text import break_lines, split_sentences
 from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
 
+# Japanese line breaking: no line may start with these (the usual kinsoku list)...
+CLOSING_MARKS = set("、。，．）」』】〕〉》・ーぁぃぅぇぉっゃゅょァィゥェォッャュョ")
+# ... nor end with these.
+OPENING_MARKS = set("（「『【〔〈《")
+
 
 @pytest.fixture(scope="module")
 def measure():
@@ -102,14 +107,12 @@ def _one_em(text, size):
 
 @pytest.mark.parametrize("width", range(30, 200, 10))
 def test_japanese_lines_keep_kinsoku_both_ways(width):
-    from alliancedeck.layout.text import NO_LINE_END, NO_LINE_START
-
     text = "日米韓の三か国協力（調整）は、「自由で開かれたインド太平洋」の柱（要）である。"
     lines = break_lines(text, width, _one_em, 10)
     assert "".join(lines) == text
     for line in lines:
-        assert line[0] not in NO_LINE_START, lines
-        assert line[-1] not in NO_LINE_END, lines
+        assert line[0] not in CLOSING_MARKS, lines
+        assert line[-1] not in OPENING_MARKS, lines
 
 
 def test_a_latin_word_inside_japanese_breaks_only_at_its_own_break_points():
@@ -133,3 +136,12 @@ def test_autospace_between_japanese_and_latin_is_counted():
     # Without the room autospacing takes, 約5万4千人 would fit a 6-em line.
     assert break_lines("約5万4千人", 60, _one_em, 10) != ["約5万4千人"]
     assert break_lines("約5万4千人", 70, _one_em, 10) == ["約5万4千人"]
+
+
+def test_break_word_never_ends_a_piece_with_an_opening_mark():
+    from alliancedeck.layout.text import break_word
+
+    for width in range(20, 80, 10):
+        parts = break_word("協力（調整）と連携（協議）", width, _one_em, 10)
+        assert "".join(parts) == "協力（調整）と連携（協議）"
+        assert not any(part[-1] in OPENING_MARKS for part in parts), parts

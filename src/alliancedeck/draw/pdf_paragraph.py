@@ -7,7 +7,7 @@ from typing import Any
 from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
 
-from alliancedeck.layout.text import line_starts
+from alliancedeck.layout.text import kinsoku_cut, line_starts
 
 _FUZZ = 1e-6
 
@@ -49,7 +49,8 @@ class Paragraph(_ReportlabParagraph):
             "",
             "off",
         )
-        preferred, allowed = line_starts("".join(str(c) or "\n" for c in chars))
+        text = "".join(str(c) or "\n" for c in chars)
+        preferred, allowed = line_starts(text)
         lines = []
         start = 0
         while start < len(chars):
@@ -64,7 +65,7 @@ class Paragraph(_ReportlabParagraph):
                 used += chars[end].width
                 end += 1
             if end < len(chars) and not forced:
-                end = _best_break(start, end, preferred, allowed)
+                end = _best_break(start, end, preferred, allowed, text)
             line = chars[start:end]
             while line and str(line[-1]).isspace() and len(line) > 1:
                 line = line[:-1]
@@ -78,11 +79,14 @@ class Paragraph(_ReportlabParagraph):
         return ParaLines(kind=1, lines=lines)
 
 
-def _best_break(start: int, end: int, preferred: frozenset[int], allowed: frozenset[int]) -> int:
-    """Return where the line from `start` ends, given that `end` is the first char that
-    overflows: the last preferred break, else the last allowed one, else `end` itself."""
+def _best_break(
+    start: int, end: int, preferred: frozenset[int], allowed: frozenset[int], text: str
+) -> int:
+    """Return where the line from `start` ends, given that `end` is the first character that
+    overflows: the last preferred break, else the last allowed one, else a cut by the
+    kinsoku rules alone."""
     for candidates in (preferred, allowed):
         for position in range(end, start, -1):
             if position in candidates:
                 return position
-    return end
+    return start + kinsoku_cut(text[start : end + 1], end - start)

@@ -49,6 +49,7 @@ from alliancedeck.layout.boxes import (
     TableBox,
     TextBox,
 )
+from alliancedeck.layout.text import written_lines
 from alliancedeck.units import emu
 
 if TYPE_CHECKING:
@@ -335,7 +336,8 @@ def _paragraph_xml(paragraph: Paragraph, language: str, first: bool, part: Part)
     """Return an `a:p` with exact spacing, its bullet (if any) and its text.
 
     The text is one run, or one per script where it mixes Japanese with other text: Japanese
-    runs carry a Japanese `lang` and are never italic (see `east_asian_bold`).
+    runs carry a Japanese `lang` and are never italic (see `east_asian_bold`). Japanese
+    paragraphs keep the layout's line breaks (see `written_lines`).
     """
     start = _paragraph_start_xml(
         paragraph.font,
@@ -351,10 +353,17 @@ def _paragraph_xml(paragraph: Paragraph, language: str, first: bool, part: Part)
         link = f'<a:hlinkClick r:id="{rid}"/>'
     else:
         link = ""
-    runs = "".join(
-        f"{_run_start_xml(paragraph.font, language, japanese)}{link}</a:rPr>"
-        f"<a:t>{_text(text)}</a:t></a:r>"
-        for text, japanese in script_runs(paragraph.text) or [("", False)]
+    line_break = (
+        f'<a:br><a:rPr lang="{_attr(language)}" sz="{_points(paragraph.font.size)}" '
+        'dirty="0"/></a:br>'
+    )
+    runs = line_break.join(
+        "".join(
+            f"{_run_start_xml(paragraph.font, language, japanese)}{link}</a:rPr>"
+            f"<a:t>{_text(text)}</a:t></a:r>"
+            for text, japanese in script_runs(line) or [("", False)]
+        )
+        for line in written_lines(paragraph.text, paragraph.lines)
     )
     return f"{start}{runs}</a:p>"
 

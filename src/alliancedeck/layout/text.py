@@ -140,14 +140,27 @@ def break_word(word: str, width: float, measure: Measure, size: float) -> list[s
         if _width(unit, measure, size) > width:
             for char in unit:
                 if current and _width(current + char, measure, size) > width:
-                    parts.append(current)
-                    current = ""
+                    cut = kinsoku_cut(current + char, len(current))
+                    parts.append(current[:cut])
+                    current = current[cut:]
                 current += char
             continue
         current += unit
     if current:
         parts.append(current)
     return parts
+
+
+def kinsoku_cut(text: str, end: int) -> int:
+    """Return where to cut `text` at or before `end` when no break opportunity is left.
+
+    The last position that neither starts a line with a closing mark nor ends one with an
+    opening mark; `end` itself if there is none (a line keeps at least one character).
+    """
+    for position in range(end, 0, -1):
+        if text[position] not in NO_LINE_START and text[position - 1] not in NO_LINE_END:
+            return position
+    return end
 
 
 def _width(text: str, measure: Measure, size: float) -> float:
@@ -232,6 +245,19 @@ def _break_one(text: str, width: float, measure: Measure, size: float) -> list[s
         pending_space = space
     lines.append(line)
     return lines
+
+
+def written_lines(text: str, lines: Sequence[str]) -> Sequence[str]:
+    """Return the lines a deck writes for a paragraph `text` laid out as `lines`.
+
+    Japanese text keeps the layout's breaks (written as line breaks): PowerPoint and
+    LibreOffice break Japanese at different characters than the layout and each other (and
+    LibreOffice breaks inside words), so the slide would differ from its PDF. Other text is
+    written whole and left to the client, whose breaks match the layout's at spaces.
+    """
+    if len(lines) > 1 and any(map(is_east_asian, text)):
+        return lines
+    return (text,)
 
 
 def split_sentences(text: str) -> list[str]:
