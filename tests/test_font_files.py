@@ -57,6 +57,17 @@ def test_a_link_in_the_fonts_folder_to_a_file_outside_is_refused(tmp_path):
     assert "outside" in message and SECRET not in message
 
 
+def test_a_fonts_folder_that_links_outside_the_content_folder_is_refused(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "passwd").write_text(SECRET, encoding="utf-8")
+    folder = tmp_path / "brief"
+    folder.mkdir()
+    (folder / "fonts").symlink_to(outside, target_is_directory=True)
+    message = _build_error(_brief(folder, "passwd"))
+    assert "outside" in message and SECRET not in message
+
+
 def test_a_fifo_is_refused_without_being_opened(tmp_path):
     folder = tmp_path / "brief"
     (folder / "fonts").mkdir(parents=True)

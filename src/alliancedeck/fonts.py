@@ -94,9 +94,12 @@ def find_font_file(
             "content's fonts/ folder or in a folder named by ALLIANCEDECK_FONT_PATH",
             layout_path,
         )
-    confined = [content_dir / "fonts"] if content_dir is not None else []
+    # Folders the brief's author controls -> the folder their files must really be in.
+    confined: dict[Path, Path] = {}
+    if content_dir is not None:
+        confined[content_dir / "fonts"] = content_dir
     if layout_dir is not None and layout_dir != PACKAGE_LAYOUTS_DIR:
-        confined.append(layout_dir)
+        confined.setdefault(layout_dir, layout_dir)
     folders = font_search_path(content_dir, layout_dir)
     for folder in folders:
         found: Path | None = folder / file_name
@@ -106,16 +109,16 @@ def find_font_file(
         if found is None:
             continue
         if folder in confined:
-            # The real file must be inside the folder the brief's author controls.
             try:
                 real = found.resolve(strict=True)
-                inside = real.is_relative_to(folder.resolve(strict=True))
+                inside = real.is_relative_to(confined[folder].resolve(strict=True))
             except (OSError, RuntimeError):
                 inside = False
             if not inside:
                 raise _font_error(
                     file_name,
-                    f"is a link to a file outside {folder}; copy the font file there",
+                    f"is a link to a file outside {confined[folder]}; copy the font file "
+                    f"into {folder}",
                     layout_path,
                 )
         _check_regular(found, file_name, layout_path)

@@ -19,8 +19,8 @@ NO_LINE_START = frozenset(
     "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜～…‥%％,.:;!?"
 )
 NO_LINE_END = frozenset("(（[［{｛「『〈《〔【〘〖〝‘“")
-#: Space PowerPoint's and LibreOffice's autospacing put between Japanese and Latin letters or
-#: digits, in ems (LibreOffice 7.4 measured: 0.24-0.25 em at 10-40 pt).
+#: Space a client's autospacing puts between Japanese and Latin letters or digits, in ems
+#: (LibreOffice 7.4 measured: 0.24-0.25 em at 10-40 pt; DrawingML cannot turn it off).
 AUTOSPACE_EM = 0.25
 _SPACE = re.compile(r"(\s+)")
 _AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
@@ -202,9 +202,9 @@ def break_lines(text: str, width: float, measure: Measure, size: float) -> list[
 
     Lines break at spaces, after hyphens and between Japanese phrases, never before a closing
     mark or after an opening one; a phrase or word wider than `width` is cut as `break_word`
-    says. The room PowerPoint's and LibreOffice's autospacing between Japanese and Latin text
-    takes is counted. Explicit newlines in `text` start new lines. Every non-space character
-    of `text` appears in the result.
+    says. The room a client's autospacing between Japanese and Latin text takes is counted.
+    Explicit newlines in `text` start new lines. Every non-space character of `text` appears
+    in the result.
     """
     lines: list[str] = []
     for hard_line in text.split("\n"):
