@@ -321,6 +321,8 @@ def script_runs(text: str) -> list[tuple[str, bool]]:
 
     Spaces join the run before them, so a sentence is not split at every space.
     """
+    if text.isascii():
+        return [(text, False)] if text else []
     runs: list[tuple[str, bool]] = []
     for char in text:
         japanese = is_east_asian(char)

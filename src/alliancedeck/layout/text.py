@@ -58,6 +58,8 @@ def _autospaced(left: str, right: str) -> bool:
 
 def autospace(text: str) -> float:
     """Return the autospace clients add inside `text`, in ems (see `AUTOSPACE_EM`)."""
+    if text.isascii():
+        return 0.0
     return AUTOSPACE_EM * sum(_autospaced(a, b) for a, b in itertools.pairwise(text))
 
 
