@@ -326,3 +326,27 @@ def test_libreoffice_breaks_japanese_lines_where_the_deck_pdf_does(products, lib
     theirs, their_pages = japanese_lines(libreoffice_pdf)
     assert our_pages == their_pages
     assert ours == theirs
+
+
+def test_in_libreoffice_every_glyph_stays_inside_its_frame(products, libreoffice_pdf):
+    from pptx.util import Emu
+
+    deck = Presentation(str(products["slides"]))
+    with pdfplumber.open(libreoffice_pdf) as pdf:
+        for number, (slide, page) in enumerate(zip(deck.slides, pdf.pages, strict=True), 1):
+            frames = [
+                (Emu(s.left).pt, Emu(s.top).pt, Emu(s.left + s.width).pt, Emu(s.top + s.height).pt)
+                for s in slide.shapes
+                if s.has_text_frame and s.text_frame.text.strip()
+            ]
+            for char in page.chars:
+                if not char["text"].strip():
+                    continue
+                slack = 0.3 * char["size"]  # a glyph's ascent may rise above an exact line
+                assert any(
+                    left - 1 <= char["x0"]
+                    and char["x1"] <= right + 1
+                    and top - slack <= char["top"]
+                    and char["bottom"] <= bottom + slack
+                    for left, top, right, bottom in frames
+                ), (number, char["text"], char["x0"], char["top"])

@@ -133,6 +133,7 @@ def test_autospace_between_japanese_and_latin_is_counted():
 
     assert autospace("約5万4千人") == 4 * 0.25
     assert autospace("日本語") == 0 and autospace("Japan") == 0
+    assert autospace("and 安倍 met") == 2 * 0.25  # beside a space too, as LibreOffice does
     # Without the room autospacing takes, 約5万4千人 would fit a 6-em line.
     assert break_lines("約5万4千人", 60, _one_em, 10) != ["約5万4千人"]
     assert break_lines("約5万4千人", 70, _one_em, 10) == ["約5万4千人"]

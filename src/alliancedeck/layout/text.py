@@ -50,10 +50,11 @@ def is_east_asian(char: str) -> bool:
 
 
 def _autospaced(left: str, right: str) -> bool:
-    """Return whether a client puts autospace between the adjacent characters `left`, `right`."""
-    if is_east_asian(left):
-        return right.isalnum() and not is_east_asian(right)
-    return left.isalnum() and is_east_asian(right)
+    """Return whether a client puts autospace between the adjacent characters `left`, `right`.
+
+    LibreOffice puts it wherever Japanese meets any other script, a space included.
+    """
+    return is_east_asian(left) != is_east_asian(right)
 
 
 def autospace(text: str) -> float:
@@ -226,7 +227,7 @@ def _break_one(text: str, width: float, measure: Measure, size: float) -> list[s
     for word, space in pieces:
         word_width = _width(word, measure, size)
         if pending_space:
-            gap = space_width
+            gap = space_width + autospace(f"{line[-1:]} {word[0]}") * size
         elif line and _autospaced(line[-1], word[0]):
             gap = AUTOSPACE_EM * size
         else:
