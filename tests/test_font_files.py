@@ -121,3 +121,17 @@ def test_a_font_file_in_the_fonts_folder_is_used(tmp_path):
     )
     result = build(_brief(folder, "Notional.ttf"), out_dir=folder / "out")
     assert {p.backend for p in result.products} >= {"pdf", "slides"}
+
+
+def test_a_font_on_alliancedeck_font_path_is_used(tmp_path, monkeypatch):
+    from alliancedeck.api import build
+    from alliancedeck.fonts import PACKAGE_FONTS
+
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    (shelf / "Shelved.ttf").write_bytes((PACKAGE_FONTS / "LiberationSans-Regular.ttf").read_bytes())
+    monkeypatch.setenv("ALLIANCEDECK_FONT_PATH", str(shelf))
+    folder = tmp_path / "brief"
+    folder.mkdir()
+    result = build(_brief(folder, "Shelved.ttf"), out_dir=folder / "out")
+    assert {p.backend for p in result.products} >= {"pdf", "slides"}

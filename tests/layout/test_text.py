@@ -146,3 +146,21 @@ def test_break_word_never_ends_a_piece_with_an_opening_mark():
         parts = break_word("協力（調整）と連携（協議）", width, _one_em, 10)
         assert "".join(parts) == "協力（調整）と連携（協議）"
         assert not any(part[-1] in OPENING_MARKS for part in parts), parts
+
+
+japanese_text = st.text(
+    alphabet=st.sampled_from(list("日米同盟のアジア安全保障、。（）「」・ー っゃ ABCxyz 123,.")),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(japanese_text, st.floats(min_value=30, max_value=400))
+def test_japanese_lines_fit_with_their_autospace_and_lose_nothing(measure, text, width):
+    from alliancedeck.layout.text import autospace
+
+    lines = break_lines(text, width, measure, 10)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines:
+        assert measure(line, 10) + autospace(line) * 10 <= width + 1e-6 or len(line) == 1
