@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import zipfile
 from pathlib import Path
 
 import pdfplumber
@@ -137,6 +138,10 @@ def test_japanese_chart_labels_are_drawn_in_the_fallback_font(tmp_path, products
     )
     result = build(path, out_dir=tmp_path / "out")
     assert not [w for w in result.warnings if "no layout font" in w.message]
+    deck = next(p.path for p in result.products if p.path.suffix == ".pptx")
+    with zipfile.ZipFile(deck) as archive:
+        charts = [archive.read(n) for n in archive.namelist() if n.startswith("ppt/charts/chart")]
+    assert charts and all(b'<a:ea typeface="BIZ UDPGothic"/>' in chart for chart in charts)
     for product in result.products:
         if product.path.suffix == ".pdf":
             text = _compact("".join(p.extract_text() for p in PdfReader(product.path).pages))

@@ -571,6 +571,9 @@ def _style_chart(chart, box: ChartBox) -> None:
     font = box.font
     chart.font.size = Pt(font.size)
     chart.font.name = font.deck_name
+    if font.east_asian:  # Japanese labels in the family the PDFs embed
+        east_asian = etree.SubElement(chart.font._rPr, qn("a:ea"), typeface=font.east_asian)
+        chart.font._rPr.find(qn("a:latin")).addnext(east_asian)  # schema order: after latin
     chart.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
     chart.has_title = bool(box.show_title and info.title)
     if chart.has_title:
