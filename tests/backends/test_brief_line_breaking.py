@@ -10,11 +10,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from alliancedeck.fonts import font_book
 from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
-
-# Japanese line breaking: no line may start with these (the usual kinsoku list)...
-CLOSING_MARKS = set("、。，．）」』】〕〉》・ーぁぃぅぇぉっゃゅょァィゥェォッャュョ")
-# ... nor end with these.
-OPENING_MARKS = set("（「『【〔〈《")
+from kinsoku import CLOSING_MARKS, OPENING_MARKS
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
 from external import libreoffice_convert, require
+from kinsoku import CLOSING_MARKS, OPENING_MARKS
 
 BRIEF = Path(__file__).parent / "japanese.yaml"
 TEXTS = [
@@ -24,11 +25,6 @@ TEXTS = [
     "安倍晋三",
     "1,234",
 ]
-
-# Japanese line breaking: no line may start with these (the usual kinsoku list)...
-CLOSING_MARKS = set("、。，．）」』】〕〉》・ーぁぃぅぇぉっゃゅょァィゥェォッャュョ")
-# ... nor end with these.
-OPENING_MARKS = set("（「『【〔〈《")
 
 
 def _compact(text: str) -> str:
@@ -82,24 +78,27 @@ def test_pdfs_embed_every_font_and_their_japanese_is_extractable(products, backe
     assert reader.trailer["/Root"]["/Lang"] == "ja-JP"
 
 
-def test_deck_runs_carry_japanese_language_and_an_east_asian_typeface(products):
-    deck = Presentation(str(products["slides"]))
-    japanese_runs = 0
-    for slide in deck.slides:
+def _paragraphs(deck_path: Path):
+    """Yield every paragraph of every text shape of the deck at `deck_path`."""
+    for slide in Presentation(str(deck_path)).slides:
         for shape in slide.shapes:
-            if not shape.has_text_frame:
-                continue
-            for paragraph in shape.text_frame.paragraphs:
-                for run in paragraph.runs:
-                    properties = run.font._rPr
-                    assert properties.get("lang") == "ja-JP"
-                    latin = properties.find(qn("a:latin"))
-                    east_asian = properties.find(qn("a:ea"))
-                    assert east_asian.get("typeface") == "BIZ UDPGothic"
-                    # Schema order: a:ea must follow a:latin (PowerPoint repairs the file else).
-                    assert latin.getnext() is east_asian
-                    if any("\u3040" <= c <= "\u9fff" for c in run.text):
-                        japanese_runs += 1
+            if shape.has_text_frame:
+                yield from shape.text_frame.paragraphs
+
+
+def test_deck_runs_carry_japanese_language_and_an_east_asian_typeface(products):
+    japanese_runs = 0
+    for paragraph in _paragraphs(products["slides"]):
+        for run in paragraph.runs:
+            properties = run.font._rPr
+            assert properties.get("lang") == "ja-JP"
+            latin = properties.find(qn("a:latin"))
+            east_asian = properties.find(qn("a:ea"))
+            assert east_asian.get("typeface") == "BIZ UDPGothic"
+            # Schema order: a:ea must follow a:latin (PowerPoint repairs the file else).
+            assert latin.getnext() is east_asian
+            if any("\u3040" <= c <= "\u9fff" for c in run.text):
+                japanese_runs += 1
     assert japanese_runs > 5
 
 
@@ -201,21 +200,16 @@ def test_japanese_headings_are_drawn_in_the_bold_face(products, backend):
 
 
 def test_no_japanese_run_is_italic_and_leads_take_the_bold_alternative(products):
-    deck = Presentation(str(products["slides"]))
     japanese_in_leads = 0
-    for slide in deck.slides:
-        for shape in slide.shapes:
-            if not shape.has_text_frame:
-                continue
-            for paragraph in shape.text_frame.paragraphs:
-                runs = paragraph.runs
-                italic_role = any(r.font._rPr.get("i") == "1" for r in runs)
-                for run in runs:
-                    if any(map(_is_japanese, run.text)):
-                        assert run.font._rPr.get("i") == "0", run.text
-                        if italic_role:
-                            assert run.font._rPr.get("b") == "1", run.text
-                            japanese_in_leads += 1
+    for paragraph in _paragraphs(products["slides"]):
+        runs = paragraph.runs
+        italic_role = any(r.font._rPr.get("i") == "1" for r in runs)
+        for run in runs:
+            if any(map(_is_japanese, run.text)):
+                assert run.font._rPr.get("i") == "0", run.text
+                if italic_role:
+                    assert run.font._rPr.get("b") == "1", run.text
+                    japanese_in_leads += 1
     assert japanese_in_leads >= 1  # the lead mixing Japanese with an italic English phrase
 
 
