@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alliancedeck.design import PACKAGE_LAYOUTS
 from alliancedeck.errors import ContentError, Location, Problem
 from alliancedeck.layout.text import is_east_asian
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from alliancedeck.design import FontFamily, TextStyle, Theme
 
 PACKAGE_FONTS = Path(__file__).parent / "fonts"
-PACKAGE_LAYOUTS_DIR = Path(__file__).parent / "layouts"
 #: The largest font file read (the shipped Japanese faces are under 5 MiB each).
 MAX_FONT_BYTES = 64 * 1024 * 1024
 #: How to get font files a layout names but alliancedeck does not ship.
@@ -98,7 +98,7 @@ def find_font_file(
     confined: dict[Path, Path] = {}
     if content_dir is not None:
         confined[content_dir / "fonts"] = content_dir
-    if layout_dir is not None and layout_dir != PACKAGE_LAYOUTS_DIR:
+    if layout_dir is not None and layout_dir.resolve() != PACKAGE_LAYOUTS.resolve():
         confined.setdefault(layout_dir, layout_dir)
     folders = font_search_path(content_dir, layout_dir)
     for folder in folders:
@@ -354,8 +354,6 @@ def preload_default_fonts() -> None:
     import yaml
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-
-    from alliancedeck.design import PACKAGE_LAYOUTS
 
     with (PACKAGE_LAYOUTS / "default.yaml").open(encoding="utf-8") as stream:
         layout = yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

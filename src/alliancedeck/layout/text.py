@@ -19,8 +19,8 @@ NO_LINE_START = frozenset(
     "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜～…‥%％,.:;!?"
 )
 NO_LINE_END = frozenset("(（[［{｛「『〈《〔【〘〖〝‘“")
-#: Space a client's autospacing puts between Japanese and Latin letters or digits, in ems
-#: (LibreOffice 7.4 measured: 0.24-0.25 em at 10-40 pt; DrawingML cannot turn it off).
+#: Space a client's autospacing puts where Japanese meets other text, in ems (LibreOffice 7.4
+#: measured: 0.24-0.25 em at 10-40 pt; DrawingML has no setting that turns it off).
 AUTOSPACE_EM = 0.25
 _SPACE = re.compile(r"(\s+)")
 _AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
