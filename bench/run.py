@@ -566,6 +566,8 @@ def print_table(title: str, results: dict[str, Measurement], load: tuple[float, 
             )
         print(f"{f'{name} (kB, {unit})':30}" + "".join(f"{s:>15}" for s in shown))
     for peer, figures in ratios(results).items():
+        if results[peer].skipped:
+            continue
         print(
             f"alliancedeck / {peer}: wall {cell(figures['wall'], '.2f')}, "
             f"CPU {cell(figures['cpu'], '.2f')}, memory {cell(figures['memory'], '.2f')}"
