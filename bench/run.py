@@ -480,7 +480,7 @@ def batch_jobs(
             ],
             out / "baseline",
             lambda f: describe_batch(f, 3 * count),
-            label=f"baseline.py A B ..., {jobs_count} job(s), one process per job",
+            label=f"baseline.py A B ... --jobs {jobs_count} (one process, forked workers if 2)",
         ),
     }
     if peers.pandoc:
@@ -946,6 +946,7 @@ def summary_table(
     batch: dict[str, Measurement] | None,
     batch_briefs: int,
     watches: dict[str, WatchResult],
+    batch_form: str = "",
 ) -> list[str]:
     """Return the results as a Markdown table (one row per size, the batch, warm rebuilds)."""
     lines = [
@@ -980,7 +981,7 @@ def summary_table(
         ours = batch["alliancedeck"]
         figures = ratios(batch)
         lines.append(
-            f"| batch of {batch_briefs} 1x briefs (briefs per second) | {rate(ours)} "
+            f"| batch of {batch_briefs} 1x briefs{batch_form} (briefs per second) | {rate(ours)} "
             f"| {rate(batch.get('baseline'))} | {rate(batch.get('pandoc'))} "
             f"| {cell(figures.get('baseline', {}).get('wall'), '.2f')} "
             f"| {cell(figures.get('pandoc', {}).get('wall'), '.2f')} "
@@ -1221,7 +1222,10 @@ def main(argv: list[str] | None = None) -> int:
         shown = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
         note = f"  [{t['note']}]" if t["note"] else ""
         print(f"{t['result']:5} {t['target']}: {shown} (limit {t['limit']} {t['unit']}){note}")
-    table = summary_table(measured, labels, batch, briefs, watches)
+    form = report.get("batch", {}).get("cli")
+    cli_form = f"--jobs {BATCH_JOBS}"
+    form_label = "" if form is None else f", {cli_form if form else 'in turn, one process'}"
+    table = summary_table(measured, labels, batch, briefs, watches, form_label)
     print("\n== summary (Markdown) ==")
     print("\n".join(table))
     report["help"] = {"runs": HELP_RUNS, **help_result.as_json()}
