@@ -944,60 +944,68 @@ def summary_table(
     sizes: dict[str, dict[str, Measurement]],
     labels: dict[str, str],
     batch: dict[str, Measurement] | None,
+    batch_label: str,
     batch_briefs: int,
     watches: dict[str, WatchResult],
-    batch_form: str = "",
+    loads: dict[str, tuple[float, float]],
 ) -> list[str]:
-    """Return the results as a Markdown table (one row per size, the batch, warm rebuilds)."""
+    """Return the results as a Markdown table: a row per size, the batch, the warm rebuilds.
+
+    Each tool's cell is its median wall time with its CPU time; the ratios are alliancedeck's
+    over each peer's, wall and CPU, from the same rounds; the load is before and after the row.
+    """
     lines = [
-        "| content | alliancedeck | baseline | Pandoc | ÷ baseline | ÷ Pandoc "
-        "| CPU ÷ baseline | peak memory, all processes |",
+        "| content | alliancedeck wall (CPU) | baseline wall (CPU) | Pandoc wall (CPU) "
+        "| ÷ baseline, wall / CPU | ÷ Pandoc, wall / CPU | peak memory, all processes | load |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
-    def seconds(result: Measurement | None) -> str:
+    def times(result: Measurement | None, briefs: int = 0) -> str:
         if result is None or result.skipped:
             return "skipped"
-        return "failed" if result.error else f"{result.wall:.2f} s"
+        if not result.ok:
+            return "failed"
+        if briefs:
+            return f"{briefs / result.wall:.1f} briefs/s (CPU {result.cpu:.1f} s)"
+        return f"{result.wall:.2f} s ({result.cpu:.2f} s)"
+
+    def row(label: str, results: dict[str, Measurement], load: str, briefs: int = 0) -> str:
+        figures = ratios(results)
+        shares = [
+            f"{cell(figures.get(peer, {}).get('wall'), '.2f')} / "
+            f"{cell(figures.get(peer, {}).get('cpu'), '.2f')}"
+            for peer in ("baseline", "pandoc")
+        ]
+        return (
+            f"| {label} | {times(results['alliancedeck'], briefs)} "
+            f"| {times(results.get('baseline'), briefs)} | {times(results.get('pandoc'), briefs)} "
+            f"| {shares[0]} | {shares[1]} "
+            f"| {cell(results['alliancedeck'].peak_memory_mb, '.0f')} MB | {load} |"
+        )
+
+    def load_cell(name: str) -> str:
+        before, after = loads.get(name, (None, None))
+        return "" if before is None else f"{before:.1f}–{after:.1f}"
 
     for name, results in sizes.items():
-        ours = results["alliancedeck"]
-        figures = ratios(results)
-        lines.append(
-            f"| {labels[name]} | {seconds(ours)} | {seconds(results.get('baseline'))} "
-            f"| {seconds(results.get('pandoc'))} "
-            f"| {cell(figures.get('baseline', {}).get('wall'), '.2f')} "
-            f"| {cell(figures.get('pandoc', {}).get('wall'), '.2f')} "
-            f"| {cell(figures.get('baseline', {}).get('cpu'), '.2f')} "
-            f"| {cell(ours.peak_memory_mb, '.0f')} MB |"
-        )
+        deck = results["alliancedeck"].outputs.get("deck.pptx")
+        label = labels[name] if deck is None else f"{labels[name]}, {deck['pages']} slides"
+        lines.append(row(label, results, load_cell(name)))
     if batch:
-
-        def rate(result: Measurement | None) -> str:
-            if result is None or not result.ok:
-                return seconds(result)
-            return f"{batch_briefs / result.wall:.1f}/s"
-
-        ours = batch["alliancedeck"]
-        figures = ratios(batch)
-        lines.append(
-            f"| batch of {batch_briefs} 1x briefs{batch_form} (briefs per second) | {rate(ours)} "
-            f"| {rate(batch.get('baseline'))} | {rate(batch.get('pandoc'))} "
-            f"| {cell(figures.get('baseline', {}).get('wall'), '.2f')} "
-            f"| {cell(figures.get('pandoc', {}).get('wall'), '.2f')} "
-            f"| {cell(figures.get('baseline', {}).get('cpu'), '.2f')} "
-            f"| {cell(ours.peak_memory_mb, '.0f')} MB |"
-        )
+        lines.append(row(batch_label, batch, load_cell("batch"), briefs=batch_briefs))
     for name, watch in watches.items():
         cold = sizes.get(name, {}).get("alliancedeck")
         if watch.error:
-            lines.append(f"| warm rebuild at {name}, one point edited | failed | | | | | | |")
-            continue
-        share = ratio(watch.median, cold.wall if cold else None)
+            shown = "failed"
+        else:
+            share = ratio(watch.median, cold.wall if cold else None)
+            shown = (
+                f"{watch.median:.2f} s, {cell(share, '.2f')} of cold "
+                f"(save to outputs written: {watch.landed_median:.2f} s)"
+            )
         lines.append(
-            f"| warm rebuild at {name}, one point edited | {watch.median:.2f} s "
-            f"({cell(share, '.2f')} of cold; save to outputs {watch.landed_median:.2f} s) "
-            "| | | | | | |"
+            f"| warm rebuild at {name}, one point edited | {shown} | | | | | "
+            f"| {load_cell(f'watch-{name}')} |"
         )
     return lines
 
@@ -1091,6 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
     measured: dict[str, dict[str, Measurement]] = {}
     labels: dict[str, str] = {}
     watches: dict[str, WatchResult] = {}
+    loads: dict[str, tuple[float, float]] = {}
     batch: dict[str, Measurement] | None = None
     help_result = Measurement(skipped="not run")
     try:
@@ -1126,7 +1135,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs = single_jobs(inputs[size.name], work / f"out-{size.name}", peers, env)
             load_before = load_average()
             results = measure(jobs, runs, warmups, work)
-            load = (load_before, load_average())
+            load = loads[size.name] = (load_before, load_average())
             if "pandoc" not in results:
                 results["pandoc"] = Measurement(skipped=peers.notes[0])
             measured[size.name] = results
@@ -1152,7 +1161,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs = batch_jobs(batch_inputs, work / "out-batch", peers, env, cli)
             load_before = load_average()
             batch = measure(jobs, 1, 0, work)
-            load = (load_before, load_average())
+            load = loads["batch"] = (load_before, load_average())
             if "pandoc" not in batch:
                 batch["pandoc"] = Measurement(skipped=peers.notes[0])
             print_table(f"batch of {briefs} 1x briefs, 1 timed round", batch, load)
@@ -1180,9 +1189,10 @@ def main(argv: list[str] | None = None) -> int:
             load_before = load_average()
             watches[size.name] = measure_watch(content, size, saves, work, env)
             watch = watches[size.name]
+            load = loads[f"watch-{size.name}"] = (load_before, load_average())
             print(
                 f"\n== build --watch at {size.name}: one point edited, {saves} timed saves; "
-                f"load {load_before:.2f} before, {load_average():.2f} after =="
+                f"load {load[0]:.2f} before, {load[1]:.2f} after =="
             )
             if watch.error:
                 print(f"FAILED: {watch.error}")
@@ -1198,7 +1208,7 @@ def main(argv: list[str] | None = None) -> int:
                 "landed_s": watch.landed,
                 "median_s": rounded(watch.median),
                 "landed_median_s": rounded(watch.landed_median),
-                "load_before_after": (load_before, load_average()),
+                "load_before_after": load,
                 "error": watch.error,
             }
     finally:
@@ -1223,9 +1233,10 @@ def main(argv: list[str] | None = None) -> int:
         note = f"  [{t['note']}]" if t["note"] else ""
         print(f"{t['result']:5} {t['target']}: {shown} (limit {t['limit']} {t['unit']}){note}")
     form = report.get("batch", {}).get("cli")
-    cli_form = f"--jobs {BATCH_JOBS}"
-    form_label = "" if form is None else f", {cli_form if form else 'in turn, one process'}"
-    table = summary_table(measured, labels, batch, briefs, watches, form_label)
+    batch_label = f"batch of {briefs} 1x briefs, " + (
+        f"`build --jobs {BATCH_JOBS}`" if form else "in turn in one process (no batch CLI)"
+    )
+    table = summary_table(measured, labels, batch, batch_label, briefs, watches, loads)
     print("\n== summary (Markdown) ==")
     print("\n".join(table))
     report["help"] = {"runs": HELP_RUNS, **help_result.as_json()}
