@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -226,19 +227,36 @@ def write_deck_pdf(content: dict[str, Any], path: Path) -> None:
     canvas.save()
 
 
-def main() -> None:
-    """Read a content file and write brief.pdf, deck.pptx and deck.pdf into the output folder."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("content", type=Path)
-    parser.add_argument("--out-dir", type=Path, default=Path("output"))
-    args = parser.parse_args()
-    with args.content.open(encoding="utf-8") as stream:
+def build_one(path: Path, out_dir: Path) -> None:
+    """Read one content file and write brief.pdf, deck.pptx and deck.pdf into `out_dir`."""
+    with path.open(encoding="utf-8") as stream:
         content = yaml.safe_load(stream)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_brief(content, out_dir / "brief.pdf")
+    write_deck(content, out_dir / "deck.pptx")
+    write_deck_pdf(content, out_dir / "deck.pdf")
+
+
+def main() -> None:
+    """Build each content file: into the output folder, or with several, a folder per file."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("content", type=Path, nargs="+")
+    parser.add_argument("--out-dir", type=Path, default=Path("output"))
+    parser.add_argument("--jobs", type=int, default=1, help="processes for several files")
+    args = parser.parse_args()
     register_fonts()
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    write_brief(content, args.out_dir / "brief.pdf")
-    write_deck(content, args.out_dir / "deck.pptx")
-    write_deck_pdf(content, args.out_dir / "deck.pdf")
+    if len(args.content) == 1:
+        build_one(args.content[0], args.out_dir)
+        return
+    targets = [args.out_dir / path.stem for path in args.content]
+    if args.jobs <= 1:
+        for path, target in zip(args.content, targets, strict=True):
+            build_one(path, target)
+        return
+    # Forked after the imports and fonts, so every worker starts warm, as in a batch tool.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(args.jobs) as pool:
+        pool.starmap(build_one, zip(args.content, targets, strict=True), chunksize=1)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-"""Time alliancedeck against a plain reportlab/python-pptx baseline on 1x, 10x and 50x content."""
+"""Time alliancedeck against a plain baseline and Pandoc (with typst) on unique-text content."""
 
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime as dt
+import importlib.util
 import io
 import json
 import os
@@ -20,42 +20,73 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
+from generate import SEED, TextWriter, unique_content, write_inputs
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DEFAULT_CONTENT = ROOT / "content.yaml"
 BASELINE = BENCH / "baseline.py"
+BATCH_API = BENCH / "batch_api.py"
+TYPST_COMPILE = BENCH / "typst_compile.py"
+FONTS = ROOT / "src" / "alliancedeck" / "fonts"
 RESULTS = BENCH / "results.json"
 
-SIZES = (1, 10, 50)
-FULL_RUNS = {1: 5, 10: 5, 50: 3}
+#: Sizes: "Nx" is N copies of content.yaml's sections, "Ns" is N sections.
+SIZES = ("1x", "15s", "50x", "200x")
+QUICK_SIZES = ("1x", "15s", "50x")
+WATCH_SIZES = ("1x", "200x")
+QUICK_WATCH_SIZES = ("1x",)
+BATCH_BRIEFS = 100
+QUICK_BATCH_BRIEFS = 20
+BATCH_JOBS = 2
 HELP_RUNS = 10
-OUTPUTS = ("brief.pdf", "deck.pptx", "deck.pdf")
-TOOLS = ("alliancedeck", "baseline")
+#: Saves of one point timed under `build --watch`, after one untimed save (full, quick).
+WATCH_SAVES = {"1x": 5, "200x": 3}
+QUICK_WATCH_SAVES = 2
 MIB = 1024 * 1024
 #: Seconds between two samples of the memory of a child and its worker processes.
 SAMPLE_INTERVAL = 0.05
 PROC = Path("/proc")
-
-#: Targets of the issue "Fast at every size".
-DEFAULT_MAX_RATIO = 1.3
-LARGE_MAX_RATIO = 1.0
-LARGE_MAX_MEMORY_MB = 150.0
-HELP_MAX_RATIO = 0.5
-WARM_MAX_RATIO = 0.3
-#: Saves of the content file timed under `build --watch` (after one untimed save).
-WATCH_SAVES = 5
 REBUILT = re.compile(r"-> rebuilt .* in ([0-9.]+) s")
-
-FIGURE_REFERENCE = re.compile(r"(\{\{-?\s*figures\.)([A-Za-z_][A-Za-z0-9_]*)")
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 SLIDE_PART = re.compile(r"ppt/slides/slide\d+\.xml")
+PRODUCT_SUFFIXES = (".pdf", ".pptx")
+
+#: Targets of issue 19 ("Fastest at the size people use, and incremental when they edit").
+SMALL_MAX_WALL_RATIO = 1.0  # 1x and 15 sections: wall / Pandoc and wall / baseline
+SMALL_MAX_CPU_RATIO = 1.2  # 1x and 15 sections: CPU / baseline
+LARGE_MAX_BASELINE_RATIO = 0.4  # 200x: wall / baseline
+LARGE_MAX_PANDOC_RATIO = 0.15  # 200x: wall / Pandoc
+LARGE_MAX_MEMORY_MB = 150.0  # 200x: all processes together
+WARM_LARGE_MAX_RATIO = 0.35  # warm rebuild at 200x / cold build at 200x
+WARM_SMALL_MAX_S = 0.1  # warm rebuild at 1x
+BATCH_MIN_RATE = 4.0  # briefs per second, 100 briefs, two jobs
+HELP_MAX_RATIO = 0.5  # an earlier issue's: `--help` / baseline at 1x
+
+TOOLS = ("alliancedeck", "baseline", "pandoc")
+OUTPUTS = {
+    "alliancedeck": ("brief.pdf", "deck.pptx", "deck.pdf"),
+    "baseline": ("brief.pdf", "deck.pptx", "deck.pdf"),
+    "pandoc": ("deck.pptx", "brief.pdf"),
+}
+#: Pandoc's variables for the brief in Typst: letter paper, two columns, the brief's font.
+TYPST_VARIABLES = (
+    "-V",
+    "papersize=us-letter",
+    "-V",
+    "columns=2",
+    "-V",
+    "mainfont=Liberation Sans",
+    "-V",
+    "fontsize=9.5pt",
+)
 
 
 class BenchError(Exception):
@@ -119,19 +150,11 @@ def pss_kib(pid: int) -> int:
     return 0
 
 
-class _PlainDumper(yaml.SafeDumper):
-    """A safe dumper that never writes anchors or aliases (alliancedeck refuses aliases)."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        """Return True: write every value out in full."""
-        return True
-
-
 class Sample(NamedTuple):
     """What one run of a command cost."""
 
     wall: float  # seconds
-    cpu: float  # user + system seconds of the child and the workers it waited for
+    cpu: float  # user + system seconds of the child and every descendant it waited for
     rss_kib: int  # ru_maxrss from wait4: the largest single process of the run
     tree_pss_kib: int  # sampled peak of the summed PSS of the child and its descendants
     processes: int  # most processes seen at once
@@ -139,15 +162,21 @@ class Sample(NamedTuple):
 
 @dataclass
 class Measurement:
-    """Timed runs of one command on one content file, or why they could not be made."""
+    """Timed runs of one command, or why they could not be made (or were not)."""
 
     samples: list[Sample] = field(default_factory=list)
     outputs: dict[str, dict[str, int]] = field(default_factory=dict)
     error: str | None = None
+    skipped: str | None = None
 
     def _peak(self, kib: list[int]) -> float | None:
         """Return the largest of `kib` in MB (MiB), or None without successful runs."""
-        return max(kib) * 1024 / MIB if kib and not self.error else None
+        return max(kib) * 1024 / MIB if kib and self.ok else None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether there are timed runs and no failure."""
+        return bool(self.samples) and not self.error and not self.skipped
 
     @property
     def wall(self) -> float | None:
@@ -156,13 +185,8 @@ class Measurement:
 
     @property
     def cpu(self) -> float | None:
-        """Return the median CPU time (user + system) in seconds."""
+        """Return the median CPU time (user + system, all processes) in seconds."""
         return statistics.median(s.cpu for s in self.samples) if self.ok else None
-
-    @property
-    def ok(self) -> bool:
-        """Return whether there are timed runs and no failure."""
-        return bool(self.samples) and not self.error
 
     @property
     def peak_rss_mb(self) -> float | None:
@@ -171,7 +195,7 @@ class Measurement:
 
     @property
     def tree_pss_mb(self) -> float | None:
-        """Return the sampled peak of the summed PSS of the child and its workers."""
+        """Return the sampled peak of the summed PSS of the child and its descendants."""
         return self._peak([s.tree_pss_kib for s in self.samples])
 
     @property
@@ -185,7 +209,9 @@ class Measurement:
         return max(s.processes for s in self.samples) if self.ok else None
 
     def as_json(self) -> dict[str, Any]:
-        """Return the figures (or the error) as JSON-ready data."""
+        """Return the figures (or the error, or why it was skipped) as JSON-ready data."""
+        if self.skipped:
+            return {"skipped": self.skipped}
         if self.error:
             return {"error": self.error}
         return {
@@ -200,69 +226,94 @@ class Measurement:
         }
 
 
-def rename_figures(value: Any, names: dict[str, str]) -> Any:
-    """Return `value` (any YAML data) with every `{{ figures.X }}` reference renamed by `names`."""
-    if isinstance(value, str):
-        return FIGURE_REFERENCE.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), value)
-    if isinstance(value, list):
-        return [rename_figures(item, names) for item in value]
-    if isinstance(value, dict):
-        return {key: rename_figures(item, names) for key, item in value.items()}
-    return value
+class Size(NamedTuple):
+    """One content size: its name ("50x", "15s") and number of sections."""
+
+    name: str
+    sections: int
+
+    def label(self, base_sections: int) -> str:
+        """Return the name with the section count, as "50x (300 sections)"."""
+        if self.name.endswith("s"):
+            return f"{self.sections} sections"
+        return f"{self.name} ({self.sections} sections)"
 
 
-def scale_content(content: dict[str, Any], copies: int) -> dict[str, Any]:
-    """Return `content` repeated `copies` times, marked notional, with ids and titles distinct.
+def parse_size(text: str, base_sections: int) -> Size:
+    """Return the size "Nx" (N copies of the base's sections) or "Ns" (N sections); N is "Nx"."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d+)([xs]?)", text)
+    if not match or int(match.group(1)) < 1:
+        raise SystemExit(f"error: size {text!r}: write 1x, 50x (copies) or 15s (sections)")
+    number, unit = int(match.group(1)), match.group(2) or "x"
+    sections = number if unit == "s" else number * base_sections
+    return Size(f"{number}{unit}", sections)
 
-    One copy is the content itself (only the titles change). With more, copy k renames every
-    figure id X to X_k (in `figures`, in each section's `figures` and in every template that
-    refers to it) and numbers each section title "Title (k)".
+
+@dataclass
+class Peers:
+    """Which peers can run here, and why the others cannot."""
+
+    pandoc: str | None = None
+    typst: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pandoc_label(self) -> str:
+        """Return what the Pandoc row makes."""
+        return "Pandoc: pptx + PDF via typst" if self.typst else "Pandoc: pptx only"
+
+
+def find_peers() -> Peers:
+    """Find a pandoc binary (on PATH or from pypandoc_binary) and the typst Python binding."""
+    peers = Peers(pandoc=shutil.which("pandoc"))
+    if peers.pandoc is None and importlib.util.find_spec("pypandoc") is not None:
+        try:
+            import pypandoc
+
+            peers.pandoc = pypandoc.get_pandoc_path()
+        except OSError:
+            peers.pandoc = None
+    if peers.pandoc is None:
+        peers.notes.append(
+            "Pandoc row skipped: no pandoc found (`pip install pypandoc_binary` ships one)"
+        )
+    peers.typst = importlib.util.find_spec("typst") is not None
+    if peers.pandoc and not peers.typst:
+        peers.notes.append(
+            "Pandoc row makes the pptx only: the typst module is missing (`pip install typst`)"
+        )
+    return peers
+
+
+def pandoc_script(peers: Peers) -> str:
+    """Return the sh script that makes one brief with Pandoc: args PANDOC PYTHON DECK BRIEF OUT.
+
+    The deck (pptx) comes from the deck's Markdown, then the brief's Markdown becomes Typst
+    and the typst binding compiles it to PDF, one after the other, as a user would type them.
     """
-    meta = dict(content["meta"])
-    meta["title"] = meta["short_title"] = f"Notional benchmark brief ({copies}x)"
-    figures: dict[str, Any] = content.get("figures") or {}
-    sections: list[dict[str, Any]] = content["sections"]
-    if copies == 1:
-        return {
-            "meta": meta,
-            "figures": copy.deepcopy(figures),
-            "sections": copy.deepcopy(sections),
-        }
-    scaled_figures: dict[str, Any] = {}
-    scaled_sections: list[dict[str, Any]] = []
-    for k in range(1, copies + 1):
-        names = {name: f"{name}_{k}" for name in figures}
-        for name, figure in figures.items():
-            scaled_figures[names[name]] = rename_figures(figure, names)
-        for section in sections:
-            scaled = rename_figures(section, names)
-            scaled["title"] = f"{section['title']} ({k})"
-            if "figures" in scaled:
-                scaled["figures"] = [names.get(name, name) for name in section["figures"]]
-            scaled_sections.append(scaled)
-    return {"meta": meta, "figures": scaled_figures, "sections": scaled_sections}
+    steps = ['mkdir -p "$5"', '"$1" "$3" -o "$5/deck.pptx"']
+    if peers.typst:
+        variables = " ".join(f"'{v}'" for v in TYPST_VARIABLES)
+        steps.append(f'"$1" "$4" -s -t typst {variables} -o "$5/brief.typ"')
+        steps.append(f'"$2" \'{TYPST_COMPILE}\' "$5/brief.typ" "$5/brief.pdf" \'{FONTS}\'')
+    return " && ".join(steps)
 
 
-def write_content(content: dict[str, Any], copies: int, folder: Path) -> Path:
-    """Write the `copies`-times brief of `content` as YAML into `folder` and return its path."""
-    path = folder / f"content-{copies}x.yaml"
-    header = (
-        f"# Notional benchmark content: {copies}x content.yaml, generated by bench/run.py.\n"
-        "# Not a real brief.\n"
+def batch_cli_supported(env: dict[str, str] | None) -> bool:
+    """Return whether `alliancedeck build` takes several content files and `--jobs`."""
+    done = subprocess.run(
+        [sys.executable, "-m", "alliancedeck", "build", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
-    body = yaml.dump(
-        scale_content(content, copies),
-        Dumper=_PlainDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-    )
-    path.write_text(header + body, encoding="utf-8")
-    return path
+    return "--jobs" in done.stdout
 
 
 def run_once(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
-    """Run `command` as one child process; return its wall time and peak memory."""
+    """Run `command` as one child process; return its wall time, CPU time and peak memory."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         child = subprocess.Popen(
@@ -294,10 +345,10 @@ def count_units(path: Path) -> int:
     return len(PDF_PAGE.findall(path.read_bytes()))
 
 
-def describe_outputs(folder: Path) -> dict[str, dict[str, int]]:
+def describe_outputs(folder: Path, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
     """Return the size in bytes and the page or slide count of each product in `folder`."""
     described = {}
-    for name in OUTPUTS:
+    for name in names:
         path = folder / name
         if not path.is_file():
             raise BenchError(f"{path.name} was not written")
@@ -305,51 +356,152 @@ def describe_outputs(folder: Path) -> dict[str, dict[str, int]]:
     return described
 
 
-def measure(
-    commands: dict[str, list[str]],
-    out_dirs: dict[str, Path],
-    runs: int,
-    cwd: Path,
-    envs: dict[str, dict[str, str] | None] | None = None,
-) -> dict[str, Measurement]:
-    """Warm each command up once, then time `runs` rounds of all of them, interleaved.
+def describe_batch(folder: Path, expected: int) -> dict[str, dict[str, int]]:
+    """Return how many products (PDF, pptx) a batch wrote under `folder` and their bytes."""
+    products = [p for p in folder.rglob("*") if p.suffix in PRODUCT_SUFFIXES and p.is_file()]
+    if len(products) < expected:
+        raise BenchError(f"{len(products)} products written under {folder}, {expected} expected")
+    return {"all": {"bytes": sum(p.stat().st_size for p in products), "pages": len(products)}}
 
-    A command that fails keeps its error instead of figures; the others go on.
+
+@dataclass
+class Job:
+    """One tool's command on one input, where it writes, and how to check what it wrote."""
+
+    command: list[str]
+    out_dir: Path
+    check: Callable[[Path], dict[str, dict[str, int]]]
+    env: dict[str, str] | None = None
+    label: str = ""
+
+
+def measure(jobs: dict[str, Job], runs: int, warmups: int, cwd: Path) -> dict[str, Measurement]:
+    """Run each job `warmups` times untimed, then time `runs` rounds of all jobs, interleaved.
+
+    Each round runs every tool once, in turn, so a change in the machine's load hits all of
+    them. A job that fails keeps its error instead of figures; the others go on.
     """
-    results = {name: Measurement() for name in commands}
-    for round_index in range(runs + 1):
-        for name, command in commands.items():
+    results = {name: Measurement() for name in jobs}
+    for round_index in range(warmups + runs):
+        for name, job in jobs.items():
             result = results[name]
             if result.error:
                 continue
+            shutil.rmtree(job.out_dir, ignore_errors=True)
             try:
-                sample = run_once(command, cwd, (envs or {}).get(name))
+                sample = run_once(job.command, cwd, job.env)
             except BenchError as exc:
                 result.error = str(exc)
                 continue
-            if round_index:  # round 0 is the warm-up
+            if round_index >= warmups:
                 result.samples.append(sample)
-    for name, folder in out_dirs.items():
+    for name, job in jobs.items():
         if not results[name].error:
             try:
-                results[name].outputs = describe_outputs(folder)
+                results[name].outputs = job.check(job.out_dir)
             except BenchError as exc:
                 results[name].error = str(exc)
     return results
 
 
-def build_commands(
-    content: Path, work: Path, copies: int
-) -> tuple[dict[str, list[str]], dict[str, Path]]:
-    """Return the alliancedeck and baseline commands for `content` and their output folders."""
-    out_dirs = {tool: work / f"out-{copies}x-{tool}" for tool in TOOLS}
-    ours = [sys.executable, "-m", "alliancedeck", "build", str(content)]
-    base = [sys.executable, str(BASELINE), str(content)]
-    commands = {
-        "alliancedeck": [*ours, "--out-dir", str(out_dirs["alliancedeck"])],
-        "baseline": [*base, "--out-dir", str(out_dirs["baseline"])],
+def single_jobs(
+    inputs: dict[str, Path], out: Path, peers: Peers, env: dict[str, str] | None
+) -> dict[str, Job]:
+    """Return each available tool's job that makes one brief's products from `inputs`."""
+    build = [sys.executable, "-m", "alliancedeck", "build"]
+    jobs = {
+        "alliancedeck": Job(
+            [*build, str(inputs["yaml"]), "--out-dir", str(out / "alliancedeck")],
+            out / "alliancedeck",
+            lambda folder: describe_outputs(folder, OUTPUTS["alliancedeck"]),
+            env,
+        ),
+        "baseline": Job(
+            [
+                sys.executable,
+                str(BASELINE),
+                str(inputs["yaml"]),
+                "--out-dir",
+                str(out / "baseline"),
+            ],
+            out / "baseline",
+            lambda folder: describe_outputs(folder, OUTPUTS["baseline"]),
+        ),
     }
-    return commands, out_dirs
+    if peers.pandoc:
+        names = OUTPUTS["pandoc"] if peers.typst else ("deck.pptx",)
+        arguments = [peers.pandoc, sys.executable, str(inputs["deck_md"]), str(inputs["brief_md"])]
+        jobs["pandoc"] = Job(
+            ["sh", "-c", pandoc_script(peers), "sh", *arguments, str(out / "pandoc")],
+            out / "pandoc",
+            lambda folder: describe_outputs(folder, names),
+            label=peers.pandoc_label,
+        )
+    return jobs
+
+
+def batch_jobs(
+    briefs: list[dict[str, Path]],
+    out: Path,
+    peers: Peers,
+    env: dict[str, str] | None,
+    cli: bool,
+) -> dict[str, Job]:
+    """Return each available tool's job that makes the products of every brief in `briefs`.
+
+    With `cli` (alliancedeck's `build` takes several files), alliancedeck runs as
+    `build A B ... --jobs 2`, and the baseline and Pandoc run two briefs at a time too.
+    Without it, alliancedeck builds them in turn in one process through the library, and so
+    do the others, one brief at a time.
+    """
+    jobs_count = BATCH_JOBS if cli else 1
+    files = [str(b["yaml"]) for b in briefs]
+    if cli:
+        ours = [sys.executable, "-m", "alliancedeck", "build", *files]
+        ours += ["--jobs", str(BATCH_JOBS), "--out-dir", str(out / "alliancedeck")]
+        label = f"alliancedeck build A B ... --jobs {BATCH_JOBS}"
+    else:
+        ours = [sys.executable, str(BATCH_API), str(out / "alliancedeck"), *files]
+        label = "alliancedeck library, briefs in turn in one process (no batch CLI)"
+    count = len(briefs)
+    jobs = {
+        "alliancedeck": Job(
+            ours, out / "alliancedeck", lambda f: describe_batch(f, 3 * count), env, label
+        ),
+        "baseline": Job(
+            [
+                sys.executable,
+                str(BASELINE),
+                *files,
+                "--jobs",
+                str(jobs_count),
+                "--out-dir",
+                str(out / "baseline"),
+            ],
+            out / "baseline",
+            lambda f: describe_batch(f, 3 * count),
+            label=f"baseline.py A B ... --jobs {jobs_count} (one process, forked workers if 2)",
+        ),
+    }
+    if peers.pandoc:
+        listing = out / "pandoc-briefs.txt"
+        out.mkdir(parents=True, exist_ok=True)
+        listing.write_text(
+            "".join(
+                f"{b['deck_md']} {b['brief_md']} {out / 'pandoc' / b['yaml'].stem}\n"
+                for b in briefs
+            ),
+            encoding="utf-8",
+        )
+        per_brief = 2 if peers.typst else 1
+        xargs = ["xargs", "-a", str(listing), "-P", str(jobs_count), "-n", "3"]
+        jobs["pandoc"] = Job(
+            [*xargs, "sh", "-c", pandoc_script(peers), "sh", peers.pandoc, sys.executable],
+            out / "pandoc",
+            lambda f: describe_batch(f, per_brief * count),
+            label=f"{peers.pandoc_label}, {jobs_count} brief(s) at a time (xargs -P)",
+        )
+    return jobs
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -369,75 +521,145 @@ def cell(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-def output_cell(result: Measurement, name: str) -> str:
-    """Return the size in kB and the page or slide count of one output, as "123.4 (5)"."""
-    output = result.outputs.get(name)
-    return "-" if output is None else f"{output['bytes'] / 1000:.1f} ({output['pages']})"
+def load_average() -> float:
+    """Return the machine's load average over the last minute."""
+    return round(os.getloadavg()[0], 2)
 
 
-def output_bytes(result: Measurement, name: str) -> float | None:
-    """Return the size in bytes of one output, or None when it was not written."""
-    output = result.outputs.get(name)
-    return None if output is None else output["bytes"]
+def ratios(results: dict[str, Measurement]) -> dict[str, dict[str, float | None]]:
+    """Return alliancedeck's wall, CPU and memory over each peer's, from the same rounds."""
+    ours = results["alliancedeck"]
+    return {
+        peer: {
+            "wall": rounded(ratio(ours.wall, theirs.wall)),
+            "cpu": rounded(ratio(ours.cpu, theirs.cpu)),
+            "memory": rounded(ratio(ours.peak_memory_mb, theirs.peak_memory_mb)),
+        }
+        for peer, theirs in results.items()
+        if peer != "alliancedeck"
+    }
 
 
-def print_size_table(info: dict[str, Any], results: dict[str, Measurement]) -> None:
-    """Print the table of one content size: wall time, peak RSS and outputs, with ratios."""
-    ours, base = results["alliancedeck"], results["baseline"]
-    print(
-        f"\n== {info['copies']}x: {info['sections']} sections, {info['figures']} figures, "
-        f"content {info['content_bytes'] / 1000:.1f} kB; {info['runs']} timed run(s) =="
-    )
-    print(f"{'':30}{'alliancedeck':>16}{'baseline':>16}{'ratio':>9}")
+def print_table(title: str, results: dict[str, Measurement], load: tuple[float, float]) -> None:
+    """Print one measured row's table: each tool's figures and outputs, then the ratios."""
+    print(f"\n== {title}; load {load[0]:.2f} before, {load[1]:.2f} after ==")
+    tools = list(results)
+    print(f"{'':30}" + "".join(f"{t:>15}" for t in tools))
     rows = [
-        ("wall time, median (s)", ours.wall, base.wall, ".3f"),
-        ("CPU time, median (s)", ours.cpu, base.cpu, ".3f"),
-        ("peak RSS, one process (MB)", ours.peak_rss_mb, base.peak_rss_mb, ".1f"),
-        ("peak PSS, all processes (MB)", ours.tree_pss_mb, base.tree_pss_mb, ".1f"),
-        ("peak memory (MB)", ours.peak_memory_mb, base.peak_memory_mb, ".1f"),
-        ("processes at once", ours.most_processes, base.most_processes, "d"),
+        ("wall time, median (s)", "wall", ".3f"),
+        ("CPU time, median (s)", "cpu", ".3f"),
+        ("peak memory, all procs (MB)", "peak_memory_mb", ".1f"),
+        ("peak RSS, one process (MB)", "peak_rss_mb", ".1f"),
+        ("processes at once", "most_processes", "d"),
     ]
-    for label, mine, theirs, spec in rows:
+    for label, attribute, spec in rows:
+        values = [getattr(results[t], attribute) for t in tools]
+        print(f"{label:30}" + "".join(f"{cell(v, spec):>15}" for v in values))
+    names = sorted({name for r in results.values() for name in r.outputs})
+    for name in names:
+        unit = "files" if name == "all" else "slides" if name.endswith(".pptx") else "pages"
+        shown = []
+        for tool in tools:
+            output = results[tool].outputs.get(name)
+            shown.append(
+                "-" if output is None else f"{output['bytes'] / 1000:.0f}k ({output['pages']})"
+            )
+        print(f"{f'{name} (kB, {unit})':30}" + "".join(f"{s:>15}" for s in shown))
+    for peer, figures in ratios(results).items():
+        if results[peer].skipped:
+            continue
         print(
-            f"{label:30}{cell(mine, spec):>16}{cell(theirs, spec):>16}"
-            f"{cell(ratio(mine, theirs), '.2f'):>9}"
+            f"alliancedeck / {peer}: wall {cell(figures['wall'], '.2f')}, "
+            f"CPU {cell(figures['cpu'], '.2f')}, memory {cell(figures['memory'], '.2f')}"
         )
-    for name in OUTPUTS:
-        unit = "slides" if name.endswith(".pptx") else "pages"
-        size_ratio = ratio(output_bytes(ours, name), output_bytes(base, name))
-        print(
-            f"{f'{name} (kB, {unit})':30}{output_cell(ours, name):>16}"
-            f"{output_cell(base, name):>16}{cell(size_ratio, '.2f'):>9}"
-        )
-    for tool in TOOLS:
-        error = results[tool].error
-        if error:
-            first_line = next((line for line in error.splitlines() if line.strip()), error)
+    for tool, result in results.items():
+        if result.error:
+            first_line = next((x for x in result.error.splitlines() if x.strip()), result.error)
             print(f"{tool} FAILED: {first_line[:300]}")
+        if result.skipped:
+            print(f"{tool}: skipped ({result.skipped})")
 
 
 @dataclass
 class WatchResult:
-    """Rebuild times `build --watch` printed for saves of the 1x content, or why there are none."""
+    """Rebuild times under `build --watch` after edits of one point, or why there are none."""
 
-    seconds: list[float] = field(default_factory=list)
+    size: str
+    printed: list[float] = field(default_factory=list)  # what the command prints
+    landed: list[float] = field(default_factory=list)  # from the save to SHA256SUMS replaced
     error: str | None = None
 
     @property
     def median(self) -> float | None:
-        return statistics.median(self.seconds) if self.seconds and not self.error else None
+        """Return the median rebuild time the command printed."""
+        return statistics.median(self.printed) if self.printed and not self.error else None
+
+    @property
+    def landed_median(self) -> float | None:
+        """Return the median time from the save to the last output written."""
+        return statistics.median(self.landed) if self.landed and not self.error else None
 
 
-def measure_watch(content: dict[str, Any], work: Path, env: dict[str, str] | None) -> WatchResult:
-    """Run `alliancedeck build --watch` on the 1x content and time its rebuilds after saves.
+def editable_point(content: dict[str, Any]) -> str:
+    """Return a point of a middle section whose text YAML writes as it is (plain words)."""
+    sections = content["sections"]
+    middle = len(sections) // 2
+    for section in sections[middle:] + sections[:middle]:
+        for point in section.get("points", []):
+            if isinstance(point, str) and re.fullmatch(r"[A-Za-z0-9 ,.]+", point):
+                return point
+    raise BenchError("no plain point to edit in the content")
 
-    The file is saved (a comment line appended) once untimed and then WATCH_SAVES times; each
-    rebuild's time is the one the command prints, from the change seen to every product
-    written. Polling for the change (every 0.3 s) is not part of it.
+
+def cpu_ticks(pid: int) -> int | None:
+    """Return the user + system clock ticks `pid` has used, or None where /proc is missing."""
+    try:
+        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_idle(pid: int, quiet: float = 0.5, timeout: float = 120.0) -> None:
+    """Wait until `pid` uses (almost) no CPU for `quiet` seconds: back to polling its inputs.
+
+    After a rebuild, `--watch` reads the content again to list its inputs and only then
+    records their times, so a save during that read would go unseen.
     """
-    folder = work / "watch"
-    folder.mkdir()
-    path = write_content(content, 1, folder)
+    deadline = time.monotonic() + timeout
+    before = cpu_ticks(pid)
+    if before is None:
+        time.sleep(quiet)
+        return
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = cpu_ticks(pid)
+        if now is None or now - before <= 2:
+            return
+        before = now
+
+
+def measure_watch(
+    content: dict[str, Any],
+    size: Size,
+    saves: int,
+    work: Path,
+    env: dict[str, str] | None,
+) -> WatchResult:
+    """Run `alliancedeck build --watch` on `content` and time its rebuilds after point edits.
+
+    Each save replaces the text of one point in a middle section with new words (the file
+    written whole and renamed over the old one, as editors do). The first save warms up;
+    `saves` more are timed. Two times per save: the one the command prints (from the change
+    seen to every product written) and, measured here, from the save to SHA256SUMS (written
+    after every product) replaced, which includes the watch's polling delay (up to 0.3 s).
+    """
+    folder = work / f"watch-{size.name}"
+    path = write_inputs(content, folder, "content", peers=False)["yaml"]
+    text = path.read_text(encoding="utf-8")
+    current = editable_point(content)
+    writer = TextWriter(SEED + 999)
+    sums = folder / "out" / "SHA256SUMS"
     command = [sys.executable, "-m", "alliancedeck", "build", "--watch", str(path)]
     process = subprocess.Popen(
         [*command, "--out-dir", str(folder / "out")],
@@ -450,30 +672,54 @@ def measure_watch(content: dict[str, Any], work: Path, env: dict[str, str] | Non
     reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
     reader.start()
 
-    def next_rebuild(seen: int, timeout: float = 60.0) -> float | None:
+    def next_rebuild(seen: int, timeout: float = 300.0) -> float | None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and process.poll() is None:
             times = [float(m.group(1)) for line in lines if (m := REBUILT.search(line))]
             if len(times) > seen:
                 return times[seen]
-            time.sleep(0.02)
+            time.sleep(0.01)
         return None
 
-    result = WatchResult()
+    def stamp() -> tuple[int, int]:
+        try:
+            status = sums.stat()
+        except OSError:
+            return (0, 0)
+        return (status.st_ino, status.st_mtime_ns)
+
+    result = WatchResult(size.name)
     try:
         if next_rebuild(0) is None:  # the first build, when the watch starts
             result.error = "build --watch did not build: " + "".join(lines)[-300:]
             return result
-        for save in range(WATCH_SAVES + 1):
-            time.sleep(0.5)
-            with path.open("a", encoding="utf-8") as stream:
-                stream.write(f"# save {save}\n")
-            seconds = next_rebuild(save + 1)
-            if seconds is None:
+        for save in range(saves + 1):
+            wait_idle(process.pid)
+            edited = writer.like(current)
+            if text.count(current) != 1:
+                result.error = f"the point to edit is not once in the file: {current!r}"
+                return result
+            text = text.replace(current, edited)
+            current = edited
+            before = stamp()
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(text, encoding="utf-8")
+            saved = time.perf_counter()
+            os.replace(temporary, path)
+            landed = None
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and process.poll() is None:
+                if stamp() != before:
+                    landed = time.perf_counter() - saved
+                    break
+                time.sleep(0.005)
+            printed = next_rebuild(save + 1)
+            if printed is None or landed is None:
                 result.error = "no rebuild after a save: " + "".join(lines)[-300:]
                 return result
             if save:  # the first save warms up
-                result.seconds.append(seconds)
+                result.printed.append(printed)
+                result.landed.append(round(landed, 4))
         return result
     finally:
         process.send_signal(signal.SIGINT)
@@ -482,82 +728,6 @@ def measure_watch(content: dict[str, Any], work: Path, env: dict[str, str] | Non
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def judge(
-    measured: dict[int, dict[str, Measurement]],
-    help_result: Measurement,
-    watch_result: WatchResult | None = None,
-) -> list[dict[str, Any]]:
-    """Return each target of the issue with its measured value and PASS, FAIL or SKIP.
-
-    A target whose alliancedeck run failed is a FAIL; one whose size was not run is a SKIP.
-    """
-
-    def target(
-        name: str, limit: float, unit: str, needs: list[Measurement] | None, value: Any
-    ) -> dict[str, Any]:
-        """Return one target's verdict; `needs` are the runs it depends on."""
-        if needs is None:
-            verdict, note = "SKIP", "not measured (size not run)"
-        elif any(m.error for m in needs):
-            verdict, note = "FAIL", "a run failed; see the table"
-        else:
-            verdict, note = ("PASS" if value <= limit else "FAIL"), None
-        shown = rounded(value)
-        return {
-            "target": name,
-            "measured": shown,
-            "limit": limit,
-            "unit": unit,
-            "result": verdict,
-            "note": note,
-        }
-
-    def pair(copies: int) -> list[Measurement] | None:
-        """Return both measurements of a size, or None when it was not run."""
-        return list(measured[copies].values()) if copies in measured else None
-
-    def wall_ratio(copies: int) -> float | None:
-        """Return alliancedeck's median wall time over the baseline's at a size."""
-        if copies not in measured:
-            return None
-        return ratio(measured[copies]["alliancedeck"].wall, measured[copies]["baseline"].wall)
-
-    large = measured.get(50, {}).get("alliancedeck")
-    base_1x = measured[1]["baseline"] if 1 in measured else None
-    cold_1x = measured[1]["alliancedeck"] if 1 in measured else None
-    return [
-        target(
-            "default content (1x): wall time / baseline",
-            DEFAULT_MAX_RATIO,
-            "x",
-            pair(1),
-            wall_ratio(1),
-        ),
-        target("50x: wall time / baseline", LARGE_MAX_RATIO, "x", pair(50), wall_ratio(50)),
-        target(
-            "50x: alliancedeck peak memory",
-            LARGE_MAX_MEMORY_MB,
-            "MB",
-            None if large is None else [large],
-            None if large is None else large.peak_memory_mb,
-        ),
-        target(
-            "--help wall time / baseline at 1x",
-            HELP_MAX_RATIO,
-            "x",
-            None if base_1x is None else [help_result, base_1x],
-            ratio(help_result.wall, None if base_1x is None else base_1x.wall),
-        ),
-        target(
-            "warm rebuild (build --watch) / cold build at 1x",
-            WARM_MAX_RATIO,
-            "x",
-            None if watch_result is None or cold_1x is None else [watch_result, cold_1x],
-            None if watch_result is None else ratio(watch_result.median, cold_1x and cold_1x.wall),
-        ),
-    ]
 
 
 def git(*args: str) -> str:
@@ -578,7 +748,16 @@ def environment() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             return None
 
-    libraries = ("alliancedeck", "reportlab", "python-pptx", "PyYAML", "typer", "pydantic")
+    libraries = (
+        "alliancedeck",
+        "reportlab",
+        "python-pptx",
+        "PyYAML",
+        "typer",
+        "pydantic",
+        "pypandoc_binary",
+        "typst",
+    )
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -658,107 +837,290 @@ def compile_package(folder: str) -> None:
         compileall.compile_dir(folder, quiet=1)
 
 
+def judge(
+    sizes: dict[str, dict[str, Measurement]],
+    batch: dict[str, Measurement] | None,
+    watches: dict[str, WatchResult],
+    help_result: Measurement,
+    batch_briefs: int,
+) -> list[dict[str, Any]]:
+    """Return each target of issue 19 with its measured value and PASS, FAIL or SKIP.
+
+    A target whose alliancedeck run failed is a FAIL; one whose size (or peer) was not run is
+    a SKIP, with a note saying why.
+    """
+    verdicts: list[dict[str, Any]] = []
+
+    def target(name: str, limit: float, unit: str, value: float | None, why: str | None) -> None:
+        """Record one verdict; `why` says what is missing when `value` is None."""
+        if value is None:
+            verdict, note = ("FAIL" if why and "failed" in why else "SKIP"), why
+        elif unit == "/s":
+            verdict, note = ("PASS" if value >= limit else "FAIL"), None
+        else:
+            verdict, note = ("PASS" if value <= limit else "FAIL"), None
+        verdicts.append(
+            {
+                "target": name,
+                "measured": rounded(value),
+                "limit": limit,
+                "unit": unit,
+                "result": verdict,
+                "note": note,
+            }
+        )
+
+    def missing(size: str, tool: str) -> str:
+        """Return why a size's tool has no figure."""
+        if size not in sizes:
+            return f"{size} not run"
+        result = sizes[size].get(tool)
+        if result is None or result.skipped:
+            return f"{tool} not available" + (f": {result.skipped}" if result else "")
+        return f"{tool} failed" if result.error else "no figure"
+
+    def wall_ratio(size: str, peer: str, attribute: str = "wall") -> tuple[float | None, str]:
+        runs = sizes.get(size, {})
+        ours, theirs = runs.get("alliancedeck"), runs.get(peer)
+        if ours is None or theirs is None or not ours.ok or not theirs.ok:
+            tool = "alliancedeck" if ours is None or not ours.ok else peer
+            return None, missing(size, tool)
+        return ratio(getattr(ours, attribute), getattr(theirs, attribute)), ""
+
+    for size in ("1x", "15s"):
+        target(f"{size}: wall / Pandoc", SMALL_MAX_WALL_RATIO, "x", *wall_ratio(size, "pandoc"))
+        target(f"{size}: wall / baseline", SMALL_MAX_WALL_RATIO, "x", *wall_ratio(size, "baseline"))
+        target(
+            f"{size}: CPU / baseline",
+            SMALL_MAX_CPU_RATIO,
+            "x",
+            *wall_ratio(size, "baseline", "cpu"),
+        )
+    target("200x: wall / baseline", LARGE_MAX_BASELINE_RATIO, "x", *wall_ratio("200x", "baseline"))
+    target("200x: wall / Pandoc", LARGE_MAX_PANDOC_RATIO, "x", *wall_ratio("200x", "pandoc"))
+    large = sizes.get("200x", {}).get("alliancedeck")
+    target(
+        "200x: peak memory, all processes",
+        LARGE_MAX_MEMORY_MB,
+        "MB",
+        large.peak_memory_mb if large else None,
+        missing("200x", "alliancedeck"),
+    )
+    for size, limit, unit in (("200x", WARM_LARGE_MAX_RATIO, "x"), ("1x", WARM_SMALL_MAX_S, "s")):
+        watch = watches.get(size)
+        cold = sizes.get(size, {}).get("alliancedeck")
+        if watch is None:
+            value, why = None, f"warm rebuild at {size} not run"
+        elif watch.error:
+            value, why = None, "build --watch failed"
+        elif unit == "s":
+            value, why = watch.median, ""
+        else:
+            value = ratio(watch.median, cold.wall if cold else None)
+            why = "" if value is not None else f"cold {size} build not measured"
+        name = "warm rebuild / cold build" if unit == "x" else "warm rebuild"
+        target(f"{size}: {name} (one point edited)", limit, unit, value, why)
+    ours = (batch or {}).get("alliancedeck")
+    rate = ratio(float(batch_briefs), ours.wall) if ours and ours.ok else None
+    target(
+        "batch of 1x briefs: briefs per second",
+        BATCH_MIN_RATE,
+        "/s",
+        rate,
+        "batch not run" if not batch else "alliancedeck failed",
+    )
+    base_1x = sizes.get("1x", {}).get("baseline")
+    target(
+        "--help: wall / baseline at 1x",
+        HELP_MAX_RATIO,
+        "x",
+        ratio(help_result.wall, base_1x.wall if base_1x else None),
+        "--help failed" if help_result.error else "1x not run",
+    )
+    return verdicts
+
+
+def summary_table(
+    sizes: dict[str, dict[str, Measurement]],
+    labels: dict[str, str],
+    batch: dict[str, Measurement] | None,
+    batch_label: str,
+    batch_briefs: int,
+    watches: dict[str, WatchResult],
+    loads: dict[str, tuple[float, float]],
+) -> list[str]:
+    """Return the results as a Markdown table: a row per size, the batch, the warm rebuilds.
+
+    Each tool's cell is its median wall time with its CPU time; the ratios are alliancedeck's
+    over each peer's, wall and CPU, from the same rounds; the load is before and after the row.
+    """
+    lines = [
+        "| content | alliancedeck wall (CPU) | baseline wall (CPU) | Pandoc wall (CPU) "
+        "| ÷ baseline, wall / CPU | ÷ Pandoc, wall / CPU | peak memory, all processes | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def times(result: Measurement | None, briefs: int = 0) -> str:
+        if result is None or result.skipped:
+            return "skipped"
+        if not result.ok:
+            return "failed"
+        if briefs:
+            return f"{briefs / result.wall:.1f} briefs/s (CPU {result.cpu:.1f} s)"
+        return f"{result.wall:.2f} s ({result.cpu:.2f} s)"
+
+    def row(label: str, results: dict[str, Measurement], load: str, briefs: int = 0) -> str:
+        figures = ratios(results)
+        shares = [
+            f"{cell(figures.get(peer, {}).get('wall'), '.2f')} / "
+            f"{cell(figures.get(peer, {}).get('cpu'), '.2f')}"
+            for peer in ("baseline", "pandoc")
+        ]
+        return (
+            f"| {label} | {times(results['alliancedeck'], briefs)} "
+            f"| {times(results.get('baseline'), briefs)} | {times(results.get('pandoc'), briefs)} "
+            f"| {shares[0]} | {shares[1]} "
+            f"| {cell(results['alliancedeck'].peak_memory_mb, '.0f')} MB | {load} |"
+        )
+
+    def load_cell(name: str) -> str:
+        before, after = loads.get(name, (None, None))
+        return "" if before is None else f"{before:.1f}–{after:.1f}"
+
+    for name, results in sizes.items():
+        deck = results["alliancedeck"].outputs.get("deck.pptx")
+        label = labels[name] if deck is None else f"{labels[name]}, {deck['pages']} slides"
+        lines.append(row(label, results, load_cell(name)))
+    if batch:
+        lines.append(row(batch_label, batch, load_cell("batch"), briefs=batch_briefs))
+    for name, watch in watches.items():
+        cold = sizes.get(name, {}).get("alliancedeck")
+        if watch.error:
+            shown = "failed"
+        else:
+            share = ratio(watch.median, cold.wall if cold else None)
+            shown = (
+                f"{watch.median:.2f} s, {cell(share, '.2f')} of cold "
+                f"(save to outputs written: {watch.landed_median:.2f} s)"
+            )
+        lines.append(
+            f"| warm rebuild at {name}, one point edited | {shown} | | | | | "
+            f"| {load_cell(f'watch-{name}')} |"
+        )
+    return lines
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="one timed run per size")
     parser.add_argument(
-        "--sizes",
-        default=",".join(map(str, SIZES)),
-        help="comma-separated multiples of the content (default: 1,10,50)",
+        "--quick",
+        action="store_true",
+        help="one timed run per row; sizes 1x,15s,50x; a batch of 20; warm rebuild at 1x only",
     )
     parser.add_argument(
-        "--content",
-        type=Path,
-        help="content file to scale (default: content.yaml, of --rev when given)",
+        "--sizes", help="comma-separated sizes: Nx copies or Ns sections (default 1x,15s,50x,200x)"
+    )
+    parser.add_argument("--runs", type=int, help="timed rounds per size (default: by size)")
+    parser.add_argument("--batch", type=int, help="briefs in the batch row (0: no batch)")
+    parser.add_argument(
+        "--watch-sizes", help="sizes of the warm-rebuild rows (default 1x,200x; 'none': none)"
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="write every input (content, peers' Markdown) and time nothing",
+    )
+    parser.add_argument(
+        "--content", type=Path, help="content whose shape is copied (default: content.yaml)"
     )
     parser.add_argument(
         "--rev",
         help="benchmark alliancedeck as of this git revision (its src/ exported to the "
         "temporary folder) instead of the installed working tree",
     )
+    parser.add_argument(
+        "--work", type=Path, help="folder for inputs and outputs (kept; default: a temporary one)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the results")
     return parser.parse_args(argv)
 
 
-def measure_size(
-    content: dict[str, Any], copies: int, runs: int, work: Path, env: dict[str, str] | None
-) -> tuple[dict[str, Any], dict[str, Measurement]]:
-    """Generate the `copies`-times content, measure both tools on it, and print its table."""
-    path = write_content(content, copies, work)
-    scaled = yaml.safe_load(path.read_text(encoding="utf-8"))
-    info = {
-        "copies": copies,
-        "sections": len(scaled["sections"]),
-        "figures": len(scaled["figures"]),
-        "content_bytes": path.stat().st_size,
-        "runs": runs,
-    }
-    commands, out_dirs = build_commands(path, work, copies)
-    results = measure(commands, out_dirs, runs, work, {"alliancedeck": env})
-    print_size_table(info, results)
-    ours, base = results["alliancedeck"], results["baseline"]
-    summary = {
-        **info,
-        **{tool: results[tool].as_json() for tool in TOOLS},
-        "ratio_wall": rounded(ratio(ours.wall, base.wall)),
-        "ratio_cpu": rounded(ratio(ours.cpu, base.cpu)),
-        "ratio_memory": rounded(ratio(ours.peak_memory_mb, base.peak_memory_mb)),
-    }
-    return summary, results
-
-
-def print_help_and_targets(
-    help_result: Measurement,
-    base_1x: Measurement | None,
-    targets: list[dict[str, Any]],
-    watch_result: WatchResult | None = None,
-) -> None:
-    """Print the --help and --watch timings and the verdict on each target."""
-    print(f"\n== python3 -m alliancedeck --help: median of {HELP_RUNS} ==")
-    if help_result.error:
-        print(f"FAILED: {help_result.error[:300]}")
-    else:
-        print(f"alliancedeck --help: wall {help_result.wall:.3f} s, CPU {help_result.cpu:.3f} s")
-        if base_1x is not None and base_1x.ok:
-            print(
-                f"baseline at 1x:      wall {base_1x.wall:.3f} s, CPU {base_1x.cpu:.3f} s; "
-                f"ratio wall {cell(ratio(help_result.wall, base_1x.wall), '.2f')}, "
-                f"CPU {cell(ratio(help_result.cpu, base_1x.cpu), '.2f')}"
-            )
-    if watch_result is not None:
-        print(f"\n== build --watch on 1x: {WATCH_SAVES} saves ==")
-        if watch_result.error:
-            print(f"FAILED: {watch_result.error}")
-        else:
-            shown = ", ".join(f"{t:.2f}" for t in watch_result.seconds)
-            print(f"warm rebuilds: median {watch_result.median:.3f} s ({shown})")
-    print('\n== targets (issue "Fast at every size") ==')
-    for t in targets:
-        shown = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
-        note = f"  [{t['note']}]" if t["note"] else ""
-        print(f"{t['result']:5} {t['target']}: {shown} (limit {t['limit']} {t['unit']}){note}")
+def runs_for(size: Size, quick: bool, forced: int | None) -> tuple[int, int]:
+    """Return (timed rounds, warm-up rounds) for a size: fewer for the long ones."""
+    if forced:
+        return forced, 1 if size.sections <= 100 else 0
+    if quick:
+        return 1, 1 if size.sections <= 100 else 0
+    if size.sections <= 100:
+        return 5, 1
+    return 3, 1 if size.sections <= 400 else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the tables and targets, and write the JSON results."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     content_text, content_source = read_content(args.content, args.rev)
-    content = yaml.safe_load(content_text)
+    base = yaml.safe_load(content_text)
+    base_sections = len(base["sections"])
+    sizes = [
+        parse_size(s, base_sections)
+        for s in (args.sizes.split(",") if args.sizes else QUICK_SIZES if args.quick else SIZES)
+        if s.strip()
+    ]
+    if args.watch_sizes == "none":
+        watch_names: tuple[str, ...] = ()
+    elif args.watch_sizes:
+        watch_names = tuple(args.watch_sizes.split(","))
+    else:
+        watch_names = QUICK_WATCH_SIZES if args.quick else WATCH_SIZES
+    watch_sizes = [parse_size(s, base_sections) for s in watch_names if s.strip()]
+    briefs = (
+        args.batch
+        if args.batch is not None
+        else (QUICK_BATCH_BRIEFS if args.quick else BATCH_BRIEFS)
+    )
     started = dt.datetime.now().astimezone()
+    peers = find_peers()
     report: dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"),
         "command": " ".join(["python3", "bench/run.py", *argv]),
         "environment": environment(),
-        "content": content_source,
+        "content": f"unique notional text shaped like {content_source} (seed {SEED})",
+        "peers": {"pandoc": peers.pandoc, "typst": peers.typst, "notes": peers.notes},
         "sizes": {},
     }
-    measured: dict[int, dict[str, Measurement]] = {}
-    work = Path(tempfile.mkdtemp(prefix="alliancedeck-bench-"))
+    for note in peers.notes:
+        print(f"note: {note}")
+    work = args.work or Path(tempfile.mkdtemp(prefix="alliancedeck-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    measured: dict[str, dict[str, Measurement]] = {}
+    labels: dict[str, str] = {}
+    watches: dict[str, WatchResult] = {}
+    loads: dict[str, tuple[float, float]] = {}
+    batch: dict[str, Measurement] | None = None
+    help_result = Measurement(skipped="not run")
     try:
+        contents = {s.name: unique_content(base, s.sections, s.name) for s in sizes}
+        inputs = {
+            name: write_inputs(content, work / "inputs", f"content-{name}")
+            for name, content in contents.items()
+        }
+        batch_inputs = [
+            write_inputs(
+                unique_content(base, base_sections, f"batch {i}", seed=SEED + i),
+                work / "batch",
+                f"brief-{i:03d}",
+            )
+            for i in range(1, briefs + 1)
+        ]
+        if args.dry_run:
+            for name, paths in inputs.items():
+                print(f"{name}: " + ", ".join(str(p) for p in paths.values()))
+            print(f"batch: {len(batch_inputs)} briefs in {work / 'batch'}")
+            return 0
         source, commit = export_revision(args.rev, work) if args.rev else (None, None)
         env = alliancedeck_env(source)
         report["alliancedeck"] = {
@@ -768,36 +1130,118 @@ def main(argv: list[str] | None = None) -> int:
         print(f"alliancedeck: {report['alliancedeck']['source']}, imported from", end=" ")
         print(report["alliancedeck"]["imported_from"])
         compile_package(report["alliancedeck"]["imported_from"])
-        for copies in sizes:
-            runs = 1 if args.quick else FULL_RUNS.get(copies, 3)
-            report["sizes"][f"{copies}x"], measured[copies] = measure_size(
-                content, copies, runs, work, env
+        for size in sizes:
+            runs, warmups = runs_for(size, args.quick, args.runs)
+            jobs = single_jobs(inputs[size.name], work / f"out-{size.name}", peers, env)
+            load_before = load_average()
+            results = measure(jobs, runs, warmups, work)
+            load = loads[size.name] = (load_before, load_average())
+            if "pandoc" not in results:
+                results["pandoc"] = Measurement(skipped=peers.notes[0])
+            measured[size.name] = results
+            labels[size.name] = size.label(base_sections)
+            content_bytes = inputs[size.name]["yaml"].stat().st_size
+            print_table(
+                f"{labels[size.name]}, content {content_bytes / 1000:.0f} kB, "
+                f"{runs} timed round(s) after {warmups} warm-up",
+                results,
+                load,
             )
-        help_command = [sys.executable, "-m", "alliancedeck", "--help"]
-        help_result = measure({"help": help_command}, {}, HELP_RUNS, work, {"help": env})["help"]
-        watch_result = measure_watch(content, work, env) if 1 in sizes else None
+            report["sizes"][size.name] = {
+                "sections": size.sections,
+                "content_bytes": content_bytes,
+                "runs": runs,
+                "warmups": warmups,
+                "load_before_after": load,
+                **{tool: result.as_json() for tool, result in results.items()},
+                "ratios": ratios(results),
+            }
+        if batch_inputs:
+            cli = batch_cli_supported(env)
+            jobs = batch_jobs(batch_inputs, work / "out-batch", peers, env, cli)
+            load_before = load_average()
+            batch = measure(jobs, 1, 0, work)
+            load = loads["batch"] = (load_before, load_average())
+            if "pandoc" not in batch:
+                batch["pandoc"] = Measurement(skipped=peers.notes[0])
+            print_table(f"batch of {briefs} 1x briefs, 1 timed round", batch, load)
+            for name, job in jobs.items():
+                print(f"  {name}: {job.label}")
+            report["batch"] = {
+                "briefs": briefs,
+                "cli": cli,
+                "load_before_after": load,
+                "commands": {name: job.label for name, job in jobs.items()},
+                **{tool: result.as_json() for tool, result in batch.items()},
+                "briefs_per_second": {
+                    tool: rounded(ratio(float(briefs), result.wall))
+                    for tool, result in batch.items()
+                },
+                "ratios": ratios(batch),
+            }
+        help_job = Job(
+            [sys.executable, "-m", "alliancedeck", "--help"], work / "help", lambda _: {}, env
+        )
+        help_result = measure({"help": help_job}, HELP_RUNS, 1, work)["help"]
+        for size in watch_sizes:
+            saves = QUICK_WATCH_SAVES if args.quick else WATCH_SAVES.get(size.name, 3)
+            content = contents.get(size.name) or unique_content(base, size.sections, size.name)
+            load_before = load_average()
+            watches[size.name] = measure_watch(content, size, saves, work, env)
+            watch = watches[size.name]
+            load = loads[f"watch-{size.name}"] = (load_before, load_average())
+            print(
+                f"\n== build --watch at {size.name}: one point edited, {saves} timed saves; "
+                f"load {load[0]:.2f} before, {load[1]:.2f} after =="
+            )
+            if watch.error:
+                print(f"FAILED: {watch.error}")
+            else:
+                print(
+                    f"rebuild as printed: median {watch.median:.3f} s "
+                    f"({', '.join(f'{t:.2f}' for t in watch.printed)}); save to outputs "
+                    f"landed: median {watch.landed_median:.3f} s (includes polling, ≤ 0.3 s)"
+                )
+            report.setdefault("watch", {})[size.name] = {
+                "saves": saves,
+                "printed_s": watch.printed,
+                "landed_s": watch.landed,
+                "median_s": rounded(watch.median),
+                "landed_median_s": rounded(watch.landed_median),
+                "load_before_after": load,
+                "error": watch.error,
+            }
     finally:
-        if args.keep:
+        if args.keep or args.work:
             print(f"\n(kept {work})")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    base_1x = measured[1]["baseline"] if 1 in measured else None
-    targets = judge(measured, help_result, watch_result)
-    print_help_and_targets(help_result, base_1x, targets, watch_result)
-    report["help"] = {
-        "runs": HELP_RUNS,
-        **help_result.as_json(),
-        "ratio_wall_to_baseline_1x": rounded(ratio(help_result.wall, base_1x and base_1x.wall)),
-        "ratio_cpu_to_baseline_1x": rounded(ratio(help_result.cpu, base_1x and base_1x.cpu)),
-    }
-    if watch_result is not None:
-        report["watch"] = {
-            "saves": WATCH_SAVES,
-            "seconds": watch_result.seconds,
-            "median_s": rounded(watch_result.median),
-            "error": watch_result.error,
-        }
+    base_1x = measured.get("1x", {}).get("baseline")
+    print(f"\n== python3 -m alliancedeck --help: median of {HELP_RUNS} ==")
+    if help_result.ok:
+        share = ratio(help_result.wall, base_1x.wall if base_1x else None)
+        print(
+            f"wall {help_result.wall:.3f} s, CPU {help_result.cpu:.3f} s; "
+            f"ratio to the baseline at 1x {cell(share, '.2f')}"
+        )
+    else:
+        print(f"FAILED: {(help_result.error or '')[:300]}")
+    targets = judge(measured, batch, watches, help_result, briefs)
+    print("\n== targets (issue 19) ==")
+    for t in targets:
+        shown = "-" if t["measured"] is None else f"{t['measured']:.2f} {t['unit']}"
+        note = f"  [{t['note']}]" if t["note"] else ""
+        print(f"{t['result']:5} {t['target']}: {shown} (limit {t['limit']} {t['unit']}){note}")
+    form = report.get("batch", {}).get("cli")
+    batch_label = f"batch of {briefs} 1x briefs, " + (
+        f"`build --jobs {BATCH_JOBS}`" if form else "in turn in one process (no batch CLI)"
+    )
+    table = summary_table(measured, labels, batch, batch_label, briefs, watches, loads)
+    print("\n== summary (Markdown) ==")
+    print("\n".join(table))
+    report["help"] = {"runs": HELP_RUNS, **help_result.as_json()}
     report["targets"] = targets
+    report["summary_markdown"] = table
     report["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["elapsed_s"] = round((dt.datetime.now().astimezone() - started).total_seconds(), 1)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
