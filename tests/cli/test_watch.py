@@ -23,8 +23,8 @@ def test_watch_rebuilds_on_save_and_keeps_outputs_on_a_broken_save(tmp_path):
     thread = threading.Thread(
         target=watch,
         kwargs={
-            "content": content,
-            "build": lambda: build(content, out_dir=out),
+            "briefs": [content],
+            "build": lambda path: build(path, out_dir=out),
             "report": report,
             "stop": done.is_set,
             "poll": 0.05,
@@ -66,14 +66,68 @@ def test_a_font_file_added_after_a_failed_build_is_found_by_the_next(tmp_path):
 
     import pytest
 
+    from alliancedeck.api import build
     from alliancedeck.errors import ContentError
-    from alliancedeck.fonts import PACKAGE_FONTS, find_font_file
-    from alliancedeck.watch import forget_cached_inputs
+    from alliancedeck.fonts import PACKAGE_FONTS
 
+    layout = (REPO / "layouts" / "default.yaml").read_text(encoding="utf-8")
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "notional.yaml").write_text(
+        layout.replace("LiberationSans-Regular.ttf", "Notional-Regular.ttf"), encoding="utf-8"
+    )
+    content = write_brief(
+        tmp_path, "meta: {title: Notional, layout: notional}\nsections: [{title: A}]\n"
+    )
     with pytest.raises(ContentError, match=r"Notional-Regular\.ttf"):
-        find_font_file("Notional-Regular.ttf", tmp_path)
+        build(content, products=["pdf"])
     (tmp_path / "fonts").mkdir()
-    added = tmp_path / "fonts" / "Notional-Regular.ttf"
-    shutil.copy(PACKAGE_FONTS / "LiberationSans-Regular.ttf", added)
-    forget_cached_inputs()  # what watch does before each rebuild
-    assert find_font_file("Notional-Regular.ttf", tmp_path) == added
+    shutil.copy(PACKAGE_FONTS / "LiberationSans-Regular.ttf", tmp_path / "fonts")
+    (tmp_path / "fonts" / "LiberationSans-Regular.ttf").rename(
+        tmp_path / "fonts" / "Notional-Regular.ttf"
+    )
+    result = build(content, products=["pdf"])  # no reset in between: each build looks afresh
+    assert [p.path.name for p in result.products] == ["brief.pdf"]
+
+
+def test_an_internal_error_is_reported_and_watching_goes_on(tmp_path):
+    from alliancedeck.watch import watch
+
+    content = write_brief(tmp_path, "meta: {title: Notional}\nsections: [{title: A}]\n")
+    outcomes = []
+    calls = []
+
+    def flaky_build(path):
+        calls.append(path)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return "built"
+
+    def stop() -> bool:
+        if len(outcomes) == 1 and len(calls) == 1:
+            content.write_text(content.read_text(encoding="utf-8") + "# saved\n")
+        return len(outcomes) >= 2
+
+    watch([content], flaky_build, outcomes.append, stop=stop, poll=0.05)
+    assert outcomes[0].internal and "a bug" in str(outcomes[0].error)
+    assert "RuntimeError" in outcomes[0].details
+    assert outcomes[1].error is None and outcomes[1].result == "built"
+
+
+def test_watch_rebuilds_only_the_brief_whose_input_changed(tmp_path):
+    from alliancedeck.watch import watch
+
+    first = write_brief(tmp_path, "meta: {title: One}\nsections: [{title: A}]\n", "one.yaml")
+    second = write_brief(tmp_path, "meta: {title: Two}\nsections: [{title: A}]\n", "two.yaml")
+    outcomes = []
+
+    def stop() -> bool:
+        if len(outcomes) == 2 and not stop.saved:
+            time.sleep(0.02)
+            second.write_text(second.read_text(encoding="utf-8") + "# saved\n")
+            stop.saved = True
+        return len(outcomes) >= 3
+
+    stop.saved = False
+    watch([first, second], lambda path: path.name, outcomes.append, stop=stop, poll=0.05)
+    assert [o.result for o in outcomes] == ["one.yaml", "two.yaml", "two.yaml"]
+    assert outcomes[2].changed == [second]

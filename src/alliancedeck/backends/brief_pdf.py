@@ -47,10 +47,13 @@ class BriefPdfBackend:
             p for p in missing_glyph_problems(book, doc.source_file) if p not in context.warnings
         )
         if pages > BRIEF_PAGES:
+            # At the last section: the first to shorten, cut or move to a handout of its own.
+            last = doc.sections[-1].location if doc.sections else Location(doc.source_file, 1, 1)
             context.warnings.append(
                 Problem(
-                    Location(doc.source_file, 1, 1),
-                    f"the brief runs to {pages} pages; a brief is at most {BRIEF_PAGES}",
+                    last,
+                    f"the brief runs to {pages} pages; a brief is at most {BRIEF_PAGES}: "
+                    "shorten or cut sections (this is the last one)",
                     "warning",
                 )
             )
