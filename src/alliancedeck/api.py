@@ -26,6 +26,7 @@ from alliancedeck.parallel import (
     Job,
     Rendered,
     Renderer,
+    as_problem,
     can_fork,
     groups,
     render_group,
@@ -133,7 +134,8 @@ def prepare(
         problems += exc.problems  # reported with the content's own, all at once
     if problems:
         raise ContentError(problems)
-    return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=list(doc.warnings))
+    warnings = [as_problem(w, doc.source_file) for w in doc.warnings]
+    return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=warnings)
 
 
 def forget_earlier_inputs() -> None:

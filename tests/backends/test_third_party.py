@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import subprocess
+import sys
 import textwrap
 import venv
 import zipfile
@@ -67,9 +68,10 @@ def _wheel(folder: Path) -> Path:
 def plugin_venv(tmp_path_factory) -> Path:
     """Return the `bin` folder of a new venv holding alliancedeck (this tree) and the plug-in."""
     folder = tmp_path_factory.mktemp("plugin-venv")
-    venv.create(folder / "venv", system_site_packages=True, with_pip=True)
+    venv.create(folder / "venv", system_site_packages=True)
     python = folder / "venv" / "bin" / "python"
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--no-deps"]
+    # This interpreter's pip installs into the venv: no ensurepip (python3-venv) needed.
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps"]
     # alliancedeck's dependencies come from the system site-packages this venv sees.
     subprocess.run([*pip, str(REPO)], check=True, timeout=600)
     subprocess.run([*pip, "--no-index", str(_wheel(folder))], check=True, timeout=300)

@@ -131,3 +131,16 @@ def _line_of(path, text: str) -> int:
     """Return the number of the first line of `path` that starts with `text`."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return next(n for n, line in enumerate(lines, start=1) if line.startswith(text))
+
+
+def test_render_writes_the_handout_beside_the_content_and_refuses_an_unknown_backend(tmp_path):
+    write_brief(tmp_path, (REPO / "content.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "elsewhere").mkdir()
+    result = run("render", "html", "..", cwd=tmp_path / "elsewhere")
+    assert result.returncode == 0, result.stderr
+    handout = (tmp_path / "output" / "brief.html").read_text(encoding="utf-8")
+    assert "<h1>U.S.-Japan Alliance</h1>" in handout
+    unknown = run("render", "odp", str(tmp_path))
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith('error: no backend named "odp"; registered: ')
+    assert "html" in unknown.stderr and "Traceback" not in unknown.stderr
