@@ -120,7 +120,9 @@ def _render_one(
     def action() -> Path:
         prepared = api.prepare(content, **options)
         data = api.render(prepared, backend)
-        _warn(prepared.warnings, strict)
+        if strict:  # the same errors as build --strict and check --strict
+            api.raise_on_warnings(prepared.warnings)
+        _warn(prepared.warnings, strict=False)
         target = output or api.default_output(backend, api.output_folder(content))
         write_atomic(target, data)
         return target

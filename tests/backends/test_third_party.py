@@ -130,3 +130,9 @@ def test_a_third_party_backend_renders_from_render_and_build(plugin_venv, tmp_pa
 
     strict = run(plugin_venv, "render", "notional-outline", "--strict", "-o", "s.txt", cwd=tmp_path)
     assert strict.returncode == 2 and not (tmp_path / "s.txt").exists()
+    strict_build = run(
+        plugin_venv, "build", "--products", "notional-outline", "--strict", cwd=tmp_path
+    )
+    assert strict_build.returncode == 2
+    assert strict.stderr == strict_build.stderr  # the same warning, the same error, either way
+    assert "content.yaml: error: the notional outline drops every chart (--strict)" in strict.stderr
