@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from alliancedeck.errors import ContentError, UsageError  # light: what `build` may raise
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from alliancedeck.api import BuildResult, Prepared, build, check
 
-__all__ = ["BuildResult", "Prepared", "__version__", "build", "check"]
+__all__ = ["BuildResult", "ContentError", "Prepared", "UsageError", "__version__", "build", "check"]
 
 
 def __getattr__(name: str) -> Any:

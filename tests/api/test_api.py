@@ -160,3 +160,31 @@ def test_builds_inside_a_process_pool_executor(tmp_path):
     folders = _briefs_for_pool(tmp_path)
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
         _assert_pool_results(list(pool.map(_build_in_worker, folders)))
+
+
+def test_the_readme_examples_build_many_briefs(tmp_path, monkeypatch, capsys):
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    api_part = readme[readme.index("## Python API") :]
+    loop, pool = re.findall(r"```python\n(.*?)```", api_part, re.S)[:2]
+    for name in ("north", "south"):
+        brief(tmp_path / "briefs" / name, f"Notional {name}")
+    (tmp_path / "briefs" / "broken").mkdir()
+    write_brief(
+        tmp_path / "briefs" / "broken", "meta: {title: x, titel: y}\nsections: [{title: A}]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    exec(loop, {})
+    printed = capsys.readouterr().out
+    assert 'briefs/broken/content.yaml:1:18: unknown key "titel" in meta' in printed
+    for name in ("north", "south"):
+        assert f"briefs/{name}/content.yaml -> briefs/{name}/output []" in printed
+        assert (tmp_path / "briefs" / name / "output" / "deck.pptx").is_file()
+    shutil.rmtree(tmp_path / "briefs" / "broken")
+    scope = {"alliancedeck": alliancedeck, "Path": Path}
+    exec(pool, scope)
+    assert [r.out_dir for r in scope["results"]] == [
+        Path("briefs/north/output"),
+        Path("briefs/south/output"),
+    ]

@@ -7,7 +7,14 @@ import math
 from html import escape
 from typing import TYPE_CHECKING
 
-from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo, format_number
+from alliancedeck.document import (
+    ChartInfo,
+    ImageInfo,
+    TableInfo,
+    TimelineInfo,
+    chart_description,
+    format_number,
+)
 
 if TYPE_CHECKING:
     from alliancedeck.design import TextStyle, Theme
@@ -325,7 +332,7 @@ def _numeric(numeric: bool) -> str:
 
 def chart_kind(chart: ChartInfo) -> str:
     """Return the kind of chart in words (the caption of an untitled chart)."""
-    return chart.alt.split(".")[0].split(":")[0]
+    return chart_description(chart.type, None, (), (), None).split(".")[0]
 
 
 def chart_table(chart: ChartInfo) -> list[str]:
