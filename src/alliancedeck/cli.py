@@ -216,7 +216,6 @@ def build(
     """Write every product (brief, deck, deck as PDF) and SHA256SUMS beside each content file."""
     from alliancedeck.parallel import take_preforked
 
-    renderer = take_preforked()  # started by `launch.entry`; see alliancedeck.parallel
     briefs = _briefs(contents)
     if len(briefs) > 1 and out_dir is not None:
         _fail(
@@ -230,6 +229,7 @@ def build(
         "products": _run(lambda: _chosen_products(products), debug),
         **({"out_dir": out_dir} if out_dir is not None else {}),
     }
+    renderer = take_preforked()  # started by `launch.entry`; see alliancedeck.parallel
     if watch or len(briefs) > 1:
         if renderer is not None:
             renderer.close()  # it serves one build; these run in workers or again and again
