@@ -131,3 +131,50 @@ def test_watch_rebuilds_only_the_brief_whose_input_changed(tmp_path):
     watch([first, second], lambda path: path.name, outcomes.append, stop=stop, poll=0.05)
     assert [o.result for o in outcomes] == ["one.yaml", "two.yaml", "two.yaml"]
     assert outcomes[2].changed == [second]
+
+
+def test_build_watch_takes_several_briefs_and_rebuilds_the_one_saved(tmp_path):
+    import queue
+    import subprocess
+    import sys
+
+    for name in ("north", "south"):
+        (tmp_path / name).mkdir()
+        write_brief(
+            tmp_path / name, f"meta: {{title: Notional {name}}}\nsections: [{{title: A}}]\n"
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alliancedeck", "build", "north", "south", "--watch"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True)
+    reader.start()
+
+    def next_rebuild() -> str:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            if "rebuilt" in line or "error" in line:
+                return line
+        raise AssertionError("no rebuild reported")
+
+    try:
+        first = {next_rebuild().split(":")[0], next_rebuild().split(":")[0]}
+        assert first == {"north/content.yaml", "south/content.yaml"}
+        south = tmp_path / "south" / "content.yaml"
+        south.write_text(south.read_text().replace("Notional south", "Notional south 2"))
+        line = next_rebuild()
+        assert line.startswith("south/content.yaml: content.yaml -> rebuilt brief.pdf")
+        assert lines.empty()  # north was not rebuilt
+    finally:
+        process.kill()  # the process this test started
+        process.wait(timeout=30)
+        reader.join(timeout=30)  # it reads to the end of the closed pipe
+        process.stdout.close()
