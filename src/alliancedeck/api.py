@@ -1,9 +1,4 @@
-"""The library entry points: check a content file, render a product, build them all.
-
-Every call starts from the files as they are now: nothing one build read or recorded (a
-layout, an image, a missing glyph) is seen by the next, so these functions are safe to call
-many times in one process, from threads in turn, and inside process pools.
-"""
+"""The library entry points: check a content file, render a product, build them all."""
 
 from __future__ import annotations
 
@@ -141,8 +136,11 @@ def prepare(
 def forget_earlier_inputs() -> None:
     """Forget what earlier builds in this process read from files, so each is read as it is now.
 
-    An edited layout or image is read again, and a font file added since is found. (Fonts
-    already read stay registered with reportlab under their file's path.)
+    Every build starts here: nothing one build read or recorded (a layout, an image, a missing
+    glyph) is seen by the next, so the API is safe to call many times in one process (from
+    threads in turn) and inside process pools. An edited layout or image is read again, and a
+    font file added since is found. (Fonts already read stay registered with reportlab under
+    their file's path.)
     """
     from alliancedeck import fonts, theme
 

@@ -1,14 +1,4 @@
-"""Backends: the registry of output formats, found through the `alliancedeck.backends` group.
-
-A backend is a class with `name`, `description`, `default_output` and
-`render(doc, theme, context) -> bytes`, registered under the group in its package's metadata,
-as the built-in ones are in alliancedeck's `pyproject.toml`. The document it is given carries
-the markings it must print: `doc.meta.classification` (the banner, top and bottom of every
-page), each section's portion mark (`section.portion(text)`), `doc.meta.distribution` and
-`doc.meta.cui` (the CUI designation indicator). Warnings go in `context.warnings` (a
-`Problem`, or a text placed at the content file); `alliancedeck` prints them and `--strict`
-fails on them, whichever command rendered the product.
-"""
+"""Backends: the registry of output formats, found through the `alliancedeck.backends` group."""
 
 from __future__ import annotations
 
@@ -36,13 +26,22 @@ class RenderContext:
 
     content_dir: Path
     build_time: int  # seconds since the epoch; fixed so that builds are reproducible
-    warnings: list[object] = field(default_factory=list)  # Problems (or texts): see above
+    warnings: list[object] = field(default_factory=list)  # Problems, or texts: see `Backend`
     cache: dict[str, object] = field(default_factory=dict)  # work shared by backends in one run
 
 
 @runtime_checkable
 class Backend(Protocol):
-    """An output format: turns a resolved document into the bytes of one file."""
+    """An output format: turns a resolved document into the bytes of one file.
+
+    A backend is registered under the group in its package's metadata, as the built-in ones
+    are in alliancedeck's `pyproject.toml`. The document it is given carries the markings it
+    must print: `doc.meta.classification` (the banner, top and bottom of every page), each
+    section's portion mark (`section.portion(text)`), `doc.meta.distribution` and
+    `doc.meta.cui` (the CUI designation indicator). Warnings go in `context.warnings` (a
+    `Problem`, or a text placed at the content file); alliancedeck prints them and `--strict`
+    fails on them, whichever command rendered the product.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
