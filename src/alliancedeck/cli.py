@@ -253,10 +253,15 @@ def build(
 
 
 def _briefs(contents: list[Path] | None) -> list[Path]:
-    """Return the content file of each argument (a folder stands for its content.yaml)."""
+    """Return the content file of each argument (a folder stands for its content.yaml), each
+    once: a brief named twice would be built twice into one folder at the same time."""
     from alliancedeck.api import content_file
 
-    return [content_file(item) for item in (contents or [Path("content.yaml")])]
+    files = [content_file(item) for item in (contents or [Path("content.yaml")])]
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.absolute(), path)
+    return list(unique.values())
 
 
 def _chosen_products(products: str | None) -> tuple[str, ...] | None:

@@ -148,3 +148,12 @@ def test_a_missing_glyph_is_located_at_the_text_that_holds_it(tmp_path):
     )
     column = brief.read_text().splitlines()[line - 1].index("\U0001f6f0") + 1
     assert f"{brief}:{line}:{column}: warning: no layout font has the character" in result.stderr
+
+
+def test_a_brief_named_twice_is_built_once(tmp_path):
+    (tmp_path / "north").mkdir()
+    write_brief(tmp_path / "north", GOOD.format(title="Notional North"))
+    result = run("build", "north", "north/content.yaml", "./north", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("wrote north/output/brief.pdf") == 1
+    assert_complete_build(tmp_path / "north" / "output", "Notional North")
