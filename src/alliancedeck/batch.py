@@ -75,12 +75,14 @@ def build_many(
     options: dict[str, Any],
     *,
     jobs: int | None = None,
+    on_started: Callable[[], None] | None = None,
     on_done: Callable[[BriefOutcome], None] | None = None,
 ) -> list[BriefOutcome]:
     """Build every brief of `contents` with `options` (those of `api.build`), `jobs` at once.
 
-    One brief's failure does not stop the others. `on_done` is called with each outcome as it
-    comes; the list returned is in the order of `contents`.
+    One brief's failure does not stop the others. `on_started` is called once the workers
+    are forked (a caller may start threads then, not before); `on_done` with each outcome as
+    it comes. The list returned is in the order of `contents`.
     """
     jobs = min(jobs or default_jobs(), len(contents)) or 1
     outcomes: dict[int, BriefOutcome] = {}
@@ -91,6 +93,8 @@ def build_many(
             on_done(outcome)
 
     if jobs == 1:
+        if on_started is not None:
+            on_started()
         for index, content in enumerate(contents):
             done(index, build_one(content, options))
     else:
@@ -101,6 +105,8 @@ def build_many(
                 pool.submit(build_one, content, options): index
                 for index, content in enumerate(contents)
             }
+            if on_started is not None:
+                on_started()
             for future in concurrent.futures.as_completed(futures):
                 index = futures[future]
                 try:

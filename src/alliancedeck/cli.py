@@ -286,11 +286,12 @@ def _build_many(briefs: list[Path], options: dict, jobs: int | None) -> None:
     from alliancedeck.batch import BriefOutcome, build_many
 
     progress = _BatchProgress(briefs) if sys.stderr.isatty() else None
+    on_started = progress.start if progress is not None else None  # its thread after the fork
     on_done = progress.done if progress is not None else None
     try:
-        if progress is not None:
-            progress.start()
-        outcomes: list[BriefOutcome] = build_many(briefs, options, jobs=jobs, on_done=on_done)
+        outcomes: list[BriefOutcome] = build_many(
+            briefs, options, jobs=jobs, on_started=on_started, on_done=on_done
+        )
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     finally:
