@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -72,8 +73,14 @@ def plugin_venv(tmp_path_factory) -> Path:
     python = folder / "venv" / "bin" / "python"
     # This interpreter's pip installs into the venv: no ensurepip (python3-venv) needed.
     pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps"]
-    # alliancedeck's dependencies come from the system site-packages this venv sees.
-    subprocess.run([*pip, str(REPO)], check=True, timeout=600)
+    # alliancedeck's dependencies come from the system site-packages this venv sees. It is
+    # built from a copy, so that the build leaves nothing in the source tree.
+    source = folder / "alliancedeck"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(REPO / "src", source / "src", ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    subprocess.run([*pip, str(source)], check=True, timeout=600)
     subprocess.run([*pip, "--no-index", str(_wheel(folder))], check=True, timeout=300)
     return python.parent
 
