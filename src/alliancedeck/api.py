@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,29 @@ from alliancedeck.document import Document
 from alliancedeck.errors import ContentError, Location, Problem, UsageError
 from alliancedeck.model import validate
 from alliancedeck.output import write_atomic
-from alliancedeck.parallel import Job, Rendered, Renderer, can_fork, groups, render_groups
+from alliancedeck.parallel import (
+    Job,
+    Rendered,
+    Renderer,
+    as_problem,
+    can_fork,
+    groups,
+    render_group,
+    render_groups,
+)
 from alliancedeck.resolve import resolve
-from alliancedeck.source import load_yaml_file
+from alliancedeck.source import MAX_DEPTH, KeyPath, Loaded, SourceMap, load_yaml_file
 from alliancedeck.theme import Theme, theme_for
+
+#: What `build` and `check` accept as content: a content file, or the data of one.
+Content = str | os.PathLike[str] | Mapping[str, Any]
+#: A file or folder name, as a string or a path.
+PathLike = str | os.PathLike[str]
+
+#: The file a content folder holds.
+CONTENT_FILE = "content.yaml"
+#: The source name of content given as a mapping (its errors read `<content>.sections[0]...`).
+MAPPING_SOURCE = "<content>"
 
 
 @dataclass
@@ -27,7 +48,7 @@ class Prepared:
 
     doc: Document
     theme: Theme
-    content_path: Path
+    content_path: Path  # for a mapping: base_dir / MAPPING_SOURCE
     warnings: list[Problem] = field(default_factory=list)
 
     @property
@@ -47,22 +68,47 @@ class Product:
 
 @dataclass
 class BuildResult:
-    """What `build` wrote and what it warned about."""
+    """What `build` wrote (into `out_dir`) and what it warned about."""
 
     products: list[Product]
     warnings: list[Problem]
+    out_dir: Path | None = None
+
+
+def content_file(item: PathLike) -> Path:
+    """Return the content file `item` names: itself, or `content.yaml` in it if it is a folder."""
+    path = Path(item)
+    return path / CONTENT_FILE if path.is_dir() else path
+
+
+def output_folder(content: PathLike) -> Path:
+    """Return where the products of the content file `content` go by default.
+
+    `output/` beside it; `output/STEM/` when it is not named content.yaml, so that two briefs
+    in one folder never share an output folder.
+    """
+    path = Path(content)
+    folder = path.parent / "output"
+    return folder if path.name == CONTENT_FILE else folder / path.stem
 
 
 def prepare(
-    content: str | Path,
+    content: Content,
     *,
     layout: str | None = None,
     training_markings: bool = False,
-    allow_outside: tuple[Path, ...] = (),
+    allow_outside: Sequence[PathLike] = (),
+    base_dir: PathLike | None = None,
 ) -> Prepared:
-    """Load, validate and resolve `content` and load its layout (`layout` overrides meta.layout)."""
-    content_path = Path(content)
-    loaded = load_yaml_file(content_path)
+    """Load, validate and resolve `content` and load its layout (`layout` overrides meta.layout).
+
+    `content` is a content file, or its data as a mapping: then images, `fonts/` and
+    `layouts/` are looked up in `base_dir` (default: the current folder) and problems are
+    located by key path.
+    """
+    forget_earlier_inputs()
+    loaded = _load(content, base_dir)
+    content_dir = loaded.path.parent
     brief = validate(loaded)
     layout_name = layout or brief.meta.layout
     where = loaded.source_map.locate(("meta", "layout")) if layout is None else Location("--layout")
@@ -72,26 +118,148 @@ def prepare(
             brief,
             loaded.source_map,
             training_markings=training_markings,
-            content_dir=content_path.parent,
-            allow_outside=tuple(allow_outside),
+            content_dir=content_dir,
+            allow_outside=tuple(Path(p) for p in allow_outside),
         )
     except ContentError as exc:
         problems += exc.problems
     try:
-        theme = theme_for(layout_name, content_path.parent, where)
+        theme = theme_for(layout_name, content_dir, where)
     except ContentError as exc:
         problems += exc.problems  # reported with the content's own, all at once
     if problems:
         raise ContentError(problems)
-    return Prepared(doc=doc, theme=theme, content_path=content_path, warnings=list(doc.warnings))
+    warnings = [as_problem(w, doc.source_file) for w in doc.warnings]
+    return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=warnings)
 
 
-def check(content: str | Path, **options: Any) -> Prepared:
-    """Return the prepared content, or raise `ContentError` with every problem located.
+def forget_earlier_inputs() -> None:
+    """Forget what earlier builds in this process read from files, so each is read as it is now.
 
-    `options` are those of `prepare`.
+    Every build starts here: nothing one build read or recorded (a layout, an image, a missing
+    glyph) is seen by the next, so the API is safe to call many times in one process (from
+    threads in turn) and inside process pools. An edited layout or image is read again, and a
+    font file added since is found. (Fonts already read stay registered with reportlab under
+    their file's path.)
     """
-    return prepare(content, **options)
+    from alliancedeck import fonts, theme
+
+    theme.load_theme.cache_clear()
+    fonts.forget_found_files()
+    images = sys.modules.get("alliancedeck.draw.images")  # nothing to forget if never loaded
+    if images is not None:
+        for reader in (images.bitmap_size, images.svg_drawing, images.svg_bitmap):
+            reader.cache_clear()
+
+
+def _load(content: Content, base_dir: PathLike | None) -> Loaded:
+    if isinstance(content, Mapping):
+        folder = Path(base_dir) if base_dir is not None else Path.cwd()
+        return loaded_from_mapping(content, folder)
+    if not isinstance(content, str | os.PathLike):
+        raise UsageError(
+            f"content must be a path or a mapping, not {type(content).__name__}"
+        )  # a script's slip, not the content's
+    if base_dir is not None:
+        raise UsageError("base_dir is for content given as a mapping; a file's folder is its own")
+    return load_yaml_file(Path(content))
+
+
+#: Values a content mapping may hold: what a YAML file can say.
+_SCALARS = (str, int, float, bool, dt.date, type(None))
+
+
+def loaded_from_mapping(data: Mapping[str, Any], base_dir: Path) -> Loaded:
+    """Return `data` (content as Python values) as loaded content, every value located by its
+    key path (`<content>.sections[0].title`), relative paths taken from `base_dir`."""
+    source_map = SourceMap(MAPPING_SOURCE)
+    problems: list[Problem] = []
+
+    def copy(value: Any, path: KeyPath) -> Any:
+        where = Location(_key_path_text(path))
+        source_map.values[path] = where
+        if len(path) > MAX_DEPTH:
+            problems.append(Problem(where, f"nesting deeper than {MAX_DEPTH} levels"))
+            return None
+        if isinstance(value, Mapping):
+            result = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    problems.append(Problem(where, f"a key must be text, not {key!r}"))
+                    continue
+                source_map.keys[(*path, key)] = Location(_key_path_text((*path, key)))
+                result[key] = copy(item, (*path, key))
+            return result
+        if isinstance(value, list | tuple):
+            return [copy(item, (*path, index)) for index, item in enumerate(value)]
+        if not isinstance(value, _SCALARS):
+            problems.append(
+                Problem(
+                    where,
+                    f"a {type(value).__name__} cannot be content; use text, numbers, dates, "
+                    "lists and mappings (what a YAML file can hold)",
+                )
+            )
+            return None
+        return value
+
+    plain = copy(data, ())
+    if problems:
+        raise ContentError(problems)
+    return Loaded(plain, source_map, base_dir / MAPPING_SOURCE)
+
+
+def _key_path_text(path: KeyPath) -> str:
+    text = MAPPING_SOURCE
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def check(
+    content: Content,
+    *,
+    products: Sequence[str] | None = None,
+    layout: str | None = None,
+    strict: bool = False,
+    training_markings: bool = False,
+    allow_outside: Sequence[PathLike] = (),
+    base_dir: PathLike | None = None,
+) -> Prepared:
+    """Do everything `build` does but write: return the prepared content with every warning.
+
+    The `products` (default: those `build` writes) are rendered and thrown away, so that
+    layout warnings (a shrunk title, a brief past two pages, a character no font has) are
+    found too. Raise `ContentError` with every problem located, and with `strict` also for
+    any warning, exactly as `build` would.
+    """
+    chosen = chosen_products(products)
+    prepared = prepare(
+        content,
+        layout=layout,
+        training_markings=training_markings,
+        allow_outside=allow_outside,
+        base_dir=base_dir,
+    )
+    render_all(prepared, chosen)
+    if strict:
+        raise_on_warnings(prepared.warnings)
+    return prepared
+
+
+def chosen_products(products: Sequence[str] | None) -> tuple[str, ...]:
+    """Return the backend names `products` asks for (default: those `build` writes), checked.
+
+    `products` may also be one comma-separated text (`"pdf,html"`).
+    """
+    if isinstance(products, str):
+        products = [p for p in products.split(",") if p.strip()]
+    chosen = tuple(p.strip() for p in products) if products is not None else backends.BUILD_PRODUCTS
+    if not chosen:
+        raise UsageError("no products asked for; name one or more backends")
+    for name in chosen:
+        find_backend(name)
+    return tuple(dict.fromkeys(chosen))  # each once, in the order asked
 
 
 def build_time(doc: Document) -> int:
@@ -110,16 +278,21 @@ def build_time(doc: Document) -> int:
 def render(
     prepared: Prepared, backend_name: str, context: backends.RenderContext | None = None
 ) -> bytes:
-    """Return the bytes of the product of `backend_name` for `prepared`."""
-    backend = _backend(backend_name)
+    """Return the bytes of the product of `backend_name` for `prepared`.
+
+    Its warnings are added to `prepared.warnings`, as `build` adds them.
+    """
+    find_backend(backend_name)
+    job = _job(prepared)
     if context is None:
-        context = backends.RenderContext(prepared.content_dir, build_time(prepared.doc))
-    data = backend.render(prepared.doc, prepared.theme, context)
-    prepared.warnings.extend(p for p in context.warnings if p not in prepared.warnings)  # type: ignore[misc]
-    return data
+        context = backends.RenderContext(job.content_dir, job.build_time)
+    return _collect(prepared, [render_group((backend_name,), job, context)], (backend_name,))[
+        backend_name
+    ]
 
 
-def _backend(name: str) -> backends.Backend:
+def find_backend(name: str) -> backends.Backend:
+    """Return the backend registered as `name`, or raise a `UsageError` naming those there are."""
     try:
         return backends.load(name)
     except KeyError as exc:
@@ -128,36 +301,53 @@ def _backend(name: str) -> backends.Backend:
 
 def default_output(backend_name: str, out_dir: Path) -> Path:
     """Return where `build` writes the product of `backend_name`."""
-    return out_dir / backends.load(backend_name).default_output
+    return out_dir / find_backend(backend_name).default_output
 
 
 def build(
-    content: str | Path,
+    content: Content,
     *,
-    out_dir: str | Path = "output",
+    out_dir: PathLike | None = None,
+    products: Sequence[str] | None = None,
     layout: str | None = None,
-    products: tuple[str, ...] = backends.BUILD_PRODUCTS,
-    outputs: dict[str, Path] | None = None,
-    training_markings: bool = False,
-    allow_outside: tuple[Path, ...] = (),
-    checksums: bool = True,
     strict: bool = False,
+    base_dir: PathLike | None = None,
+    outputs: Mapping[str, PathLike] | None = None,
+    training_markings: bool = False,
+    allow_outside: Sequence[PathLike] = (),
+    checksums: bool = True,
     renderer: Renderer | None = None,
 ) -> BuildResult:
-    """Render every product of `content` and write each atomically (into `out_dir` by default).
+    """Render the `products` of `content` and write each atomically into `out_dir`.
 
-    Every product is rendered before any is written, so a failure leaves all earlier files as
-    they were. With `checksums`, `SHA256SUMS` beside the products lists each file's SHA-256;
-    with `strict`, any warning is an error and nothing is written. `renderer` is a process
-    forked for `products` before this call (see `alliancedeck.parallel`).
+    `content` is a content file (or its data as a mapping, with `base_dir` for its images);
+    `out_dir` defaults to `output_folder(content)` (`base_dir/output` for a mapping);
+    `products` to those `alliancedeck build` writes (`backends.BUILD_PRODUCTS`); `outputs`
+    may send a product elsewhere. Every product is rendered before any is written, so a
+    failure leaves all earlier files as they were. With `checksums`, `SHA256SUMS` beside the
+    products lists each file's SHA-256; with `strict`, any warning is an error and nothing is
+    written. `renderer` is a process forked for `products` before this call (see
+    `alliancedeck.parallel`). Raise `ContentError` (every problem located) or `UsageError`.
     """
+    chosen = chosen_products(products)
     prepared = prepare(
-        content, layout=layout, training_markings=training_markings, allow_outside=allow_outside
+        content,
+        layout=layout,
+        training_markings=training_markings,
+        allow_outside=allow_outside,
+        base_dir=base_dir,
     )
+    if out_dir is None:
+        out_dir = (
+            Path(prepared.content_dir) / "output"
+            if isinstance(content, Mapping)
+            else output_folder(prepared.content_path)
+        )
+    folder = Path(out_dir)
     targets = {
-        name: (outputs or {}).get(name) or default_output(name, Path(out_dir)) for name in products
+        name: Path((outputs or {}).get(name) or default_output(name, folder)) for name in chosen
     }
-    rendered = render_all(prepared, products, renderer)
+    rendered = render_all(prepared, chosen, renderer)
     if strict:
         raise_on_warnings(prepared.warnings)
     written = []
@@ -165,10 +355,9 @@ def build(
         write_atomic(targets[name], data)
         written.append(Product(name, targets[name], hashlib.sha256(data).hexdigest(), len(data)))
     if checksums and written:
-        folder = Path(out_dir)
         lines = "".join(f"{p.sha256}  {_relative(p.path, folder)}\n" for p in written)
         write_atomic(folder / "SHA256SUMS", lines.encode("ascii"))
-    return BuildResult(written, prepared.warnings)
+    return BuildResult(written, prepared.warnings, folder)
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -176,6 +365,10 @@ def _relative(path: Path, folder: Path) -> str:
         return path.resolve().relative_to(folder.resolve()).as_posix()
     except ValueError:
         return path.resolve().as_posix()
+
+
+def _job(prepared: Prepared) -> Job:
+    return Job(prepared.doc, prepared.theme, prepared.content_dir, build_time(prepared.doc))
 
 
 def render_all(
@@ -188,8 +381,8 @@ def render_all(
     now, and a small one renders here, group after group.
     """
     for name in products:
-        _backend(name)
-    job = Job(prepared.doc, prepared.theme, prepared.content_dir, build_time(prepared.doc))
+        find_backend(name)
+    job = _job(prepared)
     if renderer is not None and renderer.products == products:
         return _collect(prepared, renderer.render(job), products)
     split = groups(products)
@@ -197,7 +390,9 @@ def render_all(
     return _collect(prepared, render_groups(job, split, fork=fork), products)
 
 
-def _collect(prepared: Prepared, results: list[Rendered], products: tuple[str, ...]):
+def _collect(
+    prepared: Prepared, results: list[Rendered], products: tuple[str, ...]
+) -> dict[str, bytes]:
     rendered: dict[str, bytes] = {}
     for data, warnings in results:
         rendered.update(data)

@@ -120,8 +120,10 @@ def _render_one(
     def action() -> Path:
         prepared = api.prepare(content, **options)
         data = api.render(prepared, backend)
-        _warn(prepared.warnings, strict)
-        target = output or api.default_output(backend, Path("output"))
+        if strict:  # the same errors as build --strict and check --strict
+            api.raise_on_warnings(prepared.warnings)
+        _warn(prepared.warnings, strict=False)
+        target = output or api.default_output(backend, api.output_folder(content))
         write_atomic(target, data)
         return target
 
@@ -169,12 +171,38 @@ def slides(
     _render_one(content, output, backend, options, strict, debug)
 
 
+ProductsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--products",
+        help="Comma-separated backends to write, third-party ones too (default: "
+        "pdf,slides,deck-pdf); `alliancedeck backends` lists them.",
+    ),
+]
+
+
 @app.command()
 def build(
-    content: Content = Path("content.yaml"),
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the products.")] = Path(
-        "output"
-    ),
+    contents: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Content files, or folders holding content.yaml (default: ./content.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            help="Folder for the products (default: output/ beside the content file, "
+            "output/STEM/ when it is not named content.yaml). One brief only.",
+        ),
+    ] = None,
+    products: ProductsOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Briefs built at once (default: the cores)."),
+    ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
@@ -185,58 +213,202 @@ def build(
     ] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Write every product (brief, deck, deck as PDF) and SHA256SUMS into the output folder."""
-    options = _options(layout, training_markings, allow_outside)
-    if watch:
-        from alliancedeck import api
-
-        _watch(
-            content, lambda: api.build(content, out_dir=out_dir, strict=strict, **options), options
-        )
-        return
+    """Write every product (brief, deck, deck as PDF) and SHA256SUMS beside each content file."""
     from alliancedeck.parallel import take_preforked
 
+    briefs = _briefs(contents)
+    if len(briefs) > 1 and out_dir is not None:
+        _fail(
+            "error: --out-dir takes one brief; several are each written to output/ beside "
+            "their content",
+            EXIT_CONTENT,
+        )
+    options = {
+        **_options(layout, training_markings, allow_outside),
+        "strict": strict,
+        "products": _run(lambda: _chosen_products(products), debug),
+        **({"out_dir": out_dir} if out_dir is not None else {}),
+    }
     renderer = take_preforked()  # started by `launch.entry`; see alliancedeck.parallel
+    if watch or len(briefs) > 1:
+        if renderer is not None:
+            renderer.close()  # it serves one build; these run in workers or again and again
+        if watch:
+            _watch(briefs, options)
+        else:
+            _build_many(briefs, options, jobs)
+        return
     try:
         from alliancedeck import api
 
-        result = _run(
-            lambda: api.build(
-                content, out_dir=out_dir, strict=strict, renderer=renderer, **options
-            ),
-            debug,
-        )
+        result = _run(lambda: api.build(briefs[0], renderer=renderer, **options), debug)
     finally:
         if renderer is not None:
             renderer.close()
     _warn(result.warnings, strict=False)
     for product in result.products:
         typer.echo(f"wrote {product.path}  sha256 {product.sha256}")
-    typer.echo(f"wrote {Path(out_dir) / 'SHA256SUMS'}")
+    if result.products:
+        typer.echo(f"wrote {result.out_dir / 'SHA256SUMS'}")
 
 
-def _watch(content: Path, run_build, options: dict) -> None:
+def _briefs(contents: list[Path] | None) -> list[Path]:
+    """Return the content file of each argument (a folder stands for its content.yaml), each
+    once: a brief named twice would be built twice into one folder at the same time."""
+    from alliancedeck.api import content_file
+
+    files = [content_file(item) for item in (contents or [Path("content.yaml")])]
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.absolute(), path)
+    return list(unique.values())
+
+
+def _chosen_products(products: str | None) -> tuple[str, ...] | None:
+    """Return the backends `--products` names, checked against the registry."""
+    if products is None:
+        return None
+    from alliancedeck.api import chosen_products
+
+    return chosen_products(products.split(","))
+
+
+def _problem_lines(error: BaseException) -> list[str]:
+    problems = getattr(error, "problems", None)
+    if problems:
+        return [f"{p.location}: error: {p.message}" for p in problems]
+    return [f"error: {error}"]
+
+
+def _build_many(briefs: list[Path], options: dict, jobs: int | None) -> None:
+    """Build `briefs` side by side; show progress on a terminal; print a summary; exit 2 if any
+    failed (1 if any hit a bug)."""
+    from alliancedeck.batch import BriefOutcome, build_many
+
+    progress = _BatchProgress(briefs) if sys.stderr.isatty() else None
+    on_started = progress.start if progress is not None else None  # its thread after the fork
+    on_done = progress.done if progress is not None else None
+    try:
+        outcomes: list[BriefOutcome] = build_many(
+            briefs, options, jobs=jobs, on_started=on_started, on_done=on_done
+        )
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    finally:
+        if progress is not None:
+            progress.stop()
+    for outcome in outcomes:
+        if outcome.result is not None:
+            _warn(outcome.result.warnings, strict=False)
+        for line in (f"{p.location}: error: {p.message}" for p in outcome.errors):
+            typer.echo(line, err=True)
+        if outcome.crash:
+            first = outcome.crash.splitlines()[0]
+            typer.echo(
+                f"{outcome.content}: internal error: {first}\nhint: this is a bug in "
+                "alliancedeck, not in your content; rerun this brief alone with --debug for the "
+                "traceback and report it",
+                err=True,
+            )
+    _summary(outcomes)
+    if any(o.crash for o in outcomes):
+        raise typer.Exit(EXIT_INTERNAL)
+    if any(not o.ok for o in outcomes):
+        raise typer.Exit(EXIT_CONTENT)
+
+
+class _BatchProgress:
+    """A line per brief on the terminal (rich, loaded only here), updated as each finishes."""
+
+    def __init__(self, briefs: list[Path]):
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            SpinnerColumn(finished_text="•"),
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+        )
+        self.tasks = {
+            brief: self.progress.add_task(str(brief), total=1, status="building")
+            for brief in briefs
+        }
+
+    def start(self) -> None:
+        self.progress.start()
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+    def done(self, outcome) -> None:
+        self.progress.update(self.tasks[outcome.content], completed=1, status=outcome.status)
+
+
+def _summary(outcomes: list) -> None:
+    """Print a table of the batch: each brief, how it went, where its products are."""
+    rows = []
+    for o in outcomes:
+        if o.result is not None:
+            detail = f"{len(o.result.products)} products in {o.result.out_dir}"
+            warnings = str(len(o.result.warnings))
+        else:
+            detail = f"{len(o.errors)} error(s)" if o.errors else "internal error"
+            warnings = "-"
+        rows.append((str(o.content), o.status, warnings, f"{o.seconds:.1f} s", detail))
+    built = sum(o.ok for o in outcomes)
+    total = f"{built} of {len(outcomes)} briefs built"
+    header = ("brief", "status", "warnings", "time", "result")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*header, title=total, title_justify="left")
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+        return
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        typer.echo("  ".join(cells).rstrip())
+    typer.echo(total)
+
+
+def _watch(briefs: list[Path], options: dict) -> None:
+    from alliancedeck import api
     from alliancedeck.watch import Outcome, watch
 
     def report(outcome: Outcome) -> None:
         names = ", ".join(p.name for p in outcome.changed)
-        if outcome.error is not None:
-            problems = getattr(outcome.error, "problems", None)
-            lines = (
-                [f"{p.location}: error: {p.message}" for p in problems]
-                if problems
-                else [f"error: {outcome.error}"]
+        where = f"{outcome.content}: " if len(briefs) > 1 else ""
+        if outcome.internal:
+            typer.echo(
+                f"{where}internal error: {type(outcome.error).__name__}: {outcome.error}\n"
+                "hint: this is a bug in alliancedeck, not in your content; please report it "
+                "(the traceback follows). Still watching.",
+                err=True,
             )
-            typer.echo("\n".join(lines), err=True)
-            typer.echo(f"{names}: not rebuilt; the last good outputs are kept", err=True)
+            typer.echo(outcome.details.rstrip(), err=True)
+            return
+        if outcome.error is not None:
+            typer.echo("\n".join(_problem_lines(outcome.error)), err=True)
+            typer.echo(f"{where}{names}: not rebuilt; the last good outputs are kept", err=True)
             return
         _warn(outcome.result.warnings, strict=False)
         written = ", ".join(p.path.name for p in outcome.result.products)
-        typer.echo(f"{names} -> rebuilt {written} in {outcome.seconds:.2f} s")
+        typer.echo(f"{where}{names} -> rebuilt {written} in {outcome.seconds:.2f} s")
 
-    typer.echo(f"watching {content} (Ctrl-C to stop)")
+    prepare_options = {k: options[k] for k in ("layout", "training_markings", "allow_outside")}
+    typer.echo(f"watching {', '.join(map(str, briefs))} (Ctrl-C to stop)")
     try:
-        watch(content, run_build, report, options=options)
+        watch(
+            briefs,
+            lambda content: api.build(content, **options),
+            report,
+            options=prepare_options,
+        )
     except KeyboardInterrupt:
         typer.echo("stopped")
 
@@ -244,31 +416,61 @@ def _watch(content: Path, run_build, options: dict) -> None:
 @app.command()
 def check(
     content: Content = Path("content.yaml"),
+    products: ProductsOption = None,
     layout: LayoutOption = None,
+    strict: StrictOption = False,
     training_markings: TrainingOption = False,
     allow_outside: AllowOutsideOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Validate the content file and its layout; write nothing."""
+    """Run everything build runs (layout included) but write nothing; same warnings, same exit."""
     from alliancedeck import api
 
     options = _options(layout, training_markings, allow_outside)
-    prepared = _run(lambda: api.check(content, **options), debug)
+    chosen = _run(lambda: _chosen_products(products), debug)
+    prepared = _run(
+        lambda: api.check(api.content_file(content), products=chosen, strict=strict, **options),
+        debug,
+    )
     _warn(prepared.warnings, strict=False)
     doc = prepared.doc
     typer.echo(
-        f"{content}: ok: {len(doc.sections)} sections, {len(doc.figures)} figures, "
-        f"layout {prepared.theme.name}"
+        f"{prepared.content_path}: ok: {len(doc.sections)} sections, {len(doc.figures)} "
+        f"figures, layout {prepared.theme.name}"
     )
+
+
+@app.command()
+def render(
+    backend: Annotated[str, typer.Argument(help="The backend (see `alliancedeck backends`).")],
+    content: Content = Path("content.yaml"),
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Where to write (default: in output/ beside CONTENT)."),
+    ] = None,
+    layout: LayoutOption = None,
+    strict: StrictOption = False,
+    training_markings: TrainingOption = False,
+    allow_outside: AllowOutsideOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write the product of any registered backend, built-in or third-party (html: a handout)."""
+    from alliancedeck.api import content_file, find_backend
+
+    _run(lambda: find_backend(backend), debug)
+    options = _options(layout, training_markings, allow_outside)
+    _render_one(content_file(content), output, backend, options, strict, debug)
 
 
 @app.command(name="backends")
 def list_backends() -> None:
-    """List the registered output backends."""
-    from alliancedeck.backends import available
+    """List the registered output backends: name, default file, description."""
+    from alliancedeck.backends import BUILD_PRODUCTS, describe
 
-    for name, entry in sorted(available().items()):
-        typer.echo(f"{name:10} {entry.value}")
+    for info in describe():
+        where = "" if info.built_in else f" (from {info.origin})"
+        build = "  [build]" if info.name in BUILD_PRODUCTS else ""
+        typer.echo(f"{info.name:10} {info.default_output:12} {info.description}{where}{build}")
 
 
 def main() -> None:

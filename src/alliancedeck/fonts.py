@@ -431,25 +431,38 @@ def _unit_width(face: object, text: str) -> float:
     return face.stringWidth(text, 1.0)  # type: ignore[attr-defined]
 
 
-_BOOKS: dict[tuple[int, Path | None], FontBook] = {}
-
-
 def font_book(theme: Theme, content_dir: Path | None = None) -> FontBook:
-    """Return the `FontBook` of `theme`, built once per run."""
-    key = (id(theme), content_dir)
-    if key not in _BOOKS:
-        _BOOKS[key] = FontBook(theme, content_dir)
-    return _BOOKS[key]
+    """Return a new `FontBook` of `theme`: what it records (missing glyphs) is one build's own."""
+    return FontBook(theme, content_dir)
+
+
+def forget_found_files() -> None:
+    """Forget where font files were found (and not found), so a font added since is found."""
+    _find_in.cache_clear()
 
 
 def missing_glyph_problems(book: FontBook, source_file: str) -> list[Problem]:
-    """Return a warning for each character that no layout font could draw."""
+    """Return a warning for each character that no layout font could draw, at its first use."""
     return [
         Problem(
-            Location(source_file, 1, 1),
+            _first_written(char, source_file),
             f'no layout font has the character "{char}" (U+{ord(char):04X}); it will show '
             "as an empty box. Add a fallback font that has it, or remove the character",
             "warning",
         )
         for char in sorted(book.missing)
     ]
+
+
+def _first_written(char: str, source_file: str) -> Location:
+    """Return where `char` is first written in `source_file` (its first line if not literally)."""
+    path = Path(source_file)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    except (OSError, ValueError):
+        lines = []
+    for number, line in enumerate(lines, start=1):
+        column = line.find(char)
+        if column >= 0:
+            return Location(source_file, number, column + 1)
+    return Location(source_file, 1, 1)

@@ -90,12 +90,29 @@ def groups(products: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Rendered:
-    """Render every product of `group` in this process; return the bytes and the warnings."""
+    """Render every product of `group` in this process; return the bytes and the warnings.
+
+    Every product is rendered through here, so a backend's warnings are treated the same on
+    every path: each becomes a located `Problem` (a plain text is placed at the content file).
+    """
     from alliancedeck import backends
-    from alliancedeck.errors import Problem
 
     data = {name: backends.load(name).render(job.doc, job.theme, context) for name in group}
-    return data, [w for w in context.warnings if isinstance(w, Problem)]
+    warnings: list[Problem] = []
+    for warning in context.warnings:
+        problem = as_problem(warning, job.doc.source_file)
+        if problem not in warnings:
+            warnings.append(problem)
+    return data, warnings
+
+
+def as_problem(warning: object, source_file: str) -> Problem:
+    """Return a backend's `warning` as a located warning (a text goes at `source_file`)."""
+    from alliancedeck.errors import Location, Problem
+
+    if isinstance(warning, Problem):
+        return warning
+    return Problem(Location(source_file), str(warning), "warning")
 
 
 def render_groups(job: Job, split: list[tuple[str, ...]], *, fork: bool) -> list[Rendered]:

@@ -1,9 +1,10 @@
-"""Warm rebuilds: keep the libraries loaded and rebuild whenever an input file is saved."""
+"""Warm rebuilds: keep the libraries loaded; rebuild a brief whenever one of its inputs is saved."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,19 @@ POLL_SECONDS = 0.3
 
 @dataclass
 class Outcome:
-    """One rebuild: what changed, how long it took, and its result or error."""
+    """One rebuild of `content`: what changed, how long it took, and its result or error.
+
+    `internal` says the error is a bug in alliancedeck (`details` holds its traceback), not a
+    mistake in the content; watching goes on either way.
+    """
 
     changed: list[Path]
     seconds: float
     result: Any = None
     error: Exception | None = None
+    content: Path | None = None
+    internal: bool = False
+    details: str = ""
 
 
 def inputs_of(content: Path, **options: Any) -> list[Path]:
@@ -36,13 +44,15 @@ def inputs_of(content: Path, **options: Any) -> list[Path]:
         prepared = prepare(content, **options)
     except (ContentError, UsageError):
         return files
+    except Exception:  # a bug: the content file alone is watched, and its next save retried
+        return files
     files.append(Path(prepared.theme.path))
     for section in prepared.doc.sections:
         files.extend(b.path for b in section.blocks if isinstance(b, ImageInfo))
     return files
 
 
-def _stamps(files: list[Path]) -> dict[Path, float]:
+def _stamps(files: list[Path]) -> dict[Path, int]:
     stamps = {}
     for path in files:
         try:
@@ -52,53 +62,53 @@ def _stamps(files: list[Path]) -> dict[Path, float]:
     return stamps
 
 
-def forget_cached_inputs() -> None:
-    """Drop what earlier builds cached from files that may have changed since."""
-    from alliancedeck import fonts, theme
-    from alliancedeck.draw import images
-
-    theme.load_theme.cache_clear()
-    fonts._BOOKS.clear()
-    fonts._find_in.cache_clear()  # a font file added since the last build is found
-    images.bitmap_size.cache_clear()
-    images.svg_drawing.cache_clear()
-    images.svg_bitmap.cache_clear()
-
-
 def watch(
-    content: Path,
-    build: Callable[[], Any],
+    briefs: Sequence[Path],
+    build: Callable[[Path], Any],
     report: Callable[[Outcome], None],
     *,
     stop: Callable[[], bool] = lambda: False,
     poll: float = POLL_SECONDS,
     options: dict[str, Any] | None = None,
 ) -> None:
-    """Build now, then again each time an input of `content` changes, until `stop()` is true.
+    """Build each of `briefs` now, then again each time one of its inputs changes, until `stop()`.
 
-    A failed build is reported and leaves the earlier outputs as they were (writes are atomic
-    and happen only after every product rendered).
+    `build(content)` builds one brief. A failed build, even an internal error, is reported and
+    leaves that brief's earlier outputs as they were; watching goes on. Each build reads its
+    files afresh (see `alliancedeck.api`), so nothing here needs forgetting.
     """
-    files = inputs_of(content, **(options or {}))
-    stamps = _stamps(files)
-    report(_timed(files, build))
+    inputs = {content: inputs_of(content, **(options or {})) for content in briefs}
+    stamps = {content: _stamps(files) for content, files in inputs.items()}
+    for content in briefs:
+        report(_timed(content, [content], build))
     while not stop():
         time.sleep(poll)
-        now = _stamps(files)
-        changed = [p for p in files if now.get(p) != stamps.get(p)]
-        if not changed:
-            continue
-        stamps = now
-        forget_cached_inputs()
-        report(_timed(changed, build))
-        files = inputs_of(content, **(options or {}))
-        stamps = _stamps(files)
+        for content in briefs:
+            now = _stamps(inputs[content])
+            changed = [p for p in inputs[content] if now.get(p) != stamps[content].get(p)]
+            if not changed:
+                continue
+            report(_timed(content, changed, build))
+            inputs[content] = inputs_of(content, **(options or {}))
+            # Keep the stamps taken before the build: a file saved during it is rebuilt next.
+            stamps[content] = _stamps(inputs[content]) | {
+                p: now[p] for p in inputs[content] if p in now
+            }
 
 
-def _timed(changed: list[Path], build: Callable[[], Any]) -> Outcome:
+def _timed(content: Path, changed: list[Path], build: Callable[[Path], Any]) -> Outcome:
     start = time.perf_counter()
     try:
-        result = build()
+        result = build(content)
     except (ContentError, UsageError) as exc:
-        return Outcome(changed, time.perf_counter() - start, error=exc)
-    return Outcome(changed, time.perf_counter() - start, result=result)
+        return Outcome(changed, time.perf_counter() - start, error=exc, content=content)
+    except Exception as exc:  # a bug: say so, and keep watching for the next save
+        return Outcome(
+            changed,
+            time.perf_counter() - start,
+            error=exc,
+            content=content,
+            internal=True,
+            details=traceback.format_exc(),
+        )
+    return Outcome(changed, time.perf_counter() - start, result=result, content=content)

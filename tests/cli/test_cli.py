@@ -47,10 +47,14 @@ def test_check_reports_and_exits_zero():
     assert "6 sections, 3 figures" in result.stdout
 
 
-def test_backends_lists_the_built_ins():
+def test_backends_lists_the_built_ins_with_their_file_and_description():
     result = run("backends")
-    names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == ["deck-pdf", "pdf", "slides"]
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()}
+    # Other packages may register more; the built-ins are always there.
+    assert {"deck-pdf", "pdf", "slides", "html"} <= set(rows)
+    assert rows["html"].split()[1] == "brief.html" and "handout" in rows["html"]
+    assert rows["pdf"].split()[1] == "brief.pdf" and "[build]" in rows["pdf"]
+    assert "[build]" not in rows["html"]
 
 
 def test_a_content_error_is_located_and_exits_2_without_traceback(tmp_path):
@@ -77,8 +81,8 @@ def test_unknown_slides_format_is_a_usage_error():
     assert "--format" in result.stderr
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", str(REPO / "content.yaml")], ["backends"]])
-def test_help_check_and_backends_import_no_rendering_library(args):
+@pytest.mark.parametrize("args", [["--help"], ["backends"]])
+def test_help_and_backends_import_no_rendering_library(args):
     probe = (
         "import sys\n"
         "from alliancedeck.cli import main\n"
@@ -95,10 +99,12 @@ def test_warnings_go_to_stderr_and_strict_makes_them_errors(tmp_path):
     example = REPO / "examples" / "blocks" / "content.yaml"
     relaxed = run("build", str(example), "--out-dir", str(tmp_path / "a"))
     assert relaxed.returncode == 0
-    assert f"{example}:1:1: warning: the brief runs to 3 pages" in relaxed.stderr
+    # At the first section the third page holds (the pictures, in this example).
+    third_page = _line_of(example, "  - title: Notional pictures")
+    assert f"{example}:{third_page}:5: warning: the brief runs to 3 pages" in relaxed.stderr
     strict = run("build", str(example), "--out-dir", str(tmp_path / "b"), "--strict")
     assert strict.returncode == 2
-    assert f"{example}:1:1: error: the brief runs to 3 pages" in strict.stderr
+    assert f"{example}:{third_page}:5: error: the brief runs to 3 pages" in strict.stderr
     assert not (tmp_path / "b").exists()
 
 
@@ -120,3 +126,22 @@ def test_a_missing_layout_is_reported_with_the_content_errors(tmp_path):
         f'{path}:3:11: error: layout "fancy" not found; available: default',
         f'{path}:6:11: error: unknown figure "nope"; defined figures: none',
     ]
+
+
+def _line_of(path, text: str) -> int:
+    """Return the number of the first line of `path` that starts with `text`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if line.startswith(text))
+
+
+def test_render_writes_the_handout_beside_the_content_and_refuses_an_unknown_backend(tmp_path):
+    write_brief(tmp_path, (REPO / "content.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "elsewhere").mkdir()
+    result = run("render", "html", "..", cwd=tmp_path / "elsewhere")
+    assert result.returncode == 0, result.stderr
+    handout = (tmp_path / "output" / "brief.html").read_text(encoding="utf-8")
+    assert "<h1>U.S.-Japan Alliance</h1>" in handout
+    unknown = run("render", "odp", str(tmp_path))
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith('error: no backend named "odp"; registered: ')
+    assert "html" in unknown.stderr and "Traceback" not in unknown.stderr

@@ -16,6 +16,8 @@ GROUP = "alliancedeck.backends"
 
 #: Products `alliancedeck build` writes, in this order, by backend name.
 BUILD_PRODUCTS = ("pdf", "slides", "deck-pdf")
+#: The distribution that registers the built-in backends.
+DISTRIBUTION = "alliancedeck"
 
 
 @dataclass
@@ -24,13 +26,22 @@ class RenderContext:
 
     content_dir: Path
     build_time: int  # seconds since the epoch; fixed so that builds are reproducible
-    warnings: list[object] = field(default_factory=list)
+    warnings: list[object] = field(default_factory=list)  # Problems, or texts: see `Backend`
     cache: dict[str, object] = field(default_factory=dict)  # work shared by backends in one run
 
 
 @runtime_checkable
 class Backend(Protocol):
-    """An output format: turns a resolved document into the bytes of one file."""
+    """An output format: turns a resolved document into the bytes of one file.
+
+    A backend is registered under the group in its package's metadata, as the built-in ones
+    are in alliancedeck's `pyproject.toml`. The document it is given carries the markings it
+    must print: `doc.meta.classification` (the banner, top and bottom of every page), each
+    section's portion mark (`section.portion(text)`), `doc.meta.distribution` and
+    `doc.meta.cui` (the CUI designation indicator). Warnings go in `context.warnings` (a
+    `Problem`, or a text placed at the content file); alliancedeck prints them and `--strict`
+    fails on them, whichever command rendered the product.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
@@ -48,14 +59,42 @@ def available() -> dict[str, EntryPoint]:
 
 
 def load(name: str) -> Backend:
-    """Return an instance of the backend registered as `name`."""
+    """Return a new instance of the backend registered as `name` (none is kept between builds)."""
     registered = available()
     if name not in registered:
         known = ", ".join(sorted(registered)) or "none (is alliancedeck installed?)"
         raise KeyError(f'no backend named "{name}"; registered: {known}')
-    return _instance(name)
+    return registered[name].load()()
 
 
-@cache
-def _instance(name: str) -> Backend:
-    return available()[name].load()()
+@dataclass(frozen=True)
+class BackendInfo:
+    """What `alliancedeck backends` says about one backend."""
+
+    name: str
+    description: str
+    default_output: str
+    origin: str  # the distribution that registers it ("alliancedeck" for the built-ins)
+
+    @property
+    def built_in(self) -> bool:
+        return self.origin == DISTRIBUTION
+
+
+def describe() -> list[BackendInfo]:
+    """Return every registered backend's name, description and default file, by name.
+
+    Each backend's class is loaded, not instantiated and not rendered: the built-ins import
+    their drawing libraries only when they render.
+    """
+    result = []
+    for name, entry in sorted(available().items()):
+        origin = entry.dist.name if entry.dist is not None else entry.value.split(".")[0]
+        try:
+            backend = entry.load()
+            description = str(backend.description)
+            default_output = str(backend.default_output)
+        except Exception as exc:  # a broken plugin must not hide the others
+            description, default_output = f"(cannot be loaded: {type(exc).__name__}: {exc})", "-"
+        result.append(BackendInfo(name, description, default_output, origin))
+    return result
