@@ -114,6 +114,52 @@ FIELD_HELP: dict[str, dict[str, str]] = {
     },
 }
 
+#: What each key of a layout file means, by checking model (as `FIELD_HELP`).
+LAYOUT_HELP: dict[str, dict[str, str]] = {
+    "_Theme": {
+        "name": "Name of the layout.",
+        "page": "The brief's page: size, margins, columns.",
+        "slide": "The deck's slides: size, margins and the heights of its fixed parts.",
+        "fonts": "Font families by name: the deck's typeface and the PDF's font files.",
+        "colors": "Named colours (#RRGGBB) that text styles refer to.",
+        "palette": "Colours of chart series, in order.",
+        "banners": "Banner colours by classification level; needs a default entry.",
+        "brief": "Text styles of the brief, by role (title, heading, body...).",
+        "deck": "Text styles of the deck, by role (title_slide, title, body...).",
+    },
+    "_PageTokens": {
+        "size": "letter or a4.",
+        "margins": "Page margins (lengths such as 0.75in, 18mm or 54pt).",
+        "columns": "1 or 2 columns of text.",
+        "gutter": "Space between the columns.",
+    },
+    "_SlideTokens": {
+        "size": "16:9 or 4:3.",
+        "margins": "Slide margins.",
+        "banner_height": "Height of the classification banners.",
+        "footer_height": "Height of the footer.",
+        "gap": "Space between boxes on a slide.",
+        "card_column": "Width of the column of figure cards beside a section's points.",
+    },
+    "_Margins": {side: f"The {side} margin." for side in ("top", "bottom", "left", "right")},
+    "_FontFamily": {
+        "deck": "The typeface the deck asks for (metric-compatible with files).",
+        "pdf": "The name of the font embedded in the PDFs.",
+        "east_asian": "The deck's East Asian typeface.",
+        "fallback": "The family drawn for the characters this one lacks.",
+        "files": "TrueType files by style: regular, bold, italic, bold_italic.",
+    },
+    "_TextStyle": {
+        "font": "A font family of fonts:.",
+        "style": "regular, bold, italic or bold_italic.",
+        "size": "Type size in points.",
+        "min": "Smallest size the text may shrink to, in points.",
+        "color": "A colour name of colors:, or #RRGGBB.",
+        "leading": "Line height as a multiple of the size.",
+    },
+    "_BannerColors": {"text": "Colour of the banner's text.", "fill": "Colour of the banner."},
+}
+
 #: Values the editor offers for keys that take free text but usually one of a few words.
 FIELD_EXAMPLES: dict[str, dict[str, list[str]]] = {
     "Meta": {"classification": ["UNCLASSIFIED", "CUI"], "language": ["en-US", "ja-JP"]},
@@ -121,17 +167,24 @@ FIELD_EXAMPLES: dict[str, dict[str, list[str]]] = {
 }
 
 
+def _describe(
+    schema: dict[str, Any], help: dict[str, dict[str, str]], examples: dict[str, dict[str, list]]
+) -> None:
+    """Add the descriptions (and examples) of `help` to the properties of `schema`'s models."""
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        name = definition.get("title", "")
+        for key, text in help.get(name, {}).items():
+            definition["properties"][key]["description"] = text
+        for key, values in examples.get(name, {}).items():
+            definition["properties"][key]["examples"] = values
+
+
 def content_schema() -> dict[str, Any]:
     """Return the JSON Schema of a content file, with a description on every key."""
     from alliancedeck.model import Brief
 
     schema = Brief.model_json_schema()
-    for definition in [schema, *schema.get("$defs", {}).values()]:
-        name = definition.get("title", "")
-        for key, text in FIELD_HELP.get(name, {}).items():
-            definition["properties"][key]["description"] = text
-        for key, examples in FIELD_EXAMPLES.get(name, {}).items():
-            definition["properties"][key]["examples"] = examples
+    _describe(schema, FIELD_HELP, FIELD_EXAMPLES)
     schema["description"] = "An alliancedeck content file: the key points and figures of one brief."
     return {"$schema": SCHEMA_DIALECT, **schema, "title": "alliancedeck content file"}
 
@@ -142,6 +195,7 @@ def layout_schema() -> dict[str, Any]:
 
     schema = _Theme.model_json_schema()
     schema["properties"].pop("path", None)  # set by the loader, not written in the file
+    _describe(schema, LAYOUT_HELP, {})
     schema["description"] = "An alliancedeck layout file: the design tokens of both products."
     return {"$schema": SCHEMA_DIALECT, **schema, "title": "alliancedeck layout file"}
 

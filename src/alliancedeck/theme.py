@@ -289,7 +289,8 @@ def theme_for(layout_name: str, content_dir: Path | None, location: Location) ->
         path = find_layout(layout_name, content_dir)
     except LookupError:
         known = ", ".join(available_layouts(content_dir))
+        hint = did_you_mean(layout_name, available_layouts(content_dir))
         raise ContentError.at(
-            location, f'layout "{layout_name}" not found; available: {known}'
+            location, f'layout "{layout_name}" not found{hint}; available: {known}'
         ) from None
     return load_theme(path.resolve())

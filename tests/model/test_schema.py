@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,14 @@ import pytest
 import yaml
 
 from alliancedeck.api import check
-from alliancedeck.schema import FIELD_HELP, content_schema, keys_at, layout_schema, schema_text
+from alliancedeck.schema import (
+    FIELD_HELP,
+    LAYOUT_HELP,
+    content_schema,
+    keys_at,
+    layout_schema,
+    schema_text,
+)
 from alliancedeck.source import ExponentNumber, parse_yaml
 from alliancedeck.starter import starter_text
 from conftest import REPO
@@ -22,7 +30,11 @@ from conftest import REPO
 BRIEFS = sorted(
     [REPO / "content.yaml", *REPO.glob("examples/**/*.yaml"), *REPO.glob("tests/**/*.yaml")]
 )
-BRIEFS = [p for p in BRIEFS if "bad" not in p.parts and "layouts" not in p.parts]
+BRIEFS = [
+    p
+    for p in BRIEFS
+    if "bad" not in p.parts and re.search(r"(?m)^meta:", p.read_text(encoding="utf-8"))
+]
 
 
 def as_json(value):
@@ -84,12 +96,16 @@ def test_an_unknown_chart_type_is_rejected_by_its_enum(validator):
     assert jsonschema.exceptions.best_match(errors).validator == "enum"
 
 
-def test_every_field_of_every_model_has_a_description():
-    schema = content_schema()
+@pytest.mark.parametrize("schema", [content_schema(), layout_schema()], ids=["content", "layout"])
+def test_every_field_of_every_model_has_a_description(schema):
     for definition in [schema, *schema["$defs"].values()]:
         for key, field in definition.get("properties", {}).items():
             assert field.get("description"), f"{definition['title']}.{key} has no description"
-    assert set(FIELD_HELP) <= {schema["title"], *schema["$defs"]} | {"Brief"}
+
+
+def test_every_described_model_exists():
+    assert set(FIELD_HELP) <= {*content_schema()["$defs"], "Brief"}
+    assert set(LAYOUT_HELP) <= {*layout_schema()["$defs"], "_Theme"}
 
 
 def test_every_mapping_refuses_unknown_keys():
