@@ -23,6 +23,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def _layout_names() -> list[str]:
+    """Return the layout names for shell completion: those beside the content, and ours."""
+    from alliancedeck.theme import available_layouts
+
+    return available_layouts(Path("."))
+
+
 Content = Annotated[
     Path, typer.Argument(help="The content file.", show_default=True, metavar="CONTENT")
 ]
@@ -32,7 +39,7 @@ LayoutOption = Annotated[
         "--layout",
         help="Layout name (in layouts/) or path; overrides meta.layout.",
         metavar="NAME|PATH",
-        autocompletion=lambda: _layout_names(),
+        autocompletion=_layout_names,
     ),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
@@ -55,13 +62,6 @@ AllowOutsideOption = Annotated[
         metavar="FOLDER",
     ),
 ]
-
-
-def _layout_names() -> list[str]:
-    """Return the layout names for shell completion: those beside the content, and ours."""
-    from alliancedeck.theme import available_layouts
-
-    return available_layouts(Path("."))
 
 
 #: How much the commands say: 0 errors and warnings only (-q), 1 what was written, 2 also timings
