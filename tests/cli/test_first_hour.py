@@ -170,10 +170,11 @@ def test_completion_completes_commands_and_layout_names(tmp_path):
     assert complete("alliancedeck bu", tmp_path) == ["build"]
     assert "default" in complete("alliancedeck build --layout ", tmp_path)
     program = Path(sys.executable).parent / "alliancedeck"
-    script = subprocess.run(  # from bash, as a user would: the shell is found from the parent
-        ["bash", "-c", f"'{program}' --show-completion"], capture_output=True, text=True
-    )
+    # What --install-completion writes for bash (it finds the shell from the parent process).
+    env = {"PATH": "/usr/bin:/bin", "_ALLIANCEDECK_COMPLETE": "source_bash"}
+    script = subprocess.run([program], capture_output=True, text=True, env=env)
     assert "_ALLIANCEDECK_COMPLETE=complete_bash" in script.stdout, script.stderr
+    assert "complete -o default -F _alliancedeck_completion alliancedeck" in script.stdout
 
 
 @pytest.mark.parametrize("args", [["schema"], ["init", "--help"], ["schema", "--layout"]])
