@@ -23,6 +23,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 def _layout_names() -> list[str]:
     """Return the layout names for shell completion: those beside the content, and ours."""
     from alliancedeck.theme import available_layouts

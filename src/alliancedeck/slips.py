@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: A 0-based (line, column) place the parser reports, if it reports one.
+Mark = tuple[int, int] | None
 #: How many characters of a text a suggested fix shows before "...".
 SHOWN_TEXT = 60
 
@@ -20,12 +22,8 @@ _NOT_AT_START = {
     "`": "a backquote is reserved in YAML",
     "%": '"%" starts a YAML directive',
     "*": 'YAML reads "*" as an alias',
-    "&": 'YAML reads "&" as an anchor',
-    "!": 'YAML reads "!" as a tag',
     "[": 'YAML reads "[" as the start of a list',
     "{": 'YAML reads "{" as the start of a mapping',
-    "|": 'YAML reads "|" as a block of lines',
-    ">": 'YAML reads ">" as a folded block',
 }
 
 
@@ -90,28 +88,38 @@ def _fix(line: _Line, value: str | None = None) -> str:
 def explain_syntax_error(
     lines: list[str],
     problem: str,
-    problem_at: tuple[int, int] | None,
+    problem_at: Mark,
     context: str,
-    context_at: tuple[int, int] | None,
+    context_at: Mark,
 ) -> Slip | None:
     """Return the slip behind a YAML syntax error, or None to keep the parser's own words.
 
     `problem_at` and `context_at` are the parser's 0-based (line, column) marks.
     """
-    for diagnose in (_tab, _bad_start, _alias, _open_quote, _missing_dash, _indent, _after_value):
+    for diagnose in (
+        _tab,
+        _bad_start,
+        _alias,
+        _text_cut_short,
+        _missing_dash,
+        _indent,
+        _colon_in_text,
+    ):
         slip = diagnose(lines, problem, problem_at, context, context_at)
         if slip is not None:
             return slip
     return None
 
 
-def _line_at(lines: list[str], at: tuple[int, int] | None) -> _Line | None:
+def _line_at(lines: list[str], at: Mark) -> _Line | None:
     if at is None or not 0 <= at[0] < len(lines):
         return None
     return _split(lines[at[0]])
 
 
-def _tab(lines, problem, problem_at, context, context_at) -> Slip | None:
+def _tab(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
     if "'\\t'" not in problem or problem_at is None:
         return None
     return Slip(
@@ -122,7 +130,9 @@ def _tab(lines, problem, problem_at, context, context_at) -> Slip | None:
     )
 
 
-def _bad_start(lines, problem, problem_at, context, context_at) -> Slip | None:
+def _bad_start(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
     """A text starting with a character YAML reserves: `@home`, `` `code` ``, `%`."""
     found = re.match(r"found character '(.)' that cannot start any token", problem)
     line = _line_at(lines, problem_at)
@@ -137,7 +147,9 @@ def _bad_start(lines, problem, problem_at, context, context_at) -> Slip | None:
     )
 
 
-def _alias(lines, problem, problem_at, context, context_at) -> Slip | None:
+def _alias(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
     """`- *bold* text` or `- * item`: YAML reads the star as an alias."""
     line = _line_at(lines, context_at)
     if "alias" not in context or line is None or context_at is None:
@@ -149,8 +161,10 @@ def _alias(lines, problem, problem_at, context, context_at) -> Slip | None:
     )
 
 
-def _open_quote(lines, problem, problem_at, context, context_at) -> Slip | None:
-    """A text that starts with a quote but goes on after the closing one, or never closes it."""
+def _text_cut_short(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
+    """A text that starts with a quote, `[` or `{` and goes on after its end (or never ends)."""
     if "block end" in problem and "<scalar>" in problem:
         line = _line_at(lines, problem_at)
         if line is None or problem_at is None or problem_at[1] <= line.value_column:
@@ -186,7 +200,9 @@ def _open_quote(lines, problem, problem_at, context, context_at) -> Slip | None:
     return None
 
 
-def _missing_dash(lines, problem, problem_at, context, context_at) -> Slip | None:
+def _missing_dash(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
     """A list item (a section) written without its "- "."""
     if "block collection" not in context or "expected <block end>" not in problem:
         return None
@@ -203,7 +219,9 @@ def _missing_dash(lines, problem, problem_at, context, context_at) -> Slip | Non
     )
 
 
-def _indent(lines, problem, problem_at, context, context_at) -> Slip | None:
+def _indent(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
     """A key indented one space more or less than the keys beside it."""
     if not (
         ("expected <block end>" in problem and "block mapping start" in problem)
@@ -235,7 +253,9 @@ def _indent(lines, problem, problem_at, context, context_at) -> Slip | None:
     return None
 
 
-def _after_value(lines, problem, problem_at, context, context_at) -> Slip | None:
+def _colon_in_text(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
     """`lead: Background: the thing`: a colon and a space inside a text."""
     if "mapping values are not allowed" not in problem:
         return None
