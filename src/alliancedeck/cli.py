@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -16,16 +17,31 @@ app = typer.Typer(
     name="alliancedeck",
     help="Turn one content.yaml into a PDF brief and a PowerPoint deck that read as one product.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: importing rich costs more than the whole check
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-Content = Annotated[Path, typer.Argument(help="The content file.", show_default=True)]
+
+def _layout_names() -> list[str]:
+    """Return the layout names for shell completion: those beside the content, and ours."""
+    from alliancedeck.theme import available_layouts
+
+    return available_layouts(Path("."))
+
+
+Content = Annotated[
+    Path, typer.Argument(help="The content file.", show_default=True, metavar="CONTENT")
+]
 LayoutOption = Annotated[
     str | None,
-    typer.Option("--layout", help="Layout name (in layouts/) or path; overrides meta.layout."),
+    typer.Option(
+        "--layout",
+        help="Layout name (in layouts/) or path; overrides meta.layout.",
+        metavar="NAME|PATH",
+        autocompletion=_layout_names,
+    ),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
 TrainingOption = Annotated[
@@ -44,8 +60,20 @@ AllowOutsideOption = Annotated[
     typer.Option(
         "--allow-outside",
         help="Also allow files (images) in this folder, outside the content's folder. Repeatable.",
+        metavar="FOLDER",
     ),
 ]
+
+
+#: How much the commands say: 0 errors and warnings only (-q), 1 what was written, 2 also timings
+#: (-v). Set by the options of the program, before any command runs.
+_verbosity = 1
+
+
+def _say(message: str, level: int = 1) -> None:
+    """Print `message` when the chosen verbosity is at least `level` (-q: 0, default 1, -v: 2)."""
+    if _verbosity >= level:
+        typer.echo(message, err=level > 1)
 
 
 def _version(value: bool) -> None:
@@ -62,8 +90,16 @@ def _main(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Print only errors and warnings.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Also print what each step took.")
+    ] = False,
 ) -> None:
     """Turn one content.yaml into a PDF brief and a PowerPoint deck that read as one product."""
+    global _verbosity
+    _verbosity = 0 if quiet else 2 if verbose else 1
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -75,8 +111,11 @@ def _run(action, debug: bool):
     """Run `action`, turning every error into a message and an exit status."""
     from alliancedeck.errors import ContentError, UsageError
 
+    start = time.perf_counter()
     try:
-        return action()
+        result = action()
+        _say(f"done in {time.perf_counter() - start:.2f} s", level=2)
+        return result
     except ContentError as exc:
         _fail("\n".join(f"{p.location}: error: {p.message}" for p in exc.problems), EXIT_CONTENT)
     except UsageError as exc:
@@ -128,14 +167,15 @@ def _render_one(
         return target
 
     target = _run(action, debug)
-    typer.echo(f"wrote {target}")
+    _say(f"wrote {target}")
 
 
 @app.command()
 def pdf(
     content: Content = Path("content.yaml"),
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Where to write the brief.")
+        Path | None,
+        typer.Option("-o", "--output", help="Where to write the brief (a .pdf).", metavar="FILE"),
     ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,
@@ -144,6 +184,7 @@ def pdf(
     debug: DebugOption = False,
 ) -> None:
     """Write the PDF brief (default output/brief.pdf)."""
+    _backend_for_output("pdf", output, None)
     options = _options(layout, training_markings, allow_outside)
     _render_one(content, output, "pdf", options, strict, debug)
 
@@ -152,11 +193,22 @@ def pdf(
 def slides(
     content: Content = Path("content.yaml"),
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Where to write the deck.")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Where to write the deck; a .pdf name writes the deck as PDF.",
+            metavar="FILE",
+        ),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", help="pptx, or pdf for the deck as PDF.")
-    ] = "pptx",
+        str | None,
+        typer.Option(
+            "--format",
+            help="pptx, or pdf for the deck as PDF (default: by the -o name, else pptx).",
+            metavar="pptx|pdf",
+        ),
+    ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
@@ -164,9 +216,9 @@ def slides(
     debug: DebugOption = False,
 ) -> None:
     """Write the deck (default output/deck.pptx; with --format pdf, output/deck.pdf)."""
-    if format not in ("pptx", "pdf"):
+    if format not in (None, "pptx", "pdf"):
         _fail(f'error: --format must be "pptx" or "pdf", not "{format}"', EXIT_CONTENT)
-    backend = "slides" if format == "pptx" else "deck-pdf"
+    backend = _backend_for_output("slides", output, format)
     options = _options(layout, training_markings, allow_outside)
     _render_one(content, output, backend, options, strict, debug)
 
@@ -194,6 +246,7 @@ def build(
         Path | None,
         typer.Option(
             "--out-dir",
+            metavar="FOLDER",
             help="Folder for the products (default: output/ beside the content file, "
             "output/STEM/ when it is not named content.yaml). One brief only.",
         ),
@@ -247,9 +300,9 @@ def build(
             renderer.close()
     _warn(result.warnings, strict=False)
     for product in result.products:
-        typer.echo(f"wrote {product.path}  sha256 {product.sha256}")
+        _say(f"wrote {product.path}  sha256 {product.sha256}")
     if result.products:
-        typer.echo(f"wrote {result.out_dir / 'SHA256SUMS'}")
+        _say(f"wrote {result.out_dir / 'SHA256SUMS'}")
 
 
 def _briefs(contents: list[Path] | None) -> list[Path]:
@@ -434,7 +487,7 @@ def check(
     )
     _warn(prepared.warnings, strict=False)
     doc = prepared.doc
-    typer.echo(
+    _say(
         f"{prepared.content_path}: ok: {len(doc.sections)} sections, {len(doc.figures)} "
         f"figures, layout {prepared.theme.name}"
     )
@@ -462,6 +515,64 @@ def render(
     _render_one(content_file(content), output, backend, options, strict, debug)
 
 
+#: What each extension of `-o` means for the commands that write one product.
+_FORMATS_BY_SUFFIX = {"pdf": {".pdf": "pdf"}, "slides": {".pptx": "slides", ".pdf": "deck-pdf"}}
+
+
+def _backend_for_output(command: str, output: Path | None, format: str | None) -> str:
+    """Return the backend `command` uses for `output` (its extension) and `--format`.
+
+    A name whose extension contradicts the command (`pdf -o x.pptx`) or `--format` is a usage
+    error (exit 2), before anything is read.
+    """
+    formats = _FORMATS_BY_SUFFIX[command]
+    chosen = {"pptx": "slides", "pdf": "deck-pdf"}.get(format or "", "")
+    if output is None:
+        return chosen or next(iter(formats.values()))
+    by_name = formats.get(output.suffix.lower())
+    if by_name is None:
+        names = " or ".join(f'"{output.with_suffix(s).name}"' for s in formats)
+        what = "the PDF brief" if command == "pdf" else "the deck"
+        hint = ' (the deck is "alliancedeck slides")' if command == "pdf" else ""
+        _fail(f"error: -o {output}: {what} is written as {names}{hint}", EXIT_CONTENT)
+    if chosen and chosen != by_name:
+        _fail(
+            f"error: -o {output} names a .{output.suffix.lower()[1:]} file but --format says "
+            f"{format}; give one of them",
+            EXIT_CONTENT,
+        )
+    return by_name
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="Folder for the new brief (made if missing).", metavar="FOLDER"),
+    ] = Path("."),
+) -> None:
+    """Write a starter content.yaml (commented, notional, builds as it is) and its schema."""
+    from alliancedeck.starter import write_starter
+
+    started = _run(lambda: write_starter(folder), debug=False)
+    _say(f"wrote {started.content}")
+    _say(f"wrote {started.schema}  (lets YAML editors complete and check as you type)")
+    step = "" if folder == Path(".") else f"cd {folder} && "
+    _say(f"next: edit {started.content.name}, then run: {step}alliancedeck build")
+
+
+@app.command()
+def schema(
+    layout: Annotated[
+        bool, typer.Option("--layout", help="The schema of a layout file instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the content file (for editors: completion and checks)."""
+    from alliancedeck.schema import schema_text
+
+    typer.echo(schema_text(layout=layout), nl=False)
+
+
 @app.command(name="backends")
 def list_backends() -> None:
     """List the registered output backends: name, default file, description."""
@@ -476,7 +587,7 @@ def list_backends() -> None:
 def main() -> None:
     """Run the command line (`launch.entry` runs this for the `alliancedeck` program)."""
     try:
-        app(standalone_mode=True)
+        app(prog_name="alliancedeck", standalone_mode=True)  # also for python -m alliancedeck
     except SystemExit as exc:
         sys.exit(exc.code)
     except Exception as exc:  # a bug outside a command's own guard: still no traceback

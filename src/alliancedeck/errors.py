@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -85,9 +86,28 @@ class Report:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ' (did you mean "x"?)' for the closest of `choices` to `word`, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    """Return ' (did you mean "x"?)' for the closest of `choices` to `word`, or ''.
+
+    Case is ignored in the comparison: "Column" suggests "column".
+    """
+    by_folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f' (did you mean "{by_folded[close[0]]}"?)' if close else ""
+
+
+def not_one_of(where: str, value: object, choices: Iterable[str]) -> str:
+    """Return the message for `value` at `where` that is not one of `choices`."""
+    choices = [str(choice) for choice in choices]
+    return (
+        f'{where}: "{value}" is not one of {known_list(choices, limit=20)}'
+        f"{did_you_mean(str(value), choices)}"
+    )
+
+
+def literal_choices(error: dict) -> list[str]:
+    """Return the values a pydantic `literal_error` would have accepted."""
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    return [choice.strip("'") for choice in re.split(r",? or |, ", expected) if choice]
 
 
 def known_list(choices: Iterable[str], limit: int = 8) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Annotated, Any, Literal
 
@@ -16,8 +17,9 @@ from pydantic import (
     ValidationError,
 )
 
-from alliancedeck.errors import ContentError, Problem, did_you_mean
-from alliancedeck.source import KeyPath, Loaded, SourceMap
+from alliancedeck.errors import ContentError, Problem, did_you_mean, literal_choices, not_one_of
+from alliancedeck.slips import colon_in_text
+from alliancedeck.source import ExponentNumber, KeyPath, Loaded, SourceMap
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -48,8 +50,19 @@ MAX_NOTES = 50_000
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
 ShortText = Annotated[str, Field(max_length=MAX_TEXT)]
-#: A number written as a number: `54000` or `2.5`, never the text "54000" nor true/false.
-Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+def _exponent_number(value: Any) -> Any:
+    """Read a plain `1.5e9` (text to YAML 1.1) as the number it is to YAML 1.2."""
+    return float(value) if isinstance(value, ExponentNumber) else value
+
+
+#: A number written as a number: `54000`, `2.5` or `1.5e9`, never the text "54000" nor true/false.
+Number = Annotated[
+    float,
+    Field(strict=True, allow_inf_nan=False),
+    BeforeValidator(_exponent_number, json_schema_input_type=float),
+]
 
 
 class Distribution(_Strict):
@@ -154,12 +167,29 @@ class Series(_Strict):
     values: list[Number]
 
 
+def _category_texts(value: Any) -> Any:
+    """Accept numbers as chart categories (years, mostly), as the text they are written as."""
+    if not isinstance(value, list):
+        return value
+    return [_number_text(item) for item in value]
+
+
+def _number_text(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
 class Chart(_Strict):
     """A chart: native in the deck, vector in the PDF, from the same data."""
 
     type: ChartType
     title: str | None = None
-    categories: Annotated[list[Text], Field(min_length=1)]
+    categories: Annotated[
+        list[Text],
+        Field(min_length=1),
+        BeforeValidator(_category_texts, json_schema_input_type=list[str | float]),
+    ]
     series: Annotated[list[Series], Field(min_length=1)]
     unit: str | None = None
     source: str | None = None
@@ -192,6 +222,11 @@ class TimelineEntry(_Strict):
     text: Text
 
 
+def _one_or_many_of(model: type[BaseModel]) -> BeforeValidator:
+    """Return the validator that accepts one `model` mapping where a list of them is expected."""
+    return BeforeValidator(_one_or_many, json_schema_input_type=model | list[model])
+
+
 class Section(_Strict):
     title: Title
     lead: ShortText | None = None
@@ -201,9 +236,9 @@ class Section(_Strict):
     marking: str | None = None
     sources: list[SourceItem] = []
     backup: Annotated[bool, Field(strict=True)] = False
-    chart: Annotated[list[Chart], BeforeValidator(_one_or_many)] = []
-    table: Annotated[list[Table], BeforeValidator(_one_or_many)] = []
-    image: Annotated[list[Image], BeforeValidator(_one_or_many)] = []
+    chart: Annotated[list[Chart], _one_or_many_of(Chart)] = []
+    table: Annotated[list[Table], _one_or_many_of(Table)] = []
+    image: Annotated[list[Image], _one_or_many_of(Image)] = []
     timeline: list[TimelineEntry] = []
 
 
@@ -297,7 +332,10 @@ def _message(error: Any, path: KeyPath) -> str:
     if kind in ("string_type",):
         return f"{where}: expected text, found {found}"
     if kind in ("int_type", "float_type", "int_from_float", "float_parsing", "int_parsing"):
-        return f"{where}: expected a number, found {found}"
+        return f"{where}: expected a number, found {found}{_number_hint(error.get('input'))}"
+    if kind == "literal_error":
+        choices = literal_choices(error)
+        return not_one_of(where, error.get("input"), choices)
     if kind in ("list_type",):
         return f"{where}: expected a list (lines starting with '- '), found {found}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -317,11 +355,38 @@ def _message(error: Any, path: KeyPath) -> str:
     if kind == "string_pattern_mismatch" and path and path[-1] == "statement":
         return f'{where}: "{error.get("input")}" is not a distribution statement letter A to F'
     if kind in ("union_tag_invalid", "union_tag_not_found"):
+        if isinstance(error.get("input"), list) and "distribution" not in path:
+            return (
+                f'{where}: expected text, found a list; a text that starts with "[" must be '
+                'in quotes (YAML reads "[" as the start of a list)'
+            )
         if "distribution" in path:
             return f"{where}: expected a statement text, or a mapping with statement: (A to F)"
         keys = "text: and url:" if "sources" in path else "text: and points:"
         return f"{where}: expected text, or a mapping with {keys}, found {found}"
     return f"{where}: {error['msg']}"
+
+
+_NUMBER_IN_TEXT = re.compile(r"^\s*([-+]?[$€£¥]?)([0-9][0-9,]*(?:\.[0-9]+)?)\s*(%?)\s*$")
+
+
+def _number_hint(value: Any) -> str:
+    """Return what to write instead of a number typed as text ("185,000", "35%"), or ''."""
+    if not isinstance(value, str):
+        return ""
+    match = _NUMBER_IN_TEXT.match(value)
+    if match is None:
+        return (
+            "; write the number alone, such as 54000 or 2e9 (a figure's display: holds the text "
+            "to print)"
+        )
+    number = match.group(2).replace(",", "")
+    if match.group(3) or match.group(1).strip("+-"):
+        return (
+            f'; write {number} and put the sign in unit: (or the whole "{value.strip()}" in a '
+            "figure's display:)"
+        )
+    return f"; write {number}, without commas or quotes (numbers are printed with separators)"
 
 
 def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
@@ -351,12 +416,32 @@ def _single_block_path(path: KeyPath, source_map: SourceMap) -> KeyPath:
     return tuple(cleaned)
 
 
+def _colon_slip(error: Any, path: KeyPath) -> str | None:
+    """Return the message for a point or source read as a mapping (`- Note: the thing`), or None.
+
+    `error` is pydantic's "missing text" error, whose input is the mapping YAML made of the line.
+    """
+    value = error.get("input")
+    if error["type"] != "missing" or path[-1:] != ("text",) or not isinstance(value, dict):
+        return None
+    if _model_at(path[:-1]) not in ("point", "source") or len(value) != 1:
+        return None
+    ((key, text),) = value.items()
+    if isinstance(text, dict | list) or did_you_mean(key, ("text", "points", "url")):
+        return None  # a misspelt key (`txt:`), reported as such
+    return colon_in_text(key, text)
+
+
 def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> list[Problem]:
     """Return one located problem per pydantic error in `exc`."""
     problems: list[Problem] = []
-    for error in exc.errors():
+    colon_slips: set[KeyPath] = set()  # points read as a key and a value: one message each
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "missing")
+    for error in errors:
         path = _single_block_path(_clean_path(error["loc"]), source_map)
         kind = error["type"]
+        if path[:-1] in colon_slips:
+            continue
         if kind == "extra_forbidden":
             key = str(path[-1])
             model = _model_at(path[:-1])
@@ -364,6 +449,9 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
             where = _dotted(path[:-1])
             message = f'unknown key "{key}" in {where}{did_you_mean(key, choices)}'
             problems.append(Problem(source_map.locate(path, key=True), message))
+        elif (slip := _colon_slip(error, path)) is not None:
+            colon_slips.add(path[:-1])
+            problems.append(Problem(source_map.locate(path[:-1]), slip))
         elif kind == "missing":
             parent = path[:-1]
             message = f'{_dotted(parent)}: missing required key "{path[-1]}"'
@@ -425,6 +513,14 @@ def _block_path(source_map: SourceMap, base: KeyPath, key: str, index: int) -> K
     return listed if listed in source_map.values else (*base, key)
 
 
+def _split_number_hint(row: list[Any], columns: int) -> str:
+    """Return a hint when a comma in a number (`[B, 1,200]`) may have made two cells of it."""
+    numbers = [isinstance(cell, int | float) for cell in row]
+    if len(row) <= columns or not any(a and b for a, b in itertools.pairwise(numbers)):
+        return ""
+    return "; in [ ] a comma separates cells: write numbers without commas (1200, not 1,200)"
+
+
 def _check_blocks(section: Section, base: KeyPath, source_map: SourceMap) -> list[Problem]:
     """Return the problems of a section's charts and tables that the types cannot express."""
     problems: list[Problem] = []
@@ -461,7 +557,7 @@ def _check_blocks(section: Section, base: KeyPath, source_map: SourceMap) -> lis
                     Problem(
                         source_map.locate((*where, "rows", r_index)),
                         f"table row {r_index + 1} has {len(row)} cells for {len(table.columns)} "
-                        "columns",
+                        f"columns{_split_number_hint(row, len(table.columns))}",
                     )
                 )
     return problems

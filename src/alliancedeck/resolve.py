@@ -83,6 +83,13 @@ class FigureView:
     def __str__(self) -> str:
         return self.display
 
+    def __getattr__(self, name: str) -> Any:  # only reached when the attribute is missing
+        raise UnknownFigureField(self.id, name)
+
+
+class UnknownFigureField(Exception):
+    """A template named a field that figures do not have (`figures.x.valeu`)."""
+
 
 class FigureTable(dict):
     """The `figures` mapping in templates; a missing id is reported by name."""
@@ -232,6 +239,15 @@ class _Renderer:
                 f"defined figures: {known_list(figures) or 'none'}",
             )
             return None
+        except UnknownFigureField as exc:
+            figure_id, name = exc.args
+            fields = [f for f in FigureView.__slots__ if f != "id"]
+            self.report.error(
+                location,
+                f'figure "{figure_id}" has no field "{name}"{did_you_mean(name, fields)}; '
+                f"a figure has {known_list(fields)}",
+            )
+            return None
         except UnknownMetaField as exc:
             name, known = exc.args
             self.report.error(
@@ -287,7 +303,7 @@ def resolve(
     With `training_markings`, levels above CUI are accepted and every banner says so. Image
     paths resolve inside `content_dir` (or a folder of `allow_outside`).
     """
-    report = Report()
+    report = Report(list(source_map.warnings))  # the loader's, such as a text cut by #1
     renderer = _Renderer(source_map, report)
     banner = check_markings(brief, source_map, report, training=training_markings)
 

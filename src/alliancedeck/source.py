@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from alliancedeck.errors import ContentError, Location, Problem
+from alliancedeck.errors import ContentError, Location, Problem, did_you_mean
+from alliancedeck.slips import braces_at_start, cut_by_comment, explain_syntax_error
 
 KeyPath = tuple[str | int, ...]
 
@@ -20,6 +21,18 @@ KeyPath = tuple[str | int, ...]
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 #: Deepest nesting of mappings and lists we accept.
 MAX_DEPTH = 64
+#: Numbers with an exponent that YAML 1.1 reads as text (`1e9`, `1.5e9`; it wants `1.5e+9`).
+_EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$")
+
+
+class ExponentNumber(str):
+    """A plain `1.5e9`: text to YAML 1.1 (which wants `1.5e+9`), a number to YAML 1.2 and editors.
+
+    It stays text where the model wants text (a point "1e5") and is read as a number where the
+    model wants a number (see `alliancedeck.model.Number`).
+    """
+
+    __slots__ = ()
 
 
 @dataclass
@@ -29,6 +42,8 @@ class SourceMap:
     file: str
     values: dict[KeyPath, Location] = field(default_factory=dict)
     keys: dict[KeyPath, Location] = field(default_factory=dict)
+    #: Doubtful spots the loader saw (a text cut by a `#1` comment), located.
+    warnings: list[Problem] = field(default_factory=list)
     #: Paths of literal block scalars (`|`), whose text starts on the line after the mark.
     blocks: set[KeyPath] = field(default_factory=set)
 
@@ -64,7 +79,8 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None,
                 None,
-                "YAML aliases (*name) are not accepted; write the value out in full",
+                "YAML aliases (*name) are not accepted; write the value out in full "
+                '(a text that starts with "*" must be in quotes)',
                 event.start_mark,
             )
         return super().compose_node(parent, index)
@@ -112,7 +128,7 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
             )
         raw = file_path.read_bytes()
     except FileNotFoundError:
-        raise ContentError.at(Location(shown, 1, 1), f"{what} file not found") from None
+        raise ContentError.at(Location(shown, 1, 1), _not_found(file_path, what)) from None
     except IsADirectoryError:
         raise ContentError.at(
             Location(shown, 1, 1), f"expected a {what} file, found a folder"
@@ -123,6 +139,23 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
         ) from None
     data, source_map = parse_yaml(decode_utf8(raw, shown), shown, what=what)
     return Loaded(data, source_map, file_path)
+
+
+def _not_found(path: Path, what: str) -> str:
+    """Return the message for a missing file: a near name in its folder, or how to start one."""
+    message = f"{what} file not found"
+    if what != "content":
+        return message
+    folder = path.parent
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError:
+        names = []
+    hint = did_you_mean(path.name, names)
+    if hint:
+        return message + hint
+    where = "" if str(folder) in ("", ".") else f" {folder}"
+    return message + f'; to start a new brief here, run "alliancedeck init{where}"'
 
 
 _NESTING_MARKS = re.compile(r"[\[\]{}\"'#\n]")
@@ -174,15 +207,13 @@ def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str
     _check_nesting(text, file)
     fast = _compose_with_libyaml(text)
     if fast is not None:
-        return _tree(fast[0], fast[1], file, what)
+        return _tree(fast[0], fast[1], file, what, text.splitlines())
     loader: _NoAliasLoader | None = None
     try:
         loader = _NoAliasLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        raise ContentError.at(_place(file, mark), f"YAML syntax error: {message}") from None
+        raise _syntax_error(exc, text, file) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line = before.count("\n") + 1
@@ -200,7 +231,22 @@ def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str
     finally:
         if loader is not None:
             loader.dispose()
-    return _tree(loader, root, file, what)
+    return _tree(loader, root, file, what, text.splitlines())
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> ContentError:
+    """Return the located error for a YAML syntax error: the slip behind it where we know it."""
+    marks = [
+        (m.line, m.column) if m is not None else None for m in (exc.problem_mark, exc.context_mark)
+    ]
+    slip = explain_syntax_error(
+        text.splitlines(), exc.problem or "", marks[0], exc.context or "", marks[1]
+    )
+    if slip is not None:
+        return ContentError.at(Location(file, slip.line, slip.column), slip.message)
+    mark = exc.problem_mark or exc.context_mark
+    message = (exc.problem or exc.context or "invalid YAML").strip()
+    return ContentError.at(_place(file, mark), f"YAML syntax error: {message}")
 
 
 def _compose_with_libyaml(text: str) -> tuple[yaml.SafeLoader, Node | None] | None:
@@ -226,7 +272,9 @@ def _compose_with_libyaml(text: str) -> tuple[yaml.SafeLoader, Node | None] | No
         return None
 
 
-def _tree(loader: Any, root: Node | None, file: str, what: str) -> tuple[dict[str, Any], SourceMap]:
+def _tree(
+    loader: Any, root: Node | None, file: str, what: str, lines: list[str]
+) -> tuple[dict[str, Any], SourceMap]:
     """Return the data of the composed `root` and its source map (or raise located errors)."""
     if root is None:
         raise ContentError.at(Location(file, 1, 1), f"the {what} file is empty")
@@ -238,7 +286,7 @@ def _tree(loader: Any, root: Node | None, file: str, what: str) -> tuple[dict[st
         )
     source_map = SourceMap(file)
     problems: list[Problem] = []
-    builder = _Builder(loader, source_map, problems)
+    builder = _Builder(loader, source_map, problems, lines)
     data = builder.build(root, (), 0)
     if problems:
         raise ContentError(problems)
@@ -248,10 +296,17 @@ def _tree(loader: Any, root: Node | None, file: str, what: str) -> tuple[dict[st
 class _Builder:
     """Turn a composed YAML node tree into plain Python values, recording every node's place."""
 
-    def __init__(self, loader: yaml.SafeLoader, source_map: SourceMap, problems: list[Problem]):
+    def __init__(
+        self,
+        loader: yaml.SafeLoader,
+        source_map: SourceMap,
+        problems: list[Problem],
+        lines: list[str],
+    ):
         self.loader = loader
         self.map = source_map
         self.problems = problems
+        self.lines = lines
 
     def build(self, node: Node, path: KeyPath, depth: int) -> Any:
         self.map.values[path] = _place(self.map.file, node.start_mark)
@@ -264,7 +319,23 @@ class _Builder:
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode) and node.style == "|":
             self.map.blocks.add(path)
+        if isinstance(node, ScalarNode) and not node.style:  # plain: neither quoted nor a block
+            return self._plain(node)
         return self._scalar(node)
+
+    def _plain(self, node: ScalarNode) -> Any:
+        """Return a plain scalar's value, reading numbers as YAML 1.2 does and noting a cut."""
+        value = self._scalar(node)
+        if isinstance(value, str) and _EXPONENT_NUMBER.match(value):
+            return ExponentNumber(value)
+        end = node.end_mark
+        if isinstance(value, str) and end is not None and end.line < len(self.lines):
+            whole_line = node.start_mark is not None and node.start_mark.line == end.line
+            cut = cut_by_comment(self.lines[end.line], end.column, whole_line=whole_line)
+            if cut is not None:
+                place = Location(self.map.file, end.line + 1, cut[0] + 1)
+                self.map.warnings.append(Problem(place, cut[1], severity="warning"))
+        return value
 
     def _mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -272,8 +343,10 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 hint = ""
                 if isinstance(key_node, MappingNode) and key_node.flow_style:
-                    hint = '; a text that starts with "{{" must be in quotes'
-                self._error(key_node, "a key must be a plain word, not a list or a mapping" + hint)
+                    line = self.lines[node.start_mark.line] if node.start_mark else ""
+                    self._error(node, braces_at_start(line))
+                    continue
+                self._error(key_node, "a key must be a plain word, not a list or a mapping")
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._error(key_node, "YAML merge keys (<<) are not accepted")
@@ -284,7 +357,10 @@ class _Builder:
                 continue
             key = str(key)
             if key in result:
-                self._error(key_node, f'duplicate key "{key}" (it already appears above)')
+                hint = ""
+                if path and isinstance(path[-1], int):  # in a list item: a "- " left out?
+                    hint = '; to start a new item of the list, begin the line with "- "'
+                self._error(key_node, f'duplicate key "{key}" (it already appears above){hint}')
                 continue
             self.map.keys[(*path, key)] = _place(self.map.file, key_node.start_mark)
             result[key] = self.build(value_node, (*path, key), depth + 1)

@@ -15,7 +15,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from alliancedeck import design
 from alliancedeck.design import PACKAGE_LAYOUTS, FontStyle, Theme, hex_to_rgb
-from alliancedeck.errors import ContentError, Location, Problem, did_you_mean
+from alliancedeck.errors import (
+    ContentError,
+    Location,
+    Problem,
+    did_you_mean,
+    literal_choices,
+    not_one_of,
+)
 from alliancedeck.source import SourceMap, load_yaml_file
 from alliancedeck.units import inches, parse_length
 
@@ -31,7 +38,7 @@ def _length(value: Any) -> Any:
         return value
 
 
-Length = Annotated[float, BeforeValidator(_length)]
+Length = Annotated[float, BeforeValidator(_length, json_schema_input_type=float | str)]  # 0.5in
 Color = Annotated[str, Field(pattern=HEX_COLOR.pattern)]
 
 
@@ -195,13 +202,17 @@ def load_theme(path: Path) -> Theme:
 
 
 def _layout_problems(exc: ValidationError, source_map: SourceMap) -> list[Problem]:
+    from alliancedeck.schema import keys_at, layout_schema
+
     problems = []
     for error in exc.errors():
         path = tuple(error["loc"])
         where = ".".join(str(p) for p in path)
         if error["type"] == "extra_forbidden":
             parent = ".".join(map(str, path[:-1])) or "the top level"
-            message = f'unknown layout key "{path[-1]}" in {parent}'
+            message = f'unknown layout key "{path[-1]}" in {parent}' + did_you_mean(
+                str(path[-1]), keys_at(layout_schema(), path[:-1])
+            )
             problems.append(Problem(source_map.locate(path, key=True), message))
         elif error["type"] == "missing":
             problems.append(
@@ -210,6 +221,9 @@ def _layout_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
                     f'layout: missing required key "{where}"',
                 )
             )
+        elif error["type"] == "literal_error":
+            message = not_one_of(f"layout {where}", error["input"], literal_choices(error))
+            problems.append(Problem(source_map.locate(path), message))
         else:
             problems.append(Problem(source_map.locate(path), f"layout {where}: {error['msg']}"))
     return problems
@@ -276,7 +290,8 @@ def theme_for(layout_name: str, content_dir: Path | None, location: Location) ->
         path = find_layout(layout_name, content_dir)
     except LookupError:
         known = ", ".join(available_layouts(content_dir))
+        hint = did_you_mean(layout_name, available_layouts(content_dir))
         raise ContentError.at(
-            location, f'layout "{layout_name}" not found; available: {known}'
+            location, f'layout "{layout_name}" not found{hint}; available: {known}'
         ) from None
     return load_theme(path.resolve())

@@ -9,6 +9,7 @@ from alliancedeck.backends import RenderContext
 from alliancedeck.layout.boxes import TextBox
 from alliancedeck.layout.deck import deck_geometry
 from conftest import REPO, write_brief
+from external import require
 
 
 def _deck(path):
@@ -127,6 +128,12 @@ def test_every_card_of_a_grid_gets_the_height_its_label_needs(tmp_path):
 
 
 def test_a_paragraph_split_over_slides_gains_no_space_and_loses_no_character(tmp_path):
+    from alliancedeck.fonts import find_font_file
+
+    try:
+        find_font_file("ipaexg.ttf")  # the Japanese text is drawn in the fallback font
+    except Exception:
+        require("fonts-ipaexfont")  # skips (or fails in CI) with the install hint
     sentence_cut = "日米同盟は、アジアにおける米国の役割の要である。" * 40
     line_cut = "同盟" * 900  # no sentence end: split between lines
     quoted = 'He said "notional." ' * 120
