@@ -169,13 +169,16 @@ class _Renderer:
         self.context: dict[str, Any] = {}
 
     def text(self, value: str | None, path: KeyPath) -> str | None:
-        """Return `value` rendered, or record a located error and return it unrendered."""
+        """Return `value` rendered and stripped, None if it renders empty (or is None).
+
+        A text with an error is recorded as a located error and returned unrendered.
+        """
         if value is None:
             return None
         if not self._storable(value, path):
             return value
         if "{" not in value:
-            return value
+            return value.strip() or None
         rendered = plain_substitution(value, self.context)
         if rendered is None:
             rendered = self._render_template(value, path)
@@ -190,7 +193,19 @@ class _Renderer:
                 f"more than the limit of {MAX_TEMPLATE_OUTPUT:,}",
             )
             return value
-        return rendered.strip()
+        return rendered.strip() or None
+
+    def required(self, value: str, path: KeyPath, what: str) -> str:
+        """Return `value` rendered; if it renders empty, record a located error naming `what`."""
+        rendered = self.text(value, path)
+        if rendered is None:
+            self.report.error(
+                self.map.locate(path),
+                f"{what} renders as nothing here; it must have text: give the template's "
+                "{% else %} a text, or write the text outside the condition",
+            )
+            return value
+        return rendered
 
     def _storable(self, text: str, path: KeyPath, *, made: bool = False) -> bool:
         """Return whether XML can hold `text`; if not, record a located error."""
@@ -316,8 +331,8 @@ def resolve(
         figures[figure_id] = FigureInfo(
             id=info.id,
             value=info.value,
-            display=renderer.text(info.display, (*path, "display")) or info.display,
-            label=renderer.text(info.label, (*path, "label")) or info.label,
+            display=renderer.required(info.display, (*path, "display"), "a figure display"),
+            label=renderer.required(info.label, (*path, "label"), "a figure label"),
             unit=info.unit,
             source=renderer.text(info.source, (*path, "source")),
             location=info.location,
@@ -326,13 +341,15 @@ def resolve(
     def meta_text(name: str) -> str | None:
         return renderer.text(getattr(meta_in, name), ("meta", name))
 
-    title = meta_text("title") or meta_in.title
+    title = renderer.required(meta_in.title, ("meta", "title"), "the title")
     meta = MetaInfo(
         title=title,
         subtitle=meta_text("subtitle"),
         short_title=meta_text("short_title") or title,
         authors=tuple(
-            renderer.text(a, ("meta", "authors", i)) or a for i, a in enumerate(meta_in.authors)
+            author
+            for i, a in enumerate(meta_in.authors)
+            if (author := renderer.text(a, ("meta", "authors", i)))
         ),
         organization=meta_text("organization"),
         date=meta_in.date,
@@ -357,7 +374,7 @@ def resolve(
         base: KeyPath = ("sections", s_index)
         sections.append(
             SectionInfo(
-                title=renderer.text(section.title, (*base, "title")) or section.title,
+                title=renderer.required(section.title, (*base, "title"), "a section title"),
                 lead=renderer.text(section.lead, (*base, "lead")),
                 points=tuple(_points(renderer, section.points, (*base, "points"))),
                 figures=tuple(figures[f] for f in section.figures if f in figures),
@@ -402,28 +419,32 @@ def _cui_lines(cui: CuiBlock | None) -> tuple[str, ...]:
 
 
 def _points(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[PointInfo]:
+    """Return the points of `items`; one that renders empty is left out with its sub-points."""
     result = []
     for index, item in enumerate(items):
         here = (*path, index)
         if isinstance(item, Point):
-            text = renderer.text(item.text, (*here, "text")) or item.text
+            text = renderer.text(item.text, (*here, "text"))
             children = tuple(_points(renderer, item.points, (*here, "points")))
         else:
-            text = renderer.text(item, here) or item
+            text = renderer.text(item, here)
             children = ()
-        result.append(PointInfo(text=text, location=renderer.map.locate(here), children=children))
+        if text:
+            result.append(PointInfo(text, renderer.map.locate(here), children))
     return result
 
 
 def _sources(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[SourceInfo]:
+    """Return the sources of `items`; one whose text renders empty is left out."""
     result = []
     for index, item in enumerate(items):
         here = (*path, index)
         if isinstance(item, str):
-            text, url = renderer.text(item, here) or item, None
+            text, url = renderer.text(item, here), None
         else:
-            text, url = renderer.text(item.text, (*here, "text")) or item.text, item.url
-        result.append(SourceInfo(text=text, url=url, location=renderer.map.locate(here)))
+            text, url = renderer.text(item.text, (*here, "text")), item.url
+        if text:
+            result.append(SourceInfo(text=text, url=url, location=renderer.map.locate(here)))
     return result
 
 
@@ -463,7 +484,7 @@ def _blocks(
                         else str(entry.date)
                     )
                 )
-                entries.append((date, renderer.text(entry.text, (*here, "text")) or entry.text))
+                entries.append((date, renderer.required(entry.text, (*here, "text"), "an event")))
             blocks.append(TimelineInfo(tuple(entries), source_map.locate((*base, "timeline"))))
         for index, item in enumerate(getattr(section, key) if key != "timeline" else []):
             here = (*base, key, index)
@@ -473,11 +494,14 @@ def _blocks(
             if isinstance(item, Chart):
                 title = renderer.text(item.title, (*here, "title"))
                 categories = tuple(
-                    renderer.text(c, (*here, "categories", i)) or c
+                    renderer.required(c, (*here, "categories", i), "a category")
                     for i, c in enumerate(item.categories)
                 )
                 series = tuple(
-                    (renderer.text(s.name, (*here, "series", i, "name")) or s.name, tuple(s.values))
+                    (
+                        renderer.required(s.name, (*here, "series", i, "name"), "a series name"),
+                        tuple(s.values),
+                    )
                     for i, s in enumerate(item.series)
                 )
                 unit = renderer.text(item.unit, (*here, "unit"))
@@ -504,7 +528,7 @@ def _blocks(
                         if cell is None:
                             cells.append("")
                         elif isinstance(cell, str):
-                            cells.append(renderer.text(cell, (*here, "rows", r, c)) or cell)
+                            cells.append(renderer.text(cell, (*here, "rows", r, c)) or "")
                         else:
                             cells.append(format_number(cell))
                     rows.append(tuple(cells))
@@ -514,7 +538,8 @@ def _blocks(
                     for c in range(len(item.columns))
                 )
                 columns = tuple(
-                    renderer.text(c, (*here, "columns", i)) or c for i, c in enumerate(item.columns)
+                    renderer.required(c, (*here, "columns", i), "a column heading")
+                    for i, c in enumerate(item.columns)
                 )
                 blocks.append(
                     TableInfo(
@@ -538,7 +563,7 @@ def _blocks(
                     ImageInfo(
                         path,
                         kind,
-                        renderer.text(item.alt, (*here, "alt")) or item.alt,
+                        renderer.required(item.alt, (*here, "alt"), "alt text"),
                         marked(renderer.text(item.caption, (*here, "caption"))),
                         renderer.text(item.source, (*here, "source")),
                         location,
