@@ -63,9 +63,7 @@ def test_empty_texts_reach_neither_product_as_source(tmp_path):
         """,
     )
     result = build(path, out_dir=tmp_path / "out", products=("pdf", "slides"))
-    pdf_text = "".join(
-        page.extract_text() for page in PdfReader(result.products[0].path).pages
-    )
+    pdf_text = "".join(page.extract_text() for page in PdfReader(result.products[0].path).pages)
     deck = Presentation(io.BytesIO(result.products[1].path.read_bytes()))
     deck_text = " ".join(
         shape.text_frame.text
