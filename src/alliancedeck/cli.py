@@ -115,14 +115,16 @@ def _render_one(
     content: Path, output: Path | None, backend: str, options: dict, strict: bool, debug: bool
 ) -> None:
     from alliancedeck import api
-    from alliancedeck.output import write_atomic
+    from alliancedeck.output import refuse_unsafe_target, write_set
 
     def action() -> Path:
+        target = output or api.default_output(backend, Path("output"))
+        refuse_unsafe_target(target, protect=(content,))  # before the work, not after
         prepared = api.prepare(content, **options)
         data = api.render(prepared, backend)
         _warn(prepared.warnings, strict)
-        target = output or api.default_output(backend, Path("output"))
-        write_atomic(target, data)
+        # SHA256SUMS beside it (from an earlier build) gets this file's new line, so stays true.
+        write_set({target: data}, update_checksums=True, protect=(content,))
         return target
 
     target = _run(action, debug)
