@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,22 +36,27 @@ from alliancedeck.source import KeyPath, SourceMap
 
 #: Longest text a template may produce, in characters.
 MAX_TEMPLATE_OUTPUT = 20_000
-#: Seconds one text may take to render (a last guard; the limits above catch the known cases).
-RENDER_SECONDS = 2
+#: Seconds one text may take to parse, compile and render (compiling runs code: Jinja folds
+#: constant expressions), and all the texts of one content file together.
+RENDER_SECONDS = 2.0
+RUN_SECONDS = 4.0
 
 
 #: Characters XML 1.0 (and so PPTX) cannot hold; YAML escapes can produce them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: How Python prints an object that has no text of its own: `<... object at 0x7f...>`.
+_MEMORY_ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]{4,}")
 
 
-class _RenderTimeout(Exception):
-    """A text took longer than `RENDER_SECONDS` to render."""
+class _RenderTimeout(BaseException):
+    """A text ran out of time. A BaseException, so that no `except Exception` inside Jinja
+    (which turns errors while folding constants into "evaluate later") can swallow it."""
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
+def _time_limit(seconds: float) -> Iterator[None]:
     """Raise `_RenderTimeout` in the block after `seconds` (main thread on POSIX; else no limit)."""
-    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
@@ -59,11 +65,11 @@ def _time_limit(seconds: int) -> Iterator[None]:
         raise _RenderTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -82,6 +88,9 @@ class FigureView:
 
     def __str__(self) -> str:
         return self.display
+
+    def __repr__(self) -> str:  # `{{ figures }}` prints the displays, not objects
+        return repr(self.display)
 
 
 class FigureTable(dict):
@@ -167,6 +176,7 @@ class _Renderer:
         self.map = source_map
         self.report = report
         self.context: dict[str, Any] = {}
+        self.seconds_left = RUN_SECONDS  # for every text of the run together
 
     def text(self, value: str | None, path: KeyPath) -> str | None:
         """Return `value` rendered and stripped, None if it renders empty (or is None).
@@ -223,16 +233,24 @@ class _Renderer:
         from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
         from jinja2.exceptions import SecurityError
 
-        from alliancedeck.sandbox import environment, nested_loop
+        from alliancedeck.sandbox import OutputTooLong, environment, prepare
 
         location = self.map.locate(path)
+        if self.seconds_left <= 0:
+            return None  # the run's time is spent; that was reported once, at the text it ran out
         env = environment()
+        seconds = min(RENDER_SECONDS, self.seconds_left)
+        started = time.monotonic()
         try:
-            template_ast = env.parse(value)
-            if nested_loop(template_ast):
-                raise SecurityError("loops inside loops are not allowed")
-            with _time_limit(RENDER_SECONDS):
-                return env.from_string(template_ast).render(self.context)
+            with _time_limit(seconds):
+                template = env.from_string(prepare(env.parse(value), env))
+                rendered = template.render(self.context)
+            if _MEMORY_ADDRESS.search(rendered):
+                raise SecurityError(
+                    "it prints an object, not data; print one of its fields, such as "
+                    "figures.ID.label or meta.title"
+                )
+            return rendered
         except TemplateSyntaxError as exc:
             self.report.error(
                 self._line_in(location, exc.lineno, path in self.map.blocks),
@@ -262,6 +280,9 @@ class _Renderer:
                 "texts can use figures.ID and meta.FIELD",
             )
             return None
+        except OutputTooLong as exc:
+            self.report.error(location, str(exc))
+            return None
         except SecurityError as exc:
             self.report.error(location, f"template not allowed: {exc}")
             return None
@@ -269,13 +290,20 @@ class _Renderer:
             self.report.error(location, "template not allowed: it calls itself without end")
             return None
         except _RenderTimeout:
-            self.report.error(
-                location, f"template not allowed: it ran longer than {RENDER_SECONDS} s"
-            )
+            if seconds < RENDER_SECONDS or self.seconds_left - seconds <= 0:
+                message = f"the templates ran longer than {RUN_SECONDS:g} s in all"
+            else:
+                message = f"it ran longer than {RENDER_SECONDS:g} s"
+            self.report.error(location, f"template not allowed: {message}")
             return None
-        except (TemplateError, TypeError, ValueError, ArithmeticError, OverflowError) as exc:
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             self.report.error(location, f"template error: {exc}")
             return None
+        except Exception as exc:  # a template is code the user wrote: what it raises is theirs
+            self.report.error(location, f"template error: {type(exc).__name__}: {exc}")
+            return None
+        finally:
+            self.seconds_left -= time.monotonic() - started
 
     @staticmethod
     def _line_in(location: Location, lineno: int | None, block: bool) -> Location:
