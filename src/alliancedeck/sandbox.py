@@ -414,6 +414,16 @@ class _BriefSandbox(ImmutableSandboxedEnvironment):
         allowed = _allowed_method(obj, attr)
         return True if allowed is None else allowed
 
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        return self.undefined(
+            f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe; "
+            "texts read figures and meta and may use filters, but not change data, call "
+            "this or reach the clock",
+            name=attribute,
+            obj=obj,
+            exc=SecurityError,
+        )
+
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)
         if wrapped is None:
