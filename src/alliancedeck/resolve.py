@@ -233,7 +233,7 @@ class _Renderer:
         from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
         from jinja2.exceptions import SecurityError
 
-        from alliancedeck.sandbox import OutputTooLong, environment, prepare
+        from alliancedeck.sandbox import OutputTooLong, environment, render_text
 
         location = self.map.locate(path)
         if self.seconds_left <= 0:
@@ -243,8 +243,7 @@ class _Renderer:
         started = time.monotonic()
         try:
             with _time_limit(seconds):
-                template = env.from_string(prepare(env.parse(value), env))
-                rendered = template.render(self.context)
+                rendered = render_text(env, value, self.context)
             if _MEMORY_ADDRESS.search(rendered):
                 raise SecurityError(
                     "it prints an object, not data; print one of its fields, such as "

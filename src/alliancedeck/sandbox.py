@@ -14,6 +14,7 @@ import operator
 import re
 import string
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from functools import cache, wraps
 from typing import Any
 
@@ -201,16 +202,22 @@ def _check_filter(name: str, value: Any, args: tuple, kwargs: dict) -> None:
 
 
 def _listed(value: Any) -> Any:
-    """Return `value` with a one-pass iterator (a generator) made a list, bounded in length."""
+    """Return `value` with a one-pass iterator (a generator) made a list, bounded in length.
+
+    The text its items hold together is bounded too: `|map('center', 19000)` makes a new long
+    string per item, each within the limit, but not all of them.
+    """
     if isinstance(value, str | list | tuple | dict | set | frozenset) or not hasattr(
         value, "__next__"
     ):
         return value
     items = []
+    text = 0
     for item in value:
         items.append(item)
-        if len(items) > MAX_LENGTH:
-            raise _too_long("the sequence", len(items))
+        text += len(item) if isinstance(item, str) else 1
+        if len(items) > MAX_LENGTH or text > MAX_LENGTH:
+            raise _too_long("the sequence", max(len(items), text))
     return items
 
 
@@ -264,13 +271,39 @@ def concat_output(pieces: Iterable[str]) -> str:
     return "".join(pieces)
 
 
+#: Characters one text may print in all, counting `{{ ... }}` inside macros and loops (whose
+#: pieces are kept until joined): more than its output may hold, far less than memory.
+PRINT_BUDGET = 5 * MAX_LENGTH
+_printed: ContextVar[list[int] | None] = ContextVar("printed", default=None)
+
+
 def finalize(value: Any) -> Any:
     """Return what `{{ value }}` prints: nothing for None, data for a generator, never too much."""
     if value is None:
         return ""
     value = _listed(value)
-    _check_printable(value, "the printed value")
+    length = printed_length(value)
+    if length > MAX_LENGTH:
+        raise _too_long("the printed value", length)
+    counter = _printed.get()
+    if counter is not None:
+        counter[0] += length
+        if counter[0] > PRINT_BUDGET:
+            raise SecurityError(
+                f"it prints more than {PRINT_BUDGET:,} characters in all (a loop or macro "
+                f"printing long values); its output may be at most {MAX_LENGTH:,}"
+            )
     return value
+
+
+def render_text(env: ImmutableSandboxedEnvironment, source: str, context: dict[str, Any]) -> str:
+    """Return `source` rendered as a template in `env` with `context`, every bound applied."""
+    counter = _printed.set([0])
+    try:
+        template = env.from_string(prepare(env.parse(source), env))
+        return template.render(context)
+    finally:
+        _printed.reset(counter)
 
 
 # --- methods ----------------------------------------------------------------------------------

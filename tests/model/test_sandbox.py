@@ -49,6 +49,15 @@ HOSTILE = {
     "to-bytes": "{{ (1).to_bytes(1000000000, 'big') }}",
     "recursive-macro": "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
     "recursive-loop": "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+    # Each value is within the limit, but a new one is kept per item or per printed piece.
+    "macro-in-loop": "{% macro m() %}{{ 'é' * 19000 }}{% endmacro %}"
+    "{% for i in [0]*10000 %}{{ m() }}{% endfor %}",
+    "concat-in-loop": "{% set a = 'é' * 19000 %}{% for i in [0]*10000 %}{{ a ~ i }}{% endfor %}",
+    "loop-in-macro": "{% macro m() %}{% for i in [0]*10000 %}{{ 'é' * 19000 }}{% endfor %}"
+    "{% endmacro %}{{ m()|length }}",
+    "map-new-strings": "{% set a = 'é' * 10000 %}{{ ([a]*10000)|map('upper')|list|length }}",
+    "map-center-many": "{{ ([0]*20000)|map('center', 19000)|list|length }}",
+    "loop-over-map": "{% for x in ([0]*20000)|map('center', 19000) %}{{ x }}{% endfor %}",
 }
 
 
@@ -149,8 +158,8 @@ def test_the_time_limit_also_covers_compiling(monkeypatch):
 
 
 def test_one_time_budget_covers_every_text_of_a_run(monkeypatch):
-    spin = "{% macro g() %}{% for i in [0]*20000 %}{{ i }}{% endfor %}{% endmacro %}"
-    slow = spin + "{% for j in [0]*20000 %}{{ g()|length }}{% endfor %}"
+    spin = "{% macro g() %}{% for i in [0]*20000 %}{% if i %}x{% endif %}{% endfor %}{% endmacro %}"
+    slow = spin + "{% for j in [0]*20000 %}{% if g() %}y{% endif %}{% endfor %}"  # prints nothing
     monkeypatch.setattr(resolve_module, "RENDER_SECONDS", 0.3)
     monkeypatch.setattr(resolve_module, "RUN_SECONDS", 0.5)
     points = "".join(f"      - '{slow}'\n" for _ in range(6))
