@@ -510,28 +510,31 @@ def prepare(template_ast: nodes.Template, env: ImmutableSandboxedEnvironment) ->
     """
     if nested_loop(template_ast):
         raise SecurityError("loops inside loops are not allowed")
-    for concat in list(template_ast.find_all(nodes.Concat)):
-        replacement = nodes.Filter(
-            nodes.List(list(concat.nodes)), _CONCAT_FILTER, [], [], None, None
-        )
-        replacement.set_lineno(concat.lineno)
-        replacement.set_environment(env)
-        _replace_node(template_ast, concat, replacement)
+    pending: list[nodes.Node] = [template_ast]  # one pass, no recursion: a text may be long
+    while pending:
+        node = pending.pop()
+        for field, value in node.iter_fields():
+            if isinstance(value, nodes.Node):
+                value = _bounded_concat(value, env)
+                setattr(node, field, value)
+                pending.append(value)
+            elif isinstance(value, list):
+                value[:] = [
+                    _bounded_concat(item, env) if isinstance(item, nodes.Node) else item
+                    for item in value
+                ]
+                pending.extend(item for item in value if isinstance(item, nodes.Node))
     return template_ast
 
 
-def _replace_node(tree: nodes.Node, old: nodes.Node, new: nodes.Node) -> None:
-    """Put `new` where `old` is in `tree`."""
-    for parent in [tree, *tree.find_all(nodes.Node)]:
-        for field, value in parent.iter_fields():
-            if value is old:
-                setattr(parent, field, new)
-                return
-            if isinstance(value, list):
-                for index, item in enumerate(value):
-                    if item is old:
-                        value[index] = new
-                        return
+def _bounded_concat(node: nodes.Node, env: ImmutableSandboxedEnvironment) -> nodes.Node:
+    """Return `node`, or for an `a ~ b` node the call of `concat_values` that replaces it."""
+    if not isinstance(node, nodes.Concat):
+        return node
+    replacement = nodes.Filter(nodes.List(list(node.nodes)), _CONCAT_FILTER, [], [], None, None)
+    replacement.set_lineno(node.lineno)
+    replacement.set_environment(env)
+    return replacement
 
 
 def nested_loop(template_ast: nodes.Template) -> bool:
