@@ -70,8 +70,8 @@ def printed_length(value: Any, limit: int = MAX_LENGTH) -> int:
             pending.extend(item.values())
         elif isinstance(item, int):
             total += item.bit_length() // 3 + 2
-        else:
-            total += 40  # a number, a date, a figure: short
+        else:  # a float, a date, a figure, meta.cui: each prints its own (bounded) fields
+            total += len(str(item))
     return total
 
 
@@ -99,14 +99,16 @@ _PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 def _check_percent_format(text: str, values: Any) -> None:
     """Refuse `text % values` if a width or precision would make it longer than `MAX_LENGTH`."""
+    conversions = 0
     for match in _PERCENT.finditer(text):
+        conversions += 1
         for size in match.groups():
             if size == "*":
                 raise SecurityError("a width taken from the values (%*s) is not allowed")
             if size is not None and int(size) > MAX_LENGTH:
                 raise _too_long("the formatted text", int(size))
-    _check_printable(values, "the formatted text")
-    _check_printable(text, "the formatted text")
+    # `%(name)s` may print one value many times: count it once per conversion.
+    _check_width(len(text) + conversions * printed_length(values), "the formatted text")
 
 
 def _check_brace_format(text: str, values: Iterable[Any]) -> None:
@@ -115,7 +117,9 @@ def _check_brace_format(text: str, values: Iterable[Any]) -> None:
         fields = list(string.Formatter().parse(text))
     except ValueError:
         return  # str.format reports the malformed text itself
-    for _, _, spec, _ in fields:
+    conversions = 0
+    for _, name, spec, _ in fields:
+        conversions += name is not None
         if not spec:
             continue
         if "{" in spec:
@@ -123,7 +127,8 @@ def _check_brace_format(text: str, values: Iterable[Any]) -> None:
         for digits in re.findall(r"\d+", spec):
             if int(digits) > MAX_LENGTH:
                 raise _too_long("the formatted text", int(digits))
-    _check_printable(list(values), "the formatted text")
+    # `{0}{0}{0}` prints one value many times: count it once per field.
+    _check_width(len(text) + conversions * printed_length(list(values)), "the formatted text")
 
 
 # --- filters ----------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ HOSTILE = {
     "{% endmacro %}{{ m()|length }}",
     "map-new-strings": "{% set a = 'é' * 10000 %}{{ ([a]*10000)|map('upper')|list|length }}",
     "map-center-many": "{{ ([0]*20000)|map('center', 19000)|list|length }}",
+    "percent-name-repeated": "{{ ('%(a)s' * 1000) % {'a': 'é' * 19000} }}",
+    "format-field-repeated": "{{ ('{0}' * 1000).format('é' * 19000) }}",
     "loop-over-map": "{% for x in ([0]*20000)|map('center', 19000) %}{{ x }}{% endfor %}",
 }
 
