@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import os
 import re
@@ -14,6 +13,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from alliancedeck.errors import UsageError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: writers are not serialized
+    fcntl = None  # type: ignore[assignment]
 
 #: The checksum file `build` writes beside the products, as `sha256sum -c` reads it.
 CHECKSUMS = "SHA256SUMS"
@@ -114,11 +118,16 @@ def _locked(folders: Iterable[Path]) -> Iterator[None]:
         for folder in sorted({Path(os.path.abspath(f)) for f in folders}):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
+                if fcntl is None:
+                    continue
                 handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
             except OSError as exc:
                 raise UsageError(f"cannot write to {folder}: {_reason(exc)}") from None
             stack.callback(os.close, handle)
-            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle closes
+            # Released when the handle closes. A file system without locks (some network ones)
+            # leaves writers unserialized rather than refusing to write.
+            with contextlib.suppress(OSError):
+                fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
 
@@ -177,13 +186,13 @@ def _replace_all(targets: Mapping[Path, bytes]) -> None:
             del fresh[path]
             done.append(path)
     except BaseException as exc:
-        for path in reversed(done):
+        for renamed in reversed(done):
             with contextlib.suppress(OSError):
-                old = kept.pop(path)
+                old = kept.pop(renamed)
                 if old is None:
-                    os.unlink(path)
+                    os.unlink(renamed)
                 else:
-                    os.replace(old, path)
+                    os.replace(old, renamed)
         _discard([*fresh.values(), *(old for old in kept.values() if old)])
         if isinstance(exc, OSError):
             raise UsageError(

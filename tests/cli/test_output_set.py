@@ -83,7 +83,8 @@ def test_a_full_disk_on_the_second_product_keeps_the_old_set(tmp_path, monkeypat
 def test_a_rename_that_fails_puts_back_the_renamed_files(tmp_path, monkeypatch, failing_rename):
     before = old_set(tmp_path)
     fail_on_call(monkeypatch, "replace", failing_rename, OSError(errno.EACCES, "blocked"))
-    with pytest.raises(UsageError, match="blocked"):
+    failing = [*PRODUCTS, "SHA256SUMS"][failing_rename - 1]
+    with pytest.raises(UsageError, match=f"cannot write {tmp_path / failing}: blocked"):
         write_set(new_files(tmp_path), checksums=tmp_path / "SHA256SUMS")
     assert snapshot(tmp_path) == before
     assert sums_pass(tmp_path)
