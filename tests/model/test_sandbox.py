@@ -6,8 +6,11 @@ import time
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alliancedeck import resolve as resolve_module
+from alliancedeck.errors import ContentError
 from alliancedeck.sandbox import MAX_LENGTH, environment
 from model.test_resolve import FIRST, doc_of, problems_of, section
 
@@ -176,3 +179,93 @@ def test_one_time_budget_covers_every_text_of_a_run(monkeypatch):
 
 def test_limit_is_the_output_limit():
     assert MAX_LENGTH == resolve_module.MAX_TEMPLATE_OUTPUT
+
+
+# --- a property over composed templates -----------------------------------------------------
+
+_SIZES = st.sampled_from([0, 1, 7, 100, 9_999, 20_000, 20_001, 10**6, 10**9])
+_ATOMS = st.one_of(
+    st.builds("'é' * {}".format, _SIZES),
+    st.builds("['ab'] * {}".format, _SIZES),
+    st.builds("[{}] * 3".format, _SIZES),
+    st.sampled_from(["figures.troops", "figures.troops.value", "meta.title", "meta", "figures"]),
+    st.builds(str, _SIZES),
+)
+_FILTERS = st.one_of(
+    st.builds("center({})".format, _SIZES),
+    st.builds("indent({})".format, _SIZES),
+    st.builds("batch({}, 0)".format, _SIZES),
+    st.builds("slice({}, 0)".format, _SIZES),
+    st.builds("wordwrap({}, wrapstring='xyz')".format, _SIZES),
+    st.builds("truncate({})".format, _SIZES),
+    st.builds("map('center', {})".format, _SIZES),
+    st.sampled_from(
+        [
+            "list",
+            "join",
+            "join('--')",
+            "sum",
+            "sum(start=[])",
+            "string",
+            "tojson",
+            "pprint",
+            "upper",
+            "title",
+            "unique",
+            "reverse",
+            "sort",
+            "first",
+            "length",
+            "urlencode",
+            "replace('a', 'xxxxxxxxxx')",
+            "replace('', 'yy')",
+            "format(1)",
+            "wordcount",
+            "map('upper')",
+            "select",
+            "dictsort",
+            "items",
+            "int",
+            "float",
+            "abs",
+            "round",
+        ]
+    ),
+)
+
+
+@st.composite
+def _expressions(draw, depth: int = 3) -> str:
+    expression = draw(_ATOMS)
+    for _ in range(draw(st.integers(0, depth))):
+        step = draw(st.sampled_from(["filter", "~", "+", "*", "%", "**"]))
+        if step == "filter":
+            expression = f"({expression})|{draw(_FILTERS)}"
+        elif step in ("*", "**"):
+            expression = f"({expression}) {step} {draw(_SIZES)}"
+        else:
+            expression = f"({expression}) {step} ({draw(_ATOMS)})"
+    return expression
+
+
+@settings(max_examples=60, deadline=None)
+@given(expression=_expressions(), looped=st.booleans())
+def test_any_composition_ends_quickly_small_and_located(expression, looped):
+    body = f"{{{{ {expression} }}}}"
+    if looped:
+        body = f"{{% for i in [0] * 10000 %}}{body}{{% endfor %}}"
+    text = section("  - title: One\n    lead: '" + body.replace("'", "''") + "'\n")
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        lead = doc_of(text).sections[0].lead
+    except ContentError as exc:
+        assert all(p.location.line == FIRST + 1 for p in exc.problems), exc.problems
+    else:
+        assert len(lead or "") <= resolve_module.MAX_TEMPLATE_OUTPUT
+        assert " at 0x" not in (lead or "")
+    finally:
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+    assert time.perf_counter() - started < resolve_module.RENDER_SECONDS + 1
+    assert peak < 60, f"{peak:.0f} MB for {body}"
