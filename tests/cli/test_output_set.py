@@ -276,3 +276,33 @@ def test_the_pdf_command_keeps_the_builds_sha256sums_true(tmp_path, content):
     result = cli("pdf", str(content), "-o", str(out / "brief.pdf"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sums_pass(out)
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from alliancedeck import output
+folder = Path(sys.argv[1])
+real_replace, calls = os.replace, []
+def replace_then_die(*args):
+    calls.append(args)
+    if len(calls) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # killed between two renames
+    return real_replace(*args)
+output.os.replace = replace_then_die
+files = {folder / name: b"killed build " + name.encode() for name in sys.argv[2:]}
+output.write_set(files, checksums=folder / "SHA256SUMS")
+"""
+
+
+def test_a_killed_build_is_repaired_by_the_next(tmp_path):
+    old_set(tmp_path)
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_WRITER, str(tmp_path), *PRODUCTS], check=False
+    )
+    assert killed.returncode == -9
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert left, "the killed writer left no temporaries: the test did not kill it mid-write"
+    write_set(new_files(tmp_path), checksums=tmp_path / "SHA256SUMS")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*PRODUCTS, "SHA256SUMS"])
+    assert sums_pass(tmp_path)
