@@ -39,7 +39,7 @@ MAX_TEMPLATE_OUTPUT = 20_000
 #: Seconds one text may take to parse, compile and render (compiling runs code: Jinja folds
 #: constant expressions), and all the texts of one content file together.
 RENDER_SECONDS = 2.0
-RUN_SECONDS = 4.0
+RUN_SECONDS = 3.0
 
 
 #: Characters XML 1.0 (and so PPTX) cannot hold; YAML escapes can produce them.
