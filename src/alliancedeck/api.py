@@ -16,7 +16,7 @@ from alliancedeck import backends
 from alliancedeck.document import Document
 from alliancedeck.errors import ContentError, Location, Problem, UsageError
 from alliancedeck.model import validate
-from alliancedeck.output import write_atomic
+from alliancedeck.output import CHECKSUMS, write_set
 from alliancedeck.parallel import (
     Job,
     Rendered,
@@ -323,8 +323,9 @@ def build(
     `content` is a content file (or its data as a mapping, with `base_dir` for its images);
     `out_dir` defaults to `output_folder(content)` (`base_dir/output` for a mapping);
     `products` to those `alliancedeck build` writes (`backends.BUILD_PRODUCTS`); `outputs`
-    may send a product elsewhere. Every product is rendered before any is written, so a
-    failure leaves all earlier files as they were. With `checksums`, `SHA256SUMS` beside the
+    may send a product elsewhere. Every product is rendered before any is written, and the set is
+    replaced as a whole (see `output.write_set`), so a failure leaves all earlier files as they
+    were. With `checksums`, `SHA256SUMS` beside the
     products lists each file's SHA-256; with `strict`, any warning is an error and nothing is
     written. `renderer` is a process forked for `products` before this call (see
     `alliancedeck.parallel`). Raise `ContentError` (every problem located) or `UsageError`.
@@ -350,21 +351,14 @@ def build(
     rendered = render_all(prepared, chosen, renderer)
     if strict:
         raise_on_warnings(prepared.warnings)
-    written = []
-    for name, data in rendered.items():
-        write_atomic(targets[name], data)
-        written.append(Product(name, targets[name], hashlib.sha256(data).hexdigest(), len(data)))
-    if checksums and written:
-        lines = "".join(f"{p.sha256}  {_relative(p.path, folder)}\n" for p in written)
-        write_atomic(folder / "SHA256SUMS", lines.encode("ascii"))
+    files = {targets[name]: data for name, data in rendered.items()}
+    sums = folder / CHECKSUMS if checksums and files else None
+    write_set(files, checksums=sums, protect=(prepared.content_path,))
+    written = [
+        Product(name, targets[name], hashlib.sha256(data).hexdigest(), len(data))
+        for name, data in rendered.items()
+    ]
     return BuildResult(written, prepared.warnings, folder)
-
-
-def _relative(path: Path, folder: Path) -> str:
-    try:
-        return path.resolve().relative_to(folder.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
 
 
 def _job(prepared: Prepared) -> Job:

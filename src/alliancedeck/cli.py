@@ -13,6 +13,10 @@ from alliancedeck import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_CONTENT = 0, 1, 2
 
+# Typer 0.29 prints an argument's Python type after its name ("NAME <str>", "CONTENTS...
+# <list[Path]>"); the metavar and the help already say what to type, so show only those.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
 app = typer.Typer(
     name="alliancedeck",
     help="Turn one content.yaml into a PDF brief and a PowerPoint deck that read as one product.",
@@ -154,16 +158,18 @@ def _render_one(
     content: Path, output: Path | None, backend: str, options: dict, strict: bool, debug: bool
 ) -> None:
     from alliancedeck import api
-    from alliancedeck.output import write_atomic
+    from alliancedeck.output import refuse_unsafe_target, write_set
 
     def action() -> Path:
+        target = output or api.default_output(backend, api.output_folder(content))
+        refuse_unsafe_target(target, protect=(content,))  # before the work, not after
         prepared = api.prepare(content, **options)
         data = api.render(prepared, backend)
         if strict:  # the same errors as build --strict and check --strict
             api.raise_on_warnings(prepared.warnings)
         _warn(prepared.warnings, strict=False)
-        target = output or api.default_output(backend, api.output_folder(content))
-        write_atomic(target, data)
+        # SHA256SUMS beside it (from an earlier build) gets this file's new line, so stays true.
+        write_set({target: data}, update_checksums=True, protect=(content,))
         return target
 
     target = _run(action, debug)
@@ -227,6 +233,7 @@ ProductsOption = Annotated[
     str | None,
     typer.Option(
         "--products",
+        metavar="NAME,NAME",
         help="Comma-separated backends to write, third-party ones too (default: "
         "pdf,slides,deck-pdf); `alliancedeck backends` lists them.",
     ),
@@ -239,6 +246,7 @@ def build(
         list[Path] | None,
         typer.Argument(
             help="Content files, or folders holding content.yaml (default: ./content.yaml).",
+            metavar="CONTENT",
             show_default=False,
         ),
     ] = None,
@@ -254,7 +262,9 @@ def build(
     products: ProductsOption = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Briefs built at once (default: the cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, metavar="N", help="Briefs built at once (default: the cores)."
+        ),
     ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,
@@ -495,7 +505,9 @@ def check(
 
 @app.command()
 def render(
-    backend: Annotated[str, typer.Argument(help="The backend (see `alliancedeck backends`).")],
+    backend: Annotated[
+        str, typer.Argument(help="The backend (see `alliancedeck backends`).", metavar="NAME")
+    ],
     content: Content = Path("content.yaml"),
     output: Annotated[
         Path | None,

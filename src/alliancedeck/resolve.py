@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,22 +36,27 @@ from alliancedeck.source import KeyPath, SourceMap
 
 #: Longest text a template may produce, in characters.
 MAX_TEMPLATE_OUTPUT = 20_000
-#: Seconds one text may take to render (a last guard; the limits above catch the known cases).
-RENDER_SECONDS = 2
+#: Seconds one text may take to parse, compile and render (compiling runs code: Jinja folds
+#: constant expressions), and all the texts of one content file together.
+RENDER_SECONDS = 2.0
+RUN_SECONDS = 3.0
 
 
 #: Characters XML 1.0 (and so PPTX) cannot hold; YAML escapes can produce them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: How Python prints an object that has no text of its own: `<... object at 0x7f...>`.
+_MEMORY_ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]{4,}")
 
 
-class _RenderTimeout(Exception):
-    """A text took longer than `RENDER_SECONDS` to render."""
+class _RenderTimeout(BaseException):
+    """A text ran out of time. A BaseException, so that no `except Exception` inside Jinja
+    (which turns errors while folding constants into "evaluate later") can swallow it."""
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
+def _time_limit(seconds: float) -> Iterator[None]:
     """Raise `_RenderTimeout` in the block after `seconds` (main thread on POSIX; else no limit)."""
-    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
@@ -59,11 +65,11 @@ def _time_limit(seconds: int) -> Iterator[None]:
         raise _RenderTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -82,6 +88,9 @@ class FigureView:
 
     def __str__(self) -> str:
         return self.display
+
+    def __repr__(self) -> str:  # `{{ figures }}` prints the displays, not objects
+        return repr(self.display)
 
     def __getattr__(self, name: str) -> Any:  # only reached when the attribute is missing
         raise UnknownFigureField(self.id, name)
@@ -174,15 +183,19 @@ class _Renderer:
         self.map = source_map
         self.report = report
         self.context: dict[str, Any] = {}
+        self.seconds_left = RUN_SECONDS  # for every text of the run together
 
     def text(self, value: str | None, path: KeyPath) -> str | None:
-        """Return `value` rendered, or record a located error and return it unrendered."""
+        """Return `value` rendered and stripped, None if it renders empty (or is None).
+
+        A text with an error is recorded as a located error and returned unrendered.
+        """
         if value is None:
             return None
         if not self._storable(value, path):
             return value
         if "{" not in value:
-            return value
+            return value.strip() or None
         rendered = plain_substitution(value, self.context)
         if rendered is None:
             rendered = self._render_template(value, path)
@@ -197,7 +210,19 @@ class _Renderer:
                 f"more than the limit of {MAX_TEMPLATE_OUTPUT:,}",
             )
             return value
-        return rendered.strip()
+        return rendered.strip() or None
+
+    def required(self, value: str, path: KeyPath, what: str) -> str:
+        """Return `value` rendered; if it renders empty, record a located error naming `what`."""
+        rendered = self.text(value, path)
+        if rendered is None:
+            self.report.error(
+                self.map.locate(path),
+                f"{what} renders as nothing here; it must have text: give the template's "
+                "{% else %} a text, or write the text outside the condition",
+            )
+            return value
+        return rendered
 
     def _storable(self, text: str, path: KeyPath, *, made: bool = False) -> bool:
         """Return whether XML can hold `text`; if not, record a located error."""
@@ -215,16 +240,23 @@ class _Renderer:
         from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
         from jinja2.exceptions import SecurityError
 
-        from alliancedeck.sandbox import environment, nested_loop
+        from alliancedeck.sandbox import OutputTooLong, environment, render_text
 
         location = self.map.locate(path)
+        if self.seconds_left <= 0:
+            return None  # the run's time is spent; that was reported once, at the text it ran out
         env = environment()
+        seconds = min(RENDER_SECONDS, self.seconds_left)
+        started = time.monotonic()
         try:
-            template_ast = env.parse(value)
-            if nested_loop(template_ast):
-                raise SecurityError("loops inside loops are not allowed")
-            with _time_limit(RENDER_SECONDS):
-                return env.from_string(template_ast).render(self.context)
+            with _time_limit(seconds):
+                rendered = render_text(env, value, self.context)
+            if _MEMORY_ADDRESS.search(rendered):
+                raise SecurityError(
+                    "it prints an object, not data; print one of its fields, such as "
+                    "figures.ID.label or meta.title"
+                )
+            return rendered
         except TemplateSyntaxError as exc:
             self.report.error(
                 self._line_in(location, exc.lineno, path in self.map.blocks),
@@ -263,6 +295,9 @@ class _Renderer:
                 "texts can use figures.ID and meta.FIELD",
             )
             return None
+        except OutputTooLong as exc:
+            self.report.error(location, str(exc))
+            return None
         except SecurityError as exc:
             self.report.error(location, f"template not allowed: {exc}")
             return None
@@ -270,13 +305,20 @@ class _Renderer:
             self.report.error(location, "template not allowed: it calls itself without end")
             return None
         except _RenderTimeout:
-            self.report.error(
-                location, f"template not allowed: it ran longer than {RENDER_SECONDS} s"
-            )
+            if seconds < RENDER_SECONDS or self.seconds_left - seconds <= 0:
+                message = f"the templates ran longer than {RUN_SECONDS:g} s in all"
+            else:
+                message = f"it ran longer than {RENDER_SECONDS:g} s"
+            self.report.error(location, f"template not allowed: {message}")
             return None
-        except (TemplateError, TypeError, ValueError, ArithmeticError, OverflowError) as exc:
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             self.report.error(location, f"template error: {exc}")
             return None
+        except Exception as exc:  # a template is code the user wrote: what it raises is theirs
+            self.report.error(location, f"template error: {type(exc).__name__}: {exc}")
+            return None
+        finally:
+            self.seconds_left -= time.monotonic() - started
 
     @staticmethod
     def _line_in(location: Location, lineno: int | None, block: bool) -> Location:
@@ -332,8 +374,8 @@ def resolve(
         figures[figure_id] = FigureInfo(
             id=info.id,
             value=info.value,
-            display=renderer.text(info.display, (*path, "display")) or info.display,
-            label=renderer.text(info.label, (*path, "label")) or info.label,
+            display=renderer.required(info.display, (*path, "display"), "a figure display"),
+            label=renderer.required(info.label, (*path, "label"), "a figure label"),
             unit=info.unit,
             source=renderer.text(info.source, (*path, "source")),
             location=info.location,
@@ -342,13 +384,15 @@ def resolve(
     def meta_text(name: str) -> str | None:
         return renderer.text(getattr(meta_in, name), ("meta", name))
 
-    title = meta_text("title") or meta_in.title
+    title = renderer.required(meta_in.title, ("meta", "title"), "the title")
     meta = MetaInfo(
         title=title,
         subtitle=meta_text("subtitle"),
         short_title=meta_text("short_title") or title,
         authors=tuple(
-            renderer.text(a, ("meta", "authors", i)) or a for i, a in enumerate(meta_in.authors)
+            author
+            for i, a in enumerate(meta_in.authors)
+            if (author := renderer.text(a, ("meta", "authors", i)))
         ),
         organization=meta_text("organization"),
         date=meta_in.date,
@@ -373,7 +417,7 @@ def resolve(
         base: KeyPath = ("sections", s_index)
         sections.append(
             SectionInfo(
-                title=renderer.text(section.title, (*base, "title")) or section.title,
+                title=renderer.required(section.title, (*base, "title"), "a section title"),
                 lead=renderer.text(section.lead, (*base, "lead")),
                 points=tuple(_points(renderer, section.points, (*base, "points"))),
                 figures=tuple(figures[f] for f in section.figures if f in figures),
@@ -418,28 +462,32 @@ def _cui_lines(cui: CuiBlock | None) -> tuple[str, ...]:
 
 
 def _points(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[PointInfo]:
+    """Return the points of `items`; one that renders empty is left out with its sub-points."""
     result = []
     for index, item in enumerate(items):
         here = (*path, index)
         if isinstance(item, Point):
-            text = renderer.text(item.text, (*here, "text")) or item.text
+            text = renderer.text(item.text, (*here, "text"))
             children = tuple(_points(renderer, item.points, (*here, "points")))
         else:
-            text = renderer.text(item, here) or item
+            text = renderer.text(item, here)
             children = ()
-        result.append(PointInfo(text=text, location=renderer.map.locate(here), children=children))
+        if text:
+            result.append(PointInfo(text, renderer.map.locate(here), children))
     return result
 
 
 def _sources(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[SourceInfo]:
+    """Return the sources of `items`; one whose text renders empty is left out."""
     result = []
     for index, item in enumerate(items):
         here = (*path, index)
         if isinstance(item, str):
-            text, url = renderer.text(item, here) or item, None
+            text, url = renderer.text(item, here), None
         else:
-            text, url = renderer.text(item.text, (*here, "text")) or item.text, item.url
-        result.append(SourceInfo(text=text, url=url, location=renderer.map.locate(here)))
+            text, url = renderer.text(item.text, (*here, "text")), item.url
+        if text:
+            result.append(SourceInfo(text=text, url=url, location=renderer.map.locate(here)))
     return result
 
 
@@ -479,7 +527,7 @@ def _blocks(
                         else str(entry.date)
                     )
                 )
-                entries.append((date, renderer.text(entry.text, (*here, "text")) or entry.text))
+                entries.append((date, renderer.required(entry.text, (*here, "text"), "an event")))
             blocks.append(TimelineInfo(tuple(entries), source_map.locate((*base, "timeline"))))
         for index, item in enumerate(getattr(section, key) if key != "timeline" else []):
             here = (*base, key, index)
@@ -489,11 +537,14 @@ def _blocks(
             if isinstance(item, Chart):
                 title = renderer.text(item.title, (*here, "title"))
                 categories = tuple(
-                    renderer.text(c, (*here, "categories", i)) or c
+                    renderer.required(c, (*here, "categories", i), "a category")
                     for i, c in enumerate(item.categories)
                 )
                 series = tuple(
-                    (renderer.text(s.name, (*here, "series", i, "name")) or s.name, tuple(s.values))
+                    (
+                        renderer.required(s.name, (*here, "series", i, "name"), "a series name"),
+                        tuple(s.values),
+                    )
                     for i, s in enumerate(item.series)
                 )
                 unit = renderer.text(item.unit, (*here, "unit"))
@@ -520,7 +571,7 @@ def _blocks(
                         if cell is None:
                             cells.append("")
                         elif isinstance(cell, str):
-                            cells.append(renderer.text(cell, (*here, "rows", r, c)) or cell)
+                            cells.append(renderer.text(cell, (*here, "rows", r, c)) or "")
                         else:
                             cells.append(format_number(cell))
                     rows.append(tuple(cells))
@@ -530,7 +581,8 @@ def _blocks(
                     for c in range(len(item.columns))
                 )
                 columns = tuple(
-                    renderer.text(c, (*here, "columns", i)) or c for i, c in enumerate(item.columns)
+                    renderer.required(c, (*here, "columns", i), "a column heading")
+                    for i, c in enumerate(item.columns)
                 )
                 blocks.append(
                     TableInfo(
@@ -554,7 +606,7 @@ def _blocks(
                     ImageInfo(
                         path,
                         kind,
-                        renderer.text(item.alt, (*here, "alt")) or item.alt,
+                        renderer.required(item.alt, (*here, "alt"), "alt text"),
                         marked(renderer.text(item.caption, (*here, "caption"))),
                         renderer.text(item.source, (*here, "source")),
                         location,
