@@ -93,6 +93,8 @@ class FigureView:
         return repr(self.display)
 
     def __getattr__(self, name: str) -> Any:  # only reached when the attribute is missing
+        if name.startswith("__"):  # a protocol probe (`hasattr(x, "__next__")`), not a field
+            raise AttributeError(name)
         raise UnknownFigureField(self.id, name)
 
 

@@ -148,6 +148,8 @@ LAYOUT_HELP: dict[str, dict[str, str]] = {
         "east_asian": "The deck's East Asian typeface.",
         "fallback": "The family drawn for the characters this one lacks.",
         "files": "TrueType files by style: regular, bold, italic, bold_italic.",
+        "instead_of_italic": "The weight set where a role is italic and this family has no "
+        "italic (Japanese is never slanted): regular or bold.",
     },
     "_TextStyle": {
         "font": "A font family of fonts:.",

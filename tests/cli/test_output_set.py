@@ -182,8 +182,12 @@ def content(tmp_path) -> Path:
     return write_brief(tmp_path, CONTENT.format(version="one"))
 
 
+# Every target is named as the command's product (`.pdf`), so the refusal under test is reached
+# and not the earlier one of an -o name whose extension contradicts the command.
+
+
 def make_fifo(tmp_path: Path) -> Path:
-    fifo = tmp_path / "pipe"
+    fifo = tmp_path / "pipe.pdf"
     os.mkfifo(fifo)
     return fifo
 
@@ -194,19 +198,37 @@ def make_link_to_fifo(tmp_path: Path) -> Path:
     return link
 
 
+def make_link_to_device(tmp_path: Path) -> Path:
+    link = tmp_path / "null.pdf"
+    link.symlink_to("/dev/null")
+    return link
+
+
+def make_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    return folder
+
+
+def make_content_named_pdf(tmp_path: Path) -> Path:
+    return write_brief(tmp_path, CONTENT.format(version="one"), name="brief.pdf")
+
+
 @pytest.mark.parametrize(
     ("make_target", "words"),
     [
-        (lambda tmp: Path("/dev/null"), "refusing to replace a character device"),
+        (make_link_to_device, "a character device"),
         (make_fifo, "refusing to replace a FIFO"),
         (make_link_to_fifo, "a FIFO (named pipe) (through a symbolic link)"),
-        (lambda tmp: tmp / "content.yaml", "refusing to replace the content file itself"),
-        (lambda tmp: tmp, "refusing to replace a folder"),
+        (make_content_named_pdf, "refusing to replace the content file itself"),
+        (make_folder, "refusing to replace a folder"),
     ],
     ids=["device", "fifo", "link-to-fifo", "content-file", "folder"],
 )
 def test_output_refuses_what_is_not_a_product_file(tmp_path, content, make_target, words):
     target = make_target(tmp_path)
+    if target.name == "brief.pdf":  # the content file itself is the target
+        content = target
     kept = content.read_bytes()
     result = cli("pdf", str(content), "-o", str(target), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
