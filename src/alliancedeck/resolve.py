@@ -332,8 +332,18 @@ def resolve(
         subtitle=meta_text("subtitle"),
         short_title=meta_text("short_title") or title,
         authors=tuple(
-            renderer.text(a, ("meta", "authors", i)) or a for i, a in enumerate(meta_in.authors)
+            renderer.text(a, ("meta", "authors", i)) or a
+            if isinstance(a, str)
+            else renderer.text(a.name, ("meta", "authors", i, "name")) or a.name
+            for i, a in enumerate(meta_in.authors)
         ),
+        author_titles=tuple(
+            None
+            if isinstance(a, str) or a.title is None
+            else renderer.text(a.title, ("meta", "authors", i, "title")) or a.title
+            for i, a in enumerate(meta_in.authors)
+        ),
+        url=meta_in.url,
         organization=meta_text("organization"),
         date=meta_in.date,
         product_id=meta_text("product_id"),

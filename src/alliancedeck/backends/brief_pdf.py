@@ -1,4 +1,4 @@
-"""The `pdf` backend: the printable brief, flowed in two columns by reportlab platypus."""
+"""The `pdf` backend: the printable brief, planned by `layout.brief` and drawn by reportlab."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
     from alliancedeck.design import Theme
     from alliancedeck.document import Document
-
-
-#: Pages a brief should fill at most; more is a warning (an error with --strict).
-BRIEF_PAGES = 2
 
 
 class BriefPdfBackend:
@@ -27,31 +23,16 @@ class BriefPdfBackend:
         import alliancedeck.draw.pdf_brief  # noqa: F401
 
     def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
-        """Return the PDF bytes of the brief of `doc`."""
-        from reportlab.platypus.doctemplate import LayoutError
-
+        """Return the PDF bytes of the brief of `doc`; a brief past its page target warns."""
         from alliancedeck.draw.pdf_brief import draw_brief
-        from alliancedeck.errors import ContentError, Location, Problem
         from alliancedeck.fonts import font_book, missing_glyph_problems
+        from alliancedeck.layout.brief import layout_brief
 
         book = font_book(theme, context.content_dir)
-        try:
-            data, pages = draw_brief(doc, theme, book, context.build_time)
-        except LayoutError:
-            raise ContentError.at(
-                Location(doc.source_file, 1, 1),
-                "the brief cannot be laid out: something (the title block, a table row or a "
-                "picture) is taller than a page; shorten the title or subtitle, or split it",
-            ) from None
+        plan = layout_brief(doc, theme, book)
+        data = draw_brief(plan, doc, book, context.build_time)
+        context.warnings.extend(p for p in plan.warnings if p not in context.warnings)
         context.warnings.extend(
             p for p in missing_glyph_problems(book, doc.source_file) if p not in context.warnings
         )
-        if pages > BRIEF_PAGES:
-            context.warnings.append(
-                Problem(
-                    Location(doc.source_file, 1, 1),
-                    f"the brief runs to {pages} pages; a brief is at most {BRIEF_PAGES}",
-                    "warning",
-                )
-            )
         return data
