@@ -251,6 +251,7 @@ class BriefPlanner:
         self.warnings: list[Problem] = []
         self._aspects: dict[object, float] = {}
         self._foot: list[Box] | None = None
+        self._columns: dict[tuple[int, float], list[Region]] = {}
 
     # ----- composing ------------------------------------------------------------------------
 
@@ -312,6 +313,12 @@ class BriefPlanner:
 
     def columns_of(self, page: int, header: float) -> list[Region]:
         """Return the column regions of page `page` (0-based) under a header `header` tall."""
+        key = (min(page, 1), header)  # every page after the first is alike
+        if key not in self._columns:
+            self._columns[key] = self._columns_of(page, header)
+        return self._columns[key]
+
+    def _columns_of(self, page: int, header: float) -> list[Region]:
         page_tokens = self.tokens
         if page == 0 and page_tokens.cover:
             return []
