@@ -102,7 +102,7 @@ def test_a_long_brief_fills_every_page_but_the_last_and_names_its_longest_sectio
                     bottom,
                 )
         left, right = _column_bottoms(pdf.pages[-1], theme)
-        assert abs(left - right) <= _body_line(theme) * 2 + 1
+        assert abs(left - right) <= _body_line(theme) + 1
     (warning,) = [w for w in built.warnings if "pages" in w.message]
     assert f"runs to {len(pdf.pages)} pages" in warning.message
     assert '"Notional topic 5' in warning.message  # the long table's section
@@ -248,3 +248,18 @@ def test_report_layout_has_no_page_target_and_a_cover(tmp_path):
         assert "A long notional brief" in cover
         assert "Notional topic 1" not in cover  # the sections start after the cover
         assert "Notional topic 1" in pdf.pages[1].extract_text()
+
+
+def test_a_charts_text_equivalent_is_kept_as_its_alt_text():
+    from alliancedeck.api import prepare
+    from alliancedeck.fonts import font_book
+    from alliancedeck.layout.boxes import ChartBox, TextBox
+    from alliancedeck.layout.brief import layout_brief
+
+    prepared = prepare(BLOCKS)
+    plan = layout_brief(prepared.doc, prepared.theme, font_book(prepared.theme, BLOCKS.parent))
+    boxes = [box for page in plan.pages for box in page.boxes]
+    charts = [box for box in boxes if isinstance(box, ChartBox)]
+    printed = "\n".join(box.text for box in boxes if isinstance(box, TextBox))
+    assert charts and all(box.alt == box.chart.alt and box.alt for box in charts)
+    assert not any(box.alt in printed for box in charts)

@@ -52,6 +52,14 @@ CARD_STRIPE = 3.0
 TIMELINE_RULE = 1.5
 #: Where a cover's title block starts, as a share of the page's text height.
 COVER_TITLE_SHARE = 0.3
+#: Rounding slack when comparing heights, in points.
+TOLERANCE = 0.01
+#: A timeline's dates take at most this share of the column.
+TIMELINE_DATE_SHARE = 0.32
+#: The longest sections a page-target warning names.
+LONGEST_NAMED = 3
+#: Columns a flow may open at most (a guard: a unit taller than any column is placed alone).
+MAX_COLUMNS = 400
 #: Widow and orphan control: a paragraph splits only with this many lines on each side.
 KEEP_LINES = 2
 #: Steps between the full and the smallest figure width, and between full and tight spacing.
@@ -135,7 +143,7 @@ class _Unit:
         """Return this unit cut to fit `room` and the rest, or None if it cannot be cut so."""
         if self.paragraph is not None:
             lines = self.paragraph.lines
-            fit = math.floor((room + 0.01) / self.paragraph.leading)
+            fit = math.floor((room + TOLERANCE) / self.paragraph.leading)
             fit = min(fit, len(lines) - KEEP_LINES)
             if fit < KEEP_LINES:
                 return None
@@ -149,7 +157,7 @@ class _Unit:
             header = self.header[0] if self.header else 0.0
             used, count = header, 0
             for height, _ in self.rows:
-                if used + height > room + 0.01:
+                if used + height > room + TOLERANCE:
                     break
                 used += height
                 count += 1
@@ -297,7 +305,7 @@ class BriefPlanner:
             if unit.section >= 0:
                 lengths[unit.section] = lengths.get(unit.section, 0.0) + unit.height + unit.space
         column = self.column_bottom - self.top
-        longest = sorted(lengths, key=lambda s: -lengths[s])[:3]
+        longest = sorted(lengths, key=lambda s: -lengths[s])[:LONGEST_NAMED]
         named = ", ".join(
             f'"{self.doc.sections[s].title}" ({lengths[s] / column:.1f} columns)' for s in longest
         )
@@ -396,7 +404,7 @@ class BriefPlanner:
             while waiting:
                 unit = waiting[0]
                 space = unit.space if columns[-1] else 0.0
-                if columns[-1] and space + unit.height > room() + 0.01:
+                if columns[-1] and space + unit.height > room() + TOLERANCE:
                     if fitting_only:
                         return
                     next_column()
@@ -409,7 +417,7 @@ class BriefPlanner:
                 place_waiting()  # a figure waits within its section, never past the next
             elif waiting and not unit.attached:
                 place_waiting(fitting_only=True)
-            if len(columns) > 400:  # a unit taller than any column would loop: place it
+            if len(columns) > MAX_COLUMNS:  # a unit taller than any column would loop: place it
                 place(unit)
                 continue
             if unit.floats and waiting:
@@ -417,12 +425,12 @@ class BriefPlanner:
                 continue
             space = unit.space if columns[-1] else 0.0
             needed = space + self._kept_height(unit, queue)
-            if needed <= room() + 0.01:
+            if needed <= room() + TOLERANCE:
                 place(unit)
                 continue
             if not unit.keep_with_next:
                 part = unit.split(room() - space)
-                if part is not None and space + part[0].height <= room() + 0.01:
+                if part is not None and space + part[0].height <= room() + TOLERANCE:
                     place(part[0])
                     # The rest opens the next column; what waits comes after it.
                     queue.insert(0, part[1])
@@ -538,7 +546,9 @@ class BriefPlanner:
                 pages[page_index].boxes.extend(placed.unit.make(region.x, y, region.w))
                 y += placed.unit.height
         for page in pages:
-            page.boxes.extend(self.furniture(page.number, count))
+            before, after = self.furniture(page.number, count)
+            page.boxes[:0] = before
+            page.boxes.extend(after)
         return BriefLayout(
             width=self.width,
             height=self.height,
@@ -556,8 +566,9 @@ class BriefPlanner:
 
     # ----- furniture ------------------------------------------------------------------------
 
-    def furniture(self, number: int, total: int) -> list[Box]:
-        """Return the banners and the footer of page `number` of `total`."""
+    def furniture(self, number: int, total: int) -> tuple[list[Box], list[Box]]:
+        """Return the banners and the footer of page `number` of `total`: what a reader meets
+        before the page's content (banners, footer title) and after it (the page number)."""
         setter = BriefSetter(self.theme, self.book)
         meta = self.doc.meta
         boxes: list[Box] = []
@@ -590,20 +601,17 @@ class BriefPlanner:
             )
         )
         right = setter.set(right_text, "footer", right_frame, align="right")
-        boxes.append(
-            TextBox(
-                self.right - right_frame,
-                self.footer_y,
-                right_frame,
-                right.height,
-                (right,),
-                role="footer",
-                name="Page number",
-            )
+        page_number = TextBox(
+            self.right - right_frame,
+            self.footer_y,
+            right_frame,
+            right.height,
+            (right,),
+            role="footer",
+            name="Page number",
         )
-        if meta.classification:
-            boxes.extend(self.banners(meta.classification, setter))
-        return boxes
+        banners = self.banners(meta.classification, setter) if meta.classification else []
+        return [*banners, *boxes], [page_number]
 
     def banners(self, classification: str, setter: BriefSetter) -> list[Box]:
         """Return the top and bottom banners: bands whose text keeps clear of the paper edge."""
@@ -619,17 +627,7 @@ class BriefPlanner:
                 classification.upper(), "banner", width, align="center", color=colors.text
             )
             boxes.append(
-                TextBox(
-                    clearance,
-                    y,
-                    width,
-                    self.banner,
-                    (paragraph,),
-                    role="banner",
-                    name=name,
-                    anchor="middle",
-                    fill=colors.fill,
-                )
+                rules.banner_band(paragraph, clearance, y, width, self.banner, colors.fill, name)
             )
         return boxes
 
@@ -1163,7 +1161,7 @@ class BriefPlanner:
         date_font = setter.font("timeline_date", date_size).pdf_name
         pad = self.spacing("timeline_text", CAPTION_SPACE_EM)
         date_width = min(
-            self.column_width * 0.32,
+            self.column_width * TIMELINE_DATE_SHARE,
             max(
                 setter.frame_width(self.book.width(d, date_font, date_size))
                 for d, _ in timeline.entries

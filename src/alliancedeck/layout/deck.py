@@ -810,16 +810,8 @@ class DeckBuilder(BlockSlides):
             )
             paragraph = box.paragraphs[0]
             boxes.append(
-                TextBox(
-                    0,
-                    y,
-                    self.width,
-                    self.banner_height,
-                    (paragraph,),
-                    role="banner",
-                    name=name,
-                    anchor="middle",
-                    fill=colors.fill,
+                rules.banner_band(
+                    paragraph, 0, y, self.width, self.banner_height, colors.fill, name
                 )
             )
         return boxes

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from alliancedeck.layout.boxes import Paragraph, TextBox
+
 if TYPE_CHECKING:
     from alliancedeck.design import Theme
     from alliancedeck.document import MetaInfo, SectionInfo, SourceInfo
@@ -38,6 +40,15 @@ def cui_block_width(content_width: float) -> float:
 def banner_height(theme: Theme) -> float:
     """Return the height of a classification banner band, in both products."""
     return theme.markings.banner_height
+
+
+def banner_band(
+    paragraph: Paragraph, x: float, y: float, width: float, height: float, fill: str, name: str
+) -> TextBox:
+    """Return a classification banner: a band of `fill` with `paragraph` centred in it."""
+    return TextBox(
+        x, y, width, height, (paragraph,), role="banner", name=name, anchor="middle", fill=fill
+    )
 
 
 def backup_title(labels: Labels, number: int, title: str) -> str:
