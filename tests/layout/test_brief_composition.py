@@ -263,3 +263,28 @@ def test_a_charts_text_equivalent_is_kept_as_its_alt_text():
     printed = "\n".join(box.text for box in boxes if isinstance(box, TextBox))
     assert charts and all(box.alt == box.chart.alt and box.alt for box in charts)
     assert not any(box.alt in printed for box in charts)
+
+
+@pytest.mark.parametrize("layout", ["default", "report"])
+@pytest.mark.parametrize("content", [REPO / "content.yaml", BLOCKS, LONG])
+def test_a_heading_never_ends_a_column(content, layout):
+    from alliancedeck.api import prepare
+    from alliancedeck.fonts import font_book
+    from alliancedeck.layout.boxes import TextBox
+    from alliancedeck.layout.brief import layout_brief
+
+    prepared = prepare(content, layout=layout)
+    theme = prepared.theme
+    plan = layout_brief(prepared.doc, theme, font_book(theme, content.parent))
+    for page in plan.pages:
+        for heading in (b for b in page.boxes if isinstance(b, TextBox) and b.role == "heading"):
+            below = [
+                b
+                for b in page.boxes
+                if b.x >= heading.x - 1
+                and b.x < heading.x + heading.w
+                and b.y > heading.y + heading.h - 1
+                and b.y < theme.page.height - theme.page.margins.bottom - 40
+                and getattr(b, "role", "") not in ("footer", "statement", "banner")
+            ]
+            assert below, (page.number, heading.text)

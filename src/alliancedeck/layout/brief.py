@@ -204,9 +204,11 @@ class _Placed:
 
 @dataclass
 class _Flow:
-    """The columns a flow filled, in order, and whether it ran past the pages it was given."""
+    """The columns a flow filled, in order, and how many units stood alone in a column they
+    (with what they keep with) overfill: a heading parted from its text, a block cut short."""
 
     columns: list[list[_Placed]]
+    forced: int = 0
 
 
 class BriefSetter(TextSetter):
@@ -385,6 +387,7 @@ class BriefPlanner:
         used = 0.0
         queue = list(units)
         waiting: list[_Unit] = []
+        forced = 0
 
         def next_column() -> None:
             nonlocal used
@@ -441,6 +444,7 @@ class BriefPlanner:
                 continue
             if not columns[-1]:
                 # Taller than a whole column: it stands alone (split where it can).
+                forced += 1
                 part = unit.split(room())
                 if part is not None:
                     place(part[0])
@@ -457,7 +461,7 @@ class BriefPlanner:
             place_waiting()
         while columns and not columns[-1] and len(columns) > 1:
             columns.pop()
-        return _Flow(columns)
+        return _Flow(columns, forced)
 
     def _kept_height(self, unit: _Unit, queue: Sequence[_Unit]) -> float:
         """Return the height `unit` needs with what it keeps with: the start of the next."""
@@ -490,7 +494,7 @@ class BriefPlanner:
         height = regions[0].h
         while height > line:
             trial = self.flow(header, units, {last: height})
-            if self.page_count(header, trial) != pages:
+            if self.page_count(header, trial) != pages or trial.forced > flow.forced:
                 height -= line
                 continue
             fills = self.fills(trial, header, last)
