@@ -288,3 +288,27 @@ def test_a_heading_never_ends_a_column(content, layout):
                 and getattr(b, "role", "") not in ("footer", "statement", "banner")
             ]
             assert below, (page.number, heading.text)
+
+
+def test_long_figure_values_take_fewer_cards_a_row_and_are_never_broken(tmp_path):
+    displays = ["$48.5 million a year (notional)", "$1.25 billion over five years"]
+    path = write_brief(
+        tmp_path,
+        f"""
+        meta:
+          title: Notional wide values
+        figures:
+          a: {{value: 1, display: "{displays[0]}", label: notional one}}
+          b: {{value: 2, display: "{displays[1]}", label: notional two}}
+          c: {{value: 3, label: notional three}}
+          d: {{value: 4, label: notional four}}
+        sections:
+          - title: Notional
+            points: [A notional point.]
+        """,
+    )
+    built = _build(path, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        lines = pdf.pages[0].extract_text().splitlines()
+    for display in displays:
+        assert any(display in line for line in lines), display

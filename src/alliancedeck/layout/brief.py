@@ -782,27 +782,23 @@ class BriefPlanner:
         stays on one line.
         """
         page = self.tokens
-        rows_needed = math.ceil(len(figures) / page.cards_per_row)
-        per_row = math.ceil(len(figures) / rows_needed)
-        rows = [figures[i : i + per_row] for i in range(0, len(figures), per_row)]
         gap = page.gap
         pad = gap
+        # Fewer cards a row (in even rows) until every value fits on one line at some size.
+        for most in range(page.cards_per_row, 0, -1):
+            rows_needed = math.ceil(len(figures) / most)
+            per_row = math.ceil(len(figures) / rows_needed)
+            rows = [figures[i : i + per_row] for i in range(0, len(figures), per_row)]
+            sizes = [self.value_size(row, setter, pad) for row in rows]
+            if all(size is not None for size in sizes):
+                break
         boxes: list[Box] = []
         y = top
-        for row in rows:
+        for row, fitted in zip(rows, sizes, strict=True):
             count = len(row)
             card_width = (self.content_width - gap * (count - 1)) / count
             inner = card_width - CARD_STRIPE - 2 * pad
-            value_style = setter.style("figure_value")
-            size = value_style.min_size
-            for candidate in sizes_between(value_style):
-                font = setter.font("figure_value", candidate).pdf_name
-                if all(
-                    setter.frame_width(self.book.width(f.display, font, candidate)) <= inner
-                    for f in row
-                ):
-                    size = candidate
-                    break
+            size = fitted or setter.style("figure_value").min_size
             values = [
                 setter.paragraph(f.display, "figure_value", size, max(inner, 1.0)) for f in row
             ]
@@ -830,6 +826,20 @@ class BriefPlanner:
                 )
             y += height + gap
         return boxes, y - gap - top
+
+    def value_size(
+        self, row: Sequence[FigureInfo], setter: BriefSetter, pad: float
+    ) -> float | None:
+        """Return the largest size at which every value of `row` fits its card on one line."""
+        gap = self.tokens.gap
+        card_width = (self.content_width - gap * (len(row) - 1)) / len(row)
+        inner = card_width - CARD_STRIPE - 2 * pad
+        for size in sizes_between(setter.style("figure_value")):
+            font = setter.font("figure_value", size).pdf_name
+            widths = (self.book.width(f.display, font, size) for f in row)
+            if all(setter.frame_width(width) <= inner for width in widths):
+                return size
+        return None
 
     # ----- the flow's content ---------------------------------------------------------------
 
