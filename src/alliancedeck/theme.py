@@ -109,6 +109,8 @@ def _layout_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
         if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             parent = ".".join(map(str, path[:-1])) or "the top level"
             message = f'unknown layout key "{path[-1]}" in {parent}'
+            if path == ("slide", "banner_height"):  # where it was before both products shared it
+                message += "; the banner height is now markings.banner_height (both products)"
             problems.append(Problem(source_map.locate(path, key=True), message))
         elif error["type"] in ("missing", "missing_argument"):
             problems.append(

@@ -43,6 +43,7 @@ def _line_of(text: str) -> int:
             "min (10 pt) is larger than size (9.5 pt)",
         ),
         ("  max_pages: 2 ", "  max_pagez: 2 ", 'unknown layout key "max_pagez" in page'),
+        ("  footer_height: 0.3in", "  banner_height: 0.2in", "now markings.banner_height"),
     ],
 )
 def test_layout_values_are_sane_or_a_located_error(tmp_path, old, new, expected):
