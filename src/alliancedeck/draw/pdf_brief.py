@@ -5,7 +5,12 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from alliancedeck.draw.pdf_common import document_info, draw_picture, stamped_canvas_class
+from alliancedeck.draw.pdf_common import (
+    document_info,
+    draw_picture,
+    set_document_info,
+    stamped_canvas_class,
+)
 
 # The deck PDF draws the same boxes; one drawing of each kind serves both PDFs.
 from alliancedeck.draw.pdf_deck import _chart, _rect, _table, _text_box
@@ -48,12 +53,7 @@ def draw_brief(layout: BriefLayout, doc: Document, book: FontBook, build_time: i
         pageCompression=1,
         initialFontName=book.pdf_name(book.theme.brief["body"]),
     )
-    canvas.setTitle(info["title"])
-    canvas.setAuthor(info["author"])
-    canvas.setSubject(info["subject"])
-    canvas.setKeywords(info["keywords"])
-    canvas.setCreator(info["creator"])
-    canvas.setProducer(info["producer"])
+    set_document_info(canvas, info)
     picture_font = book.pdf_name(book.theme.brief["chart"])  # for any text in an SVG
     for page in layout.pages:
         for key, title, y in page.bookmarks:
