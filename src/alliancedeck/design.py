@@ -1,16 +1,20 @@
-"""The design tokens every backend reads: plain values, with no validation library behind them.
+"""The design tokens every backend reads, declared once: plain frozen values that are the schema.
 
-`alliancedeck.theme` checks a layout file with pydantic and hands back these frozen values.
-Drawing code imports only this module, so that a renderer process never loads pydantic.
+`alliancedeck.theme` validates a layout file against these dataclasses with pydantic (which reads
+the constraints in their `Annotated` types) and hands back these values. This module does not
+import pydantic, so a renderer process never loads it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from alliancedeck.units import inches, millimetres
+from annotated_types import Ge, Gt, Le, Len
+
+from alliancedeck.units import inches, millimetres, parse_length
 
 PACKAGE_LAYOUTS = Path(__file__).parent / "layouts"
 
@@ -19,6 +23,41 @@ PAGE_SIZES = {"letter": (inches(8.5), inches(11)), "a4": (millimetres(210), mill
 SLIDE_SIZES = {"16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}
 
 FontStyle = Literal["regular", "bold", "italic", "bold_italic"]
+HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: What every layout file is checked with: no unknown keys, no NaN or infinite numbers.
+SCHEMA_CONFIG = {"extra": "forbid", "allow_inf_nan": False}
+
+
+class _LengthInput:
+    """Schema note for pydantic: a length may be written `0.5in`, `12mm`, `10pt` or a number."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        def convert(value: Any) -> Any:
+            try:
+                return parse_length(value) if isinstance(value, str | int | float) else value
+            except ValueError:
+                return value  # the float schema reports it
+
+        return core_schema.no_info_before_validator_function(convert, handler(source))
+
+
+class _Pattern:
+    """Schema note for pydantic: a text matching `pattern`."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.str_schema(pattern=self.pattern)
+
+
+#: A length in points, never negative.
+Length = Annotated[float, _LengthInput(), Ge(0)]
+Color = Annotated[str, _Pattern(HEX_COLOR.pattern)]
 
 
 def hex_to_rgb(value: str) -> tuple[int, int, int]:
@@ -28,20 +67,47 @@ def hex_to_rgb(value: str) -> tuple[int, int, int]:
 
 @dataclass(frozen=True)
 class Margins:
-    top: float
-    bottom: float
-    left: float
-    right: float
+    __pydantic_config__ = SCHEMA_CONFIG
+
+    top: Length
+    bottom: Length
+    left: Length
+    right: Length
 
 
 @dataclass(frozen=True)
 class PageTokens:
-    """The PDF brief's page."""
+    """The PDF brief's page, and how the brief is composed on it."""
+
+    __pydantic_config__ = SCHEMA_CONFIG
 
     margins: Margins
     size: Literal["letter", "a4"] = "letter"
     columns: Literal[1, 2] = 2
-    gutter: float = inches(0.3)
+    gutter: Length = 21.6  # 0.3 in
+    #: Pages the brief should fill at most (None: as many as it needs); more is a warning.
+    max_pages: Annotated[int, Ge(1)] | None = None
+    #: The masthead's label when the content names no organization (None: no masthead).
+    product_label: str | None = None
+    #: Space between blocks in a column, and between the key-figure cards.
+    gap: Length = 8.0
+    #: How far the spacing may tighten, as a share of `gap` and of the text roles' spacing.
+    min_spacing: Annotated[float, Gt(0), Le(1)] = 0.6
+    #: Charts and pictures are never narrower than this when composed to the page limit.
+    min_figure_width: Length = 158.4  # 2.2 in
+    #: A chart's height as a share of its width.
+    chart_aspect: Annotated[float, Gt(0.1), Le(2)] = 0.66
+    #: A picture is never taller than this share of the page.
+    max_picture_height: Annotated[float, Gt(0.05), Le(1)] = 0.4
+    #: Key figures shown as cards at the top (more go in the columns), at most this many a row.
+    band_figures: Annotated[int, Ge(0)] = 8
+    cards_per_row: Annotated[int, Ge(1), Le(6)] = 4
+    #: Banner text keeps at least this distance from every paper edge (printers clip it).
+    banner_clearance: Length = 18.0  # 0.25 in
+    masthead_height: Length = 21.6  # 0.3 in
+    footer_height: Length = 14.0
+    #: A cover block (title and key figures) on a page of its own.
+    cover: bool = False
 
     @property
     def width(self) -> float:
@@ -56,11 +122,12 @@ class PageTokens:
 class SlideTokens:
     """The deck's slide."""
 
+    __pydantic_config__ = SCHEMA_CONFIG
+
     margins: Margins
-    banner_height: float
-    footer_height: float
-    gap: float
-    card_column: float
+    footer_height: Length
+    gap: Length
+    card_column: Length
     size: Literal["16:9", "4:3"] = "16:9"
 
     @property
@@ -72,9 +139,20 @@ class SlideTokens:
         return SLIDE_SIZES[self.size][1]
 
 
+@dataclass(frozen=True)
+class MarkingTokens:
+    """Classification banners, the same in both products."""
+
+    __pydantic_config__ = SCHEMA_CONFIG
+
+    banner_height: Length = 18.0  # 0.25 in
+
+
 @dataclass(frozen=True, eq=False)
 class FontFamily:
     """A typeface as the deck names it and as the PDFs embed it."""
+
+    __pydantic_config__ = SCHEMA_CONFIG
 
     deck: str  # the typeface the deck asks for (metric-compatible with `files`)
     pdf: str  # the name of the embedded font in the PDF
@@ -89,12 +167,14 @@ class FontFamily:
 class TextStyle:
     """A text role: which font, how big, what colour, how tall a line."""
 
+    __pydantic_config__ = SCHEMA_CONFIG
+
     font: str
-    size: float
+    size: Annotated[float, Gt(0), Le(200)]
     style: FontStyle = "regular"
-    min: float | None = None
+    min: Annotated[float, Gt(0)] | None = None
     color: str = "text"
-    leading: float = 1.2
+    leading: Annotated[float, Ge(0.8), Le(3)] = 1.2
 
     @property
     def min_size(self) -> float:
@@ -111,23 +191,28 @@ class TextStyle:
 
 @dataclass(frozen=True)
 class BannerColors:
-    text: str
-    fill: str
+    __pydantic_config__ = SCHEMA_CONFIG
+
+    text: Color
+    fill: Color
 
 
 @dataclass(frozen=True, eq=False)
 class Theme:
     """A checked layout: the single source of sizes, fonts and colours."""
 
+    __pydantic_config__ = SCHEMA_CONFIG
+
     name: str
     page: PageTokens
     slide: SlideTokens
     fonts: dict[str, FontFamily]
-    colors: dict[str, str]
-    palette: list[str]
+    colors: dict[str, Color]
+    palette: Annotated[list[Color], Len(1)]
     banners: dict[str, BannerColors]
     brief: dict[str, TextStyle]
     deck: dict[str, TextStyle]
+    markings: MarkingTokens = field(default_factory=MarkingTokens)
     path: str = field(default="")
 
     def banner_colors(self, level: str) -> BannerColors:

@@ -179,6 +179,8 @@ class MetaInfo:
     language: str
     layout: str
     cui: tuple[str, ...] = ()  # lines of the CUI designation indicator
+    author_titles: tuple[str | None, ...] = ()  # each author's title, beside `authors`
+    url: str | None = None  # where the product is published (printed in the brief's footer)
 
     @property
     def byline(self) -> str | None:

@@ -96,14 +96,26 @@ class CuiBlock(_Strict):
     poc: Text
 
 
+class Author(_Strict):
+    name: Text
+    title: Text | None = None
+
+
+AuthorItem = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[Author, Tag("nested")],
+    Discriminator(lambda value: _point_kind(value)),
+]
+
+
 class Meta(_Strict):
     title: Title
     subtitle: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
     short_title: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
-    authors: list[Text] = []
+    authors: list[AuthorItem] = []
     organization: str | None = None
     date: IsoDate | None = None
     product_id: str | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
     classification: str | None = None
     distribution: DistributionItem | None = None
     cui: CuiBlock | None = None

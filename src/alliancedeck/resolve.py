@@ -387,15 +387,23 @@ def resolve(
         return renderer.text(getattr(meta_in, name), ("meta", name))
 
     title = renderer.required(meta_in.title, ("meta", "title"), "the title")
+    authors = []  # (name, title) of each author whose name does not render empty
+    for i, author in enumerate(meta_in.authors):
+        path = ("meta", "authors", i)
+        if isinstance(author, str):
+            name, role = renderer.text(author, path), None
+        else:
+            name = renderer.text(author.name, (*path, "name"))
+            role = renderer.text(author.title, (*path, "title")) if author.title else None
+        if name:
+            authors.append((name, role))
     meta = MetaInfo(
         title=title,
         subtitle=meta_text("subtitle"),
         short_title=meta_text("short_title") or title,
-        authors=tuple(
-            author
-            for i, a in enumerate(meta_in.authors)
-            if (author := renderer.text(a, ("meta", "authors", i)))
-        ),
+        authors=tuple(name for name, _ in authors),
+        author_titles=tuple(role for _, role in authors),
+        url=meta_in.url,
         organization=meta_text("organization"),
         date=meta_in.date,
         product_id=meta_text("product_id"),

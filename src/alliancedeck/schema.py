@@ -116,7 +116,7 @@ FIELD_HELP: dict[str, dict[str, str]] = {
 
 #: What each key of a layout file means, by checking model (as `FIELD_HELP`).
 LAYOUT_HELP: dict[str, dict[str, str]] = {
-    "_Theme": {
+    "Theme": {
         "name": "Name of the layout.",
         "page": "The brief's page: size, margins, columns.",
         "slide": "The deck's slides: size, margins and the heights of its fixed parts.",
@@ -126,23 +126,37 @@ LAYOUT_HELP: dict[str, dict[str, str]] = {
         "banners": "Banner colours by classification level; needs a default entry.",
         "brief": "Text styles of the brief, by role (title, heading, body...).",
         "deck": "Text styles of the deck, by role (title_slide, title, body...).",
+        "markings": "Classification banners, the same in both products: their height.",
     },
-    "_PageTokens": {
+    "PageTokens": {
         "size": "letter or a4.",
         "margins": "Page margins (lengths such as 0.75in, 18mm or 54pt).",
         "columns": "1 or 2 columns of text.",
         "gutter": "Space between the columns.",
+        "max_pages": "Pages the brief should fill at most (absent: as many as it needs); "
+        "more is a warning.",
+        "product_label": "The masthead's label when the content names no organization.",
+        "gap": "Space between blocks in a column, and between the key-figure cards.",
+        "min_spacing": "How far spacing may tighten to fit the page target, as a share (0-1).",
+        "min_figure_width": "Charts and pictures are never narrower than this.",
+        "chart_aspect": "A chart's height as a share of its width.",
+        "max_picture_height": "A picture is never taller than this share of the page.",
+        "band_figures": "Key figures shown as cards at the top (more go in the columns).",
+        "cards_per_row": "Key-figure cards in one row, at most.",
+        "banner_clearance": "Least distance of banner text from every paper edge.",
+        "masthead_height": "Height of the masthead band.",
+        "footer_height": "Height of the footer.",
+        "cover": "true: a cover block (title and key figures) on a page of its own.",
     },
-    "_SlideTokens": {
+    "SlideTokens": {
         "size": "16:9 or 4:3.",
         "margins": "Slide margins.",
-        "banner_height": "Height of the classification banners.",
         "footer_height": "Height of the footer.",
         "gap": "Space between boxes on a slide.",
         "card_column": "Width of the column of figure cards beside a section's points.",
     },
-    "_Margins": {side: f"The {side} margin." for side in ("top", "bottom", "left", "right")},
-    "_FontFamily": {
+    "Margins": {side: f"The {side} margin." for side in ("top", "bottom", "left", "right")},
+    "FontFamily": {
         "deck": "The typeface the deck asks for (metric-compatible with files).",
         "pdf": "The name of the font embedded in the PDFs.",
         "east_asian": "The deck's East Asian typeface.",
@@ -151,7 +165,7 @@ LAYOUT_HELP: dict[str, dict[str, str]] = {
         "instead_of_italic": "The weight set where a role is italic and this family has no "
         "italic (Japanese is never slanted): regular or bold.",
     },
-    "_TextStyle": {
+    "TextStyle": {
         "font": "A font family of fonts:.",
         "style": "regular, bold, italic or bold_italic.",
         "size": "Type size in points.",
@@ -159,7 +173,8 @@ LAYOUT_HELP: dict[str, dict[str, str]] = {
         "color": "A colour name of colors:, or #RRGGBB.",
         "leading": "Line height as a multiple of the size.",
     },
-    "_BannerColors": {"text": "Colour of the banner's text.", "fill": "Colour of the banner."},
+    "MarkingTokens": {"banner_height": "Height of the classification banners."},
+    "BannerColors": {"text": "Colour of the banner's text.", "fill": "Colour of the banner."},
 }
 
 #: Values the editor offers for keys that take free text but usually one of a few words.
@@ -193,9 +208,9 @@ def content_schema() -> dict[str, Any]:
 
 def layout_schema() -> dict[str, Any]:
     """Return the JSON Schema of a layout file."""
-    from alliancedeck.theme import _Theme
+    from alliancedeck.theme import _theme_schema
 
-    schema = _Theme.model_json_schema()
+    schema = _theme_schema().json_schema()
     schema["properties"].pop("path", None)  # set by the loader, not written in the file
     _describe(schema, LAYOUT_HELP, {})
     schema["description"] = "An alliancedeck layout file: the design tokens of both products."

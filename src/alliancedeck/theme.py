@@ -1,20 +1,16 @@
-"""Layouts: check a layout file and turn its tokens into the values every backend reads.
+"""Layouts: check a layout file against the schema of `alliancedeck.design` and return its tokens.
 
-The checking models here mirror the plain values of `alliancedeck.design` field for field;
-`load_theme` validates with them and returns the plain values.
+The schema is declared once, as the dataclasses of `design`; pydantic validates them directly.
 """
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from alliancedeck import design
-from alliancedeck.design import PACKAGE_LAYOUTS, FontStyle, Theme, hex_to_rgb
+from alliancedeck.design import HEX_COLOR, PACKAGE_LAYOUTS, Theme, hex_to_rgb
 from alliancedeck.errors import (
     ContentError,
     Location,
@@ -24,72 +20,16 @@ from alliancedeck.errors import (
     not_one_of,
 )
 from alliancedeck.source import SourceMap, load_yaml_file
-from alliancedeck.units import inches, parse_length
 
 __all__ = ["PACKAGE_LAYOUTS", "Theme", "hex_to_rgb", "load_theme", "theme_for"]
 
-HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: The smallest frame margins may leave on a page or a slide, in points (2 in wide, 3 in tall).
+MIN_FRAME = (144.0, 216.0)
 
 
-def _length(value: Any) -> Any:
-    try:
-        return parse_length(value) if isinstance(value, str | int | float) else value
-    except ValueError:
-        return value
-
-
-Length = Annotated[float, BeforeValidator(_length, json_schema_input_type=float | str)]  # 0.5in
-Color = Annotated[str, Field(pattern=HEX_COLOR.pattern)]
-
-
-class _Tokens(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _Margins(_Tokens):
-    top: Length
-    bottom: Length
-    left: Length
-    right: Length
-
-
-class _PageTokens(_Tokens):
-    size: Literal["letter", "a4"] = "letter"
-    margins: _Margins
-    columns: Literal[1, 2] = 2
-    gutter: Length = inches(0.3)
-
-
-class _SlideTokens(_Tokens):
-    size: Literal["16:9", "4:3"] = "16:9"
-    margins: _Margins
-    banner_height: Length
-    footer_height: Length
-    gap: Length
-    card_column: Length
-
-
-class _FontFamily(_Tokens):
-    deck: str  # the typeface the deck asks for (metric-compatible with `files`)
-    pdf: str  # the name of the embedded font in the PDF
-    east_asian: str | None = None  # the deck's East Asian typeface (a:ea)
-    fallback: str | None = None  # family drawn for the characters this one lacks
-    instead_of_italic: Literal["regular", "bold"] = "regular"  # when it has no italic files
-    files: dict[FontStyle, str]
-
-
-class _TextStyle(_Tokens):
-    font: str
-    style: FontStyle = "regular"
-    size: float = Field(gt=0, le=200)
-    min: float | None = Field(default=None, gt=0)
-    color: str = "text"
-    leading: float = Field(default=1.2, ge=0.8, le=3)
-
-
-class _BannerColors(_Tokens):
-    text: Color
-    fill: Color
+@cache
+def _theme_schema() -> TypeAdapter[Theme]:
+    return TypeAdapter(Theme)
 
 
 EXTRA_ROLES = ("chart", "table", "table_header", "caption", "timeline_date", "timeline_text")
@@ -106,6 +46,7 @@ BRIEF_ROLES = (
     "footer",
     "banner",
     "statement",
+    "block_title",
     *EXTRA_ROLES,
 )
 DECK_ROLES = (
@@ -123,43 +64,6 @@ DECK_ROLES = (
     "statement",
     *EXTRA_ROLES,
 )
-
-
-class _Theme(_Tokens):
-    name: str
-    page: _PageTokens
-    slide: _SlideTokens
-    fonts: dict[str, _FontFamily]
-    colors: dict[str, Color]
-    palette: Annotated[list[Color], Field(min_length=1)]
-    banners: dict[str, _BannerColors]
-    brief: dict[str, _TextStyle]
-    deck: dict[str, _TextStyle]
-    path: str = ""
-
-
-#: Each checking model and the plain value it becomes.
-_PLAIN: dict[type[BaseModel], type] = {
-    _Margins: design.Margins,
-    _PageTokens: design.PageTokens,
-    _SlideTokens: design.SlideTokens,
-    _FontFamily: design.FontFamily,
-    _TextStyle: design.TextStyle,
-    _BannerColors: design.BannerColors,
-    _Theme: design.Theme,
-}
-
-
-def _plain(value: Any) -> Any:
-    """Return a checked model (and everything in it) as the plain values of `design`."""
-    if isinstance(value, BaseModel):
-        fields = type(value).model_fields
-        return _PLAIN[type(value)](**{name: _plain(getattr(value, name)) for name in fields})
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
 
 
 def find_layout(name: str, content_dir: Path | None) -> Path:
@@ -192,7 +96,10 @@ def load_theme(path: Path) -> Theme:
     """Return the `Theme` of the layout file at `path` (parsed once per run), or raise errors."""
     loaded = load_yaml_file(path, what="layout")
     try:
-        theme = _plain(_Theme.model_validate({**loaded.data, "path": str(path)}))
+        data = loaded.data
+        if isinstance(data, dict):
+            data = {**data, "path": str(path)}
+        theme = _theme_schema().validate_python(data)
     except ValidationError as exc:
         raise ContentError(_layout_problems(exc, loaded.source_map)) from None
     problems = _check_references(theme, loaded.source_map)
@@ -208,13 +115,15 @@ def _layout_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
     for error in exc.errors():
         path = tuple(error["loc"])
         where = ".".join(str(p) for p in path)
-        if error["type"] == "extra_forbidden":
+        if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             parent = ".".join(map(str, path[:-1])) or "the top level"
             message = f'unknown layout key "{path[-1]}" in {parent}' + did_you_mean(
                 str(path[-1]), keys_at(layout_schema(), path[:-1])
             )
+            if path == ("slide", "banner_height"):  # where it was before both products shared it
+                message += "; the banner height is now markings.banner_height (both products)"
             problems.append(Problem(source_map.locate(path, key=True), message))
-        elif error["type"] == "missing":
+        elif error["type"] in ("missing", "missing_argument"):
             problems.append(
                 Problem(
                     source_map.locate(path[:-1], key=True),
@@ -259,6 +168,7 @@ def _check_references(theme: Theme, source_map: SourceMap) -> list[Problem]:
                         f'"{style.color}"{did_you_mean(style.color, theme.colors)}',
                     )
                 )
+    problems.extend(_check_sizes(theme, source_map))
     if "default" not in theme.banners:
         problems.append(
             Problem(
@@ -295,3 +205,47 @@ def theme_for(layout_name: str, content_dir: Path | None, location: Location) ->
             location, f'layout "{layout_name}" not found{hint}; available: {known}'
         ) from None
     return load_theme(path.resolve())
+
+
+def _check_sizes(theme: Theme, source_map: SourceMap) -> list[Problem]:
+    """Return the problems of sizes that are valid one by one but not together."""
+    problems = []
+    for group in ("brief", "deck"):
+        for role, style in getattr(theme, group).items():
+            if style.min is not None and style.min > style.size:
+                problems.append(
+                    Problem(
+                        source_map.locate((group, role, "min")),
+                        f"layout {group}.{role}: min ({style.min:g} pt) is larger than size "
+                        f"({style.size:g} pt); make min at most {style.size:g}",
+                    )
+                )
+    for group, tokens in (("page", theme.page), ("slide", theme.slide)):
+        margins = tokens.margins
+        frame = (
+            tokens.width - margins.left - margins.right,
+            tokens.height - margins.top - margins.bottom,
+        )
+        for length, smallest, sides in zip(
+            frame, MIN_FRAME, ("left and right", "top and bottom"), strict=True
+        ):
+            if length < smallest:
+                problems.append(
+                    Problem(
+                        source_map.locate((group, "margins")),
+                        f"layout {group}.margins: the {sides} margins leave "
+                        f"{max(length, 0) / 72:.2f} in of the {group}; leave at least "
+                        f"{smallest / 72:g} in",
+                    )
+                )
+    page = theme.page
+    column = (page.width - page.margins.left - page.margins.right - page.gutter) / page.columns
+    if page.columns > 1 and column < page.min_figure_width:
+        problems.append(
+            Problem(
+                source_map.locate(("page", "gutter")),
+                f"layout page.gutter: columns of {column / 72:.2f} in are narrower than "
+                f"page.min_figure_width; make the gutter or the margins smaller",
+            )
+        )
+    return problems

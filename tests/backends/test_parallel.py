@@ -82,7 +82,7 @@ def test_the_deck_products_render_together_heaviest_group_first():
 
 def test_a_renderer_gives_the_bytes_and_warnings_of_one_process(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    example = REPO / "examples" / "blocks" / "content.yaml"  # charts, tables, pictures
+    example = REPO / "tests" / "layout" / "briefs" / "long.yaml"  # a brief past two pages
     job = _job(example)
     serial = render_groups(job, groups(PRODUCTS), fork=False)
     renderer = Renderer(PRODUCTS)

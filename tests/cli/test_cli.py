@@ -96,7 +96,7 @@ def test_help_and_backends_import_no_rendering_library(args):
 
 
 def test_warnings_go_to_stderr_and_strict_makes_them_errors(tmp_path):
-    example = REPO / "examples" / "blocks" / "content.yaml"
+    example = REPO / "tests" / "layout" / "briefs" / "long.yaml"
     relaxed = run("build", str(example), "--out-dir", str(tmp_path / "a"))
     assert relaxed.returncode == 0
     # At the first section the third page holds (the pictures, in this example).
@@ -123,7 +123,7 @@ def test_a_missing_layout_is_reported_with_the_content_errors(tmp_path):
     result = run("check", str(path))
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f'{path}:3:11: error: layout "fancy" not found; available: default',
+        f'{path}:3:11: error: layout "fancy" not found; available: default, report',
         f'{path}:6:11: error: unknown figure "nope"; defined figures: none',
     ]
 

@@ -33,6 +33,16 @@ def document_info(doc: Document, *, kind: str) -> dict[str, Any]:
     }
 
 
+def set_document_info(canvas: Canvas, info: dict[str, Any]) -> None:
+    """Write the metadata of `info` (from `document_info`) into the PDF of `canvas`."""
+    canvas.setTitle(info["title"])
+    canvas.setAuthor(info["author"])
+    canvas.setSubject(info["subject"])
+    canvas.setKeywords(info["keywords"])
+    canvas.setCreator(info["creator"])
+    canvas.setProducer(info["producer"])
+
+
 def stamped_canvas_class(build_time: int) -> type[Canvas]:
     """Return a Canvas class whose document dates are `build_time` (UTC) and whose ids are fixed."""
 

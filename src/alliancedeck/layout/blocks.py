@@ -7,13 +7,21 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from alliancedeck.document import ChartInfo, ImageInfo, SectionInfo, TableInfo, TimelineInfo
-from alliancedeck.layout.boxes import ChartBox, Paragraph, PictureBox, Rect, TableBox, TextBox
-from alliancedeck.layout.text import autospace, column_widths
+from alliancedeck.layout import rules
+from alliancedeck.layout.boxes import (
+    ChartBox,
+    Paragraph,
+    PictureBox,
+    Rect,
+    Region,
+    TableBox,
+    TextBox,
+)
+from alliancedeck.layout.text import autospace, column_widths, sizes_between
 
 if TYPE_CHECKING:
-    from alliancedeck.layout.deck import DeckBuilder, Region
+    from alliancedeck.layout.deck import DeckBuilder
 
-TABLE_PADDING = 6.0
 TIMELINE_PER_SLIDE = 6
 
 
@@ -66,8 +74,6 @@ class BlockSlides:
 
     def block_slide(self: DeckBuilder, title: str, page: int = 0) -> tuple[list, Region]:
         """Start a slide for a block; return its box list and the region below the title."""
-        from alliancedeck.layout.deck import Region
-
         context = self._block_context
         section = context["section"]
         notes = section.notes if context["notes_pending"] else None
@@ -104,8 +110,6 @@ class BlockSlides:
         region: Region,
     ) -> tuple[TextBox | None, Region]:
         """Return the source line at the foot of `region`, and the region left above it."""
-        from alliancedeck.layout.deck import Region
-
         if not source:
             return None, region
         box = self.fitted_box(
@@ -163,7 +167,7 @@ class BlockSlides:
             columns,
             lambda t: frame(book.width(t, head, size) + autospace(t) * size),
             lambda t: frame(book.width(t, body, size) + autospace(t) * size),
-            2 * TABLE_PADDING,
+            2 * rules.cell_padding(size),
             width,
         )
 
@@ -182,17 +186,15 @@ class BlockSlides:
                 align = "right" if table.numeric[c] else "left"
                 cells.append(
                     self.setter.paragraph(
-                        text, role, size, widths[c] - 2 * TABLE_PADDING, align=align
+                        text, role, size, widths[c] - 2 * rules.cell_padding(size), align=align
                     )
                 )
-            height = max(p.height for p in cells) + 2 * TABLE_PADDING
+            height = max(p.height for p in cells) + 2 * rules.cell_padding(size)
             result.append((tuple(cells), height))
         return result
 
     def table_slides(self: DeckBuilder, table: TableInfo, title: str) -> None:
         """Add the table, continued on "(cont.)" slides that repeat its header."""
-        from alliancedeck.layout.deck import sizes_between
-
         boxes, region = self.block_slide(title)
         source_box, region = self.source_line(table.source, region)
         best = None
@@ -201,11 +203,11 @@ class BlockSlides:
             rows = self.table_rows(table, size, widths)
             pages = _paginate_rows(rows, region.h)
             if best is None or len(pages) < len(best[2]) or len(pages) == 1:
-                best = (widths, rows, pages)
+                best = (widths, rows, pages, size)
             if len(pages) == 1:
                 break
         assert best is not None
-        widths, rows, pages = best
+        widths, rows, pages, size = best
         for page, row_indexes in enumerate(pages):
             if page:
                 boxes, region = self.block_slide(title, page)
@@ -221,7 +223,7 @@ class BlockSlides:
                     tuple(widths),
                     heights,
                     tuple(cells for cells, _ in chosen),
-                    TABLE_PADDING,
+                    rules.cell_padding(size),
                     header_fill=self.theme.colors["primary"],
                     stripe_fill=self.theme.colors["card"],
                     rule=self.theme.colors["rule"],
@@ -251,8 +253,6 @@ class BlockSlides:
 
     def timeline_slides(self: DeckBuilder, timeline: TimelineInfo, title: str) -> None:
         """Add a horizontal timeline, at most TIMELINE_PER_SLIDE events a slide."""
-        from alliancedeck.layout.deck import sizes_between
-
         entries = list(timeline.entries)
         chunks = [
             entries[i : i + TIMELINE_PER_SLIDE] for i in range(0, len(entries), TIMELINE_PER_SLIDE)

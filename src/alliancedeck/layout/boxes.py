@@ -23,6 +23,20 @@ def bullet_for(level: int) -> str:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A rectangle of a page or slide: (x, y) from its top-left corner, in points."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+@dataclass(frozen=True)
 class Font:
     """One font at one size, as each product names it."""
 

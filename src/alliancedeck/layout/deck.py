@@ -12,6 +12,7 @@ from alliancedeck.design import TextStyle, Theme
 from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
+from alliancedeck.layout import rules
 from alliancedeck.layout.blocks import BlockSlides
 from alliancedeck.layout.boxes import (
     Align,
@@ -19,12 +20,13 @@ from alliancedeck.layout.boxes import (
     Font,
     Paragraph,
     Rect,
+    Region,
     Slide,
     TextBox,
     bullet_for,
     stack_height,
 )
-from alliancedeck.layout.text import break_lines, cut_after, split_sentences
+from alliancedeck.layout.text import break_lines, cut_after, sizes_between, split_sentences
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
@@ -32,17 +34,7 @@ if TYPE_CHECKING:
 #: Part of a frame's width kept free when breaking lines, so that a client whose widths
 #: differ by rounding or kerning still breaks the same way.
 WIDTH_SAFETY = 0.02
-SIZE_STEP = 1.0
 MAX_CARD_WIDTH = 320.0
-
-
-def sizes_between(style: TextStyle) -> list[float]:
-    """Return the sizes to try for `style`, from its size down to its minimum."""
-    steps = max(0, math.floor((style.size - style.min_size) / SIZE_STEP + 1e-9))
-    sizes = [style.size - i * SIZE_STEP for i in range(steps + 1)]
-    if sizes[-1] > style.min_size:
-        sizes.append(style.min_size)
-    return sizes
 
 
 class TextSetter:
@@ -124,18 +116,6 @@ class TextSetter:
 
 
 @dataclass(frozen=True)
-class Region:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
-
-
-@dataclass(frozen=True)
 class _Item:
     """A paragraph still to be placed: its text and how to set it."""
 
@@ -161,7 +141,7 @@ class DeckBuilder(BlockSlides):
         self.warnings: list[Problem] = []
         self._title_counts: dict[str, int] = {}
         self.labels = doc.labels
-        banner = self.tokens.banner_height if doc.meta.classification else 0.0
+        banner = rules.banner_height(theme) if doc.meta.classification else 0.0
         self.banner_height = banner
         margins = self.tokens.margins
         self.left = margins.left
@@ -253,7 +233,7 @@ class DeckBuilder(BlockSlides):
         self, item: _Item, size: float, width: float, first: bool, primary: str = "body"
     ) -> Paragraph:
         role_size = self._companion_size(item.role, primary, size)
-        indent_unit = role_size * 1.1
+        indent_unit = rules.bullet_indent(role_size)
         if item.bullet:
             indent = indent_unit * (item.level + 1)
             bullet = bullet_for(item.level)
@@ -433,7 +413,7 @@ class DeckBuilder(BlockSlides):
             y += box.h + 6
         statement_w = content_w
         if meta.cui:
-            block_w = min(320.0, content_w * 0.4)
+            block_w = rules.cui_block_width(content_w)
             statement_w = content_w - block_w - self.tokens.gap
             block = self.fitted_box(
                 "\n".join(meta.cui),
@@ -681,7 +661,7 @@ class DeckBuilder(BlockSlides):
             items.append(_Item(section.portion(section.lead), "lead", 0, bullet=False))
         items.extend(_point_items(section))
         title = section.portion(
-            self.labels.say("backup", n=backup, title=section.title) if backup else section.title
+            rules.backup_title(self.labels, backup, section.title) if backup else section.title
         )
         title = self.unique_title(title)
         cards = list(section.figures)
@@ -759,7 +739,7 @@ class DeckBuilder(BlockSlides):
             return
         items = [
             _Item(
-                f"{section.title}: {source.text}" + (f" <{source.url}>" if source.url else ""),
+                rules.source_line(section, source),
                 "source",
                 0,
                 bullet=True,
@@ -773,9 +753,7 @@ class DeckBuilder(BlockSlides):
         """Number the slides and add footers and banners; return the deck's geometry."""
         total = len(self.slides)
         meta = self.doc.meta
-        left_text = " \u00b7 ".join(
-            t for t in (meta.short_title, self.labels.as_of(meta.date)) if t
-        )
+        left_text = rules.footer_left(meta, self.labels)
         width = self.right - self.left
         for number, slide in enumerate(self.slides, start=1):
             slide.number = number
@@ -786,7 +764,7 @@ class DeckBuilder(BlockSlides):
                 name="Footer",
                 max_lines=1,
             )
-            page_text = self.labels.say("slide_number", n=number, total=total)
+            page_text = rules.footer_right(meta, self.labels, number, total)
             footer_right = self.fitted_box(
                 page_text,
                 "footer",
@@ -833,16 +811,8 @@ class DeckBuilder(BlockSlides):
             )
             paragraph = box.paragraphs[0]
             boxes.append(
-                TextBox(
-                    0,
-                    y,
-                    self.width,
-                    self.banner_height,
-                    (paragraph,),
-                    role="banner",
-                    name=name,
-                    anchor="middle",
-                    fill=colors.fill,
+                rules.banner_band(
+                    paragraph, 0, y, self.width, self.banner_height, colors.fill, name
                 )
             )
         return boxes

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alliancedeck.design import TextStyle
+
+#: Steps in which a text role shrinks towards its minimum size, in points.
+SIZE_STEP = 1.0
 
 #: Width measure: (text, size) -> advance width in points, for one font.
 Measure = Callable[[str, float], float]
@@ -323,3 +331,12 @@ def column_widths(
     wanted = [n - m for n, m in zip(natural, least, strict=True)]
     share = sum(wanted) or 1.0
     return [m + spare * w / share for m, w in zip(least, wanted, strict=True)]
+
+
+def sizes_between(style: TextStyle) -> list[float]:
+    """Return the sizes to try for `style`, from its size down to its minimum."""
+    steps = max(0, math.floor((style.size - style.min_size) / SIZE_STEP + 1e-9))
+    sizes = [style.size - i * SIZE_STEP for i in range(steps + 1)]
+    if sizes[-1] > style.min_size:
+        sizes.append(style.min_size)
+    return sizes

@@ -1,0 +1,1284 @@
+"""Brief composition: the page plan of the PDF brief (what goes in which column, page, size).
+
+The brief is set from the same measured paragraphs and boxes as the deck (`layout.boxes`) and
+the same shared rules (`layout.rules`). Its sections flow through the columns of its pages; a
+paragraph splits between lines, a table between rows (its header repeated), a chart or picture
+that does not fit waits for the next column while the text flows on. When the layout names a
+page target, the plan is composed to fit it: figures scaled to their smallest legible width,
+spacing tightened, and only then body type shrunk to its minimum. Every column but the last
+page's is filled to its foot; the last page's columns end together.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo
+from alliancedeck.errors import Location, Problem
+from alliancedeck.layout import rules
+from alliancedeck.layout.boxes import (
+    Box,
+    ChartBox,
+    Paragraph,
+    PictureBox,
+    Rect,
+    Region,
+    TableBox,
+    TextBox,
+    bullet_for,
+)
+from alliancedeck.layout.deck import TextSetter
+from alliancedeck.layout.text import column_widths, sizes_between
+
+if TYPE_CHECKING:
+    from alliancedeck.design import TextStyle, Theme
+    from alliancedeck.document import Block, Document, FigureInfo, PointInfo, SectionInfo
+    from alliancedeck.fonts import FontBook
+
+# Spacing of the column text, in ems of each role's size (scaled by the composition's spacing).
+HEADING_SPACE_EM = 0.9  # above a section heading
+AFTER_HEADING_EM = 0.25  # between a heading and what it heads
+POINT_SPACE_EM = 0.3  # above a top-level point
+SUB_POINT_SPACE_EM = 0.1  # above a nested point
+LEAD_SPACE_EM = 0.4  # between a lead and the first point
+CAPTION_SPACE_EM = 0.3  # between a caption and its figure, a figure and its source
+# Rules and marks, in points.
+HAIRLINE = 0.6
+TITLE_RULE = 1.5
+CARD_STRIPE = 3.0
+TIMELINE_RULE = 1.5
+#: Where a cover's title block starts, as a share of the page's text height.
+COVER_TITLE_SHARE = 0.3
+#: Rounding slack when comparing heights, in points.
+TOLERANCE = 0.01
+#: A timeline's dates take at most this share of the column.
+TIMELINE_DATE_SHARE = 0.32
+#: The longest sections a page-target warning names.
+LONGEST_NAMED = 3
+#: Columns a flow may open at most (a guard: a unit taller than any column is placed alone).
+MAX_COLUMNS = 400
+#: Widow and orphan control: a paragraph splits only with this many lines on each side.
+KEEP_LINES = 2
+#: Steps between the full and the smallest figure width, and between full and tight spacing.
+FIGURE_STEPS = 3
+SPACING_STEPS = 2
+#: Body type shrinks in steps of this many points.
+SHRINK_STEP = 0.5
+
+
+@dataclass
+class BriefPage:
+    """One page: its boxes in reading order and the outline entries that open on it."""
+
+    number: int
+    boxes: list[Box] = field(default_factory=list)
+    bookmarks: list[tuple[str, str, float]] = field(default_factory=list)  # key, title, y
+
+
+@dataclass
+class BriefLayout:
+    """Every page of the brief, with the page size, the composition chosen and its warnings."""
+
+    width: float
+    height: float
+    pages: list[BriefPage]
+    language: str
+    title: str
+    body_size: float
+    spacing: float
+    figure_width: float
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """How tightly the brief is set: a figure width, a spacing share, a body shrink in points."""
+
+    figure_width: float
+    spacing: float = 1.0
+    shrink: float = 0.0
+
+
+# ----- flow units ---------------------------------------------------------------------------
+
+MakeBoxes = Callable[[float, float, float], list[Box]]  # (x, y, column width) -> boxes
+
+
+@dataclass
+class _Unit:
+    """Something that flows into a column: text (splits between lines), rows (split between
+    rows, header repeated) or a block (never splits; may wait for the next column)."""
+
+    height: float
+    space: float  # above it, dropped at the top of a column
+    make: MakeBoxes
+    keep_with_next: bool = False
+    floats: bool = False
+    attached: bool = False  # belongs under the unit before it (a table's source line)
+    bookmark: tuple[str, str] | None = None
+    section: int = -1
+    # A text unit's paragraph, or a rows unit's rows: what a split cuts.
+    paragraph: Paragraph | None = None
+    role: str = "body"
+    rows: tuple[tuple[float, object], ...] = ()
+    header: tuple[float, object] | None = None
+    make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
+        None
+    )
+
+    def first_piece(self) -> float:
+        """Return the least height that may start this unit at a column foot."""
+        if self.paragraph is not None:
+            lines = len(self.paragraph.lines)
+            keep = lines if lines < 2 * KEEP_LINES else KEEP_LINES
+            return keep * self.paragraph.leading
+        if self.rows:
+            return (self.header[0] if self.header else 0.0) + self.rows[0][0]
+        return self.height
+
+    def split(self, room: float) -> tuple[_Unit, _Unit] | None:
+        """Return this unit cut to fit `room` and the rest, or None if it cannot be cut so."""
+        if self.paragraph is not None:
+            lines = self.paragraph.lines
+            fit = math.floor((room + TOLERANCE) / self.paragraph.leading)
+            fit = min(fit, len(lines) - KEEP_LINES)
+            if fit < KEEP_LINES:
+                return None
+            head = replace(self.paragraph, lines=lines[:fit])
+            tail = replace(
+                self.paragraph, lines=lines[fit:], bullet=None, space_before=0.0, text=""
+            )
+            rest = replace(self._text_part(tail, 0.0), attached=True)  # a continuation
+            return self._text_part(head, self.space), rest
+        if self.rows:
+            header = self.header[0] if self.header else 0.0
+            used, count = header, 0
+            for height, _ in self.rows:
+                if used + height > room + TOLERANCE:
+                    break
+                used += height
+                count += 1
+            if count == 0 or count == len(self.rows):
+                return None
+            rest = replace(self._rows_part(self.rows[count:], 0.0), attached=True)
+            return self._rows_part(self.rows[:count], self.space), rest
+        return None
+
+    def _text_part(self, paragraph: Paragraph, space: float) -> _Unit:
+        return replace(
+            self,
+            height=paragraph.height,
+            space=space,
+            paragraph=paragraph,
+            make=_text_maker(paragraph, self.role),
+            bookmark=self.bookmark if space == self.space else None,
+        )
+
+    def _rows_part(self, rows: tuple[tuple[float, object], ...], space: float) -> _Unit:
+        assert self.make_rows is not None
+        make_rows = self.make_rows
+        header = self.header
+        height = (header[0] if header else 0.0) + sum(h for h, _ in rows)
+
+        def make(x: float, y: float, w: float) -> list[Box]:
+            return make_rows(rows, x, y, w)
+
+        return replace(self, height=height, space=space, rows=rows, make=make)
+
+
+def _text_maker(paragraph: Paragraph, role: str) -> MakeBoxes:
+    def make(x: float, y: float, w: float) -> list[Box]:
+        return [TextBox(x, y, w, paragraph.height, (paragraph,), role=role, name=role.title())]
+
+    return make
+
+
+@dataclass
+class _Placed:
+    unit: _Unit
+    space: float  # the space above it in its column (0 at the top)
+
+
+@dataclass
+class _Flow:
+    """The columns a flow filled, in order, and how many units stood alone in a column they
+    (with what they keep with) overfill: a heading parted from its text, a block cut short."""
+
+    columns: list[list[_Placed]]
+    forced: int = 0
+
+
+class BriefSetter(TextSetter):
+    """Set paragraphs of the theme's brief roles, measured with the real fonts."""
+
+    def __init__(self, theme: Theme, book: FontBook, shrink: float = 0.0):
+        super().__init__(theme, book)
+        self.shrink = shrink
+
+    def style(self, role: str) -> TextStyle:
+        return self.theme.brief[role]
+
+    def size(self, role: str) -> float:
+        """Return the size of `role` in this composition: shrunk with the body, to its min."""
+        style = self.style(role)
+        return max(style.min_size, style.size - self.shrink)
+
+    def set(self, text: str, role: str, width: float, **options: object) -> Paragraph:
+        """Return `text` set in `role` at this composition's size, `width` wide."""
+        return self.paragraph(text, role, self.size(role), width, **options)  # type: ignore[arg-type]
+
+
+# ----- the builder --------------------------------------------------------------------------
+
+
+class BriefPlanner:
+    """Plan the pages of one brief in one theme: page geometry, furniture and the flow."""
+
+    def __init__(self, doc: Document, theme: Theme, book: FontBook):
+        self.doc = doc
+        self.theme = theme
+        self.book = book
+        self.tokens = theme.page
+        self.labels = doc.labels
+        page = self.tokens
+        self.width, self.height = page.width, page.height
+        self.left = page.margins.left
+        self.right = self.width - page.margins.right
+        self.content_width = self.right - self.left
+        self.banner = rules.banner_height(theme) if doc.meta.classification else 0.0
+        top, bottom = page.margins.top, self.height - page.margins.bottom
+        if self.banner:
+            clearance = page.banner_clearance
+            top = max(top, clearance + self.banner + page.gap)
+            bottom = min(bottom, self.height - clearance - self.banner - page.gap)
+        self.top = top
+        self.footer_y = bottom - page.footer_height
+        self.column_bottom = self.footer_y - page.gap
+        self.column_width = (self.content_width - page.gutter * (page.columns - 1)) / page.columns
+        self.warnings: list[Problem] = []
+        self._aspects: dict[object, float] = {}
+        self._foot: list[Box] | None = None
+        self._columns: dict[tuple[int, float], list[Region]] = {}
+
+    # ----- composing ------------------------------------------------------------------------
+
+    def compositions(self) -> list[Composition]:
+        """Return the compositions to try, loosest first, in the order the rules allow."""
+        page = self.tokens
+        full, smallest = self.column_width, min(page.min_figure_width, self.column_width)
+        widths = [full - (full - smallest) * i / FIGURE_STEPS for i in range(FIGURE_STEPS + 1)]
+        result = [Composition(w) for w in widths]
+        spacings = [
+            1 - (1 - page.min_spacing) * i / SPACING_STEPS for i in range(1, SPACING_STEPS + 1)
+        ]
+        result += [Composition(smallest, s) for s in spacings]
+        body = self.theme.brief["body"]
+        shrinks = math.floor((body.size - body.min_size) / SHRINK_STEP + 1e-9)
+        result += [
+            Composition(smallest, page.min_spacing, SHRINK_STEP * i) for i in range(1, shrinks + 1)
+        ]
+        return result
+
+    def plan(self) -> BriefLayout:
+        """Return the page plan: composed to the page target, the last page balanced."""
+        target = self.tokens.max_pages
+        chosen = None
+        for composition in self.compositions() if target else self.compositions()[:1]:
+            header, units = self.content(composition)
+            flow = self.flow(header, units)
+            chosen = (composition, header, units, flow)
+            if target is None or self.page_count(header, flow) <= target:
+                break
+        assert chosen is not None
+        composition, header, units, flow = chosen
+        pages = self.page_count(header, flow)
+        if target and pages > target:
+            self.warnings.append(self.over_target(pages, target, units))
+        flow = self.balance(header, units, flow)
+        return self.assemble(composition, header, flow)
+
+    def over_target(self, pages: int, target: int, units: Sequence[_Unit]) -> Problem:
+        """Return the warning of a brief past its page target, naming its longest sections."""
+        lengths: dict[int, float] = {}
+        for unit in units:
+            if unit.section >= 0:
+                lengths[unit.section] = lengths.get(unit.section, 0.0) + unit.height + unit.space
+        column = self.column_bottom - self.top
+        longest = sorted(lengths, key=lambda s: -lengths[s])[:LONGEST_NAMED]
+        named = ", ".join(
+            f'"{self.doc.sections[s].title}" ({lengths[s] / column:.1f} columns)' for s in longest
+        )
+        where = (  # at the section most worth cutting: the line to fix
+            self.doc.sections[longest[0]].location
+            if longest
+            else Location(self.doc.source_file, 1, 1)
+        )
+        return Problem(
+            where,
+            f"the brief runs to {pages} pages; a brief is at most {target} in layout "
+            f'"{self.theme.name}" even with figures, spacing and type at their smallest; '
+            f"shorten the longest sections: {named}",
+            "warning",
+        )
+
+    # ----- page geometry --------------------------------------------------------------------
+
+    def columns_of(self, page: int, header: float) -> list[Region]:
+        """Return the column regions of page `page` (0-based) under a header `header` tall."""
+        key = (min(page, 1), header)  # every page after the first is alike
+        if key not in self._columns:
+            self._columns[key] = self._columns_of(page, header)
+        return self._columns[key]
+
+    def _columns_of(self, page: int, header: float) -> list[Region]:
+        page_tokens = self.tokens
+        if page == 0 and page_tokens.cover:
+            return []
+        top = self.top + (header if page == 0 else 0.0)
+        bottom = self.column_bottom - (self.foot_height() if page == 0 else 0.0)
+        return [
+            Region(
+                self.left + i * (self.column_width + page_tokens.gutter),
+                top,
+                self.column_width,
+                max(0.0, bottom - top),
+            )
+            for i in range(page_tokens.columns)
+        ]
+
+    def column_region(self, index: int, header: float, caps: dict[int, float]) -> Region:
+        """Return column `index` of the whole flow (page by page), capped as `caps` says."""
+        page = 0
+        while True:
+            regions = self.columns_of(page, header)
+            if index < len(regions):
+                region = regions[index]
+                if page in caps:
+                    region = replace(region, h=min(region.h, caps[page]))
+                return region
+            index -= len(regions)
+            page += 1
+
+    def page_of_column(self, index: int, header: float) -> int:
+        """Return the page (0-based) of flow column `index`."""
+        page = 0
+        while True:
+            count = len(self.columns_of(page, header))
+            if index < count:
+                return page
+            index -= count
+            page += 1
+
+    def page_count(self, header: float, flow: _Flow) -> int:
+        """Return the pages the flow fills (at least the first, which holds the header)."""
+        used = [i for i, column in enumerate(flow.columns) if column]
+        return 1 + (self.page_of_column(used[-1], header) if used else 0)
+
+    # ----- flowing --------------------------------------------------------------------------
+
+    def flow(
+        self, header: float, units: Sequence[_Unit], caps: dict[int, float] | None = None
+    ) -> _Flow:
+        """Return `units` flowed through the columns of the pages, in order.
+
+        A unit kept with the next moves on with it; text and rows split at the column foot;
+        a block that does not fit waits for the next column while the text after it flows on.
+        """
+        caps = caps or {}
+        columns: list[list[_Placed]] = [[]]
+        used = 0.0
+        queue = list(units)
+        waiting: list[_Unit] = []
+        forced = 0
+
+        def next_column() -> None:
+            nonlocal used
+            columns.append([])
+            used = 0.0
+
+        def room() -> float:
+            return self.column_region(len(columns) - 1, header, caps).h - used
+
+        def place(unit: _Unit) -> None:
+            nonlocal used
+            space = unit.space if columns[-1] else 0.0
+            columns[-1].append(_Placed(unit, space))
+            used += space + unit.height
+
+        def place_waiting(fitting_only: bool = False) -> None:
+            while waiting:
+                unit = waiting[0]
+                space = unit.space if columns[-1] else 0.0
+                if columns[-1] and space + unit.height > room() + TOLERANCE:
+                    if fitting_only:
+                        return
+                    next_column()
+                    continue
+                place(waiting.pop(0))
+
+        while queue:
+            unit = queue.pop(0)
+            if waiting and unit.section != waiting[0].section:
+                place_waiting()  # a figure waits within its section, never past the next
+            elif waiting and not unit.attached:
+                place_waiting(fitting_only=True)
+            if len(columns) > MAX_COLUMNS:  # a unit taller than any column would loop: place it
+                place(unit)
+                continue
+            if unit.floats and waiting:
+                waiting.append(unit)
+                continue
+            space = unit.space if columns[-1] else 0.0
+            needed = space + self._kept_height(unit, queue)
+            if needed <= room() + TOLERANCE:
+                place(unit)
+                continue
+            if not unit.keep_with_next:
+                part = unit.split(room() - space)
+                if part is not None and space + part[0].height <= room() + TOLERANCE:
+                    place(part[0])
+                    # The rest opens the next column; what waits comes after it.
+                    queue.insert(0, part[1])
+                    next_column()
+                    continue
+            if unit.floats and columns[-1] and any(not u.floats for u in queue):
+                waiting.append(unit)
+                continue
+            if not columns[-1]:
+                # Taller than a whole column: it stands alone (split where it can).
+                forced += 1
+                part = unit.split(room())
+                if part is not None:
+                    place(part[0])
+                    queue.insert(0, part[1])
+                else:
+                    place(unit)
+                next_column()
+                continue
+            queue.insert(0, unit)
+            next_column()
+        if waiting:
+            if columns[-1]:
+                next_column()
+            place_waiting()
+        while columns and not columns[-1] and len(columns) > 1:
+            columns.pop()
+        return _Flow(columns, forced)
+
+    def _kept_height(self, unit: _Unit, queue: Sequence[_Unit]) -> float:
+        """Return the height `unit` needs with what it keeps with: the start of the next."""
+        height = unit.height
+        index = 0
+        current = unit
+        while current.keep_with_next and index < len(queue):
+            following = queue[index]
+            if following.keep_with_next:
+                height += following.space + following.height
+            else:
+                height += following.space + following.first_piece()
+            current = following
+            index += 1
+        return height
+
+    def balance(self, header: float, units: Sequence[_Unit], flow: _Flow) -> _Flow:
+        """Return `flow` with the last page's columns ending together (within a line)."""
+        if self.tokens.columns < 2:
+            return flow
+        pages = self.page_count(header, flow)
+        last = pages - 1
+        regions = self.columns_of(last, header)
+        if not regions:
+            return flow
+        # Try column heights a line apart; keep the one whose columns end closest together
+        # (the lower at a tie), never one that adds a page.
+        line = self.theme.brief["body"].size * self.theme.brief["body"].leading / 2
+        best, best_key = flow, (math.inf, math.inf)
+        height = regions[0].h
+        while height > line:
+            trial = self.flow(header, units, {last: height})
+            if self.page_count(header, trial) != pages or trial.forced > flow.forced:
+                height -= line
+                continue
+            fills = self.fills(trial, header, last)
+            key = (round(max(fills) - min(fills), 1), max(fills))
+            if key < best_key:
+                best, best_key = trial, key
+            height = min(height, max(fills)) - line
+        return best
+
+    def fills(self, flow: _Flow, header: float, page: int) -> list[float]:
+        """Return how far down each column of `page` the flow reaches."""
+        result = []
+        first = sum(len(self.columns_of(p, header)) for p in range(page))
+        for index in range(first, first + len(self.columns_of(page, header))):
+            column = flow.columns[index] if index < len(flow.columns) else []
+            result.append(sum(p.space + p.unit.height for p in column))
+        return result
+
+    # ----- assembling -----------------------------------------------------------------------
+
+    def assemble(self, composition: Composition, header: float, flow: _Flow) -> BriefLayout:
+        """Return the pages: furniture, header and every column's boxes at their places."""
+        count = self.page_count(header, flow)
+        pages = [BriefPage(number=n) for n in range(1, count + 1)]
+        pages[0].boxes.extend(self._header_boxes)
+        pages[0].boxes.extend(self.foot_boxes())
+        body_line = self.theme.brief["body"].size * self.theme.brief["body"].leading
+        for index, column in enumerate(flow.columns):
+            if not column:
+                continue
+            page_index = self.page_of_column(index, header)
+            region = self.column_region(index, header, {})
+            used = sum(p.space + p.unit.height for p in column)
+            stretch = 0.0
+            gaps = [p for p in column[1:] if p.space > 0]
+            flowed_on = any(flow.columns[index + 1 :]) if index + 1 < len(flow.columns) else False
+            if page_index < count - 1 and flowed_on:
+                target = region.h  # filled to the foot
+            elif page_index == count - 1:
+                target = max(self.fills(flow, header, page_index))  # ends with its neighbour
+            else:
+                target = used
+            if gaps and target > used:
+                # What is left spreads over the spaces between blocks, a line each at most.
+                stretch = min((target - used) / len(gaps), body_line)
+            y = region.y
+            for placed in column:
+                if placed.space > 0 and placed is not column[0]:
+                    y += placed.space + stretch
+                if placed.unit.bookmark:
+                    key, title = placed.unit.bookmark
+                    pages[page_index].bookmarks.append((key, title, y))
+                pages[page_index].boxes.extend(placed.unit.make(region.x, y, region.w))
+                y += placed.unit.height
+        for page in pages:
+            before, after = self.furniture(page.number, count)
+            page.boxes[:0] = before
+            page.boxes.extend(after)
+        return BriefLayout(
+            width=self.width,
+            height=self.height,
+            pages=pages,
+            language=self.doc.meta.language,
+            title=self.doc.meta.title,
+            body_size=max(
+                self.theme.brief["body"].min_size,
+                self.theme.brief["body"].size - composition.shrink,
+            ),
+            spacing=composition.spacing,
+            figure_width=composition.figure_width,
+            warnings=list(self.warnings),
+        )
+
+    # ----- furniture ------------------------------------------------------------------------
+
+    def furniture(self, number: int, total: int) -> tuple[list[Box], list[Box]]:
+        """Return the banners and the footer of page `number` of `total`: what a reader meets
+        before the page's content (banners, footer title) and after it (the page number)."""
+        setter = BriefSetter(self.theme, self.book)
+        meta = self.doc.meta
+        boxes: list[Box] = []
+        boxes.append(
+            Rect(
+                self.left,
+                self.footer_y - self.tokens.gap / 2,
+                self.content_width,
+                HAIRLINE,
+                self.theme.colors["rule"],
+                name="Footer rule",
+            )
+        )
+        right_text = rules.footer_right(meta, self.labels, number, total, printed=True)
+        right = setter.set(right_text, "footer", self.content_width, align="right")
+        right_width = self.book.width(right_text, right.font.pdf_name, right.font.size)
+        right_frame = setter.frame_width(right_width)
+        left = setter.set(
+            rules.footer_left(meta, self.labels), "footer", self.content_width - right_frame
+        )
+        boxes.append(
+            TextBox(
+                self.left,
+                self.footer_y,
+                self.content_width - right_frame,
+                left.height,
+                (left,),
+                role="footer",
+                name="Footer",
+            )
+        )
+        right = setter.set(right_text, "footer", right_frame, align="right")
+        page_number = TextBox(
+            self.right - right_frame,
+            self.footer_y,
+            right_frame,
+            right.height,
+            (right,),
+            role="footer",
+            name="Page number",
+        )
+        banners = self.banners(meta.classification, setter) if meta.classification else []
+        return [*banners, *boxes], [page_number]
+
+    def banners(self, classification: str, setter: BriefSetter) -> list[Box]:
+        """Return the top and bottom banners: bands whose text keeps clear of the paper edge."""
+        colors = self.theme.banner_colors(self.doc.meta.banner_level or "")
+        clearance = self.tokens.banner_clearance
+        boxes: list[Box] = []
+        width = self.width - 2 * clearance
+        for name, y in (
+            ("Banner top", clearance),
+            ("Banner bottom", self.height - clearance - self.banner),
+        ):
+            paragraph = setter.set(
+                classification.upper(), "banner", width, align="center", color=colors.text
+            )
+            boxes.append(
+                rules.banner_band(paragraph, clearance, y, width, self.banner, colors.fill, name)
+            )
+        return boxes
+
+    def foot_height(self) -> float:
+        """Return the height kept at the foot of page 1 for the statements (0 without)."""
+        boxes = self.foot_boxes()
+        if not boxes:
+            return 0.0
+        return self.column_bottom - min(b.y for b in boxes) + self.tokens.gap
+
+    def foot_boxes(self) -> list[Box]:
+        """Return the distribution statement (left) and CUI block (right) over page 1's footer."""
+        if self._foot is None:
+            self._foot = self._statement_boxes()
+        return self._foot
+
+    def _statement_boxes(self) -> list[Box]:
+        meta = self.doc.meta
+        setter = BriefSetter(self.theme, self.book)
+        texts: list[tuple[str, float, float, str]] = []
+        statement_width = self.content_width
+        if meta.cui:
+            block = rules.cui_block_width(self.content_width)
+            statement_width = self.content_width - block - self.tokens.gap * 2
+            texts.append(("\n".join(meta.cui), self.right - block, block, "CUI designation"))
+        if meta.distribution:
+            texts.append((meta.distribution, self.left, statement_width, "Distribution"))
+        if not texts:
+            return []
+        boxes: list[Box] = []
+        tallest = 0.0
+        set_texts = []
+        for text, x, width, name in texts:
+            paragraphs = tuple(setter.set(line, "statement", width) for line in text.split("\n"))
+            height = sum(p.height for p in paragraphs)
+            tallest = max(tallest, height)
+            set_texts.append((paragraphs, x, width, name, height))
+        top = self.column_bottom - tallest
+        for paragraphs, x, width, name, height in set_texts:
+            boxes.append(TextBox(x, top, width, height, paragraphs, role="statement", name=name))
+        boxes.append(
+            Rect(
+                self.left,
+                top - self.tokens.gap / 2,
+                self.content_width,
+                HAIRLINE,
+                self.theme.colors["rule"],
+                name="Statement rule",
+            )
+        )
+        return boxes
+
+    # ----- the header -----------------------------------------------------------------------
+
+    def header(self, setter: BriefSetter) -> tuple[float, list[Box]]:
+        """Return the height of page 1's header and its boxes: masthead, title, key figures."""
+        meta = self.doc.meta
+        page = self.tokens
+        x, width = self.left, self.content_width
+        y = self.top
+        boxes: list[Box] = []
+        label = meta.organization or page.product_label
+        right_text = rules.SEPARATOR.join(
+            t for t in (self.labels.as_of(meta.date), meta.product_id) if t
+        )
+        if label or right_text:
+            boxes.extend(self.masthead(label or "", right_text, setter, y))
+            y += page.masthead_height + page.gap
+        if page.cover:  # a cover sets its title block a third of the way down
+            y = max(y, self.top + (self.column_bottom - self.top) * COVER_TITLE_SHARE)
+        for text, role in ((meta.title, "title"), (meta.subtitle, "subtitle")):
+            if text:
+                paragraph = setter.set(text, role, width)
+                boxes.append(
+                    TextBox(x, y, width, paragraph.height, (paragraph,), role, role.title())
+                )
+                y += paragraph.height
+        poc = meta.poc and self.labels.say("poc", poc=meta.poc)
+        if poc:
+            paragraph = setter.set(poc, "byline", width)
+            boxes.append(TextBox(x, y, width, paragraph.height, (paragraph,), "byline", "Byline"))
+            y += paragraph.height
+        y += page.gap / 2
+        boxes.append(Rect(x, y, width, TITLE_RULE, self.theme.colors["primary"], name="Title rule"))
+        y += TITLE_RULE + page.gap
+        figures = self.doc.key_figures[: page.band_figures]
+        if figures:
+            card_boxes, height = self.cards(figures, setter, y)
+            boxes.extend(card_boxes)
+            y += height + page.gap
+        return y - self.top + page.gap, boxes
+
+    def masthead(self, label: str, right_text: str, setter: BriefSetter, y: float) -> list[Box]:
+        """Return the masthead band: the organization (or product label) and the date and id."""
+        page = self.tokens
+        fill = self.theme.colors["primary"]
+        white = self.theme.colors["background"]
+        inset = page.gap
+        boxes: list[Box] = [
+            Rect(self.left, y, self.content_width, page.masthead_height, fill, name="Masthead")
+        ]
+        room = self.content_width - 2 * inset
+        right = (
+            setter.set(right_text, "byline", room, align="right", color=white)
+            if right_text
+            else None
+        )
+        right_width = (
+            setter.frame_width(self.book.width(right_text, right.font.pdf_name, right.font.size))
+            if right
+            else 0.0
+        )
+        left = setter.set(label.upper(), "byline", room - right_width, color=white, bold=True)
+        boxes.append(
+            TextBox(
+                self.left + inset,
+                y,
+                room - right_width,
+                page.masthead_height,
+                (left,),
+                role="masthead",
+                name="Masthead label",
+                anchor="middle",
+            )
+        )
+        if right:
+            right = setter.set(right_text, "byline", right_width, align="right", color=white)
+            boxes.append(
+                TextBox(
+                    self.right - inset - right_width,
+                    y,
+                    right_width,
+                    page.masthead_height,
+                    (right,),
+                    role="masthead",
+                    name="Masthead date",
+                    anchor="middle",
+                )
+            )
+        return boxes
+
+    def cards(
+        self, figures: Sequence[FigureInfo], setter: BriefSetter, top: float
+    ) -> tuple[list[Box], float]:
+        """Return key-figure cards in even rows (no lone card on a later row), and their height.
+
+        Each row sets its values at one size, the largest at which every value of the row
+        stays on one line.
+        """
+        page = self.tokens
+        gap = page.gap
+        pad = gap
+        # Fewer cards a row (in even rows) until every value fits on one line at some size.
+        for most in range(page.cards_per_row, 0, -1):
+            rows_needed = math.ceil(len(figures) / most)
+            per_row = math.ceil(len(figures) / rows_needed)
+            rows = [figures[i : i + per_row] for i in range(0, len(figures), per_row)]
+            sizes = [self.value_size(row, setter, pad) for row in rows]
+            if all(size is not None for size in sizes):
+                break
+        boxes: list[Box] = []
+        y = top
+        for row, fitted in zip(rows, sizes, strict=True):
+            count = len(row)
+            card_width = (self.content_width - gap * (count - 1)) / count
+            inner = card_width - CARD_STRIPE - 2 * pad
+            size = fitted or setter.style("figure_value").min_size
+            values = [
+                setter.paragraph(f.display, "figure_value", size, max(inner, 1.0)) for f in row
+            ]
+            labels = [setter.set(f.label, "figure_label", max(inner, 1.0)) for f in row]
+            label_space = round(setter.size("figure_label") * LEAD_SPACE_EM, 2)
+            height = (
+                2 * pad
+                + max(v.height for v in values)
+                + label_space
+                + max(lab.height for lab in labels)
+            )
+            for index, (value, label) in enumerate(zip(values, labels, strict=True)):
+                x = self.left + index * (card_width + gap)
+                boxes.append(Rect(x, y, card_width, height, self.theme.colors["card"], name="Card"))
+                boxes.append(
+                    Rect(x, y, CARD_STRIPE, height, self.theme.colors["primary"], name="Card rule")
+                )
+                text_x = x + CARD_STRIPE + pad
+                boxes.append(
+                    TextBox(text_x, y + pad, inner, value.height, (value,), "figure_value", "Value")
+                )
+                label_y = y + pad + max(v.height for v in values) + label_space
+                boxes.append(
+                    TextBox(text_x, label_y, inner, label.height, (label,), "figure_label", "Label")
+                )
+            y += height + gap
+        return boxes, y - gap - top
+
+    def value_size(
+        self, row: Sequence[FigureInfo], setter: BriefSetter, pad: float
+    ) -> float | None:
+        """Return the largest size at which every value of `row` fits its card on one line."""
+        gap = self.tokens.gap
+        card_width = (self.content_width - gap * (len(row) - 1)) / len(row)
+        inner = card_width - CARD_STRIPE - 2 * pad
+        for size in sizes_between(setter.style("figure_value")):
+            font = setter.font("figure_value", size).pdf_name
+            widths = (self.book.width(f.display, font, size) for f in row)
+            if all(setter.frame_width(width) <= inner for width in widths):
+                return size
+        return None
+
+    # ----- the flow's content ---------------------------------------------------------------
+
+    def content(self, composition: Composition) -> tuple[float, list[_Unit]]:
+        """Return the header height and the units of the columns, set for `composition`."""
+        setter = BriefSetter(self.theme, self.book, composition.shrink)
+        self._composition = composition
+        self._setter = setter
+        self._numbers = {"figure": 0, "table": 0}
+        header, self._header_boxes = self.header(setter)
+        if self.tokens.cover:
+            header = 0.0
+        units: list[_Unit] = []
+        units.extend(self.more_figures())
+        doc = self.doc
+        for index, section in enumerate(doc.sections):
+            backup = 0
+            if section.backup:
+                backup = doc.backup_sections.index(section) + 1
+            units.extend(self.section(index, section, backup))
+        # Main sections first, then backup ones, as the deck orders them.
+        order = [*doc.main_sections, *doc.backup_sections]
+        units.sort(key=lambda u: order.index(doc.sections[u.section]) if u.section >= 0 else -1)
+        units.extend(self.sources())
+        units.extend(self.author_line())
+        return header, units
+
+    def spacing(self, role: str, em: float) -> float:
+        """Return a space of `em` ems of `role`, tightened by the composition."""
+        return round(self._setter.size(role) * em * self._composition.spacing, 2)
+
+    def gap(self) -> float:
+        return round(self.tokens.gap * self._composition.spacing, 2)
+
+    def text_unit(
+        self,
+        text: str,
+        role: str,
+        space: float,
+        *,
+        section: int = -1,
+        keep: bool = False,
+        bookmark: tuple[str, str] | None = None,
+        attached: bool = False,
+        **options: object,
+    ) -> _Unit:
+        paragraph = self._setter.set(text, role, self.column_width, **options)
+        return _Unit(
+            height=paragraph.height,
+            space=space,
+            make=_text_maker(paragraph, role),
+            keep_with_next=keep,
+            attached=attached,
+            bookmark=bookmark,
+            section=section,
+            paragraph=paragraph,
+            role=role,
+        )
+
+    def more_figures(self) -> list[_Unit]:
+        """Return the key figures the cards have no room for, as a list in the columns."""
+        rest = self.doc.key_figures[self.tokens.band_figures :]
+        if not rest:
+            return []
+        units = [
+            self.text_unit(self.labels.more_figures, "heading", 0.0, keep=True),
+        ]
+        for figure in rest:
+            units.append(
+                self.text_unit(
+                    f"{figure.display} \u2014 {figure.label}",
+                    "body",
+                    self.spacing("body", POINT_SPACE_EM),
+                    bullet=bullet_for(0),
+                    indent=rules.bullet_indent(self._setter.size("body")),
+                )
+            )
+        return units
+
+    def section(self, index: int, section: SectionInfo, backup: int) -> list[_Unit]:
+        """Return the units of `section`: heading, lead, points, then its blocks."""
+        title = rules.backup_title(self.labels, backup, section.title) if backup else section.title
+        units = [
+            self.text_unit(
+                section.portion(title),
+                "heading",
+                self.spacing("heading", HEADING_SPACE_EM),
+                section=index,
+                keep=True,
+                bookmark=(f"section{index}", title),
+            )
+        ]
+        after_heading = self.spacing("heading", AFTER_HEADING_EM)
+        if section.lead:
+            units.append(
+                self.text_unit(
+                    section.portion(section.lead),
+                    "lead",
+                    after_heading,
+                    section=index,
+                    keep=True,
+                )
+            )
+        first = True
+        for point in section.points:
+            for unit in self.point(point, 0, section, index):
+                if first:
+                    unit.space = (
+                        self.spacing("lead", LEAD_SPACE_EM) if section.lead else after_heading
+                    )
+                    first = False
+                units.append(unit)
+        for block in section.blocks:
+            block_units = self.block(block, index)
+            if first and block_units:
+                block_units[0].space = after_heading
+                first = False
+            units.extend(block_units)
+        if len(units) == 1:
+            units[0].keep_with_next = False
+        return units
+
+    def point(self, point: PointInfo, level: int, section: SectionInfo, index: int) -> list[_Unit]:
+        size = self._setter.size("body")
+        indent = rules.bullet_indent(size)
+        text = section.portion(point.text) if level == 0 else point.text
+        units = [
+            self.text_unit(
+                text,
+                "body",
+                self.spacing("body", POINT_SPACE_EM if level == 0 else SUB_POINT_SPACE_EM),
+                section=index,
+                bullet=bullet_for(level),
+                indent=indent * (level + 1),
+                bullet_indent=indent * level,
+                level=level,
+            )
+        ]
+        for child in point.children:
+            units.extend(self.point(child, level + 1, section, index))
+        return units
+
+    # ----- blocks ---------------------------------------------------------------------------
+
+    def block(self, block: Block, index: int) -> list[_Unit]:
+        """Return the units of a chart, picture, table or timeline."""
+        if isinstance(block, ChartInfo):
+            return [self.figure(block, block.title, block.source, index)]
+        if isinstance(block, ImageInfo):
+            return [self.figure(block, block.caption, block.source, index)]
+        if isinstance(block, TableInfo):
+            return self.table(block, index)
+        assert isinstance(block, TimelineInfo)
+        return self.timeline(block, index)
+
+    def caption(self, kind: str, title: str | None) -> str:
+        """Return the numbered caption: "Figure 1. Title", "Table 2. Title"."""
+        self._numbers[kind] += 1
+        label = self.labels.say(kind, n=self._numbers[kind])
+        return f"{label} {title}" if title else label
+
+    def figure(
+        self, block: ChartInfo | ImageInfo, title: str | None, source: str | None, index: int
+    ) -> _Unit:
+        """Return a chart or picture with its caption above and source under: one block."""
+        setter = self._setter
+        kind = "figure"
+        caption = setter.set(self.caption(kind, title), "block_title", self.column_width)
+        source_paragraph = (
+            setter.set(self.labels.say("source", source=source), "caption", self.column_width)
+            if source
+            else None
+        )
+        space = self.spacing("caption", CAPTION_SPACE_EM)
+        width = min(self._composition.figure_width, self.column_width)
+        if isinstance(block, ChartInfo):
+            height = width * self.tokens.chart_aspect
+        else:
+            aspect = self.aspect(block)
+            height = min(width / aspect, self.height * self.tokens.max_picture_height)
+            width = height * aspect
+        total = caption.height + space + height
+        if source_paragraph:
+            total += space + source_paragraph.height
+        theme = self.theme
+
+        def make(x: float, y: float, column: float) -> list[Box]:
+            boxes: list[Box] = [
+                TextBox(x, y, column, caption.height, (caption,), "block_title", "Caption")
+            ]
+            top = y + caption.height + space
+            left = x + (column - width) / 2
+            if isinstance(block, ChartInfo):
+                style = setter.style("chart")
+                boxes.append(
+                    ChartBox(
+                        left,
+                        top,
+                        width,
+                        height,
+                        block,
+                        setter.font("chart", style.size),
+                        tuple(theme.palette),
+                        theme.colors["rule"],
+                        name="Chart",
+                        alt=block.alt,
+                    )
+                )
+            else:
+                boxes.append(PictureBox(left, top, width, height, block, "Picture", block.alt))
+            if source_paragraph:
+                boxes.append(
+                    TextBox(
+                        x,
+                        top + height + space,
+                        column,
+                        source_paragraph.height,
+                        (source_paragraph,),
+                        "caption",
+                        "Source",
+                    )
+                )
+            return boxes
+
+        return _Unit(
+            height=total, space=self.gap(), make=make, floats=True, section=index, role="figure"
+        )
+
+    def aspect(self, image: ImageInfo) -> float:
+        """Return width / height of `image`, measured once per brief."""
+        if image.path not in self._aspects:
+            from alliancedeck.draw.images import image_aspect
+
+            self._aspects[image.path] = image_aspect(image.path, image.format, image.location)
+        return self._aspects[image.path]
+
+    def table(self, table: TableInfo, index: int) -> list[_Unit]:
+        """Return a table: its caption kept with its first rows, rows that split with the
+        header repeated, and its source line."""
+        setter = self._setter
+        size = setter.size("table")
+        padding = rules.cell_padding(size)
+        book = self.book
+        body_font = setter.font("table", size).pdf_name
+        head_font = setter.font("table_header", size).pdf_name
+        columns = [
+            [table.columns[c], *(row[c] for row in table.rows)] for c in range(len(table.columns))
+        ]
+        widths = column_widths(
+            columns,
+            lambda t: setter.frame_width(book.width(t, head_font, size)),
+            lambda t: setter.frame_width(book.width(t, body_font, size)),
+            2 * padding,
+            self.column_width,
+        )
+        rows: list[tuple[float, object]] = []
+        for r, row in enumerate([table.columns, *table.rows]):
+            role = "table_header" if r == 0 else "table"
+            cells = tuple(
+                setter.paragraph(
+                    text,
+                    role,
+                    size,
+                    widths[c] - 2 * padding,
+                    align="right" if table.numeric[c] else "left",
+                )
+                for c, text in enumerate(row)
+            )
+            rows.append((max(p.height for p in cells) + 2 * padding, cells))
+        header, body = rows[0], tuple(rows[1:])
+        theme = self.theme
+        alt = f"Table: {table.caption or ''}, {len(table.rows)} rows"
+
+        def make_rows(
+            chosen: Sequence[tuple[float, object]], x: float, y: float, w: float
+        ) -> list[Box]:
+            picked = [header, *chosen]
+            heights = tuple(h for h, _ in picked)
+            return [
+                TableBox(
+                    x,
+                    y,
+                    sum(widths),
+                    sum(heights),
+                    tuple(widths),
+                    heights,
+                    tuple(cells for _, cells in picked),  # type: ignore[misc]
+                    padding,
+                    header_fill=theme.colors["primary"],
+                    stripe_fill=theme.colors["card"],
+                    rule=theme.colors["rule"],
+                    name="Table",
+                    alt=alt,
+                )
+            ]
+
+        rows_unit = _Unit(
+            height=header[0] + sum(h for h, _ in body),
+            space=self.spacing("caption", CAPTION_SPACE_EM),
+            make=lambda x, y, w: make_rows(body, x, y, w),
+            section=index,
+            role="table",
+            rows=body,
+            header=header,
+            make_rows=make_rows,
+        )
+        units = [
+            self.text_unit(
+                self.caption("table", table.caption),
+                "block_title",
+                self.gap(),
+                section=index,
+                keep=True,
+            ),
+            rows_unit,
+        ]
+        if table.source:
+            units.append(
+                self.text_unit(
+                    self.labels.say("source", source=table.source),
+                    "caption",
+                    self.spacing("caption", CAPTION_SPACE_EM),
+                    section=index,
+                    attached=True,
+                )
+            )
+        return units
+
+    def timeline(self, timeline: TimelineInfo, index: int) -> list[_Unit]:
+        """Return a timeline: dated rows beside a rule, split between rows."""
+        setter = self._setter
+        date_size = setter.size("timeline_date")
+        date_font = setter.font("timeline_date", date_size).pdf_name
+        pad = self.spacing("timeline_text", CAPTION_SPACE_EM)
+        date_width = min(
+            self.column_width * TIMELINE_DATE_SHARE,
+            max(
+                setter.frame_width(self.book.width(d, date_font, date_size))
+                for d, _ in timeline.entries
+            ),
+        )
+        text_x = date_width + self.tokens.gap
+        rows: list[tuple[float, object]] = []
+        for date, text in timeline.entries:
+            date_p = setter.set(date, "timeline_date", date_width)
+            text_p = setter.set(text, "timeline_text", self.column_width - text_x)
+            rows.append((max(date_p.height, text_p.height) + pad, (date_p, text_p)))
+        rule = self.theme.colors["primary"]
+
+        def make_rows(
+            chosen: Sequence[tuple[float, object]], x: float, y: float, w: float
+        ) -> list[Box]:
+            boxes: list[Box] = []
+            top = y
+            for height, pair in chosen:
+                date_p, text_p = pair  # type: ignore[misc]
+                boxes.append(
+                    TextBox(x, y, date_width, date_p.height, (date_p,), "timeline_date", "Date")
+                )
+                boxes.append(
+                    TextBox(
+                        x + text_x,
+                        y,
+                        w - text_x,
+                        text_p.height,
+                        (text_p,),
+                        "timeline_text",
+                        "Event",
+                    )
+                )
+                y += height
+            line_x = x + date_width + (self.tokens.gap - TIMELINE_RULE) / 2
+            boxes.append(Rect(line_x, top, TIMELINE_RULE, y - top - pad, rule, "Timeline rule"))
+            return boxes
+
+        body = tuple(rows)
+        return [
+            _Unit(
+                height=sum(h for h, _ in body),
+                space=self.gap(),
+                make=lambda x, y, w: make_rows(body, x, y, w),
+                section=index,
+                role="timeline",
+                rows=body,
+                make_rows=make_rows,
+            )
+        ]
+
+    # ----- the end --------------------------------------------------------------------------
+
+    def sources(self) -> list[_Unit]:
+        """Return the Sources list: each section's sources, with their links."""
+        entries = self.doc.all_sources
+        if not entries:
+            return []
+        units = [
+            self.text_unit(
+                self.labels.sources,
+                "heading",
+                self.spacing("heading", HEADING_SPACE_EM),
+                keep=True,
+                bookmark=("sources", self.labels.sources),
+            )
+        ]
+        size = self._setter.size("source")
+        for number, (section, source) in enumerate(entries):
+            units.append(
+                self.text_unit(
+                    rules.source_line(section, source),
+                    "source",
+                    self.spacing("heading", AFTER_HEADING_EM)
+                    if not number
+                    else self.spacing("source", POINT_SPACE_EM),
+                    bullet=bullet_for(0),
+                    indent=rules.bullet_indent(size),
+                    link=source.url,
+                )
+            )
+        return units
+
+    def author_line(self) -> list[_Unit]:
+        """Return the author line at the end: each name, with its title when given."""
+        meta = self.doc.meta
+        if not meta.authors:
+            return []
+        titles = meta.author_titles or (None,) * len(meta.authors)
+        units = []
+        for number, (name, title) in enumerate(zip(meta.authors, titles, strict=False)):
+            text = f"{name}, {title}" if title else name
+            space = self.spacing("heading", HEADING_SPACE_EM) if not number else 0.0
+            units.append(self.text_unit(text, "byline", space, keep=number < len(meta.authors) - 1))
+        return units
+
+
+def layout_brief(doc: Document, theme: Theme, book: FontBook) -> BriefLayout:
+    """Return the page plan of the brief of `doc` in `theme`."""
+    return BriefPlanner(doc, theme, book).plan()

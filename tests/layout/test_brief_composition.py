@@ -1,0 +1,314 @@
+"""The brief composed as an In Focus, read back with pdfplumber: pages, columns, furniture."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from conftest import REPO, write_brief
+
+LONG = REPO / "tests" / "layout" / "briefs" / "long.yaml"
+BLOCKS = REPO / "examples" / "blocks" / "content.yaml"
+EDGE = 18.0  # 0.25 in: printers clip what is nearer the paper edge
+
+
+def _build(content: Path, out: Path, products=("pdf",), **options):
+    from alliancedeck.api import build
+
+    return build(content, out_dir=out, products=products, **options)
+
+
+def _theme(content: Path, layout: str | None = None):
+    from alliancedeck.api import prepare
+
+    return prepare(content, layout=layout).theme
+
+
+@pytest.fixture(scope="module")
+def briefs(tmp_path_factory) -> dict[str, tuple[Path, object]]:
+    """Build the default content, the blocks example and the long brief once."""
+    out = tmp_path_factory.mktemp("briefs")
+    result = {}
+    for name, content in (("default", REPO / "content.yaml"), ("blocks", BLOCKS), ("long", LONG)):
+        built = _build(content, out / name)
+        result[name] = (built.products[0].path, built)
+    return result
+
+
+def _rules(page) -> list[float]:
+    """Return the tops of the thin full-width rules in the lower half (statement, footer)."""
+    return sorted(
+        r["top"]
+        for r in page.rects
+        if r["height"] < 1 and r["width"] > page.width * 0.6 and r["top"] > page.height / 2
+    )
+
+
+def _column_bottoms(page, theme) -> list[float]:
+    """Return how far down each column's text reaches, above the first rule of the foot."""
+    foot = _rules(page)[0]
+    margins = theme.page.margins
+    middle = page.width / 2
+    bottoms = [0.0, 0.0]
+    for word in page.extract_words():
+        if word["bottom"] >= foot or word["top"] < margins.top:
+            continue
+        column = 0 if word["x1"] <= middle else 1
+        bottoms[column] = max(bottoms[column], word["bottom"])
+    return bottoms
+
+
+def _body_line(theme) -> float:
+    body = theme.brief["body"]
+    return body.size * body.leading
+
+
+def test_the_default_brief_fills_page_one_and_balances_the_last(briefs):
+    theme = _theme(REPO / "content.yaml")
+    path, built = briefs["default"]
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) <= theme.page.max_pages
+        pages = pdf.pages
+        foot = _rules(pages[0])[0]
+        for bottom in _column_bottoms(pages[0], theme):
+            # Filled to the foot: less than a line (and the gap above the rule) left.
+            assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (foot, bottom)
+        left, right = _column_bottoms(pages[-1], theme)
+        assert abs(left - right) <= _body_line(theme) + 1
+    assert not [w for w in built.warnings if "pages" in w.message]
+
+
+def test_the_blocks_example_fits_two_pages(briefs):
+    path, built = briefs["blocks"]
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) <= _theme(BLOCKS).page.max_pages
+    assert not [w for w in built.warnings if "pages" in w.message]
+
+
+def test_a_long_brief_fills_every_page_but_the_last_and_names_its_longest_sections(briefs):
+    theme = _theme(LONG)
+    path, built = briefs["long"]
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) > theme.page.max_pages
+        for page in pdf.pages[:-1]:
+            foot = _rules(page)[0]
+            for bottom in _column_bottoms(page, theme):
+                assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (
+                    page.page_number,
+                    foot,
+                    bottom,
+                )
+        left, right = _column_bottoms(pdf.pages[-1], theme)
+        assert abs(left - right) <= _body_line(theme) + 1
+    (warning,) = [w for w in built.warnings if "pages" in w.message]
+    assert f"runs to {len(pdf.pages)} pages" in warning.message
+    assert '"Notional topic 5' in warning.message  # the long table's section
+
+
+def test_banner_text_keeps_a_quarter_inch_from_every_paper_edge(briefs):
+    for path, _ in briefs.values():
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                banner = [c for c in page.chars if c["top"] < 60 or c["bottom"] > page.height - 60]
+                banner = [c for c in banner if c["text"].strip() and c["size"] >= 8.9]
+                assert banner, "no banner text found"
+                for char in banner:
+                    assert char["top"] >= EDGE and char["bottom"] <= page.height - EDGE
+                    assert char["x0"] >= EDGE and char["x1"] <= page.width - EDGE
+
+
+def test_product_id_in_the_masthead_and_every_footer_with_the_url(briefs):
+    path, _ = briefs["long"]
+    with pdfplumber.open(path) as pdf:
+        total = len(pdf.pages)
+        masthead = pdf.pages[0].crop((0, 0, pdf.pages[0].width, 90)).extract_text()
+        assert "IF-90210" in masthead and "As of 31 May 2024" in masthead
+        assert "NOTIONAL STAFF SECTION" in masthead
+        for number, page in enumerate(pdf.pages, start=1):
+            foot = page.crop((0, _rules(page)[-1], page.width, page.height)).extract_text()
+            footer = " ".join(foot.split())
+            assert f"IF-90210 · https://example.org/if90210 · Page {number} of {total}" in footer
+
+
+def test_figures_and_tables_are_numbered_with_their_sources_and_no_description(briefs):
+    path, _ = briefs["blocks"]
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert [text.count(f"Figure {n}.") for n in range(1, 9)] == [1] * 7 + [0]
+    assert "Table 1. Notional facilities by region" in text
+    assert "Source: Notional data for the example" in text
+    # The generated text equivalent is alt text, not a printed caption.
+    assert "Column chart:" not in text and "Notional spending: 2019 1.6" not in text
+
+
+def test_key_figure_values_stay_on_one_line_in_even_rows(briefs):
+    path, _ = briefs["long"]
+    from alliancedeck.api import prepare
+
+    doc = prepare(LONG).doc
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        lines = page.extract_text().splitlines()
+        values = {}
+        for figure in doc.key_figures:
+            assert any(figure.display in line for line in lines), figure.display
+            words = page.search(figure.display, regex=False)
+            values[figure.display] = max(words, key=lambda w: w["bottom"] - w["top"])
+    rows: dict[float, list] = {}
+    for found in values.values():
+        rows.setdefault(round(found["top"]), []).append(found)
+    counts = [len(row) for _, row in sorted(rows.items())]
+    assert min(counts) >= 2 and max(counts) - min(counts) <= 1  # no lone card on a row
+    for row in rows.values():
+        heights = {round(found["bottom"] - found["top"], 1) for found in row}
+        assert len(heights) == 1  # one value size per row
+
+
+def test_no_two_words_overlap(briefs):
+    for name, (path, _) in briefs.items():
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                words = page.extract_words()
+                for a, b in itertools.combinations(words, 2):
+                    overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                    overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                    assert overlap_x <= 0.5 or overlap_y <= 0.5, (name, a["text"], b["text"])
+
+
+def test_a_table_split_over_pages_repeats_its_header(briefs):
+    path, _ = briefs["long"]
+    headers = 0
+    rows = set()
+    with pdfplumber.open(path) as pdf:
+        halves = [
+            page.crop((x0, 0, x1, page.height))
+            for page in pdf.pages
+            for x0, x1 in ((0, page.width / 2), (page.width / 2, page.width))
+        ]
+        for half in halves:
+            for line in half.extract_text_lines():
+                text = line["text"]
+                if text.startswith("Region Sites Staff Notes"):
+                    headers += 1
+                if text.startswith("Region ") and text.split()[1].isdigit():
+                    rows.add(int(text.split()[1]))
+    assert headers >= 2
+    assert rows == set(range(1, 41))
+
+
+@pytest.mark.parametrize(
+    "classification, level",
+    [
+        ("UNCLASSIFIED", "UNCLASSIFIED"),
+        ("CUI", "CUI"),
+        ("CONFIDENTIAL", "CONFIDENTIAL"),
+        ("SECRET", "SECRET"),
+        ("TOP SECRET", "TOP SECRET"),
+    ],
+)
+def test_banner_fill_and_text_colours_by_level(tmp_path, classification, level):
+    from alliancedeck.design import hex_to_rgb
+
+    cui = (
+        "  cui: {controlled_by: Notional Office, category: PRVCY, dissemination: NOFORN,"
+        " poc: Notional POC}\n"
+        if classification == "CUI"
+        else ""
+    )
+    path = write_brief(
+        tmp_path,
+        f"meta:\n  title: Notional\n  classification: {classification}\n{cui}"
+        "sections:\n  - title: Notional\n    points: [A notional point.]\n",
+    )
+    built = _build(path, tmp_path / "out", training_markings=level not in ("UNCLASSIFIED", "CUI"))
+    colors = _theme(REPO / "content.yaml").banner_colors(level)
+    fill = _rgb([v / 255 for v in hex_to_rgb(colors.fill)])
+    text = _rgb([v / 255 for v in hex_to_rgb(colors.text)])
+    with pdfplumber.open(built.products[0].path) as pdf:
+        page = pdf.pages[0]
+        bands = [r for r in page.rects if r["top"] < 60 or r["bottom"] > page.height - 60]
+        assert len([r for r in bands if _rgb(r["non_stroking_color"]) == fill]) == 2
+        banner_chars = [c for c in page.chars if c["top"] < 40 and c["text"].strip()]
+        assert banner_chars
+        assert {_rgb(c["non_stroking_color"]) for c in banner_chars} == {text}
+
+
+def _rgb(value) -> tuple[float, ...]:
+    return tuple(round(float(v), 2) for v in value) if value else ()
+
+
+def test_report_layout_has_no_page_target_and_a_cover(tmp_path):
+    built = _build(LONG, tmp_path / "out", layout="report")
+    assert not [w for w in built.warnings if "pages" in w.message]
+    with pdfplumber.open(built.products[0].path) as pdf:
+        cover = pdf.pages[0].extract_text()
+        assert "A long notional brief" in cover
+        assert "Notional topic 1" not in cover  # the sections start after the cover
+        assert "Notional topic 1" in pdf.pages[1].extract_text()
+
+
+def test_a_charts_text_equivalent_is_kept_as_its_alt_text():
+    from alliancedeck.api import prepare
+    from alliancedeck.fonts import font_book
+    from alliancedeck.layout.boxes import ChartBox, TextBox
+    from alliancedeck.layout.brief import layout_brief
+
+    prepared = prepare(BLOCKS)
+    plan = layout_brief(prepared.doc, prepared.theme, font_book(prepared.theme, BLOCKS.parent))
+    boxes = [box for page in plan.pages for box in page.boxes]
+    charts = [box for box in boxes if isinstance(box, ChartBox)]
+    printed = "\n".join(box.text for box in boxes if isinstance(box, TextBox))
+    assert charts and all(box.alt == box.chart.alt and box.alt for box in charts)
+    assert not any(box.alt in printed for box in charts)
+
+
+@pytest.mark.parametrize("layout", ["default", "report"])
+@pytest.mark.parametrize("content", [REPO / "content.yaml", BLOCKS, LONG])
+def test_a_heading_never_ends_a_column(content, layout):
+    from alliancedeck.api import prepare
+    from alliancedeck.fonts import font_book
+    from alliancedeck.layout.boxes import TextBox
+    from alliancedeck.layout.brief import layout_brief
+
+    prepared = prepare(content, layout=layout)
+    theme = prepared.theme
+    plan = layout_brief(prepared.doc, theme, font_book(theme, content.parent))
+    for page in plan.pages:
+        for heading in (b for b in page.boxes if isinstance(b, TextBox) and b.role == "heading"):
+            below = [
+                b
+                for b in page.boxes
+                if b.x >= heading.x - 1
+                and b.x < heading.x + heading.w
+                and b.y > heading.y + heading.h - 1
+                and b.y < theme.page.height - theme.page.margins.bottom - 40
+                and getattr(b, "role", "") not in ("footer", "statement", "banner")
+            ]
+            assert below, (page.number, heading.text)
+
+
+def test_long_figure_values_take_fewer_cards_a_row_and_are_never_broken(tmp_path):
+    displays = ["$48.5 million a year (notional)", "$1.25 billion over five years"]
+    path = write_brief(
+        tmp_path,
+        f"""
+        meta:
+          title: Notional wide values
+        figures:
+          a: {{value: 1, display: "{displays[0]}", label: notional one}}
+          b: {{value: 2, display: "{displays[1]}", label: notional two}}
+          c: {{value: 3, label: notional three}}
+          d: {{value: 4, label: notional four}}
+        sections:
+          - title: Notional
+            points: [A notional point.]
+        """,
+    )
+    built = _build(path, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        lines = pdf.pages[0].extract_text().splitlines()
+    for display in displays:
+        assert any(display in line for line in lines), display

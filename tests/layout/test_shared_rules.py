@@ -1,0 +1,108 @@
+"""Each design rule both products follow has one source: change it there and both follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from conftest import REPO, write_brief
+
+BRIEF = """
+meta:
+  title: Notional shared rules
+  classification: UNCLASSIFIED
+  layout: {layout}
+sections:
+  - title: Notional table
+    points: [A notional point.]
+    table:
+      caption: Notional rows
+      columns: [Name, Count]
+      rows: [[A, 1], [B, 2], [C, 3], [D, 4]]
+"""
+
+
+def _build(tmp_path: Path, layout: str = "default") -> dict[str, Path]:
+    from alliancedeck.api import build
+
+    path = write_brief(tmp_path, BRIEF.format(layout=layout))
+    result = build(path, out_dir=tmp_path / "out", products=("pdf", "deck-pdf"))
+    return {p.backend: p.path for p in result.products}
+
+
+def _texts(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() for page in pdf.pages)
+
+
+def test_the_footer_rule_is_written_once(tmp_path, monkeypatch):
+    from alliancedeck.layout import rules
+
+    monkeypatch.setattr(rules, "footer_left", lambda meta, labels: "NOTIONAL FOOTER RULE")
+    for path in _build(tmp_path).values():
+        assert "NOTIONAL FOOTER RULE" in _texts(path), path.name
+
+
+def test_the_stripe_rule_is_written_once(tmp_path, monkeypatch):
+    from alliancedeck.layout.boxes import TableBox
+
+    monkeypatch.setattr(TableBox, "row_fill", lambda self, row: "#FF00FF")
+    for path in _build(tmp_path).values():
+        with pdfplumber.open(path) as pdf:
+            fills = {
+                tuple(round(float(v), 2) for v in rect["non_stroking_color"] or ())
+                for page in pdf.pages
+                for rect in page.rects
+            }
+        assert (1.0, 0.0, 1.0) in fills, path.name
+
+
+@pytest.mark.parametrize("height", ["0.25in", "0.5in"])
+def test_the_banner_height_is_one_token(tmp_path, height):
+    layout = (REPO / "src" / "alliancedeck" / "layouts" / "default.yaml").read_text()
+    layout = layout.replace("  banner_height: 0.25in", f"  banner_height: {height}")
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "tall.yaml").write_text(layout.replace("name: default", "name: tall"))
+    points = float(height.removesuffix("in")) * 72
+    for path in _build(tmp_path, "tall").values():
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[0]
+            words = [w for w in page.extract_words() if w["text"] == "UNCLASSIFIED"]
+            bands = [
+                r
+                for r in page.rects
+                if any(r["top"] <= w["top"] and w["bottom"] <= r["bottom"] for w in words)
+            ]
+            assert len(bands) == 2, path.name
+            assert {round(r["height"], 1) for r in bands} == {round(points, 1)}, path.name
+
+
+def test_the_table_cell_padding_is_one_rule(tmp_path, monkeypatch):
+    from alliancedeck.layout import rules
+
+    (tmp_path / "wide").mkdir()
+    (tmp_path / "narrow").mkdir()
+    monkeypatch.setattr(rules, "CELL_PADDING_EM", 2.0)
+    wide = _build(tmp_path / "wide")
+    monkeypatch.setattr(rules, "CELL_PADDING_EM", 0.375)
+    narrow = _build(tmp_path / "narrow")
+    for backend in ("pdf", "deck-pdf"):
+        offsets = []
+        for built in (wide, narrow):
+            with pdfplumber.open(built[backend]) as pdf:
+                page = next(p for p in pdf.pages if "Count" in p.extract_text())
+                name = next(w for w in page.extract_words() if w["text"] == "Name")
+                cell = max(
+                    (
+                        r
+                        for r in page.rects
+                        if r["x0"] <= name["x0"]
+                        and r["top"] <= name["top"]
+                        and name["bottom"] <= r["bottom"]
+                    ),
+                    key=lambda r: r["x0"],
+                )
+            offsets.append(name["x0"] - cell["x0"])
+        assert offsets[0] > offsets[1] + 10, backend  # the text sits further in, in both
