@@ -40,7 +40,10 @@ class _LengthInput:
             except ValueError:
                 return value  # the float schema reports it
 
-        return core_schema.no_info_before_validator_function(convert, handler(source))
+        written = core_schema.union_schema([core_schema.float_schema(), core_schema.str_schema()])
+        return core_schema.no_info_before_validator_function(
+            convert, handler(source), json_schema_input_schema=written
+        )
 
 
 class _Pattern:

@@ -21,7 +21,10 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "title": "Title of the brief and of the deck.",
         "subtitle": "Line under the title.",
         "short_title": "Title used in footers (default: title).",
-        "authors": "Names shown in the byline.",
+        "authors": "Authors, each a name or {name, title}: the brief's author line and the "
+        "title slide's byline.",
+        "url": "Address of the product online, printed in the brief's footer before the page "
+        "number.",
         "organization": "Shown when there are no authors, and in the brief's header line.",
         "date": "ISO date (2024-05-31); shown as 'As of 31 May 2024' in header and footers.",
         "product_id": "Identifier of the product, such as a report number.",
@@ -34,6 +37,10 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "language": "BCP 47 language tag such as en-US or ja-JP (default en-US).",
         "layout": "A layout name (a file in layouts/) or a path to a layout file "
         "(default: default).",
+    },
+    "Author": {
+        "name": "The author's name.",
+        "title": "The author's title or position, printed after the name.",
     },
     "Distribution": {
         "statement": "The DoD distribution statement letter, A to F.",
