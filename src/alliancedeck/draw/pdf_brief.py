@@ -401,7 +401,7 @@ class BriefBuilder:
         return [*self.caption(table.caption), flowable, *self.source_note(table.source)]
 
     def image(self, image: ImageInfo) -> list[Flowable]:
-        from alliancedeck.draw.images import image_aspect
+        from alliancedeck.pictures import image_aspect
 
         width = self.column_width()
         aspect = image_aspect(image.path, image.format, image.location)

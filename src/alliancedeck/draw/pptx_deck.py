@@ -200,9 +200,11 @@ class _SlideWriter:
         if image.format == "svg":
             from alliancedeck.draw.images import svg_bitmap
 
-            source: str | io.BytesIO = io.BytesIO(svg_bitmap(image.path, image.location, box.w))
+            source = io.BytesIO(svg_bitmap(image.path, image.location, box.w, box.h))
         else:
-            source = str(image.path)
+            from alliancedeck.pictures import raster_for_products
+
+            source = io.BytesIO(raster_for_products(image.path, image.location)[0])
         loaded = Image.from_file(source)
         part = self._images.get(loaded.sha1)
         if part is None:

@@ -235,7 +235,7 @@ class BlockSlides:
     # ----- images ----------------------------------------------------------------------------
 
     def image_slide(self: DeckBuilder, image: ImageInfo, title: str) -> None:
-        from alliancedeck.draw.images import image_aspect
+        from alliancedeck.pictures import image_aspect
 
         boxes, region = self.block_slide(title)
         source, region = self.source_line(image.source, region)
