@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from test_bad_inputs import VALID_CONTENT, assert_clean_failure, cli_environment, run_cli
 
 from alliancedeck.paths import PathRefused, read_bounded
-from test_bad_inputs import VALID_CONTENT, assert_clean_failure, cli_environment, run_cli
 
 CLI = [sys.executable, "-m", "alliancedeck.cli"]
 
@@ -32,7 +32,8 @@ def test_layout_file_linked_to_dev_zero_is_refused(tmp_path):
     (tmp_path / "layouts").mkdir()
     (tmp_path / "layouts" / "endless.yaml").symlink_to("/dev/zero")
     path = tmp_path / "content.yaml"
-    path.write_text(VALID_CONTENT.replace("title: A valid brief", "title: A\n  layout: layouts/endless.yaml"))
+    layout = "title: A\n  layout: layouts/endless.yaml"
+    path.write_text(VALID_CONTENT.replace("title: A valid brief", layout))
     run = run_cli(["check", str(path)], tmp_path)
     # theme.py looks layouts up as regular files only, so a device is "not found" there;
     # the point is that it is never read.
