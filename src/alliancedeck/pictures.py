@@ -211,16 +211,16 @@ def product_raster(path: Path) -> tuple[bytes, str]:
 
 @lru_cache(maxsize=8)
 def _product_raster(name: str, inode: int, size: int, mtime: int) -> tuple[bytes, str]:
-    path = Path(name)
-    picture = _measured(name, inode, size, mtime)  # budgets checked from the header
-    if picture.format == "svg":
+    raw = _read(Path(name))
+    kind = sniff(raw)
+    if kind == "svg":
         raise PathRefused("an SVG is drawn as vectors, not embedded as a raster")
-    raw = _read(path)
-    if max(picture.width, picture.height) <= MAX_PRODUCT_SIDE:
+    width, height = raster_size(raw, decode=False)  # the budgets, from the bytes read here
+    if max(width, height) <= MAX_PRODUCT_SIDE:
         raster_size(raw, decode=True)  # decoded once in full: a broken file is refused
-        return raw, picture.format
+        return raw, kind
     try:
-        return _scaled_down(raw, picture.format)  # decoding it in full checks it too
+        return _scaled_down(raw, kind)  # decoding it in full checks it too
     except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
         raise PathRefused(f"cannot read this image: {_reason(exc)}") from None
 
