@@ -62,6 +62,10 @@ _USER_UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "
 _USER_UNITS["in"] = 96.0
 #: Points per user unit.
 _PX_TO_PT = 72 / 96
+_SCALE_DOWN = (
+    f"scale it down (about {MAX_PRODUCT_SIDE:,} pixels on the longer side is sharp in both "
+    "products)"
+)
 _RASTER_DATA = re.compile(r"^data:image/(png|jpe?g);base64,", re.IGNORECASE)
 
 
@@ -161,6 +165,10 @@ def raster_size(raw: bytes, *, decode: bool = True) -> tuple[int, int]:
                     image.load()  # decode the whole stream once: a broken one raises here
         except PathRefused:
             raise
+        except Image.DecompressionBombError:  # Pillow's own, larger limit, met at open
+            raise PathRefused(
+                f"the image has more pixels than the limit of {MAX_PIXELS:,}; {_SCALE_DOWN}"
+            ) from None
         except UnidentifiedImageError:
             raise PathRefused("cannot read this image: it is not a readable PNG or JPEG") from None
         except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
@@ -185,8 +193,7 @@ def _within_budget(width: int, height: int) -> None:
     if pixels > MAX_PIXELS or pixels * 4 > MAX_DECODED_BYTES:
         raise PathRefused(
             f"the image is {width:,} × {height:,} pixels, more than the limit of "
-            f"{MAX_PIXELS:,} pixels; scale it down (about {MAX_PRODUCT_SIDE:,} pixels on the "
-            "longer side is sharp in both products)"
+            f"{MAX_PIXELS:,} pixels; {_SCALE_DOWN}"
         )
     _not_too_thin(width, height)
 
