@@ -42,15 +42,22 @@ MAX_DECODED_BYTES = 4 * MAX_PIXELS
 MAX_PRODUCT_SIDE = 3_000
 #: Widest ratio of the longer to the shorter side (a thinner picture draws as a hairline).
 MAX_ASPECT = 50.0
-#: Most elements an SVG may hold, and may expand to once every `<use>` is followed.
-MAX_SVG_ELEMENTS = 20_000
-MAX_SVG_EXPANDED = 50_000
+#: Most elements an SVG may hold, and may expand to once every `<use>` is followed: svglib
+#: spends about 0.2 ms on each, and a build draws an SVG up to four times (check, brief, deck
+#: PDF, deck bitmap), so 6,000 keep a picture near a second of CPU.
+MAX_SVG_ELEMENTS = 3_000
+MAX_SVG_EXPANDED = 6_000
+#: Most numbers in an SVG's path data and point lists, and most characters of its text: svglib
+#: turns each into Python objects (400,000 coordinates took 4 s and 260 MB a process).
+MAX_SVG_NUMBERS = 20_000
+MAX_SVG_TEXT = 50_000
 #: Deepest nesting of SVG elements.
 MAX_SVG_DEPTH = 64
 #: The SVG size in points must lie between these (NaN and infinity are refused).
 SVG_POINTS = (0.5, 100_000.0)
 
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.?)(?:[eE][-+]?\d+)?")
 #: A `url(...)` anywhere in an attribute or a style sheet, with what it points at.
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 #: An SVG length: a number and an absolute unit (user units, px, pt, pc, mm, cm, in) or %.
@@ -297,7 +304,8 @@ def _check_svg_elements(root: Any) -> None:
     """Refuse an SVG too large, too deep, or referring to anything outside itself."""
     from lxml import etree
 
-    count = 0
+    count = numbers = characters = 0
+    weights: dict[Any, int] = {}
     ids: dict[str, Any] = {}
     uses: list[tuple[Any, str]] = []
     stack = [(root, 1)]
@@ -316,6 +324,19 @@ def _check_svg_elements(root: Any) -> None:
                 f"the SVG nests elements deeper than {MAX_SVG_DEPTH} levels{_where(element)}"
             )
         name = etree.QName(element).localname
+        # What drawing this element costs: one, plus its coordinates and its text.
+        own_numbers = sum(
+            len(_NUMBER.findall(element.get(key) or "")) for key in ("d", "points", "x", "y")
+        )
+        own_characters = len(element.text or "") + len(element.tail or "")
+        numbers, characters = numbers + own_numbers, characters + own_characters
+        if numbers > MAX_SVG_NUMBERS or characters > MAX_SVG_TEXT:
+            what = "numbers in path data" if numbers > MAX_SVG_NUMBERS else "characters of text"
+            limit = MAX_SVG_NUMBERS if numbers > MAX_SVG_NUMBERS else MAX_SVG_TEXT
+            raise PathRefused(
+                f"the SVG holds more than {limit:,} {what}; simplify it or export it as a PNG"
+            )
+        weights[element] = 1 + own_numbers // 4 + own_characters // 100
         if name in ("script", "foreignObject"):
             raise PathRefused(f"the SVG holds a <{name}> element{_where(element)}; remove it")
         if element.get("id"):
@@ -329,7 +350,7 @@ def _check_svg_elements(root: Any) -> None:
             uses.append((element, target[1:]))
         stack.extend((child, depth + 1) for child in element)
     if uses:
-        _check_use_expansion(root, ids)
+        _check_use_expansion(root, ids, weights)
 
 
 def _check_reference(element_name: str, attribute: str, value: str, element: Any) -> None:
@@ -382,11 +403,12 @@ def _check_embedded_raster(value: str, element: Any) -> None:
         raise PathRefused(f"the SVG's embedded image{_where(element)}: {exc}") from None
 
 
-def _check_use_expansion(root: Any, ids: dict[str, Any]) -> None:
+def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]) -> None:
     """Refuse an SVG whose `<use>` elements, followed, would draw too many elements.
 
-    The cost of an element is one plus its children's and, for `<use>`, its target's; costs
-    are summed bottom-up once per element, so a chain of uses is measured, not expanded.
+    The cost of an element is its own weight (one, more for long path data or text) plus its
+    children's and, for `<use>`, its target's; costs are summed bottom-up once per element, so a
+    chain of uses is measured, not expanded.
     """
     cost: dict[Any, int] = {}
     visiting: set[Any] = set()
@@ -395,7 +417,8 @@ def _check_use_expansion(root: Any, ids: dict[str, Any]) -> None:
         element, done = stack.pop()
         if done:
             visiting.discard(element)
-            total = 1 + sum(cost.get(child, 0) for child in element if isinstance(child.tag, str))
+            children = (child for child in element if isinstance(child.tag, str))
+            total = weights.get(element, 1) + sum(cost.get(child, 0) for child in children)
             target = _use_target(element, ids)
             if target is not None:
                 total += cost.get(target, 0)
@@ -505,15 +528,20 @@ def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: fl
     renderer = SvgRenderer(
         name, font_map=LayoutFonts(), external_reference_root=str(Path(name).parent)
     )
+    from reportlab import rl_config
+
     svglib_log = logging.getLogger("svglib.svglib")
     quiet, svglib_log.propagate = svglib_log.propagate, False
     handler = logging.NullHandler()
     svglib_log.addHandler(handler)
+    # Shape attribute checking costs a sixth of svglib's time; svglib sets only valid values.
+    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
     try:
         drawing = renderer.render(tree.getroot())
     except Exception as exc:  # svglib raises many kinds for odd input
         raise PathRefused(f"cannot draw this SVG: {_reason(exc)}") from None
     finally:
+        rl_config.shapeChecking = checking
         svglib_log.removeHandler(handler)
         svglib_log.propagate = quiet
     width, height = drawing.width, drawing.height
