@@ -37,6 +37,9 @@ def document_info(doc: Document, *, kind: str) -> dict[str, Any]:
 
 def stamped_canvas_class(build_time: int) -> type[Canvas]:
     """Return a Canvas class whose document dates are `build_time` (UTC) and whose ids are fixed."""
+    from alliancedeck.draw.package import stampable
+
+    build_time = stampable(build_time)
 
     class StampedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):

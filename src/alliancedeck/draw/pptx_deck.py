@@ -36,7 +36,7 @@ from pptx.parts.image import Image, ImagePart
 from pptx.util import Emu, Pt
 
 from alliancedeck.design import hex_to_rgb
-from alliancedeck.draw.package import write_zip
+from alliancedeck.draw.package import stampable, write_zip
 from alliancedeck.layout.boxes import (
     ChartBox,
     DeckLayout,
@@ -630,7 +630,7 @@ _CORE_ELEMENTS = {
 
 def _set_properties(presentation, doc: Document, build_time: int) -> None:
     meta = doc.meta
-    moment = dt.datetime.fromtimestamp(build_time, tz=dt.UTC).replace(tzinfo=None)
+    moment = dt.datetime.fromtimestamp(stampable(build_time), tz=dt.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
     values = {
         "title": meta.title,
