@@ -19,9 +19,9 @@ from conftest import REPO
 def test_source_date_epoch_past_2107_builds_with_entries_dated_2107(tmp_path, epoch, year):
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     out = tmp_path / "out"
+    command = [sys.executable, "-m", "alliancedeck.cli", "build", str(REPO / "content.yaml")]
     result = subprocess.run(
-        [sys.executable, "-m", "alliancedeck.cli", "build", str(REPO / "content.yaml")]
-        + ["--out-dir", str(out)],
+        [*command, "--out-dir", str(out)],
         capture_output=True,
         text=True,
         env=env,
