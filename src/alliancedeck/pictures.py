@@ -544,6 +544,7 @@ def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: fl
         rl_config.shapeChecking = checking
         svglib_log.removeHandler(handler)
         svglib_log.propagate = quiet
+    _check_drawn_numbers(drawing)
     width, height = drawing.width, drawing.height
     if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
         raise PathRefused("this SVG has no usable size (width, height or viewBox)")
@@ -553,6 +554,29 @@ def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: fl
             "in px, pt, mm, cm or in, or a viewBox"
         )
     return drawing
+
+
+#: Largest coordinate, size or scale a drawn SVG may hold: reportlab cannot write a number past
+#: 1e20 into a PDF, and nothing a page shows needs more than a few thousand.
+MAX_DRAWN_NUMBER = 1e12
+
+
+def _check_drawn_numbers(drawing: Any) -> None:
+    """Refuse a drawing holding NaN, infinity or a number no PDF can write, anywhere in it."""
+    stack = [drawing]
+    while stack:
+        node = stack.pop()
+        for value in vars(node).values():
+            numbers = value if isinstance(value, list | tuple) else (value,)
+            for number in numbers:
+                if not isinstance(number, float | int) or isinstance(number, bool):
+                    continue
+                if not (math.isfinite(number) and abs(number) <= MAX_DRAWN_NUMBER):
+                    raise PathRefused(
+                        f"the SVG holds the number {number:g} (a coordinate, size or scale); "
+                        f"use numbers no larger than {MAX_DRAWN_NUMBER:g}"
+                    )
+        stack.extend(getattr(node, "contents", ()))
 
 
 # ----- what the stages call --------------------------------------------------------------------

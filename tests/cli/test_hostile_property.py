@@ -185,8 +185,18 @@ def svg_pictures(draw: st.DrawFn) -> bytes:
     """Return an SVG of generated elements, references, sizes and fonts."""
     parts = []
     for index in range(draw(st.integers(0, 8))):
-        kind = draw(st.sampled_from(["rect", "text", "use", "image", "style", "group", "uses"]))
-        if kind == "rect":
+        kind = draw(
+            st.sampled_from(["rect", "text", "use", "image", "style", "group", "uses", "numbers"])
+        )
+        if kind == "numbers":
+            big = draw(st.sampled_from(["1e8", "1e308", "nan", "-inf", "1e-320", "3e20"]))
+            attribute = draw(st.sampled_from(["width", "x", "font-size", "stroke-width"]))
+            transform = draw(st.sampled_from(["", f"scale({big})", f"rotate({big})"]))
+            parts.append(
+                f'<text {attribute}="{big}" x="1" y="9" transform="{transform}">n</text>'
+                f'<rect {attribute}="{big}" width="5" height="5" transform="{transform}"/>'
+            )
+        elif kind == "rect":
             parts.append(f'<rect id="a" width="{draw(svg_lengths)}" height="10" fill="#123"/>')
         elif kind == "text":
             family = draw(st.text(st.sampled_from("abcXYZ -'"), min_size=1, max_size=8))

@@ -158,6 +158,23 @@ def test_svg_sizes_that_are_not_usable_numbers_are_refused(tmp_path, size):
         pictures.check_picture(tmp_path / "odd.svg")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<text x="5" y="20" font-size="1e308">A</text>',
+        '<rect width="10" height="10" transform="scale(1e8) scale(1e8)"/>',
+        '<path d="M0 0 L1e400 5"/>',
+        '<rect width="10" height="10" stroke="black" stroke-width="nan"/>',
+        '<rect width="10" height="10" transform="rotate(nan)"/>',
+    ],
+)
+def test_numbers_no_pdf_can_write_are_refused(tmp_path, body):
+    # reportlab cannot write a number past 1e20, nor infinity; NaN draws nothing sensible.
+    (tmp_path / "edge.svg").write_text(SVG_HEAD + body + "</svg>")
+    with pytest.raises(PathRefused, match="the SVG holds the number"):
+        pictures.check_picture(tmp_path / "edge.svg")
+
+
 def _png(size: tuple[int, int]) -> bytes:
     from PIL import Image
 
