@@ -545,6 +545,7 @@ def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: fl
         svglib_log.removeHandler(handler)
         svglib_log.propagate = quiet
     _check_drawn_numbers(drawing)
+    _set_text_in_fonts_with_its_characters(drawing, font)
     width, height = drawing.width, drawing.height
     if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
         raise PathRefused("this SVG has no usable size (width, height or viewBox)")
@@ -577,6 +578,39 @@ def _check_drawn_numbers(drawing: Any) -> None:
                         f"use numbers no larger than {MAX_DRAWN_NUMBER:g}"
                     )
         stack.extend(getattr(node, "contents", ()))
+
+
+def _set_text_in_fonts_with_its_characters(drawing: Any, font: str) -> None:
+    """Set each text of `drawing` whose characters `font` lacks in a registered font that has them.
+
+    The layout registers its fallback fonts (IPAex Gothic for Japanese) while measuring; a text
+    no registered font covers stays in `font`. Candidates are tried by name, so the choice does
+    not depend on the order fonts were registered in.
+    """
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    def covers(name: str, text: str) -> bool:
+        face = pdfmetrics.getFont(name)
+        if not isinstance(face, TTFont):
+            return all(ord(c) < 256 for c in text)
+        return all(ord(c) in face.face.charToGlyph for c in text if not c.isspace())
+
+    candidates: list[str] | None = None
+    stack = [drawing]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "contents", ()))
+        if not isinstance(node, String) or covers(font, node.text):
+            continue
+        if candidates is None:
+            candidates = sorted(
+                n
+                for n in pdfmetrics.getRegisteredFontNames()
+                if isinstance(pdfmetrics.getFont(n), TTFont)
+            )
+        node.fontName = next((n for n in candidates if covers(n, node.text)), font)
 
 
 # ----- what the stages call --------------------------------------------------------------------

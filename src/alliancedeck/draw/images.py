@@ -14,14 +14,19 @@ SVG_BITMAP_DPI = 220
 
 
 def svg_bitmap(
-    path: Path, location: Location, width_points: float, height_points: float | None = None
+    path: Path,
+    location: Location,
+    width_points: float,
+    height_points: float | None = None,
+    font: str = "Helvetica",
 ) -> bytes:
     """Return a PNG of the SVG at `path`, `width_points` wide at SVG_BITMAP_DPI.
 
     With `height_points`, the bitmap has exactly the box's proportions (the layout measured
-    the SVG without drawing it, to within half a percent).
+    the SVG without drawing it, to within half a percent). Text is set in `font` (a registered
+    reportlab font), or a registered font that has its characters.
     """
-    drawing = pictures.svg_drawing(path, location)
+    drawing = pictures.svg_drawing(path, location, font)
     return _bitmap(pictures.version_of(path, location), width_points, height_points, drawing)
 
 

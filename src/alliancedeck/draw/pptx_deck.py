@@ -200,7 +200,7 @@ class _SlideWriter:
         if image.format == "svg":
             from alliancedeck.draw.images import svg_bitmap
 
-            source = io.BytesIO(svg_bitmap(image.path, image.location, box.w, box.h))
+            source = io.BytesIO(svg_bitmap(image.path, image.location, box.w, box.h, box.font))
         else:
             from alliancedeck.pictures import raster_for_products
 

@@ -243,7 +243,10 @@ class BlockSlides:
         width = min(region.w, region.h * aspect)
         height = width / aspect
         x = region.x + (region.w - width) / 2
-        boxes.append(PictureBox(x, region.y, width, height, image, name="Picture", alt=image.alt))
+        font = self.setter.book.pdf_name(self.theme.deck["chart"])  # for any text in an SVG
+        boxes.append(
+            PictureBox(x, region.y, width, height, image, name="Picture", alt=image.alt, font=font)
+        )
         if source:
             boxes.append(source)
 
