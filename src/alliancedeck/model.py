@@ -476,7 +476,8 @@ def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
     cleaned: list[str | int] = []
     for index, part in enumerate(loc):
         previous = loc[index - 1] if index else None
-        if part in ("text", "nested", "link") and isinstance(previous, int):
+        in_union_list = index >= 2 and loc[index - 2] in ("points", "sources")
+        if part in ("text", "nested", "link") and isinstance(previous, int) and in_union_list:
             continue
         if part in ("text", "letter") and previous == "distribution":
             continue

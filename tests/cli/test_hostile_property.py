@@ -404,3 +404,25 @@ def test_png_data_in_an_svg_is_decoded_within_the_budget(tmp_path):
     assert status == 2, stderr
     assert "more pixels than the limit of 25,000,000" in stderr
     assert cpu < CPU_SECONDS and peak < MEMORY_MB
+
+
+@pytest.mark.parametrize("path", TEXT_FIELDS, ids=lambda p: ".".join(map(str, p)))
+@pytest.mark.parametrize(("character", "words"), [("\x0b", "U+000B"), ("\u05d0", "U+05D0")])
+def test_every_text_field_refuses_a_control_or_right_to_left_character_at_its_line(
+    tmp_path, path, character, words
+):
+    from alliancedeck.api import check
+    from alliancedeck.errors import ContentError
+    from alliancedeck.source import load_yaml_file
+
+    (tmp_path / "map.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"/>'
+    )
+    brief = base_brief("map.svg")
+    _set(brief, path, f"Notional {character} text")
+    content = tmp_path / "content.yaml"
+    content.write_text(yaml.safe_dump(brief), encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        check(content)
+    where = load_yaml_file(content).source_map.locate(path)
+    assert [(p.location, words in p.message) for p in raised.value.problems] == [(where, True)]
