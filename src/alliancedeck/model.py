@@ -66,9 +66,15 @@ MAX_FIGURES = 200
 #: Last date a product can be stamped with (zip entry times end with 2107).
 LAST_DATE = dt.date(2107, 12, 31)
 
-#: Characters no text may hold: controls other than tab and line breaks (C0, DEL, C1), and
-#: code points XML 1.0, inside every .pptx and PDF metadata, cannot carry.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: Characters no text may hold: controls other than tab and line breaks (C0, DEL, C1), code
+#: points XML 1.0 (inside every .pptx and PDF metadata) cannot carry, and Unicode's
+#: noncharacters (U+FDD0-FDEF, and the last two of every plane), which no text should exchange.
+_NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}-{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+)
 #: Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko...) and the marks and controls
 #: that reorder text: neither product can order them (no bidi algorithm) nor draw Arabic.
 _RIGHT_TO_LEFT = re.compile(
@@ -94,7 +100,7 @@ def _check_characters(value: str) -> str:
             "right-to-left text is not supported",
             {
                 "code": f"U+{ord(char):04X}",
-                "name": unicodedata.name(char, "a direction control").title(),
+                "name": unicodedata.name(char, "unnamed").title(),
                 "offset": rtl.start(),
             },
         )
