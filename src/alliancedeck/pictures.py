@@ -51,6 +51,12 @@ MAX_SVG_EXPANDED = 6_000
 #: turns each into Python objects (400,000 coordinates took 4 s and 260 MB a process).
 MAX_SVG_NUMBERS = 20_000
 MAX_SVG_TEXT = 50_000
+#: Most attributes on one SVG element, and longest `style` attribute: svglib looks attributes
+#: and style declarations up one by one for every property (100,000 ran for minutes).
+MAX_SVG_ATTRIBUTES = 64
+MAX_SVG_STYLE = 2_000
+#: Most attributes in a whole SVG (style text counts with the text budget above).
+MAX_SVG_ALL_ATTRIBUTES = 20_000
 #: Deepest nesting of SVG elements.
 MAX_SVG_DEPTH = 64
 #: The SVG size in points must lie between these (NaN and infinity are refused).
@@ -304,7 +310,7 @@ def _check_svg_elements(root: Any) -> None:
     """Refuse an SVG too large, too deep, or referring to anything outside itself."""
     from lxml import etree
 
-    count = numbers = characters = 0
+    count = numbers = characters = attributes = 0
     weights: dict[Any, int] = {}
     ids: dict[str, Any] = {}
     uses: list[tuple[Any, str]] = []
@@ -329,18 +335,39 @@ def _check_svg_elements(root: Any) -> None:
             len(_NUMBER.findall(element.get(key) or "")) for key in ("d", "points", "x", "y")
         )
         own_characters = len(element.text or "") + len(element.tail or "")
+        own_characters += len(element.get("style") or "")
         numbers, characters = numbers + own_numbers, characters + own_characters
+        attributes += len(element.attrib)
+        if attributes > MAX_SVG_ALL_ATTRIBUTES:
+            raise PathRefused(
+                f"the SVG has more than {MAX_SVG_ALL_ATTRIBUTES:,} attributes; simplify it or "
+                "export it as a PNG"
+            )
         if numbers > MAX_SVG_NUMBERS or characters > MAX_SVG_TEXT:
-            what = "numbers in path data" if numbers > MAX_SVG_NUMBERS else "characters of text"
+            what = (
+                "numbers in path data"
+                if numbers > MAX_SVG_NUMBERS
+                else "characters of text or style"
+            )
             limit = MAX_SVG_NUMBERS if numbers > MAX_SVG_NUMBERS else MAX_SVG_TEXT
             raise PathRefused(
                 f"the SVG holds more than {limit:,} {what}; simplify it or export it as a PNG"
             )
-        weights[element] = 1 + own_numbers // 4 + own_characters // 100
+        weights[element] = 1 + own_numbers // 4 + own_characters // 100 + len(element.attrib) // 8
         if name in ("script", "foreignObject"):
             raise PathRefused(f"the SVG holds a <{name}> element{_where(element)}; remove it")
         if element.get("id"):
             ids.setdefault(element.get("id"), element)
+        if len(element.attrib) > MAX_SVG_ATTRIBUTES:
+            raise PathRefused(
+                f"the SVG has an element with more than {MAX_SVG_ATTRIBUTES} attributes"
+                f"{_where(element)}; simplify it"
+            )
+        if len(element.get("style") or "") > MAX_SVG_STYLE:
+            raise PathRefused(
+                f"the SVG has a style attribute longer than {MAX_SVG_STYLE:,} characters"
+                f"{_where(element)}; simplify it"
+            )
         for attribute, value in element.attrib.items():
             _check_reference(name, str(attribute), value, element)
         if name == "style" and element.text:

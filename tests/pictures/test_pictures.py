@@ -149,6 +149,22 @@ def test_svg_use_chains_and_element_counts_are_budgeted(tmp_path):
         pictures.check_picture(tmp_path / "circle.svg")
 
 
+def test_svg_attribute_counts_and_style_lengths_are_budgeted(tmp_path):
+    # svglib looks attributes and style declarations up one by one: 100,000 ran for minutes.
+    many = " ".join(f'data-n{i}="{i}"' for i in range(65))
+    (tmp_path / "attributes.svg").write_text(
+        SVG_HEAD + f'<rect width="1" height="1" {many}/></svg>'
+    )
+    with pytest.raises(PathRefused, match="an element with more than 64 attributes"):
+        pictures.check_picture(tmp_path / "attributes.svg")
+    style = ";".join(f"x{i}:{i}" for i in range(400))
+    (tmp_path / "style.svg").write_text(
+        SVG_HEAD + f'<rect width="1" height="1" style="{style}"/></svg>'
+    )
+    with pytest.raises(PathRefused, match="a style attribute longer than 2,000 characters"):
+        pictures.check_picture(tmp_path / "style.svg")
+
+
 @pytest.mark.parametrize("size", ['width="inf"', 'width="1e400"', 'width="0"', 'width="-5"'])
 def test_svg_sizes_that_are_not_usable_numbers_are_refused(tmp_path, size):
     (tmp_path / "odd.svg").write_text(
