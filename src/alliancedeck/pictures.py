@@ -44,9 +44,9 @@ MAX_PRODUCT_SIDE = 3_000
 MAX_ASPECT = 50.0
 #: Most elements an SVG may hold, and may expand to once every `<use>` is followed: svglib
 #: spends about 0.2 ms on each, and a build draws an SVG up to four times (check, brief, deck
-#: PDF, deck bitmap), so 6,000 keep a picture near a second of CPU.
-MAX_SVG_ELEMENTS = 3_000
-MAX_SVG_EXPANDED = 6_000
+#: PDF, deck bitmap), so 4,000 keep a picture under two seconds of CPU.
+MAX_SVG_ELEMENTS = 2_000
+MAX_SVG_EXPANDED = 4_000
 #: Most numbers in an SVG's path data and point lists, and most characters of its text: svglib
 #: turns each into Python objects (400,000 coordinates took 4 s and 260 MB a process).
 MAX_SVG_NUMBERS = 20_000

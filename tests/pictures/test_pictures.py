@@ -136,11 +136,11 @@ def test_svg_use_chains_and_element_counts_are_budgeted(tmp_path):
         SVG_HEAD + f'<defs><rect id="g0" width="1" height="1"/>{chain}</defs>'
         '<use href="#g19"/></svg>'
     )
-    with pytest.raises(PathRefused, match="expand to more than 6,000 elements"):
+    with pytest.raises(PathRefused, match="expand to more than 4,000 elements"):
         pictures.check_picture(tmp_path / "doubling.svg")
-    rects = '<rect width="1" height="1"/>' * 3_001
+    rects = '<rect width="1" height="1"/>' * 2_001
     (tmp_path / "many.svg").write_text(SVG_HEAD + rects + "</svg>")
-    with pytest.raises(PathRefused, match="more than 3,000 elements"):
+    with pytest.raises(PathRefused, match="more than 2,000 elements"):
         pictures.check_picture(tmp_path / "many.svg")
     (tmp_path / "circle.svg").write_text(
         SVG_HEAD + '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>'
