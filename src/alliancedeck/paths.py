@@ -71,7 +71,9 @@ def read_bounded(path: str | Path, cap: int, *, what: str = "file", hint: str = 
     `what` names the file in messages ("content file"); `hint` ends the size message.
     """
     if str(path) == STDIN:
-        return _read_capped(sys.stdin.buffer.raw, cap, what, hint)
+        if sys.stdin is None:  # started with standard input closed
+            raise PathRefused(f"the {what} is - (standard input), but standard input is closed")
+        return _read_capped(sys.stdin.buffer, cap, what, hint)
     if "\x00" in str(path):
         raise PathRefused(f"the {what} name holds a NUL character, which no file name can hold")
     try:

@@ -78,6 +78,25 @@ def test_dash_over_the_cap_is_refused_after_reading_the_cap(tmp_path):
     )
 
 
+def test_dash_with_standard_input_closed_is_refused(tmp_path):
+    result = subprocess.run(
+        [*CLI, "check", "-"],
+        cwd=tmp_path,
+        env=cli_environment(),
+        stdin=None,
+        capture_output=True,
+        timeout=30,
+        pass_fds=(),
+        close_fds=True,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert result.returncode == 2, result.stderr
+    assert (
+        b"-:1:1: error: the content file is - (standard input), but standard input is closed"
+        in (result.stderr)
+    )
+
+
 def test_a_file_growing_past_the_cap_while_read_is_refused(tmp_path):
     path = tmp_path / "growing.yaml"
     path.write_bytes(b"x" * 10)
