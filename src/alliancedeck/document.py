@@ -258,4 +258,7 @@ def format_number(value: float) -> str:
     """Return `value` with thousands separators: 54000 -> 54,000; 2.5 -> 2.5."""
     if float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    decimals = 2
+    if abs(value) < 0.01:  # two significant digits, where two decimals would print 0
+        decimals = min(8, 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -16,6 +18,7 @@ from pydantic import (
     Tag,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from alliancedeck.errors import ContentError, Problem, did_you_mean, literal_choices, not_one_of
 from alliancedeck.slips import colon_in_text
@@ -46,10 +49,105 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=True)]
 MAX_TITLE = 400
 MAX_TEXT = 5_000
 MAX_NOTES = 50_000
+#: Longest source URL, and longest date written as text in a timeline.
+MAX_URL = 2_000
+MAX_DATE_TEXT = 60
+#: Smallest and largest size of a non-zero number: beyond them a value cannot be printed
+#: exactly (floats hold 15 to 16 significant digits) or rounds to 0 in a figure or an axis.
+MIN_MAGNITUDE = 1e-6
+MAX_MAGNITUDE = 1e15
+#: Most categories and series in a chart, columns and rows in a table, events in a timeline
+#: and key figures in a brief: more cannot be read, and each costs layout time in both products
+#: (2,000 categories of 20 series ran for minutes).
+MAX_CATEGORIES = 200
+MAX_SERIES = 20
+MAX_COLUMNS = 20
+MAX_ROWS = 2_000
+MAX_EVENTS = 200
+MAX_FIGURES = 200
+#: Last date a product can be stamped with (zip entry times end with 2107).
+LAST_DATE = dt.date(2107, 12, 31)
 
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
-ShortText = Annotated[str, Field(max_length=MAX_TEXT)]
+#: Characters no text may hold: controls other than tab and line breaks (C0, DEL, C1), code
+#: points XML 1.0 (inside every .pptx and PDF metadata) cannot carry, and Unicode's
+#: noncharacters (U+FDD0-FDEF, and the last two of every plane), which no text should exchange.
+_NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}-{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+)
+#: Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko...) and the marks and controls
+#: that reorder text: neither product can order them (no bidi algorithm) nor draw Arabic.
+_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
+    "\u061c\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _check_characters(value: str) -> str:
+    """Refuse a text with a character no document can store, or right-to-left text."""
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        raise PydanticCustomError(
+            "text_character",
+            "character {code} cannot be stored in a document",
+            {"code": f"U+{ord(bad.group()):04X}", "offset": bad.start()},
+        )
+    rtl = _RIGHT_TO_LEFT.search(value)
+    if rtl:
+        char = rtl.group()
+        raise PydanticCustomError(
+            "text_right_to_left",
+            "right-to-left text is not supported",
+            {
+                "code": f"U+{ord(char):04X}",
+                "name": unicodedata.name(char, "unnamed").title(),
+                "offset": rtl.start(),
+            },
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    """Refuse a line break in a text that is printed on one line (a date, a figure display)."""
+    if "\n" in value or "\r" in value:
+        raise PydanticCustomError("text_line_break", "line break in a one-line text", {})
+    return value
+
+
+def _usable_number(value: float) -> float:
+    """Refuse a number too large or too small to be printed as the number it is."""
+    if value != 0 and not (MIN_MAGNITUDE <= abs(value) <= MAX_MAGNITUDE):
+        raise PydanticCustomError("number_range", "number out of range", {"value": value})
+    return value
+
+
+def _web_address(value: str) -> str:
+    """Refuse a source URL that is not a web or mail address (a link is live in both files)."""
+    if any(c.isspace() for c in value):
+        raise PydanticCustomError("url_space", "space in a URL", {})
+    if not re.match(r"^(https?://[^/?#]|mailto:[^@]+@)", value, re.IGNORECASE):
+        raise PydanticCustomError("url_scheme", "not a web address", {})
+    return value
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    """Return the type of a text field of at most `max_length` characters, all storable."""
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length),
+        AfterValidator(_check_characters),
+    ]
+
+
+Text = _text(MAX_TEXT, 1)
+Title = _text(MAX_TITLE, 1)
+ShortText = _text(MAX_TEXT)
+#: A short text (an organization, a unit, a caption, a source): one title's length at most.
+Line = _text(MAX_TITLE)
+OneLine = Annotated[_text(MAX_TITLE), AfterValidator(_one_line)]
+Url = Annotated[_text(MAX_URL, 1), AfterValidator(_web_address)]
 
 
 def _exponent_number(value: Any) -> Any:
@@ -62,16 +160,26 @@ Number = Annotated[
     float,
     Field(strict=True, allow_inf_nan=False),
     BeforeValidator(_exponent_number, json_schema_input_type=float),
+    AfterValidator(_usable_number),
 ]
+
+
+def _stampable(value: dt.date) -> dt.date:
+    if value > LAST_DATE:
+        raise PydanticCustomError("stamp_too_late", "date after 2107", {})
+    return value
+
+
+BriefDate = Annotated[IsoDate, AfterValidator(_stampable)]
 
 
 class Distribution(_Strict):
     """A DoD distribution statement by letter, with the fields its wording needs."""
 
     statement: Annotated[str, Field(pattern=r"^\s*[A-Fa-f]\s*$")]
-    reason: str | None = None
+    reason: Line | None = None
     date: IsoDate | None = None
-    controlling_office: str | None = None
+    controlling_office: Line | None = None
 
 
 def _distribution_kind(value: Any) -> str | None:
@@ -89,11 +197,11 @@ DistributionItem = Annotated[
 class CuiBlock(_Strict):
     """The CUI designation indicator printed on the first page and the title slide."""
 
-    controlled_by: Text
-    category: Text
-    dissemination: str | None = None
-    distribution: str | None = None
-    poc: Text
+    controlled_by: Title
+    category: Title
+    dissemination: Line | None = None
+    distribution: Line | None = None
+    poc: Title
 
 
 class Author(_Strict):
@@ -109,27 +217,27 @@ AuthorItem = Annotated[
 
 class Meta(_Strict):
     title: Title
-    subtitle: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
-    short_title: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
+    subtitle: Line | None = None
+    short_title: Line | None = None
     authors: list[AuthorItem] = []
-    organization: str | None = None
-    date: IsoDate | None = None
-    product_id: str | None = None
-    url: Annotated[str, Field(max_length=2000)] | None = None
-    classification: str | None = None
+    organization: Line | None = None
+    date: BriefDate | None = None
+    product_id: OneLine | None = None
+    url: Url | None = None
+    classification: OneLine | None = None
     distribution: DistributionItem | None = None
     cui: CuiBlock | None = None
-    poc: str | None = None
-    language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern)] = "en-US"
-    layout: Text = "default"
+    poc: Line | None = None
+    language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern, max_length=35)] = "en-US"
+    layout: Title = "default"
 
 
 class Figure(_Strict):
     value: Number
-    label: Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
-    display: Annotated[str, Field(min_length=1, max_length=60)] | None = None
-    unit: str | None = None
-    source: str | None = None
+    label: Title
+    display: Annotated[_text(60, 1), AfterValidator(_one_line)] | None = None
+    unit: OneLine | None = None
+    source: Line | None = None
 
 
 class Point(_Strict):
@@ -151,7 +259,7 @@ PointItem = Annotated[
 
 class SourceLink(_Strict):
     text: Text
-    url: str | None = None
+    url: Url | None = None
 
 
 def _source_kind(value: Any) -> str | None:
@@ -196,41 +304,59 @@ class Chart(_Strict):
     """A chart: native in the deck, vector in the PDF, from the same data."""
 
     type: ChartType
-    title: str | None = None
+    title: Line | None = None
     categories: Annotated[
-        list[Text],
-        Field(min_length=1),
+        list[Title],
+        Field(min_length=1, max_length=MAX_CATEGORIES),
         BeforeValidator(_category_texts, json_schema_input_type=list[str | float]),
     ]
-    series: Annotated[list[Series], Field(min_length=1)]
-    unit: str | None = None
-    source: str | None = None
-    alt: str | None = None
+    series: Annotated[list[Series], Field(min_length=1, max_length=MAX_SERIES)]
+    unit: OneLine | None = None
+    source: Line | None = None
+    alt: ShortText | None = None
 
 
-Cell = (
-    Annotated[str, Field(strict=True, max_length=MAX_TITLE)]
-    | Annotated[float, Field(strict=True, allow_inf_nan=False)]
-    | None
-)
+def _cell_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "text"
+    return "empty" if value is None else "number"
+
+
+Cell = Annotated[
+    Annotated[Annotated[_text(MAX_TITLE), Field(strict=True)], Tag("text")]
+    | Annotated[Number, Tag("number")]
+    | Annotated[None, Tag("empty")],
+    Discriminator(_cell_kind),
+]
 
 
 class Table(_Strict):
-    columns: Annotated[list[Text], Field(min_length=1)]
-    rows: Annotated[list[list[Cell]], Field(min_length=1)]
-    caption: str | None = None
-    source: str | None = None
+    columns: Annotated[list[Text], Field(min_length=1, max_length=MAX_COLUMNS)]
+    rows: Annotated[list[list[Cell]], Field(min_length=1, max_length=MAX_ROWS)]
+    caption: Line | None = None
+    source: Line | None = None
 
 
 class Image(_Strict):
-    path: Text
+    path: Title
     alt: Text
-    caption: str | None = None
-    source: str | None = None
+    caption: Line | None = None
+    source: Line | None = None
+
+
+def _timeline_date_kind(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "year"
+    return "text" if isinstance(value, str) else "date"
 
 
 class TimelineEntry(_Strict):
-    date: Annotated[str, Field(min_length=1)] | Annotated[int, Field(strict=True)] | IsoDate
+    date: Annotated[
+        Annotated[_text(MAX_DATE_TEXT, 1), AfterValidator(_one_line), Tag("text")]
+        | Annotated[int, Field(strict=True, ge=-9999, le=9999), Tag("year")]
+        | Annotated[IsoDate, Tag("date")],
+        Discriminator(_timeline_date_kind),
+    ]
     text: Text
 
 
@@ -243,20 +369,20 @@ class Section(_Strict):
     title: Title
     lead: ShortText | None = None
     points: list[PointItem] = []
-    figures: list[str] = []
-    notes: Annotated[str, Field(max_length=MAX_NOTES)] | None = None
-    marking: str | None = None
+    figures: list[OneLine] = []
+    notes: _text(MAX_NOTES) | None = None
+    marking: OneLine | None = None
     sources: list[SourceItem] = []
     backup: Annotated[bool, Field(strict=True)] = False
     chart: Annotated[list[Chart], _one_or_many_of(Chart)] = []
     table: Annotated[list[Table], _one_or_many_of(Table)] = []
     image: Annotated[list[Image], _one_or_many_of(Image)] = []
-    timeline: list[TimelineEntry] = []
+    timeline: Annotated[list[TimelineEntry], Field(max_length=MAX_EVENTS)] = []
 
 
 class Brief(_Strict):
     meta: Meta
-    figures: dict[str, Figure] = {}
+    figures: Annotated[dict[str, Figure], Field(max_length=MAX_FIGURES)] = {}
     sections: Annotated[list[Section], Field(min_length=1)]
 
 
@@ -354,6 +480,9 @@ def _message(error: Any, path: KeyPath) -> str:
         return f"{where}: expected a mapping of keys, found {found}"
     if kind.startswith("date"):
         return f"{where}: expected an ISO date such as 2024-05-31, found {found}"
+    if kind == "too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        return f"{where}: more than the limit of {limit:,} items; split it or shorten it"
     if kind in ("too_short", "string_too_short"):
         return f"{where}: must not be empty"
     if kind == "string_too_long":
@@ -362,6 +491,31 @@ def _message(error: Any, path: KeyPath) -> str:
         return f"{where}: text is {size:,} characters, more than the limit of {limit:,}"
     if kind == "finite_number":
         return f"{where}: expected a finite number, found {found}"
+    ctx = error.get("ctx") or {}
+    if kind == "text_character":
+        return f"{where}: character {ctx['code']} cannot be stored in a document; delete it"
+    if kind == "text_right_to_left":
+        return (
+            f"{where}: right-to-left text ({ctx['code']} {ctx['name']}) cannot be set: neither "
+            "product can order Hebrew or Arabic, nor draw Arabic; write it in a left-to-right "
+            "language"
+        )
+    if kind == "text_line_break":
+        return f"{where}: must be one line; remove the line break"
+    if kind == "number_range":
+        return (
+            f"{where}: {error.get('input')!r} is too large or too small to print as itself; "
+            f"a number must be 0 or between {MIN_MAGNITUDE:g} and {MAX_MAGNITUDE:g} in size: "
+            "give it in other units (thousands, billions) and say so in its unit or label"
+        )
+    if kind == "stamp_too_late":
+        return f"{where}: a brief cannot be dated after {LAST_DATE.isoformat()}"
+    if kind == "url_space":
+        return f"{where}: a URL cannot hold spaces or line breaks; write spaces as %20"
+    if kind == "url_scheme":
+        return f"{where}: expected a web address starting https:// (or http://, mailto:)"
+    if kind in ("less_than_equal", "greater_than_equal"):
+        return f"{where}: expected a year between -9999 and 9999, found {found}"
     if kind == "string_pattern_mismatch" and path and path[-1] == "language":
         return f'{where}: "{error.get("input")}" is not a language tag such as en-US or ja-JP'
     if kind == "string_pattern_mismatch" and path and path[-1] == "statement":
@@ -406,9 +560,14 @@ def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
     cleaned: list[str | int] = []
     for index, part in enumerate(loc):
         previous = loc[index - 1] if index else None
-        if part in ("text", "nested", "link") and isinstance(previous, int):
+        in_union_list = index >= 2 and loc[index - 2] in ("points", "sources")
+        if part in ("text", "nested", "link") and isinstance(previous, int) and in_union_list:
             continue
         if part in ("text", "letter") and previous == "distribution":
+            continue
+        if part in ("text", "year", "date") and previous == "date":
+            continue
+        if part in ("text", "number", "empty") and isinstance(previous, int) and "rows" in loc:
             continue
         cleaned.append(part)
     return tuple(cleaned)

@@ -1,11 +1,16 @@
-"""Paths named by the content: kept inside the content's folder, and files checked by content."""
+"""Paths named by the content: kept inside the content's folder, and read only as bounded files."""
 
 from __future__ import annotations
 
+import os
+import stat
+import sys
 from pathlib import Path
 
 #: Largest image file we read, in bytes.
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
+#: The path that means standard input.
+STDIN = "-"
 
 
 class PathRefused(Exception):
@@ -18,13 +23,15 @@ def resolve_inside(name: str, base: Path, allowed: tuple[Path, ...] = ()) -> Pat
     Absolute paths, `..` escapes and symbolic links that lead outside `base` are refused
     unless they lead inside one of `allowed` (from --allow-outside).
     """
+    if "\x00" in name:
+        raise PathRefused(f"{name!r} holds a NUL character, which no file name can hold")
     raw = Path(name)
     candidate = raw if raw.is_absolute() else base / raw
     try:
         real = candidate.resolve(strict=True)
     except FileNotFoundError:
         raise PathRefused(f'file not found: "{name}" (looked for {candidate.absolute()})') from None
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:
         raise PathRefused(f'cannot open "{name}": {exc}') from None
     roots = (base.resolve(), *(a.resolve() for a in allowed))
     if not any(real == root or root in real.parents for root in roots):
@@ -42,18 +49,93 @@ def resolve_inside(name: str, base: Path, allowed: tuple[Path, ...] = ()) -> Pat
     return real
 
 
+def _kind_of(mode: int) -> str:
+    """Return what a file of `mode` is, in words, for a refusal."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_bounded(path: str | Path, cap: int, *, what: str = "file", hint: str = "") -> bytes:
+    """Return the bytes of the regular file at `path`, refusing anything else before reading.
+
+    Devices (`/dev/zero`), FIFOs, sockets, folders and symbolic links to any of them are
+    refused once opened without blocking, before a byte is read; so is a file larger than `cap`
+    bytes, even one that grows while it is read. `-` reads standard input, with the same cap.
+    `what` names the file in messages ("content file"); `hint` ends the size message.
+    """
+    if str(path) == STDIN:
+        if sys.stdin is None:  # started with standard input closed
+            raise PathRefused(f"the {what} is - (standard input), but standard input is closed")
+        return _read_capped(sys.stdin.buffer, cap, what, hint)
+    if "\x00" in str(path):
+        raise PathRefused(f"the {what} name holds a NUL character, which no file name can hold")
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not wait; fstat then refuses it.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise PathRefused(f"{what} not found") from None
+    except IsADirectoryError:
+        raise PathRefused(f"expected a {what}, found a folder") from None
+    except PermissionError:
+        raise PathRefused(f"cannot read the {what}: permission denied") from None
+    except OSError as exc:
+        raise PathRefused(f"cannot open the {what}: {exc.strerror or exc}") from None
+    try:
+        mode, size = os.fstat(handle).st_mode, os.fstat(handle).st_size
+        if stat.S_ISDIR(mode):
+            raise PathRefused(f"expected a {what}, found a folder")
+        if not stat.S_ISREG(mode):
+            stdin = "; give - as the path to read standard input" if stat.S_ISFIFO(mode) else ""
+            raise PathRefused(
+                f"the {what} is {_kind_of(mode)}, not a regular file; save it as a file{stdin}"
+            )
+        if size > cap:
+            raise PathRefused(_too_big(what, size, cap, hint))
+    except BaseException:
+        os.close(handle)
+        raise
+    with os.fdopen(handle, "rb", buffering=0) as stream:
+        return _read_capped(stream, cap, what, hint)
+
+
+def _too_big(what: str, size: int | None, cap: int, hint: str) -> str:
+    """Return the refusal of a file of `size` bytes (None: read until past `cap`)."""
+    if size is None:
+        message = f"the {what} holds more than the limit of {cap:,} bytes"
+    else:
+        message = f"the {what} is {size:,} bytes, more than the limit of {cap:,}"
+    return message + (f" ({hint})" if hint else "")
+
+
+def _read_capped(stream, cap: int, what: str, hint: str) -> bytes:  # type: ignore[no-untyped-def]
+    """Return at most `cap` bytes from `stream`, refusing a stream that holds more."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= cap:
+        chunk = stream.read(min(1 << 20, cap + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > cap:
+        raise PathRefused(_too_big(what, None, cap, hint))
+    return b"".join(chunks)
+
+
 def sniff_image(path: Path) -> str:
-    """Return `png`, `jpeg` or `svg` from the file's first bytes (not its name), or refuse it."""
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        raise PathRefused(f"image is {size:,} bytes, more than the limit of {MAX_IMAGE_BYTES:,}")
-    with path.open("rb") as stream:
-        head = stream.read(4096)
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n").lower()
-    if text.startswith(("<?xml", "<svg", "<!--", "<!doctype svg")) and "<svg" in text:
-        return "svg"
-    raise PathRefused("not a PNG, JPEG or SVG image (judged by its content, not its name)")
+    """Return `png`, `jpeg` or `svg` for the picture at `path`, checked whole, or refuse it.
+
+    The format is judged by content, not name; the picture is then checked against the
+    budgets of `alliancedeck.pictures` (size, pixels, references), so a picture that passes
+    here draws in every product.
+    """
+    from alliancedeck.pictures import check_picture
+
+    return check_picture(path).format

@@ -13,6 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from alliancedeck.errors import ContentError, Location, Problem, did_you_mean
+from alliancedeck.paths import STDIN, PathRefused, read_bounded
 from alliancedeck.slips import braces_at_start, cut_by_comment, explain_syntax_error
 
 KeyPath = tuple[str | int, ...]
@@ -119,24 +120,16 @@ def load_yaml_file(path: str | Path, *, what: str = "content") -> Loaded:
     file_path = Path(path)
     shown = str(path)
     try:
-        size = file_path.stat().st_size
-        if size > max_bytes():
-            raise ContentError.at(
-                Location(shown, 1, 1),
-                f"the {what} file is {size:,} bytes, more than the limit of {max_bytes():,} "
-                "(set ALLIANCEDECK_MAX_BYTES to raise it)",
-            )
-        raw = file_path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError.at(Location(shown, 1, 1), _not_found(file_path, what)) from None
-    except IsADirectoryError:
-        raise ContentError.at(
-            Location(shown, 1, 1), f"expected a {what} file, found a folder"
-        ) from None
-    except PermissionError:
-        raise ContentError.at(
-            Location(shown, 1, 1), f"cannot read the {what} file: permission denied"
-        ) from None
+        raw = read_bounded(
+            file_path if shown != STDIN else STDIN,
+            max_bytes(),
+            what=f"{what} file",
+            hint="set ALLIANCEDECK_MAX_BYTES to raise it",
+        )
+    except PathRefused as exc:
+        missing = shown != STDIN and not os.path.lexists(file_path)
+        message = _not_found(file_path, what) if missing else str(exc)
+        raise ContentError.at(Location(shown, 1, 1), message) from None
     data, source_map = parse_yaml(decode_utf8(raw, shown), shown, what=what)
     return Loaded(data, source_map, file_path)
 

@@ -29,12 +29,15 @@ def texts(max_words: int = 8) -> st.SearchStrategy[str]:
     )
 
 
-#: Figure values: small, large, negative, fractional, whole floats.
+#: Figure values: small, large, negative, fractional, whole floats (0, or 1e-6 to 1e15 in size:
+#: the range a number can be printed as itself).
 figure_values = st.one_of(
     st.integers(min_value=-1_000, max_value=1_000),
     st.integers(min_value=-(10**15), max_value=10**15),
-    st.sampled_from([0, 85, 54_000, 2_000_000_000, 10**12, 0.5, 2.25, 1e15, 123456789.125]),
-    st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 85, 54_000, 2_000_000_000, 10**12, 0.5, 2.25, 1e15, 1e-6, 123456789.125]),
+    st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False).filter(
+        lambda value: value == 0 or abs(value) >= 1e-6
+    ),
 )
 
 

@@ -58,6 +58,16 @@ REQUIRED_SCENARIOS = {
     "template_unknown_figure",
     "top_level_list",
     "unknown_top_level_key",
+    # Hostile input (issue 11): pictures, characters, numbers and dates at the edges.
+    "svg_reference_outside",
+    "png_pixel_bomb",
+    "png_garbage_idat",
+    "jpeg_truncated",
+    "image_path_nul",
+    "timeline_date_control",
+    "right_to_left_hebrew",
+    "chart_value_huge",
+    "meta_date_after_2107",
 }
 
 VALID_CONTENT = """\

@@ -109,7 +109,8 @@ def test_meta_renders_in_templates_everywhere():
             "  - title: About {{ meta.title }}\n"
             "    lead: '{{ meta.subtitle }} of the {{ meta.title }}'\n"
             "    notes: '{{ meta.language }}'\n"
-            "    sources: ['{{ meta.title }} overview', {text: '{{ meta.subtitle }}', url: u}]\n"
+            "    sources: ['{{ meta.title }} overview',\n"
+            "              {text: '{{ meta.subtitle }}', url: 'https://u.example'}]\n"
         )
     )
     one = doc.sections[0]
@@ -118,7 +119,7 @@ def test_meta_renders_in_templates_everywhere():
     assert one.notes == "en-US"
     assert [(s.text, s.url) for s in one.sources] == [
         ("U.S.-Japan Alliance overview", None),
-        ("Key points", "u"),
+        ("Key points", "https://u.example"),
     ]
 
 

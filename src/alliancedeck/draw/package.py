@@ -12,9 +12,24 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 
+#: The first and last moments a zip entry time can hold (1980-01-01, 2107-12-31 23:59:58 UTC).
+ZIP_FIRST, ZIP_LAST = 315532800, 4354819198
+#: The last moment a W3CDTF date (four-digit year) can hold: 9999-12-31 23:59:59 UTC.
+LAST_STAMP = 253402300799
+
+
+def stampable(epoch_seconds: int) -> int:
+    """Return `epoch_seconds` within what a document date can hold (1970 to the year 9999)."""
+    return min(max(epoch_seconds, 0), LAST_STAMP)
+
+
 def zip_time(epoch_seconds: int) -> tuple[int, int, int, int, int, int]:
-    """Return `epoch_seconds` as a zip entry time (UTC, clamped to 1980, even seconds)."""
-    moment = dt.datetime.fromtimestamp(max(epoch_seconds, 315532800), tz=dt.UTC)
+    """Return `epoch_seconds` as a zip entry time (UTC, clamped to 1980-2107, even seconds).
+
+    Outside that range a zip cannot date an entry (zipfile's own `strict_timestamps=False`
+    clamps the same way).
+    """
+    moment = dt.datetime.fromtimestamp(min(max(epoch_seconds, ZIP_FIRST), ZIP_LAST), tz=dt.UTC)
     return (
         moment.year,
         moment.month,
@@ -29,7 +44,9 @@ _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def _fixed_core_dates(xml: bytes, epoch_seconds: int) -> bytes:
-    moment = dt.datetime.fromtimestamp(epoch_seconds, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = dt.datetime.fromtimestamp(stampable(epoch_seconds), tz=dt.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
     return _W3CDTF.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", xml)
 
 

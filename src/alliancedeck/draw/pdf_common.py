@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from reportlab import rl_config
@@ -45,6 +47,9 @@ def set_document_info(canvas: Canvas, info: dict[str, Any]) -> None:
 
 def stamped_canvas_class(build_time: int) -> type[Canvas]:
     """Return a Canvas class whose document dates are `build_time` (UTC) and whose ids are fixed."""
+    from alliancedeck.draw.package import stampable
+
+    build_time = stampable(build_time)
 
     class StampedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
@@ -74,16 +79,24 @@ def draw_picture(
     the PDF does not embed.
     """
     if image.format != "svg":
-        canvas.drawImage(str(image.path), x, y, w, h, preserveAspectRatio=True, mask="auto")
+        import io
+
+        from reportlab.lib.utils import ImageReader
+
+        from alliancedeck.pictures import raster_for_products
+
+        data, _ = raster_for_products(image.path, image.location)
+        picture = ImageReader(io.BytesIO(data))
+        canvas.drawImage(picture, x, y, w, h, preserveAspectRatio=True, mask="auto")
         return
     from reportlab.graphics import renderPDF
     from reportlab.graphics.shapes import String
     from reportlab.pdfbase.pdfmetrics import getFont, getRegisteredFontNames
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from alliancedeck.draw.images import svg_drawing
+    from alliancedeck.pictures import svg_drawing
 
-    drawing = svg_drawing(image.path, image.location)
+    drawing = svg_drawing(image.path, image.location, font)
     embedded = {n for n in getRegisteredFontNames() if isinstance(getFont(n), TTFont)}
     drawing.initialFontName = font
     for node in _nodes(drawing):
@@ -93,8 +106,23 @@ def draw_picture(
     canvas.saveState()
     canvas.translate(x, y)
     canvas.scale(scale, scale)
-    renderPDF.draw(drawing, canvas, 0, 0)
+    with inline_images_as_text():
+        renderPDF.draw(drawing, canvas, 0, 0)
     canvas.restoreState()
+
+
+@contextlib.contextmanager
+def inline_images_as_text() -> Iterator[None]:
+    """Let reportlab write inline images (a PNG or JPEG inside an SVG) in ASCII85.
+
+    With `useA85` off (set above for image streams), reportlab puts an inline image's raw bytes
+    into the page's text content and fails; inline images are small, so armour costs little.
+    """
+    saved, rl_config.useA85 = rl_config.useA85, 1
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
 
 
 def _nodes(group: Any) -> list[Any]:

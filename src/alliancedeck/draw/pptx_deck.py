@@ -36,7 +36,7 @@ from pptx.parts.image import Image, ImagePart
 from pptx.util import Emu, Pt
 
 from alliancedeck.design import hex_to_rgb
-from alliancedeck.draw.package import write_zip
+from alliancedeck.draw.package import stampable, write_zip
 from alliancedeck.fonts import japanese_language, script_runs
 from alliancedeck.layout.boxes import (
     ChartBox,
@@ -202,9 +202,11 @@ class _SlideWriter:
         if image.format == "svg":
             from alliancedeck.draw.images import svg_bitmap
 
-            source: str | io.BytesIO = io.BytesIO(svg_bitmap(image.path, image.location, box.w))
+            source = io.BytesIO(svg_bitmap(image.path, image.location, box.w, box.h, box.font))
         else:
-            source = str(image.path)
+            from alliancedeck.pictures import raster_for_products
+
+            source = io.BytesIO(raster_for_products(image.path, image.location)[0])
         loaded = Image.from_file(source)
         part = self._images.get(loaded.sha1)
         if part is None:
@@ -661,7 +663,7 @@ _CORE_ELEMENTS = {
 
 def _set_properties(presentation, doc: Document, build_time: int) -> None:
     meta = doc.meta
-    moment = dt.datetime.fromtimestamp(build_time, tz=dt.UTC).replace(tzinfo=None)
+    moment = dt.datetime.fromtimestamp(stampable(build_time), tz=dt.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
     values = {
         "title": meta.title,

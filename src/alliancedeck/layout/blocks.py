@@ -237,7 +237,7 @@ class BlockSlides:
     # ----- images ----------------------------------------------------------------------------
 
     def image_slide(self: DeckBuilder, image: ImageInfo, title: str) -> None:
-        from alliancedeck.draw.images import image_aspect
+        from alliancedeck.pictures import image_aspect
 
         boxes, region = self.block_slide(title)
         source, region = self.source_line(image.source, region)
@@ -245,7 +245,10 @@ class BlockSlides:
         width = min(region.w, region.h * aspect)
         height = width / aspect
         x = region.x + (region.w - width) / 2
-        boxes.append(PictureBox(x, region.y, width, height, image, name="Picture", alt=image.alt))
+        font = self.setter.book.pdf_name(self.theme.deck["chart"])  # for any text in an SVG
+        boxes.append(
+            PictureBox(x, region.y, width, height, image, name="Picture", alt=image.alt, font=font)
+        )
         if source:
             boxes.append(source)
 

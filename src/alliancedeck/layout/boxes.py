@@ -161,6 +161,7 @@ class PictureBox:
     image: ImageInfo
     name: str
     alt: str
+    font: str = "Helvetica"  # the registered font any text in an SVG is set in
 
 
 Box = TextBox | Rect | ChartBox | TableBox | PictureBox

@@ -1076,7 +1076,7 @@ class BriefPlanner:
     def aspect(self, image: ImageInfo) -> float:
         """Return width / height of `image`, measured once per brief."""
         if image.path not in self._aspects:
-            from alliancedeck.draw.images import image_aspect
+            from alliancedeck.pictures import image_aspect
 
             self._aspects[image.path] = image_aspect(image.path, image.format, image.location)
         return self._aspects[image.path]

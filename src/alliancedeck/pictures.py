@@ -1,0 +1,696 @@
+"""Pictures: checked whole and within budget before anything draws them, measured, and reduced.
+
+Every picture a brief names passes `check_picture` once per file version: its format is judged
+by content, its size and pixel count are held to budgets before any decoding, a PNG or JPEG is
+then decoded once in full (so a truncated or corrupt file is refused here, never embedded), and
+an SVG is parsed with a bounded parser, must be self-contained (no reference to another file)
+and stay within an element and `<use>`-expansion budget. Measuring (`picture_aspect`) needs
+neither svglib nor reportlab, so laying out a deck loads no drawing library.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import logging
+import math
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alliancedeck.errors import ContentError, Location
+from alliancedeck.paths import PathRefused, read_bounded
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+
+#: Largest picture file read, in bytes.
+MAX_PICTURE_BYTES = 50 * 1024 * 1024
+#: Largest SVG file read, in bytes (an SVG is text; more is a data dump, not a figure).
+MAX_SVG_BYTES = 5 * 1024 * 1024
+#: Most pixels a PNG or JPEG may have (6,000 × 4,000 is a 24-megapixel photograph).
+MAX_PIXELS = 25_000_000
+#: Most bytes a decoded PNG or JPEG may take in memory (4 bytes a pixel at most).
+MAX_DECODED_BYTES = 4 * MAX_PIXELS
+#: Longest side, in pixels, the products get: larger rasters are scaled down to it (a
+#: full-width 13.3 in slide picture at 220 dpi needs about 2,900).
+MAX_PRODUCT_SIDE = 3_000
+#: Widest ratio of the longer to the shorter side (a thinner picture draws as a hairline).
+MAX_ASPECT = 50.0
+#: Most elements an SVG may hold, and may expand to once every `<use>` is followed: svglib
+#: spends about 0.2 ms on each, and a build draws an SVG up to four times (check, brief, deck
+#: PDF, deck bitmap), so 4,000 keep a picture under two seconds of CPU.
+MAX_SVG_ELEMENTS = 2_000
+MAX_SVG_EXPANDED = 4_000
+#: Most numbers in an SVG's path data and point lists, and most characters of its text: svglib
+#: turns each into Python objects (400,000 coordinates took 4 s and 260 MB a process).
+MAX_SVG_NUMBERS = 20_000
+MAX_SVG_TEXT = 50_000
+#: Most attributes on one SVG element, and longest `style` attribute: svglib looks attributes
+#: and style declarations up one by one for every property (100,000 ran for minutes).
+MAX_SVG_ATTRIBUTES = 64
+MAX_SVG_STYLE = 2_000
+#: Most attributes in a whole SVG (style text counts with the text budget above).
+MAX_SVG_ALL_ATTRIBUTES = 20_000
+#: Deepest nesting of SVG elements.
+MAX_SVG_DEPTH = 64
+#: The SVG size in points must lie between these (NaN and infinity are refused).
+SVG_POINTS = (0.5, 100_000.0)
+
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.?)(?:[eE][-+]?\d+)?")
+#: A `url(...)` anywhere in an attribute or a style sheet, with what it points at.
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
+#: An SVG length: a number and an absolute unit (user units, px, pt, pc, mm, cm, in) or %.
+_LENGTH = re.compile(
+    r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt|pc|mm|cm|in|%)?\s*$"
+)
+#: User units (CSS pixels) per unit.
+_USER_UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54}
+_USER_UNITS["in"] = 96.0
+#: Points per user unit.
+_PX_TO_PT = 72 / 96
+_SCALE_DOWN = (
+    f"scale it down (about {MAX_PRODUCT_SIDE:,} pixels on the longer side is sharp in both "
+    "products)"
+)
+_RASTER_DATA = re.compile(r"^data:image/(png|jpe?g);base64,", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture that passed every check: its format and its size (pixels, or points for SVG)."""
+
+    format: str  # png | jpeg | svg
+    width: float
+    height: float
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+
+def _version(path: Path) -> tuple[str, int, int, int]:
+    """Return what identifies this version of the file at `path` (a cache key)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise PathRefused(f"cannot read the image: {exc.strerror or exc}") from None
+    return str(path), info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def check_picture(path: Path) -> Picture:
+    """Return the checked `Picture` at `path`, or raise `PathRefused` saying what is wrong.
+
+    This is the full check: a PNG or JPEG is decoded once in full and an SVG drawn once.
+    """
+    version = _version(path)
+    picture = _measured(*version)
+    _drawable(*version, picture)
+    return picture
+
+
+def measure_picture(path: Path) -> Picture:
+    """Return the `Picture` at `path` from its header (budgets checked, nothing decoded)."""
+    return _measured(*_version(path))
+
+
+@lru_cache(maxsize=64)
+def _measured(name: str, inode: int, size: int, mtime: int) -> Picture:
+    raw = _read(Path(name))
+    kind = sniff(raw)
+    if kind == "svg":
+        width, height = _svg_size(_svg_tree(raw).getroot())
+        return Picture("svg", width, height)
+    width, height = raster_size(raw, decode=False)
+    return Picture(kind, width, height)
+
+
+@lru_cache(maxsize=64)
+def _drawable(name: str, inode: int, size: int, mtime: int, picture: Picture) -> None:
+    if picture.format == "svg":
+        _drawing(name, inode, size, mtime, "Helvetica", picture.aspect)
+    else:
+        raster_size(_read(Path(name)), decode=True)
+
+
+def _read(path: Path) -> bytes:
+    return read_bounded(path, MAX_PICTURE_BYTES, what="image file")
+
+
+def sniff(head: bytes) -> str:
+    """Return `png`, `jpeg` or `svg` from a file's first bytes (not its name), or refuse it."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    text = head[:4096].decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n").lower()
+    if text.startswith(("<?xml", "<svg", "<!--", "<!doctype svg")) and "<svg" in text:
+        return "svg"
+    raise PathRefused("not a PNG, JPEG or SVG image (judged by its content, not its name)")
+
+
+# ----- PNG and JPEG ----------------------------------------------------------------------------
+
+
+def raster_size(raw: bytes, *, decode: bool = True) -> tuple[int, int]:
+    """Return the pixel size of the PNG or JPEG `raw`, within the budgets.
+
+    The pixel count and decoded size are checked from the header, before any decoding; with
+    `decode`, the whole image is then decoded once, so a truncated or corrupt file is refused.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns of bombs and odd chunks; we judge below
+        try:
+            with Image.open(io.BytesIO(raw), formats=("PNG", "JPEG")) as image:
+                width, height = image.size
+                _within_budget(width, height)
+                if decode:
+                    if image.format == "JPEG":  # every block is still read, at 1/8 the pixels
+                        image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+                    image.load()  # decode the whole stream once: a broken one raises here
+        except PathRefused:
+            raise
+        except Image.DecompressionBombError:  # Pillow's own, larger limit, met at open
+            raise PathRefused(
+                f"the image has more pixels than the limit of {MAX_PIXELS:,}; {_SCALE_DOWN}"
+            ) from None
+        except UnidentifiedImageError:
+            raise PathRefused("cannot read this image: it is not a readable PNG or JPEG") from None
+        except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
+            raise PathRefused(f"cannot read this image: {_reason(exc)}") from None
+    return width, height
+
+
+def _reason(exc: BaseException) -> str:
+    """Return a short reason for a decoder's exception, never the file's bytes."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "truncated" in text.lower():
+        return "the file is cut short (truncated)"
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text[:120] + ("..." if len(text) > 120 else "")
+
+
+def _within_budget(width: int, height: int) -> None:
+    """Refuse a raster of `width` × `height` pixels that the budgets do not allow."""
+    if width <= 0 or height <= 0:
+        raise PathRefused("the image has no pixels")
+    pixels = width * height
+    if pixels > MAX_PIXELS or pixels * 4 > MAX_DECODED_BYTES:
+        raise PathRefused(
+            f"the image is {width:,} × {height:,} pixels, more than the limit of "
+            f"{MAX_PIXELS:,} pixels; {_SCALE_DOWN}"
+        )
+    _not_too_thin(width, height)
+
+
+def _not_too_thin(width: float, height: float) -> None:
+    ratio = max(width / height, height / width)
+    if ratio > MAX_ASPECT:
+        raise PathRefused(
+            f"the image is {ratio:,.0f} times longer than it is wide, more than the limit of "
+            f"{MAX_ASPECT:,.0f}; crop it"
+        )
+
+
+def product_raster(path: Path) -> tuple[bytes, str]:
+    """Return the bytes and format (`png` or `jpeg`) the products embed for the raster at `path`.
+
+    A picture within `MAX_PRODUCT_SIDE` is embedded as it is; a larger one is scaled down to
+    it first, so no product carries (or decodes) more pixels than it can show.
+    """
+    return _product_raster(*_version(path))
+
+
+@lru_cache(maxsize=8)
+def _product_raster(name: str, inode: int, size: int, mtime: int) -> tuple[bytes, str]:
+    raw = _read(Path(name))
+    kind = sniff(raw)
+    if kind == "svg":
+        raise PathRefused("an SVG is drawn as vectors, not embedded as a raster")
+    width, height = raster_size(raw, decode=False)  # the budgets, from the bytes read here
+    if max(width, height) <= MAX_PRODUCT_SIDE:
+        raster_size(raw, decode=True)  # decoded once in full: a broken file is refused
+        return raw, kind
+    try:
+        return _scaled_down(raw, kind)  # decoding it in full checks it too
+    except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
+        raise PathRefused(f"cannot read this image: {_reason(exc)}") from None
+
+
+def _scaled_down(raw: bytes, kind: str) -> tuple[bytes, str]:
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(io.BytesIO(raw), formats=("PNG", "JPEG")) as image:
+            if kind == "jpeg":  # decode at 1/2, 1/4 or 1/8 where that still gives enough pixels
+                ratio = MAX_PRODUCT_SIDE / max(image.size)
+                image.draft(
+                    "RGB", (math.ceil(image.width * ratio), math.ceil(image.height * ratio))
+                )
+            image.load()
+            # reducing_gap: a fast box reduction first, then Lanczos over the last factor
+            image.thumbnail(
+                (MAX_PRODUCT_SIDE, MAX_PRODUCT_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
+            )
+            buffer = io.BytesIO()
+            if kind == "jpeg" and image.mode in ("RGB", "L", "CMYK"):
+                image.save(buffer, format="JPEG", quality=90)
+                return buffer.getvalue(), "jpeg"
+            if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                image = image.convert("RGBA")
+            image.save(buffer, format="PNG", compress_level=6)
+            return buffer.getvalue(), "png"
+
+
+# ----- SVG -------------------------------------------------------------------------------------
+
+
+def _svg_tree(raw: bytes) -> Any:
+    """Return the parsed SVG `raw` after every structural check, or refuse it."""
+    from lxml import etree
+
+    if len(raw) > MAX_SVG_BYTES:
+        raise PathRefused(
+            f"the SVG is {len(raw):,} bytes, more than the limit of {MAX_SVG_BYTES:,}; "
+            "simplify it or export it as a PNG"
+        )
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
+    )
+    try:
+        tree = etree.parse(io.BytesIO(raw), parser)
+    except etree.XMLSyntaxError as exc:
+        line = f" on line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        raise PathRefused(f"cannot read this SVG{line}: {_reason(exc)}") from None
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise PathRefused("the SVG declares XML entities (<!ENTITY ...>); remove them")
+    root = tree.getroot()
+    if not isinstance(root.tag, str) or etree.QName(root).localname != "svg":
+        raise PathRefused("not an SVG image: its outermost element is not <svg>")
+    _check_svg_elements(root)
+    return tree
+
+
+def _where(element: Any) -> str:
+    line = getattr(element, "sourceline", None)
+    return f" (line {line} of the SVG)" if line else ""
+
+
+def _check_svg_elements(root: Any) -> None:
+    """Refuse an SVG too large, too deep, or referring to anything outside itself."""
+    from lxml import etree
+
+    count = numbers = characters = attributes = 0
+    weights: dict[Any, int] = {}
+    ids: dict[str, Any] = {}
+    uses: list[tuple[Any, str]] = []
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if not isinstance(element.tag, str):  # processing instructions, entities
+            continue
+        count += 1
+        if count > MAX_SVG_ELEMENTS:
+            raise PathRefused(
+                f"the SVG has more than {MAX_SVG_ELEMENTS:,} elements; simplify it "
+                "or export it as a PNG"
+            )
+        if depth > MAX_SVG_DEPTH:
+            raise PathRefused(
+                f"the SVG nests elements deeper than {MAX_SVG_DEPTH} levels{_where(element)}"
+            )
+        name = etree.QName(element).localname
+        # What drawing this element costs: one, plus its coordinates and its text.
+        own_numbers = sum(
+            len(_NUMBER.findall(element.get(key) or "")) for key in ("d", "points", "x", "y")
+        )
+        own_characters = len(element.text or "") + len(element.tail or "")
+        own_characters += len(element.get("style") or "")
+        numbers, characters = numbers + own_numbers, characters + own_characters
+        attributes += len(element.attrib)
+        if attributes > MAX_SVG_ALL_ATTRIBUTES:
+            raise PathRefused(
+                f"the SVG has more than {MAX_SVG_ALL_ATTRIBUTES:,} attributes; simplify it or "
+                "export it as a PNG"
+            )
+        if numbers > MAX_SVG_NUMBERS or characters > MAX_SVG_TEXT:
+            what = (
+                "numbers in path data"
+                if numbers > MAX_SVG_NUMBERS
+                else "characters of text or style"
+            )
+            limit = MAX_SVG_NUMBERS if numbers > MAX_SVG_NUMBERS else MAX_SVG_TEXT
+            raise PathRefused(
+                f"the SVG holds more than {limit:,} {what}; simplify it or export it as a PNG"
+            )
+        weights[element] = 1 + own_numbers // 4 + own_characters // 100 + len(element.attrib) // 8
+        if name in ("script", "foreignObject"):
+            raise PathRefused(f"the SVG holds a <{name}> element{_where(element)}; remove it")
+        if element.get("id"):
+            ids.setdefault(element.get("id"), element)
+        if len(element.attrib) > MAX_SVG_ATTRIBUTES:
+            raise PathRefused(
+                f"the SVG has an element with more than {MAX_SVG_ATTRIBUTES} attributes"
+                f"{_where(element)}; simplify it"
+            )
+        if len(element.get("style") or "") > MAX_SVG_STYLE:
+            raise PathRefused(
+                f"the SVG has a style attribute longer than {MAX_SVG_STYLE:,} characters"
+                f"{_where(element)}; simplify it"
+            )
+        for attribute, value in element.attrib.items():
+            _check_reference(name, str(attribute), value, element)
+        if name == "style" and element.text:
+            _check_css(element.text, element)
+        if name == "use":
+            target = element.get(_XLINK_HREF) or element.get("href") or ""
+            uses.append((element, target[1:]))
+        stack.extend((child, depth + 1) for child in element)
+    if uses:
+        _check_use_expansion(root, ids, weights)
+
+
+def _check_reference(element_name: str, attribute: str, value: str, element: Any) -> None:
+    """Refuse an attribute of `element` that refers to a file or a page outside the SVG."""
+    if attribute in (_XLINK_HREF, "href"):
+        if element_name == "a":  # a link is printed, never followed while drawing
+            return
+        if value.startswith("#"):
+            return
+        if element_name == "image" and _RASTER_DATA.match(value):
+            _check_embedded_raster(value, element)
+            return
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise PathRefused(
+            f'the SVG refers to "{shown}"{_where(element)}; an SVG picture must be '
+            "self-contained: put what it shows inside it (embedded PNG or JPEG data is "
+            "accepted) or export it as a PNG"
+        )
+    if "url(" in value.lower() or attribute == "style":
+        _check_css(value, element)
+
+
+def _check_css(text: str, element: Any) -> None:
+    """Refuse style text that imports a sheet or points `url()` outside the SVG."""
+    if "@import" in text.lower():
+        raise PathRefused(f"the SVG's style imports another file{_where(element)}; remove it")
+    for match in _CSS_URL.finditer(text):
+        target = match.group(1)
+        if not target.startswith("#"):
+            shown = target if len(target) <= 60 else target[:57] + "..."
+            raise PathRefused(
+                f'the SVG\'s style refers to "{shown}"{_where(element)}; only url(#id) '
+                "references inside the SVG are accepted"
+            )
+
+
+def _check_embedded_raster(value: str, element: Any) -> None:
+    """Refuse PNG or JPEG data embedded in an SVG that the raster budgets do not allow."""
+    payload = value[value.index(",") + 1 :]
+    try:
+        raw = base64.b64decode("".join(payload.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise PathRefused(
+            f"the SVG's embedded image is not valid base64{_where(element)}"
+        ) from None
+    try:
+        sniff(raw[:16])
+        raster_size(raw, decode=True)
+    except PathRefused as exc:
+        raise PathRefused(f"the SVG's embedded image{_where(element)}: {exc}") from None
+
+
+def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]) -> None:
+    """Refuse an SVG whose `<use>` elements, followed, would draw too many elements.
+
+    The cost of an element is its own weight (one, more for long path data or text) plus its
+    children's and, for `<use>`, its target's; costs are summed bottom-up once per element, so a
+    chain of uses is measured, not expanded.
+    """
+    cost: dict[Any, int] = {}
+    visiting: set[Any] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        element, done = stack.pop()
+        if done:
+            visiting.discard(element)
+            children = (child for child in element if isinstance(child.tag, str))
+            total = weights.get(element, 1) + sum(cost.get(child, 0) for child in children)
+            target = _use_target(element, ids)
+            if target is not None:
+                total += cost.get(target, 0)
+            cost[element] = min(total, MAX_SVG_EXPANDED + 1)
+            continue
+        if element in cost:
+            continue
+        if element in visiting:
+            raise PathRefused(
+                f"the SVG's <use> elements refer to each other in a circle{_where(element)}"
+            )
+        visiting.add(element)
+        stack.append((element, True))
+        children = [child for child in element if isinstance(child.tag, str)]
+        target = _use_target(element, ids)
+        if target is not None:
+            if target in visiting:
+                raise PathRefused(
+                    f"the SVG's <use> elements refer to each other in a circle{_where(element)}"
+                )
+            children.append(target)
+        stack.extend((child, False) for child in children if child not in cost)
+    if cost[root] > MAX_SVG_EXPANDED:
+        raise PathRefused(
+            f"the SVG's <use> elements expand to more than {MAX_SVG_EXPANDED:,} elements; "
+            "simplify it or export it as a PNG"
+        )
+
+
+def _use_target(element: Any, ids: dict[str, Any]) -> Any:
+    if not isinstance(element.tag, str) or not element.tag.endswith("use"):
+        return None
+    href = element.get(_XLINK_HREF) or element.get("href") or ""
+    return ids.get(href[1:]) if href.startswith("#") else None
+
+
+def _length(text: str | None, whole: float | None) -> float | None:
+    """Return the SVG length `text` in user units (`%` of `whole`), None if absent or unusable."""
+    if text is None or not text.strip():
+        return None
+    match = _LENGTH.match(text)
+    if match is None:
+        return None
+    number, unit = float(match.group(1)), match.group(2) or ""
+    if unit == "%":
+        return None if whole is None else number / 100 * whole
+    return number * _USER_UNITS[unit]
+
+
+def _svg_size(root: Any) -> tuple[float, float]:
+    """Return the drawn size of the SVG `root` in points, as svglib sizes its drawing."""
+    box: list[float] | None = None
+    raw_box = root.get("viewBox")
+    if raw_box:
+        try:
+            values = [float(v) for v in raw_box.replace(",", " ").split()]
+        except ValueError:
+            values = []
+        box = values if len(values) == 4 else None
+    width_text, height_text = root.get("width"), root.get("height")
+    width = _length(width_text, box[2] if box else None)
+    height = _length(height_text, box[3] if box else None)
+    for text, value, what in ((width_text, width, "width"), (height_text, height, "height")):
+        if value is None and (text or "").strip():
+            shown = text if len(text) <= 30 else text[:27] + "..."
+            raise PathRefused(
+                f'the SVG\'s {what} "{shown}" cannot be used; give it in px, pt, pc, mm, cm or in '
+                "(a percentage only with a viewBox)"
+            )
+    width = box[2] if width is None and box else width
+    height = box[3] if height is None and box else height
+    if width is None or height is None:
+        raise PathRefused(
+            "this SVG has no size: give its <svg> element width and height (in px, pt, mm, cm "
+            "or in) or a viewBox"
+        )
+    width, height = width * _PX_TO_PT, height * _PX_TO_PT
+    low, high = SVG_POINTS
+    for value, what in ((width, "width"), (height, "height")):
+        if not (math.isfinite(value) and low <= value <= high):
+            raise PathRefused(
+                f"the SVG's {what} is {value:g} points; give a size between {low:g} and "
+                f"{high:,.0f} points (in px, pt, mm, cm or in) or a viewBox"
+            )
+    _not_too_thin(width, height)
+    return width, height
+
+
+@lru_cache(maxsize=16)
+def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: float) -> Drawing:
+    """Return the SVG file `name` (this version of it) as a reportlab Drawing, text in `font`.
+
+    svglib draws the tree checked above (it never reads the file again, nor any other file);
+    its log lines are kept off the terminal, and its fonts come from a map that answers every
+    family with `font`, so it never starts `fc-match` for a family it does not know.
+    """
+    from svglib.fonts import FontMap
+    from svglib.svglib import SvgRenderer
+
+    class LayoutFonts(FontMap):
+        def find_font(
+            self, font_name: str, weight: str = "normal", style: str = "normal"
+        ) -> tuple[str, bool]:
+            return font, True
+
+    tree = _svg_tree(_read(Path(name)))
+    renderer = SvgRenderer(
+        name, font_map=LayoutFonts(), external_reference_root=str(Path(name).parent)
+    )
+    from reportlab import rl_config
+
+    svglib_log = logging.getLogger("svglib.svglib")
+    quiet, svglib_log.propagate = svglib_log.propagate, False
+    handler = logging.NullHandler()
+    svglib_log.addHandler(handler)
+    # Shape attribute checking costs a sixth of svglib's time; svglib sets only valid values.
+    checking, rl_config.shapeChecking = rl_config.shapeChecking, 0
+    try:
+        drawing = renderer.render(tree.getroot())
+    except Exception as exc:  # svglib raises many kinds for odd input
+        raise PathRefused(f"cannot draw this SVG: {_reason(exc)}") from None
+    finally:
+        rl_config.shapeChecking = checking
+        svglib_log.removeHandler(handler)
+        svglib_log.propagate = quiet
+    _check_drawn_numbers(drawing)
+    _set_text_in_fonts_with_its_characters(drawing, font)
+    width, height = drawing.width, drawing.height
+    if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+        raise PathRefused("this SVG has no usable size (width, height or viewBox)")
+    if abs(width / height - aspect) > 0.005 * aspect:
+        raise PathRefused(
+            "this SVG's size cannot be read plainly; give its <svg> element width and height "
+            "in px, pt, mm, cm or in, or a viewBox"
+        )
+    return drawing
+
+
+#: Largest coordinate, size or scale a drawn SVG may hold: reportlab cannot write a number past
+#: 1e20 into a PDF, and nothing a page shows needs more than a few thousand.
+MAX_DRAWN_NUMBER = 1e12
+
+
+def _check_drawn_numbers(drawing: Any) -> None:
+    """Refuse a drawing holding NaN, infinity or a number no PDF can write, anywhere in it."""
+    stack = [drawing]
+    while stack:
+        node = stack.pop()
+        for value in vars(node).values():
+            numbers = value if isinstance(value, list | tuple) else (value,)
+            for number in numbers:
+                if not isinstance(number, float | int) or isinstance(number, bool):
+                    continue
+                if not (math.isfinite(number) and abs(number) <= MAX_DRAWN_NUMBER):
+                    raise PathRefused(
+                        f"the SVG holds the number {number:g} (a coordinate, size or scale); "
+                        f"use numbers no larger than {MAX_DRAWN_NUMBER:g}"
+                    )
+        stack.extend(getattr(node, "contents", ()))
+
+
+def _set_text_in_fonts_with_its_characters(drawing: Any, font: str) -> None:
+    """Set each text of `drawing` whose characters `font` lacks in a registered font that has them.
+
+    The layout registers its fallback fonts (IPAex Gothic for Japanese) while measuring; a text
+    no registered font covers stays in `font`. Candidates are tried by name, so the choice does
+    not depend on the order fonts were registered in.
+    """
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    def covers(name: str, text: str) -> bool:
+        face = pdfmetrics.getFont(name)
+        if not isinstance(face, TTFont):
+            return all(ord(c) < 256 for c in text)
+        return all(ord(c) in face.face.charToGlyph for c in text if not c.isspace())
+
+    candidates: list[str] | None = None
+    stack = [drawing]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "contents", ()))
+        if not isinstance(node, String) or covers(font, node.text):
+            continue
+        if candidates is None:
+            candidates = sorted(
+                n
+                for n in pdfmetrics.getRegisteredFontNames()
+                if isinstance(pdfmetrics.getFont(n), TTFont)
+            )
+        node.fontName = next((n for n in candidates if covers(n, node.text)), font)
+
+
+# ----- what the stages call --------------------------------------------------------------------
+
+
+def _refuse(location: Location, exc: PathRefused) -> ContentError:
+    return ContentError.at(location, f"image: {exc}")
+
+
+def picture_aspect(path: Path, location: Location) -> float:
+    """Return width / height of the picture at `path` (no drawing library is loaded for SVG)."""
+    try:
+        return measure_picture(path).aspect
+    except PathRefused as exc:
+        raise _refuse(location, exc) from None
+
+
+def version_of(path: Path, location: Location) -> tuple[str, int, int, int]:
+    """Return what identifies this version of the file at `path` (for caches keyed by it)."""
+    try:
+        return _version(path)
+    except PathRefused as exc:
+        raise _refuse(location, exc) from None
+
+
+def image_aspect(path: Path, kind: str, location: Location) -> float:
+    """Return width / height of the picture at `path` (`kind` is judged again from the file)."""
+    return picture_aspect(path, location)
+
+
+def svg_drawing(path: Path, location: Location, font: str = "Helvetica") -> Drawing:
+    """Return the SVG at `path` as a reportlab Drawing whose texts are set in `font`."""
+    try:
+        version = _version(path)
+        picture = _measured(*version)
+        if picture.format != "svg":
+            raise PathRefused("not an SVG image")
+        return _drawing(*version, font, picture.aspect)
+    except PathRefused as exc:
+        raise _refuse(location, exc) from None
+
+
+def raster_for_products(path: Path, location: Location) -> tuple[bytes, str]:
+    """Return the bytes and format the products embed for the PNG or JPEG at `path`."""
+    try:
+        return product_raster(path)
+    except PathRefused as exc:
+        raise _refuse(location, exc) from None
+
+
+def forget() -> None:
+    """Drop every cached picture (each cache is keyed by file version; this frees memory)."""
+    _measured.cache_clear()
+    _drawable.cache_clear()
+    _drawing.cache_clear()
+    _product_raster.cache_clear()

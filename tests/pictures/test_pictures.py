@@ -1,0 +1,287 @@
+"""Pictures cost what their size allows, stay inside themselves, and every product can hold them."""
+
+from __future__ import annotations
+
+import base64
+import io
+import pickle
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from alliancedeck import pictures
+from alliancedeck.errors import ContentError, Location
+from alliancedeck.paths import PathRefused
+from conftest import write_brief
+from external import require
+
+SVG_HEAD = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'width="200" height="100">'
+)
+
+
+def _brief_with_image(folder: Path, name: str) -> Path:
+    return write_brief(
+        folder,
+        f"""
+        meta: {{title: Pictures, date: 2024-05-31}}
+        sections:
+          - title: First
+            points: [A notional point]
+            image: {{path: {name}, alt: A notional picture}}
+        """,
+    )
+
+
+def _build(content: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "alliancedeck.cli", "build", str(content), "--out-dir", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _product_texts(out: Path) -> str:
+    """Return every text a reader can get from the products in `out` (PDF text, deck XML)."""
+    import pypdf
+
+    texts = []
+    for name in ("brief.pdf", "deck.pdf"):
+        if (out / name).exists():
+            texts += [page.extract_text() for page in pypdf.PdfReader(out / name).pages]
+    if (out / "deck.pptx").exists():
+        with zipfile.ZipFile(out / "deck.pptx") as deck:
+            texts += [deck.read(n).decode("utf-8", "replace") for n in deck.namelist()]
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        '<use xlink:href="../private/secret.svg#label"/>',
+        '<use href="../private/secret.svg"/>',
+        '<image xlink:href="../private/secret.svg" width="100" height="50"/>',
+        '<rect width="10" height="10" fill="url(../private/secret.svg#paint)"/>',
+        '<rect width="10" height="10" style="fill: url(\'../private/secret.svg#paint\')"/>',
+        "<style>rect { fill: url(../private/secret.svg#paint) }</style>"
+        "<rect width='10' height='5'/>",
+    ],
+)
+def test_an_svg_cannot_draw_a_file_from_outside_the_folder(tmp_path, reference):
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "secret.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">'
+        '<text id="label" x="5" y="20">PRIVATEWORD</text>'
+        '<linearGradient id="paint"><stop offset="0" stop-color="#000"/></linearGradient></svg>'
+    )
+    folder = tmp_path / "brief"
+    folder.mkdir()
+    (folder / "map.svg").write_text(SVG_HEAD + reference + "</svg>")
+    content = _brief_with_image(folder, "map.svg")
+    result = _build(content, tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    head = f"{content}:5:19: error: image: the SVG"
+    assert lines and all(line.startswith(head) for line in lines)
+    assert "secret.svg" in result.stderr
+    assert "PRIVATEWORD" not in _product_texts(tmp_path / "out")
+
+
+def test_an_svg_referring_to_a_file_beside_it_is_refused_too(tmp_path):
+    # Self-contained or nothing: one rule, whatever the file and its folder.
+    (tmp_path / "other.svg").write_text(SVG_HEAD + '<rect width="1" height="1"/></svg>')
+    (tmp_path / "map.svg").write_text(SVG_HEAD + '<use href="other.svg"/></svg>')
+    with pytest.raises(PathRefused, match=r'the SVG refers to "other\.svg"'):
+        pictures.check_picture(tmp_path / "map.svg")
+
+
+def test_svglib_log_lines_never_reach_the_terminal(tmp_path):
+    # svglib logs a transform it cannot read and a clip path it cannot find.
+    (tmp_path / "odd.svg").write_text(
+        SVG_HEAD + '<g transform="wobble(3)" clip-path="url(#nowhere)">'
+        '<rect width="50" height="50" fill="#14325C"/></g></svg>'
+    )
+    content = _brief_with_image(tmp_path, "odd.svg")
+    result = _build(content, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "warning" not in line] == []
+
+
+def test_svg_font_families_never_start_a_process(tmp_path, monkeypatch):
+    families = "".join(
+        f'<text x="2" y="{2 + i % 90}" font-family="Notional Family {i}">t</text>'
+        for i in range(300)
+    )
+    (tmp_path / "fonts.svg").write_text(SVG_HEAD + families + "</svg>")
+
+    def no_process(*args, **kwargs):
+        raise AssertionError(f"a process was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    pictures.forget()
+    drawing = pictures.svg_drawing(tmp_path / "fonts.svg", Location("content.yaml", 5, 19))
+    assert drawing.width == 150  # 200 px at 72/96
+
+
+def test_svg_use_chains_and_element_counts_are_budgeted(tmp_path):
+    chain = "".join(
+        f'<g id="g{i}"><use href="#g{i - 1}"/><use href="#g{i - 1}"/></g>' for i in range(1, 20)
+    )
+    (tmp_path / "doubling.svg").write_text(
+        SVG_HEAD + f'<defs><rect id="g0" width="1" height="1"/>{chain}</defs>'
+        '<use href="#g19"/></svg>'
+    )
+    with pytest.raises(PathRefused, match="expand to more than 4,000 elements"):
+        pictures.check_picture(tmp_path / "doubling.svg")
+    rects = '<rect width="1" height="1"/>' * 2_001
+    (tmp_path / "many.svg").write_text(SVG_HEAD + rects + "</svg>")
+    with pytest.raises(PathRefused, match="more than 2,000 elements"):
+        pictures.check_picture(tmp_path / "many.svg")
+    (tmp_path / "circle.svg").write_text(
+        SVG_HEAD + '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>'
+    )
+    with pytest.raises(PathRefused, match="refer to each other in a circle"):
+        pictures.check_picture(tmp_path / "circle.svg")
+
+
+def test_svg_attribute_counts_and_style_lengths_are_budgeted(tmp_path):
+    # svglib looks attributes and style declarations up one by one: 100,000 ran for minutes.
+    many = " ".join(f'data-n{i}="{i}"' for i in range(65))
+    (tmp_path / "attributes.svg").write_text(
+        SVG_HEAD + f'<rect width="1" height="1" {many}/></svg>'
+    )
+    with pytest.raises(PathRefused, match="an element with more than 64 attributes"):
+        pictures.check_picture(tmp_path / "attributes.svg")
+    style = ";".join(f"x{i}:{i}" for i in range(400))
+    (tmp_path / "style.svg").write_text(
+        SVG_HEAD + f'<rect width="1" height="1" style="{style}"/></svg>'
+    )
+    with pytest.raises(PathRefused, match="a style attribute longer than 2,000 characters"):
+        pictures.check_picture(tmp_path / "style.svg")
+
+
+@pytest.mark.parametrize("size", ['width="inf"', 'width="1e400"', 'width="0"', 'width="-5"'])
+def test_svg_sizes_that_are_not_usable_numbers_are_refused(tmp_path, size):
+    (tmp_path / "odd.svg").write_text(
+        SVG_HEAD.replace('width="200"', size) + '<rect width="1" height="1"/></svg>'
+    )
+    with pytest.raises(PathRefused, match="the SVG's width"):
+        pictures.check_picture(tmp_path / "odd.svg")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<text x="5" y="20" font-size="1e308">A</text>',
+        '<rect width="10" height="10" transform="scale(1e8) scale(1e8)"/>',
+        '<path d="M0 0 L1e400 5"/>',
+        '<rect width="10" height="10" stroke="black" stroke-width="nan"/>',
+        '<rect width="10" height="10" transform="rotate(nan)"/>',
+    ],
+)
+def test_numbers_no_pdf_can_write_are_refused(tmp_path, body):
+    # reportlab cannot write a number past 1e20, nor infinity; NaN draws nothing sensible.
+    (tmp_path / "edge.svg").write_text(SVG_HEAD + body + "</svg>")
+    with pytest.raises(PathRefused, match="the SVG holds the number"):
+        pictures.check_picture(tmp_path / "edge.svg")
+
+
+def _png(size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", size, (20, 50, 92))
+    image.paste((200, 16, 46), (0, 0, size[0] // 2, size[1] // 2))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_svg_with_an_embedded_raster_draws_in_every_product(tmp_path):
+    data = base64.b64encode(_png((40, 20))).decode()
+    (tmp_path / "raster.svg").write_text(
+        SVG_HEAD + f'<image href="data:image/png;base64,{data}" width="40" height="20"/></svg>'
+    )
+    content = _brief_with_image(tmp_path, "raster.svg")
+    out = tmp_path / "out"
+    result = _build(content, out)
+    assert result.returncode == 0, result.stderr
+    qpdf = require("qpdf")
+    for name in ("brief.pdf", "deck.pdf"):
+        check = subprocess.run([qpdf, "--check", str(out / name)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_an_embedded_raster_is_held_to_the_raster_budget(tmp_path):
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    header = struct.pack(">IIBBBBB", 10_000, 10_000, 8, 2, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    data = base64.b64encode(bomb).decode()
+    (tmp_path / "bomb.svg").write_text(
+        SVG_HEAD + f'<image href="data:image/png;base64,{data}" width="40" height="20"/></svg>'
+    )
+    with pytest.raises(PathRefused, match=r"embedded image .*10,000 × 10,000 pixels"):
+        pictures.check_picture(tmp_path / "bomb.svg")
+
+
+def test_a_large_raster_is_scaled_down_in_every_product(tmp_path):
+    import pypdf
+    from PIL import Image
+
+    (tmp_path / "large.png").write_bytes(_png((4_200, 2_100)))
+    content = _brief_with_image(tmp_path, "large.png")
+    out = tmp_path / "out"
+    result = _build(content, out)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out / "deck.pptx") as deck:
+        media = [n for n in deck.namelist() if n.startswith("ppt/media/")]
+        sizes = [Image.open(io.BytesIO(deck.read(n))).size for n in media]
+    assert sizes == [(pictures.MAX_PRODUCT_SIDE, pictures.MAX_PRODUCT_SIDE // 2)]
+    for name in ("brief.pdf", "deck.pdf"):
+        widths = [
+            image.image.size for page in pypdf.PdfReader(out / name).pages for image in page.images
+        ]
+        assert widths == [(pictures.MAX_PRODUCT_SIDE, pictures.MAX_PRODUCT_SIDE // 2)], name
+
+
+def test_a_raster_changed_after_the_check_is_checked_again(tmp_path):
+    path = tmp_path / "photo.png"
+    path.write_bytes(_png((60, 30)))
+    assert pictures.picture_aspect(path, Location("c.yaml", 1, 1)) == 2
+    good = _png((60, 30))
+    middle = len(good) // 2
+    path.write_bytes(good[:middle] + b"\xff" * 16 + good[middle + 16 :])  # same size, broken data
+    with pytest.raises(ContentError, match=r"c\.yaml:1:1: image: cannot read this image"):
+        pictures.raster_for_products(path, Location("c.yaml", 1, 1))
+
+
+def test_laying_out_a_deck_loads_no_drawing_library(tmp_path):
+    from alliancedeck.api import prepare
+
+    (tmp_path / "map.svg").write_text(SVG_HEAD + '<rect width="50" height="50"/></svg>')
+    content = _brief_with_image(tmp_path, "map.svg")
+    prepared = prepare(content)
+    (tmp_path / "doc.pickle").write_bytes(pickle.dumps((prepared.doc, prepared.theme)))
+    script = (
+        "import pathlib, pickle, sys\n"
+        "from alliancedeck.backends import RenderContext\n"
+        "from alliancedeck.layout.deck import deck_geometry\n"
+        f"doc, theme = pickle.loads(open({str(tmp_path / 'doc.pickle')!r}, 'rb').read())\n"
+        f"deck = deck_geometry(doc, theme, RenderContext(pathlib.Path({str(tmp_path)!r}), 0))\n"
+        "assert any(type(b).__name__ == 'PictureBox' for s in deck.slides for b in s.boxes)\n"
+        "loaded = [m for m in sys.modules if m.startswith(('svglib', 'reportlab.graphics'))]\n"
+        "print(loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
