@@ -203,11 +203,25 @@ def _describe(
             definition["properties"][key]["examples"] = values
 
 
+def _any_of(node: Any) -> Any:
+    """Return `node` with every `oneOf` made `anyOf`.
+
+    pydantic writes a union it tells apart with a function (a timeline date: a year, an ISO
+    date or a text) as `oneOf`; "After 1945" is a valid text and, to an editor that does not
+    assert formats, a valid date too, so `oneOf` would reject what alliancedeck accepts.
+    """
+    if isinstance(node, dict):
+        return {("anyOf" if k == "oneOf" else k): _any_of(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_any_of(v) for v in node]
+    return node
+
+
 def content_schema() -> dict[str, Any]:
     """Return the JSON Schema of a content file, with a description on every key."""
     from alliancedeck.model import Brief
 
-    schema = Brief.model_json_schema()
+    schema = _any_of(Brief.model_json_schema())
     _describe(schema, FIELD_HELP, FIELD_EXAMPLES)
     schema["description"] = "An alliancedeck content file: the key points and figures of one brief."
     return {"$schema": SCHEMA_DIALECT, **schema, "title": "alliancedeck content file"}
