@@ -124,7 +124,8 @@ def prepare(
     except ContentError as exc:
         problems += exc.problems
     try:
-        theme = theme_for(layout_name, content_dir, where)
+        inside = tuple(Path(p) for p in allow_outside) if layout is None else None
+        theme = theme_for(layout_name, content_dir, where, inside=inside)
     except ContentError as exc:
         problems += exc.problems  # reported with the content's own, all at once
     if problems:
@@ -262,12 +263,20 @@ def chosen_products(products: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))  # each once, in the order asked
 
 
+#: The last second a date can name (31 December 9999, 23:59:59 UTC); the PDF libraries read
+#: SOURCE_DATE_EPOCH themselves and fail past it.
+LAST_EPOCH = 253_402_300_799
+
+
 def build_time(doc: Document) -> int:
     """Return the time stamped into products: SOURCE_DATE_EPOCH, else meta.date, else now."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if raw:
-        if not raw.isdigit():
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}")
+        if not raw.isdigit() or len(raw) > len(str(LAST_EPOCH)) or int(raw) > LAST_EPOCH:
+            raise UsageError(
+                "SOURCE_DATE_EPOCH must be a whole number of seconds up to the end of year 9999 "
+                f"({LAST_EPOCH}), not {raw[:40]!r}"
+            )
         return int(raw)
     if doc.meta.date:
         moment = dt.datetime.combine(doc.meta.date, dt.time(12, 0), tzinfo=dt.UTC)

@@ -69,7 +69,7 @@ DECK_ROLES = (
 def find_layout(name: str, content_dir: Path | None) -> Path:
     """Return the layout file `name`: a path, `layouts/NAME.yaml` beside the content, or ours."""
     candidates: list[Path] = []
-    if name.endswith((".yaml", ".yml")) or "/" in name:
+    if _is_path(name):
         candidates.append(Path(name) if content_dir is None else content_dir / name)
     else:
         if content_dir is not None:
@@ -194,8 +194,27 @@ def _check_references(theme: Theme, source_map: SourceMap) -> list[Problem]:
     return problems
 
 
-def theme_for(layout_name: str, content_dir: Path | None, location: Location) -> Theme:
-    """Return the theme named by the content (`layout_name`), or raise a located error."""
+def theme_for(
+    layout_name: str,
+    content_dir: Path | None,
+    location: Location,
+    *,
+    inside: tuple[Path, ...] | None = None,
+) -> Theme:
+    """Return the theme named by the content (`layout_name`), or raise a located error.
+
+    With `inside` (the layout is named by the content, not on the command line), a layout given
+    as a path must be a file in the content's folder or one of the `inside` folders
+    (--allow-outside), like every other file a content names.
+    """
+    if inside is not None and content_dir is not None and _is_path(layout_name):
+        from alliancedeck.paths import PathRefused, resolve_inside
+
+        try:
+            path = resolve_inside(layout_name, content_dir, inside)
+        except PathRefused as exc:
+            raise ContentError.at(location, f"layout: {exc}") from None
+        return load_theme(path)
     try:
         path = find_layout(layout_name, content_dir)
     except LookupError:
@@ -205,6 +224,11 @@ def theme_for(layout_name: str, content_dir: Path | None, location: Location) ->
             location, f'layout "{layout_name}" not found{hint}; available: {known}'
         ) from None
     return load_theme(path.resolve())
+
+
+def _is_path(name: str) -> bool:
+    """Return whether a layout `name` is a path rather than the name of a layout."""
+    return name.endswith((".yaml", ".yml")) or "/" in name
 
 
 def _check_sizes(theme: Theme, source_map: SourceMap) -> list[Problem]:

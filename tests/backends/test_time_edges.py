@@ -33,3 +33,16 @@ def test_source_date_epoch_past_2107_builds_with_entries_dated_2107(tmp_path, ep
     from pptx import Presentation
 
     assert Presentation(str(out / "deck.pptx")).core_properties.created.year == year
+
+
+@pytest.mark.parametrize("epoch", ["253402300800", "99999999999999999999", "-5", "1e9"])
+def test_a_source_date_epoch_no_date_can_hold_is_a_usage_error(tmp_path, epoch):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "alliancedeck", "build", str(REPO / "content.yaml")]
+    result = subprocess.run(
+        [*command, "--out-dir", str(out)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 2, result.stderr
+    assert "SOURCE_DATE_EPOCH must be a whole number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()

@@ -366,11 +366,6 @@ def test_the_base_brief_builds(tmp_path, qpdf):
     assert status == 0, stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolve.py (another engineer's) lets IndexError and AssertionError from a template "
-    "escape as an internal error; remove this mark when it catches them",
-)
 @pytest.mark.parametrize("template", ["{{ [].pop() }}", "{{ 'abc'|truncate(-5) }}"])
 def test_templates_that_raise_inside_jinja_are_content_errors(tmp_path, template):
     folder = tmp_path / "brief"
