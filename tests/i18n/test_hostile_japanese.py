@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import test_japanese as japanese
 from test_japanese import _visual_lines
 
 from alliancedeck.layout.text import break_lines, written_lines
@@ -122,6 +123,14 @@ def test_libreoffice_breaks_awkward_lines_where_the_deck_pdf_does(hostile):
     ours = sorted(_texts(hostile["deck-pdf"]))
     theirs = sorted(_texts(hostile["libreoffice"]))
     assert ours == theirs
+
+
+def test_in_libreoffice_awkward_text_stays_in_its_frames_and_cards(hostile):
+    # The checks the Japanese test brief passes, on this brief.
+    japanese.test_in_libreoffice_every_glyph_stays_inside_its_frame(hostile, hostile["libreoffice"])
+    japanese.test_in_libreoffice_no_glyphs_collide_and_none_leaves_its_card(
+        hostile, hostile["libreoffice"]
+    )
 
 
 def test_a_long_kana_point_fills_its_lines_in_the_deck(hostile):
