@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import test_japanese as japanese
 from test_japanese import _visual_lines
@@ -157,3 +158,35 @@ def test_a_character_no_font_has_is_reported_where_it_is_with_what_to_type(tmp_p
     assert (rocket.location.line, rocket.location.column) == (7, 21)
     assert "remove the character" in rocket.message
     assert 'type "（" instead' in missing["︵"].message
+
+
+def test_japanese_table_columns_fit_their_width_by_breaking_between_phrases():
+    from alliancedeck.layout.text import column_widths
+
+    columns = [["地域", "中部"], ["備考", "最大の地域（架空）であり、「訓練区域」を含む"]]
+    widths = column_widths(columns, lambda t: len(t) * 10.0, lambda t: len(t) * 10.0, 8, 150)
+    assert sum(widths) <= 150 + 1e-6, widths
+
+
+def test_a_japanese_table_cell_in_the_brief_wraps_inside_its_column(tmp_path):
+    from alliancedeck.api import build
+
+    path = tmp_path / "content.yaml"
+    path.write_text(
+        "meta:\n  title: 架空の表\n  language: ja-JP\n"
+        "sections:\n  - title: 架空の施設\n    table:\n"
+        "      columns: [地域, 施設数, 備考]\n      rows:\n"
+        "        - [北部, 12, 架空の数字]\n"
+        "        - [中部, 31, 最大の地域（架空）であり、「訓練区域」と「補給施設」、そして"
+        "「整備施設」を含む]\n",
+        encoding="utf-8",
+    )
+    result = build(path, out_dir=tmp_path / "out")
+    brief = next(p.path for p in result.products if p.backend == "pdf")
+    with pdfplumber.open(brief) as pdf:
+        page = pdf.pages[0]
+        cell = [c for c in page.chars if c["text"] in "訓練補給整"]
+        assert len(cell) == 5
+        # The brief's first column ends before the middle of the page; the cell wraps in it.
+        assert max(c["x1"] for c in cell) < page.width / 2, max(c["x1"] for c in cell)
+        assert len({round(c["top"]) for c in cell}) > 1

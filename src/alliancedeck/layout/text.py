@@ -328,8 +328,8 @@ def column_widths(
     """Return widths for table `columns` (each a column's texts, header first) within `width`.
 
     When every column fits on one line, each gets its text's width and the spare room is
-    shared evenly; otherwise each gets at least its longest word and the rest of `width` in
-    proportion to how much more its longest text wants.
+    shared evenly; otherwise each gets at least its longest word (Japanese: phrase) and the
+    rest of `width` in proportion to how much more its longest text wants.
     """
     natural, least = [], []
     for texts in columns:
@@ -337,7 +337,7 @@ def column_widths(
         natural.append(max(m(t) for m, t in zip(measures, texts, strict=True)) + padding)
         least.append(
             max(
-                max((m(w) for w in t.split()), default=0.0)
+                max((m(w) for w in _unbreakable(t)), default=0.0)
                 for m, t in zip(measures, texts, strict=True)
             )
             + padding
@@ -349,3 +349,9 @@ def column_widths(
     wanted = [n - m for n, m in zip(natural, least, strict=True)]
     share = sum(wanted) or 1.0
     return [m + spare * w / share for m, w in zip(least, wanted, strict=True)]
+
+
+def _unbreakable(text: str) -> Iterator[str]:
+    """Yield the pieces of `text` a line should not break inside: words, Japanese phrases."""
+    for word in text.split():
+        yield from _phrases(word)
