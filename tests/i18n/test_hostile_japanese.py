@@ -190,3 +190,27 @@ def test_a_japanese_table_cell_in_the_brief_wraps_inside_its_column(tmp_path):
         # The brief's first column ends before the middle of the page; the cell wraps in it.
         assert max(c["x1"] for c in cell) < page.width / 2, max(c["x1"] for c in cell)
         assert len({round(c["top"]) for c in cell}) > 1
+
+
+@pytest.mark.parametrize("width", range(30, 120, 5))
+def test_a_break_after_a_hyphen_keeps_kinsoku(width):
+    text = "日米-ッ協力とアジア-ー太平洋"  # a hyphen before a small kana or a prolonged mark
+    lines = break_lines(text, width, _one_em, 5)
+    assert "".join(lines) == text
+    assert not any(line[0] in CLOSING_MARKS for line in lines), lines
+
+
+@pytest.mark.parametrize("width", range(30, 200, 5))
+def test_a_space_before_a_closing_mark_or_after_an_opening_one_is_no_break(width):
+    from alliancedeck.layout.text import line_starts
+
+    text = "協力の文 、空白の後の読点と「 開き括弧の後の空白 」がある Committee ）と続く"
+    lines = break_lines(text, width, _one_em, 5)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert not any(line[0] in CLOSING_MARKS for line in lines[1:]), lines
+    assert not any(line[-1] in OPENING_MARKS for line in lines[:-1]), lines
+    # The brief's breaker takes its break opportunities from line_starts.
+    _, allowed = line_starts(text)
+    for start in allowed:
+        assert text[start] not in CLOSING_MARKS, text[start:]
+        assert text[:start].rstrip()[-1] not in OPENING_MARKS, text[:start]

@@ -24,7 +24,10 @@ NO_LINE_END = frozenset("(（[［{｛「『〈《〔【〘〖〝‘“｢")
 #: measured: 0.24-0.25 em at 10-40 pt; DrawingML has no setting that turns it off).
 AUTOSPACE_EM = 0.25
 _SPACE = re.compile(r"(\s+)")
-_AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
+# After a hyphen between letters, unless what follows may not start a line (日米-ッ).
+_AFTER_HYPHEN = re.compile(
+    r"(?<=[^\W\d_]-)(?=[^\W\d_])(?![" + re.escape("".join(sorted(NO_LINE_START))) + "])"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+|(?<=[。！？])")
 
 
@@ -118,6 +121,11 @@ def _pieces(text: str) -> Iterator[tuple[str, str]]:
             yield phrase, ""
 
 
+def _no_break(before: str, after: str) -> bool:
+    """Return whether a line may not break between `before` and `after` (kinsoku)."""
+    return before[-1:] in NO_LINE_END or after[:1] in NO_LINE_START
+
+
 def _merge_spaces(text: str) -> list[tuple[str, str]]:
     """Return (piece, following space) pairs; a line may also break after a hyphen in a word."""
     merged: list[tuple[str, str]] = []
@@ -127,6 +135,9 @@ def _merge_spaces(text: str) -> list[tuple[str, str]]:
                 merged[-1] = (merged[-1][0], " ")
             continue
         parts = _AFTER_HYPHEN.split(word)
+        if merged and merged[-1][1] and _no_break(merged[-1][0], parts[0]):
+            head, gap = merged.pop()  # a space before 、 or after 「 is no place to break
+            parts[0] = head + gap + parts[0]
         merged.extend((part, "") for part in parts[:-1])
         merged.append((parts[-1], space))
     return merged
@@ -195,7 +206,7 @@ def line_starts(text: str) -> tuple[frozenset[int], frozenset[int]]:
     offset = 0
     for chunk in _SPACE.split(text):
         if chunk and not chunk.isspace():
-            if offset:
+            if offset and not _no_break(text[:offset].rstrip(), chunk):
                 preferred.add(offset)
             position = offset
             for part in _AFTER_HYPHEN.split(chunk):
