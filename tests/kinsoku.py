@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 #: No line may start with one of these (closing marks, small kana, the prolonged sound mark)...
-CLOSING_MARKS = set("、。，．）」』】〕〉》・ーぁぃぅぇぉっゃゅょァィゥェォッャュョ")
+CLOSING_MARKS = set(
+    "、。，．）」』】〕〉》・ーぁぃぅぇぉっゃゅょァィゥェォッャュョ"
+    "｡､｣･ｰﾞﾟｧｨｩｪｫｬｭｮｯ"  # their half-width forms
+)
 #: ... nor end with one of these (opening marks).
-OPENING_MARKS = set("（「『【〔〈《")
+OPENING_MARKS = set("（「『【〔〈《｢")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -442,27 +443,37 @@ def forget_found_files() -> None:
 
 
 def missing_glyph_problems(book: FontBook, source_file: str) -> list[Problem]:
-    """Return a warning for each character that no layout font could draw, at its first use."""
-    return [
-        Problem(
-            _first_written(char, source_file),
-            f'no layout font has the character "{char}" (U+{ord(char):04X}); it will show '
-            "as an empty box. Add a fallback font that has it, or remove the character",
-            "warning",
-        )
-        for char in sorted(book.missing)
-    ]
+    """Return a warning for each character that no layout font could draw, where it first is.
 
-
-def _first_written(char: str, source_file: str) -> Location:
-    """Return where `char` is first written in `source_file` (its first line if not literally)."""
-    path = Path(source_file)
+    A character with a plain form (a vertical or compatibility form: ︑ for 、) is told to
+    be typed in that form.
+    """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    except (OSError, ValueError):
-        lines = []
-    for number, line in enumerate(lines, start=1):
-        column = line.find(char)
-        if column >= 0:
-            return Location(source_file, number, column + 1)
-    return Location(source_file, 1, 1)
+        source = Path(source_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    problems = []
+    for char in sorted(book.missing):
+        plain = unicodedata.normalize("NFKC", char)
+        if "\ufe10" <= char <= "\ufe4f" and len(plain) == 1 and "!" <= plain <= "~":
+            plain = chr(ord(plain) + 0xFEE0)  # a vertical form is Japanese: （ rather than (
+        typed = plain != char and plain.strip()
+        instead = f'type "{plain}" instead' if typed else "remove the character"
+        problems.append(
+            Problem(
+                _first_place(source_file, source, char),
+                f'no layout font has the character "{char}" (U+{ord(char):04X}); it will show '
+                f"as an empty box. Add a fallback font that has it, or {instead}",
+                "warning",
+            )
+        )
+    return problems
+
+
+def _first_place(source_file: str, source: str, char: str) -> Location:
+    """Return where `char` first occurs in `source` (the text of `source_file`), else 1:1."""
+    index = source.find(char)
+    if index < 0:
+        return Location(source_file, 1, 1)
+    line_start = source.rfind("\n", 0, index) + 1
+    return Location(source_file, source.count("\n", 0, index) + 1, index - line_start + 1)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.platypus import Paragraph as _ReportlabParagraph
 from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
 
-from alliancedeck.layout.text import kinsoku_cut, line_starts
+from alliancedeck.layout.text import is_wide, kinsoku_cut, line_starts
 
 _FUZZ = 1e-6
 
@@ -65,7 +66,11 @@ class Paragraph(_ReportlabParagraph):
                 used += chars[end].width
                 end += 1
             if end < len(chars) and not forced:
-                end = _best_break(start, end, preferred, allowed, text)
+
+                def fits(a: int, b: int, max_width: float = max_width) -> bool:
+                    return sum(c.width for c in chars[a:b]) <= max_width + _FUZZ
+
+                end = _best_break(start, end, preferred, allowed, text, fits)
             line = chars[start:end]
             while line and str(line[-1]).isspace() and len(line) > 1:
                 line = line[:-1]
@@ -80,13 +85,29 @@ class Paragraph(_ReportlabParagraph):
 
 
 def _best_break(
-    start: int, end: int, preferred: frozenset[int], allowed: frozenset[int], text: str
+    start: int,
+    end: int,
+    preferred: frozenset[int],
+    allowed: frozenset[int],
+    text: str,
+    fits: Callable[[int, int], bool],
 ) -> int:
     """Return where the line from `start` ends, given that `end` is the first character that
     overflows: the last preferred break, else the last allowed one, else a cut by the
-    kinsoku rules alone."""
+    kinsoku rules alone. A Japanese phrase that `fits` no line is cut where it overflows, so
+    the line before it is filled (as typeset Japanese is)."""
     for candidates in (preferred, allowed):
         for position in range(end, start, -1):
             if position in candidates:
+                if candidates is preferred and _too_wide(position, end, preferred, text, fits):
+                    break
                 return position
     return start + kinsoku_cut(text[start : end + 1], end - start)
+
+
+def _too_wide(
+    position: int, end: int, preferred: frozenset[int], text: str, fits: Callable[[int, int], bool]
+) -> bool:
+    """Return whether the Japanese phrase from `position` (past `end`) fits no line."""
+    phrase_end = min((p for p in preferred if p > end), default=len(text))
+    return any(map(is_wide, text[position:phrase_end])) and not fits(position, phrase_end)

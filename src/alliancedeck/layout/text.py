@@ -24,20 +24,27 @@ Measure = Callable[[str, float], float]
 # iteration marks) and characters that may not end one (opening brackets and quotes).
 NO_LINE_START = frozenset(
     "、。，．・：；？！ー)）]］}｝」』〉》〕】〙〗〟’”ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
-    "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜～…‥%％,.:;!?"
+    "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜～…‥%％,.:;!?゛゜"
+    "｡､｣･ｰﾞﾟｧｨｩｪｫｬｭｮｯ"  # half-width forms (ﾞ and ﾟ are the voiced marks of the kana before)
 )
-NO_LINE_END = frozenset("(（[［{｛「『〈《〔【〘〖〝‘“")
+NO_LINE_END = frozenset("(（[［{｛「『〈《〔【〘〖〝‘“｢")
 #: Space a client's autospacing puts where Japanese meets other text, in ems (LibreOffice 7.4
 #: measured: 0.24-0.25 em at 10-40 pt; DrawingML has no setting that turns it off).
 AUTOSPACE_EM = 0.25
 _SPACE = re.compile(r"(\s+)")
-_AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
+# After a hyphen between letters, unless what follows may not start a line (日米-ッ).
+_AFTER_HYPHEN = re.compile(
+    r"(?<=[^\W\d_]-)(?=[^\W\d_])(?![" + re.escape("".join(sorted(NO_LINE_START))) + "])"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+|(?<=[。！？])")
 
 
 def is_wide(char: str) -> bool:
-    """Return whether `char` is a CJK character after which a line may break without a space."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
+    """Return whether `char` is a CJK character after which a line may break without a space.
+
+    Half-width katakana counts: it breaks like katakana, not like a Latin word.
+    """
+    return unicodedata.east_asian_width(char) in ("W", "F") or "\uff61" <= char <= "\uff9f"
 
 
 def is_east_asian(char: str) -> bool:
@@ -122,6 +129,11 @@ def _pieces(text: str) -> Iterator[tuple[str, str]]:
             yield phrase, ""
 
 
+def _no_break(before: str, after: str) -> bool:
+    """Return whether a line may not break between `before` and `after` (kinsoku)."""
+    return before[-1:] in NO_LINE_END or after[:1] in NO_LINE_START
+
+
 def _merge_spaces(text: str) -> list[tuple[str, str]]:
     """Return (piece, following space) pairs; a line may also break after a hyphen in a word."""
     merged: list[tuple[str, str]] = []
@@ -131,29 +143,40 @@ def _merge_spaces(text: str) -> list[tuple[str, str]]:
                 merged[-1] = (merged[-1][0], " ")
             continue
         parts = _AFTER_HYPHEN.split(word)
+        if merged and merged[-1][1] and _no_break(merged[-1][0], parts[0]):
+            head, gap = merged.pop()  # a space before 、 or after 「 is no place to break
+            parts[0] = head + gap + parts[0]
         merged.extend((part, "") for part in parts[:-1])
         merged.append((parts[-1], space))
     return merged
 
 
-def break_word(word: str, width: float, measure: Measure, size: float) -> list[str]:
+def break_word(
+    word: str, width: float, measure: Measure, size: float, first: float | None = None
+) -> list[str]:
     """Return `word` cut into pieces no wider than `width` (at least one character each).
 
     A Japanese phrase is cut between its characters by the kinsoku rules, a Latin word in it
-    kept whole; only a unit wider than `width` by itself (a long URL) is cut anywhere.
+    kept whole; only a unit wider than `width` by itself (a long URL) is cut anywhere. With
+    `first`, the first piece is at most that wide instead (the rest of a line), and may be "".
     """
     parts: list[str] = []
     current = ""
+    limit = width if first is None else first
+
+    def full(text: str) -> bool:
+        return (bool(current) or limit < width) and _width(text, measure, size) > limit
+
     for unit in _units(word):
-        if current and _width(current + unit, measure, size) > width:
+        if full(current + unit):
             parts.append(current)
-            current = ""
+            current, limit = "", width
         if _width(unit, measure, size) > width:
             for char in unit:
-                if current and _width(current + char, measure, size) > width:
-                    cut = kinsoku_cut(current + char, len(current))
+                if full(current + char):
+                    cut = kinsoku_cut(current + char, len(current)) if current else 0
                     parts.append(current[:cut])
-                    current = current[cut:]
+                    current, limit = current[cut:], width
                 current += char
             continue
         current += unit
@@ -191,7 +214,7 @@ def line_starts(text: str) -> tuple[frozenset[int], frozenset[int]]:
     offset = 0
     for chunk in _SPACE.split(text):
         if chunk and not chunk.isspace():
-            if offset:
+            if offset and not _no_break(text[:offset].rstrip(), chunk):
                 preferred.add(offset)
             position = offset
             for part in _AFTER_HYPHEN.split(chunk):
@@ -244,15 +267,20 @@ def _break_one(text: str, width: float, measure: Measure, size: float) -> list[s
             line += pending_space + word
             used += gap + word_width
         else:
+            parts = [word]
+            if word_width > width:
+                # A Japanese phrase too wide for any line starts on this one, as typeset
+                # Japanese fills its lines; a Latin word (a URL) starts a new line.
+                room = width - used - gap if line and any(map(is_wide, word)) else None
+                parts = break_word(word, width, measure, size, first=room)
+                if room is not None:
+                    line += pending_space + parts[0] if parts[0] else ""
+                    parts = parts[1:]
             if line:
                 lines.append(line)
-            if word_width > width:
-                parts = break_word(word, width, measure, size)
-                lines.extend(parts[:-1])
-                line = parts[-1]
-                used = _width(line, measure, size)
-            else:
-                line, used = word, word_width
+            lines.extend(parts[:-1])
+            line = parts[-1]
+            used = _width(line, measure, size)
         pending_space = space
     lines.append(line)
     return lines
@@ -263,12 +291,21 @@ def written_lines(text: str, lines: Sequence[str]) -> Sequence[str]:
 
     Japanese text keeps the layout's breaks (written as line breaks): PowerPoint and
     LibreOffice break Japanese at different characters than the layout and each other (and
-    LibreOffice breaks inside words), so the slide would differ from its PDF. Other text is
-    written whole and left to the client, whose breaks match the layout's at spaces.
+    LibreOffice breaks inside words), so the slide would differ from its PDF; so do lines cut
+    inside a word too long for its frame. Other text is written whole and left to the client,
+    whose breaks match the layout's at spaces.
     """
-    if len(lines) > 1 and any(map(is_east_asian, text)):
+    if len(lines) > 1 and (any(map(is_east_asian, text)) or _cut_inside_a_word(text, lines)):
         return lines
     return (text,)
+
+
+def _cut_inside_a_word(text: str, lines: Sequence[str]) -> bool:
+    """Return whether a break in `lines` falls neither at a space of `text` nor after a hyphen."""
+    joined = lines[0]
+    for line in lines[1:]:
+        joined += ("" if joined.endswith("-") else " ") + line
+    return joined != " ".join(text.split())
 
 
 def split_sentences(text: str) -> list[str]:
@@ -310,8 +347,8 @@ def column_widths(
     """Return widths for table `columns` (each a column's texts, header first) within `width`.
 
     When every column fits on one line, each gets its text's width and the spare room is
-    shared evenly; otherwise each gets at least its longest word and the rest of `width` in
-    proportion to how much more its longest text wants.
+    shared evenly; otherwise each gets at least its longest word (Japanese: phrase) and the
+    rest of `width` in proportion to how much more its longest text wants.
     """
     natural, least = [], []
     for texts in columns:
@@ -319,7 +356,7 @@ def column_widths(
         natural.append(max(m(t) for m, t in zip(measures, texts, strict=True)) + padding)
         least.append(
             max(
-                max((m(w) for w in t.split()), default=0.0)
+                max((m(w) for w in _unbreakable(t)), default=0.0)
                 for m, t in zip(measures, texts, strict=True)
             )
             + padding
@@ -340,3 +377,9 @@ def sizes_between(style: TextStyle) -> list[float]:
     if sizes[-1] > style.min_size:
         sizes.append(style.min_size)
     return sizes
+
+
+def _unbreakable(text: str) -> Iterator[str]:
+    """Yield the pieces of `text` a line should not break inside: words, Japanese phrases."""
+    for word in text.split():
+        yield from _phrases(word)
