@@ -47,24 +47,6 @@ def test_a_japanese_phrase_wider_than_the_line_fills_the_line_before_it(width):
         assert len(line) * 10 > width - 20, lines  # no line left half empty
 
 
-def test_a_brief_paragraph_fills_the_line_before_a_long_phrase():
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from alliancedeck.draw.pdf_paragraph import Paragraph
-    from alliancedeck.fonts import PACKAGE_FONTS
-
-    font = TTFont("HostileJapanese", PACKAGE_FONTS / "BIZUDPGothic-Regular.ttf")
-    pdfmetrics.registerFont(font)
-    style = ParagraphStyle("ja", fontName="HostileJapanese", fontSize=10, wordWrap="CJK")
-    paragraph = Paragraph(LONG_KANA, style)
-    paragraph.wrap(350, 1000)
-    lines = ["".join(w.text for w in line.words) for line in paragraph.blPara.lines]
-    assert "".join(lines) == LONG_KANA
-    assert len(lines[0]) > len("アイウエオカキクケコサシスセソタチツテトナニヌネノハ"), lines
-
-
 def test_a_latin_word_cut_to_fit_keeps_its_cut_in_the_deck():
     # LibreOffice and PowerPoint would cut the word elsewhere: the layout's cut is written.
     text = "Interoperabilityassessmentcoordinationcell"
