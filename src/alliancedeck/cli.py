@@ -271,6 +271,9 @@ def list_backends() -> None:
         typer.echo(f"{name:10} {entry.value}")
 
 
+app.add_typer(__import__("alliancedeck.template.command").template.command.app)
+
+
 def main() -> None:
     """Run the command line (`launch.entry` runs this for the `alliancedeck` program)."""
     try:
