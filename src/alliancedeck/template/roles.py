@@ -99,10 +99,12 @@ def _score_content(layout: LayoutInfo, info: TemplateInfo) -> float | None:
     if len(titles) != 1 or len(contents) != 1 or layout.of("subTitle", "pic"):
         return None
     box = contents[0].box
-    slide_area = info.slide_width * info.slide_height
-    if box is None or box.area <= SECTION_BODY_SHARE * slide_area:
+    if box is None:
         return None
-    return 1.0 + (contents[0].kind == "obj") + (titles[0].kind == "title") + box.area / slide_area
+    # A content placeholder ("obj") beats a text one ("body", as section headers have); then
+    # the larger wins.
+    share = box.area / (info.slide_width * info.slide_height)
+    return 1.0 + 2 * (contents[0].kind == "obj") + (titles[0].kind == "title") + share
 
 
 def _side_by_side(a, b) -> bool:
