@@ -119,7 +119,13 @@ def _score_two_content(layout: LayoutInfo, info: TemplateInfo) -> float | None:
     titles, contents = layout.of(*TITLES), layout.of(*CONTENT)
     if len(titles) != 1 or len(contents) != 2 or layout.of("subTitle", "pic"):
         return None
-    if not _side_by_side(contents[0].box, contents[1].box):
+    first, second, title = contents[0].box, contents[1].box, titles[0].box
+    if not _side_by_side(first, second) or title is None:
+        return None
+    # Two columns under the title, of like widths: not a caption beside a picture or object.
+    if title.bottom > min(first.top, second.top) + 1:
+        return None
+    if min(first.width, second.width) < 0.7 * max(first.width, second.width):
         return None
     return 1.0 + all(c.kind == "obj" for c in contents) + (titles[0].kind == "title")
 
