@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import template_files
+from template_files import without_layouts
 
 templates = template_files.templates  # the session's fixture
 
@@ -17,17 +18,6 @@ def check(*args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
-
-
-def without_layouts(source, target, names: set[str]):
-    """Save `source` without the layouts called `names` (none of which a slide uses)."""
-    from pptx import Presentation
-
-    prs = Presentation(source)
-    for layout in [layout for layout in prs.slide_layouts if layout.name in names]:
-        prs.slide_layouts.remove(layout)
-    prs.save(target)
-    return target
 
 
 def test_the_mapping_fonts_colours_and_bands_are_printed(templates):

@@ -165,3 +165,17 @@ def test_placeholders_reaching_into_the_banner_bands_are_reported(templates):
     assert clashes[("closing", "ftr", "bottom")] == pytest.approx(bottom - (height - band))
     _, narrow = mapped(path, band=5.0)
     assert narrow.clashes == []  # nothing reaches into a 5 pt band
+
+
+def test_a_potx_written_by_libreoffice_maps_every_role(libreoffice_templates):
+    from pptx import Presentation
+
+    path = libreoffice_templates["Piano.potx"]
+    with pytest.raises(ValueError):  # python-pptx alone refuses a template
+        Presentation(path)
+    package = load_template(path)
+    assert package.was_potx
+    info = inspect_template(package)
+    mapping = map_roles(info, package.location)
+    assert mapping.missing == []
+    assert set(mapping.choices) == set(ROLES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -31,6 +32,9 @@ CT_TEMPLATE = "application/vnd.openxmlformats-officedocument.presentationml.temp
 CT_PRESENTATION = (
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 )
+P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_DRAWING_PARTS = re.compile(r"ppt/(slideMasters|slideLayouts|slides)/[^/]+\.xml")
+_SHAPE_ID = re.compile(rb'<p:cNvPr\b[^>]*?\bid="(\d+)"')
 _HYPERLINKS = frozenset({"hlinkClick", "hlinkHover", "hlinkMouseOver"})
 
 
@@ -131,10 +135,12 @@ def clean_package(data: bytes, location: Location, name: str) -> tuple[bytes, li
             "utf-8"
         )
     warnings = _drop_external_relationships(parts, location, name, fail)
+    _renumber_duplicate_shape_ids(parts, fail)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
-        for part_name, blob in parts.items():
-            rewritten.writestr(part_name, blob)
+        # The content types first, as PowerPoint writes them.
+        for part_name in sorted(parts, key=lambda n: n != "[Content_Types].xml"):
+            rewritten.writestr(part_name, parts[part_name])
     return out.getvalue(), warnings, was_potx
 
 
@@ -265,3 +271,36 @@ def _unlink(blob: bytes, dropped: set[str], part: str, fail) -> bytes:
             if element.get(key) in dropped:
                 del element.attrib[key]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _renumber_duplicate_shape_ids(parts: dict[str, bytes], fail) -> None:
+    """Give each shape of a master, layout or slide its own id (LibreOffice repeats some).
+
+    PowerPoint "repairs" a part whose shapes share an id; the validators report it. Only the
+    later duplicates are renumbered, so ids other parts may name stay as they were.
+    """
+    from lxml import etree
+
+    for part_name, blob in parts.items():
+        if not _DRAWING_PARTS.fullmatch(part_name):
+            continue
+        ids = _SHAPE_ID.findall(blob)
+        if len(ids) == len(set(ids)):
+            continue
+        try:
+            root = etree.fromstring(blob, _xml_parser())
+        except etree.XMLSyntaxError:
+            raise fail(f"part {part_name!r} is not well-formed XML") from None
+        shapes = root.iter(f"{{{P_NS}}}cNvPr")
+        used: set[str] = set()
+        next_id = max(int(i) for i in ids) + 1
+        for shape in shapes:
+            shape_id = shape.get("id", "")
+            if shape_id in used:
+                shape.set("id", str(next_id))
+                shape_id = str(next_id)
+                next_id += 1
+            used.add(shape_id)
+        parts[part_name] = etree.tostring(
+            root, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
