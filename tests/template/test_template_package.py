@@ -8,6 +8,8 @@ import zipfile
 
 import pytest
 import template_files
+from hypothesis import given
+from hypothesis import strategies as st
 from template_files import package_bytes, rewrite
 
 from alliancedeck.errors import ContentError, Location
@@ -201,3 +203,14 @@ def test_the_cleaned_package_is_valid_open_xml(templates, tmp_path):
     cleaned.write_bytes(package.data)
     result = subprocess.run([checker, str(cleaned)], capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@given(st.lists(st.sampled_from(["ppt", "..", ".", "a.xml", "C:", "_rels", "x\\y"]), min_size=1))
+def test_an_entry_name_is_safe_only_if_it_stays_inside_the_package(pieces):
+    from alliancedeck.template.package import _safe_name
+
+    name = "/".join(pieces)
+    kept = [piece for piece in pieces if piece != "."]  # "./C:" is "C:"
+    outside = ".." in kept or "\\" in name or bool(kept and kept[0].endswith(":"))
+    assert _safe_name(name) is not outside
+    assert _safe_name("/" + name) is False

@@ -95,9 +95,7 @@ def load_template(path: Path | str, where: Location | None = None) -> TemplatePa
             )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise fail(
-            "no such file; check the path (relative paths start at the file naming it)"
-        ) from None
+        raise fail("no such file; check the path") from None
     except IsADirectoryError:
         raise fail("this is a folder; name the .pptx or .potx file in it") from None
     except OSError as exc:
