@@ -77,6 +77,28 @@ def layout_names(path: Path) -> dict[str, str]:
     return names
 
 
+#: Names a template made by hand may carry: they say nothing about what a layout holds.
+BY_HAND = tuple(f"Layout {n}" for n in range(1, 12))
+
+
+def reordered(source: Path, target: Path) -> Path:
+    """Return `source` with its first master's layouts in reverse order."""
+
+    def edit(name: str, blob: bytes) -> bytes:
+        if name != "ppt/slideMasters/slideMaster1.xml":
+            return blob
+        listing = re.search(rb"<p:sldLayoutIdLst>.*?</p:sldLayoutIdLst>", blob, re.S)
+        assert listing is not None
+        rids = re.findall(rb'r:id="(rId\d+)"', listing.group(0))
+        flipped = iter(reversed(rids))
+        new = re.sub(
+            rb'r:id="rId\d+"', lambda _: b'r:id="' + next(flipped) + b'"', listing.group(0)
+        )
+        return blob.replace(listing.group(0), new)
+
+    return rewrite(source, target, edit)
+
+
 def renamed(source: Path, target: Path, names: tuple[str, ...]) -> Path:
     """Return `source` with its layouts (in python-pptx's order) renamed to `names`."""
     from pptx import Presentation
@@ -104,6 +126,8 @@ def templates(tmp_path_factory) -> Path:
     Presentation().save(default)
     renamed(default, folder / "japanese.pptx", JAPANESE)
     renamed(default, folder / "german.pptx", GERMAN[3:] + GERMAN[:3])
+    reordered(default, folder / "reversed.pptx")
+    renamed(folder / "reversed.pptx", folder / "by-hand.pptx", BY_HAND)
     return folder
 
 

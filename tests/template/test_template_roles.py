@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import template_files
-from template_files import GERMAN, JAPANESE, LIBREOFFICE_CHOICE
+from template_files import BY_HAND, GERMAN, JAPANESE, LIBREOFFICE_CHOICE
 
 from alliancedeck.errors import Location
 from alliancedeck.template.inspect import inspect_template
@@ -55,6 +55,22 @@ def test_the_default_layouts_are_found_by_structure_in_any_language(templates, t
     assert mapping.problems == []
     chosen = {role: choice.layout.name for role, choice in mapping.choices.items()}
     assert chosen == {role: shipped[index] for role, index in DEFAULT_CHOICE.items()}
+
+
+def test_a_template_made_by_hand_in_another_order_is_mapped_by_structure(templates):
+    from pptx import Presentation
+
+    path = templates / "by-hand.pptx"
+    shipped = Presentation(templates / "default.pptx").slide_layouts
+    flipped = Presentation(path).slide_layouts
+    assert [layout.name for layout in flipped] == list(BY_HAND)
+    _, mapping = mapped(path)
+    assert mapping.problems == []
+    for role, index in DEFAULT_CHOICE.items():
+        chosen = mapping.choices[role].layout
+        assert chosen.index == len(shipped) - 1 - index
+        # the same layout part as in the shipped order, though now named and placed otherwise
+        assert flipped[chosen.index].part.partname == shipped[index].part.partname
 
 
 def test_two_content_is_not_the_comparison_layout_and_section_has_a_small_body(templates):
