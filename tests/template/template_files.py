@@ -139,7 +139,7 @@ def libreoffice_templates(tmp_path_factory) -> dict[str, Path]:
     missing = [str(s) for s in [*sources, LIBREOFFICE_TEMPLATES / "Piano.otp"] if not s.is_file()]
     if missing:
         reason = f"LibreOffice's templates are not installed ({missing[0]}): apt-get install "
-        reason += "libreoffice-impress"
+        reason += "libreoffice-impress (its libreoffice-common holds them)"
         if os.environ.get("ALLIANCEDECK_REQUIRE_TOOLS") == "1":
             pytest.fail(reason)
         pytest.skip(reason)

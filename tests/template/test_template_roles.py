@@ -195,3 +195,29 @@ def test_a_potx_written_by_libreoffice_maps_every_role(libreoffice_templates):
     mapping = map_roles(info, package.location)
     assert mapping.missing == []
     assert set(mapping.choices) == set(ROLES)
+
+
+def test_text_sizes_come_from_the_master_styles_or_its_sample_text(
+    templates, libreoffice_templates
+):
+    from pptx import Presentation
+
+    info, _ = mapped(templates / "default.pptx")
+    styles = info.text_styles[info.primary_master]
+    master = Presentation(templates / "default.pptx").slide_masters[0]._element
+    title_sz = master.xpath("p:txStyles/p:titleStyle/a:lvl1pPr/a:defRPr/@sz")[0]
+    body_sz = master.xpath("p:txStyles/p:bodyStyle/*/a:defRPr/@sz")
+    assert styles.source == "styles"
+    assert styles.title_size == int(title_sz) / 100
+    assert styles.body_sizes == tuple(int(sz) / 100 for sz in body_sz)
+    assert (styles.title_typeface, styles.body_typeface) == ("+mj-lt", "+mn-lt")
+
+    path = libreoffice_templates["Vivid"]
+    info, _ = mapped(path)
+    styles = info.text_styles[info.primary_master]
+    master = Presentation(path).slide_masters[info.primary_master]._element
+    assert not master.xpath("p:txStyles")  # LibreOffice writes none
+    title_run = master.xpath(".//p:sp[.//p:ph[@type='title']]//a:r/a:rPr")[0]
+    assert styles.source == "sample text"
+    assert styles.title_size == int(title_run.get("sz")) / 100
+    assert styles.title_typeface == title_run.xpath("a:latin/@typeface")[0]

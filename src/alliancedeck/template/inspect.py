@@ -100,6 +100,22 @@ class ThemeInfo:
 
 
 @dataclass(frozen=True)
+class TextStyles:
+    """A master's text sizes (points) and typefaces for titles and body levels 1 to 9.
+
+    `source` says where they come from: "styles" (the master's `p:txStyles`, as PowerPoint
+    writes them) or "sample text" (the master placeholders' own runs, as LibreOffice writes
+    them); "" when neither says.
+    """
+
+    title_size: float | None = None
+    title_typeface: str = ""
+    body_sizes: tuple[float | None, ...] = ()
+    body_typeface: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class TemplateInfo:
     """What a template holds, as the role mapping and `template check` need it."""
 
@@ -110,6 +126,7 @@ class TemplateInfo:
     themes: tuple[ThemeInfo, ...]
     primary_master: int
     sample_slides: int
+    text_styles: tuple[TextStyles, ...] = ()
 
     @property
     def theme(self) -> ThemeInfo:
@@ -170,6 +187,50 @@ def read_theme(blob: bytes) -> ThemeInfo:
     )
 
 
+def _size(element) -> float | None:
+    value = None if element is None else element.get("sz")
+    return int(value) / 100 if value and value.isdigit() else None
+
+
+def _typeface(element) -> str:
+    latin = None if element is None else element.find(f"{{{_A}}}latin")
+    return "" if latin is None else latin.get("typeface", "")
+
+
+def read_text_styles(master) -> TextStyles:
+    """Return the title and body text sizes a slide master (a python-pptx one) sets."""
+    ns = {"a": _A, "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    root = master._element
+    styles = root.find("p:txStyles", ns)
+    if styles is not None:
+        title = styles.find("p:titleStyle/a:lvl1pPr/a:defRPr", ns)
+        body = [styles.find(f"p:bodyStyle/a:lvl{n}pPr/a:defRPr", ns) for n in range(1, 10)]
+        sizes = tuple(_size(level) for level in body)
+        if _size(title) is not None or any(sizes):
+            return TextStyles(_size(title), _typeface(title), sizes, _typeface(body[0]), "styles")
+    # No styles: LibreOffice sets the look on the master placeholders' sample paragraphs.
+    found: dict[str, list] = {"title": [], "body": []}
+    for shape in master.placeholders:
+        kind = shape._element.ph.get("type", "obj")
+        group = "title" if kind in TITLES else "body" if kind in CONTENT else None
+        if group and not found[group]:
+            found[group] = [None] * 9
+            for paragraph in shape._element.findall("p:txBody/a:p", ns):
+                level = paragraph.find("a:pPr", ns)
+                raw = "0" if level is None else level.get("lvl", "0")
+                index = int(raw) if raw.isdigit() else 0
+                run = paragraph.find("a:r/a:rPr", ns)
+                run = run if run is not None else paragraph.find("a:endParaRPr", ns)
+                if 0 <= index < 9 and found[group][index] is None:
+                    found[group][index] = run
+    title = found["title"][0] if found["title"] else None
+    sizes = tuple(_size(run) for run in found["body"])
+    if _size(title) is None and not any(sizes):
+        return TextStyles()
+    body_face = _typeface(found["body"][0]) if found["body"] else ""
+    return TextStyles(_size(title), _typeface(title), sizes, body_face, "sample text")
+
+
 def inspect_template(package: TemplatePackage) -> TemplateInfo:
     """Return what the checked template `package` holds (opens it with python-pptx)."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -178,6 +239,7 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
     masters = list(prs.slide_masters)
     layouts: list[LayoutInfo] = []
     themes: list[ThemeInfo] = []
+    text_styles = tuple(read_text_styles(master) for master in masters)
     for m, master in enumerate(masters):
         try:
             themes.append(read_theme(master.part.part_related_by(RT.THEME).blob))
@@ -199,4 +261,5 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
         themes=tuple(themes),
         primary_master=primary,
         sample_slides=len(slides),
+        text_styles=text_styles,
     )

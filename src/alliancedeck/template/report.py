@@ -34,6 +34,7 @@ def describe(package: TemplatePackage, info: TemplateInfo, mapping: RoleMap, ban
     lines.append("fonts: " + "; ".join(fonts))
     colours = [f"{slot} {theme.colours[slot]}" for slot in COLOUR_SLOTS if slot in theme.colours]
     lines.append("colours: " + (", ".join(colours) or "(none)"))
+    lines.append("text: " + _text_styles(info))
     lines.append("roles:")
     for role in ROLES:
         choice = mapping.choices.get(role)
@@ -69,3 +70,29 @@ def describe(package: TemplatePackage, info: TemplateInfo, mapping: RoleMap, ban
             )
     lines.append("missing: " + (", ".join(mapping.missing) or "none"))
     return "\n".join(lines)
+
+
+def _text_styles(info: TemplateInfo) -> str:
+    """Return the primary master's title and body sizes and typefaces as one line."""
+    if not info.text_styles:
+        return "(no master)"
+    styles = info.text_styles[info.primary_master]
+    if not styles.source:
+        return "the master sets no sizes"
+    theme = info.theme
+    faces = {"+mj-lt": theme.major_font, "+mn-lt": theme.minor_font}
+
+    def face(name: str) -> str:
+        return f"{name} ({faces[name]})" if name in faces else name or "(theme)"
+
+    def size(value: float | None) -> str:
+        return "-" if value is None else f"{value:g}"
+
+    levels = list(styles.body_sizes)
+    while levels and levels[-1] is None:
+        levels.pop()
+    body = ", ".join(size(v) for v in levels[:5])
+    return (
+        f"titles {size(styles.title_size)} pt {face(styles.title_typeface)}; body levels "
+        f"{body or '-'} pt {face(styles.body_typeface)} (from the master's {styles.source})"
+    )
