@@ -596,6 +596,9 @@ def list_backends() -> None:
         typer.echo(f"{info.name:10} {info.default_output:12} {info.description}{where}{build}")
 
 
+app.add_typer(__import__("alliancedeck.template.command").template.command.app)
+
+
 def main() -> None:
     """Run the command line (`launch.entry` runs this for the `alliancedeck` program)."""
     try:

@@ -1,0 +1,265 @@
+"""Reading a template with python-pptx: its layouts' placeholders, geometry, fonts and colours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alliancedeck.template.package import TemplatePackage, _xml_parser
+from alliancedeck.units import EMU_PER_POINT
+
+#: Placeholder types that carry the slide's furniture rather than its content.
+FURNITURE = frozenset({"dt", "ftr", "sldNum", "hdr"})
+#: Placeholder types that hold a slide's title.
+TITLES = frozenset({"title", "ctrTitle"})
+#: Placeholder types that hold content (text, tables, charts, objects).
+CONTENT = frozenset({"obj", "body", "tbl", "chart", "dgm", "media", "clipArt"})
+#: The colour scheme's slots, in the order PowerPoint shows them.
+COLOUR_SLOTS = (
+    "dk1",
+    "lt1",
+    "dk2",
+    "lt2",
+    "accent1",
+    "accent2",
+    "accent3",
+    "accent4",
+    "accent5",
+    "accent6",
+    "hlink",
+    "folHlink",
+)
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on the slide, in points from the top left corner."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    @property
+    def area(self) -> float:
+        return self.width * self.height
+
+    def __str__(self) -> str:
+        return f"at {self.left:.1f}, {self.top:.1f} pt, {self.width:.1f} x {self.height:.1f} pt"
+
+
+@dataclass(frozen=True)
+class PlaceholderInfo:
+    """One placeholder of a layout: its type (`ph@type`, `obj` when absent), index and box."""
+
+    kind: str
+    idx: int
+    name: str
+    box: Box | None
+    vertical: bool = False
+
+
+@dataclass(frozen=True)
+class LayoutInfo:
+    """One slide layout: its name, which master (0-based) and position it has, its placeholders."""
+
+    name: str
+    master: int
+    index: int
+    placeholders: tuple[PlaceholderInfo, ...]
+
+    def of(self, *kinds: str) -> list[PlaceholderInfo]:
+        """Return the placeholders whose type is one of `kinds`."""
+        return [p for p in self.placeholders if p.kind in kinds]
+
+    @property
+    def furniture(self) -> list[PlaceholderInfo]:
+        return [p for p in self.placeholders if p.kind in FURNITURE]
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    """A master's theme: major (headings) and minor (body) fonts by script, and colour scheme."""
+
+    name: str = ""
+    major_font: str = ""
+    minor_font: str = ""
+    major_east_asian: str = ""
+    minor_east_asian: str = ""
+    major_japanese: str = ""
+    minor_japanese: str = ""
+    colours: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TextStyles:
+    """A master's text sizes (points) and typefaces for titles and body levels 1 to 9.
+
+    `source` says where they come from: "styles" (the master's `p:txStyles`, as PowerPoint
+    writes them) or "sample text" (the master placeholders' own runs, as LibreOffice writes
+    them); "" when neither says.
+    """
+
+    title_size: float | None = None
+    title_typeface: str = ""
+    body_sizes: tuple[float | None, ...] = ()
+    body_typeface: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What a template holds, as the role mapping and `template check` need it."""
+
+    name: str
+    slide_width: float
+    slide_height: float
+    layouts: tuple[LayoutInfo, ...]
+    themes: tuple[ThemeInfo, ...]
+    primary_master: int
+    sample_slides: int
+    text_styles: tuple[TextStyles, ...] = ()
+
+    @property
+    def theme(self) -> ThemeInfo:
+        """Return the theme of the master the deck builds on."""
+        return self.themes[self.primary_master] if self.themes else ThemeInfo()
+
+
+def _points(value: int | None) -> float | None:
+    return None if value is None else value / EMU_PER_POINT
+
+
+def _box(shape) -> Box | None:
+    values = [_points(v) for v in (shape.left, shape.top, shape.width, shape.height)]
+    if any(v is None for v in values):
+        return None
+    left, top, width, height = values
+    return Box(left, top, width, height)
+
+
+def _placeholder(shape) -> PlaceholderInfo:
+    ph = shape._element.ph
+    kind = ph.get("type", "obj")
+    vertical = ph.get("orient") == "vert"
+    return PlaceholderInfo(kind, int(ph.get("idx", "0")), shape.name, _box(shape), vertical)
+
+
+def read_theme(blob: bytes) -> ThemeInfo:
+    """Return the fonts and colours a theme part (`a:theme` XML) names."""
+    from lxml import etree
+
+    root = etree.fromstring(blob, _xml_parser())
+    ns = {"a": _A}
+
+    def typeface(path: str) -> str:
+        found = root.find(path, ns)
+        return "" if found is None else found.get("typeface", "")
+
+    colours: dict[str, str] = {}
+    scheme = root.find("a:themeElements/a:clrScheme", ns)
+    if scheme is not None:
+        for slot in COLOUR_SLOTS:
+            colour = scheme.find(f"a:{slot}/*", ns)
+            if colour is None:
+                continue
+            value = colour.get("val") if etree.QName(colour).localname == "srgbClr" else None
+            value = value or colour.get("lastClr") or colour.get("val", "")
+            colours[slot] = f"#{value.upper()}" if len(value) == 6 else value
+    fonts = "a:themeElements/a:fontScheme"
+    return ThemeInfo(
+        name=root.get("name", ""),
+        major_font=typeface(f"{fonts}/a:majorFont/a:latin"),
+        minor_font=typeface(f"{fonts}/a:minorFont/a:latin"),
+        major_east_asian=typeface(f"{fonts}/a:majorFont/a:ea"),
+        minor_east_asian=typeface(f"{fonts}/a:minorFont/a:ea"),
+        major_japanese=typeface(f"{fonts}/a:majorFont/a:font[@script='Jpan']"),
+        minor_japanese=typeface(f"{fonts}/a:minorFont/a:font[@script='Jpan']"),
+        colours=colours,
+    )
+
+
+def _size(element) -> float | None:
+    value = None if element is None else element.get("sz")
+    return int(value) / 100 if value and value.isdigit() else None
+
+
+def _typeface(element) -> str:
+    latin = None if element is None else element.find(f"{{{_A}}}latin")
+    return "" if latin is None else latin.get("typeface", "")
+
+
+def read_text_styles(master) -> TextStyles:
+    """Return the title and body text sizes a slide master (a python-pptx one) sets."""
+    ns = {"a": _A, "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    root = master._element
+    styles = root.find("p:txStyles", ns)
+    if styles is not None:
+        title = styles.find("p:titleStyle/a:lvl1pPr/a:defRPr", ns)
+        body = [styles.find(f"p:bodyStyle/a:lvl{n}pPr/a:defRPr", ns) for n in range(1, 10)]
+        sizes = tuple(_size(level) for level in body)
+        if _size(title) is not None or any(sizes):
+            return TextStyles(_size(title), _typeface(title), sizes, _typeface(body[0]), "styles")
+    # No styles: LibreOffice sets the look on the master placeholders' sample paragraphs.
+    found: dict[str, list] = {"title": [], "body": []}
+    for shape in master.placeholders:
+        kind = shape._element.ph.get("type", "obj")
+        group = "title" if kind in TITLES else "body" if kind in CONTENT else None
+        if group and not found[group]:
+            found[group] = [None] * 9
+            for paragraph in shape._element.findall("p:txBody/a:p", ns):
+                level = paragraph.find("a:pPr", ns)
+                raw = "0" if level is None else level.get("lvl", "0")
+                index = int(raw) if raw.isdigit() else 0
+                run = paragraph.find("a:r/a:rPr", ns)
+                run = run if run is not None else paragraph.find("a:endParaRPr", ns)
+                if 0 <= index < 9 and found[group][index] is None:
+                    found[group][index] = run
+    title = found["title"][0] if found["title"] else None
+    sizes = tuple(_size(run) for run in found["body"])
+    if _size(title) is None and not any(sizes):
+        return TextStyles()
+    body_face = _typeface(found["body"][0]) if found["body"] else ""
+    return TextStyles(_size(title), _typeface(title), sizes, body_face, "sample text")
+
+
+def inspect_template(package: TemplatePackage) -> TemplateInfo:
+    """Return what the checked template `package` holds (opens it with python-pptx)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    prs = package.open()
+    masters = list(prs.slide_masters)
+    layouts: list[LayoutInfo] = []
+    themes: list[ThemeInfo] = []
+    text_styles = tuple(read_text_styles(master) for master in masters)
+    for m, master in enumerate(masters):
+        try:
+            themes.append(read_theme(master.part.part_related_by(RT.THEME).blob))
+        except KeyError:
+            themes.append(ThemeInfo())
+        for i, layout in enumerate(master.slide_layouts):
+            holders = tuple(_placeholder(shape) for shape in layout.placeholders)
+            layouts.append(LayoutInfo(layout.name, m, i, holders))
+    slides = list(prs.slides)
+    primary = 0
+    if slides:  # the sample slides show which master the template's author meant
+        first_master = slides[0].slide_layout.slide_master
+        primary = next((m for m, master in enumerate(masters) if master == first_master), 0)
+    return TemplateInfo(
+        name=package.name,
+        slide_width=prs.slide_width / EMU_PER_POINT,
+        slide_height=prs.slide_height / EMU_PER_POINT,
+        layouts=tuple(layouts),
+        themes=tuple(themes),
+        primary_master=primary,
+        sample_slides=len(slides),
+        text_styles=text_styles,
+    )
