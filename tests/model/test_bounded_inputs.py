@@ -35,10 +35,10 @@ def test_layout_file_linked_to_dev_zero_is_refused(tmp_path):
     layout = "title: A\n  layout: layouts/endless.yaml"
     path.write_text(VALID_CONTENT.replace("title: A valid brief", layout))
     run = run_cli(["check", str(path)], tmp_path)
-    # theme.py looks layouts up as regular files only, so a device is "not found" there;
-    # the point is that it is never read.
+    # A layout the content names is a file inside its folder, like a picture: a link that
+    # leads out of it (to a device) is refused by where it leads, and never read.
     assert_clean_failure(run, str(path))
-    assert ':3:11: error: layout "layouts/endless.yaml"' in run.stderr
+    assert ':3:11: error: layout: "layouts/endless.yaml" is a symbolic link outside' in run.stderr
 
 
 def test_fifo_without_writer_is_refused_without_waiting(tmp_path):
