@@ -190,8 +190,26 @@ def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
     assert len(reads) == preloaded, f"read again after preloading: {reads[preloaded:]}"
 
 
+def _long_brief(folder: Path, copies: int = 20) -> Path:
+    """Write content.yaml with its sections repeated `copies` times: a build that lasts."""
+    import yaml
+
+    data = yaml.safe_load((REPO / "content.yaml").read_text(encoding="utf-8"))
+    data["sections"] = [
+        {**section, "title": f"{section['title']} ({copy + 1})"}
+        for copy in range(copies)
+        for section in data["sections"]
+    ]
+    path = folder / "content.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def test_ctrl_c_stops_every_process_and_writes_nothing(tmp_path):
-    command = [sys.executable, "-m", "alliancedeck", "build", str(REPO / "content.yaml")]
+    # A long brief, so that the build is still running when its children are seen: with a short
+    # one on a loaded machine it could end before the interrupt, and nothing would be tested.
+    brief = _long_brief(tmp_path)
+    command = [sys.executable, "-m", "alliancedeck", "build", str(brief)]
     with subprocess.Popen(
         [*command, "--out-dir", str(tmp_path / "out")],
         stderr=subprocess.PIPE,
@@ -202,6 +220,7 @@ def test_ctrl_c_stops_every_process_and_writes_nothing(tmp_path):
         while process.poll() is None and len(seen) < 2:
             seen |= _descendants(process.pid)
             time.sleep(0.002)
+        assert process.poll() is None, "the build ended before it could be interrupted"
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
         message = process.stderr.read()
     assert process.returncode == 130, message
