@@ -62,6 +62,7 @@ class SlideTokens:
     gap: float
     card_column: float
     size: Literal["16:9", "4:3"] = "16:9"
+    titles: Literal["topic", "message"] = "topic"  # message: the lead titles a section's slide
 
     @property
     def width(self) -> float:

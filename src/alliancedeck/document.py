@@ -155,6 +155,8 @@ class SectionInfo:
     location: Location
     backup: bool = False
     blocks: tuple[Block, ...] = ()
+    bluf: bool = False  # the bottom line up front: right after the deck's title slide
+    closing: bool = False  # the deck's closing slide
 
     def portion(self, text: str) -> str:
         """Return `text` preceded by this section's portion mark, if it has one."""
@@ -179,6 +181,12 @@ class MetaInfo:
     language: str
     layout: str
     cui: tuple[str, ...] = ()  # lines of the CUI designation indicator
+    location: Location | None = None  # of the `meta` mapping
+
+    @property
+    def poc_lines(self) -> tuple[str, ...]:
+        """Return the point of contact's lines (name, office, phone, email as given)."""
+        return tuple(line for line in (self.poc or "").split("\n") if line.strip())
 
     @property
     def byline(self) -> str | None:

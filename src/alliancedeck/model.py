@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -83,6 +84,23 @@ class CuiBlock(_Strict):
     poc: Text
 
 
+class Poc(_Strict):
+    """A point of contact as separate lines: name, office, phone, email."""
+
+    name: Text
+    office: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+def _poc_lines(value: str | Poc | None) -> str | None:
+    """Return a point of contact as text, one line per given field (a string stays as it is)."""
+    if isinstance(value, Poc):
+        fields = (value.name, value.office, value.phone, value.email)
+        return "\n".join(f for f in fields if f)
+    return value
+
+
 class Meta(_Strict):
     title: Title
     subtitle: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
@@ -94,7 +112,7 @@ class Meta(_Strict):
     classification: str | None = None
     distribution: DistributionItem | None = None
     cui: CuiBlock | None = None
-    poc: str | None = None
+    poc: Annotated[str | Poc | None, AfterValidator(_poc_lines)] = None
     language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern)] = "en-US"
     layout: Text = "default"
 
@@ -201,6 +219,8 @@ class Section(_Strict):
     marking: str | None = None
     sources: list[SourceItem] = []
     backup: Annotated[bool, Field(strict=True)] = False
+    bluf: Annotated[bool, Field(strict=True)] = False
+    closing: Annotated[bool, Field(strict=True)] = False
     chart: Annotated[list[Chart], BeforeValidator(_one_or_many)] = []
     table: Annotated[list[Table], BeforeValidator(_one_or_many)] = []
     image: Annotated[list[Image], BeforeValidator(_one_or_many)] = []

@@ -350,6 +350,7 @@ def resolve(
         poc=meta_text("poc"),
         language=meta_in.language,
         layout=meta_in.layout,
+        location=source_map.locate(("meta", "title")),
     )
 
     sections = []
@@ -364,6 +365,8 @@ def resolve(
                 notes=renderer.text(section.notes, (*base, "notes")),
                 marking=portion_mark(section.marking),
                 backup=section.backup,
+                bluf=section.bluf,
+                closing=section.closing,
                 blocks=_blocks(
                     renderer,
                     section,

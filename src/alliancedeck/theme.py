@@ -60,6 +60,7 @@ class _SlideTokens(_Tokens):
     footer_height: Length
     gap: Length
     card_column: Length
+    titles: Literal["topic", "message"] = "topic"
 
 
 class _FontFamily(_Tokens):

@@ -35,7 +35,7 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
     info = document_info(doc, kind="Deck")
 
     canvas_class = stamped_canvas_class(build_time)
-    first_font = deck.slides[0].boxes[0].paragraphs[0].font if deck.slides else None
+    first_font = deck.slides[0].title_box.paragraphs[0].font if deck.slides else None
     picture_font = book.pdf_name(book.theme.deck["chart"])  # for any text in an SVG
     canvas = canvas_class(
         buffer,

@@ -365,7 +365,12 @@ def _paragraph_start_xml(
 
     Cached: a deck has a few dozen paragraph styles, repeated on every slide.
     """
-    if bullet:
+    if bullet and bullet[:-1].isdigit() and bullet.endswith("."):  # a numbered item: "3."
+        bullet_xml = (
+            f'<a:buFont typeface="{_attr(font.deck_name)}"/>'
+            f'<a:buAutoNum type="arabicPeriod" startAt="{bullet[:-1]}"/>'
+        )
+    elif bullet:
         bullet_xml = (
             f'<a:buFont typeface="{_attr(font.deck_name)}"/><a:buChar char="{_attr(bullet)}"/>'
         )
