@@ -182,6 +182,7 @@ class Chart(_Strict):
     unit: str | None = None
     source: str | None = None
     alt: str | None = None
+    labels: Annotated[bool, Field(strict=True)] = True  # value labels (charts of <= 12 points)
 
 
 Cell = (

@@ -497,6 +497,7 @@ def _blocks(
                         renderer.text(item.source, (*here, "source")),
                         alt,
                         location,
+                        labels=item.labels,
                     )
                 )
             elif isinstance(item, Table):

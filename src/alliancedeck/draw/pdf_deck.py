@@ -160,4 +160,6 @@ def _table(canvas: Canvas, page_height: float, box: TableBox, book: FontBook) ->
             _text_box(canvas, page_height, cell, book)
             x += width
         y += height
-        _rect(canvas, page_height, box.x, y - 0.5, box.w, 0.5, box.rule)
+        # The rule under the row, centred on its edge as the .pptx draws a cell's bottom line.
+        half = box.rule_width / 2
+        _rect(canvas, page_height, box.x, y - half, box.w, box.rule_width, box.rule)

@@ -48,6 +48,30 @@ def block_source(block: Block) -> str | None:
     return None if isinstance(block, TimelineInfo) else block.source
 
 
+def uniform_decimals(table: TableInfo) -> TableInfo:
+    """Return `table` with each numeric column printed with one number of decimals: as many as
+    its most precise value has (12.5 and 11 become 12.5 and 11.0). Both products use this."""
+    rows = [list(row) for row in table.rows]
+    for column, numeric in enumerate(table.numeric):
+        if not numeric:
+            continue
+        cells = [row[column] for row in rows]
+        values = []
+        for cell in cells:
+            try:
+                values.append(float(cell.replace(",", "")) if cell else None)
+            except ValueError:
+                values = []
+                break
+        if not values:
+            continue
+        decimals = max((len(c.split(".")[1]) for c in cells if "." in c), default=0)
+        for row, value in zip(rows, values, strict=True):
+            if value is not None:
+                row[column] = f"{value:,.{decimals}f}"
+    return replace(table, rows=tuple(tuple(row) for row in rows))
+
+
 @dataclass(frozen=True)
 class TableLayout:
     """A table measured for one width: column widths, every row, and its slides' rows."""

@@ -17,10 +17,16 @@ from alliancedeck.document import (
     ImageInfo,
     PointInfo,
     SectionInfo,
+    TableInfo,
 )
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
-from alliancedeck.layout.blocks import BlockSlides, block_caption, block_source
+from alliancedeck.layout.blocks import (
+    BlockSlides,
+    block_caption,
+    block_source,
+    uniform_decimals,
+)
 from alliancedeck.layout.boxes import (
     Align,
     DeckLayout,
@@ -895,7 +901,7 @@ class DeckBuilder(BlockSlides):
         items.extend(_point_items(section))
         shown = self.card_ids(self.slides[-1]) if self.slides else set()
         cards = [f for f in section.figures if f.id not in shown]
-        blocks = list(section.blocks)
+        blocks = [uniform_decimals(b) if isinstance(b, TableInfo) else b for b in section.blocks]
         if not section.points and not cards and blocks:
             # Only blocks (and perhaps a lead): the first block's slide carries the section's
             # title, lead and notes.
@@ -906,6 +912,7 @@ class DeckBuilder(BlockSlides):
                 backup=backup,
                 lead=items[0] if items else None,
                 kicker=kicker,
+                blocks=blocks,
             )
             return
         body_top = self.body_top([title, self.labels.continued(title, 99)], kicker)
