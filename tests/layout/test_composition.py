@@ -269,3 +269,60 @@ def test_bullets_and_leads_stay_at_briefing_size_and_the_section_continues(tmp_p
     ]
     assert min(sizes) >= 18
     assert sum(s.title.startswith("Long") for s in deck.slides) > 1
+
+
+def test_a_crowded_title_slide_drops_optional_lines_in_order_with_warnings(tmp_path):
+    statement = "Distribution: a notional statement that runs on at length. " * 60
+    meta = {
+        "title": ("A notional title " * 20).strip(),
+        "subtitle": "A notional subtitle",
+        "authors": ["A. Notional"],
+        "organization": "Notional Office",
+        "date": "2024-06-01",
+        "poc": "D. Notional",
+        "product_id": "NOTIONAL-1",
+        "distribution": statement.strip(),
+    }
+    deck = _deck(_write(tmp_path, {"meta": meta, "sections": [{"title": "S"}]}))
+    assert collisions(deck) == []
+    title_slide = deck.slides[0]
+    shown = [b.text for b in title_slide.text_boxes]
+    messages = [w.message for w in deck.warnings if "title slide has no room" in w.message]
+    dropped = [m.split("its ")[1].split(" line")[0] for m in messages]
+    # Lines go in the documented order: POC, organization (there are authors), product id...
+    assert dropped == ["poc", "organization", "product id", "subtitle"][: len(dropped)]
+    located = [w.location for w in deck.warnings if "title slide has no room" in w.message]
+    assert dropped and all(where.line == 2 for where in located)  # at meta.title
+    assert "A. Notional" in shown and not any("D. Notional" in t for t in shown)
+
+
+def test_card_values_in_a_row_share_one_size_on_one_line_each(tmp_path):
+    figures = {
+        "a": {"value": 48500000, "display": "$48.5 million", "label": "notional a"},
+        "b": {"value": 12, "label": "notional b"},
+        "c": {"value": 3, "display": "$1.25 billion a year", "label": "notional c"},
+    }
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": [{"title": "S"}]}
+    deck = _deck(_write(tmp_path, content))
+    values = [b.paragraphs[0] for b in deck.slides[1].text_boxes if b.role == "figure"]
+    assert len(values) == 3
+    assert len({p.font.size for p in values}) == 1
+    assert all(len(p.lines) == 1 for p in values)
+
+
+def test_long_sources_are_grouped_by_section_in_two_columns(tmp_path):
+    sections = [
+        {
+            "title": f"Section {n}",
+            "points": ["p"],
+            "sources": [f"Notional source {n}.{i}" for i in range(8)],
+        }
+        for n in range(4)
+    ]
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": sections}))
+    slide = next(s for s in deck.slides if s.title == "Sources")
+    columns = [b for b in slide.text_boxes if b.name == "Sources"]
+    assert len(columns) == 2 and columns[0].x + columns[0].w < columns[1].x
+    headings = [p.text for b in columns for p in b.paragraphs if p.font.bold]
+    assert headings[:2] == ["Section 0", "Section 1"]
+    assert min(p.font.size for b in columns for p in b.paragraphs) >= 14

@@ -163,6 +163,27 @@ class _Item:
     bold: bool | None = None
 
 
+@dataclass(frozen=True)
+class _TextRegions:
+    """Where a section's text goes on each of its slides, around its cards or its block."""
+
+    full: Region
+    beside: float  # width of the card column beside the text on the first slide (0: none)
+    shared: tuple[Block, Region, Region] | None  # the first slide's block and regions
+    card_pages: Sequence[tuple[list[FigureInfo], float]]  # cards above the text, by slide
+
+    def __call__(self, index: int) -> Region:
+        full = self.full
+        if index == 0 and self.beside:
+            return Region(full.x, full.y, full.w - self.beside, full.h)
+        if index == 0 and self.shared is not None:
+            return self.shared[1]
+        if index < len(self.card_pages):
+            used = self.card_pages[index][1]
+            return Region(full.x, full.y + used, full.w, full.h - used)
+        return full
+
+
 class DeckBuilder(BlockSlides):
     """Build the slides of one document with one theme."""
 
@@ -915,43 +936,42 @@ class DeckBuilder(BlockSlides):
                 blocks=blocks,
             )
             return
-        body_top = self.body_top([title, self.labels.continued(title, 99)], kicker)
-        full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
         gap = self.tokens.gap
         column = self.tokens.card_column
-        card_pages: list[tuple[list[FigureInfo], float]] = []  # rows of cards above the text
-        beside = False  # the cards in a column beside the text
-        shared = None  # the block on the first slide, its text region and its own
-        if cards:
-            heights = [h for _, _, h in self.card_rows(cards, 1, column)]
-            if sum(heights) + gap * (len(cards) - 1) <= full.h:
-                beside = True
-            else:
-                card_columns = min(4, len(cards))
-                card_w = (full.w - gap * (card_columns - 1)) / card_columns
-                for row, _, height in self.card_rows(cards, card_columns, card_w):
-                    if card_pages and card_pages[-1][1] + height + gap <= full.h * 0.7:
-                        card_pages[-1][0].extend(row)
-                        card_pages[-1] = (card_pages[-1][0], card_pages[-1][1] + height + gap)
-                    else:
-                        card_pages.append((list(row), height + gap))
-        elif blocks and items:
-            shared = self.shared_block(items, blocks[0], full)
+        # First with the section's own title; once it continues, with the room the longest
+        # continuation title leaves, so that all its slides share one geometry.
+        for probes in ([title], [title, self.labels.continued(title, 99)]):
+            body_top = self.body_top(probes, kicker)
+            full = Region(
+                self.left, body_top, self.right - self.left, self.content_bottom - body_top
+            )
+            card_pages: list[tuple[list[FigureInfo], float]] = []  # rows of cards above the text
+            beside = False  # the cards in a column beside the text
+            shared = None  # the block on the first slide, its text region and its own
+            if cards:
+                heights = [h for _, _, h in self.card_rows(cards, 1, column)]
+                if sum(heights) + gap * (len(cards) - 1) <= full.h:
+                    beside = True
+                else:
+                    card_columns = min(4, len(cards))
+                    card_w = (full.w - gap * (card_columns - 1)) / card_columns
+                    for row, _, height in self.card_rows(cards, card_columns, card_w):
+                        if card_pages and card_pages[-1][1] + height + gap <= full.h * 0.7:
+                            card_pages[-1][0].extend(row)
+                            card_pages[-1] = (card_pages[-1][0], card_pages[-1][1] + height + gap)
+                        else:
+                            card_pages.append((list(row), height + gap))
+            elif blocks and items:
+                shared = self.shared_block(items, blocks[0], full)
 
-        def text_region(index: int) -> Region:
-            if index == 0 and beside:
-                return Region(full.x, full.y, full.w - column - gap, full.h)
-            if index == 0 and shared is not None:
-                return shared[1]
-            if index < len(card_pages):
-                used = card_pages[index][1]
-                return Region(full.x, full.y + used, full.w, full.h - used)
-            return full
-
-        pages = self.paginate(items, text_region) if items else [[]]
-        if shared is not None and len(pages) > 1:
-            shared = None
-            pages = self.paginate(items, text_region)
+            text_region = _TextRegions(full, column + gap if beside else 0.0, shared, card_pages)
+            pages = self.paginate(items, text_region) if items else [[]]
+            if shared is not None and len(pages) > 1:
+                shared = None
+                text_region = replace(text_region, shared=None)
+                pages = self.paginate(items, text_region)
+            if len(pages) == 1:
+                break
         while len(pages) < len(card_pages):  # more cards than a slide holds: they continue
             pages.append([])
         for index, paragraphs in enumerate(pages):
