@@ -3,6 +3,7 @@ and each slide carries one message (text with its block, captions kept, one clos
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from conftest import REPO
 from model.strategies import briefs, texts
 
 BRIEFS = Path(__file__).parent / "briefs"
+PICTURE = REPO / "examples" / "blocks" / "notional-bars.png"
 SAMPLES = [
     REPO / "content.yaml",
     REPO / "examples" / "blocks" / "content.yaml",
@@ -78,8 +80,15 @@ statements = st.sampled_from(
 
 @st.composite
 def blocks(draw: st.DrawFn) -> dict[str, Any]:
-    """Return the block keys of a section: a chart, a table or a timeline (notional data)."""
-    kind = draw(st.sampled_from(["chart", "table", "timeline"]))
+    """Return the block keys of a section: a chart, a table, a timeline or a picture."""
+    kind = draw(st.sampled_from(["chart", "table", "timeline", "image"]))
+    if kind == "image":  # the example's picture, copied beside the content by the test
+        image = {"path": PICTURE.name, "alt": "A notional picture"}
+        if draw(st.booleans()):
+            image["caption"] = draw(texts(8))
+        if draw(st.booleans()):
+            image["source"] = draw(texts(6))
+        return {"image": image}
     if kind == "chart":
         count = draw(st.integers(1, 6))
         chart: dict[str, Any] = {
@@ -145,6 +154,7 @@ def crowded_briefs(draw: st.DrawFn) -> dict[str, Any]:
 )
 @given(crowded_briefs())
 def test_no_box_collides_in_any_brief(tmp_path, content):
+    shutil.copy(PICTURE, tmp_path / PICTURE.name)
     deck = _deck(_write(tmp_path, content))
     assert collisions(deck) == [], content
 
