@@ -101,6 +101,18 @@ def _poc_lines(value: str | Poc | None) -> str | None:
     return value
 
 
+def _poc_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "mapping" if isinstance(value, dict) else None
+
+
+PocItem = Annotated[
+    Annotated[str, Tag("text")] | Annotated[Poc, Tag("mapping")],
+    Discriminator(_poc_kind),
+]
+
+
 class Meta(_Strict):
     title: Title
     subtitle: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
@@ -112,7 +124,7 @@ class Meta(_Strict):
     classification: str | None = None
     distribution: DistributionItem | None = None
     cui: CuiBlock | None = None
-    poc: Annotated[str | Poc | None, AfterValidator(_poc_lines)] = None
+    poc: Annotated[PocItem | None, AfterValidator(_poc_lines)] = None
     language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern)] = "en-US"
     layout: Text = "default"
 
@@ -340,6 +352,8 @@ def _message(error: Any, path: KeyPath) -> str:
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         if "distribution" in path:
             return f"{where}: expected a statement text, or a mapping with statement: (A to F)"
+        if path and path[-1] == "poc":
+            return f"{where}: expected a name, or a mapping with name:, office:, phone:, email:"
         keys = "text: and url:" if "sources" in path else "text: and points:"
         return f"{where}: expected text, or a mapping with {keys}, found {found}"
     return f"{where}: {error['msg']}"
@@ -353,6 +367,8 @@ def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
         if part in ("text", "nested", "link") and isinstance(previous, int):
             continue
         if part in ("text", "letter") and previous == "distribution":
+            continue
+        if part in ("text", "mapping") and previous == "poc":
             continue
         cleaned.append(part)
     return tuple(cleaned)

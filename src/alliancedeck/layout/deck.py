@@ -690,6 +690,8 @@ class DeckBuilder(BlockSlides):
         lines += [(line, False) for line in contact]
         if meta.organization and meta.organization not in contact:
             lines.append((meta.organization, False))
+        if not lines:  # no one named: the brief itself, so the slide is not bare
+            lines = [(text, False) for text in (meta.title, self.labels.as_of(meta.date)) if text]
         contact_box = None
         if lines:
             size = self.setter.style("byline").size
