@@ -336,3 +336,16 @@ def test_long_sources_are_grouped_by_section_in_two_columns(tmp_path):
     headings = [p.text for b in columns for p in b.paragraphs if p.font.bold]
     assert headings[:2] == ["Section 0", "Section 1"]
     assert min(p.font.size for b in columns for p in b.paragraphs) >= 14
+
+
+def test_a_bluf_with_some_figures_leaves_the_others_to_more_key_figures(tmp_path):
+    figures = {"a": {"value": 1, "label": "notional a"}, "b": {"value": 2, "label": "notional b"}}
+    sections = [
+        {"title": "Bottom line", "bluf": True, "points": ["two"], "figures": ["a"]},
+        {"title": "Gamma", "points": ["three"]},
+    ]
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": sections}
+    deck = _deck(_write(tmp_path, content))
+    more = next(s for s in deck.slides if s.title == "More key figures")
+    assert [b.name for b in more.text_boxes if b.role == "figure"] == ["Figure b"]
+    assert "Key figures" not in [s.title for s in deck.slides]

@@ -766,11 +766,13 @@ class DeckBuilder(BlockSlides):
                     )
                 )
 
-    def figure_slides(self) -> None:
-        figures = self.doc.key_figures
+    def figure_slides(self, shown: set[str]) -> None:
+        """Add the key figures, but those `shown` already (on the BLUF): "More key figures"."""
+        figures = [f for f in self.doc.key_figures if f.id not in shown]
         if not figures:
             return
-        self.card_slides(figures, self.labels.key_figures, "figures", self.meta_location)
+        title = self.labels.more_figures if shown else self.labels.key_figures
+        self.card_slides(figures, title, "figures", self.meta_location)
 
     def card_slides(
         self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
@@ -1188,8 +1190,7 @@ def layout_deck(doc: Document, theme: Theme, book: FontBook) -> DeckLayout:
         builder.section_slides(bluf)
     builder.agenda_slide(body)
     shown = {f.id for f in bluf.figures} if bluf else set()
-    if any(f not in shown for f in doc.figures):
-        builder.figure_slides()
+    builder.figure_slides(shown)
     for section in body:
         builder.section_slides(section)
     builder.sources_slides()
