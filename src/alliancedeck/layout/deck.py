@@ -1045,6 +1045,8 @@ class DeckBuilder(BlockSlides):
             ):
                 return block, text, beside
             return None
+        if not self.fits_with_text(block, full):  # not even alone: no need to measure it
+            return None
         needed = self.block_height(block, full.w, full.h)
         text = Region(full.x, full.y, full.w, full.h - needed - gap * 1.5)
         if text.h < 60 or len(self.paginate(items, lambda _index: text)) > 1:
