@@ -349,3 +349,15 @@ def test_a_bluf_with_some_figures_leaves_the_others_to_more_key_figures(tmp_path
     more = next(s for s in deck.slides if s.title == "More key figures")
     assert [b.name for b in more.text_boxes if b.role == "figure"] == ["Figure b"]
     assert "Key figures" not in [s.title for s in deck.slides]
+
+
+def test_a_section_of_cards_only_lays_them_in_a_row_of_readable_width(tmp_path):
+    figures = {"a": {"value": 1, "label": "notional a"}, "b": {"value": 2, "label": "notional b"}}
+    sections = [{"title": "Alpha", "points": ["one"]}, {"title": "Cards", "figures": ["a", "b"]}]
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": sections}
+    deck = _deck(_write(tmp_path, content))
+    slide = next(s for s in deck.slides if s.title == "Cards")
+    cards = [b for b in slide.boxes if getattr(b, "name", "") in ("Card a", "Card b")]
+    assert len(cards) == 2 and cards[0].y == cards[1].y  # one row, from the top
+    assert all(card.w <= 320 for card in cards)
+    assert cards[0].y - slide.title_box.y < 80

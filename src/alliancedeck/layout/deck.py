@@ -954,11 +954,11 @@ class DeckBuilder(BlockSlides):
             shared = None  # the block on the first slide, its text region and its own
             if cards:
                 heights = [h for _, _, h in self.card_rows(cards, 1, column)]
-                if sum(heights) + gap * (len(cards) - 1) <= full.h:
+                if items and sum(heights) + gap * (len(cards) - 1) <= full.h:
                     beside = True
                 else:
                     card_columns = min(4, len(cards))
-                    card_w = (full.w - gap * (card_columns - 1)) / card_columns
+                    card_w = min(MAX_CARD_WIDTH, (full.w - gap * (card_columns - 1)) / card_columns)
                     for row, _, height in self.card_rows(cards, card_columns, card_w):
                         if card_pages and card_pages[-1][1] + height + gap <= full.h * 0.7:
                             card_pages[-1][0].extend(row)
@@ -992,7 +992,7 @@ class DeckBuilder(BlockSlides):
                 self.card_grid(cards, Region(self.right - column, full.y, column, full.h), 1, slide)
             elif index < len(card_pages):
                 row_cards = card_pages[index][0]
-                self.card_grid(row_cards, full, min(4, len(cards)), slide)
+                self.card_grid(row_cards, full, min(4, len(cards)), slide, MAX_CARD_WIDTH)
             if paragraphs:
                 slide.boxes.append(
                     TextBox(
