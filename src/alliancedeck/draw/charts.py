@@ -220,34 +220,46 @@ def _axes_plot(
 
 
 def _pie(chart: ChartInfo, width: float, height: float, style: ChartStyle) -> Pie:
+    """Return the pie as large as the box allows with each slice's label just outside it."""
+    import math
+
     values = list(chart.series[0][1])
     total = sum(values) or 1.0
-    pie = Pie()
+    size = style.size
     labels = [f"{c} {v / total:.0%}" for c, v in zip(chart.categories, values, strict=True)]
-    widest = style.width(labels)
-    diameter = max(
-        style.size * 4,
-        min(
-            width * 0.5,
-            height - widest - style.size * 3.5,  # labels above and below stay in the box
-            width - 2 * (widest + style.size),
-        ),
-    )
-    pie.x = (width - diameter) / 2
-    pie.y = (height - diameter) / 2
-    pie.width = pie.height = diameter
+    widths = [style.width([label]) for label in labels]
+    # Each label sits outside its slice's middle, as far out as its box reaches in that
+    # direction; the pie is the largest whose labels all stay inside the box.
+    angles, done = [], 0.0
+    for value in values:
+        angles.append(math.radians(90 - 360 * (done + value / 2) / total))  # clockwise from 12
+        done += value
+    reach = [
+        abs(math.cos(t)) * w / 2 + abs(math.sin(t)) * size / 2 + size * 0.5
+        for t, w in zip(angles, widths, strict=True)
+    ]
+    radius = width * 0.25
+    for t, w, extra in zip(angles, widths, reach, strict=True):
+        if abs(math.cos(t)) > 1e-6:
+            radius = min(radius, (width / 2 - w / 2) / abs(math.cos(t)) - extra)
+        if abs(math.sin(t)) > 1e-6:
+            radius = min(radius, (height / 2 - size / 2) / abs(math.sin(t)) - extra)
+    radius = max(radius, size * 2)
+    pie = Pie()
+    pie.x = width / 2 - radius
+    pie.y = height / 2 - radius
+    pie.width = pie.height = 2 * radius
     pie.data = values
     pie.labels = labels
     pie.slices.fontName = style.font_for(list(chart.categories))
-    pie.slices.fontSize = style.size
+    pie.slices.fontSize = size
     pie.slices.strokeColor = color("#FFFFFF")
     pie.slices.strokeWidth = 1
     # Plain labels just outside each slice (side labels would reorder the slices).
     pie.simpleLabels = 1
-    # Centred on a circle far enough out that the widest label clears the pie beside it.
-    pie.slices.labelRadius = 1 + (widest / 2 + style.size * 0.6) / (diameter / 2)
     pie.startAngle = 90
     pie.direction = "clockwise"
     for index in range(len(values)):
         pie.slices[index].fillColor = style.series_color(index)
+        pie.slices[index].labelRadius = 1 + reach[index] / radius
     return pie

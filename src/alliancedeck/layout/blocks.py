@@ -358,10 +358,18 @@ class BlockSlides:
         self: DeckBuilder, table: TableInfo, title: str, caption: str | None = None
     ) -> None:
         """Add the table, continued on "(cont.)" slides that repeat its header and caption."""
+        from alliancedeck.layout.deck import Region
+
         boxes, region = self.block_slide(title)
         caption_box, inner = self.caption_box(caption, region)
         source, inner = self.source_line(table.source, inner)
-        layout = self.table_layout(table, inner)
+        # Rows are shared out for the lowest slide of the table: a continuation title may
+        # take more lines than the first slide's.
+        lowest = self.body_top([self.labels.continued(title, 99)])
+        later = Region(region.x, lowest, region.w, self.content_bottom - lowest)
+        _, later = self.caption_box(caption, later)
+        _, later = self.source_line(table.source, later)
+        layout = self.table_layout(table, replace(inner, h=min(inner.h, later.h)))
         for page, row_indexes in enumerate(layout.pages):
             if page:
                 boxes, region = self.block_slide(title, page)
