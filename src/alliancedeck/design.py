@@ -129,6 +129,7 @@ class SlideTokens:
     gap: Length
     card_column: Length
     size: Literal["16:9", "4:3"] = "16:9"
+    titles: Literal["topic", "message"] = "topic"  # message: the lead titles a section's slide
 
     @property
     def width(self) -> float:

@@ -8,6 +8,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -107,6 +108,35 @@ AuthorItem = Annotated[
 ]
 
 
+class Poc(_Strict):
+    """A point of contact as separate lines: name, office, phone, email."""
+
+    name: Text
+    office: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+def _poc_lines(value: str | Poc | None) -> str | None:
+    """Return a point of contact as text, one line per given field (a string stays as it is)."""
+    if isinstance(value, Poc):
+        fields = (value.name, value.office, value.phone, value.email)
+        return "\n".join(f for f in fields if f)
+    return value
+
+
+def _poc_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "mapping" if isinstance(value, dict) else None
+
+
+PocItem = Annotated[
+    Annotated[str, Tag("text")] | Annotated[Poc, Tag("mapping")],
+    Discriminator(_poc_kind),
+]
+
+
 class Meta(_Strict):
     title: Title
     subtitle: Annotated[str, Field(max_length=MAX_TITLE)] | None = None
@@ -119,7 +149,7 @@ class Meta(_Strict):
     classification: str | None = None
     distribution: DistributionItem | None = None
     cui: CuiBlock | None = None
-    poc: str | None = None
+    poc: Annotated[PocItem | None, AfterValidator(_poc_lines)] = None
     language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern)] = "en-US"
     layout: Text = "default"
 
@@ -206,6 +236,7 @@ class Chart(_Strict):
     unit: str | None = None
     source: str | None = None
     alt: str | None = None
+    labels: Annotated[bool, Field(strict=True)] = True  # value labels (charts of <= 12 points)
 
 
 Cell = (
@@ -248,6 +279,8 @@ class Section(_Strict):
     marking: str | None = None
     sources: list[SourceItem] = []
     backup: Annotated[bool, Field(strict=True)] = False
+    bluf: Annotated[bool, Field(strict=True)] = False
+    closing: Annotated[bool, Field(strict=True)] = False
     chart: Annotated[list[Chart], _one_or_many_of(Chart)] = []
     table: Annotated[list[Table], _one_or_many_of(Table)] = []
     image: Annotated[list[Image], _one_or_many_of(Image)] = []
@@ -374,6 +407,8 @@ def _message(error: Any, path: KeyPath) -> str:
             )
         if "distribution" in path:
             return f"{where}: expected a statement text, or a mapping with statement: (A to F)"
+        if path and path[-1] == "poc":
+            return f"{where}: expected a name, or a mapping with name:, office:, phone:, email:"
         keys = "text: and url:" if "sources" in path else "text: and points:"
         return f"{where}: expected text, or a mapping with {keys}, found {found}"
     return f"{where}: {error['msg']}"
@@ -409,6 +444,8 @@ def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
         if part in ("text", "nested", "link") and isinstance(previous, int):
             continue
         if part in ("text", "letter") and previous == "distribution":
+            continue
+        if part in ("text", "mapping") and previous == "poc":
             continue
         cleaned.append(part)
     return tuple(cleaned)
