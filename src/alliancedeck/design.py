@@ -42,6 +42,15 @@ class _LengthInput:
 
         return core_schema.no_info_before_validator_function(convert, handler(source))
 
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        # An editor checks the file as written: a number of points, or a length with its unit.
+        return {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*[0-9.]+\s*(in|mm|cm|pt)?\s*$"},
+            ]
+        }
+
 
 class _Pattern:
     """Schema note for pydantic: a text matching `pattern`."""

@@ -17,6 +17,7 @@ from pydantic import (
     Tag,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from alliancedeck.errors import ContentError, Problem, did_you_mean, literal_choices, not_one_of
 from alliancedeck.slips import colon_in_text
@@ -260,8 +261,18 @@ class Image(_Strict):
     source: str | None = None
 
 
+def _date_label_length(value: Any) -> Any:
+    """Refuse a timeline date text longer than a title before the union tries each type."""
+    if isinstance(value, str) and len(value) > MAX_TITLE:
+        raise PydanticCustomError("string_too_long", "text too long", {"max_length": MAX_TITLE})
+    return value
+
+
 class TimelineEntry(_Strict):
-    date: Annotated[str, Field(min_length=1)] | Annotated[int, Field(strict=True)] | IsoDate
+    date: Annotated[
+        Annotated[str, Field(min_length=1)] | Annotated[int, Field(strict=True)] | IsoDate,
+        BeforeValidator(_date_label_length),
+    ]
     text: Text
 
 
