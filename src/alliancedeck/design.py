@@ -45,6 +45,15 @@ class _LengthInput:
             convert, handler(source), json_schema_input_schema=written
         )
 
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        # An editor checks the file as written: a number of points, or a length with its unit.
+        return {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*[0-9.]+\s*(in|mm|cm|pt)?\s*$"},
+            ]
+        }
+
 
 class _Pattern:
     """Schema note for pydantic: a text matching `pattern`."""
@@ -132,6 +141,7 @@ class SlideTokens:
     gap: Length
     card_column: Length
     size: Literal["16:9", "4:3"] = "16:9"
+    titles: Literal["topic", "message"] = "topic"  # message: the lead titles a section's slide
 
     @property
     def width(self) -> float:

@@ -42,6 +42,10 @@ class SourceInfo:
     location: Location
 
 
+#: Charts with more points than this are not labelled value by value (labels would collide).
+MAX_LABELLED_POINTS = 12
+
+
 @dataclass(frozen=True)
 class ChartInfo:
     """A chart's data, as both products draw it."""
@@ -54,6 +58,25 @@ class ChartInfo:
     source: str | None
     alt: str  # the author's, or one generated from the data
     location: Location
+    labels: bool = True  # `labels: false` turns the value labels off
+
+    @property
+    def has_data_labels(self) -> bool:
+        """Whether each value is labelled: charts of at most 12 points (not opted out)."""
+        points = len(self.categories) * len(self.series)
+        return self.labels and points <= MAX_LABELLED_POINTS
+
+    @property
+    def value_decimals(self) -> int:
+        """Return the decimals the chart's values need (at most 2), for every label of them."""
+        return max(
+            (len(f"{v:.2f}".rstrip("0").split(".")[1]) for _, vs in self.series for v in vs),
+            default=0,
+        )
+
+    def value_label(self, value: float) -> str:
+        """Return `value` as its data label: thousands separators, the chart's decimals."""
+        return f"{value:,.{self.value_decimals}f}"
 
     @property
     def has_legend(self) -> bool:
@@ -155,6 +178,8 @@ class SectionInfo:
     location: Location
     backup: bool = False
     blocks: tuple[Block, ...] = ()
+    bluf: bool = False  # the bottom line up front: right after the deck's title slide
+    closing: bool = False  # the deck's closing slide
 
     def portion(self, text: str) -> str:
         """Return `text` preceded by this section's portion mark, if it has one."""
@@ -181,6 +206,12 @@ class MetaInfo:
     cui: tuple[str, ...] = ()  # lines of the CUI designation indicator
     author_titles: tuple[str | None, ...] = ()  # each author's title, beside `authors`
     url: str | None = None  # where the product is published (printed in the brief's footer)
+    location: Location | None = None  # of the `meta` mapping
+
+    @property
+    def poc_lines(self) -> tuple[str, ...]:
+        """Return the point of contact's lines (name, office, phone, email as given)."""
+        return tuple(line for line in (self.poc or "").split("\n") if line.strip())
 
     @property
     def byline(self) -> str | None:

@@ -215,6 +215,35 @@ AuthorItem = Annotated[
 ]
 
 
+class Poc(_Strict):
+    """A point of contact as separate lines: name, office, phone, email."""
+
+    name: Line
+    office: Line | None = None
+    phone: OneLine | None = None
+    email: OneLine | None = None
+
+
+def _poc_lines(value: str | Poc | None) -> str | None:
+    """Return a point of contact as text, one line per given field (a string stays as it is)."""
+    if isinstance(value, Poc):
+        fields = (value.name, value.office, value.phone, value.email)
+        return "\n".join(f for f in fields if f)
+    return value
+
+
+def _poc_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    return "mapping" if isinstance(value, dict) else None
+
+
+PocItem = Annotated[
+    Annotated[Line, Tag("text")] | Annotated[Poc, Tag("mapping")],
+    Discriminator(_poc_kind),
+]
+
+
 class Meta(_Strict):
     title: Title
     subtitle: Line | None = None
@@ -227,7 +256,7 @@ class Meta(_Strict):
     classification: OneLine | None = None
     distribution: DistributionItem | None = None
     cui: CuiBlock | None = None
-    poc: Line | None = None
+    poc: Annotated[PocItem | None, AfterValidator(_poc_lines)] = None
     language: Annotated[str, Field(pattern=LANGUAGE_TAG.pattern, max_length=35)] = "en-US"
     layout: Title = "default"
 
@@ -314,6 +343,7 @@ class Chart(_Strict):
     unit: OneLine | None = None
     source: Line | None = None
     alt: ShortText | None = None
+    labels: Annotated[bool, Field(strict=True)] = True  # value labels (charts of <= 12 points)
 
 
 def _cell_kind(value: Any) -> str:
@@ -374,6 +404,8 @@ class Section(_Strict):
     marking: OneLine | None = None
     sources: list[SourceItem] = []
     backup: Annotated[bool, Field(strict=True)] = False
+    bluf: Annotated[bool, Field(strict=True)] = False
+    closing: Annotated[bool, Field(strict=True)] = False
     chart: Annotated[list[Chart], _one_or_many_of(Chart)] = []
     table: Annotated[list[Table], _one_or_many_of(Table)] = []
     image: Annotated[list[Image], _one_or_many_of(Image)] = []
@@ -528,6 +560,8 @@ def _message(error: Any, path: KeyPath) -> str:
             )
         if "distribution" in path:
             return f"{where}: expected a statement text, or a mapping with statement: (A to F)"
+        if path and path[-1] == "poc":
+            return f"{where}: expected a name, or a mapping with name:, office:, phone:, email:"
         keys = "text: and url:" if "sources" in path else "text: and points:"
         return f"{where}: expected text, or a mapping with {keys}, found {found}"
     return f"{where}: {error['msg']}"
@@ -568,6 +602,8 @@ def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
         if part in ("text", "year", "date") and previous == "date":
             continue
         if part in ("text", "number", "empty") and isinstance(previous, int) and "rows" in loc:
+            continue
+        if part in ("text", "mapping") and previous == "poc":
             continue
         cleaned.append(part)
     return tuple(cleaned)

@@ -420,6 +420,7 @@ def resolve(
         poc=meta_text("poc"),
         language=meta_in.language,
         layout=meta_in.layout,
+        location=source_map.locate(("meta", "title")),
     )
 
     sections = []
@@ -434,6 +435,8 @@ def resolve(
                 notes=renderer.text(section.notes, (*base, "notes")),
                 marking=portion_mark(section.marking),
                 backup=section.backup,
+                bluf=section.bluf,
+                closing=section.closing,
                 blocks=_blocks(
                     renderer,
                     section,
@@ -571,6 +574,7 @@ def _blocks(
                         renderer.text(item.source, (*here, "source")),
                         alt,
                         location,
+                        labels=item.labels,
                     )
                 )
             elif isinstance(item, Table):

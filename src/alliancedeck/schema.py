@@ -23,8 +23,6 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "short_title": "Title used in footers (default: title).",
         "authors": "Authors, each a name or {name, title}: the brief's author line and the "
         "title slide's byline.",
-        "url": "Address of the product online, printed in the brief's footer before the page "
-        "number.",
         "organization": "Shown when there are no authors, and in the brief's header line.",
         "date": "ISO date (2024-05-31); shown as 'As of 31 May 2024' in header and footers.",
         "product_id": "Identifier of the product, such as a report number.",
@@ -33,14 +31,22 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "distribution": "Distribution statement: free text, or a DoD statement letter (A to F) "
         "with the fields its wording needs.",
         "cui": "The CUI designation indicator (needed when classification is CUI).",
-        "poc": "Point of contact: title slide, Questions slide, brief's header.",
+        "poc": "Point of contact: a name, or name: with office:, phone:, email: (each on a "
+        "line of its own); title slide, closing slide, brief's header.",
+        "url": "Where the product is published; printed in the brief's footer.",
         "language": "BCP 47 language tag such as en-US or ja-JP (default en-US).",
         "layout": "A layout name (a file in layouts/) or a path to a layout file "
         "(default: default).",
     },
     "Author": {
         "name": "The author's name.",
-        "title": "The author's title or position, printed after the name.",
+        "title": "The author's title or role, after the name in the brief's author line.",
+    },
+    "Poc": {
+        "name": "Name of the point of contact (required).",
+        "office": "Their office.",
+        "phone": "Their phone number.",
+        "email": "Their email address.",
     },
     "Distribution": {
         "statement": "The DoD distribution statement letter, A to F.",
@@ -75,6 +81,9 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "sources": "Texts, or text: with url:, listed at the end of the brief and on the Sources "
         "slide.",
         "backup": "true puts the section after the deck's Questions slide, as backup.",
+        "bluf": "true: the bottom line up front, right after the deck's title slide with its "
+        "cards.",
+        "closing": "true: the deck's closing slide (as is a section titled Questions).",
         "chart": "A chart (or a list of them), drawn from the same data in every product.",
         "table": "A table (or a list of them).",
         "image": "A picture (or a list of them): PNG, JPEG or SVG inside the content's folder.",
@@ -98,6 +107,7 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "unit": "Unit of the values, shown on the value axis.",
         "source": "Where the data comes from.",
         "alt": "Text equivalent; generated from the data when absent.",
+        "labels": "false turns off the value labels (on for charts of up to 12 points).",
     },
     "Series": {
         "name": "Name of the series, shown in the legend.",
@@ -161,6 +171,8 @@ LAYOUT_HELP: dict[str, dict[str, str]] = {
         "footer_height": "Height of the footer.",
         "gap": "Space between boxes on a slide.",
         "card_column": "Width of the column of figure cards beside a section's points.",
+        "titles": "topic: a section's title titles its slides; message: its lead does "
+        "(the section title becomes the kicker above it).",
     },
     "Margins": {side: f"The {side} margin." for side in ("top", "bottom", "left", "right")},
     "FontFamily": {

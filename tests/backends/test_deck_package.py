@@ -55,7 +55,10 @@ def test_markup_characters_read_back_as_written(tmp_path):
     section = slides[titles.index(f"Section: {MARKUP}")]
     texts = [s.text_frame.text for s in section.shapes if s.has_text_frame]
     assert f"A point on {MARKUP}" in texts
-    descriptions = [s._element.xpath("./*[1]/p:cNvPr/@descr") for s in section.shapes]
+    # The card is on the Key figures slide (and not repeated on the section's, right after).
+    descriptions = [
+        s._element.xpath("./*[1]/p:cNvPr/@descr") for slide in slides for s in slide.shapes
+    ]
     assert [f"12: notional {MARKUP}"] in descriptions
     notes = section.notes_slide.notes_text_frame.text
     assert notes == NOTES

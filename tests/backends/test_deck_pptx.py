@@ -34,13 +34,16 @@ def test_every_section_title_is_a_slide_title_in_order(deck, default_doc):
 
 def test_agenda_lists_the_sections_numbered(deck, default_doc):
     agenda = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Agenda")
-    lines = [
-        p.text
-        for shape in agenda.shapes
-        if shape.name == "Agenda"
-        for p in shape.text_frame.paragraphs
+    paragraphs = [
+        p for shape in agenda.shapes if shape.name == "Agenda" for p in shape.text_frame.paragraphs
     ]
-    assert lines == [f"{n}. {s.title}" for n, s in enumerate(default_doc.sections, start=1)]
+    # The number is the paragraph's own (auto-numbered, hanging in the indent), not typed text.
+    numbers = [p._p.xpath("./a:pPr/a:buAutoNum") for p in paragraphs]
+    assert [(n[0].get("type"), n[0].get("startAt")) for n in numbers] == [
+        ("arabicPeriod", str(n)) for n in range(1, len(paragraphs) + 1)
+    ]
+    assert all(p._p.pPr.get("indent").startswith("-") for p in paragraphs)
+    assert [p.text for p in paragraphs] == [s.title for s in default_doc.sections]
 
 
 def test_slide_titles_are_unique_and_in_the_title_placeholder(deck):

@@ -106,3 +106,37 @@ def test_the_table_cell_padding_is_one_rule(tmp_path, monkeypatch):
                 )
             offsets.append(name["x0"] - cell["x0"])
         assert offsets[0] > offsets[1] + 10, backend  # the text sits further in, in both
+
+
+DECIMALS = """
+meta:
+  title: Notional decimals
+  poc: {name: D. Notional, office: Notional Plans Section, phone: 555-0100}
+sections:
+  - title: Notional table
+    points: [A notional point.]
+    table:
+      caption: Notional rows
+      columns: [Name, Share]
+      rows: [[A, 12.5], [B, 11], [C, 9.25]]
+"""
+
+
+def _build_text(tmp_path: Path, content: str) -> dict[str, str]:
+    from alliancedeck.api import build
+
+    path = write_brief(tmp_path, content)
+    result = build(path, out_dir=tmp_path / "out", products=("pdf", "deck-pdf"))
+    return {p.backend: _texts(p.path) for p in result.products}
+
+
+def test_a_numeric_column_has_one_decimal_count_in_both_products(tmp_path):
+    for backend, text in _build_text(tmp_path, DECIMALS).items():
+        for row in ("A 12.50", "B 11.00", "C 9.25"):  # 12.5 and 11 printed with 9.25's two
+            assert row in text, (backend, row)
+
+
+def test_the_brief_sets_a_mapping_poc_line_by_line(tmp_path):
+    lines = _build_text(tmp_path, DECIMALS)["pdf"].splitlines()
+    start = lines.index("POC: D. Notional")
+    assert lines[start + 1 : start + 3] == ["Notional Plans Section", "555-0100"]

@@ -387,6 +387,9 @@ HUGE_POINT = mutate_line(VALID_TEXT, "Provides a platform", "      - " + HUGE)
 #: Found by the property below: a figure label of one megabyte is accepted by `check`; the
 #: brief then raises reportlab's LayoutError and the deck runs for minutes.
 HUGE_LABEL = mutate_line(VALID_TEXT, "label: U.S. troops", "    label: " + HUGE)
+#: Found by the property below: a timeline date of one megabyte was accepted by `check`
+#: (a date text had no length limit), and the build then ran for minutes.
+HUGE_DATE = mutate_line(VALID_TEXT, "date: After 1945", "      - date: " + HUGE)
 #: Found probing the escapes the mutations use: a YAML escape of a Unicode noncharacter
 #: (U+FFFE, U+FFFF) is accepted by `check`; `build` then fails in python-pptx ("All strings
 #: must be XML compatible"), exit 1.
@@ -398,6 +401,7 @@ NONCHARACTER = mutate_line(VALID_TEXT, "Provides a platform", '      - "Nonchara
 @example(NONCHARACTER)
 @example(HUGE_LABEL)
 @example(HUGE_POINT)
+@example(HUGE_DATE)
 def test_build_of_mutated_file_writes_every_product_or_nothing(mutated):
     with tempfile.TemporaryDirectory() as folder:
         path = write_bytes(folder, mutated.data)

@@ -49,45 +49,80 @@ class ChartStyle:
         return max((self.book.width(t, self.font_for([t]), self.size) for t in texts), default=0.0)
 
 
+#: Width of gridlines and axis lines, in points (the .pptx sets the same).
+GRID_WIDTH = 0.75
+
+
 def chart_drawing(
     chart: ChartInfo, width: float, height: float, style: ChartStyle, *, show_title: bool = False
 ) -> Drawing:
-    """Return `chart` drawn in a `width` x `height` box (points), vectors only."""
+    """Return `chart` drawn in a `width` x `height` box (points), vectors only.
+
+    As the .pptx draws it: the legend centred at the top, the unit as the value axis's title,
+    values labelled when the chart has few points, pie slices labelled with category and
+    percent, the first series of a horizontal bar chart on top (as in the legend).
+    """
     drawing = Drawing(width, height)
     drawing.initialFontName = style.font  # not Helvetica, which the PDFs do not embed
     drawing.initialFontSize = style.size
     size = style.size
     top = height
-    headings = [(chart.title, size * 1.1)] if show_title and chart.title else []
-    if chart.unit and chart.type != "pie":
-        headings.append((chart.unit, size))
-    for text, text_size in headings:
-        top -= size * 1.4
+    if show_title and chart.title:
+        top -= size * 1.5
         drawing.add(
             String(
-                0,
+                width / 2,
                 top + size * 0.3,
-                text,
-                fontName=style.font_for([text]),
-                fontSize=text_size,
+                chart.title,
+                fontName=style.font_for([chart.title]),
+                fontSize=size * 1.1,
                 fillColor=color(style.text_color),
+                textAnchor="middle",
             )
         )
     if chart.has_legend:
         names = list(chart.categories) if chart.type == "pie" else [n for n, _ in chart.series]
-        drawing.add(_legend(names, style, top - size * 0.3))
+        drawing.add(_legend(names, style, top - size * 0.3, width))
         top -= size * 1.9
     height = max(top - size * 0.6, size * 4)
     if chart.type == "pie":
         drawing.add(_pie(chart, width, height, style))
     else:
-        drawing.add(_axes_plot(chart, width, height, style))
+        unit = chart.unit if chart.unit else None
+        plot = _axes_plot(chart, width, height, style, unit is not None)
+        drawing.add(plot)
+        if unit:
+            drawing.add(_axis_title(unit, chart, plot, style))
     return drawing
 
 
-def _legend(names: list[str], style: ChartStyle, y: float) -> Legend:
+def _axis_title(unit: str, chart: ChartInfo, plot: Any, style: ChartStyle) -> Any:
+    """Return the unit as the value axis's title: under a horizontal axis, else rotated left."""
+    from reportlab.graphics.shapes import Group
+
+    font = style.font_for([unit])
+    text = String(
+        0,
+        0,
+        unit,
+        fontName=font,
+        fontSize=style.size,
+        fillColor=color(style.text_color),
+        textAnchor="middle",
+    )
+    group = Group(text)
+    if chart.type == "bar":
+        group.translate(plot.x + plot.width / 2, style.size * 0.3)
+    else:
+        group.translate(style.size * 1.0, plot.y + plot.height / 2)
+        group.rotate(90)
+    return group
+
+
+def _legend(names: list[str], style: ChartStyle, y: float, width: float) -> Legend:
     legend = Legend()
-    legend.x, legend.y = 0, y
+    step = style.width(names) + style.size * 2.5
+    legend.x, legend.y = max(0.0, (width - step * len(names)) / 2), y
     legend.alignment = "right"
     legend.fontName = style.font_for(names)
     legend.fontSize = style.size
@@ -95,7 +130,7 @@ def _legend(names: list[str], style: ChartStyle, y: float) -> Legend:
     legend.boxAnchor = "nw"
     legend.columnMaximum = 1
     legend.dx = legend.dy = style.size * 0.8
-    legend.deltax = style.width(names) + style.size * 2.5
+    legend.deltax = step
     legend.dxTextSpace = style.size * 0.4
     legend.colorNamePairs = [(style.series_color(i), n) for i, n in enumerate(names)]
     legend.strokeWidth = 0
@@ -103,22 +138,29 @@ def _legend(names: list[str], style: ChartStyle, y: float) -> Legend:
     return legend
 
 
-def _axes_plot(chart: ChartInfo, width: float, height: float, style: ChartStyle) -> Any:
+def _axes_plot(
+    chart: ChartInfo, width: float, height: float, style: ChartStyle, titled: bool
+) -> Any:
     """Return a bar, column, stacked column or line plot with its axes, in the box's area."""
     size = style.size
     stacked = chart.type == "stacked"
     scale = chart.value_scale()
+    title_room = size * 1.6 if titled else 0.0  # the unit, as the value axis's title
+    series = list(chart.series)
+    order = list(range(len(series)))
     if chart.type == "bar":
         plot = HorizontalBarChart()
         left = style.width(list(chart.categories)) + size
-        plot.y, plot.height = size * 2, height - size * 2.5
+        plot.y, plot.height = size * 2 + title_room, height - size * 2.5 - title_room
         plot.categoryAxis.reverseDirection = 1  # first category at the top, as written
+        order.reverse()  # reportlab stacks a group's bars upwards: the first series on top
     else:
         plot = HorizontalLineChart() if chart.type == "line" else VerticalBarChart()
         left = style.width([scale.label(scale.low), scale.label(scale.high)]) * 1.3 + size
-        plot.y, plot.height = size * 2.2, height - size * 2.7
+        left += title_room
+        plot.y, plot.height = size * 2.2, height - size * 3.2
     plot.x, plot.width = left, width - left - size
-    plot.data = [list(values) for _, values in chart.series]
+    plot.data = [list(series[i][1]) for i in order]
     plot.categoryAxis.categoryNames = list(chart.categories)
     plot.valueAxis.valueMin = scale.low
     plot.valueAxis.valueMax = scale.high
@@ -130,48 +172,94 @@ def _axes_plot(chart: ChartInfo, width: float, height: float, style: ChartStyle)
         axis.labels.fontSize = size
         axis.labels.fillColor = color(style.text_color)
         axis.strokeColor = color(style.rule)
+        axis.strokeWidth = GRID_WIDTH
     plot.valueAxis.labelTextFormat = scale.label
     plot.valueAxis.visibleGrid = True
     plot.valueAxis.gridStrokeColor = color(style.rule)
-    plot.valueAxis.gridStrokeWidth = 0.4
+    plot.valueAxis.gridStrokeWidth = GRID_WIDTH
+    labelled = chart.has_data_labels
     if chart.type == "line":
-        for index in range(len(chart.series)):
+        for index in range(len(series)):
             line = plot.lines[index]
             line.strokeColor = style.series_color(index)
-            line.strokeWidth = max(1.5, size * 0.18)
+            line.strokeWidth = 2.25
             line.symbol = makeMarker("FilledCircle")
             line.symbol.fillColor = style.series_color(index)
-            line.symbol.size = size * 0.5
+            line.symbol.size = 7
+        if labelled:
+            plot.lineLabelFormat = chart.value_label
+            plot.lineLabels.fontName = style.font
+            plot.lineLabels.fontSize = size
+            plot.lineLabels.fillColor = color(style.text_color)
+            plot.lineLabels.boxAnchor = "s"
+            plot.lineLabels.dy = size * 0.4
         return plot
     if stacked:
         plot.categoryAxis.style = "stacked"
     plot.barSpacing = 1
     plot.groupSpacing = size * 0.8
-    for index in range(len(chart.series)):
-        plot.bars[index].fillColor = style.series_color(index)
-        plot.bars[index].strokeColor = None
+    for position, index in enumerate(order):
+        plot.bars[position].fillColor = style.series_color(index)
+        plot.bars[position].strokeColor = None
+    if labelled:
+        plot.barLabelFormat = chart.value_label
+        plot.barLabels.fontName = style.font
+        plot.barLabels.fontSize = size
+        if stacked:  # inside the bars, white, as the .pptx
+            plot.barLabels.fillColor = color("#FFFFFF")
+            plot.barLabels.boxAnchor = "c"
+            plot.barLabels.nudge = 0
+            plot.barLabelFormat = lambda v: chart.value_label(v)
+            plot.barLabels.boxTarget = "mid"
+        else:
+            plot.barLabels.fillColor = color(style.text_color)
+            plot.barLabels.nudge = size * 0.3
+            plot.barLabels.boxAnchor = "w" if chart.type == "bar" else "s"
+            plot.barLabels.dx = 0
     return plot
 
 
 def _pie(chart: ChartInfo, width: float, height: float, style: ChartStyle) -> Pie:
+    """Return the pie as large as the box allows with each slice's label just outside it."""
+    import math
+
     values = list(chart.series[0][1])
     total = sum(values) or 1.0
+    size = style.size
+    labels = [f"{c} {v / total:.0%}" for c, v in zip(chart.categories, values, strict=True)]
+    widths = [style.width([label]) for label in labels]
+    # Each label sits outside its slice's middle, as far out as its box reaches in that
+    # direction; the pie is the largest whose labels all stay inside the box.
+    angles, done = [], 0.0
+    for value in values:
+        angles.append(math.radians(90 - 360 * (done + value / 2) / total))  # clockwise from 12
+        done += value
+    reach = [
+        abs(math.cos(t)) * w / 2 + abs(math.sin(t)) * size / 2 + size * 0.5
+        for t, w in zip(angles, widths, strict=True)
+    ]
+    radius = width * 0.25
+    for t, w, extra in zip(angles, widths, reach, strict=True):
+        if abs(math.cos(t)) > 1e-6:
+            radius = min(radius, (width / 2 - w / 2) / abs(math.cos(t)) - extra)
+        if abs(math.sin(t)) > 1e-6:
+            radius = min(radius, (height / 2 - size / 2) / abs(math.sin(t)) - extra)
+    radius = max(radius, size * 2)
     pie = Pie()
-    diameter = min(width * 0.5, height - style.size * 5)
-    pie.x = (width - diameter) / 2
-    pie.y = (height - diameter) / 2
-    pie.width = pie.height = diameter
+    pie.x = width / 2 - radius
+    pie.y = height / 2 - radius
+    pie.width = pie.height = 2 * radius
     pie.data = values
-    pie.labels = [f"{v / total:.0%}" for v in values]
-    pie.slices.fontName = style.font
-    pie.slices.fontSize = style.size
+    pie.labels = labels
+    pie.slices.fontName = style.font_for(list(chart.categories))
+    pie.slices.fontSize = size
     pie.slices.strokeColor = color("#FFFFFF")
     pie.slices.strokeWidth = 1
     # Plain labels just outside each slice (side labels would reorder the slices).
     pie.simpleLabels = 1
-    pie.slices.labelRadius = 1.18
     pie.startAngle = 90
     pie.direction = "clockwise"
     for index in range(len(values)):
         pie.slices[index].fillColor = style.series_color(index)
+        pie.slices[index].labelRadius = 1 + reach[index] / radius
     return pie

@@ -15,6 +15,7 @@ from alliancedeck.document import (
     chart_description,
     format_number,
 )
+from alliancedeck.layout import rules
 
 if TYPE_CHECKING:
     from alliancedeck.design import TextStyle, Theme
@@ -99,7 +100,7 @@ class Handout:
             t
             for t in (
                 ", ".join(meta.authors) or None,
-                meta.poc and self.labels.say("poc", poc=meta.poc),
+                *rules.poc_lines(meta, self.labels, one_line=True),
             )
             if t
         )
@@ -207,6 +208,7 @@ class Handout:
         return [f'<p class="source">{text(self.labels.say("source", source=source))}</p>']
 
     def table(self, table: TableInfo) -> list[str]:
+        table = rules.uniform_decimals(table)
         lines = ['<div class="table">', "<table>"]
         if table.caption:
             lines.append(f"<caption>{text(table.caption)}</caption>")

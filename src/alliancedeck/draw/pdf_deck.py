@@ -35,7 +35,7 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
     info = document_info(doc, kind="Deck")
 
     canvas_class = stamped_canvas_class(build_time)
-    first_font = deck.slides[0].boxes[0].paragraphs[0].font if deck.slides else None
+    first_font = deck.slides[0].title_box.paragraphs[0].font if deck.slides else None
     picture_font = book.pdf_name(book.theme.deck["chart"])  # for any text in an SVG
     canvas = canvas_class(
         buffer,
@@ -160,4 +160,6 @@ def _table(canvas: Canvas, page_height: float, box: TableBox, book: FontBook) ->
             _text_box(canvas, page_height, cell, book)
             x += width
         y += height
-        _rect(canvas, page_height, box.x, y - 0.5, box.w, 0.5, box.rule)
+        # The rule under the row, centred on its edge as the .pptx draws a cell's bottom line.
+        half = box.rule_width / 2
+        _rect(canvas, page_height, box.x, y - half, box.w, box.rule_width, box.rule)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.oxml import serialize_part_xml
@@ -384,7 +384,12 @@ def _paragraph_start_xml(
 
     Cached: a deck has a few dozen paragraph styles, repeated on every slide.
     """
-    if bullet:
+    if bullet and bullet[:-1].isdigit() and bullet.endswith("."):  # a numbered item: "3."
+        bullet_xml = (
+            f'<a:buFont typeface="{_attr(font.deck_name)}"/>'
+            f'<a:buAutoNum type="arabicPeriod" startAt="{bullet[:-1]}"/>'
+        )
+    elif bullet:
         bullet_xml = (
             f'<a:buFont typeface="{_attr(font.deck_name)}"/><a:buChar char="{_attr(bullet)}"/>'
         )
@@ -416,9 +421,6 @@ def _run_start_xml(font: Font, language: str, japanese: bool) -> str:
     )
 
 
-_TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # python-pptx's default for add_table
-
-
 def _frame_xml(shape_id: int, name: str, alt: str, x: int, y: int, cx: int, cy: int) -> str:
     """Return the opening of a `p:graphicFrame` (up to its `a:graphic`), as python-pptx's."""
     return (
@@ -429,24 +431,37 @@ def _frame_xml(shape_id: int, name: str, alt: str, x: int, y: int, cx: int, cy: 
     )
 
 
+def _line_xml(tag: str, width: float, fill: str | None) -> str:
+    """Return a cell border `a:lnL`/`a:lnR`/`a:lnT`/`a:lnB`: a solid rule, or none."""
+    if fill is None:
+        return f'<a:{tag} w="0"><a:noFill/></a:{tag}>'
+    return (
+        f'<a:{tag} w="{emu(width)}" cap="flat" cmpd="sng" algn="ctr"><a:solidFill>'
+        f'<a:srgbClr val="{_color(fill)}"/></a:solidFill><a:prstDash val="solid"/></a:{tag}>'
+    )
+
+
 def _table_xml(box: TableBox, shape_id: int, language: str, part: Part) -> str:
     """Return a native table with the measured column widths and row heights.
 
-    Written as python-pptx's `add_table` would leave it after our settings: the default table
-    style with a header row and no banding; the frame as wide and tall as its columns and rows.
+    Styled explicitly, as the deck PDF draws it, so that no client's built-in table style
+    decides: each row's fill, a rule under every row, no vertical rules; no table style id.
     """
     widths = [emu(w) for w in box.widths]
     heights = [emu(h) for h in box.heights]
     margin = emu(box.padding)
     cell_properties = f'marL="{margin}" marR="{margin}" marT="{margin}" marB="{margin}" anchor="t"'
+    no_line = _line_xml("lnL", 0, None) + _line_xml("lnR", 0, None)
+    rule_below = _line_xml("lnB", box.rule_width, box.rule)
     rows = []
     for r, height in enumerate(heights):
         fill = _color(box.row_fill(r))
+        above = _line_xml("lnT", box.rule_width, box.rule if r else None)
         cells = "".join(
             "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>"
             f"{_paragraph_xml(paragraph, language, True, part)}</a:txBody>"
-            f'<a:tcPr {cell_properties}><a:solidFill><a:srgbClr val="{fill}"/></a:solidFill>'
-            "</a:tcPr></a:tc>"
+            f"<a:tcPr {cell_properties}>{no_line}{above}{rule_below}"
+            f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>'
             for paragraph in box.cells[r]
         )
         rows.append(f'<a:tr h="{height}">{cells}</a:tr>')
@@ -454,7 +469,7 @@ def _table_xml(box: TableBox, shape_id: int, language: str, part: Part) -> str:
     return (
         _frame_xml(shape_id, box.name, box.alt, emu(box.x), emu(box.y), sum(widths), sum(heights))
         + '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table">'
-        f'<a:tbl><a:tblPr firstRow="1"><a:tableStyleId>{_TABLE_STYLE}</a:tableStyleId></a:tblPr>'
+        '<a:tbl><a:tblPr firstRow="1" bandRow="0"/>'
         f"<a:tblGrid>{grid}</a:tblGrid>{''.join(rows)}</a:tbl></a:graphicData></a:graphic>"
         "</p:graphicFrame>"
     )
@@ -544,10 +559,7 @@ def _data_format(info: ChartInfo) -> str:
 
     ("#,##0.##" would print whole numbers with a trailing point in Excel: "5.")
     """
-    decimals = max(
-        (len(f"{v:.2f}".rstrip("0").split(".")[1]) for _, vs in info.series for v in vs),
-        default=0,
-    )
+    decimals = info.value_decimals
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
@@ -566,8 +578,15 @@ def _chart_part(package: OpcPackage, box: ChartBox) -> ChartPart:
     return part
 
 
+#: Width of gridlines and axis lines, in points (the deck PDF draws the same).
+GRID_WIDTH = 0.75
+
+
 def _style_chart(chart, box: ChartBox) -> None:
-    """Give `chart` the layout's font, palette, title, legend, labels and axes."""
+    """Give `chart` the layout's font, palette, legend, labels, gridlines and axes, each set
+    explicitly (nothing left to the client's defaults), as the deck PDF draws them."""
+    from pptx.enum.chart import XL_MARKER_STYLE
+
     info = box.chart
     _renumber_axes(chart)
     font = box.font
@@ -584,7 +603,9 @@ def _style_chart(chart, box: ChartBox) -> None:
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(font.size)
     plot = chart.plots[0]
+    rule = RGBColor(*hex_to_rgb(box.rule))
     if info.type == "pie":
         for index, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
@@ -594,24 +615,51 @@ def _style_chart(chart, box: ChartBox) -> None:
         labels.number_format = "0%"
         labels.number_format_is_linked = False
         labels.show_value = False
+        labels.show_category_name = True
         labels.show_percentage = True
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
         labels.font.size = Pt(font.size)
         labels.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
+        _label_separator(labels._element, " ")
         return
     for index, series in enumerate(plot.series):
         rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
         if info.type == "line":
             series.format.line.color.rgb = rgb
             series.format.line.width = Pt(2.25)
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            series.marker.size = 7
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = rgb
+            series.marker.format.line.color.rgb = rgb
             series.smooth = False
         else:
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = rgb
+    if info.has_data_labels:
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.number_format = _data_format(info)
+        labels.number_format_is_linked = False
+        labels.show_value = True
+        labels.font.size = Pt(font.size)
+        labels.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
+        labels.position = {
+            "line": XL_LABEL_POSITION.ABOVE,
+            "stacked": XL_LABEL_POSITION.CENTER,
+        }.get(info.type, XL_LABEL_POSITION.OUTSIDE_END)
+        if info.type == "stacked":  # inside the bars: the colour's white
+            labels.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
+    gridlines = value_axis.major_gridlines.format.line
+    gridlines.color.rgb = rule
+    gridlines.width = Pt(GRID_WIDTH)
+    for axis in (value_axis, chart.category_axis):
+        axis.format.line.color.rgb = rule
+        axis.format.line.width = Pt(GRID_WIDTH)
+        axis.has_minor_gridlines = False
+    chart.category_axis.has_major_gridlines = False
     scale = info.value_scale()  # the deck PDF's axis exactly: same ends, ticks and labels
     value_axis.minimum_scale, value_axis.maximum_scale = scale.low, scale.high
     value_axis.major_unit = scale.step
@@ -620,10 +668,39 @@ def _style_chart(chart, box: ChartBox) -> None:
     if info.unit:
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = info.unit
+        run_font = value_axis.axis_title.text_frame.paragraphs[0].runs[0].font
+        run_font.size = Pt(font.size)
+        run_font.bold = False
     if info.type == "bar":
-        # First category at the top, as written, with the value axis kept at the bottom.
+        # First category at the top, as written (so the first series is on top too, as in
+        # the legend); the value axis crosses at the last category, which is at the bottom.
         chart.category_axis.reverse_order = True
-        chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+        _set_crosses(chart, "c:valAx", "max")
+        _set_crosses(chart, "c:catAx", "autoZero")
+
+
+def _set_crosses(chart, axis: str, value: str) -> None:
+    """Set where `axis` (`c:valAx` or `c:catAx`) crosses the axis perpendicular to it."""
+    for element in chart._chartSpace.iter(qn(axis)):
+        crosses = element.find(qn("c:crosses"))
+        if crosses is None:
+            crosses = etree.SubElement(element, qn("c:crosses"))
+            element.find(qn("c:crossAx")).addnext(crosses)
+        crosses.set("val", value)
+
+
+def _label_separator(data_labels, separator: str) -> None:
+    """Give `data_labels` (a `c:dLbls`) the `separator` between category and percent."""
+    element = data_labels.find(qn("c:separator"))
+    if element is None:
+        element = etree.Element(qn("c:separator"))
+        anchor = None
+        for name in ("c:showBubbleSize", "c:showPercent", "c:showSerName", "c:showCatName"):
+            anchor = data_labels.find(qn(name))
+            if anchor is not None:
+                break
+        anchor.addnext(element)
+    element.text = separator
 
 
 def _renumber_axes(chart) -> None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from alliancedeck.document import ChartInfo, ImageInfo, SectionInfo, TableInfo, TimelineInfo
+from alliancedeck.document import (
+    Block,
+    ChartInfo,
+    ImageInfo,
+    SectionInfo,
+    TableInfo,
+    TimelineInfo,
+)
 from alliancedeck.layout import rules
 from alliancedeck.layout.boxes import (
+    Box,
     ChartBox,
     Paragraph,
     PictureBox,
@@ -23,6 +31,26 @@ if TYPE_CHECKING:
     from alliancedeck.layout.deck import DeckBuilder
 
 TIMELINE_PER_SLIDE = 6
+SOURCE_GAP = 4.0  # between a block and its source line
+
+
+def block_caption(block: Block) -> str | None:
+    """Return the block's own title or caption, if it has one."""
+    if isinstance(block, ChartInfo):
+        return block.title
+    if isinstance(block, TableInfo | ImageInfo):
+        return block.caption
+    return None
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """A table measured for one width: column widths, every row, and its slides' rows."""
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[tuple[Paragraph, ...], float], ...]  # header first
+    pages: tuple[tuple[int, ...], ...]  # body row indexes on each slide
+    size: float  # of the table's text (its cell padding follows it)
 
 
 class BlockSlides:
@@ -36,12 +64,15 @@ class BlockSlides:
         first_page: int,
         backup: int = 0,
         lead: object = None,
+        blocks: Sequence[Block] | None = None,
+        kicker: str | None = None,
     ) -> None:
-        """Add the slides of every block of `section`, in content order.
+        """Add the slides of the blocks of `section` (or of `blocks`), in content order.
 
-        A block with its own title (chart title, table or image caption) titles its slide;
-        the others continue the section's title: "(cont.)", "(cont. 2)"... When the section
-        has nothing but blocks (`first_page` 0), the first slide carries the section's title.
+        A block with its own title (chart title, table or image caption) titles its slide,
+        unless it opens the section (`first_page` 0): then the section's title is the slide's
+        and the block's own title is its caption, above it. Blocks without one continue the
+        section's title: "(cont.)", "(cont. 2)"...
         """
         self._block_context = {
             "section": section,
@@ -50,29 +81,32 @@ class BlockSlides:
             "backup": backup,
             "notes_pending": first_page == 0,
             "lead": lead,
+            "kicker": kicker,
         }
-        for block in section.blocks:
-            if isinstance(block, ChartInfo):
-                self.chart_slide(block, self._block_title(block.title))
-            elif isinstance(block, TableInfo):
-                self.table_slides(block, self._block_title(block.caption))
-            elif isinstance(block, ImageInfo):
-                self.image_slide(block, self._block_title(block.caption))
+        for block in section.blocks if blocks is None else blocks:
+            own = block_caption(block)
+            slide_title, owned = self._block_title(own)
+            caption = None if owned else own
+            if isinstance(block, TableInfo):
+                self.table_slides(block, slide_title, caption)
             elif isinstance(block, TimelineInfo):
-                self.timeline_slides(block, self._block_title(None))
+                self.timeline_slides(block, slide_title)
+            else:
+                boxes, region = self.block_slide(slide_title)
+                self.place_block(block, boxes, region, caption)
 
-    def _block_title(self: DeckBuilder, own: str | None) -> str:
-        """Return the title for the next block's first slide."""
+    def _block_title(self: DeckBuilder, own: str | None) -> tuple[str, bool]:
+        """Return the title for the next block's first slide, and whether it is the block's."""
         context = self._block_context
         if context["page"] > 0 and own:
-            return self.unique_title(own)
+            return self.unique_title(own), True
         title = self.labels.continued(context["title"], context["page"])
         context["page"] += 1
-        return title
+        return title, False
 
     # ----- shared ----------------------------------------------------------------------------
 
-    def block_slide(self: DeckBuilder, title: str, page: int = 0) -> tuple[list, Region]:
+    def block_slide(self: DeckBuilder, title: str, page: int = 0) -> tuple[list[Box], Region]:
         """Start a slide for a block; return its box list and the region below the title."""
         context = self._block_context
         section = context["section"]
@@ -84,6 +118,7 @@ class BlockSlides:
             section.location,
             notes=notes,
             backup=bool(context["backup"]),
+            kicker=context.pop("kicker", None),
         )
         region = Region(self.left, top, self.right - self.left, self.content_bottom - top)
         lead = context.pop("lead", None)
@@ -104,6 +139,23 @@ class BlockSlides:
             region = Region(region.x, region.y + used, region.w, region.h - used)
         return slide.boxes, region
 
+    def caption_box(
+        self: DeckBuilder, caption: str | None, region: Region
+    ) -> tuple[TextBox | None, Region]:
+        """Return the caption at the top of `region`, and the region left below it."""
+        if not caption:
+            return None, region
+        box = self.fitted_box(
+            caption,
+            "caption",
+            Region(region.x, region.y, region.w, 0),
+            name="Caption",
+            max_lines=2,
+            color=self.theme.colors["text"],
+        )
+        used = box.h + SOURCE_GAP * 2
+        return box, Region(region.x, region.y + used, region.w, region.h - used)
+
     def source_line(
         self: DeckBuilder,
         source: str | None,
@@ -114,19 +166,46 @@ class BlockSlides:
             return None, region
         box = self.fitted_box(
             self.labels.say("source", source=source),
-            "caption",
+            "source",
             Region(region.x, 0, region.w, 0),
             name="Source",
             max_lines=2,
         )
         box = replace(box, y=region.bottom - box.h)
-        return box, Region(region.x, region.y, region.w, region.h - box.h - self.tokens.gap)
+        return box, Region(region.x, region.y, region.w, region.h - box.h - SOURCE_GAP)
+
+    def place_block(
+        self: DeckBuilder,
+        block: Block,
+        boxes: list[Box],
+        region: Region,
+        caption: str | None,
+    ) -> float:
+        """Place `block` (one slide's worth of it) in `region` with its caption above and its
+        source line directly under it; return the height used from the region's top."""
+        caption_box, inner = self.caption_box(caption, region)
+        if caption_box:
+            boxes.append(caption_box)
+        source, inner = self.source_line(rules.block_source(block), inner)
+        if isinstance(block, ChartInfo):
+            bottom = self.place_chart(block, boxes, inner)
+        elif isinstance(block, ImageInfo):
+            bottom = self.place_picture(block, boxes, inner)
+        elif isinstance(block, TableInfo):
+            layout = self.table_layout(block, inner)
+            bottom = self.place_table(block, layout, layout.pages[0], boxes, inner, caption)
+        else:
+            bottom = self.place_timeline(block, list(block.entries), boxes, inner)
+        if source:
+            source = replace(source, y=bottom + SOURCE_GAP)
+            boxes.append(source)
+            bottom = source.y + source.h
+        return bottom - region.y
 
     # ----- charts ----------------------------------------------------------------------------
 
-    def chart_slide(self: DeckBuilder, chart: ChartInfo, title: str) -> None:
-        boxes, region = self.block_slide(title)
-        source, region = self.source_line(chart.source, region)
+    def place_chart(self: DeckBuilder, chart: ChartInfo, boxes: list[Box], region: Region) -> float:
+        """Place the chart filling `region`; return its bottom."""
         style = self.setter.style("chart")
         font = self.setter.font("chart", style.size)
         boxes.append(
@@ -141,11 +220,10 @@ class BlockSlides:
                 self.theme.colors["rule"],
                 name="Chart",
                 alt=chart.alt,
-                show_title=chart.title != title,
+                show_title=False,  # the slide's title or the caption above it is the chart's
             )
         )
-        if source:
-            boxes.append(source)
+        return region.bottom
 
     # ----- tables ----------------------------------------------------------------------------
 
@@ -193,54 +271,85 @@ class BlockSlides:
             result.append((tuple(cells), height))
         return result
 
-    def table_slides(self: DeckBuilder, table: TableInfo, title: str) -> None:
-        """Add the table, continued on "(cont.)" slides that repeat its header."""
-        boxes, region = self.block_slide(title)
-        source_box, region = self.source_line(table.source, region)
+    def table_layout(self: DeckBuilder, table: TableInfo, region: Region) -> TableLayout:
+        """Return the table set at the largest size that needs the fewest slides of `region`."""
         best = None
         for size in sizes_between(self.setter.style("table")):
             widths = self.table_widths(table, size, region.w)
             rows = self.table_rows(table, size, widths)
             pages = _paginate_rows(rows, region.h)
-            if best is None or len(pages) < len(best[2]) or len(pages) == 1:
-                best = (widths, rows, pages, size)
+            if best is None or len(pages) < len(best.pages):
+                best = TableLayout(tuple(widths), tuple(rows), tuple(map(tuple, pages)), size)
             if len(pages) == 1:
                 break
         assert best is not None
-        widths, rows, pages, size = best
-        for page, row_indexes in enumerate(pages):
+        return best
+
+    def place_table(
+        self: DeckBuilder,
+        table: TableInfo,
+        layout: TableLayout,
+        row_indexes: Sequence[int],
+        boxes: list[Box],
+        region: Region,
+        caption: str | None,
+    ) -> float:
+        """Place the header and the rows `row_indexes` at the top of `region`; return its bottom."""
+        rows = layout.rows
+        chosen = [rows[0], *(rows[i] for i in row_indexes)]
+        heights = tuple(h for _, h in chosen)
+        boxes.append(
+            TableBox(
+                region.x,
+                region.y,
+                sum(layout.widths),
+                sum(heights),
+                layout.widths,
+                heights,
+                tuple(cells for cells, _ in chosen),
+                rules.cell_padding(layout.size),
+                header_fill=self.theme.colors["primary"],
+                stripe_fill=self.theme.colors["card"],
+                rule=self.theme.colors["rule"],
+                name="Table",
+                alt=f"Table: {table.caption or caption or 'data'}, {len(table.rows)} rows",
+            )
+        )
+        return region.y + sum(heights)
+
+    def table_slides(
+        self: DeckBuilder, table: TableInfo, title: str, caption: str | None = None
+    ) -> None:
+        """Add the table, continued on "(cont.)" slides that repeat its header and caption."""
+        boxes, region = self.block_slide(title)
+        caption_box, inner = self.caption_box(caption, region)
+        source, inner = self.source_line(table.source, inner)
+        # Rows are shared out for the lowest slide of the table: a continuation title may
+        # take more lines than the first slide's.
+        lowest = self.body_top([self.labels.continued(title, 99)])
+        later = Region(region.x, lowest, region.w, self.content_bottom - lowest)
+        _, later = self.caption_box(caption, later)
+        _, later = self.source_line(table.source, later)
+        layout = self.table_layout(table, replace(inner, h=min(inner.h, later.h)))
+        for page, row_indexes in enumerate(layout.pages):
             if page:
                 boxes, region = self.block_slide(title, page)
-                source_box, region = self.source_line(table.source, region)
-            chosen = [rows[0], *(rows[i] for i in row_indexes)]
-            heights = tuple(h for _, h in chosen)
-            boxes.append(
-                TableBox(
-                    region.x,
-                    region.y,
-                    sum(widths),
-                    sum(heights),
-                    tuple(widths),
-                    heights,
-                    tuple(cells for cells, _ in chosen),
-                    rules.cell_padding(size),
-                    header_fill=self.theme.colors["primary"],
-                    stripe_fill=self.theme.colors["card"],
-                    rule=self.theme.colors["rule"],
-                    name="Table",
-                    alt=f"Table: {table.caption or title}, {len(table.rows)} rows",
-                )
-            )
-            if source_box:
-                boxes.append(source_box)
+                caption_box, inner = self.caption_box(caption, region)
+                source, inner = self.source_line(table.source, inner)
+            if caption_box:
+                boxes.append(caption_box)
+            bottom = self.place_table(table, layout, row_indexes, boxes, inner, caption)
+            if source:
+                boxes.append(replace(source, y=bottom + SOURCE_GAP))
 
     # ----- images ----------------------------------------------------------------------------
 
-    def image_slide(self: DeckBuilder, image: ImageInfo, title: str) -> None:
+    def place_picture(
+        self: DeckBuilder, image: ImageInfo, boxes: list[Box], region: Region
+    ) -> float:
+        """Place the picture as large as `region` allows, centred; return its bottom."""
         from alliancedeck.pictures import image_aspect
 
-        boxes, region = self.block_slide(title)
-        source, region = self.source_line(image.source, region)
         aspect = image_aspect(image.path, image.format, image.location)
         width = min(region.w, region.h * aspect)
         height = width / aspect
@@ -249,92 +358,114 @@ class BlockSlides:
         boxes.append(
             PictureBox(x, region.y, width, height, image, name="Picture", alt=image.alt, font=font)
         )
-        if source:
-            boxes.append(source)
+        return region.y + height
 
     # ----- timelines -------------------------------------------------------------------------
 
     def timeline_slides(self: DeckBuilder, timeline: TimelineInfo, title: str) -> None:
         """Add a horizontal timeline, at most TIMELINE_PER_SLIDE events a slide."""
         entries = list(timeline.entries)
-        chunks = [
-            entries[i : i + TIMELINE_PER_SLIDE] for i in range(0, len(entries), TIMELINE_PER_SLIDE)
-        ]
+        for page, start in enumerate(range(0, len(entries), TIMELINE_PER_SLIDE)):
+            boxes, region = self.block_slide(title, page)
+            chunk = entries[start : start + TIMELINE_PER_SLIDE]
+            self.place_timeline(timeline, chunk, boxes, region)
+
+    def timeline_sizes(
+        self: DeckBuilder, chunk: Sequence[tuple[str, str]], region: Region
+    ) -> tuple[list[Paragraph], list[Paragraph], bool]:
+        """Return the dates and texts of `chunk` at the largest sizes that fit `region`, and
+        whether they fit."""
         date_sizes = sizes_between(self.setter.style("timeline_date"))
         text_sizes = sizes_between(self.setter.style("timeline_text"))
-        for page, chunk in enumerate(chunks):
-            boxes, region = self.block_slide(title, page)
-            slot = region.w / len(chunk)
-            line_y = region.y + region.h * 0.4
+        slot = region.w / len(chunk)
+        for step in range(max(len(date_sizes), len(text_sizes))):
+            date_size = date_sizes[min(step, len(date_sizes) - 1)]
+            text_size = text_sizes[min(step, len(text_sizes) - 1)]
+            texts = [
+                self.setter.paragraph(text, "timeline_text", text_size, slot - 12)
+                for _, text in chunk
+            ]
+            dates = [
+                self.setter.paragraph(date, "timeline_date", date_size, slot - 12)
+                for date, _ in chunk
+            ]
+            height = max(p.height for p in dates) + 12 + 14 + max(p.height for p in texts)
+            if height <= region.h:
+                return dates, texts, True
+        return dates, texts, False
+
+    def place_timeline(
+        self: DeckBuilder,
+        timeline: TimelineInfo,
+        chunk: Sequence[tuple[str, str]],
+        boxes: list[Box],
+        region: Region,
+    ) -> float:
+        """Place `chunk` as a timeline at the top of `region`; return its bottom."""
+        dates, texts, fits = self.timeline_sizes(chunk, region)
+        if not fits:
+            self.warn(
+                timeline.location,
+                "timeline events do not fit their slide even at the smallest type; "
+                "shorten their dates or texts",
+            )
+        slot = region.w / len(chunk)
+        line_y = region.y + max(p.height for p in dates) + 12
+        boxes.append(
+            Rect(region.x, line_y - 1.5, region.w, 3, self.theme.colors["rule"], "Timeline axis")
+        )
+        bottom = line_y + 14
+        for index, (date, text) in enumerate(zip(dates, texts, strict=True)):
+            x = region.x + index * slot
             boxes.append(
-                Rect(
-                    region.x,
-                    line_y - 1.5,
-                    region.w,
-                    3,
-                    self.theme.colors["rule"],
-                    name="Timeline axis",
+                Rect(x + 2, line_y - 6, 12, 12, self.theme.colors["primary"], "Timeline marker")
+            )
+            boxes.append(
+                TextBox(
+                    x + 2,
+                    line_y - 12 - date.height,
+                    slot - 12,
+                    date.height,
+                    (date,),
+                    role="timeline_date",
+                    name="Timeline date",
                 )
             )
-            room_below = region.bottom - (line_y + 14)
-            for step in range(max(len(date_sizes), len(text_sizes))):
-                date_size = date_sizes[min(step, len(date_sizes) - 1)]
-                text_size = text_sizes[min(step, len(text_sizes) - 1)]
-                texts = [
-                    self.setter.paragraph(text, "timeline_text", text_size, slot - 12)
-                    for _, text in chunk
-                ]
-                dates = [
-                    self.setter.paragraph(date, "timeline_date", date_size, slot - 12)
-                    for date, _ in chunk
-                ]
-                if (
-                    max(p.height for p in texts) <= room_below
-                    and max(p.height for p in dates) <= line_y - region.y - 12
-                ):
-                    break
-            else:
-                self.warn(
-                    timeline.location,
-                    "timeline events do not fit their slide even at the smallest type; "
-                    "shorten their dates or texts",
+            boxes.append(
+                TextBox(
+                    x + 2,
+                    line_y + 14,
+                    slot - 12,
+                    text.height,
+                    (text,),
+                    role="timeline_text",
+                    name="Timeline event",
                 )
-            for index in range(len(chunk)):
-                x = region.x + index * slot
-                boxes.append(
-                    Rect(
-                        x + 2,
-                        line_y - 6,
-                        12,
-                        12,
-                        self.theme.colors["primary"],
-                        name="Timeline marker",
-                    )
-                )
-                date = dates[index]
-                boxes.append(
-                    TextBox(
-                        x + 2,
-                        line_y - 12 - date.height,
-                        slot - 12,
-                        date.height,
-                        (date,),
-                        role="timeline_date",
-                        name="Timeline date",
-                    )
-                )
-                text = texts[index]
-                boxes.append(
-                    TextBox(
-                        x + 2,
-                        line_y + 14,
-                        slot - 12,
-                        text.height,
-                        (text,),
-                        role="timeline_text",
-                        name="Timeline event",
-                    )
-                )
+            )
+            bottom = max(bottom, line_y + 14 + text.height)
+        return bottom
+
+    # ----- beside or under a section's text --------------------------------------------------
+
+    def fits_with_text(self: DeckBuilder, block: Block, region: Region) -> bool:
+        """Return whether `block` fits in one `region` (caption and source included)."""
+        _, inner = self.caption_box(block_caption(block), region)
+        _, inner = self.source_line(rules.block_source(block), inner)
+        if inner.h < 120:
+            return False
+        if isinstance(block, TableInfo):
+            return len(self.table_layout(block, inner).pages) == 1
+        if isinstance(block, TimelineInfo):
+            return (
+                len(block.entries) <= TIMELINE_PER_SLIDE
+                and (self.timeline_sizes(block.entries, inner)[2])
+            )
+        return True
+
+    def block_height(self: DeckBuilder, block: Block, width: float, room: float) -> float:
+        """Return the height a table or timeline needs at `width` (at most `room`)."""
+        scratch: list[Box] = []
+        return self.place_block(block, scratch, Region(0, 0, width, room), block_caption(block))
 
 
 def _paginate_rows(rows: Sequence[tuple[object, float]], height: float) -> list[list[int]]:

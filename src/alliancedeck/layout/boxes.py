@@ -142,6 +142,7 @@ class TableBox:
     rule: str
     name: str
     alt: str
+    rule_width: float = 0.75  # the rule under every row and at the table's top
 
     def row_fill(self, row: int) -> str:
         """Return the fill of row `row`: the header's, then white and stripe in turn."""
@@ -196,6 +197,47 @@ class DeckLayout:
     language: str
     title: str
     warnings: list[object] = field(default_factory=list)
+    body_top: float = 0.0  # below the top banner: nothing but the banner above this
+    body_bottom: float = 0.0  # above the footer rule: nothing but footers and banner below
+
+
+#: Roles of the boxes that live in the banner and footer bands.
+BAND_ROLES = frozenset({"banner", "footer"})
+
+
+def _bounds(box: Box) -> tuple[float, float, float, float]:
+    return box.x, box.y, box.x + box.w, box.y + box.h
+
+
+def carries_text(box: Box) -> bool:
+    """Return whether `box` puts text or a block on the slide (a rectangle is only a fill)."""
+    return not isinstance(box, Rect)
+
+
+def collisions(deck: DeckLayout) -> list[str]:
+    """Return a description of every clash in `deck`: two text-bearing boxes that overlap, a
+    box outside the slide, a body box in the banner or footer band, text taller than its box.
+    """
+    found = []
+    eps = 0.01
+    for slide in deck.slides:
+        where = f"slide {slide.number or deck.slides.index(slide) + 1} ({slide.title!r})"
+        boxes = [b for b in slide.boxes if carries_text(b)]
+        for index, box in enumerate(boxes):
+            x0, y0, x1, y1 = _bounds(box)
+            name = getattr(box, "name", type(box).__name__)
+            if x0 < -eps or y0 < -eps or x1 > deck.width + eps or y1 > deck.height + eps:
+                found.append(f"{where}: {name} is off the slide")
+            if isinstance(box, TextBox) and box.content_height > box.h + eps:
+                found.append(f"{where}: {name} holds more text than its frame")
+            in_band = isinstance(box, TextBox) and box.role in BAND_ROLES
+            if not in_band and (y0 < deck.body_top - eps or y1 > deck.body_bottom + eps):
+                found.append(f"{where}: {name} enters the banner or footer band")
+            for other in boxes[index + 1 :]:
+                u0, v0, u1, v1 = _bounds(other)
+                if x0 < u1 - eps and u0 < x1 - eps and y0 < v1 - eps and v0 < y1 - eps:
+                    found.append(f"{where}: {name} overlaps {getattr(other, 'name', '?')}")
+    return found
 
 
 def stack_height(paragraphs: Sequence[Paragraph]) -> float:

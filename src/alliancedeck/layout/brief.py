@@ -29,6 +29,7 @@ from alliancedeck.layout.boxes import (
     TableBox,
     TextBox,
     bullet_for,
+    stack_height,
 )
 from alliancedeck.layout.deck import TextSetter
 from alliancedeck.layout.text import column_widths, sizes_between
@@ -714,11 +715,13 @@ class BriefPlanner:
                     TextBox(x, y, width, paragraph.height, (paragraph,), role, role.title())
                 )
                 y += paragraph.height
-        poc = meta.poc and self.labels.say("poc", poc=meta.poc)
+        poc = tuple(
+            setter.set(line, "byline", width) for line in rules.poc_lines(meta, self.labels)
+        )
         if poc:
-            paragraph = setter.set(poc, "byline", width)
-            boxes.append(TextBox(x, y, width, paragraph.height, (paragraph,), "byline", "Byline"))
-            y += paragraph.height
+            height = stack_height(poc)
+            boxes.append(TextBox(x, y, width, height, poc, "byline", "Byline"))
+            y += height
         y += page.gap / 2
         boxes.append(Rect(x, y, width, TITLE_RULE, self.theme.colors["primary"], name="Title rule"))
         y += TITLE_RULE + page.gap
@@ -1084,6 +1087,7 @@ class BriefPlanner:
     def table(self, table: TableInfo, index: int) -> list[_Unit]:
         """Return a table: its caption kept with its first rows, rows that split with the
         header repeated, and its source line."""
+        table = rules.uniform_decimals(table)
         setter = self._setter
         size = setter.size("table")
         padding = rules.cell_padding(size)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from alliancedeck.design import TextStyle, Theme
-from alliancedeck.document import Document, FigureInfo, PointInfo, SectionInfo
+from alliancedeck.document import (
+    Block,
+    ChartInfo,
+    Document,
+    FigureInfo,
+    ImageInfo,
+    PointInfo,
+    SectionInfo,
+    TableInfo,
+)
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 from alliancedeck.layout import rules
-from alliancedeck.layout.blocks import BlockSlides
+from alliancedeck.layout.blocks import BlockSlides, block_caption
 from alliancedeck.layout.boxes import (
     Align,
     DeckLayout,
@@ -35,6 +43,7 @@ if TYPE_CHECKING:
 #: differ by rounding or kerning still breaks the same way.
 WIDTH_SAFETY = 0.02
 MAX_CARD_WIDTH = 320.0
+CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 
 
 class TextSetter:
@@ -125,6 +134,29 @@ class _Item:
     bullet: bool
     link: str | None = None
     keep_space: bool = True
+    number: int | None = None  # a numbered item (agenda): "1." hangs in the indent
+    bold: bool | None = None
+
+
+@dataclass(frozen=True)
+class _TextRegions:
+    """Where a section's text goes on each of its slides, around its cards or its block."""
+
+    full: Region
+    beside: float  # width of the card column beside the text on the first slide (0: none)
+    shared: tuple[Block, Region, Region] | None  # the first slide's block and regions
+    card_pages: Sequence[tuple[list[FigureInfo], float]]  # cards above the text, by slide
+
+    def __call__(self, index: int) -> Region:
+        full = self.full
+        if index == 0 and self.beside:
+            return Region(full.x, full.y, full.w - self.beside, full.h)
+        if index == 0 and self.shared is not None:
+            return self.shared[1]
+        if index < len(self.card_pages):
+            used = self.card_pages[index][1]
+            return Region(full.x, full.y + used, full.w, full.h - used)
+        return full
 
 
 class DeckBuilder(BlockSlides):
@@ -141,6 +173,7 @@ class DeckBuilder(BlockSlides):
         self.warnings: list[Problem] = []
         self._title_counts: dict[str, int] = {}
         self.labels = doc.labels
+        self.meta_location = doc.meta.location or Location(doc.source_file)
         banner = rules.banner_height(theme) if doc.meta.classification else 0.0
         self.banner_height = banner
         margins = self.tokens.margins
@@ -217,15 +250,48 @@ class DeckBuilder(BlockSlides):
         *,
         notes: str | None = None,
         backup: bool = False,
+        kicker: str | None = None,
     ) -> tuple[Slide, float]:
-        """Start a slide with its title and rule (and BACKUP tag); return it and its body top."""
-        title_box = self.title_box(title, location)
+        """Start a slide with its title and rule (and BACKUP tag, and the `kicker` above an
+        action title); return it and its body top."""
+        kicker_box = self.kicker_box(kicker)
+        region = None
+        if kicker_box is not None:
+            y = kicker_box.y + kicker_box.h + 2
+            region = Region(self.left, y, self.right - self.left, 0)
+        title_box = self.title_box(title, location, region=region)
         rule = self.rule_under(title_box)
         slide = Slide(kind=kind, title=title, boxes=[title_box, rule], notes=notes)
+        if kicker_box is not None:
+            slide.boxes.append(kicker_box)
         if backup:
             slide.boxes.append(self.backup_tag())
         self.slides.append(slide)
         return slide, rule.y + rule.h + self.tokens.gap
+
+    def kicker_box(self, kicker: str | None) -> TextBox | None:
+        """Return the small section title above an action title, or None without one."""
+        if not kicker:
+            return None
+        width = self.right - self.left - 130  # clear of the BACKUP tag
+        return self.fitted_box(
+            kicker,
+            "caption",
+            Region(self.left, self.top, width, 0),
+            name="Kicker",
+            max_lines=1,
+            bold=True,
+            color=self.theme.colors["accent"],
+        )
+
+    def body_top(self, titles: Sequence[str], kicker: str | None = None) -> float:
+        """Return the lowest body top of slides titled by any of `titles` (all share it)."""
+        where = Location(self.doc.source_file)
+        kicker_box = self.kicker_box(kicker)
+        top = self.top if kicker_box is None else kicker_box.y + kicker_box.h + 2
+        region = Region(self.left, top, self.right - self.left, 0)
+        heights = [self.title_box(t, where, region=region, warn=False).h for t in titles]
+        return top + max(heights) + 9 + self.tokens.gap
 
     # ----- flowing paragraphs over slides --------------------------------------------------
 
@@ -247,6 +313,9 @@ class DeckBuilder(BlockSlides):
             space = round(role_size * 0.45, 2)
         else:
             space = round(role_size * 0.2, 2)
+        if item.number is not None:  # the number hangs left of the text, as a bullet would
+            indent = role_size * 1.9
+            bullet, bullet_indent = f"{item.number}.", 0.0
         color = self.theme.colors["link"] if item.link else None
         return self.setter.paragraph(
             item.text,
@@ -260,6 +329,7 @@ class DeckBuilder(BlockSlides):
             link=item.link,
             level=item.level,
             color=color,
+            bold=item.bold,
         )
 
     def _companion_size(self, role: str, primary: str, primary_size: float) -> float:
@@ -375,66 +445,128 @@ class DeckBuilder(BlockSlides):
     # ----- the slides ----------------------------------------------------------------------
 
     def title_slide(self) -> None:
+        """Add the title slide: markings at the foot, the title block stacked above them.
+
+        The statement and the CUI block sit on the footer; the title, its rule, the subtitle and
+        the byline lines are one block above them. When the block does not fit, its parts
+        shrink together to their smallest sizes, then optional lines go, in this order: the POC
+        (it is on the closing slide), the organization (when there are authors), the product
+        id, the subtitle. Each dropped line, and a block that still does not fit, is a warning.
+        """
         meta = self.doc.meta
-        where = Location(self.doc.source_file)
+        where = self.meta_location
         content_w = self.right - self.left
-        y = self.top + (self.content_bottom - self.top) * 0.28
-        title = self.title_box(
-            meta.title,
-            where,
-            role="title_slide",
-            region=Region(self.left, y, content_w, 0),
-            max_lines=3,
+        boxes: list[TextBox | Rect] = [
+            Rect(
+                0,
+                self.banner_height,
+                self.left * 0.45,
+                self.height - 2 * self.banner_height,
+                self.theme.colors["primary"],
+                name="Title band",
+            )
+        ]
+        markings: list[TextBox | Rect] = []
+        floor = self.markings_block(markings) - self.tokens.gap
+        poc = rules.poc_lines(meta, self.labels, one_line=True)
+        parts = [
+            ("subtitle", meta.subtitle, "subtitle"),
+            ("authors", ", ".join(meta.authors) or None, "byline"),
+            ("organization", meta.organization, "byline"),
+            ("date", self.labels.as_of(meta.date), "byline"),
+            ("poc", poc[0] if poc else None, "byline"),
+            ("product_id", meta.product_id, "byline"),
+        ]
+        drops = ["poc", "organization" if meta.authors else "", "product_id", "subtitle"]
+        drops += ["organization", "authors", "date"]  # last resorts, each a warning
+        dropped: list[str] = []
+        room = floor - self.top
+        title_style = self.setter.style("title_slide")
+        title_sizes = sizes_between(title_style)
+        # The title's largest size on at most three lines; the others start at their own size.
+        first = next(
+            (
+                i
+                for i, size in enumerate(title_sizes)
+                if len(self.setter.paragraph(meta.title, "title_slide", size, content_w).lines) <= 3
+            ),
+            len(title_sizes) - 1,
         )
-        band = Rect(
-            0,
-            self.banner_height,
-            self.left * 0.45,
-            self.height - 2 * self.banner_height,
-            self.theme.colors["primary"],
-            name="Title band",
-        )
-        boxes: list[TextBox | Rect] = [title, band]
-        y = title.y + title.h + 10
-        boxes.append(Rect(self.left, y, 80, 4, self.theme.colors["accent"], name="Rule"))
+
+        def fitting(sizes: Sequence[float], max_lines: int) -> list[TextBox | Rect] | None:
+            for shrink, size in enumerate(sizes):
+                stack = self._title_stack(meta.title, parts, size, shrink, content_w)
+                lines = len(stack[0].paragraphs[0].lines)
+                if stack[-1].y + stack[-1].h <= room and lines <= max_lines:
+                    return stack
+            return None
+
+        smallest = self.setter.paragraph(meta.title, "title_slide", title_sizes[-1], content_w)
+        max_lines = 3
+        if len(smallest.lines) > 3:  # more lines, never clipped
+            max_lines = 99
+            self.warn(
+                where,
+                f"title needs {len(smallest.lines)} lines even at {title_sizes[-1]:g} pt; "
+                "shorten it",
+            )
+        stack = fitting(title_sizes[first:], max_lines)
+        while stack is None and drops:
+            name = drops.pop(0)
+            if any(key == name and text for key, text, _ in parts):
+                dropped.append(name)
+                parts = [part for part in parts if part[0] != name]
+                stack = fitting(title_sizes[first:], max_lines)
+        for name in dropped:
+            self.warn(where, f"the title slide has no room for its {name.replace('_', ' ')} line")
+        if stack is None:
+            # Smaller than the layout allows rather than over the markings (never clipped).
+            smaller = [title_style.min_size - step for step in range(int(title_style.min_size))]
+            stack = fitting([s for s in smaller if s >= 6], 99)
+            self.warn(
+                where,
+                "the title slide's title does not fit above its markings at "
+                f"{title_style.min_size:g} pt; shorten the title",
+            )
+        if stack is None:
+            stack = self._title_stack(meta.title, parts, 6.0, 99, content_w)
+        height = stack[-1].y + stack[-1].h
+        title = stack[0].paragraphs[0]
+        if title.font.size < title_sizes[0] and not dropped:
+            self.warn(where, f"title shrunk to {title.font.size:g} pt to fit")
+        # The block starts a little above the middle when there is room, as on a cover.
+        top = self.top + max(0.0, (room - height) * 0.45)
+        boxes.extend(replace(box, y=box.y + top) for box in stack)
+        boxes.extend(markings)  # read after the title block
+        self.slides.append(Slide(kind="title", title=meta.title, boxes=boxes))
+
+    def _title_stack(
+        self,
+        title: str,
+        parts: Sequence[tuple[str, str | None, str]],
+        size: float,
+        shrink: float,
+        width: float,
+    ) -> list[TextBox | Rect]:
+        """Return the title block from y = 0: the title at `size`, the other parts `shrink`
+        points below their own sizes (never below their smallest)."""
+        paragraph = self.setter.paragraph(title, "title_slide", size, width)
+        stack: list[TextBox | Rect] = [
+            TextBox(self.left, 0, width, paragraph.height, (paragraph,), "title", "Title")
+        ]
+        y = paragraph.height + 10
+        stack.append(Rect(self.left, y, 80, 4, self.theme.colors["accent"], name="Rule"))
         y += 4 + self.tokens.gap
-        for text, role in (
-            (meta.subtitle, "subtitle"),
-            (", ".join(meta.authors) or None, "byline"),
-            (meta.organization, "byline"),
-            (self.labels.as_of(meta.date), "byline"),
-            (meta.poc and self.labels.say("poc", poc=meta.poc), "byline"),
-            (meta.product_id, "byline"),
-        ):
+        for _key, text, role in parts:
             if not text:
                 continue
-            box = self.fitted_box(text, role, Region(self.left, y, content_w, 0), name=role.title())
-            boxes.append(box)
-            y += box.h + 6
-        statement_w = content_w
-        if meta.cui:
-            block_w = rules.cui_block_width(content_w)
-            statement_w = content_w - block_w - self.tokens.gap
-            block = self.fitted_box(
-                "\n".join(meta.cui),
-                "statement",
-                Region(self.right - block_w, 0, block_w, 0),
-                name="CUI designation",
-                max_lines=len(meta.cui) + 2,
-            )
-            block = replace(block, y=self.content_bottom - block.h)
-            boxes.append(block)
-        if meta.distribution:
-            box = self.fitted_box(
-                meta.distribution,
-                "statement",
-                Region(self.left, 0, statement_w, 0),
-                name="Distribution",
-                max_lines=6,
-            )
-            box = replace(box, y=self.content_bottom - box.h)
-            boxes.append(box)
-        self.slides.append(Slide(kind="title", title=meta.title, boxes=boxes))
+            style = self.setter.style(role)
+            part_size = max(style.min_size, style.size - shrink)
+            line = self.setter.paragraph(text, role, part_size, width)
+            name = "Subtitle" if role == "subtitle" else "Byline"
+            stack.append(TextBox(self.left, y, width, line.height, (line,), role, name))
+            y += line.height + 6
+        return stack
 
     def fitted_box(
         self,
@@ -465,95 +597,210 @@ class DeckBuilder(BlockSlides):
             region.x, region.y, region.w, paragraph.height, (paragraph,), role=role, name=name
         )
 
-    def agenda_slide(self) -> None:
-        """Add the agenda: the main sections' titles, numbered, in content order."""
-        sections = self.doc.main_sections
+    def agenda_slide(self, sections: Sequence[SectionInfo]) -> None:
+        """Add the agenda: the titles of `sections`, numbered, in content order."""
         if len(sections) < 2:
             return
         items = [
-            _Item(f"{n}. {s.title}", "body", 0, bullet=False)
+            _Item(s.title, "body", 0, bullet=False, number=n)
             for n, s in enumerate(sections, start=1)
         ]
         self.list_slides(items, self.labels.agenda, "agenda")
 
-    def questions_slide(self) -> None:
-        """Add the closing slide, which the backup sections follow."""
-        slide, top = self.new_slide(
-            "questions", self.labels.questions, Location(self.doc.source_file)
-        )
+    def markings_block(self, boxes: list[TextBox | Rect]) -> float:
+        """Add the distribution statement (left) and the CUI block (right) on the footer of a
+        title or closing slide; return the top of the highest (the foot of the content)."""
         meta = self.doc.meta
-        contact = meta.poc and self.labels.say("contact", poc=meta.poc)
-        lines = [t for t in (contact, meta.organization) if t]
-        if lines:
-            box = self.fitted_box(
-                "\n".join(lines),
-                "byline",
-                Region(self.left, top, self.right - self.left, 0),
-                name="Contact",
-                max_lines=4,
+        content_w = self.right - self.left
+        floor = self.content_bottom
+        statement_w = content_w
+        if meta.cui:
+            block_w = rules.cui_block_width(content_w)
+            statement_w = content_w - block_w - self.tokens.gap
+            block = self.fitted_box(
+                "\n".join(meta.cui),
+                "statement",
+                Region(self.right - block_w, 0, block_w, 0),
+                name="CUI designation",
+                max_lines=len(meta.cui) + 2,
             )
-            slide.boxes.append(box)
+            block = replace(block, y=self.content_bottom - block.h)
+            boxes.append(block)
+            floor = min(floor, block.y)
+        if meta.distribution:
+            box = self.fitted_box(
+                meta.distribution,
+                "statement",
+                Region(self.left, 0, statement_w, 0),
+                name="Distribution",
+                max_lines=6,
+            )
+            box = replace(box, y=self.content_bottom - box.h)
+            boxes.append(box)
+            floor = min(floor, box.y)
+        return floor
+
+    def closing_slide(self, section: SectionInfo | None) -> None:
+        """Add the closing slide: its word (the closing section's title, else "Questions"),
+        the section's own lead and points, the point of contact line by line, the markings."""
+        meta = self.doc.meta
+        word = section.portion(section.title) if section else self.labels.questions
+        where = section.location if section else self.meta_location
+        boxes: list[TextBox | Rect] = []
+        floor = self.markings_block(boxes) - self.tokens.gap
+        width = self.right - self.left
+        title = self.title_box(
+            word, where, role="title_slide", region=Region(self.left, 0, width, 0)
+        )
+        rule = Rect(self.left, title.h + 10, 80, 4, self.theme.colors["accent"], "Rule")
+        stack: list[TextBox | Rect] = [title, rule]
+        y = rule.y + rule.h + self.tokens.gap
+        items: list[_Item] = []
+        if section and section.lead:
+            items.append(_Item(section.portion(section.lead), "lead", 0, bullet=False))
+        if section:
+            items.extend(_point_items(section))
+        contact = meta.poc_lines
+        lines = [(self.labels.poc_heading, True)] if contact else []
+        lines += [(line, False) for line in contact]
+        if meta.organization and meta.organization not in contact:
+            lines.append((meta.organization, False))
+        if not lines:  # no one named: the brief itself, so the slide is not bare
+            lines = [(text, False) for text in (meta.title, self.labels.as_of(meta.date)) if text]
+        contact_box = None
+        if lines:
+            size = self.setter.style("byline").size
+            paragraphs = tuple(
+                self.setter.paragraph(text, "byline", size, width, bold=bold)
+                for text, bold in lines
+            )
+            contact_box = TextBox(
+                self.left, 0, width, stack_height(paragraphs), paragraphs, "byline", "Contact"
+            )
+        if items:
+            room = floor - self.top - y
+            if contact_box is not None:
+                room -= contact_box.h + self.tokens.gap
+            region = Region(self.left, y, width, room)
+            pages = self.paginate(items, lambda _index: region)
+            if len(pages) > 1:
+                self.warn(where, "the closing slide's points do not fit it; shorten them")
+            points = pages[0]
+            stack.append(
+                TextBox(self.left, y, width, stack_height(points), tuple(points), "body", "Points")
+            )
+            y += stack_height(points) + self.tokens.gap
+        if contact_box is not None:
+            stack.append(replace(contact_box, y=y))
+            y += contact_box.h
+        room = floor - self.top
+        top = self.top + max(0.0, (room - y) * 0.4)
+        boxes[:0] = [replace(box, y=box.y + top) for box in stack]
+        self.slides.append(
+            Slide(kind="closing", title=word, boxes=boxes, notes=section.notes if section else None)
+        )
 
     def list_slides(
-        self, items: Sequence[_Item], title: str, kind: str, role: str = "body"
-    ) -> None:
-        """Add slides holding `items` as one list, continued as needed."""
-        where = Location(self.doc.source_file)
-        probe = self.title_box(self.labels.continued(title, 99), where, warn=False)
-        body_top = probe.y + probe.h + 9 + self.tokens.gap
-        full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
-        pages = self.paginate(items, lambda _index: full, role=role)
-        for index, paragraphs in enumerate(pages):
-            slide, top = self.new_slide(kind, self.labels.continued(title, index), where)
-            slide.boxes.append(
-                TextBox(
-                    full.x,
-                    top,
-                    full.w,
-                    self.content_bottom - top,
-                    tuple(paragraphs),
-                    role=role,
-                    name=title,
-                )
-            )
-
-    def figure_slides(self) -> None:
-        figures = self.doc.key_figures
-        if not figures:
-            return
-        self.card_slides(
-            figures, self.labels.key_figures, "figures", Location(self.doc.source_file)
-        )
-
-    def card_slides(
         self,
-        figures: Sequence[FigureInfo],
+        items: Sequence[_Item],
         title: str,
         kind: str,
-        location: Location,
-        first_page: int = 0,
-        backup: bool = False,
-    ) -> int:
-        """Lay `figures` out as a grid of big-number cards over as many slides as needed.
+        role: str = "body",
+        columns: int = 1,
+    ) -> None:
+        """Add slides holding `items` as one list (in `columns` when it needs more than a
+        slide), continued as needed."""
+        where = Location(self.doc.source_file)
+        body_top = self.body_top([title, self.labels.continued(title, 99)])
+        full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
+        pages = self.paginate(items, lambda _index: full, role=role)
+        per_slide = 1
+        if columns > 1 and len(pages) > 1:
+            per_slide = columns
+            gap = self.tokens.gap * 2
+            column_w = (full.w - gap * (columns - 1)) / columns
 
-        Return the page number the section's next slide continues with.
-        """
-        columns = min(4, max(1, len(figures))) if len(figures) != 4 else 2
-        if len(figures) in (5, 6):
-            columns = 3
+            def column(index: int) -> Region:
+                x = full.x + (index % columns) * (column_w + gap)
+                return Region(x, full.y, column_w, full.h)
+
+            pages = self.paginate(items, column, role=role)
+        for index in range(0, len(pages), per_slide):
+            slide, _ = self.new_slide(kind, self.labels.continued(title, index // per_slide), where)
+            for offset, paragraphs in enumerate(pages[index : index + per_slide]):
+                region = full if per_slide == 1 else column(offset)
+                slide.boxes.append(
+                    TextBox(
+                        region.x,
+                        full.y,
+                        region.w,
+                        max(stack_height(paragraphs), 0.0),
+                        tuple(paragraphs),
+                        role=role,
+                        name=title,
+                    )
+                )
+
+    def figure_slides(self, shown: set[str]) -> None:
+        """Add the key figures, but those `shown` already (on the BLUF): "More key figures"."""
+        figures = [f for f in self.doc.key_figures if f.id not in shown]
+        if not figures:
+            return
+        title = self.labels.more_figures if shown else self.labels.key_figures
+        self.card_slides(figures, title, "figures", self.meta_location)
+
+    def card_slides(
+        self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
+    ) -> None:
+        """Lay `figures` out as a grid of big-number cards, top-aligned, over as many slides
+        as they need."""
+        columns = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
         remaining = list(figures)
-        page = first_page
+        page = 0
         while remaining:
-            slide, body_top = self.new_slide(
-                kind, self.labels.continued(title, page), location, backup=backup
-            )
+            slide, body_top = self.new_slide(kind, self.labels.continued(title, page), location)
             region = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
-            placed = self.card_grid(remaining, region, columns, slide, centre=True)
+            placed, _ = self.card_grid(remaining, region, columns, slide, MAX_CARD_WIDTH)
             remaining = remaining[placed:]
             page += 1
-        return page
+
+    def card_rows(
+        self, figures: Sequence[FigureInfo], columns: int, width: float
+    ) -> list[tuple[list[FigureInfo], list[list[Paragraph]], float]]:
+        """Return `figures` in rows of `columns` cards `width` wide: each row's cards set with one
+        value size (the largest at which every value of the row stays on one line) and the
+        row's height."""
+        rows = []
+        inner = width - 2 * CARD_PAD_X
+        for start in range(0, len(figures), columns):
+            row = list(figures[start : start + columns])
+            value_size = self.row_value_size(row, inner)
+            sets = [self.card_paragraphs(f, inner, value_size) for f in row]
+            height = max(stack_height(p) for p in sets) + 2 * CARD_PAD_Y
+            rows.append((row, sets, height))
+        return rows
+
+    def row_value_size(self, figures: Sequence[FigureInfo], width: float) -> float:
+        """Return the largest value size at which every value of `figures` fits one line."""
+        sizes = sizes_between(self.setter.style("figure_value"))
+        for size in sizes:
+            if all(
+                len(self.setter.paragraph(f.display, "figure_value", size, width).lines) == 1
+                for f in figures
+            ):
+                return size
+        for figure in figures:
+            if (
+                len(self.setter.paragraph(figure.display, "figure_value", sizes[-1], width).lines)
+                > 1
+            ):
+                self.warn(
+                    figure.location,
+                    f'figure "{figure.id}" does not fit its card on one line; shorten its display',
+                )
+        return sizes[-1]
 
     def card_grid(
         self,
@@ -561,74 +808,50 @@ class DeckBuilder(BlockSlides):
         region: Region,
         columns: int,
         slide: Slide,
-        *,
-        centre: bool = False,
-    ) -> int:
-        """Place as many rows of cards as fit in `region`; return how many figures were placed."""
+        max_width: float | None = None,
+    ) -> tuple[int, float]:
+        """Place as many rows of cards as fit in `region`, from its top; return how many
+        figures were placed and the bottom of the grid."""
         gap = self.tokens.gap
         card_w = (region.w - gap * (columns - 1)) / columns
-        if centre:  # a grid of few cards keeps cards of a readable width, centred
-            card_w = min(card_w, MAX_CARD_WIDTH)
-        left = region.x + (region.w - columns * card_w - gap * (columns - 1)) / 2
-        rows_wanted = math.ceil(len(figures) / columns)
-        min_h = max(self.card_height(f, card_w) for f in figures)
-        rows = max(1, min(rows_wanted, int((region.h + gap) // (min_h + gap))))
-        fill = (region.h - gap * (rows - 1)) / rows
-        card_h = min(fill, max(min_h * 1.3, fill * 0.55 if centre else min_h * 1.3))
-        top = region.y + ((region.h - rows * card_h - gap * (rows - 1)) / 2 if centre else 0.0)
+        if max_width:
+            card_w = min(card_w, max_width)
+        y = region.y
         placed = 0
-        for row in range(rows):
-            for column in range(columns):
-                if placed >= len(figures):
-                    break
-                x = left + column * (card_w + gap)
-                y = top + row * (card_h + gap)
-                slide.boxes.extend(self.card(figures[placed], Region(x, y, card_w, card_h)))
+        for row, sets, height in self.card_rows(figures, columns, card_w):
+            if placed and y + height > region.bottom + 0.01:
+                break
+            for column, (figure, paragraphs) in enumerate(zip(row, sets, strict=True)):
+                x = region.x + column * (card_w + gap)
+                slide.boxes.extend(self.card(figure, Region(x, y, card_w, height), paragraphs))
                 placed += 1
-        return placed
-
-    def card_height(self, figure: FigureInfo, width: float) -> float:
-        """Return the height a card needs for `figure` at `width` (at the roles' full sizes)."""
-        paragraphs = self.card_paragraphs(figure, width - 2 * 14, None)
-        return stack_height(paragraphs) + 2 * 12
+            y += height + gap
+        return placed, y - gap
 
     def card_paragraphs(
-        self, figure: FigureInfo, width: float, room: float | None
+        self, figure: FigureInfo, width: float, value_size: float
     ) -> list[Paragraph]:
-        """Return the value and label of a card, shrunk together until they fit `room`."""
-        value_style = self.setter.style("figure_value")
-        label_style = self.setter.style("figure_label")
-        value_sizes = sizes_between(value_style)
-        label_sizes = sizes_between(label_style)
-        steps = max(len(value_sizes), len(label_sizes))
-        paragraphs: list[Paragraph] = []
-        for step in range(steps):
-            value_size = value_sizes[min(step, len(value_sizes) - 1)]
-            label_size = label_sizes[min(step, len(label_sizes) - 1)]
-            value = self.setter.paragraph(figure.display, "figure_value", value_size, width)
-            if len(value.lines) > 1 and step < steps - 1:
-                continue
-            label = self.setter.paragraph(
-                figure.label,
-                "figure_label",
-                label_size,
-                width,
-                space_before=round(label_size * 0.4, 2),
-            )
-            paragraphs = [value, label]
-            if room is None or stack_height(paragraphs) <= room:
-                return paragraphs
-        self.warn(
-            figure.location,
-            f'figure card "{figure.id}" is crowded even at its smallest '
-            "type; shorten its label or display",
+        """Return the value (at `value_size`) and the label of a card `width` wide inside."""
+        label_size = self.setter.style("figure_label").size
+        value = self.setter.paragraph(figure.display, "figure_value", value_size, width)
+        label = self.setter.paragraph(
+            figure.label,
+            "figure_label",
+            label_size,
+            width,
+            space_before=round(label_size * 0.4, 2),
         )
-        return paragraphs
+        return [value, label]
 
-    def card(self, figure: FigureInfo, area: Region) -> list[TextBox | Rect]:
-        pad_x, pad_y = 14.0, 12.0
-        inner = Region(area.x + pad_x, area.y + pad_y, area.w - 2 * pad_x, area.h - 2 * pad_y)
-        paragraphs = self.card_paragraphs(figure, inner.w, inner.h)
+    def card(
+        self, figure: FigureInfo, area: Region, paragraphs: Sequence[Paragraph]
+    ) -> list[TextBox | Rect]:
+        inner = Region(
+            area.x + CARD_PAD_X,
+            area.y + CARD_PAD_Y,
+            area.w - 2 * CARD_PAD_X,
+            area.h - 2 * CARD_PAD_Y,
+        )
         alt = f"{figure.display}: {figure.label}"
         return [
             Rect(
@@ -645,84 +868,134 @@ class DeckBuilder(BlockSlides):
                 inner.x,
                 inner.y,
                 inner.w,
-                max(inner.h, stack_height(paragraphs)),
+                stack_height(paragraphs),
                 tuple(paragraphs),
                 role="figure",
                 name=f"Figure {figure.id}",
-                anchor="middle",
                 alt=alt,
             ),
         ]
 
     def section_slides(self, section: SectionInfo, backup: int = 0) -> None:
-        """Add the slides of `section` (numbered and marked BACKUP when `backup` > 0)."""
-        items: list[_Item] = []
-        if section.lead:
-            items.append(_Item(section.portion(section.lead), "lead", 0, bullet=False))
-        items.extend(_point_items(section))
-        title = section.portion(
+        """Add the slides of `section` (numbered and marked BACKUP when `backup` > 0).
+
+        The section's text (lead and points) comes first, with its figure cards in a column
+        beside it (or in rows above it when a column cannot hold them), or with its first block
+        beside it (a chart or picture) or under it (a short table or timeline) when both fit at
+        the briefing sizes. The text continues over "(cont.)" slides; every other block follows
+        on its own slides. Cards already on the slide before are not repeated.
+        """
+        topic = section.portion(
             rules.backup_title(self.labels, backup, section.title) if backup else section.title
         )
-        title = self.unique_title(title)
-        cards = list(section.figures)
-        if not section.points and not cards and section.blocks:
+        kicker = None
+        lead = section.lead
+        if self.tokens.titles == "message" and section.lead:
+            kicker, lead = topic, None
+            title = self.unique_title(section.portion(section.lead))
+        else:
+            title = self.unique_title(topic)
+        items: list[_Item] = []
+        if lead:
+            items.append(_Item(section.portion(lead), "lead", 0, bullet=False))
+        items.extend(_point_items(section))
+        shown = self.card_ids(self.slides[-1]) if self.slides else set()
+        cards = [f for f in section.figures if f.id not in shown]
+        blocks = [
+            rules.uniform_decimals(b) if isinstance(b, TableInfo) else b for b in section.blocks
+        ]
+        if not section.points and not cards and blocks:
             # Only blocks (and perhaps a lead): the first block's slide carries the section's
             # title, lead and notes.
-            lead = items[0] if items else None
-            self.block_slides(section, title, first_page=0, backup=backup, lead=lead)
+            self.block_slides(
+                section,
+                title,
+                first_page=0,
+                backup=backup,
+                lead=items[0] if items else None,
+                kicker=kicker,
+                blocks=blocks,
+            )
             return
+        gap = self.tokens.gap
         column = self.tokens.card_column
-        pages: list[list[Paragraph]] = [[]]
-        # First try with the section's own title; once it continues, reserve the height of
-        # the longest continuation title on every slide so all of them share one geometry.
-        for probe_title in (title, self.labels.continued(title, 99)):
-            probe = self.title_box(probe_title, section.location, warn=False)
-            body_top = probe.y + probe.h + 9 + self.tokens.gap
+        # First with the section's own title; once it continues, with the room the longest
+        # continuation title leaves, so that all its slides share one geometry.
+        for probes in ([title], [title, self.labels.continued(title, 99)]):
+            body_top = self.body_top(probes, kicker)
             full = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
-            narrow = Region(full.x, full.y, full.w - column - self.tokens.gap, full.h)
+            card_pages: list[tuple[list[FigureInfo], float]] = []  # rows of cards above the text
+            beside = False  # the cards in a column beside the text
+            shared = None  # the block on the first slide, its text region and its own
+            if cards:
+                heights = [h for _, _, h in self.card_rows(cards, 1, column)]
+                if items and sum(heights) + gap * (len(cards) - 1) <= full.h:
+                    beside = True
+                else:
+                    card_columns = min(4, len(cards))
+                    card_w = min(MAX_CARD_WIDTH, (full.w - gap * (card_columns - 1)) / card_columns)
+                    for row, _, height in self.card_rows(cards, card_columns, card_w):
+                        if card_pages and card_pages[-1][1] + height + gap <= full.h * 0.7:
+                            card_pages[-1][0].extend(row)
+                            card_pages[-1] = (card_pages[-1][0], card_pages[-1][1] + height + gap)
+                        else:
+                            card_pages.append((list(row), height + gap))
+            elif blocks and items:
+                shared = self.shared_block(items, blocks[0], full)
 
-            def regions(index: int, full: Region = full, narrow: Region = narrow) -> Region:
-                return narrow if cards and index == 0 else full
-
-            pages = self.paginate(items, regions) if items else [[]]
+            text_region = _TextRegions(full, column + gap if beside else 0.0, shared, card_pages)
+            pages = self.paginate(items, text_region) if items else [[]]
+            if shared is not None and len(pages) > 1:
+                shared = None
+                text_region = replace(text_region, shared=None)
+                pages = self.paginate(items, text_region)
             if len(pages) == 1:
                 break
+        while len(pages) < len(card_pages):  # more cards than a slide holds: they continue
+            pages.append([])
         for index, paragraphs in enumerate(pages):
-            slide, top = self.new_slide(
+            slide, _ = self.new_slide(
                 "section",
                 self.labels.continued(title, index),
                 section.location,
                 notes=section.notes if index == 0 else None,
                 backup=bool(backup),
+                kicker=kicker,
             )
-            region = narrow if cards and index == 0 else full
+            region = text_region(index)
+            if index == 0 and beside:
+                self.card_grid(cards, Region(self.right - column, full.y, column, full.h), 1, slide)
+            elif index < len(card_pages):
+                row_cards = card_pages[index][0]
+                self.card_grid(row_cards, full, min(4, len(cards)), slide, MAX_CARD_WIDTH)
             if paragraphs:
                 slide.boxes.append(
                     TextBox(
                         region.x,
-                        top,
+                        region.y,
                         region.w,
-                        self.content_bottom - top,
+                        stack_height(paragraphs),
                         tuple(paragraphs),
                         role="body",
                         name="Points",
                     )
                 )
-            if cards and index == 0:
-                card_region = Region(self.right - column, top, column, self.content_bottom - top)
-                placed = self.card_grid(cards, card_region, 1, slide)
-                cards = cards[placed:]
-        next_page = len(pages)
-        if cards:
-            next_page = self.card_slides(
-                cards, title, "section", section.location, next_page, backup=bool(backup)
-            )
-        self.block_slides(section, title, first_page=next_page, backup=backup)
+            if index == 0 and shared is not None:
+                block, _, block_region = shared
+                if block_region.y > region.y:  # under the text: right under it
+                    top = region.y + stack_height(paragraphs) + gap * 1.5
+                    block_region = Region(
+                        block_region.x, top, block_region.w, block_region.bottom - top
+                    )
+                self.place_block(block, slide.boxes, block_region, block_caption(block))
+        rest = blocks[1:] if shared is not None else blocks
+        if rest:
+            self.block_slides(section, title, first_page=len(pages), backup=backup, blocks=rest)
         body = self.setter.style("body")
         sizes = {p.font.size for page in pages for p in page if p.font.size}
-        if body.min_size < body.size and sizes and min(sizes) <= body.min_size:
+        if body.min_size < body.size and sizes and min(sizes) <= body.min_size and len(pages) > 1:
             self.warn(
                 section.location,
                 f'points of section "{section.title}" are set at the '
@@ -733,21 +1006,54 @@ class DeckBuilder(BlockSlides):
                 section.location, f'section "{section.title}" continues over {len(pages)} slides'
             )
 
+    def shared_block(
+        self, items: Sequence[_Item], block: Block, full: Region
+    ) -> tuple[Block, Region, Region] | None:
+        """Return `block`, the text's region and the block's when the section's text and the
+        block fit one slide: a chart or picture beside the text, a table or timeline under it.
+        """
+        gap = self.tokens.gap
+        if isinstance(block, ChartInfo | ImageInfo):
+            text_w = (full.w - 2 * gap) * 0.42
+            text = Region(full.x, full.y, text_w, full.h)
+            beside = Region(full.x + text_w + 2 * gap, full.y, full.w - text_w - 2 * gap, full.h)
+            if len(self.paginate(items, lambda _index: text)) == 1 and self.fits_with_text(
+                block, beside
+            ):
+                return block, text, beside
+            return None
+        if not self.fits_with_text(block, full):  # not even alone: no need to measure it
+            return None
+        needed = self.block_height(block, full.w, full.h)
+        text = Region(full.x, full.y, full.w, full.h - needed - gap * 1.5)
+        if text.h < 60 or len(self.paginate(items, lambda _index: text)) > 1:
+            return None
+        pages = self.paginate(items, lambda _index: text)
+        used = stack_height(pages[0]) + gap * 1.5
+        under = Region(full.x, full.y + used, full.w, full.h - used)
+        if not self.fits_with_text(block, under):
+            return None
+        return block, text, under
+
+    @staticmethod
+    def card_ids(slide: Slide) -> set[str]:
+        """Return the ids of the figures `slide` shows as cards."""
+        return {b.name[len("Figure ") :] for b in slide.text_boxes if b.role == "figure"}
+
     def sources_slides(self) -> None:
-        entries = self.doc.all_sources
-        if not entries:
-            return
-        items = [
-            _Item(
-                rules.source_line(section, source),
-                "source",
-                0,
-                bullet=True,
-                link=source.url,
-            )
-            for section, source in entries
-        ]
-        self.list_slides(items, self.labels.sources, "sources", role="source")
+        """Add the sources, grouped by section (in two columns when they need more than a
+        slide); a block's source is listed with its section's."""
+        items: list[_Item] = []
+        for section in self.doc.sections:
+            entries = rules.section_sources(section)
+            if not entries:
+                continue
+            items.append(_Item(section.title, "source", 0, bullet=False, bold=True))
+            for text, url in entries:
+                label = rules.source_entry(text, url)
+                items.append(_Item(label, "source", 0, bullet=True, link=url, keep_space=False))
+        if items:
+            self.list_slides(items, self.labels.sources, "sources", role="source", columns=2)
 
     def finish(self) -> DeckLayout:
         """Number the slides and add footers and banners; return the deck's geometry."""
@@ -793,6 +1099,8 @@ class DeckBuilder(BlockSlides):
             language=meta.language,
             title=meta.title,
             warnings=list(self.warnings),
+            body_top=self.banner_height,
+            body_bottom=self.footer_y - 5,
         )
 
     def banners(self, classification: str) -> list[TextBox]:
@@ -832,15 +1140,29 @@ def _point_items(section: SectionInfo) -> list[_Item]:
 
 
 def layout_deck(doc: Document, theme: Theme, book: FontBook) -> DeckLayout:
-    """Return the positioned boxes of every slide of `doc` in `theme`."""
+    """Return the positioned boxes of every slide of `doc` in `theme`.
+
+    Title slide; the bottom line up front (`bluf`) with its cards; agenda; key figures (unless
+    the BLUF shows them all); the sections; sources; the closing slide (a `closing` section, or
+    one titled with the language's word for Questions); backup sections.
+    """
     builder = DeckBuilder(doc, theme, book)
+    main = doc.main_sections
+    bluf = next((s for s in main if s.bluf), None)
+    closing = next((s for s in main if s.closing), None) or next(
+        (s for s in main if s.title.strip().casefold() == doc.labels.questions.casefold()), None
+    )
+    body = [s for s in main if s is not bluf and s is not closing]
     builder.title_slide()
-    builder.agenda_slide()
-    builder.figure_slides()
-    for section in doc.main_sections:
+    if bluf is not None:
+        builder.section_slides(bluf)
+    builder.agenda_slide(body)
+    shown = {f.id for f in bluf.figures} if bluf else set()
+    builder.figure_slides(shown)
+    for section in body:
         builder.section_slides(section)
     builder.sources_slides()
-    builder.questions_slide()
+    builder.closing_slide(closing)
     for number, section in enumerate(doc.backup_sections, start=1):
         builder.section_slides(section, backup=number)
     return builder.finish()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from alliancedeck.document import TimelineInfo
 from alliancedeck.layout.boxes import Paragraph, TextBox
 
 if TYPE_CHECKING:
     from alliancedeck.design import Theme
-    from alliancedeck.document import MetaInfo, SectionInfo, SourceInfo
+    from alliancedeck.document import Block, MetaInfo, SectionInfo, SourceInfo, TableInfo
     from alliancedeck.labels import Labels
 
 #: Indent of a bullet point per nesting level, in ems of its type size.
@@ -56,9 +58,62 @@ def backup_title(labels: Labels, number: int, title: str) -> str:
     return labels.say("backup", n=number, title=title)
 
 
+def source_entry(text: str, url: str | None) -> str:
+    """Return a source as a Sources list prints it: its text and its link."""
+    return text + (f" <{url}>" if url else "")
+
+
 def source_line(section: SectionInfo, source: SourceInfo) -> str:
-    """Return one entry of a Sources list: the section, the source and its link."""
-    return f"{section.title}: {source.text}" + (f" <{source.url}>" if source.url else "")
+    """Return one entry of a flat Sources list: the section, the source and its link."""
+    return f"{section.title}: {source_entry(source.text, source.url)}"
+
+
+def block_source(block: Block) -> str | None:
+    """Return the source printed under a block, if it has one (a timeline has none)."""
+    return None if isinstance(block, TimelineInfo) else block.source
+
+
+def section_sources(section: SectionInfo) -> list[tuple[str, str | None]]:
+    """Return the sources a section's group of a Sources list names, each once: its own
+    sources, then those printed under its blocks (a timeline has none)."""
+    entries = [(s.text, s.url) for s in section.sources]
+    entries += [(source, None) for b in section.blocks if (source := block_source(b))]
+    return list(dict.fromkeys(entries))
+
+
+def poc_lines(meta: MetaInfo, labels: Labels, *, one_line: bool = False) -> tuple[str, ...]:
+    """Return the point of contact as printed under a title: "POC: name", then the office,
+    phone and email each on its own line (or all on one line, `one_line`)."""
+    lines = meta.poc_lines
+    if not lines:
+        return ()
+    if one_line:
+        lines = (SEPARATOR.join(lines),)
+    return (labels.say("poc", poc=lines[0]), *lines[1:])
+
+
+def uniform_decimals(table: TableInfo) -> TableInfo:
+    """Return `table` with each numeric column printed with one number of decimals: as many as
+    its most precise value has (12.5 and 11 become 12.5 and 11.0)."""
+    rows = [list(row) for row in table.rows]
+    for column, numeric in enumerate(table.numeric):
+        if not numeric:
+            continue
+        cells = [row[column] for row in rows]
+        values = []
+        for cell in cells:
+            try:
+                values.append(float(cell.replace(",", "")) if cell else None)
+            except ValueError:
+                values = []
+                break
+        if not values:
+            continue
+        decimals = max((len(c.split(".")[1]) for c in cells if "." in c), default=0)
+        for row, value in zip(rows, values, strict=True):
+            if value is not None:
+                row[column] = f"{value:,.{decimals}f}"
+    return replace(table, rows=tuple(tuple(row) for row in rows))
 
 
 def footer_left(meta: MetaInfo, labels: Labels) -> str:

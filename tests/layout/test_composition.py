@@ -1,0 +1,363 @@
+"""Composed slides: no two text-bearing boxes overlap, nothing enters the banner or footer bands,
+and each slide carries one message (text with its block, captions kept, one closing slide)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from alliancedeck.backends import RenderContext
+from alliancedeck.layout.boxes import ChartBox, PictureBox, TableBox, TextBox, collisions
+from alliancedeck.layout.deck import deck_geometry
+from conftest import REPO
+from model.strategies import briefs, texts
+
+BRIEFS = Path(__file__).parent / "briefs"
+PICTURE = REPO / "examples" / "blocks" / "notional-bars.png"
+SAMPLES = [
+    REPO / "content.yaml",
+    REPO / "examples" / "blocks" / "content.yaml",
+    BRIEFS / "crowded.yaml",
+    BRIEFS / "overflow.yaml",
+    REPO / "tests" / "briefing" / "cui.yaml",
+]
+
+
+def _deck(path: Path):
+    from alliancedeck.api import prepare
+
+    prepared = prepare(path)
+    return deck_geometry(prepared.doc, prepared.theme, RenderContext(path.parent, 0))
+
+
+def _write(folder: Path, content: dict) -> Path:
+    path = folder / "content.yaml"
+    path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.parent.name + "/" + p.name)
+def test_no_box_collides_in_the_sample_decks(path):
+    deck = _deck(path)
+    assert collisions(deck) == []
+
+
+def test_the_collision_check_sees_an_overlap_and_a_box_in_the_footer_band():
+    from dataclasses import replace
+
+    deck = _deck(REPO / "content.yaml")
+    slide = deck.slides[1]
+    points = next(b for b in slide.text_boxes if b.name == "Agenda")
+    slide.boxes.append(replace(points, name="Intruder", y=points.y + 2))
+    slide.boxes.append(replace(points, name="Low", y=deck.height - 30, h=10))
+    found = collisions(deck)
+    assert any("Intruder" in c and "overlaps" in c for c in found)
+    assert any("Low enters the banner or footer band" in c for c in found)
+
+
+# --- generated briefs ----------------------------------------------------------------------
+
+long_titles = st.lists(texts(8), min_size=1, max_size=4).map(lambda t: " ".join(t)[:400].strip())
+statements = st.sampled_from(
+    [
+        "A",
+        {
+            "statement": "D",
+            "reason": "Critical Technology",
+            "date": "2024-06-01",
+            "controlling_office": "the Notional Office of a long name for plans",
+        },
+        "Distribution: notional free text " * 6,
+    ]
+)
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> dict[str, Any]:
+    """Return the block keys of a section: a chart, a table, a timeline or a picture."""
+    kind = draw(st.sampled_from(["chart", "table", "timeline", "image"]))
+    if kind == "image":  # the example's picture, copied beside the content by the test
+        image = {"path": PICTURE.name, "alt": "A notional picture"}
+        if draw(st.booleans()):
+            image["caption"] = draw(texts(8))
+        if draw(st.booleans()):
+            image["source"] = draw(texts(6))
+        return {"image": image}
+    if kind == "chart":
+        count = draw(st.integers(1, 6))
+        chart: dict[str, Any] = {
+            "type": draw(st.sampled_from(["bar", "column", "stacked", "line", "pie"])),
+            "categories": [f"C{i}" for i in range(count)],
+            "series": [{"name": "Notional", "values": [float(i + 1) for i in range(count)]}],
+        }
+        if draw(st.booleans()):
+            chart["title"] = draw(texts(8))
+        if draw(st.booleans()):
+            chart["source"] = draw(texts(8))
+        return {"chart": chart}
+    if kind == "table":
+        rows = draw(st.integers(1, 30))
+        table: dict[str, Any] = {
+            "columns": ["Name", "Count"],
+            "rows": [[draw(texts(4)), float(i) + 0.5 * (i % 2)] for i in range(rows)],
+        }
+        if draw(st.booleans()):
+            table["caption"] = draw(texts(8))
+        if draw(st.booleans()):
+            table["source"] = draw(texts(6))
+        return {"table": table}
+    entries = draw(st.integers(1, 8))
+    return {"timeline": [{"date": str(2000 + i), "text": draw(texts(6))} for i in range(entries)]}
+
+
+@st.composite
+def crowded_briefs(draw: st.DrawFn) -> dict[str, Any]:
+    """Return a brief with long titles, any meta field, CUI markings and blocks."""
+    content = draw(briefs())
+    meta = content["meta"]
+    meta["title"] = draw(long_titles)
+    for key in ("subtitle", "organization", "product_id", "poc", "short_title"):
+        if draw(st.booleans()):
+            meta[key] = draw(texts(10))
+    if draw(st.booleans()):
+        meta["authors"] = draw(st.lists(texts(3), min_size=1, max_size=4))
+    if draw(st.booleans()):
+        meta["date"] = "2024-06-01"
+    if draw(st.booleans()):
+        meta["classification"] = "CUI"
+        meta["cui"] = {
+            "controlled_by": "Notional Office",
+            "category": "OPSEC",
+            "dissemination": "FEDCON",
+            "distribution": "D",
+            "poc": "C. Controller, 555-0101",
+        }
+        for section in content["sections"]:
+            section.pop("marking", None)
+    meta["distribution"] = draw(statements)
+    for section in content["sections"]:
+        if draw(st.booleans()):
+            section.update(draw(blocks()))
+    if draw(st.booleans()):
+        content["sections"][0]["bluf"] = True
+    return content
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(crowded_briefs())
+def test_no_box_collides_in_any_brief(tmp_path, content):
+    shutil.copy(PICTURE, tmp_path / PICTURE.name)
+    deck = _deck(_write(tmp_path, content))
+    assert collisions(deck) == [], content
+
+
+# --- one message per slide -----------------------------------------------------------------
+
+
+def test_a_section_text_and_its_chart_share_a_slide(tmp_path):
+    section = {
+        "title": "Notional spending",
+        "lead": "Notional spending rose every year.",
+        "points": ["A notional point.", "Another notional point."],
+        "chart": {
+            "type": "column",
+            "title": "Notional spending by year",
+            "categories": ["2022", "2023"],
+            "series": [{"name": "Notional", "values": [1.5, 2.0]}],
+            "source": "Notional data",
+        },
+    }
+    deck = _deck(_write(tmp_path, {"meta": {"title": "Notional"}, "sections": [section]}))
+    slides = [s for s in deck.slides if s.title.startswith("Notional spending")]
+    assert len(slides) == 1
+    boxes = slides[0].boxes
+    texts = {b.name: b for b in boxes if isinstance(b, TextBox)}
+    chart = next(b for b in boxes if isinstance(b, ChartBox))
+    assert texts["Caption"].text == "Notional spending by year"
+    assert texts["Caption"].y + texts["Caption"].h <= chart.y
+    source = texts["Source"]
+    assert source.text == "Source: Notional data" and 0 <= source.y - (chart.y + chart.h) <= 8
+
+
+def test_a_block_that_opens_a_section_keeps_its_caption_with_its_source_under_it(tmp_path):
+    table = {
+        "caption": "Notional sites by region (notional, as of June 2024)",
+        "columns": ["Region", "Sites"],
+        "rows": [["North", 12], ["South", 9]],
+        "source": "Notional survey",
+    }
+    section = {"title": "Notional sites", "table": table}
+    deck = _deck(_write(tmp_path, {"meta": {"title": "Notional"}, "sections": [section]}))
+    slide = next(s for s in deck.slides if s.title == "Notional sites")
+    texts = {b.name: b for b in slide.text_boxes}
+    table_box = next(b for b in slide.boxes if isinstance(b, TableBox))
+    assert texts["Caption"].text == table["caption"]
+    assert texts["Caption"].y + texts["Caption"].h <= table_box.y
+    assert 0 <= texts["Source"].y - (table_box.y + table_box.h) <= 8
+
+
+def test_cards_never_make_a_continued_slide_of_their_own(tmp_path):
+    figures = {f"f{i}": {"value": i + 1, "label": f"notional figure {i}"} for i in range(8)}
+    section = {"title": "Alpha", "points": ["a notional point"] * 3, "figures": list(figures)}
+    other = {"title": "Beta", "points": ["one"]}
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": [other, section]}
+    deck = _deck(_write(tmp_path, content))
+    alpha = [s for s in deck.slides if s.title.startswith("Alpha")]
+    for slide in alpha[1:]:
+        assert any(b.name == "Points" for b in slide.text_boxes) or any(
+            isinstance(b, TableBox | ChartBox | PictureBox) for b in slide.boxes
+        ), slide.title
+    shown = [b.name for s in alpha for b in s.text_boxes if b.role == "figure"]
+    assert sorted(shown) == sorted(f"Figure {f}" for f in figures)
+
+
+def test_a_questions_section_is_the_one_closing_slide_with_the_poc_line_by_line(tmp_path):
+    poc = {"name": "D. Notional", "office": "Plans", "phone": "555-0100", "email": "d@x.test"}
+    sections = [
+        {"title": "Alpha", "points": ["one"]},
+        {"title": "Questions", "points": ["What is notional?"]},
+        {"title": "Beta", "points": ["two"], "backup": True},
+    ]
+    content = {"meta": {"title": "N", "poc": poc}, "sections": sections}
+    deck = _deck(_write(tmp_path, content))
+    closing = [s for s in deck.slides if s.kind == "closing"]
+    assert len(closing) == 1 and [s.title for s in deck.slides].count("Questions") == 1
+    slide = closing[0]
+    assert deck.slides.index(slide) < [s.title for s in deck.slides].index("Backup 1: Beta")
+    contact = next(b for b in slide.text_boxes if b.name == "Contact")
+    assert [p.text for p in contact.paragraphs][1:5] == list(poc.values())
+    assert "What is notional?" in next(b for b in slide.text_boxes if b.name == "Points").text
+
+
+def test_a_bluf_with_every_figure_follows_the_title_and_drops_key_figures(tmp_path):
+    figures = {"a": {"value": 1, "label": "notional a"}, "b": {"value": 2, "label": "notional b"}}
+    sections = [
+        {"title": "Alpha", "points": ["one"]},
+        {"title": "Bottom line", "bluf": True, "points": ["two"], "figures": ["a", "b"]},
+        {"title": "Gamma", "points": ["three"]},
+    ]
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": sections}
+    titles = [s.title for s in _deck(_write(tmp_path, content)).slides]
+    assert titles[1] == "Bottom line" and "Key figures" not in titles
+
+
+def test_message_titles_put_the_lead_in_the_title_and_the_topic_above(tmp_path):
+    layout = (REPO / "layouts" / "default.yaml").read_text(encoding="utf-8")
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "message.yaml").write_text(
+        layout.replace("titles: topic", "titles: message"), encoding="utf-8"
+    )
+    section = {"title": "Notional posture", "lead": "Posture holds.", "points": ["one"]}
+    content = {"meta": {"title": "N", "layout": "message"}, "sections": [section]}
+    deck = _deck(_write(tmp_path, content))
+    slide = next(s for s in deck.slides if s.title == "Posture holds.")
+    kicker = next(b for b in slide.text_boxes if b.name == "Kicker")
+    assert kicker.text == "Notional posture" and kicker.y + kicker.h <= slide.title_box.y
+    assert kicker.paragraphs[0].font.size < slide.title_box.paragraphs[0].font.size
+
+
+def test_bullets_and_leads_stay_at_briefing_size_and_the_section_continues(tmp_path):
+    points = [
+        f"Notional point {i} that runs on for a while to fill a line or two." for i in range(30)
+    ]
+    section = {"title": "Long", "lead": "A notional lead.", "points": points}
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": [section]}))
+    sizes = [
+        p.font.size
+        for s in deck.slides
+        for b in s.text_boxes
+        if b.role == "body"
+        for p in b.paragraphs
+    ]
+    assert min(sizes) >= 18
+    assert sum(s.title.startswith("Long") for s in deck.slides) > 1
+
+
+def test_a_crowded_title_slide_drops_optional_lines_in_order_with_warnings(tmp_path):
+    statement = "Distribution: a notional statement that runs on at length. " * 60
+    meta = {
+        "title": ("A notional title " * 20).strip(),
+        "subtitle": "A notional subtitle",
+        "authors": ["A. Notional"],
+        "organization": "Notional Office",
+        "date": "2024-06-01",
+        "poc": "D. Notional",
+        "product_id": "NOTIONAL-1",
+        "distribution": statement.strip(),
+    }
+    deck = _deck(_write(tmp_path, {"meta": meta, "sections": [{"title": "S"}]}))
+    assert collisions(deck) == []
+    title_slide = deck.slides[0]
+    shown = [b.text for b in title_slide.text_boxes]
+    messages = [w.message for w in deck.warnings if "title slide has no room" in w.message]
+    dropped = [m.split("its ")[1].split(" line")[0] for m in messages]
+    # Lines go in the documented order: POC, organization (there are authors), product id...
+    assert dropped == ["poc", "organization", "product id", "subtitle"][: len(dropped)]
+    located = [w.location for w in deck.warnings if "title slide has no room" in w.message]
+    assert dropped and all(where.line == 2 for where in located)  # at meta.title
+    assert "A. Notional" in shown and not any("D. Notional" in t for t in shown)
+
+
+def test_card_values_in_a_row_share_one_size_on_one_line_each(tmp_path):
+    figures = {
+        "a": {"value": 48500000, "display": "$48.5 million", "label": "notional a"},
+        "b": {"value": 12, "label": "notional b"},
+        "c": {"value": 3, "display": "$1.25 billion a year", "label": "notional c"},
+    }
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": [{"title": "S"}]}
+    deck = _deck(_write(tmp_path, content))
+    values = [b.paragraphs[0] for b in deck.slides[1].text_boxes if b.role == "figure"]
+    assert len(values) == 3
+    assert len({p.font.size for p in values}) == 1
+    assert all(len(p.lines) == 1 for p in values)
+
+
+def test_long_sources_are_grouped_by_section_in_two_columns(tmp_path):
+    sections = [
+        {
+            "title": f"Section {n}",
+            "points": ["p"],
+            "sources": [f"Notional source {n}.{i}" for i in range(8)],
+        }
+        for n in range(4)
+    ]
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": sections}))
+    slide = next(s for s in deck.slides if s.title == "Sources")
+    columns = [b for b in slide.text_boxes if b.name == "Sources"]
+    assert len(columns) == 2 and columns[0].x + columns[0].w < columns[1].x
+    headings = [p.text for b in columns for p in b.paragraphs if p.font.bold]
+    assert headings[:2] == ["Section 0", "Section 1"]
+    assert min(p.font.size for b in columns for p in b.paragraphs) >= 14
+
+
+def test_a_bluf_with_some_figures_leaves_the_others_to_more_key_figures(tmp_path):
+    figures = {"a": {"value": 1, "label": "notional a"}, "b": {"value": 2, "label": "notional b"}}
+    sections = [
+        {"title": "Bottom line", "bluf": True, "points": ["two"], "figures": ["a"]},
+        {"title": "Gamma", "points": ["three"]},
+    ]
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": sections}
+    deck = _deck(_write(tmp_path, content))
+    more = next(s for s in deck.slides if s.title == "More key figures")
+    assert [b.name for b in more.text_boxes if b.role == "figure"] == ["Figure b"]
+    assert "Key figures" not in [s.title for s in deck.slides]
+
+
+def test_a_section_of_cards_only_lays_them_in_a_row_of_readable_width(tmp_path):
+    figures = {"a": {"value": 1, "label": "notional a"}, "b": {"value": 2, "label": "notional b"}}
+    sections = [{"title": "Alpha", "points": ["one"]}, {"title": "Cards", "figures": ["a", "b"]}]
+    content = {"meta": {"title": "N"}, "figures": figures, "sections": sections}
+    deck = _deck(_write(tmp_path, content))
+    slide = next(s for s in deck.slides if s.title == "Cards")
+    cards = [b for b in slide.boxes if getattr(b, "name", "") in ("Card a", "Card b")]
+    assert len(cards) == 2 and cards[0].y == cards[1].y  # one row, from the top
+    assert all(card.w <= 320 for card in cards)
+    assert cards[0].y - slide.title_box.y < 80
