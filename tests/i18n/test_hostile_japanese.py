@@ -117,9 +117,21 @@ def test_in_libreoffice_awkward_text_stays_in_its_frames_and_cards(hostile):
 
 
 def test_a_long_kana_point_fills_its_lines_in_the_deck(hostile):
-    texts = _texts(hostile["deck-pdf"])
-    first = next(t for t in texts if t.startswith("アイウエオ"))
-    assert len(first) > len("アイウエオカキクケコサシスセソタチツテトナニヌネノハ"), first
+    kana = next(t for t in _texts(hostile["deck-pdf"]) if t.startswith("アイウエオ"))
+    lines = [kana]
+    for text in _texts(hostile["deck-pdf"])[_texts(hostile["deck-pdf"]).index(kana) + 1 :]:
+        if (
+            not text
+            or text[0] not in "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホ"
+        ):
+            break
+        lines.append(text)
+    widest = max(len(line) for line in lines)
+    # A line ends early only where what follows could not have joined it: no half-empty line
+    # before a phrase that would have fitted.
+    for line, following in zip(lines, lines[1:], strict=False):
+        assert len(line) + len(following) > widest, lines
+        assert len(line) > widest // 3, lines
 
 
 def test_a_character_no_font_has_is_reported_where_it_is_with_what_to_type(tmp_path):
