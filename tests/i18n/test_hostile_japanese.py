@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pdfplumber
@@ -129,7 +130,7 @@ def test_a_long_kana_point_fills_its_lines_in_the_deck(hostile):
     widest = max(len(line) for line in lines)
     # A line ends early only where what follows could not have joined it: no half-empty line
     # before a phrase that would have fitted.
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         assert len(line) + len(following) > widest, lines
         assert len(line) > widest // 3, lines
 
