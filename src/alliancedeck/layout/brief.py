@@ -62,6 +62,10 @@ LONGEST_NAMED = 3
 MAX_COLUMNS = 400
 #: Widow and orphan control: a paragraph splits only with this many lines on each side.
 KEEP_LINES = 2
+#: A table splits only with this many body rows on each side (one of at most twice as many
+#: rows is kept whole) unless it is taller than a whole column. A timeline's dated entries
+#: part like the points of a list.
+KEEP_ROWS = 3
 #: Steps between the full and the smallest figure width, and between full and tight spacing.
 FIGURE_STEPS = 3
 SPACING_STEPS = 2
@@ -124,6 +128,7 @@ class _Unit:
     paragraph: Paragraph | None = None
     role: str = "body"
     rows: tuple[tuple[float, object], ...] = ()
+    keep_rows: int = 1  # rows kept on each side of a split
     header: tuple[float, object] | None = None
     make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
         None
@@ -136,16 +141,24 @@ class _Unit:
             keep = lines if lines < 2 * KEEP_LINES else KEEP_LINES
             return keep * self.paragraph.leading
         if self.rows:
-            return (self.header[0] if self.header else 0.0) + self.rows[0][0]
+            if len(self.rows) <= 2 * self.keep_rows:
+                return self.height
+            header = self.header[0] if self.header else 0.0
+            return header + sum(h for h, _ in self.rows[: self.keep_rows])
         return self.height
 
-    def split(self, room: float) -> tuple[_Unit, _Unit] | None:
-        """Return this unit cut to fit `room` and the rest, or None if it cannot be cut so."""
+    def split(self, room: float, *, forced: bool = False) -> tuple[_Unit, _Unit] | None:
+        """Return this unit cut to fit `room` and the rest, or None if it cannot be cut so.
+
+        A paragraph keeps KEEP_LINES lines on each side, a table KEEP_ROWS rows; a `forced`
+        cut (of a unit taller than a whole column) cuts wherever the column ends.
+        """
         if self.paragraph is not None:
             lines = self.paragraph.lines
             fit = math.floor((room + TOLERANCE) / self.paragraph.leading)
-            fit = min(fit, len(lines) - KEEP_LINES)
-            if fit < KEEP_LINES:
+            least = 1 if forced else KEEP_LINES
+            fit = min(fit, len(lines) - least)
+            if fit < least:
                 return None
             head = replace(self.paragraph, lines=lines[:fit])
             tail = replace(
@@ -161,7 +174,9 @@ class _Unit:
                     break
                 used += height
                 count += 1
-            if count == 0 or count == len(self.rows):
+            least = 1 if forced else self.keep_rows
+            count = min(count, len(self.rows) - least)
+            if count < least or (not forced and len(self.rows) <= 2 * self.keep_rows):
                 return None
             rest = replace(self._rows_part(self.rows[count:], 0.0), attached=True)
             return self._rows_part(self.rows[:count], self.space), rest
@@ -450,7 +465,7 @@ class BriefPlanner:
             if not columns[-1]:
                 # Taller than a whole column: it stands alone (split where it can).
                 forced += 1
-                part = unit.split(room())
+                part = unit.split(room(), forced=True)
                 if part is not None:
                     place(part[0])
                     queue.insert(0, part[1])
@@ -1148,6 +1163,7 @@ class BriefPlanner:
             section=index,
             role="table",
             rows=body,
+            keep_rows=KEEP_ROWS,
             header=header,
             make_rows=make_rows,
         )
