@@ -7,7 +7,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import REPO, write_brief
+from conftest import write_brief
 
 
 def _build(content: Path, out: Path, **options) -> Path:
@@ -71,3 +71,39 @@ def test_a_split_table_keeps_three_rows_on_each_side(tmp_path):
             splits.append(counts)
     assert splits  # some of these tables split
     assert all(min(counts) >= 3 for counts in splits), splits
+
+
+def _lines_near(page, top: float, bottom: float) -> list[dict]:
+    return [line for line in page.extract_text_lines() if top <= line["top"] < bottom]
+
+
+@pytest.mark.parametrize(
+    "language, short_title, label",
+    [
+        ("ja-JP", "日米同盟の概要", "1 / 1 ページ"),
+        ("en-US", "A notional short title " * 8, "Page 1 of 1"),
+        ("ja-JP", "架空の長い短縮題名" * 12, "1 / 1 ページ"),
+    ],
+)
+def test_the_footer_and_masthead_stay_on_one_line(tmp_path, language, short_title, label):
+    content = write_brief(
+        tmp_path,
+        f"meta:\n  title: A notional brief\n  short_title: {short_title.strip()}\n"
+        f"  language: {language}\n  date: 2024-05-31\n  product_id: IF-99999\n"
+        "sections:\n  - title: Notional\n    points: [One notional point.]\n",
+    )
+    path = _build(content, tmp_path / "out")
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        rule = max(r["top"] for r in page.rects if r["height"] < 1 and r["width"] > 300)
+        footer = _lines_near(page, rule, page.height)
+        # One line: every word of the footer on the same baseline, the page label whole.
+        assert len({round(line["top"]) for line in footer}) == 1, footer
+        text = " ".join(line["text"] for line in footer)
+        assert text.endswith(label), text
+        assert "IF-99999" in text
+        words = page.crop((0, rule, page.width, page.height)).extract_words()
+        assert max(w["x1"] for w in words) <= page.width - 54 + 1
+        masthead = [r for r in page.rects if r["width"] > 400 and r["height"] > 15][0]
+        inside = _lines_near(page, masthead["top"], masthead["bottom"])
+        assert len({round(line["top"]) for line in inside}) == 1, inside

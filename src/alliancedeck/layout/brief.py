@@ -31,7 +31,7 @@ from alliancedeck.layout.boxes import (
     bullet_for,
 )
 from alliancedeck.layout.deck import TextSetter
-from alliancedeck.layout.text import column_widths, sizes_between
+from alliancedeck.layout.text import autospace, column_widths, sizes_between
 
 if TYPE_CHECKING:
     from alliancedeck.design import TextStyle, Theme
@@ -69,6 +69,8 @@ KEEP_ROWS = 3
 #: Steps between the full and the smallest figure width, and between full and tight spacing.
 FIGURE_STEPS = 3
 SPACING_STEPS = 2
+#: What ends a footer or masthead text cut short to stay on one line.
+ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
 SHRINK_STEP = 0.5
 
@@ -244,6 +246,23 @@ class BriefSetter(TextSetter):
     def set(self, text: str, role: str, width: float, **options: object) -> Paragraph:
         """Return `text` set in `role` at this composition's size, `width` wide."""
         return self.paragraph(text, role, self.size(role), width, **options)  # type: ignore[arg-type]
+
+    def line_width(self, text: str, role: str, bold: bool = False) -> float:
+        """Return the frame width that holds `text` in `role` on one line (autospace counted)."""
+        size = self.size(role)
+        font = self.font(role, size, bold=bold or None)
+        advance = self.book.width(text, font.pdf_name, size) + autospace(text) * size
+        return self.frame_width(advance)
+
+    def one_line(self, text: str, role: str, width: float, bold: bool = False) -> str:
+        """Return `text` cut short with an ellipsis so that it fits `width` on one line."""
+        if self.line_width(text, role, bold) <= width:
+            return text
+        for end in range(len(text) - 1, 0, -1):
+            cut = text[:end].rstrip(" \u00b7,;:-") + ELLIPSIS
+            if self.line_width(cut, role, bold) <= width:
+                return cut
+        return ""
 
 
 # ----- the builder --------------------------------------------------------------------------
@@ -606,18 +625,23 @@ class BriefPlanner:
                 name="Footer rule",
             )
         )
+        # The footer is one line: the page label whole, the short title cut short if need be.
         right_text = rules.footer_right(meta, self.labels, number, total, printed=True)
-        right = setter.set(right_text, "footer", self.content_width, align="right")
-        right_width = self.book.width(right_text, right.font.pdf_name, right.font.size)
-        right_frame = setter.frame_width(right_width)
-        left = setter.set(
-            rules.footer_left(meta, self.labels), "footer", self.content_width - right_frame
-        )
+        right_frame = setter.line_width(right_text, "footer")
+        room = self.content_width - right_frame - self.tokens.gap
+        left_text = rules.footer_left(meta, self.labels)
+        if setter.line_width(left_text, "footer") > room:
+            dated = rules.footer_left(replace(meta, short_title=""), self.labels)
+            title_room = room - setter.line_width(rules.SEPARATOR + dated, "footer")
+            title = setter.one_line(meta.short_title, "footer", title_room)
+            left_text = rules.footer_left(replace(meta, short_title=title), self.labels)
+            left_text = setter.one_line(left_text, "footer", room)
+        left = setter.set(left_text, "footer", room)
         boxes.append(
             TextBox(
                 self.left,
                 self.footer_y,
-                self.content_width - right_frame,
+                room,
                 left.height,
                 (left,),
                 role="footer",
@@ -759,17 +783,14 @@ class BriefPlanner:
             if right_text
             else None
         )
-        right_width = (
-            setter.frame_width(self.book.width(right_text, right.font.pdf_name, right.font.size))
-            if right
-            else 0.0
-        )
-        left = setter.set(label.upper(), "byline", room - right_width, color=white, bold=True)
+        right_width = setter.line_width(right_text, "byline") if right else 0.0
+        label = setter.one_line(label.upper(), "byline", room - right_width - inset, bold=True)
+        left = setter.set(label, "byline", room - right_width - inset, color=white, bold=True)
         boxes.append(
             TextBox(
                 self.left + inset,
                 y,
-                room - right_width,
+                room - right_width - inset,
                 page.masthead_height,
                 (left,),
                 role="masthead",
