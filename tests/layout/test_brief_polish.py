@@ -104,6 +104,6 @@ def test_the_footer_and_masthead_stay_on_one_line(tmp_path, language, short_titl
         assert "IF-99999" in text
         words = page.crop((0, rule, page.width, page.height)).extract_words()
         assert max(w["x1"] for w in words) <= page.width - 54 + 1
-        masthead = [r for r in page.rects if r["width"] > 400 and r["height"] > 15][0]
+        masthead = next(r for r in page.rects if r["width"] > 400 and r["height"] > 15)
         inside = _lines_near(page, masthead["top"], masthead["bottom"])
         assert len({round(line["top"]) for line in inside}) == 1, inside
