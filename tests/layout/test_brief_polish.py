@@ -107,3 +107,20 @@ def test_the_footer_and_masthead_stay_on_one_line(tmp_path, language, short_titl
         masthead = next(r for r in page.rects if r["width"] > 400 and r["height"] > 15)
         inside = _lines_near(page, masthead["top"], masthead["bottom"])
         assert len({round(line["top"]) for line in inside}) == 1, inside
+
+
+@pytest.mark.parametrize("language, word", [("en-US", "BRIEF"), ("ja-JP", "概要資料")])
+def test_the_masthead_product_label_is_in_the_briefs_language(tmp_path, language, word):
+    from alliancedeck.labels import labels_for
+
+    assert labels_for(language).product_label.upper() == word  # one source: labels.yaml
+    content = write_brief(
+        tmp_path,
+        f"meta:\n  title: A notional brief\n  language: {language}\n"
+        "sections:\n  - title: Notional\n    points: [One notional point.]\n",
+    )
+    with pdfplumber.open(_build(content, tmp_path / "out")) as pdf:
+        page = pdf.pages[0]
+        masthead = next(r for r in page.rects if r["width"] > 400 and r["height"] > 15)
+        inside = _lines_near(page, masthead["top"], masthead["bottom"])
+        assert [line["text"] for line in inside] == [word]

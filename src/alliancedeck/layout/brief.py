@@ -737,7 +737,8 @@ class BriefPlanner:
         x, width = self.left, self.content_width
         y = self.top
         boxes: list[Box] = []
-        label = meta.organization or page.product_label
+        product = self.labels.product_label if page.product_label is None else page.product_label
+        label = meta.organization or product
         right_text = rules.SEPARATOR.join(
             t for t in (self.labels.as_of(meta.date), meta.product_id) if t
         )
