@@ -7,7 +7,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import write_brief
+from conftest import REPO, write_brief
+
+LONG = REPO / "tests" / "layout" / "briefs" / "long.yaml"
 
 
 def _build(content: Path, out: Path, **options) -> Path:
@@ -124,3 +126,47 @@ def test_the_masthead_product_label_is_in_the_briefs_language(tmp_path, language
         masthead = next(r for r in page.rects if r["width"] > 400 and r["height"] > 15)
         inside = _lines_near(page, masthead["top"], masthead["bottom"])
         assert [line["text"] for line in inside] == [word]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [REPO / "content.yaml", REPO / "examples" / "blocks" / "content.yaml", LONG],
+    ids=["default", "blocks", "long"],
+)
+def test_captions_and_sources_stay_with_their_tables_and_headings_with_their_text(
+    tmp_path, content
+):
+    from alliancedeck.api import prepare
+
+    theme = prepare(content).theme
+    body = theme.brief["body"]
+    path = _build(content, tmp_path / "out")
+    with pdfplumber.open(path) as pdf:
+        for half in _halves(pdf):
+            lines = half.extract_text_lines()
+            fills = sorted(
+                (r for r in half.rects if r["width"] > 100 and r["height"] > 10),
+                key=lambda r: r["top"],
+            )
+            for number, line in enumerate(lines):
+                below = [r["top"] for r in fills if r["top"] >= line["bottom"] - 1]
+                if line["text"].startswith("Table ") and below:
+                    # The caption sits on its table: a caption space, never stretched.
+                    assert below[0] - line["bottom"] < 6, line["text"]
+                table_size = theme.brief["table"].size
+                previous = lines[number - 1]["chars"][0] if number else None
+                after_table = (  # a table's last row: regular type at the table's size
+                    previous is not None
+                    and abs(previous["size"] - table_size) < 0.1
+                    and "Bold" not in previous["fontname"]
+                )
+                if line["text"].startswith("Source:") and after_table:
+                    # A source line hangs under its table.
+                    assert line["top"] - lines[number - 1]["bottom"] < body.size, line["text"]
+                first = line["chars"][0]
+                size = theme.brief["heading"].size
+                heading = abs(first["size"] - size) < 0.1 and "Bold" in first["fontname"]
+                if heading and number + 1 < len(lines):
+                    gap = lines[number + 1]["top"] - line["bottom"]
+                    # Under a heading: its after-heading space, never opened to fill a column.
+                    assert gap < body.size * body.leading * 0.75, line["text"]

@@ -131,6 +131,8 @@ class _Unit:
     role: str = "body"
     rows: tuple[tuple[float, object], ...] = ()
     keep_rows: int = 1  # rows kept on each side of a split
+    whole_rows: int = 0  # rows up to which it never splits
+    row_space: float = 0.0  # space between its rows that may open (a timeline's entries)
     header: tuple[float, object] | None = None
     make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
         None
@@ -143,7 +145,7 @@ class _Unit:
             keep = lines if lines < 2 * KEEP_LINES else KEEP_LINES
             return keep * self.paragraph.leading
         if self.rows:
-            if len(self.rows) <= 2 * self.keep_rows:
+            if len(self.rows) <= self.whole_rows:
                 return self.height
             header = self.header[0] if self.header else 0.0
             return header + sum(h for h, _ in self.rows[: self.keep_rows])
@@ -178,7 +180,7 @@ class _Unit:
                 count += 1
             least = 1 if forced else self.keep_rows
             count = min(count, len(self.rows) - least)
-            if count < least or (not forced and len(self.rows) <= 2 * self.keep_rows):
+            if count < least or (not forced and len(self.rows) <= self.whole_rows):
                 return None
             rest = replace(self._rows_part(self.rows[count:], 0.0), attached=True)
             return self._rows_part(self.rows[:count], self.space), rest
@@ -567,8 +569,6 @@ class BriefPlanner:
             page_index = self.page_of_column(index, header)
             region = self.column_region(index, header, {})
             used = sum(p.space + p.unit.height for p in column)
-            stretch = 0.0
-            gaps = [p for p in column[1:] if p.space > 0]
             flowed_on = any(flow.columns[index + 1 :]) if index + 1 < len(flow.columns) else False
             if page_index < count - 1 and flowed_on:
                 target = region.h  # filled to the foot
@@ -576,13 +576,11 @@ class BriefPlanner:
                 target = max(self.fills(flow, header, page_index))  # ends with its neighbour
             else:
                 target = used
-            if gaps and target > used:
-                # What is left spreads over the spaces between blocks, a line each at most.
-                stretch = min((target - used) / len(gaps), body_line)
+            stretch, column = self.stretches(column, target - used, body_line)
             y = region.y
-            for placed in column:
+            for placed, extra in zip(column, stretch, strict=True):
                 if placed.space > 0 and placed is not column[0]:
-                    y += placed.space + stretch
+                    y += placed.space + extra
                 if placed.unit.bookmark:
                     key, title = placed.unit.bookmark
                     pages[page_index].bookmarks.append((key, title, y))
@@ -606,6 +604,47 @@ class BriefPlanner:
             figure_width=composition.figure_width,
             warnings=list(self.warnings),
         )
+
+    @staticmethod
+    def stretches(
+        column: Sequence[_Placed], spare: float, most: float
+    ) -> tuple[list[float], list[_Placed]]:
+        """Return the space to add above each placed unit to use `spare` points of a column,
+        and the column with the space opened between a timeline's entries.
+
+        Only the spaces between blocks open (and between a timeline's entries), each in
+        proportion to its set size and by at most `most`: never the space under a heading or
+        caption (kept with what follows), nor above a source line or a continuation.
+        """
+        above = [0.0] * len(column)
+        placed = list(column)
+        if spare <= TOLERANCE:
+            return above, placed
+        slots: list[tuple[int, int | None, float]] = [
+            (i, None, column[i].space)
+            for i in range(1, len(column))
+            if column[i].space > 0
+            and not column[i].unit.attached
+            and not column[i - 1].unit.keep_with_next
+        ]
+        for i, p in enumerate(column):
+            if p.unit.row_space > 0:
+                slots += [(i, r, p.unit.row_space) for r in range(len(p.unit.rows) - 1)]
+        total = sum(base for _, _, base in slots)
+        if not total:
+            return above, placed
+        rows: dict[int, list[float]] = {}
+        for i, row, base in slots:
+            extra = min(spare * base / total, most)
+            if row is None:
+                above[i] = extra
+            else:
+                rows.setdefault(i, [0.0] * len(column[i].unit.rows))[row] = extra
+        for i, extras in rows.items():
+            unit = column[i].unit
+            opened = tuple((h + e, cells) for (h, cells), e in zip(unit.rows, extras, strict=True))
+            placed[i] = _Placed(unit._rows_part(opened, unit.space), column[i].space)
+        return above, placed
 
     # ----- furniture ------------------------------------------------------------------------
 
@@ -1186,6 +1225,7 @@ class BriefPlanner:
             role="table",
             rows=body,
             keep_rows=KEEP_ROWS,
+            whole_rows=2 * KEEP_ROWS,
             header=header,
             make_rows=make_rows,
         )
@@ -1267,6 +1307,7 @@ class BriefPlanner:
                 section=index,
                 role="timeline",
                 rows=body,
+                row_space=pad,
                 make_rows=make_rows,
             )
         ]
