@@ -170,3 +170,59 @@ def test_captions_and_sources_stay_with_their_tables_and_headings_with_their_tex
                     gap = lines[number + 1]["top"] - line["bottom"]
                     # Under a heading: its after-heading space, never opened to fill a column.
                     assert gap < body.size * body.leading * 0.75, line["text"]
+
+
+CROWDED = REPO / "tests" / "layout" / "briefs" / "crowded.yaml"
+
+
+def _band(page, label: str) -> tuple[float, float, list[dict]] | None:
+    """Return the top and bottom of the block captioned `label` and its words, or None."""
+    words = page.extract_words(extra_attrs=["size"])
+    lines = page.extract_text_lines()
+    start = next((line for line in lines if line["text"].startswith(label)), None)
+    if start is None:
+        return None
+    source = next(
+        line for line in lines if line["text"].startswith("Source:") and line["top"] > start["top"]
+    )
+    inside = [
+        w for w in words if start["top"] - 1 <= w["top"] and w["bottom"] <= source["bottom"] + 1
+    ]
+    return start["top"], source["bottom"], inside
+
+
+@pytest.mark.parametrize("label", ["Figure 1.", "Table 1."])
+def test_a_crowded_chart_and_a_wide_table_span_both_columns_at_a_page_edge(tmp_path, label):
+    from alliancedeck.api import prepare
+
+    theme = prepare(CROWDED).theme
+    margins = theme.page.margins
+    body = theme.brief["body"].size
+    path = _build(CROWDED, tmp_path / "out")
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) <= theme.page.max_pages
+        found = [(page, _band(page, label)) for page in pdf.pages]
+        page, (top, bottom, inside) = next((p, b) for p, b in found if b is not None)
+        middle = page.width / 2
+        # Across the columns: it reaches well into both halves of the page.
+        assert min(w["x0"] for w in inside) < middle - 100
+        assert max(w["x1"] for w in inside) > middle + 150
+        text = [w for w in page.extract_words(extra_attrs=["size"]) if abs(w["size"] - body) < 0.1]
+        # The columns flow around it: no column text beside it ...
+        assert not [w for w in text if w["bottom"] > top and w["top"] < bottom]
+        # ... and it sits at the top or the foot of the page's columns.
+        above = [w for w in text if w["bottom"] <= top and w["top"] > margins.top + 100]
+        below = [w for w in text if w["top"] >= bottom]
+        assert not above or not below, (len(above), len(below))
+
+
+def test_a_narrow_table_and_charts_stay_in_their_column(tmp_path):
+    path = _build(REPO / "examples" / "blocks" / "content.yaml", tmp_path / "out")
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            middle = page.width / 2
+            heading = next(line for line in page.extract_text_lines() if "Notional" in line["text"])
+            for rect in [*page.rects, *page.images]:  # table rows, chart plots, pictures
+                in_columns = heading["top"] < rect["top"] < page.height - 60  # below the header
+                if in_columns and rect["height"] > 10 and rect["width"] > 100:
+                    assert rect["x1"] < middle or rect["x0"] > middle, rect["width"]

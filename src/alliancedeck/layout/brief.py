@@ -69,6 +69,17 @@ KEEP_ROWS = 3
 #: Steps between the full and the smallest figure width, and between full and tight spacing.
 FIGURE_STEPS = 3
 SPACING_STEPS = 2
+#: A picture at least this many times wider than tall is set across the columns.
+PANORAMA_ASPECT = 2.4
+#: A chart's category needs this many ems of its type beside its label (and each bar of a
+#: grouped column chart this many) to be legible; a chart that a column cannot give that
+#: room is set across the columns.
+CATEGORY_PAD_EMS = 1.0
+BAR_EMS = 1.2
+#: Room a chart's value axis takes from its width, in ems of its type.
+AXIS_EMS = 4.0
+#: A block set across the columns takes at most this share of a page's column height.
+SPAN_MOST = 0.5
 #: What ends a footer or masthead text cut short to stay on one line.
 ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
@@ -133,6 +144,7 @@ class _Unit:
     keep_rows: int = 1  # rows kept on each side of a split
     whole_rows: int = 0  # rows up to which it never splits
     row_space: float = 0.0  # space between its rows that may open (a timeline's entries)
+    spans: bool = False  # set across all columns, in a band at the top or foot of a page
     header: tuple[float, object] | None = None
     make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
         None
@@ -228,6 +240,8 @@ class _Flow:
 
     columns: list[list[_Placed]]
     forced: int = 0
+    #: The blocks set across the columns: page (0-based) -> {"top" | "bottom": unit}.
+    bands: dict[int, dict[str, _Unit]] = field(default_factory=dict)
 
 
 class BriefSetter(TextSetter):
@@ -385,13 +399,24 @@ class BriefPlanner:
             for i in range(page_tokens.columns)
         ]
 
-    def column_region(self, index: int, header: float, caps: dict[int, float]) -> Region:
-        """Return column `index` of the whole flow (page by page), capped as `caps` says."""
+    def column_region(
+        self,
+        index: int,
+        header: float,
+        caps: dict[int, float],
+        bands: dict[int, dict[str, _Unit]] | None = None,
+    ) -> Region:
+        """Return column `index` of the whole flow (page by page), capped as `caps` says and
+        short of the bands across the columns of its page."""
         page = 0
         while True:
             regions = self.columns_of(page, header)
             if index < len(regions):
                 region = regions[index]
+                for where, band in (bands or {}).get(page, {}).items():
+                    taken = band.height + self.band_gap()
+                    top = region.y + (taken if where == "top" else 0.0)
+                    region = replace(region, y=top, h=max(0.0, region.h - taken))
                 if page in caps:
                     region = replace(region, h=min(region.h, caps[page]))
                 return region
@@ -411,7 +436,32 @@ class BriefPlanner:
     def page_count(self, header: float, flow: _Flow) -> int:
         """Return the pages the flow fills (at least the first, which holds the header)."""
         used = [i for i, column in enumerate(flow.columns) if column]
-        return 1 + (self.page_of_column(used[-1], header) if used else 0)
+        last = self.page_of_column(used[-1], header) if used else 0
+        return 1 + max(last, *flow.bands) if flow.bands else 1 + last
+
+    def band_gap(self) -> float:
+        """Return the space between a band across the columns and the columns' text."""
+        return 2 * self.tokens.gap
+
+    def place_band(
+        self, unit: _Unit, column: int, used: float, header: float, bands: dict
+    ) -> tuple[int, str]:
+        """Return where a block across the columns goes: the foot of this page when this is
+        the page's first column and its text still fits above it, else the top of the first
+        page after with a free top band."""
+        page = self.page_of_column(column, header)
+        first = sum(len(self.columns_of(p, header)) for p in range(page))
+        region = self.column_region(column, header, {}, bands)
+        taken = unit.height + self.band_gap()
+        free = bands.get(page, {})
+        if column == first and "bottom" not in free and used + taken <= region.h + TOLERANCE:
+            return page, "bottom"
+        if column == first and not used and "top" not in free:
+            return page, "top"
+        page += 1
+        while "top" in bands.get(page, {}) or not self.columns_of(page, header):
+            page += 1
+        return page, "top"
 
     # ----- flowing --------------------------------------------------------------------------
 
@@ -429,6 +479,7 @@ class BriefPlanner:
         queue = list(units)
         waiting: list[_Unit] = []
         forced = 0
+        bands: dict[int, dict[str, _Unit]] = {}
 
         def next_column() -> None:
             nonlocal used
@@ -436,7 +487,7 @@ class BriefPlanner:
             used = 0.0
 
         def room() -> float:
-            return self.column_region(len(columns) - 1, header, caps).h - used
+            return self.column_region(len(columns) - 1, header, caps, bands).h - used
 
         def place(unit: _Unit) -> None:
             nonlocal used
@@ -457,6 +508,10 @@ class BriefPlanner:
 
         while queue:
             unit = queue.pop(0)
+            if unit.spans:
+                page, where = self.place_band(unit, len(columns) - 1, used, header, bands)
+                bands.setdefault(page, {})[where] = unit
+                continue
             if waiting and unit.section != waiting[0].section:
                 place_waiting()  # a figure waits within its section, never past the next
             elif waiting and not unit.attached:
@@ -502,7 +557,7 @@ class BriefPlanner:
             place_waiting()
         while columns and not columns[-1] and len(columns) > 1:
             columns.pop()
-        return _Flow(columns, forced)
+        return _Flow(columns, forced, bands)
 
     def _kept_height(self, unit: _Unit, queue: Sequence[_Unit]) -> float:
         """Return the height `unit` needs with what it keeps with: the start of the next."""
@@ -563,11 +618,13 @@ class BriefPlanner:
         pages[0].boxes.extend(self._header_boxes)
         pages[0].boxes.extend(self.foot_boxes())
         body_line = self.theme.brief["body"].size * self.theme.brief["body"].leading
+        for page_index, boxes in self.band_boxes(header, flow, "top"):
+            pages[page_index].boxes.extend(boxes)
         for index, column in enumerate(flow.columns):
             if not column:
                 continue
             page_index = self.page_of_column(index, header)
-            region = self.column_region(index, header, {})
+            region = self.column_region(index, header, {}, flow.bands)
             used = sum(p.space + p.unit.height for p in column)
             flowed_on = any(flow.columns[index + 1 :]) if index + 1 < len(flow.columns) else False
             if page_index < count - 1 and flowed_on:
@@ -586,6 +643,8 @@ class BriefPlanner:
                     pages[page_index].bookmarks.append((key, title, y))
                 pages[page_index].boxes.extend(placed.unit.make(region.x, y, region.w))
                 y += placed.unit.height
+        for page_index, boxes in self.band_boxes(header, flow, "bottom"):
+            pages[page_index].boxes.extend(boxes)
         for page in pages:
             before, after = self.furniture(page.number, count)
             page.boxes[:0] = before
@@ -604,6 +663,18 @@ class BriefPlanner:
             figure_width=composition.figure_width,
             warnings=list(self.warnings),
         )
+
+    def band_boxes(self, header: float, flow: _Flow, where: str) -> list[tuple[int, list[Box]]]:
+        """Return the boxes of the bands across the columns at the top or foot of pages."""
+        result = []
+        for page, bands in sorted(flow.bands.items()):
+            unit = bands.get(where)
+            if unit is None:
+                continue
+            region = self.columns_of(page, header)[0]
+            y = region.y if where == "top" else region.y + region.h - unit.height
+            result.append((page, unit.make(self.left, y, self.content_width)))
+        return result
 
     @staticmethod
     def stretches(
@@ -1088,9 +1159,11 @@ class BriefPlanner:
         """Return a chart or picture with its caption above and source under: one block."""
         setter = self._setter
         kind = "figure"
-        caption = setter.set(self.caption(kind, title), "block_title", self.column_width)
+        span = self.spans_figure(block)
+        frame = self.content_width if span else self.column_width
+        caption = setter.set(self.caption(kind, title), "block_title", frame)
         source_paragraph = (
-            setter.set(self.labels.say("source", source=source), "caption", self.column_width)
+            setter.set(self.labels.say("source", source=source), "caption", frame)
             if source
             else None
         )
@@ -1098,8 +1171,12 @@ class BriefPlanner:
         width = min(self._composition.figure_width, self.column_width)
         if isinstance(block, ChartInfo):
             height = width * self.tokens.chart_aspect
+            if span:  # as tall as in a column, as wide as the page: room for its categories
+                width = frame
         else:
             aspect = self.aspect(block)
+            if span:
+                width = frame
             height = min(width / aspect, self.height * self.tokens.max_picture_height)
             width = height * aspect
         total = caption.height + space + height
@@ -1146,8 +1223,34 @@ class BriefPlanner:
             return boxes
 
         return _Unit(
-            height=total, space=self.gap(), make=make, floats=True, section=index, role="figure"
+            height=total,
+            space=self.gap(),
+            make=make,
+            floats=True,
+            section=index,
+            role="figure",
+            spans=span,
         )
+
+    def spans_figure(self, block: ChartInfo | ImageInfo) -> bool:
+        """Return whether a chart or picture is set across the columns: a panorama, or a
+        chart whose categories a column cannot hold legibly."""
+        if self.tokens.columns < 2:
+            return False
+        if isinstance(block, ImageInfo):
+            return self.aspect(block) >= PANORAMA_ASPECT
+        if block.type == "pie" or not block.categories:
+            return False
+        setter = self._setter
+        size = setter.style("chart").size
+        font = setter.font("chart", size).pdf_name
+        label = max(self.book.width(c, font, size) for c in block.categories)
+        width = min(self._composition.figure_width, self.column_width)
+        if block.type == "bar":  # labels beside the bars take from the plot's width
+            return label > width * 0.4
+        bars = len(block.series) if block.type == "column" else 1
+        slot = (width - AXIS_EMS * size) / len(block.categories)
+        return max(label + CATEGORY_PAD_EMS * size, bars * BAR_EMS * size) > slot
 
     def aspect(self, image: ImageInfo) -> float:
         """Return width / height of `image`, measured once per brief."""
@@ -1157,9 +1260,11 @@ class BriefPlanner:
             self._aspects[image.path] = image_aspect(image.path, image.format, image.location)
         return self._aspects[image.path]
 
-    def table(self, table: TableInfo, index: int) -> list[_Unit]:
-        """Return a table: its caption kept with its first rows, rows that split with the
-        header repeated, and its source line."""
+    def table_rows(
+        self, table: TableInfo, frame: float
+    ) -> tuple[list[float], list[tuple[float, object]], float]:
+        """Return a table's column widths within `frame`, its rows (header first) as
+        (height, cells), and its cell padding."""
         setter = self._setter
         size = setter.size("table")
         padding = rules.cell_padding(size)
@@ -1174,7 +1279,7 @@ class BriefPlanner:
             lambda t: setter.frame_width(book.width(t, head_font, size)),
             lambda t: setter.frame_width(book.width(t, body_font, size)),
             2 * padding,
-            self.column_width,
+            frame,
         )
         rows: list[tuple[float, object]] = []
         for r, row in enumerate([table.columns, *table.rows]):
@@ -1190,6 +1295,23 @@ class BriefPlanner:
                 for c, text in enumerate(row)
             )
             rows.append((max(p.height for p in cells) + 2 * padding, cells))
+        return widths, rows, padding
+
+    def table(self, table: TableInfo, index: int) -> list[_Unit]:
+        """Return a table: its caption kept with its first rows, rows that split with the
+        header repeated, and its source line; or, when a column cannot hold it legibly or
+        setting it across the columns saves room, one block across the columns."""
+        widths, rows, padding = self.table_rows(table, self.column_width)
+        if self.tokens.columns > 1:
+            wide, wide_rows, _ = self.table_rows(table, self.content_width)
+            narrow_height = sum(h for h, _ in rows)
+            wide_height = sum(h for h, _ in wide_rows)
+            too_wide = sum(widths) > self.column_width + TOLERANCE
+            page_column = self.column_bottom - self.top
+            if wide_height <= page_column * SPAN_MOST and (
+                too_wide or 2 * (wide_height + self.band_gap()) < narrow_height
+            ):
+                return [self.wide_table(table, index, wide, wide_rows, padding)]
         header, body = rows[0], tuple(rows[1:])
         theme = self.theme
         alt = f"Table: {table.caption or ''}, {len(table.rows)} rows"
@@ -1250,6 +1372,71 @@ class BriefPlanner:
                 )
             )
         return units
+
+    def wide_table(
+        self,
+        table: TableInfo,
+        index: int,
+        widths: list[float],
+        rows: list[tuple[float, object]],
+        padding: float,
+    ) -> _Unit:
+        """Return a table set across the columns: caption, table and source as one block."""
+        setter = self._setter
+        frame = self.content_width
+        caption = setter.set(self.caption("table", table.caption), "block_title", frame)
+        source = (
+            setter.set(self.labels.say("source", source=table.source), "caption", frame)
+            if table.source
+            else None
+        )
+        space = self.spacing("caption", CAPTION_SPACE_EM)
+        heights = tuple(h for h, _ in rows)
+        total = caption.height + space + sum(heights)
+        if source:
+            total += space + source.height
+        theme = self.theme
+        alt = f"Table: {table.caption or ''}, {len(table.rows)} rows"
+
+        def make(x: float, y: float, w: float) -> list[Box]:
+            boxes: list[Box] = [
+                TextBox(x, y, w, caption.height, (caption,), "block_title", "Caption")
+            ]
+            top = y + caption.height + space
+            boxes.append(
+                TableBox(
+                    x,
+                    top,
+                    sum(widths),
+                    sum(heights),
+                    tuple(widths),
+                    heights,
+                    tuple(cells for _, cells in rows),  # type: ignore[misc]
+                    padding,
+                    header_fill=theme.colors["primary"],
+                    stripe_fill=theme.colors["card"],
+                    rule=theme.colors["rule"],
+                    name="Table",
+                    alt=alt,
+                )
+            )
+            if source:
+                boxes.append(
+                    TextBox(
+                        x,
+                        top + sum(heights) + space,
+                        w,
+                        source.height,
+                        (source,),
+                        "caption",
+                        "Source",
+                    )
+                )
+            return boxes
+
+        return _Unit(
+            height=total, space=self.gap(), make=make, section=index, role="table", spans=True
+        )
 
     def timeline(self, timeline: TimelineInfo, index: int) -> list[_Unit]:
         """Return a timeline: dated rows beside a rule, split between rows."""
