@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pdfplumber
@@ -226,3 +227,19 @@ def test_a_narrow_table_and_charts_stay_in_their_column(tmp_path):
                 in_columns = heading["top"] < rect["top"] < page.height - 60  # below the header
                 if in_columns and rect["height"] > 10 and rect["width"] > 100:
                     assert rect["x1"] < middle or rect["x0"] > middle, rect["width"]
+
+
+def test_a_column_with_a_small_figure_grows_it_before_loosening_its_spacing(tmp_path):
+    path = _build(LONG, tmp_path / "out")
+    with pdfplumber.open(path) as pdf:
+        gaps = []
+        for half in _halves(pdf)[:2]:  # page 1: its right column ends with a chart
+            lines = [line for line in half.extract_text_lines() if line["top"] > 200]
+            for before, after in itertools.pairwise(lines):
+                if after["text"].startswith("\u2022"):  # the space above a point
+                    gaps.append(after["top"] - before["bottom"])
+        words = pdf.pages[0].extract_words()
+        years = [w for w in words if w["text"] in {"2019", "2023"} and w["x0"] > 306]
+    assert max(gaps) - min(gaps) < 1.5, gaps  # one space between points in both columns
+    # The chart was set at its smallest width (2.2 in) to fit; its column's room widened it.
+    assert max(w["x1"] for w in years) - min(w["x0"] for w in years) > 2.2 * 72 * 0.9

@@ -145,6 +145,8 @@ class _Unit:
     whole_rows: int = 0  # rows up to which it never splits
     row_space: float = 0.0  # space between its rows that may open (a timeline's entries)
     spans: bool = False  # set across all columns, in a band at the top or foot of a page
+    #: A figure set below its full width: the figure grown by up to so many points of height.
+    grow: Callable[[float], _Unit] | None = None
     header: tuple[float, object] | None = None
     make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
         None
@@ -633,6 +635,9 @@ class BriefPlanner:
                 target = max(self.fills(flow, header, page_index))  # ends with its neighbour
             else:
                 target = used
+            if page_index < count - 1 and target > used + TOLERANCE:
+                column = self.grow_figures(column, target - used)
+                used = sum(p.space + p.unit.height for p in column)
             stretch, column = self.stretches(column, target - used, body_line)
             y = region.y
             for placed, extra in zip(column, stretch, strict=True):
@@ -675,6 +680,19 @@ class BriefPlanner:
             y = region.y if where == "top" else region.y + region.h - unit.height
             result.append((page, unit.make(self.left, y, self.content_width)))
         return result
+
+    @staticmethod
+    def grow_figures(column: Sequence[_Placed], spare: float) -> list[_Placed]:
+        """Return the column with its figures set below full width grown into `spare` points
+        of room left at its foot (a larger chart before looser spacing)."""
+        placed = list(column)
+        for i, p in enumerate(placed):
+            if p.unit.grow is None or spare <= TOLERANCE:
+                continue
+            grown = p.unit.grow(spare)
+            spare -= grown.height - p.unit.height
+            placed[i] = _Placed(grown, p.space)
+        return placed
 
     @staticmethod
     def stretches(
@@ -1168,69 +1186,89 @@ class BriefPlanner:
             else None
         )
         space = self.spacing("caption", CAPTION_SPACE_EM)
-        width = min(self._composition.figure_width, self.column_width)
-        if isinstance(block, ChartInfo):
-            height = width * self.tokens.chart_aspect
-            if span:  # as tall as in a column, as wide as the page: room for its categories
-                width = frame
-        else:
-            aspect = self.aspect(block)
-            if span:
-                width = frame
-            height = min(width / aspect, self.height * self.tokens.max_picture_height)
-            width = height * aspect
-        total = caption.height + space + height
-        if source_paragraph:
-            total += space + source_paragraph.height
         theme = self.theme
 
-        def make(x: float, y: float, column: float) -> list[Box]:
-            boxes: list[Box] = [
-                TextBox(x, y, column, caption.height, (caption,), "block_title", "Caption")
-            ]
-            top = y + caption.height + space
-            left = x + (column - width) / 2
+        def build(width: float) -> _Unit:
             if isinstance(block, ChartInfo):
-                style = setter.style("chart")
-                boxes.append(
-                    ChartBox(
-                        left,
-                        top,
-                        width,
-                        height,
-                        block,
-                        setter.font("chart", style.size),
-                        tuple(theme.palette),
-                        theme.colors["rule"],
-                        name="Chart",
-                        alt=block.alt,
-                    )
-                )
+                height = width * self.tokens.chart_aspect
+                if span:  # as tall as in a column, as wide as the page: room for its categories
+                    width = frame
             else:
-                boxes.append(PictureBox(left, top, width, height, block, "Picture", block.alt))
+                aspect = self.aspect(block)
+                if span:
+                    width = frame
+                height = min(width / aspect, self.height * self.tokens.max_picture_height)
+                width = height * aspect
+            total = caption.height + space + height
             if source_paragraph:
-                boxes.append(
-                    TextBox(
-                        x,
-                        top + height + space,
-                        column,
-                        source_paragraph.height,
-                        (source_paragraph,),
-                        "caption",
-                        "Source",
-                    )
-                )
-            return boxes
+                total += space + source_paragraph.height
 
-        return _Unit(
-            height=total,
-            space=self.gap(),
-            make=make,
-            floats=True,
-            section=index,
-            role="figure",
-            spans=span,
-        )
+            def make(x: float, y: float, column: float) -> list[Box]:
+                boxes: list[Box] = [
+                    TextBox(x, y, column, caption.height, (caption,), "block_title", "Caption")
+                ]
+                top = y + caption.height + space
+                left = x + (column - width) / 2
+                if isinstance(block, ChartInfo):
+                    style = setter.style("chart")
+                    boxes.append(
+                        ChartBox(
+                            left,
+                            top,
+                            width,
+                            height,
+                            block,
+                            setter.font("chart", style.size),
+                            tuple(theme.palette),
+                            theme.colors["rule"],
+                            name="Chart",
+                            alt=block.alt,
+                        )
+                    )
+                else:
+                    boxes.append(PictureBox(left, top, width, height, block, "Picture", block.alt))
+                if source_paragraph:
+                    boxes.append(
+                        TextBox(
+                            x,
+                            top + height + space,
+                            column,
+                            source_paragraph.height,
+                            (source_paragraph,),
+                            "caption",
+                            "Source",
+                        )
+                    )
+                return boxes
+
+            return _Unit(
+                height=total,
+                space=self.gap(),
+                make=make,
+                floats=True,
+                section=index,
+                role="figure",
+                spans=span,
+                grow=None if span else grow,
+            )
+
+        def grow(extra: float) -> _Unit:
+            """Return the block grown by up to `extra` points of height, at most column wide."""
+            unit = build(self.column_width)
+            if unit.height <= start.height + extra + TOLERANCE:
+                return unit
+            low, high = start_width, self.column_width  # height grows with width: bisect
+            for _ in range(12):
+                middle = (low + high) / 2
+                if build(middle).height <= start.height + extra + TOLERANCE:
+                    low = middle
+                else:
+                    high = middle
+            return build(low)
+
+        start_width = min(self._composition.figure_width, self.column_width)
+        start = build(start_width)
+        return start
 
     def spans_figure(self, block: ChartInfo | ImageInfo) -> bool:
         """Return whether a chart or picture is set across the columns: a panorama, or a
