@@ -243,3 +243,24 @@ def test_a_column_with_a_small_figure_grows_it_before_loosening_its_spacing(tmp_
     assert max(gaps) - min(gaps) < 1.5, gaps  # one space between points in both columns
     # The chart was set at its smallest width (2.2 in) to fit; its column's room widened it.
     assert max(w["x1"] for w in years) - min(w["x0"] for w in years) > 2.2 * 72 * 0.9
+
+
+def test_a_figure_is_set_smaller_to_fill_a_columns_foot_rather_than_leave_it_empty(tmp_path):
+    from alliancedeck.api import prepare
+
+    blocks = REPO / "examples" / "blocks" / "content.yaml"
+    theme = prepare(blocks).theme
+    body = theme.brief["body"]
+    path = _build(blocks, tmp_path / "out")
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        foot = min(
+            r["top"]
+            for r in page.rects
+            if r["height"] < 1 and r["width"] > page.width * 0.6 and r["top"] > page.height / 2
+        )
+        for x0, x1 in ((0, page.width / 2), (page.width / 2, page.width)):
+            half = page.crop((x0, 200, x1, foot))
+            bottom = max(w["bottom"] for w in half.extract_words())
+            # Filled to the foot: less than a line (and the gap above the rule) left.
+            assert foot - bottom <= theme.page.gap + body.size * body.leading + 2, (x0, bottom)

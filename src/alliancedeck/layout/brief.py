@@ -80,6 +80,9 @@ BAR_EMS = 1.2
 AXIS_EMS = 4.0
 #: A block set across the columns takes at most this share of a page's column height.
 SPAN_MOST = 0.5
+#: A space between blocks opens to fill a column by at most this many times its set size
+#: (and at most a body line), so that the spacing of two columns still reads as one.
+MOST_OPENING = 2.0
 #: What ends a footer or masthead text cut short to stay on one line.
 ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
@@ -145,8 +148,8 @@ class _Unit:
     whole_rows: int = 0  # rows up to which it never splits
     row_space: float = 0.0  # space between its rows that may open (a timeline's entries)
     spans: bool = False  # set across all columns, in a band at the top or foot of a page
-    #: A figure set below its full width: the figure grown by up to so many points of height.
-    grow: Callable[[float], _Unit] | None = None
+    #: A figure: the figure at most so many points tall, at a legible width (or None).
+    resize: Callable[[float], _Unit | None] | None = None
     header: tuple[float, object] | None = None
     make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
         None
@@ -537,6 +540,12 @@ class BriefPlanner:
                     queue.insert(0, part[1])
                     next_column()
                     continue
+            if unit.resize is not None and columns[-1]:
+                # A figure set smaller (never below its legible width) fills the room left.
+                smaller = unit.resize(room() - space)
+                if smaller is not None:
+                    place(smaller)
+                    continue
             if unit.floats and columns[-1] and any(not u.floats for u in queue):
                 waiting.append(unit)
                 continue
@@ -687,9 +696,9 @@ class BriefPlanner:
         of room left at its foot (a larger chart before looser spacing)."""
         placed = list(column)
         for i, p in enumerate(placed):
-            if p.unit.grow is None or spare <= TOLERANCE:
+            if p.unit.resize is None or spare <= TOLERANCE:
                 continue
-            grown = p.unit.grow(spare)
+            grown = p.unit.resize(p.unit.height + spare) or p.unit
             spare -= grown.height - p.unit.height
             placed[i] = _Placed(grown, p.space)
         return placed
@@ -702,8 +711,9 @@ class BriefPlanner:
         and the column with the space opened between a timeline's entries.
 
         Only the spaces between blocks open (and between a timeline's entries), each in
-        proportion to its set size and by at most `most`: never the space under a heading or
-        caption (kept with what follows), nor above a source line or a continuation.
+        proportion to its set size, by at most `most` and MOST_OPENING times itself: never
+        the space under a heading or caption (kept with what follows), nor above a source
+        line or a continuation.
         """
         above = [0.0] * len(column)
         placed = list(column)
@@ -724,7 +734,7 @@ class BriefPlanner:
             return above, placed
         rows: dict[int, list[float]] = {}
         for i, row, base in slots:
-            extra = min(spare * base / total, most)
+            extra = min(spare * base / total, most, base * MOST_OPENING)
             if row is None:
                 above[i] = extra
             else:
@@ -1249,18 +1259,21 @@ class BriefPlanner:
                 section=index,
                 role="figure",
                 spans=span,
-                grow=None if span else grow,
+                resize=None if span else resize,
             )
 
-        def grow(extra: float) -> _Unit:
-            """Return the block grown by up to `extra` points of height, at most column wide."""
-            unit = build(self.column_width)
-            if unit.height <= start.height + extra + TOLERANCE:
-                return unit
-            low, high = start_width, self.column_width  # height grows with width: bisect
+        def resize(most: float) -> _Unit | None:
+            """Return the block at the largest width (from the smallest legible one to the
+            column's) at which it is at most `most` points tall, or None if none is."""
+            smallest = min(self.tokens.min_figure_width, self.column_width)
+            if build(smallest).height > most + TOLERANCE:
+                return None
+            low, high = smallest, self.column_width  # height grows with width: bisect
+            if build(high).height <= most + TOLERANCE:
+                return build(high)
             for _ in range(12):
                 middle = (low + high) / 2
-                if build(middle).height <= start.height + extra + TOLERANCE:
+                if build(middle).height <= most + TOLERANCE:
                     low = middle
                 else:
                     high = middle
