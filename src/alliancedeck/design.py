@@ -99,7 +99,8 @@ class PageTokens:
     gutter: Length = 21.6  # 0.3 in
     #: Pages the brief should fill at most (None: as many as it needs); more is a warning.
     max_pages: Annotated[int, Ge(1)] | None = None
-    #: The masthead's label when the content names no organization (None: no masthead).
+    #: The masthead's label when the content names no organization (None: the word "Brief"
+    #: in the content's language, from labels.yaml; "": none).
     product_label: str | None = None
     #: Space between blocks in a column, and between the key-figure cards.
     gap: Length = 8.0

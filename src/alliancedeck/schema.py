@@ -152,7 +152,8 @@ LAYOUT_HELP: dict[str, dict[str, str]] = {
         "gutter": "Space between the columns.",
         "max_pages": "Pages the brief should fill at most (absent: as many as it needs); "
         "more is a warning.",
-        "product_label": "The masthead's label when the content names no organization.",
+        "product_label": "The masthead's label when the content names no organization "
+        '(absent: "Brief" in the content\'s language; "": none).',
         "gap": "Space between blocks in a column, and between the key-figure cards.",
         "min_spacing": "How far spacing may tighten to fit the page target, as a share (0-1).",
         "min_figure_width": "Charts and pictures are never narrower than this.",

@@ -32,7 +32,7 @@ from alliancedeck.layout.boxes import (
     stack_height,
 )
 from alliancedeck.layout.deck import TextSetter
-from alliancedeck.layout.text import column_widths, sizes_between
+from alliancedeck.layout.text import autospace, column_widths, sizes_between
 
 if TYPE_CHECKING:
     from alliancedeck.design import TextStyle, Theme
@@ -63,9 +63,29 @@ LONGEST_NAMED = 3
 MAX_COLUMNS = 400
 #: Widow and orphan control: a paragraph splits only with this many lines on each side.
 KEEP_LINES = 2
+#: A table splits only with this many body rows on each side (one of at most twice as many
+#: rows is kept whole) unless it is taller than a whole column. A timeline's dated entries
+#: part like the points of a list.
+KEEP_ROWS = 3
 #: Steps between the full and the smallest figure width, and between full and tight spacing.
 FIGURE_STEPS = 3
 SPACING_STEPS = 2
+#: A picture at least this many times wider than tall is set across the columns.
+PANORAMA_ASPECT = 2.4
+#: A chart's category needs this many ems of its type beside its label (and each bar of a
+#: grouped column chart this many) to be legible; a chart that a column cannot give that
+#: room is set across the columns.
+CATEGORY_PAD_EMS = 1.0
+BAR_EMS = 1.2
+#: Room a chart's value axis takes from its width, in ems of its type.
+AXIS_EMS = 4.0
+#: A block set across the columns takes at most this share of a page's column height.
+SPAN_MOST = 0.5
+#: A space between blocks opens to fill a column by at most this many times its set size
+#: (and at most a body line), so that the spacing of two columns still reads as one.
+MOST_OPENING = 2.0
+#: What ends a footer or masthead text cut short to stay on one line.
+ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
 SHRINK_STEP = 0.5
 
@@ -125,6 +145,12 @@ class _Unit:
     paragraph: Paragraph | None = None
     role: str = "body"
     rows: tuple[tuple[float, object], ...] = ()
+    keep_rows: int = 1  # rows kept on each side of a split
+    whole_rows: int = 0  # rows up to which it never splits
+    row_space: float = 0.0  # space between its rows that may open (a timeline's entries)
+    spans: bool = False  # set across all columns, in a band at the top or foot of a page
+    #: A figure: the figure at most so many points tall, at a legible width (or None).
+    resize: Callable[[float], _Unit | None] | None = None
     header: tuple[float, object] | None = None
     make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
         None
@@ -137,16 +163,24 @@ class _Unit:
             keep = lines if lines < 2 * KEEP_LINES else KEEP_LINES
             return keep * self.paragraph.leading
         if self.rows:
-            return (self.header[0] if self.header else 0.0) + self.rows[0][0]
+            if len(self.rows) <= self.whole_rows:
+                return self.height
+            header = self.header[0] if self.header else 0.0
+            return header + sum(h for h, _ in self.rows[: self.keep_rows])
         return self.height
 
-    def split(self, room: float) -> tuple[_Unit, _Unit] | None:
-        """Return this unit cut to fit `room` and the rest, or None if it cannot be cut so."""
+    def split(self, room: float, *, forced: bool = False) -> tuple[_Unit, _Unit] | None:
+        """Return this unit cut to fit `room` and the rest, or None if it cannot be cut so.
+
+        A paragraph keeps KEEP_LINES lines on each side, a table KEEP_ROWS rows; a `forced`
+        cut (of a unit taller than a whole column) cuts wherever the column ends.
+        """
         if self.paragraph is not None:
             lines = self.paragraph.lines
             fit = math.floor((room + TOLERANCE) / self.paragraph.leading)
-            fit = min(fit, len(lines) - KEEP_LINES)
-            if fit < KEEP_LINES:
+            least = 1 if forced else KEEP_LINES
+            fit = min(fit, len(lines) - least)
+            if fit < least:
                 return None
             head = replace(self.paragraph, lines=lines[:fit])
             tail = replace(
@@ -162,7 +196,9 @@ class _Unit:
                     break
                 used += height
                 count += 1
-            if count == 0 or count == len(self.rows):
+            least = 1 if forced else self.keep_rows
+            count = min(count, len(self.rows) - least)
+            if count < least or (not forced and len(self.rows) <= self.whole_rows):
                 return None
             rest = replace(self._rows_part(self.rows[count:], 0.0), attached=True)
             return self._rows_part(self.rows[:count], self.space), rest
@@ -210,6 +246,8 @@ class _Flow:
 
     columns: list[list[_Placed]]
     forced: int = 0
+    #: The blocks set across the columns: page (0-based) -> {"top" | "bottom": unit}.
+    bands: dict[int, dict[str, _Unit]] = field(default_factory=dict)
 
 
 class BriefSetter(TextSetter):
@@ -230,6 +268,23 @@ class BriefSetter(TextSetter):
     def set(self, text: str, role: str, width: float, **options: object) -> Paragraph:
         """Return `text` set in `role` at this composition's size, `width` wide."""
         return self.paragraph(text, role, self.size(role), width, **options)  # type: ignore[arg-type]
+
+    def line_width(self, text: str, role: str, bold: bool = False) -> float:
+        """Return the frame width that holds `text` in `role` on one line (autospace counted)."""
+        size = self.size(role)
+        font = self.font(role, size, bold=bold or None)
+        advance = self.book.width(text, font.pdf_name, size) + autospace(text) * size
+        return self.frame_width(advance)
+
+    def one_line(self, text: str, role: str, width: float, bold: bool = False) -> str:
+        """Return `text` cut short with an ellipsis so that it fits `width` on one line."""
+        if self.line_width(text, role, bold) <= width:
+            return text
+        for end in range(len(text) - 1, 0, -1):
+            cut = text[:end].rstrip(" \u00b7,;:-") + ELLIPSIS
+            if self.line_width(cut, role, bold) <= width:
+                return cut
+        return ""
 
 
 # ----- the builder --------------------------------------------------------------------------
@@ -350,13 +405,24 @@ class BriefPlanner:
             for i in range(page_tokens.columns)
         ]
 
-    def column_region(self, index: int, header: float, caps: dict[int, float]) -> Region:
-        """Return column `index` of the whole flow (page by page), capped as `caps` says."""
+    def column_region(
+        self,
+        index: int,
+        header: float,
+        caps: dict[int, float],
+        bands: dict[int, dict[str, _Unit]] | None = None,
+    ) -> Region:
+        """Return column `index` of the whole flow (page by page), capped as `caps` says and
+        short of the bands across the columns of its page."""
         page = 0
         while True:
             regions = self.columns_of(page, header)
             if index < len(regions):
                 region = regions[index]
+                for where, band in (bands or {}).get(page, {}).items():
+                    taken = band.height + self.band_gap()
+                    top = region.y + (taken if where == "top" else 0.0)
+                    region = replace(region, y=top, h=max(0.0, region.h - taken))
                 if page in caps:
                     region = replace(region, h=min(region.h, caps[page]))
                 return region
@@ -376,7 +442,32 @@ class BriefPlanner:
     def page_count(self, header: float, flow: _Flow) -> int:
         """Return the pages the flow fills (at least the first, which holds the header)."""
         used = [i for i, column in enumerate(flow.columns) if column]
-        return 1 + (self.page_of_column(used[-1], header) if used else 0)
+        last = self.page_of_column(used[-1], header) if used else 0
+        return 1 + max(last, *flow.bands) if flow.bands else 1 + last
+
+    def band_gap(self) -> float:
+        """Return the space between a band across the columns and the columns' text."""
+        return 2 * self.tokens.gap
+
+    def place_band(
+        self, unit: _Unit, column: int, used: float, header: float, bands: dict
+    ) -> tuple[int, str]:
+        """Return where a block across the columns goes: the foot of this page when this is
+        the page's first column and its text still fits above it, else the top of the first
+        page after with a free top band."""
+        page = self.page_of_column(column, header)
+        first = sum(len(self.columns_of(p, header)) for p in range(page))
+        region = self.column_region(column, header, {}, bands)
+        taken = unit.height + self.band_gap()
+        free = bands.get(page, {})
+        if column == first and "bottom" not in free and used + taken <= region.h + TOLERANCE:
+            return page, "bottom"
+        if column == first and not used and "top" not in free:
+            return page, "top"
+        page += 1
+        while "top" in bands.get(page, {}) or not self.columns_of(page, header):
+            page += 1
+        return page, "top"
 
     # ----- flowing --------------------------------------------------------------------------
 
@@ -394,6 +485,7 @@ class BriefPlanner:
         queue = list(units)
         waiting: list[_Unit] = []
         forced = 0
+        bands: dict[int, dict[str, _Unit]] = {}
 
         def next_column() -> None:
             nonlocal used
@@ -401,7 +493,7 @@ class BriefPlanner:
             used = 0.0
 
         def room() -> float:
-            return self.column_region(len(columns) - 1, header, caps).h - used
+            return self.column_region(len(columns) - 1, header, caps, bands).h - used
 
         def place(unit: _Unit) -> None:
             nonlocal used
@@ -422,6 +514,10 @@ class BriefPlanner:
 
         while queue:
             unit = queue.pop(0)
+            if unit.spans:
+                page, where = self.place_band(unit, len(columns) - 1, used, header, bands)
+                bands.setdefault(page, {})[where] = unit
+                continue
             if waiting and unit.section != waiting[0].section:
                 place_waiting()  # a figure waits within its section, never past the next
             elif waiting and not unit.attached:
@@ -445,13 +541,19 @@ class BriefPlanner:
                     queue.insert(0, part[1])
                     next_column()
                     continue
+            if unit.resize is not None and columns[-1]:
+                # A figure set smaller (never below its legible width) fills the room left.
+                smaller = unit.resize(room() - space)
+                if smaller is not None:
+                    place(smaller)
+                    continue
             if unit.floats and columns[-1] and any(not u.floats for u in queue):
                 waiting.append(unit)
                 continue
             if not columns[-1]:
                 # Taller than a whole column: it stands alone (split where it can).
                 forced += 1
-                part = unit.split(room())
+                part = unit.split(room(), forced=True)
                 if part is not None:
                     place(part[0])
                     queue.insert(0, part[1])
@@ -467,7 +569,7 @@ class BriefPlanner:
             place_waiting()
         while columns and not columns[-1] and len(columns) > 1:
             columns.pop()
-        return _Flow(columns, forced)
+        return _Flow(columns, forced, bands)
 
     def _kept_height(self, unit: _Unit, queue: Sequence[_Unit]) -> float:
         """Return the height `unit` needs with what it keeps with: the start of the next."""
@@ -528,14 +630,14 @@ class BriefPlanner:
         pages[0].boxes.extend(self._header_boxes)
         pages[0].boxes.extend(self.foot_boxes())
         body_line = self.theme.brief["body"].size * self.theme.brief["body"].leading
+        for page_index, boxes in self.band_boxes(header, flow, "top"):
+            pages[page_index].boxes.extend(boxes)
         for index, column in enumerate(flow.columns):
             if not column:
                 continue
             page_index = self.page_of_column(index, header)
-            region = self.column_region(index, header, {})
+            region = self.column_region(index, header, {}, flow.bands)
             used = sum(p.space + p.unit.height for p in column)
-            stretch = 0.0
-            gaps = [p for p in column[1:] if p.space > 0]
             flowed_on = any(flow.columns[index + 1 :]) if index + 1 < len(flow.columns) else False
             if page_index < count - 1 and flowed_on:
                 target = region.h  # filled to the foot
@@ -543,18 +645,21 @@ class BriefPlanner:
                 target = max(self.fills(flow, header, page_index))  # ends with its neighbour
             else:
                 target = used
-            if gaps and target > used:
-                # What is left spreads over the spaces between blocks, a line each at most.
-                stretch = min((target - used) / len(gaps), body_line)
+            if page_index < count - 1 and target > used + TOLERANCE:
+                column = self.grow_figures(column, target - used)
+                used = sum(p.space + p.unit.height for p in column)
+            stretch, column = self.stretches(column, target - used, body_line)
             y = region.y
-            for placed in column:
+            for placed, extra in zip(column, stretch, strict=True):
                 if placed.space > 0 and placed is not column[0]:
-                    y += placed.space + stretch
+                    y += placed.space + extra
                 if placed.unit.bookmark:
                     key, title = placed.unit.bookmark
                     pages[page_index].bookmarks.append((key, title, y))
                 pages[page_index].boxes.extend(placed.unit.make(region.x, y, region.w))
                 y += placed.unit.height
+        for page_index, boxes in self.band_boxes(header, flow, "bottom"):
+            pages[page_index].boxes.extend(boxes)
         for page in pages:
             before, after = self.furniture(page.number, count)
             page.boxes[:0] = before
@@ -574,6 +679,73 @@ class BriefPlanner:
             warnings=list(self.warnings),
         )
 
+    def band_boxes(self, header: float, flow: _Flow, where: str) -> list[tuple[int, list[Box]]]:
+        """Return the boxes of the bands across the columns at the top or foot of pages."""
+        result = []
+        for page, bands in sorted(flow.bands.items()):
+            unit = bands.get(where)
+            if unit is None:
+                continue
+            region = self.columns_of(page, header)[0]
+            y = region.y if where == "top" else region.y + region.h - unit.height
+            result.append((page, unit.make(self.left, y, self.content_width)))
+        return result
+
+    @staticmethod
+    def grow_figures(column: Sequence[_Placed], spare: float) -> list[_Placed]:
+        """Return the column with its figures set below full width grown into `spare` points
+        of room left at its foot (a larger chart before looser spacing)."""
+        placed = list(column)
+        for i, p in enumerate(placed):
+            if p.unit.resize is None or spare <= TOLERANCE:
+                continue
+            grown = p.unit.resize(p.unit.height + spare) or p.unit
+            spare -= grown.height - p.unit.height
+            placed[i] = _Placed(grown, p.space)
+        return placed
+
+    @staticmethod
+    def stretches(
+        column: Sequence[_Placed], spare: float, most: float
+    ) -> tuple[list[float], list[_Placed]]:
+        """Return the space to add above each placed unit to use `spare` points of a column,
+        and the column with the space opened between a timeline's entries.
+
+        Only the spaces between blocks open (and between a timeline's entries), each in
+        proportion to its set size, by at most `most` and MOST_OPENING times itself: never
+        the space under a heading or caption (kept with what follows), nor above a source
+        line or a continuation.
+        """
+        above = [0.0] * len(column)
+        placed = list(column)
+        if spare <= TOLERANCE:
+            return above, placed
+        slots: list[tuple[int, int | None, float]] = [
+            (i, None, column[i].space)
+            for i in range(1, len(column))
+            if column[i].space > 0
+            and not column[i].unit.attached
+            and not column[i - 1].unit.keep_with_next
+        ]
+        for i, p in enumerate(column):
+            if p.unit.row_space > 0:
+                slots += [(i, r, p.unit.row_space) for r in range(len(p.unit.rows) - 1)]
+        total = sum(base for _, _, base in slots)
+        if not total:
+            return above, placed
+        rows: dict[int, list[float]] = {}
+        for i, row, base in slots:
+            extra = min(spare * base / total, most, base * MOST_OPENING)
+            if row is None:
+                above[i] = extra
+            else:
+                rows.setdefault(i, [0.0] * len(column[i].unit.rows))[row] = extra
+        for i, extras in rows.items():
+            unit = column[i].unit
+            opened = tuple((h + e, cells) for (h, cells), e in zip(unit.rows, extras, strict=True))
+            placed[i] = _Placed(unit._rows_part(opened, unit.space), column[i].space)
+        return above, placed
+
     # ----- furniture ------------------------------------------------------------------------
 
     def furniture(self, number: int, total: int) -> tuple[list[Box], list[Box]]:
@@ -592,18 +764,23 @@ class BriefPlanner:
                 name="Footer rule",
             )
         )
+        # The footer is one line: the page label whole, the short title cut short if need be.
         right_text = rules.footer_right(meta, self.labels, number, total, printed=True)
-        right = setter.set(right_text, "footer", self.content_width, align="right")
-        right_width = self.book.width(right_text, right.font.pdf_name, right.font.size)
-        right_frame = setter.frame_width(right_width)
-        left = setter.set(
-            rules.footer_left(meta, self.labels), "footer", self.content_width - right_frame
-        )
+        right_frame = setter.line_width(right_text, "footer")
+        room = self.content_width - right_frame - self.tokens.gap
+        left_text = rules.footer_left(meta, self.labels)
+        if setter.line_width(left_text, "footer") > room:
+            dated = rules.footer_left(replace(meta, short_title=""), self.labels)
+            title_room = room - setter.line_width(rules.SEPARATOR + dated, "footer")
+            title = setter.one_line(meta.short_title, "footer", title_room)
+            left_text = rules.footer_left(replace(meta, short_title=title), self.labels)
+            left_text = setter.one_line(left_text, "footer", room)
+        left = setter.set(left_text, "footer", room)
         boxes.append(
             TextBox(
                 self.left,
                 self.footer_y,
-                self.content_width - right_frame,
+                room,
                 left.height,
                 (left,),
                 role="footer",
@@ -699,7 +876,8 @@ class BriefPlanner:
         x, width = self.left, self.content_width
         y = self.top
         boxes: list[Box] = []
-        label = meta.organization or page.product_label
+        product = self.labels.product_label if page.product_label is None else page.product_label
+        label = meta.organization or product
         right_text = rules.SEPARATOR.join(
             t for t in (self.labels.as_of(meta.date), meta.product_id) if t
         )
@@ -747,17 +925,14 @@ class BriefPlanner:
             if right_text
             else None
         )
-        right_width = (
-            setter.frame_width(self.book.width(right_text, right.font.pdf_name, right.font.size))
-            if right
-            else 0.0
-        )
-        left = setter.set(label.upper(), "byline", room - right_width, color=white, bold=True)
+        right_width = setter.line_width(right_text, "byline") if right else 0.0
+        label = setter.one_line(label.upper(), "byline", room - right_width - inset, bold=True)
+        left = setter.set(label, "byline", room - right_width - inset, color=white, bold=True)
         boxes.append(
             TextBox(
                 self.left + inset,
                 y,
-                room - right_width,
+                room - right_width - inset,
                 page.masthead_height,
                 (left,),
                 role="masthead",
@@ -1015,66 +1190,121 @@ class BriefPlanner:
         """Return a chart or picture with its caption above and source under: one block."""
         setter = self._setter
         kind = "figure"
-        caption = setter.set(self.caption(kind, title), "block_title", self.column_width)
+        span = self.spans_figure(block)
+        frame = self.content_width if span else self.column_width
+        caption = setter.set(self.caption(kind, title), "block_title", frame)
         source_paragraph = (
-            setter.set(self.labels.say("source", source=source), "caption", self.column_width)
+            setter.set(self.labels.say("source", source=source), "caption", frame)
             if source
             else None
         )
         space = self.spacing("caption", CAPTION_SPACE_EM)
-        width = min(self._composition.figure_width, self.column_width)
-        if isinstance(block, ChartInfo):
-            height = width * self.tokens.chart_aspect
-        else:
-            aspect = self.aspect(block)
-            height = min(width / aspect, self.height * self.tokens.max_picture_height)
-            width = height * aspect
-        total = caption.height + space + height
-        if source_paragraph:
-            total += space + source_paragraph.height
         theme = self.theme
 
-        def make(x: float, y: float, column: float) -> list[Box]:
-            boxes: list[Box] = [
-                TextBox(x, y, column, caption.height, (caption,), "block_title", "Caption")
-            ]
-            top = y + caption.height + space
-            left = x + (column - width) / 2
+        def build(width: float) -> _Unit:
             if isinstance(block, ChartInfo):
-                style = setter.style("chart")
-                boxes.append(
-                    ChartBox(
-                        left,
-                        top,
-                        width,
-                        height,
-                        block,
-                        setter.font("chart", style.size),
-                        tuple(theme.palette),
-                        theme.colors["rule"],
-                        name="Chart",
-                        alt=block.alt,
-                    )
-                )
+                height = width * self.tokens.chart_aspect
+                if span:  # as tall as in a column, as wide as the page: room for its categories
+                    width = frame
             else:
-                boxes.append(PictureBox(left, top, width, height, block, "Picture", block.alt))
+                aspect = self.aspect(block)
+                if span:
+                    width = frame
+                height = min(width / aspect, self.height * self.tokens.max_picture_height)
+                width = height * aspect
+            total = caption.height + space + height
             if source_paragraph:
-                boxes.append(
-                    TextBox(
-                        x,
-                        top + height + space,
-                        column,
-                        source_paragraph.height,
-                        (source_paragraph,),
-                        "caption",
-                        "Source",
-                    )
-                )
-            return boxes
+                total += space + source_paragraph.height
 
-        return _Unit(
-            height=total, space=self.gap(), make=make, floats=True, section=index, role="figure"
-        )
+            def make(x: float, y: float, column: float) -> list[Box]:
+                boxes: list[Box] = [
+                    TextBox(x, y, column, caption.height, (caption,), "block_title", "Caption")
+                ]
+                top = y + caption.height + space
+                left = x + (column - width) / 2
+                if isinstance(block, ChartInfo):
+                    style = setter.style("chart")
+                    boxes.append(
+                        ChartBox(
+                            left,
+                            top,
+                            width,
+                            height,
+                            block,
+                            setter.font("chart", style.size),
+                            tuple(theme.palette),
+                            theme.colors["rule"],
+                            name="Chart",
+                            alt=block.alt,
+                        )
+                    )
+                else:
+                    boxes.append(PictureBox(left, top, width, height, block, "Picture", block.alt))
+                if source_paragraph:
+                    boxes.append(
+                        TextBox(
+                            x,
+                            top + height + space,
+                            column,
+                            source_paragraph.height,
+                            (source_paragraph,),
+                            "caption",
+                            "Source",
+                        )
+                    )
+                return boxes
+
+            return _Unit(
+                height=total,
+                space=self.gap(),
+                make=make,
+                floats=True,
+                section=index,
+                role="figure",
+                spans=span,
+                resize=None if span else resize,
+            )
+
+        def resize(most: float) -> _Unit | None:
+            """Return the block at the largest width (from the smallest legible one to the
+            column's) at which it is at most `most` points tall, or None if none is."""
+            smallest = min(self.tokens.min_figure_width, self.column_width)
+            if build(smallest).height > most + TOLERANCE:
+                return None
+            low, high = smallest, self.column_width  # height grows with width: bisect
+            if build(high).height <= most + TOLERANCE:
+                return build(high)
+            for _ in range(12):
+                middle = (low + high) / 2
+                if build(middle).height <= most + TOLERANCE:
+                    low = middle
+                else:
+                    high = middle
+            return build(low)
+
+        start_width = min(self._composition.figure_width, self.column_width)
+        start = build(start_width)
+        return start
+
+    def spans_figure(self, block: ChartInfo | ImageInfo) -> bool:
+        """Return whether a chart or picture is set across the columns: a panorama, or a
+        chart whose categories a column cannot hold legibly."""
+        if self.tokens.columns < 2:
+            return False
+        if isinstance(block, ImageInfo):
+            return self.aspect(block) >= PANORAMA_ASPECT
+        if block.type == "pie" or not block.categories:
+            return False
+        setter = self._setter
+        size = setter.style("chart").size
+        font = setter.font("chart", size).pdf_name
+        label = max(self.book.width(c, font, size) for c in block.categories)
+        width = min(self._composition.figure_width, self.column_width)
+        if block.type == "bar":  # labels beside the bars take from the plot's width
+            return label > width * 0.4
+        bars = len(block.series) if block.type == "column" else 1
+        slot = (width - AXIS_EMS * size) / len(block.categories)
+        return max(label + CATEGORY_PAD_EMS * size, bars * BAR_EMS * size) > slot
 
     def aspect(self, image: ImageInfo) -> float:
         """Return width / height of `image`, measured once per brief."""
@@ -1084,10 +1314,11 @@ class BriefPlanner:
             self._aspects[image.path] = image_aspect(image.path, image.format, image.location)
         return self._aspects[image.path]
 
-    def table(self, table: TableInfo, index: int) -> list[_Unit]:
-        """Return a table: its caption kept with its first rows, rows that split with the
-        header repeated, and its source line."""
-        table = rules.uniform_decimals(table)
+    def table_rows(
+        self, table: TableInfo, frame: float
+    ) -> tuple[list[float], list[tuple[float, object]], float]:
+        """Return a table's column widths within `frame`, its rows (header first) as
+        (height, cells), and its cell padding."""
         setter = self._setter
         size = setter.size("table")
         padding = rules.cell_padding(size)
@@ -1102,7 +1333,7 @@ class BriefPlanner:
             lambda t: setter.frame_width(book.width(t, head_font, size)),
             lambda t: setter.frame_width(book.width(t, body_font, size)),
             2 * padding,
-            self.column_width,
+            frame,
         )
         rows: list[tuple[float, object]] = []
         for r, row in enumerate([table.columns, *table.rows]):
@@ -1118,6 +1349,24 @@ class BriefPlanner:
                 for c, text in enumerate(row)
             )
             rows.append((max(p.height for p in cells) + 2 * padding, cells))
+        return widths, rows, padding
+
+    def table(self, table: TableInfo, index: int) -> list[_Unit]:
+        """Return a table: its caption kept with its first rows, rows that split with the
+        header repeated, and its source line; or, when a column cannot hold it legibly or
+        setting it across the columns saves room, one block across the columns."""
+        table = rules.uniform_decimals(table)
+        widths, rows, padding = self.table_rows(table, self.column_width)
+        if self.tokens.columns > 1:
+            wide, wide_rows, _ = self.table_rows(table, self.content_width)
+            narrow_height = sum(h for h, _ in rows)
+            wide_height = sum(h for h, _ in wide_rows)
+            too_wide = sum(widths) > self.column_width + TOLERANCE
+            page_column = self.column_bottom - self.top
+            if wide_height <= page_column * SPAN_MOST and (
+                too_wide or 2 * (wide_height + self.band_gap()) < narrow_height
+            ):
+                return [self.wide_table(table, index, wide, wide_rows, padding)]
         header, body = rows[0], tuple(rows[1:])
         theme = self.theme
         alt = f"Table: {table.caption or ''}, {len(table.rows)} rows"
@@ -1152,6 +1401,8 @@ class BriefPlanner:
             section=index,
             role="table",
             rows=body,
+            keep_rows=KEEP_ROWS,
+            whole_rows=2 * KEEP_ROWS,
             header=header,
             make_rows=make_rows,
         )
@@ -1176,6 +1427,71 @@ class BriefPlanner:
                 )
             )
         return units
+
+    def wide_table(
+        self,
+        table: TableInfo,
+        index: int,
+        widths: list[float],
+        rows: list[tuple[float, object]],
+        padding: float,
+    ) -> _Unit:
+        """Return a table set across the columns: caption, table and source as one block."""
+        setter = self._setter
+        frame = self.content_width
+        caption = setter.set(self.caption("table", table.caption), "block_title", frame)
+        source = (
+            setter.set(self.labels.say("source", source=table.source), "caption", frame)
+            if table.source
+            else None
+        )
+        space = self.spacing("caption", CAPTION_SPACE_EM)
+        heights = tuple(h for h, _ in rows)
+        total = caption.height + space + sum(heights)
+        if source:
+            total += space + source.height
+        theme = self.theme
+        alt = f"Table: {table.caption or ''}, {len(table.rows)} rows"
+
+        def make(x: float, y: float, w: float) -> list[Box]:
+            boxes: list[Box] = [
+                TextBox(x, y, w, caption.height, (caption,), "block_title", "Caption")
+            ]
+            top = y + caption.height + space
+            boxes.append(
+                TableBox(
+                    x,
+                    top,
+                    sum(widths),
+                    sum(heights),
+                    tuple(widths),
+                    heights,
+                    tuple(cells for _, cells in rows),  # type: ignore[misc]
+                    padding,
+                    header_fill=theme.colors["primary"],
+                    stripe_fill=theme.colors["card"],
+                    rule=theme.colors["rule"],
+                    name="Table",
+                    alt=alt,
+                )
+            )
+            if source:
+                boxes.append(
+                    TextBox(
+                        x,
+                        top + sum(heights) + space,
+                        w,
+                        source.height,
+                        (source,),
+                        "caption",
+                        "Source",
+                    )
+                )
+            return boxes
+
+        return _Unit(
+            height=total, space=self.gap(), make=make, section=index, role="table", spans=True
+        )
 
     def timeline(self, timeline: TimelineInfo, index: int) -> list[_Unit]:
         """Return a timeline: dated rows beside a rule, split between rows."""
@@ -1233,6 +1549,7 @@ class BriefPlanner:
                 section=index,
                 role="timeline",
                 rows=body,
+                row_space=pad,
                 make_rows=make_rows,
             )
         ]
