@@ -109,7 +109,10 @@ def prepare(
     forget_earlier_inputs()
     loaded = _load(content, base_dir)
     content_dir = loaded.path.parent
-    brief = validate(loaded)
+    try:
+        brief = validate(loaded)
+    except ContentError as exc:  # with the loader's warnings: `- #1 x` explains an empty point
+        raise ContentError([*exc.problems, *loaded.source_map.warnings]) from None
     layout_name = layout or brief.meta.layout
     where = loaded.source_map.locate(("meta", "layout")) if layout is None else Location("--layout")
     problems: list[Problem] = []
@@ -129,7 +132,7 @@ def prepare(
     except ContentError as exc:
         problems += exc.problems  # reported with the content's own, all at once
     if problems:
-        raise ContentError(problems)
+        raise ContentError([*problems, *loaded.source_map.warnings])
     warnings = [as_problem(w, doc.source_file) for w in doc.warnings]
     return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=warnings)
 

@@ -322,9 +322,12 @@ class _Builder:
         if isinstance(value, str) and _EXPONENT_NUMBER.match(value):
             return ExponentNumber(value)
         end = node.end_mark
-        if isinstance(value, str) and end is not None and end.line < len(self.lines):
+        empty = value is None and node.value == ""  # `- #1 priority`: all of it a comment
+        if (isinstance(value, str) or empty) and end is not None and end.line < len(self.lines):
             whole_line = node.start_mark is not None and node.start_mark.line == end.line
-            cut = cut_by_comment(self.lines[end.line], end.column, whole_line=whole_line)
+            cut = cut_by_comment(
+                self.lines[end.line], end.column, whole_line=whole_line, empty=empty
+            )
             if cut is not None:
                 place = Location(self.map.file, end.line + 1, cut[0] + 1)
                 self.map.warnings.append(Problem(place, cut[1], severity="warning"))
