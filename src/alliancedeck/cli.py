@@ -35,8 +35,20 @@ def _layout_names() -> list[str]:
     return available_layouts(Path("."))
 
 
+def _backend_names() -> list[str]:
+    """Return the registered backend names for shell completion (none of them imported)."""
+    from alliancedeck.backends import available
+
+    return sorted(available())
+
+
 Content = Annotated[
-    Path, typer.Argument(help="The content file.", show_default=True, metavar="CONTENT")
+    Path,
+    typer.Argument(
+        help="The content file, or a folder holding content.yaml; - reads standard input.",
+        show_default=True,
+        metavar="CONTENT",
+    ),
 ]
 LayoutOption = Annotated[
     str | None,
@@ -47,7 +59,9 @@ LayoutOption = Annotated[
         autocompletion=_layout_names,
     ),
 ]
-StrictOption = Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Treat every warning as an error; write nothing then.")
+]
 TrainingOption = Annotated[
     bool,
     typer.Option(
@@ -241,7 +255,7 @@ ProductsOption = Annotated[
     typer.Option(
         "--products",
         metavar="NAME,NAME",
-        help="Comma-separated backends to write, third-party ones too (default: "
+        help="Comma-separated products (backends), third-party ones too (default: "
         "pdf,slides,deck-pdf); `alliancedeck backends` lists them.",
     ),
 ]
@@ -513,12 +527,22 @@ def check(
 @app.command()
 def render(
     backend: Annotated[
-        str, typer.Argument(help="The backend (see `alliancedeck backends`).", metavar="NAME")
+        str,
+        typer.Argument(
+            help="The backend (see `alliancedeck backends`).",
+            metavar="NAME",
+            autocompletion=_backend_names,
+        ),
     ],
     content: Content = Path("content.yaml"),
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Where to write (default: in output/ beside CONTENT)."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="Where to write (default: the backend's file in output/ beside CONTENT).",
+            metavar="FILE",
+        ),
     ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from conftest import REPO
 
-COMMANDS = ["pdf", "slides", "build", "check", "init", "schema", "backends"]
+COMMANDS = ["pdf", "slides", "build", "check", "render", "init", "schema", "backends"]
 
 
 def run(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
@@ -177,9 +177,9 @@ def test_quiet_still_prints_errors(tmp_path):
 def test_help_shows_plain_placeholders(command):
     result = run(*([command] if command else []), "--help")
     assert result.returncode == 0
-    for leftover in ("<str>", "<list", "TEXT", "<bool>"):
+    for leftover in ("<str>", "<list", "<path>", "TEXT", "<bool>"):
         assert leftover not in result.stdout, f"{leftover} in the help of {command}"
-    if command in ("pdf", "slides", "build", "check"):
+    if command in ("pdf", "slides", "build", "check", "render"):
         assert "--layout NAME|PATH" in result.stdout
         assert "--allow-outside FOLDER" in result.stdout
 
@@ -200,6 +200,7 @@ def complete(words: str, cwd) -> list[str]:
 def test_completion_completes_commands_and_layout_names(tmp_path):
     assert complete("alliancedeck bu", tmp_path) == ["build"]
     assert "default" in complete("alliancedeck build --layout ", tmp_path)
+    assert {"pdf", "slides", "deck-pdf", "html"} <= set(complete("alliancedeck render ", tmp_path))
     program = Path(sys.executable).parent / "alliancedeck"
     # What --install-completion writes for bash (it finds the shell from the parent process).
     env = {"PATH": "/usr/bin:/bin", "_ALLIANCEDECK_COMPLETE": "source_bash"}
