@@ -23,7 +23,7 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 #: Deepest nesting of mappings and lists we accept.
 MAX_DEPTH = 64
 #: Numbers with an exponent that YAML 1.1 reads as text (`1e9`, `1.5e9`; it wants `1.5e+9`).
-_EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$")
+EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$")
 
 
 class ExponentNumber(str):
@@ -319,7 +319,7 @@ class _Builder:
     def _plain(self, node: ScalarNode) -> Any:
         """Return a plain scalar's value, reading numbers as YAML 1.2 does and noting a cut."""
         value = self._scalar(node)
-        if isinstance(value, str) and _EXPONENT_NUMBER.match(value):
+        if isinstance(value, str) and EXPONENT_NUMBER.match(value):
             return ExponentNumber(value)
         end = node.end_mark
         empty = value is None and node.value == ""  # `- #1 priority`: all of it a comment
