@@ -191,11 +191,15 @@ def _text_cut_short(
         if line is None or context_at is None:
             return None
         first = line.value[:1]
+        closed = ""
+        if first == '"' and len(line.value) > 1:  # more likely a closing quote left out
+            prefix = line.prefix or ("- " if line.text.lstrip().startswith("-") else "")
+            closed = f'; or, if it opens a quoted text, close it: {prefix}{line.value}"'
         return Slip(
             context_at[0] + 1,
             context_at[1] + 1,
             f"this text starts with a quote ({first}) that is never closed; "
-            f"put the whole text in quotes: {_fix(line)}",
+            f"put the whole text in quotes: {_fix(line)}{closed}",
         )
     return None
 

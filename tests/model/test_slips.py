@@ -77,6 +77,14 @@ SLIPS = [
         'that is never closed; put the whole text in quotes: - "\'Tis the season"',
     ),
     Slip(
+        "point with a closing double quote left out",
+        section('- "Notional point\n- another'),
+        8,
+        9,
+        "that is never closed; put the whole text in quotes: - '\"Notional point'; or, if it "
+        'opens a quoted text, close it: - "Notional point"',
+    ),
+    Slip(
         "point starting with @",
         section("- @home base"),
         8,
