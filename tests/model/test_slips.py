@@ -85,6 +85,14 @@ SLIPS = [
         'opens a quoted text, close it: - "Notional point"',
     ),
     Slip(
+        "a number with commas in a { } mapping",
+        section(head=META + "figures:\n  troops: {value: 1,185,000, label: notional troops}\n"),
+        4,
+        19,
+        "1,185,000 is cut at its comma (in { } a comma separates entries); write the number "
+        "without commas: 1185000",
+    ),
+    Slip(
         "point starting with @",
         section("- @home base"),
         8,
