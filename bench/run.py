@@ -732,9 +732,12 @@ def measure_watch(
 
 def git(*args: str) -> str:
     """Return the output of a read-only git command in the repository ("" on failure)."""
-    done = subprocess.run(
-        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
-    )
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+        )
+    except OSError:  # no git on this machine (a fresh clone can come by other means)
+        return ""
     return done.stdout.strip() if done.returncode == 0 else ""
 
 

@@ -28,7 +28,15 @@ from alliancedeck.parallel import (
     render_groups,
 )
 from alliancedeck.resolve import resolve
-from alliancedeck.source import MAX_DEPTH, KeyPath, Loaded, SourceMap, load_yaml_file
+from alliancedeck.source import (
+    EXPONENT_NUMBER,
+    MAX_DEPTH,
+    ExponentNumber,
+    KeyPath,
+    Loaded,
+    SourceMap,
+    load_yaml_file,
+)
 from alliancedeck.theme import Theme, theme_for
 
 #: What `build` and `check` accept as content: a content file, or the data of one.
@@ -109,7 +117,10 @@ def prepare(
     forget_earlier_inputs()
     loaded = _load(content, base_dir)
     content_dir = loaded.path.parent
-    brief = validate(loaded)
+    try:
+        brief = validate(loaded)
+    except ContentError as exc:  # with the loader's warnings: `- #1 x` explains an empty point
+        raise ContentError([*exc.problems, *loaded.source_map.warnings]) from None
     layout_name = layout or brief.meta.layout
     where = loaded.source_map.locate(("meta", "layout")) if layout is None else Location("--layout")
     problems: list[Problem] = []
@@ -129,7 +140,7 @@ def prepare(
     except ContentError as exc:
         problems += exc.problems  # reported with the content's own, all at once
     if problems:
-        raise ContentError(problems)
+        raise ContentError([*problems, *loaded.source_map.warnings])
     warnings = [as_problem(w, doc.source_file) for w in doc.warnings]
     return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=warnings)
 
@@ -163,7 +174,7 @@ def _load(content: Content, base_dir: PathLike | None) -> Loaded:
         )  # a script's slip, not the content's
     if base_dir is not None:
         raise UsageError("base_dir is for content given as a mapping; a file's folder is its own")
-    return load_yaml_file(Path(content))
+    return load_yaml_file(content_file(content))  # a folder stands for its content.yaml
 
 
 #: Values a content mapping may hold: what a YAML file can say.
@@ -202,6 +213,8 @@ def loaded_from_mapping(data: Mapping[str, Any], base_dir: Path) -> Loaded:
                 )
             )
             return None
+        if isinstance(value, str) and EXPONENT_NUMBER.match(value):
+            return ExponentNumber(value)  # yaml.safe_load (YAML 1.1) leaves 1.5e9 as text
         return value
 
     plain = copy(data, ())

@@ -35,8 +35,20 @@ def _layout_names() -> list[str]:
     return available_layouts(Path("."))
 
 
+def _backend_names() -> list[str]:
+    """Return the registered backend names for shell completion (none of them imported)."""
+    from alliancedeck.backends import available
+
+    return sorted(available())
+
+
 Content = Annotated[
-    Path, typer.Argument(help="The content file.", show_default=True, metavar="CONTENT")
+    Path,
+    typer.Argument(
+        help="The content file, or a folder holding content.yaml; - reads standard input.",
+        show_default=True,
+        metavar="CONTENT",
+    ),
 ]
 LayoutOption = Annotated[
     str | None,
@@ -47,7 +59,9 @@ LayoutOption = Annotated[
         autocompletion=_layout_names,
     ),
 ]
-StrictOption = Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Treat every warning as an error; write nothing then.")
+]
 TrainingOption = Annotated[
     bool,
     typer.Option(
@@ -121,7 +135,7 @@ def _run(action, debug: bool):
         _say(f"done in {time.perf_counter() - start:.2f} s", level=2)
         return result
     except ContentError as exc:
-        _fail("\n".join(f"{p.location}: error: {p.message}" for p in exc.problems), EXIT_CONTENT)
+        _fail("\n".join(_problem_line(p) for p in exc.problems), EXIT_CONTENT)
     except UsageError as exc:
         _fail(f"error: {exc}", EXIT_CONTENT)
     except typer.Exit:
@@ -137,6 +151,11 @@ def _run(action, debug: bool):
             "the traceback and report it",
             EXIT_INTERNAL,
         )
+
+
+def _problem_line(problem) -> str:
+    """Return `problem` as printed: FILE:LINE:COL: error|warning: message."""
+    return f"{problem.location}: {problem.severity}: {problem.message}"
 
 
 def _warn(warnings: list, strict: bool) -> None:
@@ -159,6 +178,8 @@ def _render_one(
 ) -> None:
     from alliancedeck import api
     from alliancedeck.output import refuse_unsafe_target, write_set
+
+    content = api.content_file(content)  # a folder stands for its content.yaml, as for build
 
     def action() -> Path:
         target = output or api.default_output(backend, api.output_folder(content))
@@ -234,7 +255,7 @@ ProductsOption = Annotated[
     typer.Option(
         "--products",
         metavar="NAME,NAME",
-        help="Comma-separated backends to write, third-party ones too (default: "
+        help="Comma-separated products (backends), third-party ones too (default: "
         "pdf,slides,deck-pdf); `alliancedeck backends` lists them.",
     ),
 ]
@@ -339,7 +360,7 @@ def _chosen_products(products: str | None) -> tuple[str, ...] | None:
 def _problem_lines(error: BaseException) -> list[str]:
     problems = getattr(error, "problems", None)
     if problems:
-        return [f"{p.location}: error: {p.message}" for p in problems]
+        return [_problem_line(p) for p in problems]
     return [f"error: {error}"]
 
 
@@ -363,7 +384,7 @@ def _build_many(briefs: list[Path], options: dict, jobs: int | None) -> None:
     for outcome in outcomes:
         if outcome.result is not None:
             _warn(outcome.result.warnings, strict=False)
-        for line in (f"{p.location}: error: {p.message}" for p in outcome.errors):
+        for line in (_problem_line(p) for p in outcome.errors):
             typer.echo(line, err=True)
         if outcome.crash:
             first = outcome.crash.splitlines()[0]
@@ -506,12 +527,22 @@ def check(
 @app.command()
 def render(
     backend: Annotated[
-        str, typer.Argument(help="The backend (see `alliancedeck backends`).", metavar="NAME")
+        str,
+        typer.Argument(
+            help="The backend (see `alliancedeck backends`).",
+            metavar="NAME",
+            autocompletion=_backend_names,
+        ),
     ],
     content: Content = Path("content.yaml"),
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Where to write (default: in output/ beside CONTENT)."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="Where to write (default: the backend's file in output/ beside CONTENT).",
+            metavar="FILE",
+        ),
     ] = None,
     layout: LayoutOption = None,
     strict: StrictOption = False,
@@ -520,11 +551,11 @@ def render(
     debug: DebugOption = False,
 ) -> None:
     """Write the product of any registered backend, built-in or third-party (html: a handout)."""
-    from alliancedeck.api import content_file, find_backend
+    from alliancedeck.api import find_backend
 
     _run(lambda: find_backend(backend), debug)
     options = _options(layout, training_markings, allow_outside)
-    _render_one(content_file(content), output, backend, options, strict, debug)
+    _render_one(content, output, backend, options, strict, debug)
 
 
 #: What each extension of `-o` means for the commands that write one product.
@@ -569,8 +600,20 @@ def init(
     started = _run(lambda: write_starter(folder), debug=False)
     _say(f"wrote {started.content}")
     _say(f"wrote {started.schema}  (lets YAML editors complete and check as you type)")
-    step = "" if folder == Path(".") else f"cd {folder} && "
-    _say(f"next: edit {started.content.name}, then run: {step}alliancedeck build")
+    where = "" if folder == Path(".") else f" {folder}"
+    _say(f"next: edit {started.content}, then run: {_program()} build{where}")
+
+
+def _program() -> str:
+    """Return how to type this program from here: its name if the shell finds it, else its path."""
+    import shutil
+
+    if Path(sys.argv[0]).name != "alliancedeck":  # python -m alliancedeck
+        return f"{sys.executable} -m alliancedeck"
+    found = shutil.which("alliancedeck")
+    if found and Path(found).resolve() == Path(sys.argv[0]).resolve():
+        return "alliancedeck"
+    return sys.argv[0]  # `.venv/bin/alliancedeck`, with none or another one on the PATH
 
 
 @app.command()

@@ -191,11 +191,15 @@ def _text_cut_short(
         if line is None or context_at is None:
             return None
         first = line.value[:1]
+        closed = ""
+        if first == '"' and len(line.value) > 1:  # more likely a closing quote left out
+            prefix = line.prefix or ("- " if line.text.lstrip().startswith("-") else "")
+            closed = f'; or, if it opens a quoted text, close it: {prefix}{line.value}"'
         return Slip(
             context_at[0] + 1,
             context_at[1] + 1,
             f"this text starts with a quote ({first}) that is never closed; "
-            f"put the whole text in quotes: {_fix(line)}",
+            f"put the whole text in quotes: {_fix(line)}{closed}",
         )
     return None
 
@@ -279,18 +283,26 @@ def colon_in_text(key: str, value: object, dash: bool = True) -> str:
     )
 
 
-def cut_by_comment(line_text: str, end_column: int, *, whole_line: bool) -> tuple[int, str] | None:
+def cut_by_comment(
+    line_text: str, end_column: int, *, whole_line: bool, empty: bool = False
+) -> tuple[int, str] | None:
     """Return (column of the `#`, warning) if a plain text ending at `end_column` is cut short.
 
     YAML reads " #" as the start of a comment; an ordinary comment (`# note`) has a space after
     the mark, while `#1` or `#priority` was most likely meant as part of the text. With
-    `whole_line` (the text starts on this line), the warning shows the line to write instead.
+    `whole_line` (the text starts on this line), the warning shows the line to write instead;
+    `empty` says the comment took the whole value (`- #1 priority`).
     """
     rest = line_text[end_column:]
     mark = rest.lstrip(" \t")
     if len(mark) < 2 or mark[0] != "#" or mark[1] in " \t#":
         return None
     fix = f": {_fix(_split(line_text))}" if whole_line else ""
+    if empty:
+        return len(line_text) - len(mark), (
+            f'this value is empty: YAML reads "{mark.split()[0]}" and the rest of the line as a '
+            f'comment (" #" starts one); put the whole text in quotes to keep it{fix}'
+        )
     return len(line_text) - len(mark), (
         f'the text stops before "{mark.split()[0]}": YAML reads " #" as the start of a comment '
         f"and leaves out the rest of the line; put the whole text in quotes to keep it{fix}"

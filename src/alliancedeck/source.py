@@ -23,7 +23,7 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 #: Deepest nesting of mappings and lists we accept.
 MAX_DEPTH = 64
 #: Numbers with an exponent that YAML 1.1 reads as text (`1e9`, `1.5e9`; it wants `1.5e+9`).
-_EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$")
+EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$")
 
 
 class ExponentNumber(str):
@@ -286,6 +286,32 @@ def _tree(
     return data, source_map
 
 
+_COMMA_NUMBER = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+
+
+def _number_split_by_comma(
+    lines: list[str], value: Node | None, key: Node
+) -> tuple[tuple[int, int], str] | None:
+    """Return (where the number ends, message) if `value`, key` are one number cut at a comma.
+
+    In `{value: 185,000, label: x}` YAML reads the comma as the end of `value: 185` and `000`
+    as the next key.
+    """
+    if not isinstance(value, ScalarNode) or value.style or not isinstance(key, ScalarNode):
+        return None
+    start, end = value.start_mark, key.start_mark
+    if start is None or end is None or start.line != end.line or start.line >= len(lines):
+        return None
+    written = _COMMA_NUMBER.match(lines[start.line], start.column)
+    if written is None or written.end() <= end.column:
+        return None
+    number = written.group().replace(",", "")
+    return (start.line, written.end()), (
+        f"{written.group()} is cut at its comma (in {{ }} a comma separates entries); write the "
+        f"number without commas: {number} (numbers are printed with separators)"
+    )
+
+
 class _Builder:
     """Turn a composed YAML node tree into plain Python values, recording every node's place."""
 
@@ -319,12 +345,15 @@ class _Builder:
     def _plain(self, node: ScalarNode) -> Any:
         """Return a plain scalar's value, reading numbers as YAML 1.2 does and noting a cut."""
         value = self._scalar(node)
-        if isinstance(value, str) and _EXPONENT_NUMBER.match(value):
+        if isinstance(value, str) and EXPONENT_NUMBER.match(value):
             return ExponentNumber(value)
         end = node.end_mark
-        if isinstance(value, str) and end is not None and end.line < len(self.lines):
+        empty = value is None and node.value == ""  # `- #1 priority`: all of it a comment
+        if (isinstance(value, str) or empty) and end is not None and end.line < len(self.lines):
             whole_line = node.start_mark is not None and node.start_mark.line == end.line
-            cut = cut_by_comment(self.lines[end.line], end.column, whole_line=whole_line)
+            cut = cut_by_comment(
+                self.lines[end.line], end.column, whole_line=whole_line, empty=empty
+            )
             if cut is not None:
                 place = Location(self.map.file, end.line + 1, cut[0] + 1)
                 self.map.warnings.append(Problem(place, cut[1], severity="warning"))
@@ -332,7 +361,19 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        split_until: tuple[int, int] = (-1, -1)  # keys before this place are a number's digits
+        previous: Node | None = None
         for key_node, value_node in node.value:
+            if node.flow_style and key_node.start_mark is not None:
+                at = (key_node.start_mark.line, key_node.start_mark.column)
+                if at < split_until:
+                    continue  # the rest of `185,000`, reported with its first part
+                split = _number_split_by_comma(self.lines, previous, key_node)
+                if split is not None and previous is not None:
+                    split_until, message = split
+                    self._error(previous, message)
+                    continue
+            previous = value_node
             if not isinstance(key_node, ScalarNode):
                 hint = ""
                 if isinstance(key_node, MappingNode) and key_node.flow_style:

@@ -12,6 +12,10 @@ from typing import Any
 from alliancedeck.errors import ContentError, UsageError
 
 POLL_SECONDS = 0.3
+#: How far a file's modification time may lag the clock (coarse kernel clocks, FAT's 2 s).
+MTIME_SLACK_NS = 2_000_000_000
+#: The stamp of a file to treat as changed at the next look.
+UNSEEN = -2
 
 
 @dataclass
@@ -88,12 +92,18 @@ def watch(
             changed = [p for p in inputs[content] if now.get(p) != stamps[content].get(p)]
             if not changed:
                 continue
+            started = time.time_ns()
             report(_timed(content, changed, build))
             inputs[content] = inputs_of(content, **(options or {}))
-            # Keep the stamps taken before the build: a file saved during it is rebuilt next.
-            stamps[content] = _stamps(inputs[content]) | {
-                p: now[p] for p in inputs[content] if p in now
-            }
+            fresh = _stamps(inputs[content])
+            for path, stamp in fresh.items():
+                if path in now:  # the stamp taken before the build: a save during it counts
+                    fresh[path] = now[path]
+                elif stamp >= started - MTIME_SLACK_NS:
+                    # A new input (a layout or image the content now names), saved since the
+                    # build began: the build may have read it before that save, so build again.
+                    fresh[path] = UNSEEN
+            stamps[content] = fresh
 
 
 def _timed(content: Path, changed: list[Path], build: Callable[[Path], Any]) -> Outcome:

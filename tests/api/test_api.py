@@ -188,3 +188,23 @@ def test_the_readme_examples_build_many_briefs(tmp_path, monkeypatch, capsys):
         Path("briefs/north/output"),
         Path("briefs/south/output"),
     ]
+
+
+def test_the_starter_read_by_yaml_safe_load_builds_with_its_exponent_figure(tmp_path):
+    import yaml
+
+    from alliancedeck.starter import write_starter
+
+    started = write_starter(tmp_path / "starter")
+    data = yaml.safe_load(started.content.read_text(encoding="utf-8"))
+    assert data["figures"]["budget"]["value"] == "1.5e9"  # YAML 1.1: text, not a number
+    prepared = alliancedeck.check(data, base_dir=started.content.parent, products=["html"])
+    budget = prepared.doc.figures["budget"]
+    assert budget.value == 1.5e9 and budget.display == "$1.5 billion"
+
+
+def test_a_folder_stands_for_its_content_file(tmp_path):
+    brief(tmp_path / "north", "Notional north")
+    result = alliancedeck.build(tmp_path / "north", products=["pdf"])
+    assert result.out_dir == tmp_path / "north" / "output"
+    assert "Notional north" in PdfReader(result.products[0].path).pages[0].extract_text()

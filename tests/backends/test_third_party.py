@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import shutil
+import site
 import subprocess
 import sys
 import textwrap
@@ -70,6 +71,10 @@ def plugin_venv(tmp_path_factory) -> Path:
     """Return the `bin` folder of a new venv holding alliancedeck (this tree) and the plug-in."""
     folder = tmp_path_factory.mktemp("plugin-venv")
     venv.create(folder / "venv", system_site_packages=True)
+    # The dependencies may live in a venv (the README's .venv) rather than the system's
+    # site-packages: the new venv sees this interpreter's too, after its own.
+    own = next((folder / "venv" / "lib").glob("python3*/site-packages"))
+    (own / "outer_site_packages.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     python = folder / "venv" / "bin" / "python"
     # This interpreter's pip installs into the venv: no ensurepip (python3-venv) needed.
     pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps"]

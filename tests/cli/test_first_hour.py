@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from conftest import REPO
 
-COMMANDS = ["pdf", "slides", "build", "check", "init", "schema", "backends"]
+COMMANDS = ["pdf", "slides", "build", "check", "render", "init", "schema", "backends"]
 
 
 def run(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
@@ -50,7 +50,7 @@ def test_init_writes_a_starter_that_builds_without_warnings(tmp_path):
     text = (folder / "content.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=content.schema.json\n")
     assert "NOTIONAL" in text
-    assert "cd brief && alliancedeck build" in result.stdout
+    assert f"then run: {sys.executable} -m alliancedeck build brief" in result.stdout
     built = run("build", cwd=folder)
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""  # no warnings: a starter must not teach people to ignore them
@@ -58,6 +58,22 @@ def test_init_writes_a_starter_that_builds_without_warnings(tmp_path):
     words = "".join(page.extract_text() for page in brief.pages)
     assert "Notional Regional Partnership" in words
     assert "Notional budget by year" in words and "Notional personnel by region" in words
+
+
+def test_the_next_step_init_prints_runs_as_typed(tmp_path):
+    script = Path(sys.executable).parent / "alliancedeck"
+    if not script.exists():
+        pytest.skip(f"no alliancedeck script beside {sys.executable} (not installed in this env)")
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # alliancedeck itself not on the PATH
+    result = subprocess.run(
+        [str(script), "init", "mybrief"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    step = result.stdout.splitlines()[-1]
+    assert step == f"next: edit mybrief/content.yaml, then run: {script} build mybrief"
+    typed = step.split("then run: ", 1)[1]
+    built = subprocess.run(typed, shell=True, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "mybrief" / "output" / "brief.pdf").exists()
 
 
 def test_init_never_overwrites_a_content_file(tmp_path):
@@ -114,6 +130,21 @@ def test_slides_with_a_pdf_name_writes_the_deck_as_pdf(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        (["slides", "mybrief", "-o", "deck.pdf"], "deck.pdf"),
+        (["pdf", "mybrief"], "mybrief/output/brief.pdf"),
+        (["render", "html", "mybrief"], "mybrief/output/brief.html"),
+    ],
+)
+def test_a_folder_stands_for_its_content_file_in_every_writing_command(tmp_path, args, written):
+    assert run("init", "mybrief", cwd=tmp_path).returncode == 0
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / written).stat().st_size > 0
+
+
+@pytest.mark.parametrize(
     ("args", "fragment"),
     [
         (["pdf", "-o", "x.pptx"], 'the PDF brief is written as "x.pdf"'),
@@ -146,9 +177,9 @@ def test_quiet_still_prints_errors(tmp_path):
 def test_help_shows_plain_placeholders(command):
     result = run(*([command] if command else []), "--help")
     assert result.returncode == 0
-    for leftover in ("<str>", "<list", "TEXT", "<bool>"):
+    for leftover in ("<str>", "<list", "<path>", "TEXT", "<bool>"):
         assert leftover not in result.stdout, f"{leftover} in the help of {command}"
-    if command in ("pdf", "slides", "build", "check"):
+    if command in ("pdf", "slides", "build", "check", "render"):
         assert "--layout NAME|PATH" in result.stdout
         assert "--allow-outside FOLDER" in result.stdout
 
@@ -169,6 +200,7 @@ def complete(words: str, cwd) -> list[str]:
 def test_completion_completes_commands_and_layout_names(tmp_path):
     assert complete("alliancedeck bu", tmp_path) == ["build"]
     assert "default" in complete("alliancedeck build --layout ", tmp_path)
+    assert {"pdf", "slides", "deck-pdf", "html"} <= set(complete("alliancedeck render ", tmp_path))
     program = Path(sys.executable).parent / "alliancedeck"
     # What --install-completion writes for bash (it finds the shell from the parent process).
     env = {"PATH": "/usr/bin:/bin", "_ALLIANCEDECK_COMPLETE": "source_bash"}

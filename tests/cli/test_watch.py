@@ -178,3 +178,43 @@ def test_build_watch_takes_several_briefs_and_rebuilds_the_one_saved(tmp_path):
         process.wait(timeout=30)
         reader.join(timeout=30)  # it reads to the end of the closed pipe
         process.stdout.close()
+
+
+def test_a_new_input_saved_while_its_first_build_runs_is_built_again(tmp_path):
+    from alliancedeck.watch import watch
+
+    layout = (REPO / "layouts" / "default.yaml").read_text(encoding="utf-8")
+    (tmp_path / "layouts").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "layouts" / f"{name}.yaml").write_text(layout, encoding="utf-8")
+    content = write_brief(tmp_path, "meta: {title: Notional, layout: a}\nsections: [{title: A}]\n")
+    saved = tmp_path / "layouts" / "b.yaml"
+    outcomes = []
+    done = threading.Event()
+
+    def build(path):
+        if len(outcomes) == 1:  # the rebuild that first reads layout b: b is saved meanwhile
+            saved.write_text(layout + "# notional edit\n", encoding="utf-8")
+        return path
+
+    def report(outcome):
+        outcomes.append(outcome)
+
+    thread = threading.Thread(
+        target=watch,
+        kwargs={"briefs": [content], "build": build, "report": report, "stop": done.is_set},
+        daemon=True,
+    )
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not outcomes and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.05)
+    content.write_text(content.read_text(encoding="utf-8").replace("layout: a", "layout: b"))
+    while len(outcomes) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    done.set()
+    thread.join(timeout=10)
+    assert len(outcomes) == 3, [o.changed for o in outcomes]
+    assert outcomes[1].changed == [content]
+    assert outcomes[2].changed == [saved]

@@ -77,6 +77,22 @@ SLIPS = [
         'that is never closed; put the whole text in quotes: - "\'Tis the season"',
     ),
     Slip(
+        "point with a closing double quote left out",
+        section('- "Notional point\n- another'),
+        8,
+        9,
+        "that is never closed; put the whole text in quotes: - '\"Notional point'; or, if it "
+        'opens a quoted text, close it: - "Notional point"',
+    ),
+    Slip(
+        "a number with commas in a { } mapping",
+        section(head=META + "figures:\n  troops: {value: 1,185,000, label: notional troops}\n"),
+        4,
+        19,
+        "1,185,000 is cut at its comma (in { } a comma separates entries); write the number "
+        "without commas: 1185000",
+    ),
+    Slip(
         "point starting with @",
         section("- @home base"),
         8,
@@ -238,6 +254,32 @@ def test_the_cut_text_warning_reaches_the_command_line(tmp_path):
     result = CliRunner().invoke(app, ["check", str(path)])
     assert result.exit_code == 0
     assert f"{path}:8:21: warning: the text stops before " in result.stderr
+
+
+def test_a_point_that_is_all_comment_says_to_quote_it(tmp_path):
+    path = write_brief(tmp_path, section("- #1 priority is fuel\n- Notional point"))
+    with pytest.raises(ContentError) as caught:
+        check(path)
+    warnings = [p for p in caught.value.problems if p.severity == "warning"]
+    assert [(p.location.line, p.location.column) for p in warnings] == [(8, 9)]
+    assert warnings[0].message == (
+        'this value is empty: YAML reads "#1" and the rest of the line as a comment (" #" '
+        'starts one); put the whole text in quotes to keep it: - "#1 priority is fuel"'
+    )
+
+
+def test_a_cut_text_warning_is_printed_beside_the_errors_of_its_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from alliancedeck.cli import app
+
+    points = "- #1 priority\n- Fuel is the #1 cost line"
+    path = write_brief(tmp_path, section(points, "    lede: x\n"))
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:7:5: error: unknown key" in result.stderr
+    assert f"{path}:9:9: warning: this value is empty" in result.stderr
+    assert f"{path}:10:21: warning: the text stops before " in result.stderr
 
 
 def test_numbers_with_an_exponent_are_numbers(tmp_path):
