@@ -58,9 +58,32 @@ class _Pattern:
         return core_schema.str_schema(pattern=self.pattern)
 
 
+class _LayoutText:
+    """Schema note for pydantic: a text of 1 to `longest` characters that a document can store.
+
+    The content's own rule (no control or XML-illegal characters, no right-to-left text) holds
+    for a layout's texts too: a typeface name reaches every run of the deck's XML.
+    """
+
+    def __init__(self, longest: int):
+        self.longest = longest
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        from alliancedeck.model import _check_characters  # the one character rule
+
+        return core_schema.no_info_after_validator_function(
+            _check_characters, core_schema.str_schema(min_length=1, max_length=self.longest)
+        )
+
+
 #: A length in points, never negative.
 Length = Annotated[float, _LengthInput(), Ge(0)]
 Color = Annotated[str, _Pattern(HEX_COLOR.pattern)]
+#: A typeface or layout name, and a printed label (as long as a content title).
+Name = Annotated[str, _LayoutText(100)]
+Label = Annotated[str, _LayoutText(400)]
 
 
 def hex_to_rgb(value: str) -> tuple[int, int, int]:
@@ -91,7 +114,7 @@ class PageTokens:
     #: Pages the brief should fill at most (None: as many as it needs); more is a warning.
     max_pages: Annotated[int, Ge(1)] | None = None
     #: The masthead's label when the content names no organization (None: no masthead).
-    product_label: str | None = None
+    product_label: Label | None = None
     #: Space between blocks in a column, and between the key-figure cards.
     gap: Length = 8.0
     #: How far the spacing may tighten, as a share of `gap` and of the text roles' spacing.
@@ -157,10 +180,10 @@ class FontFamily:
 
     __pydantic_config__ = SCHEMA_CONFIG
 
-    deck: str  # the typeface the deck asks for (metric-compatible with `files`)
-    pdf: str  # the name of the embedded font in the PDF
+    deck: Name  # the typeface the deck asks for (metric-compatible with `files`)
+    pdf: Name  # the name of the embedded font in the PDF
     files: dict[FontStyle, str]
-    east_asian: str | None = None  # the deck's East Asian typeface (a:ea)
+    east_asian: Name | None = None  # the deck's East Asian typeface (a:ea)
     fallback: str | None = None  # family drawn for the characters this one lacks
     # A family with no italic files is never slanted: italic roles set it upright in this weight.
     instead_of_italic: Literal["regular", "bold"] = "regular"
@@ -206,7 +229,7 @@ class Theme:
 
     __pydantic_config__ = SCHEMA_CONFIG
 
-    name: str
+    name: Name
     page: PageTokens
     slide: SlideTokens
     fonts: dict[str, FontFamily]
