@@ -62,26 +62,49 @@ class _LayoutText:
     """Schema note for pydantic: a text of 1 to `longest` characters that a document can store.
 
     The content's own rule (no control or XML-illegal characters, no right-to-left text) holds
-    for a layout's texts too: a typeface name reaches every run of the deck's XML.
+    for a layout's texts too. A typeface name (`typeface`) is a name only: letters, digits,
+    spaces and - _ . + & ( ), since it reaches the deck's XML and the handout's style sheet.
     """
 
-    def __init__(self, longest: int):
+    def __init__(self, longest: int, *, typeface: bool = False):
         self.longest = longest
+        self.typeface = typeface
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
         from alliancedeck.model import _check_characters  # the one character rule
 
+        check = _check_typeface if self.typeface else _check_characters
         return core_schema.no_info_after_validator_function(
-            _check_characters, core_schema.str_schema(min_length=1, max_length=self.longest)
+            check, core_schema.str_schema(min_length=1, max_length=self.longest)
         )
+
+
+def _check_typeface(value: str) -> str:
+    """Refuse a typeface name with a character no font name needs (quotes, <, ;, { ...)."""
+    from pydantic_core import PydanticCustomError
+
+    from alliancedeck.model import _check_characters
+
+    _check_characters(value)
+    bad = next((c for c in value if not (c.isalnum() or c in TYPEFACE_PUNCTUATION)), None)
+    if bad is not None:
+        raise PydanticCustomError(
+            "typeface_name",
+            "a typeface name holds only letters, digits, spaces and {allowed}; found {found}",
+            {"allowed": " ".join(TYPEFACE_PUNCTUATION.strip()), "found": repr(bad)},
+        )
+    return value
 
 
 #: A length in points, never negative.
 Length = Annotated[float, _LengthInput(), Ge(0)]
 Color = Annotated[str, _Pattern(HEX_COLOR.pattern)]
-#: A typeface or layout name, and a printed label (as long as a content title).
+#: Characters a typeface name may hold besides letters and digits.
+TYPEFACE_PUNCTUATION = " -_.+&()"
+#: A typeface name, a layout name, and a printed label (as long as a content title).
+Typeface = Annotated[str, _LayoutText(100, typeface=True)]
 Name = Annotated[str, _LayoutText(100)]
 Label = Annotated[str, _LayoutText(400)]
 
@@ -180,10 +203,10 @@ class FontFamily:
 
     __pydantic_config__ = SCHEMA_CONFIG
 
-    deck: Name  # the typeface the deck asks for (metric-compatible with `files`)
-    pdf: Name  # the name of the embedded font in the PDF
+    deck: Typeface  # the typeface the deck asks for (metric-compatible with `files`)
+    pdf: Typeface  # the name of the embedded font in the PDF
     files: dict[FontStyle, str]
-    east_asian: Name | None = None  # the deck's East Asian typeface (a:ea)
+    east_asian: Typeface | None = None  # the deck's East Asian typeface (a:ea)
     fallback: str | None = None  # family drawn for the characters this one lacks
     # A family with no italic files is never slanted: italic roles set it upright in this weight.
     instead_of_italic: Literal["regular", "bold"] = "regular"

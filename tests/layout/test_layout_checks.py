@@ -76,6 +76,10 @@ def test_the_schema_is_the_dataclasses_of_design():
         ("    deck: Arial", '    deck: ""', "at least 1 character"),
         ("    deck: Arial", "    deck: " + "A" * 101, "at most 100 characters"),
         ("product_label: Brief", "product_label: " + "B" * 401, "at most 400 characters"),
+        # A typeface name reaches the handout's style sheet and the deck's XML: a name only.
+        ("    deck: Arial", '    deck: "Ar}</style><script>x</script>"', "typeface name"),
+        ("    pdf: Liberation Sans", "    pdf: 'L\"; x: url(https://x.example/)'", "typeface name"),
+        ("    east_asian: BIZ UDPGothic", '    east_asian: "B\\\\22"', "typeface name"),
     ],
 )
 def test_layout_texts_hold_only_storable_characters(tmp_path, old, new, expected):
