@@ -574,7 +574,9 @@ def _backend_for_output(command: str, output: Path | None, format: str | None) -
         return chosen or next(iter(formats.values()))
     by_name = formats.get(output.suffix.lower())
     if by_name is None:
-        names = " or ".join(f'"{output.with_suffix(s).name}"' for s in formats)
+        # `-o ./` or `-o /` has no file name: suggest the product's own name instead
+        named = Path(output.name or ("brief" if command == "pdf" else "deck"))
+        names = " or ".join(f'"{named.with_suffix(s).name}"' for s in formats)
         what = "the PDF brief" if command == "pdf" else "the deck"
         hint = ' (the deck is "alliancedeck slides")' if command == "pdf" else ""
         _fail(f"error: -o {output}: {what} is written as {names}{hint}", EXIT_CONTENT)

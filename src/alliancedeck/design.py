@@ -67,9 +67,55 @@ class _Pattern:
         return core_schema.str_schema(pattern=self.pattern)
 
 
+class _LayoutText:
+    """Schema note for pydantic: a text of 1 to `longest` characters that a document can store.
+
+    The content's own rule (no control or XML-illegal characters, no right-to-left text) holds
+    for a layout's texts too. A typeface name (`typeface`) is a name only: letters, digits,
+    spaces and - _ . + & ( ), since it reaches the deck's XML and the handout's style sheet.
+    """
+
+    def __init__(self, longest: int, *, typeface: bool = False):
+        self.longest = longest
+        self.typeface = typeface
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        from alliancedeck.model import _check_characters  # the one character rule
+
+        check = _check_typeface if self.typeface else _check_characters
+        return core_schema.no_info_after_validator_function(
+            check, core_schema.str_schema(min_length=1, max_length=self.longest)
+        )
+
+
+def _check_typeface(value: str) -> str:
+    """Refuse a typeface name with a character no font name needs (quotes, <, ;, { ...)."""
+    from pydantic_core import PydanticCustomError
+
+    from alliancedeck.model import _check_characters
+
+    _check_characters(value)
+    bad = next((c for c in value if not (c.isalnum() or c in TYPEFACE_PUNCTUATION)), None)
+    if bad is not None:
+        raise PydanticCustomError(
+            "typeface_name",
+            "a typeface name holds only letters, digits, spaces and {allowed}; found {found}",
+            {"allowed": " ".join(TYPEFACE_PUNCTUATION.strip()), "found": repr(bad)},
+        )
+    return value
+
+
 #: A length in points, never negative.
 Length = Annotated[float, _LengthInput(), Ge(0)]
 Color = Annotated[str, _Pattern(HEX_COLOR.pattern)]
+#: Characters a typeface name may hold besides letters and digits.
+TYPEFACE_PUNCTUATION = " -_.+&()"
+#: A typeface name, a layout name, and a printed label (as long as a content title).
+Typeface = Annotated[str, _LayoutText(100, typeface=True)]
+Name = Annotated[str, _LayoutText(100)]
+Label = Annotated[str, _LayoutText(400)]
 
 
 def hex_to_rgb(value: str) -> tuple[int, int, int]:
@@ -101,7 +147,7 @@ class PageTokens:
     max_pages: Annotated[int, Ge(1)] | None = None
     #: The masthead's label when the content names no organization (None: the word "Brief"
     #: in the content's language, from labels.yaml; "": none).
-    product_label: str | None = None
+    product_label: Label | None = None
     #: Space between blocks in a column, and between the key-figure cards.
     gap: Length = 8.0
     #: How far the spacing may tighten, as a share of `gap` and of the text roles' spacing.
@@ -168,10 +214,10 @@ class FontFamily:
 
     __pydantic_config__ = SCHEMA_CONFIG
 
-    deck: str  # the typeface the deck asks for (metric-compatible with `files`)
-    pdf: str  # the name of the embedded font in the PDF
+    deck: Typeface  # the typeface the deck asks for (metric-compatible with `files`)
+    pdf: Typeface  # the name of the embedded font in the PDF
     files: dict[FontStyle, str]
-    east_asian: str | None = None  # the deck's East Asian typeface (a:ea)
+    east_asian: Typeface | None = None  # the deck's East Asian typeface (a:ea)
     fallback: str | None = None  # family drawn for the characters this one lacks
     # A family with no italic files is never slanted: italic roles set it upright in this weight.
     instead_of_italic: Literal["regular", "bold"] = "regular"
@@ -217,7 +263,7 @@ class Theme:
 
     __pydantic_config__ = SCHEMA_CONFIG
 
-    name: str
+    name: Name
     page: PageTokens
     slide: SlideTokens
     fonts: dict[str, FontFamily]

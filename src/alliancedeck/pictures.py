@@ -135,8 +135,8 @@ def _measured(name: str, inode: int, size: int, mtime: int) -> Picture:
 def _drawable(name: str, inode: int, size: int, mtime: int, picture: Picture) -> None:
     if picture.format == "svg":
         _drawing(name, inode, size, mtime, "Helvetica", picture.aspect)
-    else:
-        raster_size(_read(Path(name)), decode=True)
+    else:  # what the products will embed, made here: check and build agree on every file
+        _product_raster(name, inode, size, mtime)
 
 
 def _read(path: Path) -> bytes:
@@ -223,8 +223,11 @@ def _not_too_thin(width: float, height: float) -> None:
 def product_raster(path: Path) -> tuple[bytes, str]:
     """Return the bytes and format (`png` or `jpeg`) the products embed for the raster at `path`.
 
-    A picture within `MAX_PRODUCT_SIDE` is embedded as it is; a larger one is scaled down to
-    it first, so no product carries (or decodes) more pixels than it can show.
+    A PNG is always made again from its decoded pixels (in RGB, RGBA, L or LA), so no checksum,
+    palette or chunk of the file itself reaches a product (Pillow never checks an IDAT checksum,
+    PowerPoint refuses a PNG with a wrong one). A JPEG within `MAX_PRODUCT_SIDE` is embedded as
+    it is, after a full decode; any raster larger than that is scaled down to it first, so no
+    product carries (or decodes) more pixels than it can show.
     """
     return _product_raster(*_version(path))
 
@@ -236,16 +239,17 @@ def _product_raster(name: str, inode: int, size: int, mtime: int) -> tuple[bytes
     if kind == "svg":
         raise PathRefused("an SVG is drawn as vectors, not embedded as a raster")
     width, height = raster_size(raw, decode=False)  # the budgets, from the bytes read here
-    if max(width, height) <= MAX_PRODUCT_SIDE:
+    if kind == "jpeg" and max(width, height) <= MAX_PRODUCT_SIDE:
         raster_size(raw, decode=True)  # decoded once in full: a broken file is refused
         return raw, kind
     try:
-        return _scaled_down(raw, kind)  # decoding it in full checks it too
+        return _made_again(raw, kind)  # decoding it in full checks it too
     except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
         raise PathRefused(f"cannot read this image: {_reason(exc)}") from None
 
 
-def _scaled_down(raw: bytes, kind: str) -> tuple[bytes, str]:
+def _made_again(raw: bytes, kind: str) -> tuple[bytes, str]:
+    """Return the raster `raw` decoded, scaled down to `MAX_PRODUCT_SIDE` and encoded again."""
     from PIL import Image
 
     with warnings.catch_warnings():
@@ -257,6 +261,7 @@ def _scaled_down(raw: bytes, kind: str) -> tuple[bytes, str]:
                     "RGB", (math.ceil(image.width * ratio), math.ceil(image.height * ratio))
                 )
             image.load()
+            image = _product_mode(image)
             # reducing_gap: a fast box reduction first, then Lanczos over the last factor
             image.thumbnail(
                 (MAX_PRODUCT_SIDE, MAX_PRODUCT_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
@@ -265,10 +270,25 @@ def _scaled_down(raw: bytes, kind: str) -> tuple[bytes, str]:
             if kind == "jpeg" and image.mode in ("RGB", "L", "CMYK"):
                 image.save(buffer, format="JPEG", quality=90)
                 return buffer.getvalue(), "jpeg"
-            if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                image = image.convert("RGBA")
             image.save(buffer, format="PNG", compress_level=6)
             return buffer.getvalue(), "png"
+
+
+def _product_mode(image: Any) -> Any:
+    """Return `image` in a mode every product draws as it is (RGB, RGBA, L, LA; CMYK JPEG).
+
+    A palette becomes its colours here, so a transparency table that does not fit the palette
+    is refused by the check, not met by a product's own conversion.
+    """
+    if image.mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        return image
+    if image.mode.startswith("I"):  # 16-bit grey: keep the top 8 bits, as a viewer shows it
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode == "PA" or (image.mode == "P" and "transparency" in image.info):
+        return image.convert("RGBA")
+    if image.mode == "1":
+        return image.convert("L")
+    return image.convert("RGBA" if "A" in image.getbands() else "RGB")
 
 
 # ----- SVG -------------------------------------------------------------------------------------

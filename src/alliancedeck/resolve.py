@@ -42,8 +42,6 @@ RENDER_SECONDS = 2.0
 RUN_SECONDS = 3.0
 
 
-#: Characters XML 1.0 (and so PPTX) cannot hold; YAML escapes can produce them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: How Python prints an object that has no text of its own: `<... object at 0x7f...>`.
 _MEMORY_ADDRESS = re.compile(r" at 0x[0-9A-Fa-f]{4,}")
 
@@ -227,15 +225,30 @@ class _Renderer:
         return rendered
 
     def _storable(self, text: str, path: KeyPath, *, made: bool = False) -> bool:
-        """Return whether XML can hold `text`; if not, record a located error."""
-        bad = _NOT_XML.search(text)
-        if bad:
-            what = "the template makes character" if made else "character"
-            self.report.error(
-                self.map.locate(path),
-                f"{what} U+{ord(bad.group()):04X}, which cannot be stored in a document; delete it",
-            )
-        return bad is None
+        """Return whether a document can hold `text` (the content's one character rule, applied
+        to what a template makes too); if not, record a located error."""
+        from pydantic_core import PydanticCustomError
+
+        from alliancedeck.model import _check_characters
+
+        try:
+            _check_characters(text)
+        except PydanticCustomError as exc:
+            ctx = exc.context or {}
+            what = "the template makes " if made else ""
+            if exc.type == "text_right_to_left":
+                message = (
+                    f"{what}right-to-left text ({ctx['code']} {ctx['name']}), which neither "
+                    "product can set; write it in a left-to-right language"
+                )
+            else:
+                message = (
+                    f"{what}character {ctx['code']}, which cannot be stored in a document; "
+                    "delete it"
+                )
+            self.report.error(self.map.locate(path), message)
+            return False
+        return True
 
     def _render_template(self, value: str, path: KeyPath) -> str | None:
         """Return `value` rendered by Jinja, or record a located error and return None."""

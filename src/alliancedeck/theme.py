@@ -5,6 +5,7 @@ The schema is declared once, as the dataclasses of `design`; pydantic validates 
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -207,14 +208,22 @@ def theme_for(
     as a path must be a file in the content's folder or one of the `inside` folders
     (--allow-outside), like every other file a content names.
     """
-    if inside is not None and content_dir is not None and _is_path(layout_name):
+    if inside is not None and content_dir is not None:
         from alliancedeck.paths import PathRefused, resolve_inside
 
+        # A name is layouts/NAME.yaml beside the content when that exists (even as a link):
+        # the same file rule as a path, so a link from there to elsewhere is never read.
+        name = layout_name if _is_path(layout_name) else f"layouts/{layout_name}.yaml"
         try:
-            path = resolve_inside(layout_name, content_dir, inside)
-        except PathRefused as exc:
-            raise ContentError.at(location, f"layout: {exc}") from None
-        return load_theme(path)
+            named_here = _is_path(layout_name) or os.path.lexists(content_dir / name)
+        except ValueError:  # a NUL in the name: no such file here
+            named_here = False
+        if named_here:
+            try:
+                path = resolve_inside(name, content_dir, inside)
+            except PathRefused as exc:
+                raise ContentError.at(location, f"layout: {exc}") from None
+            return load_theme(path)
     try:
         path = find_layout(layout_name, content_dir)
     except LookupError:

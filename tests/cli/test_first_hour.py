@@ -150,6 +150,10 @@ def test_a_folder_stands_for_its_content_file_in_every_writing_command(tmp_path,
         (["pdf", "-o", "x.pptx"], 'the PDF brief is written as "x.pdf"'),
         (["slides", "-o", "x.odp"], 'the deck is written as "x.pptx" or "x.pdf"'),
         (["slides", "-o", "x.pptx", "--format", "pdf"], "--format says pdf"),
+        # A folder (or nothing) is not a file name: told what to name, not an internal error.
+        (["slides", "-o", "./"], 'the deck is written as "deck.pptx" or "deck.pdf"'),
+        (["pdf", "-o", "/"], 'the PDF brief is written as "brief.pdf"'),
+        (["pdf", "-o", ""], 'the PDF brief is written as "brief.pdf"'),
     ],
 )
 def test_an_output_name_that_contradicts_the_command_is_refused(tmp_path, args, fragment):

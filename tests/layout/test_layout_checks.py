@@ -61,3 +61,30 @@ def test_the_schema_is_the_dataclasses_of_design():
     assert type(theme) is design.Theme
     assert type(theme.page) is design.PageTokens and theme.page.max_pages == 2
     assert type(theme.brief["body"]) is design.TextStyle
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("    deck: Arial", '    deck: "Ar\\x0bial"', "character U+000B cannot be stored"),
+        ("    deck: Arial", '    deck: "Arial\\ufffe"', "character U+FFFE cannot be stored"),
+        ("    pdf: Liberation Sans", '    pdf: "Liberation\\x07"', "character U+0007"),
+        ("    east_asian: BIZ UDPGothic", '    east_asian: "BIZ\\x1b"', "character U+001B"),
+        ("product_label: Brief", 'product_label: "Br\\x0bief"', "character U+000B"),
+        ("product_label: Brief", 'product_label: "שלום"', "right-to-left text"),
+        ("name: default", 'name: "d\\x0c"', "character U+000C"),
+        ("    deck: Arial", '    deck: ""', "at least 1 character"),
+        ("    deck: Arial", "    deck: " + "A" * 101, "at most 100 characters"),
+        ("product_label: Brief", "product_label: " + "B" * 401, "at most 400 characters"),
+        # A typeface name reaches the handout's style sheet and the deck's XML: a name only.
+        ("    deck: Arial", '    deck: "Ar}</style><script>x</script>"', "typeface name"),
+        ("    pdf: Liberation Sans", "    pdf: 'L\"; x: url(https://x.example/)'", "typeface name"),
+        ("    east_asian: BIZ UDPGothic", '    east_asian: "B\\\\22"', "typeface name"),
+    ],
+)
+def test_layout_texts_hold_only_storable_characters(tmp_path, old, new, expected):
+    # A typeface name is written into every run of the deck's XML: a control character there
+    # made a .pptx no reader can open, with exit 0.
+    problems = _problems(tmp_path, old, new)
+    line = _line_of(old)
+    assert any(expected in p and p.startswith(f"{line}:") for p in problems), (line, problems)

@@ -112,3 +112,19 @@ def test_reading_a_folder_or_a_nul_name_is_refused(tmp_path):
         read_bounded(tmp_path, 100, what="content file")
     with pytest.raises(PathRefused, match="NUL character"):
         read_bounded(str(tmp_path / "a\0b"), 100)
+
+
+def test_layout_named_by_name_linked_outside_the_folder_is_refused(tmp_path):
+    # `layout: evil` finds layouts/evil.yaml beside the content: the same rule as a path, so a
+    # link from there to a layout elsewhere (whose product_label would print) is never read.
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("name: secret\n")
+    folder = tmp_path / "brief"
+    (folder / "layouts").mkdir(parents=True)
+    (folder / "layouts" / "evil.yaml").symlink_to(outside / "secret.yaml")
+    path = folder / "content.yaml"
+    path.write_text(VALID_CONTENT.replace("title: A valid brief", "title: A\n  layout: evil"))
+    run = run_cli(["check", str(path)], tmp_path)
+    assert_clean_failure(run, str(path))
+    assert ':3:11: error: layout: "layouts/evil.yaml" is a symbolic link outside' in run.stderr

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import io
 import pickle
+import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -285,3 +287,36 @@ def test_laying_out_a_deck_loads_no_drawing_library(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _chunks(png: bytes) -> list[tuple[bytes, bool]]:
+    """Return each chunk's kind of the PNG `png`, with whether its checksum is right."""
+    found, at = [], 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        kind, data = png[at + 4 : at + 8], png[at + 8 : at + 8 + length]
+        (stored,) = struct.unpack(">I", png[at + 8 + length : at + 12 + length])
+        found.append((kind, zlib.crc32(kind + data) == stored))
+        at += 12 + length
+    return found
+
+
+def test_products_embed_a_png_made_again_from_its_checked_pixels(tmp_path):
+    # Pillow never checks an IDAT checksum, and PowerPoint refuses a PNG with a wrong one;
+    # ancillary chunks (text, animation frames) are nobody's business in the products.
+    from PIL import Image
+
+    good = _png((60, 30))
+    chunks = _chunks(good)
+    assert chunks[1][0] == b"IDAT"
+    broken = bytearray(good)
+    broken[-12 - 4 : -12] = b"\0\0\0\0"  # the IDAT checksum, just before IEND
+    text = b"tEXt" + b"Comment\0a notional secret"
+    extra = struct.pack(">I", len(text) - 4) + text + struct.pack(">I", zlib.crc32(text))
+    broken[33:33] = extra  # after IHDR
+    (tmp_path / "photo.png").write_bytes(bytes(broken))
+    raw, kind = pictures.raster_for_products(tmp_path / "photo.png", Location("c.yaml", 1, 1))
+    assert kind == "png"
+    assert [k for k, _ in _chunks(raw)] == [b"IHDR", b"IDAT", b"IEND"]
+    assert all(ok for _, ok in _chunks(raw))
+    assert Image.open(io.BytesIO(raw)).tobytes() == Image.open(io.BytesIO(good)).tobytes()
