@@ -75,9 +75,10 @@ class _LayoutText:
     spaces and - _ . + & ( ), since it reaches the deck's XML and the handout's style sheet.
     """
 
-    def __init__(self, longest: int, *, typeface: bool = False):
+    def __init__(self, longest: int, *, typeface: bool = False, shortest: int = 1):
         self.longest = longest
         self.typeface = typeface
+        self.shortest = shortest
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
@@ -86,7 +87,7 @@ class _LayoutText:
 
         check = _check_typeface if self.typeface else _check_characters
         return core_schema.no_info_after_validator_function(
-            check, core_schema.str_schema(min_length=1, max_length=self.longest)
+            check, core_schema.str_schema(min_length=self.shortest, max_length=self.longest)
         )
 
 
@@ -116,6 +117,8 @@ TYPEFACE_PUNCTUATION = " -_.+&()"
 Typeface = Annotated[str, _LayoutText(100, typeface=True)]
 Name = Annotated[str, _LayoutText(100)]
 Label = Annotated[str, _LayoutText(400)]
+#: A label a layout may also set empty ("": none).
+OptionalLabel = Annotated[str, _LayoutText(400, shortest=0)]
 
 
 def hex_to_rgb(value: str) -> tuple[int, int, int]:
@@ -147,7 +150,7 @@ class PageTokens:
     max_pages: Annotated[int, Ge(1)] | None = None
     #: The masthead's label when the content names no organization (None: the word "Brief"
     #: in the content's language, from labels.yaml; "": none).
-    product_label: Label | None = None
+    product_label: OptionalLabel | None = None
     #: Space between blocks in a column, and between the key-figure cards.
     gap: Length = 8.0
     #: How far the spacing may tighten, as a share of `gap` and of the text roles' spacing.
