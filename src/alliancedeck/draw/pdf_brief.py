@@ -14,6 +14,7 @@ from alliancedeck.draw.pdf_common import (
 
 # The deck PDF draws the same boxes; one drawing of each kind serves both PDFs.
 from alliancedeck.draw.pdf_deck import _chart, _rect, _table, _text_box
+from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
 from alliancedeck.layout.boxes import Box, ChartBox, PictureBox, Rect, TableBox, TextBox
 
 if TYPE_CHECKING:
@@ -55,14 +56,18 @@ def draw_brief(layout: BriefLayout, doc: Document, book: FontBook, build_time: i
     )
     set_document_info(canvas, info)
     picture_font = book.pdf_name(book.theme.brief["chart"])  # for any text in an SVG
+    tagger = Tagger(canvas, info["lang"], info["title"])
+    drawer = BoxTagger(tagger, book, layout.height, picture_font)
     for page in layout.pages:
         for key, title, y in page.bookmarks:
             canvas.bookmarkHorizontal(key, 0, layout.height - y)
             canvas.addOutlineEntry(title, key, level=0)
         for box in page.boxes:
-            draw_box(canvas, layout.height, box, book, picture_font)
+            drawer.draw(box)
         canvas.showPage()
+        tagger.end_page()
     canvas.showOutline()
+    tagger.finish()
     canvas.save()
     return buffer.getvalue()
 
