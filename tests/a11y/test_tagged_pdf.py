@@ -252,3 +252,29 @@ def test_outloud_finds_no_error_in_the_brief_or_the_deck_pdf(products):
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert json.loads(run.stdout)
+
+
+def test_the_tree_follows_content_order_whatever_order_the_boxes_are_drawn_in(tmp_path):
+    # A figure that waits for the next column is drawn after text that follows it in the
+    # content; the layout records each box's content order and the tree reads in that order.
+    from alliancedeck.api import prepare
+    from alliancedeck.draw.pdf_brief import draw_brief
+    from alliancedeck.fonts import font_book
+    from alliancedeck.layout.brief import layout_brief
+
+    content = INPUTS["blocks"]
+    prepared = prepare(content)
+    book = font_book(prepared.theme, content.parent)
+    plan = layout_brief(prepared.doc, prepared.theme, book)
+    for page in plan.pages:
+        flowed = [box for box in page.boxes if page.order.get(id(box), -1) >= 0]
+        rest = [box for box in page.boxes if page.order.get(id(box), -1) < 0]
+        page.boxes[:] = rest + flowed[::-1]  # drawn backwards
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(draw_brief(plan, prepared.doc, book, 0))
+    heard = " ".join(texts(path).split())
+    titles = [section.title for section in prepared.doc.sections]
+    positions = [heard.find(f'"{title}"') for title in titles]
+    assert -1 not in positions and positions == sorted(positions), titles
+    captions = [int(n) for n in re.findall(r'"Figure (\d+)\.', heard)]
+    assert captions == sorted(captions) and captions

@@ -63,7 +63,7 @@ def draw_brief(layout: BriefLayout, doc: Document, book: FontBook, build_time: i
             canvas.bookmarkHorizontal(key, 0, layout.height - y)
             canvas.addOutlineEntry(title, key, level=0)
         for box in page.boxes:
-            drawer.draw(box)
+            drawer.draw(box, page.order.get(id(box), -1))
         canvas.showPage()
         tagger.end_page()
     canvas.showOutline()

@@ -44,6 +44,7 @@ class Element:
     lang: str | None = None
     scope: str | None = None  # TH: Column or Row
     bbox: tuple[float, float, float, float] | None = None
+    order: int = -1  # content order of the box that opened it (Document's kids only)
     kids: list[Element | tuple[int, int] | Any] = field(default_factory=list)
     # (page index, MCID) pairs for marked content; PDFDictionary for an annotation (OBJR)
 
@@ -127,6 +128,8 @@ class Tagger:
         pages = self.page
         refs: dict[int, PDFObjectReference] = {}
         objects: dict[int, PDFDictionary] = {}
+        # Reading order is content order: a figure floated to a later column moves back.
+        self.root.kids.sort(key=lambda kid: kid.order if isinstance(kid, Element) else -1)
         tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
         root_ref = doc.Reference(tree_root)
         for element in self.root.walk():
@@ -253,8 +256,20 @@ class BoxTagger:
         if height is not None:
             self.page_height = height
 
-    def draw(self, box: Any) -> None:
-        """Draw `box` under the structure element its kind and role call for."""
+    def draw(self, box: Any, order: int = -1) -> None:
+        """Draw `box` under the structure element its kind and role call for.
+
+        `order` is the box's place in content order when the layout floated it elsewhere;
+        the Document's elements are read in that order (`Tagger.finish` sorts them).
+        """
+        kids = self.tagger.root.kids
+        opened = len(kids)
+        self._draw(box)
+        for element in kids[opened:]:
+            if isinstance(element, Element):
+                element.order = order
+
+    def _draw(self, box: Any) -> None:
         from alliancedeck.draw.pdf_common import draw_picture
         from alliancedeck.draw.pdf_deck import _chart, _rect
         from alliancedeck.layout.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
