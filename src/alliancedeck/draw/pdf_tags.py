@@ -416,8 +416,15 @@ class BoxTagger:
             table = self.table[0]
         else:
             self._reset()
+            siblings = tagger.root.kids
+            caption = siblings[-1] if siblings and self.last_body is siblings[-1] else None
             table = tagger.root.add("Table")
             self.table = (table, box.alt)
+            if isinstance(caption, Element) and caption.kind == "Caption":
+                # The numbered caption just above belongs to the table: its first kid.
+                siblings.remove(caption)
+                caption.parent = table
+                table.kids.insert(0, caption)
         y = box.y
         for r, (row_height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
             with tagger.artifact():
