@@ -5,40 +5,15 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from alliancedeck.draw.pdf_common import (
-    document_info,
-    draw_picture,
-    set_document_info,
-    stamped_canvas_class,
-)
+from alliancedeck.draw.pdf_common import document_info, set_document_info, stamped_canvas_class
 
-# The deck PDF draws the same boxes; one drawing of each kind serves both PDFs.
-from alliancedeck.draw.pdf_deck import _chart, _rect, _table, _text_box
-from alliancedeck.layout.boxes import Box, ChartBox, PictureBox, Rect, TableBox, TextBox
+# The deck PDF draws the same boxes, tagged the same way: draw/pdf_tags.py.
+from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
 
 if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
-
     from alliancedeck.document import Document
     from alliancedeck.fonts import FontBook
     from alliancedeck.layout.brief import BriefLayout
-
-
-def draw_box(
-    canvas: Canvas, page_height: float, box: Box, book: FontBook, picture_font: str
-) -> None:
-    """Draw one positioned `box` on a page `page_height` tall (boxes measure from the top)."""
-    if isinstance(box, Rect):
-        _rect(canvas, page_height, box.x, box.y, box.w, box.h, box.fill)
-    elif isinstance(box, TextBox):
-        _text_box(canvas, page_height, box, book)
-    elif isinstance(box, ChartBox):
-        _chart(canvas, page_height, box, book)
-    elif isinstance(box, TableBox):
-        _table(canvas, page_height, box, book)
-    elif isinstance(box, PictureBox):
-        y = page_height - box.y - box.h
-        draw_picture(canvas, box.image, box.x, y, box.w, box.h, picture_font)
 
 
 def draw_brief(layout: BriefLayout, doc: Document, book: FontBook, build_time: int) -> bytes:
@@ -55,16 +30,20 @@ def draw_brief(layout: BriefLayout, doc: Document, book: FontBook, build_time: i
     )
     set_document_info(canvas, info)
     picture_font = book.pdf_name(book.theme.brief["chart"])  # for any text in an SVG
+    tagger = Tagger(canvas, info["lang"], info["title"])
+    drawer = BoxTagger(tagger, book, layout.height, picture_font)
     for page in layout.pages:
         for key, title, y in page.bookmarks:
             canvas.bookmarkHorizontal(key, 0, layout.height - y)
             canvas.addOutlineEntry(title, key, level=0)
         for box in page.boxes:
-            draw_box(canvas, layout.height, box, book, picture_font)
+            drawer.draw(box, page.order.get(id(box), -1))
         canvas.showPage()
+        tagger.end_page()
     canvas.showOutline()
+    tagger.finish()
     canvas.save()
     return buffer.getvalue()
 
 
-__all__ = ["draw_box", "draw_brief"]
+__all__ = ["draw_brief"]

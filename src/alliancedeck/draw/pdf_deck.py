@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from alliancedeck.draw.pdf_common import (
     color,
     document_info,
-    draw_picture,
     draw_segments,
     stamped_canvas_class,
 )
@@ -16,8 +15,6 @@ from alliancedeck.layout.boxes import (
     ChartBox,
     DeckLayout,
     Paragraph,
-    PictureBox,
-    Rect,
     TableBox,
     TextBox,
 )
@@ -51,24 +48,20 @@ def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: i
     canvas.setKeywords(info["keywords"])
     canvas.setCreator(info["creator"])
     canvas.setProducer(info["producer"])
+    from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
+
+    tagger = Tagger(canvas, info["lang"], info["title"])  # tagged PDF: see draw/pdf_tags.py
+    drawer = BoxTagger(tagger, book, deck.height, picture_font)
     for slide in deck.slides:
         key = f"slide{slide.number}"
         canvas.bookmarkPage(key)
         canvas.addOutlineEntry(f"{slide.number}. {slide.title}", key, level=0)
         for box in slide.boxes:
-            if isinstance(box, Rect):
-                _rect(canvas, deck.height, box.x, box.y, box.w, box.h, box.fill)
-            elif isinstance(box, TextBox):
-                _text_box(canvas, deck.height, box, book)
-            elif isinstance(box, ChartBox):
-                _chart(canvas, deck.height, box, book)
-            elif isinstance(box, TableBox):
-                _table(canvas, deck.height, box, book)
-            elif isinstance(box, PictureBox):
-                y = deck.height - box.y - box.h
-                draw_picture(canvas, box.image, box.x, y, box.w, box.h, picture_font)
+            drawer.draw(box)
         canvas.showPage()
+        tagger.end_page()
     canvas.showOutline()
+    tagger.finish()
     canvas.save()
     return buffer.getvalue()
 

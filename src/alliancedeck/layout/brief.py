@@ -97,6 +97,9 @@ class BriefPage:
     number: int
     boxes: list[Box] = field(default_factory=list)
     bookmarks: list[tuple[str, str, float]] = field(default_factory=list)  # key, title, y
+    # Content order of each box (by identity): a figure that floats to a later column is
+    # still read where the content puts it (tagged PDF reading order).
+    order: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -144,6 +147,7 @@ class _Unit:
     # A text unit's paragraph, or a rows unit's rows: what a split cuts.
     paragraph: Paragraph | None = None
     role: str = "body"
+    order: int = -1  # place in content order (reading order), kept by its split parts
     rows: tuple[tuple[float, object], ...] = ()
     keep_rows: int = 1  # rows kept on each side of a split
     whole_rows: int = 0  # rows up to which it never splits
@@ -656,7 +660,9 @@ class BriefPlanner:
                 if placed.unit.bookmark:
                     key, title = placed.unit.bookmark
                     pages[page_index].bookmarks.append((key, title, y))
-                pages[page_index].boxes.extend(placed.unit.make(region.x, y, region.w))
+                made = placed.unit.make(region.x, y, region.w)
+                pages[page_index].boxes.extend(made)
+                pages[page_index].order.update((id(box), placed.unit.order) for box in made)
                 y += placed.unit.height
         for page_index, boxes in self.band_boxes(header, flow, "bottom"):
             pages[page_index].boxes.extend(boxes)
@@ -1048,6 +1054,8 @@ class BriefPlanner:
         units.sort(key=lambda u: order.index(doc.sections[u.section]) if u.section >= 0 else -1)
         units.extend(self.sources())
         units.extend(self.author_line())
+        for number, unit in enumerate(units):
+            unit.order = number
         return header, units
 
     def spacing(self, role: str, em: float) -> float:

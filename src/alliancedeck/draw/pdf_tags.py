@@ -1,0 +1,546 @@
+"""Tag a reportlab PDF: marked content, artifacts and a structure tree written at save time.
+
+Open-source reportlab writes no structure tree; it has the hooks this module builds on
+(checked against reportlab 4.2-5.x): `Canvas.addLiteral` puts `BDC`/`EMC` operators into the
+page's content stream, `canvas._doc.Reference` registers any `pdfdoc` object, the catalog has
+`StructTreeRoot`, `MarkInfo` and `Metadata` slots, and `pdfdoc.XMP` writes a metadata stream.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfdoc import (
+    XMP,
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFPage,
+    PDFString,
+)
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+#: Japanese (and other CJK) characters: a run of them in a non-Japanese brief is tagged `ja`.
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+#: The page entries PDF/UA adds to what reportlab writes.
+_PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+
+
+@dataclass(eq=False)
+class Element:
+    """One structure element: its type, attributes and kids in reading order."""
+
+    kind: str
+    parent: Element | None
+    alt: str | None = None
+    lang: str | None = None
+    scope: str | None = None  # TH: Column or Row
+    bbox: tuple[float, float, float, float] | None = None
+    order: int = -1  # content order of the box that opened it (Document's kids only)
+    kids: list[Element | tuple[int, int] | Any] = field(default_factory=list)
+    # (page index, MCID) pairs for marked content; PDFDictionary for an annotation (OBJR)
+
+    def add(self, kind: str, **attributes: Any) -> Element:
+        """Return a new element of `kind` appended to this one's kids."""
+        child = Element(kind, self, **attributes)
+        self.kids.append(child)
+        return child
+
+    def walk(self) -> Iterator[Element]:
+        """Yield this element and every element under it, depth first."""
+        yield self
+        for kid in self.kids:
+            if isinstance(kid, Element):
+                yield from kid.walk()
+
+
+class Tagger:
+    """Mark a canvas's content and write its structure tree when `finish` is called.
+
+    Call `end_page` right after each `canvas.showPage()` and `finish` before `canvas.save()`.
+    """
+
+    def __init__(self, canvas: Canvas, lang: str, title: str):
+        self.canvas = canvas
+        self.lang = lang
+        self.title = title
+        self.root = Element("Document", None)
+        self.page = 0
+        self.mcids: list[list[Element]] = [[]]  # per page: the element owning each MCID
+        self.annotations: list[tuple[Element, Any]] = []
+        canvas._doc._pdfVersion = max(canvas._doc._pdfVersion, (1, 7))
+
+    # ----- marking ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def marked(self, element: Element) -> Iterator[None]:
+        """Mark what is drawn inside as content of `element` (one MCID on this page)."""
+        owners = self.mcids[self.page]
+        mcid = len(owners)
+        owners.append(element)
+        element.kids.append((self.page, mcid))
+        self.canvas.addLiteral(f"/{_marked_tag(element.kind)} <</MCID {mcid}>> BDC")
+        try:
+            yield
+        finally:
+            self.canvas.addLiteral("EMC")
+
+    @contextlib.contextmanager
+    def artifact(self, kind: str = "Layout") -> Iterator[None]:
+        """Mark what is drawn inside as an artifact (page furniture a reader skips)."""
+        self.canvas.addLiteral(f"/Artifact <</Type /{kind}>> BDC")
+        try:
+            yield
+        finally:
+            self.canvas.addLiteral("EMC")
+
+    def link(self, element: Element, text: str) -> None:
+        """Attach the annotation the canvas made last (a link) to `element`, a Link."""
+        reference = self.canvas._annotationrefs[-1]
+        annotation = self.canvas._doc.idToObject[reference.name]
+        annotation["Contents"] = PDFString(text)
+        annotation["F"] = 4  # Print: readers and print show the same link
+        self.annotations.append((element, annotation))
+        element.kids.append(annotation)
+
+    def end_page(self) -> None:
+        """Give the page just shown its ParentTree key and tab order; start the next page."""
+        page = self.canvas._doc.Pages.pages[-1]
+        page.__NoDefault__ = _PAGE_KEYS
+        page.StructParents = self.page
+        page.Tabs = PDFName("S")
+        self.page += 1
+        self.mcids.append([])
+
+    # ----- writing ----------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Write the structure tree, ParentTree, MarkInfo, XMP and viewer preferences."""
+        doc = self.canvas._doc
+        pages = self.page
+        refs: dict[int, PDFObjectReference] = {}
+        objects: dict[int, PDFDictionary] = {}
+        # Reading order is content order: a figure floated to a later column moves back.
+        self.root.kids.sort(key=lambda kid: kid.order if isinstance(kid, Element) else -1)
+        tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+        root_ref = doc.Reference(tree_root)
+        for element in self.root.walk():
+            objects[id(element)] = PDFDictionary({"Type": PDFName("StructElem")})
+            refs[id(element)] = doc.Reference(objects[id(element)])
+        for element in self.root.walk():
+            self._fill(element, objects[id(element)], refs, root_ref)
+        numbers: list[Any] = []
+        for index in range(pages):
+            numbers += [index, PDFArray([refs[id(e)] for e in self.mcids[index]])]
+        for key, (element, annotation) in enumerate(self.annotations, start=pages):
+            annotation["StructParent"] = key
+            numbers += [key, refs[id(element)]]
+        tree_root["K"] = refs[id(self.root)]
+        tree_root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(numbers)}))
+        tree_root["ParentTreeNextKey"] = pages + len(self.annotations)
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = tree_root
+        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
+        catalog.Lang = PDFString(self.lang)
+        metadata = XMP(creator=lambda _doc: xmp_packet(self.title, self.lang).encode())
+        metadata.filters = []  # readable metadata: some checkers read it uncompressed only
+        catalog.Metadata = metadata
+        catalog.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
+        # reportlab writes its fonts' objects as it saves, from `delayedFonts` in order: the
+        # last entry runs after every font and cleans their ToUnicode maps.
+        doc.delayedFonts.append(_UnicodeMapCleaner())
+
+    def _fill(
+        self,
+        element: Element,
+        obj: PDFDictionary,
+        refs: dict[int, PDFObjectReference],
+        root_ref: PDFObjectReference,
+    ) -> None:
+        obj["S"] = PDFName(element.kind)
+        obj["P"] = refs[id(element.parent)] if element.parent else root_ref
+        pages = [kid[0] for kid in element.kids if isinstance(kid, tuple)]
+        home = pages[0] if pages else None
+        if home is None:
+            home = next((p for p, _ in _marks(element)), None)
+        if home is not None:
+            obj["Pg"] = _page_ref(home)
+        kids: list[Any] = []
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                kids.append(refs[id(kid)])
+            elif isinstance(kid, tuple):
+                page, mcid = kid
+                if page == home:
+                    kids.append(mcid)
+                else:
+                    kids.append(
+                        PDFDictionary({"Type": PDFName("MCR"), "Pg": _page_ref(page), "MCID": mcid})
+                    )
+            else:
+                kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": _ref_of(kid)}))
+        obj["K"] = PDFArray(kids)
+        if element.alt is not None:
+            obj["Alt"] = PDFString(element.alt)
+        if element.lang:
+            obj["Lang"] = PDFString(element.lang)
+        attributes: dict[str, Any] = {}
+        if element.scope:
+            attributes = {"O": PDFName("Table"), "Scope": PDFName(element.scope)}
+        elif element.bbox:
+            attributes = {"O": PDFName("Layout"), "BBox": PDFArray(list(element.bbox))}
+        if attributes:
+            obj["A"] = PDFDictionary(attributes)
+
+
+class _UnicodeMapCleaner:
+    """Drop the unused codes reportlab maps to U+0000 from every font's ToUnicode map.
+
+    A subset's first 32 codes are kept free for control characters and map to U+0000; PDF/UA
+    asks that no code map to U+0000, and no text ever shows these codes.
+    """
+
+    def addObjects(self, doc: Any) -> None:
+        for name, stream in doc.idToObject.items():
+            if not name.startswith("toUnicodeCMap:"):
+                continue
+            lines = stream.content.split("\n")
+            kept = [line for line in lines if not re.fullmatch(r"<[0-9A-F]+> <0000>", line)]
+            count = sum(bool(re.fullmatch(r"<[0-9A-F]+> <[0-9A-F]+>", line)) for line in kept)
+            stream.content = "\n".join(
+                f"{count} beginbfchar" if line.endswith(" beginbfchar") else line for line in kept
+            )
+
+
+#: Text roles that are page furniture: drawn, never read.
+ARTIFACT_ROLES = {"banner": "Pagination", "footer": "Pagination", "masthead": "Layout"}
+#: Text roles read as a paragraph of their own (anything unknown is a paragraph too).
+HEADING_ROLES = {"heading": "H2", "section": "H2"}
+
+
+class BoxTagger:
+    """Draw positioned boxes on a tagged canvas, each under its structure element.
+
+    Boxes arrive in reading order; a paragraph continued in another column or page (its
+    text is empty) adds its lines to the element it continues, and a table continued after a
+    break keeps one Table element, its repeated header row an artifact.
+    """
+
+    def __init__(self, tagger: Tagger, book: Any, page_height: float, picture_font: str):
+        self.tagger = tagger
+        self.book = book
+        self.page_height = page_height
+        self.picture_font = picture_font
+        self.lists: list[tuple[Element, Element | None]] = []  # open lists: (L, last LBody)
+        self.last_body: Element | None = None  # what a continued paragraph adds to
+        self.last_link: Element | None = None
+        self.table: tuple[Element, str] | None = None  # the open Table and its alt text
+        self.pairs: Element | None = None  # the open list of key figures or timeline entries
+        self.item: Element | None = None  # a key figure's or timeline entry's LI
+        self.has_title = False
+
+    @property
+    def canvas(self) -> Canvas:
+        return self.tagger.canvas
+
+    def new_page(self, height: float | None = None) -> None:
+        """Note that the canvas moved on to a new page (of `height`, if it changed)."""
+        if height is not None:
+            self.page_height = height
+
+    def draw(self, box: Any, order: int = -1) -> None:
+        """Draw `box` under the structure element its kind and role call for.
+
+        `order` is the box's place in content order when the layout floated it elsewhere;
+        the Document's elements are read in that order (`Tagger.finish` sorts them).
+        """
+        kids = self.tagger.root.kids
+        opened = len(kids)
+        self._draw(box)
+        for element in kids[opened:]:
+            if isinstance(element, Element):
+                element.order = order
+
+    def _draw(self, box: Any) -> None:
+        from alliancedeck.draw.pdf_common import draw_picture
+        from alliancedeck.draw.pdf_deck import _chart, _rect
+        from alliancedeck.layout.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
+
+        tagger, height = self.tagger, self.page_height
+        if isinstance(box, Rect):
+            with tagger.artifact():
+                _rect(self.canvas, height, box.x, box.y, box.w, box.h, box.fill)
+        elif isinstance(box, TextBox):
+            self.text_box(box)
+        elif isinstance(box, TableBox):
+            self.table_box(box)
+        elif isinstance(box, ChartBox | PictureBox):
+            self._reset()
+            self.last_body = None
+            bottom = height - box.y - box.h
+            figure = tagger.root.add(
+                "Figure",
+                alt=box.alt or box.name,
+                bbox=(box.x, bottom, box.x + box.w, bottom + box.h),
+            )
+            with tagger.marked(figure):
+                if isinstance(box, ChartBox):
+                    _chart(self.canvas, height, box, self.book)
+                else:
+                    draw_picture(
+                        self.canvas, box.image, box.x, bottom, box.w, box.h, self.picture_font
+                    )
+
+    def _reset(self) -> None:
+        self.lists = []
+        self.pairs = None
+        self.item = None
+        self.table = None
+
+    # ----- text -------------------------------------------------------------------------------
+
+    def text_box(self, box: Any) -> None:
+        """Draw a frame of text: furniture as an artifact, the rest paragraph by paragraph."""
+        from alliancedeck.draw.pdf_deck import _rect, _text_box
+
+        tagger = self.tagger
+        if box.role in ARTIFACT_ROLES:
+            with tagger.artifact(ARTIFACT_ROLES[box.role]):
+                _text_box(self.canvas, self.page_height, box, self.book)
+            return
+        if box.fill:
+            with tagger.artifact():
+                _rect(self.canvas, self.page_height, box.x, box.y, box.w, box.h, box.fill)
+        content = box.content_height
+        offset = {"top": 0.0, "middle": (box.h - content) / 2, "bottom": box.h - content}
+        y = box.y + offset[box.anchor]
+        for index, paragraph in enumerate(box.paragraphs):
+            if index:
+                y += paragraph.space_before
+            self.paragraph(box, paragraph, y)
+            y += paragraph.height
+
+    def paragraph(self, box: Any, paragraph: Any, top: float) -> None:
+        """Draw one paragraph of `box` at `top` under the element its role calls for."""
+        from dataclasses import replace
+
+        from alliancedeck.draw.pdf_common import color
+        from alliancedeck.draw.pdf_deck import _paragraph, first_baseline
+
+        tagger, canvas = self.tagger, self.canvas
+        body: Element | None
+        label: Element | None = None
+        link: Element | None = None
+        if not paragraph.text and self.last_body is not None:
+            body = self.last_body  # the rest of a paragraph split over columns or pages
+            link = self.last_link
+        else:
+            body, label = self.element_for(box.role, paragraph)
+            if paragraph.link:
+                link = body.add("Link")
+            self.last_body, self.last_link = body, link
+        if label is not None and paragraph.bullet:
+            canvas.setFillColor(color(paragraph.font.color))
+            canvas.setFont(paragraph.font.pdf_name, paragraph.font.size)
+            baseline = self.page_height - (top + first_baseline(paragraph, self.book))
+            with tagger.marked(label):
+                canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
+        lines = soft_spaced(paragraph.lines, paragraph.align)
+        drawn = replace(paragraph, bullet=None, lines=lines)
+        with tagger.marked(link or body):
+            _paragraph(canvas, self.page_height, box, drawn, top, self.book)
+        if paragraph.link and link is not None:
+            tagger.link(link, paragraph.text or paragraph.link)
+
+    def element_for(self, role: str, paragraph: Any) -> tuple[Element, Element | None]:
+        """Return the element a new paragraph of `role` is read as, and its list label."""
+        root = self.tagger.root
+        lang = language_of(paragraph.text, self.tagger.lang)
+        if role in {"figure_value", "timeline_date"}:
+            if self.pairs is None:
+                self._reset()
+                self.pairs = root.add("L")
+            item = self.pairs.add("LI")
+            self.item = item
+            return item.add("Lbl", lang=lang), None
+        if role in {"figure_label", "timeline_text"} and self.item is not None:
+            body = self.item.add("LBody", lang=lang)
+            self.item = None
+            return body, None
+        if paragraph.bullet:
+            level = paragraph.level
+            while len(self.lists) > level + 1:
+                self.lists.pop()
+            if not self.lists:
+                self._reset()
+                self.lists = [(root.add("L"), None)]
+            while len(self.lists) < level + 1:
+                parent_item = self.lists[-1][1]
+                holder = parent_item if parent_item is not None else self.lists[-1][0]
+                self.lists.append((holder.add("L"), None))
+            current, _ = self.lists[-1]
+            item = current.add("LI")
+            label = item.add("Lbl")
+            body = item.add("LBody", lang=lang)
+            self.lists[-1] = (current, body)  # a nested list goes inside this LBody
+            return body, label
+        self._reset()
+        if role == "title":
+            kind = "H2" if self.has_title else "H1"
+            self.has_title = True
+        elif role == "block_title":
+            kind = "Caption"
+        else:
+            kind = HEADING_ROLES.get(role, "P")
+        return root.add(kind, lang=lang), None
+
+    # ----- tables -----------------------------------------------------------------------------
+
+    def table_box(self, box: Any) -> None:
+        """Draw a table row by row: TH cells (scope Column) in the header row, TD below."""
+        from alliancedeck.draw.pdf_deck import _rect, _text_box
+        from alliancedeck.layout.boxes import TextBox
+
+        tagger, canvas, height = self.tagger, self.canvas, self.page_height
+        continued = self.table is not None and self.table[1] == box.alt
+        if continued:
+            assert self.table is not None
+            table = self.table[0]
+        else:
+            self._reset()
+            siblings = tagger.root.kids
+            caption = siblings[-1] if siblings and self.last_body is siblings[-1] else None
+            table = tagger.root.add("Table")
+            self.table = (table, box.alt)
+            if isinstance(caption, Element) and caption.kind == "Caption":
+                # The numbered caption just above belongs to the table: its first kid.
+                siblings.remove(caption)
+                caption.parent = table
+                table.kids.insert(0, caption)
+        y = box.y
+        for r, (row_height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
+            with tagger.artifact():
+                _rect(canvas, height, box.x, y, box.w, row_height, box.row_fill(r))
+            repeated = continued and r == 0
+            row = None if repeated else table.add("TR")
+            x = box.x
+            for width, paragraph in zip(box.widths, cells, strict=True):
+                cell = TextBox(
+                    x + box.padding,
+                    y + box.padding,
+                    width - 2 * box.padding,
+                    row_height - 2 * box.padding,
+                    (replace_lines(paragraph),),
+                    role="table",
+                    name="Cell",
+                )
+                if row is None:
+                    with tagger.artifact("Pagination"):
+                        _text_box(canvas, height, cell, self.book)
+                else:
+                    lang = language_of(paragraph.text, tagger.lang)
+                    element = (
+                        row.add("TH", scope="Column", lang=lang)
+                        if r == 0
+                        else row.add("TD", lang=lang)
+                    )
+                    with tagger.marked(element):
+                        _text_box(canvas, height, cell, self.book)
+                x += width
+            y += row_height
+            with tagger.artifact():
+                _rect(canvas, height, box.x, y - 0.5, box.w, 0.5, box.rule)
+        self.last_body = None
+
+
+def replace_lines(paragraph: Any) -> Any:
+    """Return `paragraph` with a space at the end of each soft-broken line."""
+    from dataclasses import replace
+
+    return replace(paragraph, lines=soft_spaced(paragraph.lines, paragraph.align))
+
+
+def soft_spaced(lines: tuple[str, ...], align: str) -> tuple[str, ...]:
+    """Return `lines` with a space after every line but the last where words meet.
+
+    Text extraction joins drawn lines as they are; the trailing space keeps the last word of
+    a line apart from the first of the next. Only left-aligned lines take one (a trailing
+    space would move a centred or right-aligned line), and never after Japanese text or a
+    hyphen, where no space belongs.
+    """
+    if align != "left" or len(lines) < 2:
+        return lines
+    spaced = [
+        line if not line or line[-1] in " -\u2010\u2013" or _CJK.match(line[-1]) else line + " "
+        for line in lines[:-1]
+    ]
+    return (*spaced, lines[-1])
+
+
+def _marks(element: Element) -> Iterator[tuple[int, int]]:
+    for kid in element.kids:
+        if isinstance(kid, tuple):
+            yield kid
+        elif isinstance(kid, Element):
+            yield from _marks(kid)
+
+
+def _page_ref(index: int) -> PDFObjectReference:
+    # reportlab names page objects Page1, Page2... in the order they are shown.
+    return PDFObjectReference(f"Page{index + 1}")
+
+
+def _ref_of(annotation: Any) -> PDFObjectReference:
+    return PDFObjectReference(annotation.__InternalName__)
+
+
+def _marked_tag(kind: str) -> str:
+    # The marked-content tag names the structure type for readers of the raw stream.
+    return "Span" if kind in {"Link", "Lbl"} else kind
+
+
+def language_of(text: str, document_lang: str) -> str | None:
+    """Return the language to tag a run of `text` with when it differs from the document's.
+
+    Text mostly in Japanese in a document of another language is tagged `ja` so a screen
+    reader switches voice; otherwise None (the element inherits the document's /Lang).
+    """
+    if document_lang.lower().startswith("ja"):
+        return None
+    japanese = len(_CJK.findall(text))
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return "ja" if japanese > latin else None
+
+
+def xmp_packet(title: str, lang: str) -> str:
+    """Return the XMP metadata: the title as dc:title and the PDF/UA-1 identification."""
+    title = escape(title)
+    lang = escape(lang or "x-default")
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        "<dc:title><rdf:Alt>"
+        f'<rdf:li xml:lang="x-default">{title}</rdf:li>'
+        "</rdf:Alt></dc:title>\n"
+        f"<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>\n"
+        "</rdf:Description>\n"
+        '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+        "<pdfuaid:part>1</pdfuaid:part>\n"
+        "</rdf:Description>\n"
+        "</rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    )
+
+
+__all__ = ["BoxTagger", "Element", "Tagger", "language_of", "soft_spaced", "xmp_packet"]
