@@ -549,6 +549,7 @@ class BriefPlanner:
                 # A figure set smaller (never below its legible width) fills the room left.
                 smaller = unit.resize(room() - space)
                 if smaller is not None:
+                    smaller.order = unit.order  # read where the content puts it
                     place(smaller)
                     continue
             if unit.floats and columns[-1] and any(not u.floats for u in queue):
@@ -634,8 +635,10 @@ class BriefPlanner:
         pages[0].boxes.extend(self._header_boxes)
         pages[0].boxes.extend(self.foot_boxes())
         body_line = self.theme.brief["body"].size * self.theme.brief["body"].leading
-        for page_index, boxes in self.band_boxes(header, flow, "top"):
+        for page_index, boxes, order in self.band_boxes(header, flow, "top"):
             pages[page_index].boxes.extend(boxes)
+            # Read where the content puts it, not where it is drawn (tagged PDF).
+            pages[page_index].order.update((id(box), order) for box in boxes)
         for index, column in enumerate(flow.columns):
             if not column:
                 continue
@@ -664,8 +667,10 @@ class BriefPlanner:
                 pages[page_index].boxes.extend(made)
                 pages[page_index].order.update((id(box), placed.unit.order) for box in made)
                 y += placed.unit.height
-        for page_index, boxes in self.band_boxes(header, flow, "bottom"):
+        for page_index, boxes, order in self.band_boxes(header, flow, "bottom"):
             pages[page_index].boxes.extend(boxes)
+            # Read where the content puts it, not where it is drawn (tagged PDF).
+            pages[page_index].order.update((id(box), order) for box in boxes)
         for page in pages:
             before, after = self.furniture(page.number, count)
             page.boxes[:0] = before
@@ -685,8 +690,11 @@ class BriefPlanner:
             warnings=list(self.warnings),
         )
 
-    def band_boxes(self, header: float, flow: _Flow, where: str) -> list[tuple[int, list[Box]]]:
-        """Return the boxes of the bands across the columns at the top or foot of pages."""
+    def band_boxes(
+        self, header: float, flow: _Flow, where: str
+    ) -> list[tuple[int, list[Box], int]]:
+        """Return the boxes of the bands across the columns at the top or foot of pages, each
+        band with its page and its place in content order."""
         result = []
         for page, bands in sorted(flow.bands.items()):
             unit = bands.get(where)
@@ -694,7 +702,7 @@ class BriefPlanner:
                 continue
             region = self.columns_of(page, header)[0]
             y = region.y if where == "top" else region.y + region.h - unit.height
-            result.append((page, unit.make(self.left, y, self.content_width)))
+            result.append((page, unit.make(self.left, y, self.content_width), unit.order))
         return result
 
     @staticmethod
@@ -706,6 +714,7 @@ class BriefPlanner:
             if p.unit.resize is None or spare <= TOLERANCE:
                 continue
             grown = p.unit.resize(p.unit.height + spare) or p.unit
+            grown.order = p.unit.order  # read where the content puts it
             spare -= grown.height - p.unit.height
             placed[i] = _Placed(grown, p.space)
         return placed

@@ -175,6 +175,8 @@ def break_word(
             for char in unit:
                 if full(current + char):
                     cut = kinsoku_cut(current + char, len(current)) if current else 0
+                    if _width(current[cut:] + char, measure, size) > width:
+                        cut = len(current)  # no cut the rules allow fits: fit before the rules
                     parts.append(current[:cut])
                     current, limit = current[cut:], width
                 current += char
