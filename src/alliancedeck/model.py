@@ -111,7 +111,7 @@ def _check_characters(value: str) -> str:
 
 def _one_line(value: str) -> str:
     """Refuse a line break in a text that is printed on one line (a date, a figure display)."""
-    if "\n" in value or "\r" in value:
+    if any(c in value for c in "\n\r\u2028\u2029"):  # and Unicode's line, paragraph separators
         raise PydanticCustomError("text_line_break", "line break in a one-line text", {})
     return value
 
