@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from alliancedeck.characters import FORBIDDEN, RIGHT_TO_LEFT
 from alliancedeck.errors import ContentError, Problem, did_you_mean, literal_choices, not_one_of
 from alliancedeck.slips import colon_in_text
 from alliancedeck.source import ExponentNumber, KeyPath, Loaded, SourceMap
@@ -68,33 +69,17 @@ MAX_FIGURES = 200
 #: Last date a product can be stamped with (zip entry times end with 2107).
 LAST_DATE = dt.date(2107, 12, 31)
 
-#: Characters no text may hold: controls other than tab and line breaks (C0, DEL, C1), code
-#: points XML 1.0 (inside every .pptx and PDF metadata) cannot carry, and Unicode's
-#: noncharacters (U+FDD0-FDEF, and the last two of every plane), which no text should exchange.
-_NONCHARACTERS = "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}-{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-)
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
-)
-#: Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko...) and the marks and controls
-#: that reorder text: neither product can order them (no bidi algorithm) nor draw Arabic.
-_RIGHT_TO_LEFT = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
-    "\u061c\u200f\u202a-\u202e\u2066-\u2069]"
-)
-
 
 def _check_characters(value: str) -> str:
     """Refuse a text with a character no document can store, or right-to-left text."""
-    bad = _FORBIDDEN.search(value)
+    bad = FORBIDDEN.search(value)
     if bad:
         raise PydanticCustomError(
             "text_character",
             "character {code} cannot be stored in a document",
             {"code": f"U+{ord(bad.group()):04X}", "offset": bad.start()},
         )
-    rtl = _RIGHT_TO_LEFT.search(value)
+    rtl = RIGHT_TO_LEFT.search(value)
     if rtl:
         char = rtl.group()
         raise PydanticCustomError(
@@ -111,7 +96,7 @@ def _check_characters(value: str) -> str:
 
 def _one_line(value: str) -> str:
     """Refuse a line break in a text that is printed on one line (a date, a figure display)."""
-    if "\n" in value or "\r" in value:
+    if any(c in value for c in "\n\r\u2028\u2029"):  # and Unicode's line, paragraph separators
         raise PydanticCustomError("text_line_break", "line break in a one-line text", {})
     return value
 

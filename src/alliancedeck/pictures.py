@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from alliancedeck.characters import RIGHT_TO_LEFT
 from alliancedeck.errors import ContentError, Location
 from alliancedeck.paths import PathRefused, read_bounded
 
@@ -355,6 +356,12 @@ def _check_svg_elements(root: Any) -> None:
             len(_NUMBER.findall(element.get(key) or "")) for key in ("d", "points", "x", "y")
         )
         own_characters = len(element.text or "") + len(element.tail or "")
+        rtl = RIGHT_TO_LEFT.search((element.text or "") + (element.tail or ""))
+        if rtl:  # the content's rule: drawn unordered, it would read reversed
+            raise PathRefused(
+                f"the SVG holds right-to-left text (U+{ord(rtl.group()):04X}){_where(element)}, "
+                "which neither product can set; write it in a left-to-right language"
+            )
         own_characters += len(element.get("style") or "")
         numbers, characters = numbers + own_numbers, characters + own_characters
         attributes += len(element.attrib)

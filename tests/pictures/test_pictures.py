@@ -320,3 +320,11 @@ def test_products_embed_a_png_made_again_from_its_checked_pixels(tmp_path):
     assert [k for k, _ in _chunks(raw)] == [b"IHDR", b"IDAT", b"IEND"]
     assert all(ok for _, ok in _chunks(raw))
     assert Image.open(io.BytesIO(raw)).tobytes() == Image.open(io.BytesIO(good)).tobytes()
+
+
+@pytest.mark.parametrize("text", ["שלום", "abc\u202edef"])
+def test_right_to_left_text_in_an_svg_is_refused_as_in_the_content(tmp_path, text):
+    # Neither product orders right-to-left text: inside a picture it would be drawn reversed.
+    (tmp_path / "rtl.svg").write_text(SVG_HEAD + f'<text x="5" y="30">{text}</text></svg>')
+    with pytest.raises(PathRefused, match=r"right-to-left text \(U\+"):
+        pictures.check_picture(tmp_path / "rtl.svg")

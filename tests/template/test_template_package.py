@@ -214,3 +214,40 @@ def test_an_entry_name_is_safe_only_if_it_stays_inside_the_package(pieces):
     outside = ".." in kept or "\\" in name or bool(kept and kept[0].endswith(":"))
     assert _safe_name(name) is not outside
     assert _safe_name("/" + name) is False
+
+
+def test_a_fifo_or_device_is_refused_without_waiting(tmp_path):
+    import os
+
+    fifo = tmp_path / "org.pptx"
+    os.mkfifo(fifo)  # no writer: opening it to read would wait for ever
+    assert "is a pipe (FIFO), not a regular file" in refused(fifo)
+    device = tmp_path / "zero.potx"
+    device.symlink_to("/dev/zero")
+    assert "is a device, not a regular file" in refused(device)
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        # entity expansion (billion laughs): lxml stops it with an error of its own
+        '<!DOCTYPE x [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        + "".join(
+            f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+            for p, c in zip("bcdefgh", "cdefghi", strict=True)
+        )
+        + "]>",
+        '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',  # an outside file
+        '<!DOCTYPE x SYSTEM "https://example.invalid/x.dtd">',
+    ],
+)
+def test_a_part_with_a_document_type_declaration_is_refused(templates, tmp_path, doctype):
+    # Office never writes a DTD (ECMA-376 Part 2 forbids them): one is only ever an attack.
+    def edit(name: str, blob: bytes) -> bytes:
+        if name == "ppt/theme/theme1.xml":
+            head, body = blob.split(b"?>", 1)
+            return head + b"?>" + doctype.encode() + body
+        return blob
+
+    path = rewrite(templates / "default.pptx", tmp_path / "org.pptx", edit)
+    assert "part 'ppt/theme/theme1.xml' declares a document type (<!DOCTYPE" in refused(path)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from alliancedeck.errors import ContentError, Location, Problem
+from alliancedeck.paths import PathRefused, _kind_of, read_bounded
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation
@@ -87,13 +89,18 @@ def load_template(path: Path | str, where: Location | None = None) -> TemplatePa
     if suffix not in ACCEPTED_SUFFIXES:
         raise fail(f"a template must be a .pptx or .potx file, not {suffix or 'a file without'}")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise fail(f"is {_kind_of(info.st_mode)}, not a regular file; name the .pptx file")
         if size > MAX_FILE_BYTES:
             raise fail(
                 f"the file is {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MiB "
                 "a template may be; compress its pictures (PowerPoint: Compress Pictures)"
             )
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_FILE_BYTES, what="template")  # the type, checked again
+    except PathRefused as exc:
+        raise fail(str(exc)) from None
     except FileNotFoundError:
         raise fail("no such file; check the path") from None
     except IsADirectoryError:
@@ -177,6 +184,13 @@ def _read_checked(archive: zipfile.ZipFile, fail) -> dict[str, bytes]:
             raise fail(f"zip entry {entry.filename!r} cannot be read ({exc})") from None
         if len(blob) > entry.file_size:
             raise fail(f"zip entry {entry.filename!r} is larger than its header says")
+        if b"<!DOCTYPE" in blob and entry.filename.lower().endswith((".xml", ".rels")):
+            # Office never writes one (ECMA-376 Part 2 forbids DTDs): it is only ever an
+            # entity bomb or a reference to a file or address outside the package.
+            raise fail(
+                f"part {entry.filename!r} declares a document type (<!DOCTYPE ...>), which "
+                "Office files never hold; save the template again from PowerPoint"
+            )
         parts[entry.filename] = blob
     return parts
 
