@@ -192,11 +192,13 @@ def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
 
 def _long_brief(folder: Path, copies: int = 20) -> Path:
     """Write content.yaml with its sections repeated `copies` times: a build that lasts."""
+    import copy as copying
+
     import yaml
 
     data = yaml.safe_load((REPO / "content.yaml").read_text(encoding="utf-8"))
-    data["sections"] = [
-        {**section, "title": f"{section['title']} ({copy + 1})"}
+    data["sections"] = [  # copies of their own: YAML would write a shared list as an alias
+        {**copying.deepcopy(section), "title": f"{section['title']} ({copy + 1})"}
         for copy in range(copies)
         for section in data["sections"]
     ]
