@@ -271,7 +271,9 @@ def _made_again(raw: bytes, kind: str) -> tuple[bytes, str]:
             if kind == "jpeg" and image.mode in ("RGB", "L", "CMYK"):
                 image.save(buffer, format="JPEG", quality=90)
                 return buffer.getvalue(), "jpeg"
-            image.save(buffer, format="PNG", compress_level=6)
+            # The fastest deflate level: the PDFs compress the pixels again, and a noise-like
+            # picture (which compresses little at any level) must stay within its time budget.
+            image.save(buffer, format="PNG", compress_level=1)
             return buffer.getvalue(), "png"
 
 

@@ -50,6 +50,10 @@ def _fixed_core_dates(xml: bytes, epoch_seconds: int) -> bytes:
     return _W3CDTF.sub(rb"\g<1>" + moment.encode() + rb"\g<2>", xml)
 
 
+#: Members stored as they are: formats that are compressed already.
+_COMPRESSED_MEDIA = (".png", ".jpeg", ".jpg")
+
+
 def write_zip(members: Iterable[tuple[str, bytes]], epoch_seconds: int) -> bytes:
     """Return the zip of `members` (name, bytes), in their order, every entry dated `epoch_seconds`.
 
@@ -61,7 +65,10 @@ def write_zip(members: Iterable[tuple[str, bytes]], epoch_seconds: int) -> bytes
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, content in members:
             entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            # Pictures are compressed already: deflating them again costs time, saves nothing.
+            entry.compress_type = (
+                zipfile.ZIP_STORED if name.endswith(_COMPRESSED_MEDIA) else zipfile.ZIP_DEFLATED
+            )
             entry.external_attr = 0o600 << 16
             entry.create_system = 0
             if name.endswith(".xlsx"):
