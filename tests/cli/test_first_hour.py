@@ -177,9 +177,9 @@ def test_quiet_still_prints_errors(tmp_path):
     assert result.returncode == 2 and "content file not found" in result.stderr
 
 
-@pytest.mark.parametrize("command", [None, *COMMANDS])
+@pytest.mark.parametrize("command", [None, *COMMANDS, "template check"])
 def test_help_shows_plain_placeholders(command):
-    result = run(*([command] if command else []), "--help")
+    result = run(*(command.split() if command else []), "--help")
     assert result.returncode == 0
     for leftover in ("<str>", "<list", "<path>", "TEXT", "<bool>"):
         assert leftover not in result.stdout, f"{leftover} in the help of {command}"

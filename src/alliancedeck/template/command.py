@@ -19,11 +19,12 @@ app = typer.Typer(
 
 @app.command()
 def check(
-    path: Annotated[Path, typer.Argument(help="The template (.pptx or .potx).")],
+    path: Annotated[Path, typer.Argument(help="The template (.pptx or .potx).", metavar="PATH")],
     band: Annotated[
         str,
         typer.Option(
             "--band",
+            metavar="LENGTH",
             help="Height of the classification banner bands at the top and bottom "
             "(e.g. 0.25in, 6mm, 18pt).",
         ),
