@@ -140,3 +140,29 @@ def test_the_brief_sets_a_mapping_poc_line_by_line(tmp_path):
     lines = _build_text(tmp_path, DECIMALS)["pdf"].splitlines()
     start = lines.index("POC: D. Notional")
     assert lines[start + 1 : start + 3] == ["Notional Plans Section", "555-0100"]
+
+
+def test_a_table_rule_has_the_width_the_deck_writes_in_both_pdfs(tmp_path, monkeypatch):
+    # The .pptx writes each row's rule as the cell's bottom line of `TableBox.rule_width`; both
+    # PDFs draw that same rule, centred on the row's edge, so the three read alike.
+    from alliancedeck.layout.boxes import TableBox
+
+    made = TableBox.__init__
+
+    def marked(self, *args, **kwargs):  # every table's rule in a colour and width of its own
+        made(self, *args, **kwargs)
+        object.__setattr__(self, "rule", "#00FF00")
+        object.__setattr__(self, "rule_width", 1.5)
+
+    monkeypatch.setattr(TableBox, "__init__", marked)
+    for path in _build(tmp_path).values():
+        with pdfplumber.open(path) as pdf:
+            rules = [
+                rect
+                for page in pdf.pages
+                for rect in page.rects
+                if tuple(round(float(v), 2) for v in rect["non_stroking_color"] or ())
+                == (0.0, 1.0, 0.0)
+            ]
+        assert len(rules) >= 5, path.name  # a rule under the header and each of four rows
+        assert {round(rect["height"], 2) for rect in rules} == {1.5}, path.name

@@ -15,7 +15,6 @@ from alliancedeck.layout.boxes import (
     ChartBox,
     DeckLayout,
     Paragraph,
-    TableBox,
     TextBox,
 )
 
@@ -132,27 +131,3 @@ def _chart(canvas: Canvas, page_height: float, box: ChartBox, book: FontBook) ->
     style = ChartStyle(font.pdf_name, font.size, font.color, box.palette, box.rule, book)
     drawing = chart_drawing(box.chart, box.w, box.h, style, show_title=box.show_title)
     renderPDF.draw(drawing, canvas, box.x, page_height - box.y - box.h)
-
-
-def _table(canvas: Canvas, page_height: float, box: TableBox, book: FontBook) -> None:
-    y = box.y
-    for r, (height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
-        fill = box.row_fill(r)
-        _rect(canvas, page_height, box.x, y, box.w, height, fill)
-        x = box.x
-        for width, paragraph in zip(box.widths, cells, strict=True):
-            cell = TextBox(
-                x + box.padding,
-                y + box.padding,
-                width - 2 * box.padding,
-                height - 2 * box.padding,
-                (paragraph,),
-                role="table",
-                name="Cell",
-            )
-            _text_box(canvas, page_height, cell, book)
-            x += width
-        y += height
-        # The rule under the row, centred on its edge as the .pptx draws a cell's bottom line.
-        half = box.rule_width / 2
-        _rect(canvas, page_height, box.x, y - half, box.w, box.rule_width, box.rule)

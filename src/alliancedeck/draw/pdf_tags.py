@@ -456,8 +456,9 @@ class BoxTagger:
                         _text_box(canvas, height, cell, self.book)
                 x += width
             y += row_height
-            with tagger.artifact():
-                _rect(canvas, height, box.x, y - 0.5, box.w, 0.5, box.rule)
+            with tagger.artifact():  # the rule under the row, centred on its edge as in .pptx
+                half = box.rule_width / 2
+                _rect(canvas, height, box.x, y - half, box.w, box.rule_width, box.rule)
         self.last_body = None
 
 
