@@ -1331,6 +1331,35 @@ class BriefPlanner:
             self._aspects[image.path] = image_aspect(image.path, image.format, image.location)
         return self._aspects[image.path]
 
+    def table_box(
+        self,
+        table: TableInfo,
+        x: float,
+        y: float,
+        widths: Sequence[float],
+        rows: Sequence[tuple[float, object]],
+        padding: float,
+    ) -> TableBox:
+        """Return the box of `rows` (height, cells; header first) of `table` at (`x`, `y`), in
+        the theme's header fill, stripes and rule."""
+        colors = self.theme.colors
+        heights = tuple(h for h, _ in rows)
+        return TableBox(
+            x,
+            y,
+            sum(widths),
+            sum(heights),
+            tuple(widths),
+            heights,
+            tuple(cells for _, cells in rows),  # type: ignore[misc]
+            padding,
+            header_fill=colors["primary"],
+            stripe_fill=colors["card"],
+            rule=colors["rule"],
+            name="Table",
+            alt=f"Table: {table.caption or ''}, {len(table.rows)} rows",
+        )
+
     def table_rows(
         self, table: TableInfo, frame: float
     ) -> tuple[list[float], list[tuple[float, object]], float]:
@@ -1385,31 +1414,12 @@ class BriefPlanner:
             ):
                 return [self.wide_table(table, index, wide, wide_rows, padding)]
         header, body = rows[0], tuple(rows[1:])
-        theme = self.theme
-        alt = f"Table: {table.caption or ''}, {len(table.rows)} rows"
 
         def make_rows(
             chosen: Sequence[tuple[float, object]], x: float, y: float, w: float
         ) -> list[Box]:
             picked = [header, *chosen]
-            heights = tuple(h for h, _ in picked)
-            return [
-                TableBox(
-                    x,
-                    y,
-                    sum(widths),
-                    sum(heights),
-                    tuple(widths),
-                    heights,
-                    tuple(cells for _, cells in picked),  # type: ignore[misc]
-                    padding,
-                    header_fill=theme.colors["primary"],
-                    stripe_fill=theme.colors["card"],
-                    rule=theme.colors["rule"],
-                    name="Table",
-                    alt=alt,
-                )
-            ]
+            return [self.table_box(table, x, y, widths, picked, padding)]
 
         rows_unit = _Unit(
             height=header[0] + sum(h for h, _ in body),
@@ -1467,31 +1477,13 @@ class BriefPlanner:
         total = caption.height + space + sum(heights)
         if source:
             total += space + source.height
-        theme = self.theme
-        alt = f"Table: {table.caption or ''}, {len(table.rows)} rows"
 
         def make(x: float, y: float, w: float) -> list[Box]:
             boxes: list[Box] = [
                 TextBox(x, y, w, caption.height, (caption,), "block_title", "Caption")
             ]
             top = y + caption.height + space
-            boxes.append(
-                TableBox(
-                    x,
-                    top,
-                    sum(widths),
-                    sum(heights),
-                    tuple(widths),
-                    heights,
-                    tuple(cells for _, cells in rows),  # type: ignore[misc]
-                    padding,
-                    header_fill=theme.colors["primary"],
-                    stripe_fill=theme.colors["card"],
-                    rule=theme.colors["rule"],
-                    name="Table",
-                    alt=alt,
-                )
-            )
+            boxes.append(self.table_box(table, x, top, widths, rows, padding))
             if source:
                 boxes.append(
                     TextBox(
