@@ -34,14 +34,17 @@ def require(program: str) -> str:
         path = shutil.which(program)
     if path:
         return path
-    reason = f"{program} is not installed ({INSTALL_HINTS.get(program, 'install it')})"
-    if os.environ.get("ALLIANCEDECK_REQUIRE_TOOLS") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    missing(f"{program} is not installed ({INSTALL_HINTS.get(program, 'install it')})")
 
 
 def libreoffice_convert(document: Path, folder: Path, fmt: str = "pdf") -> Path:
     """Return `document` converted by LibreOffice (a real PPTX client) into `folder`."""
+    libreoffice_convert_all([document], folder, fmt)
+    return folder / f"{document.stem}.{fmt}"
+
+
+def libreoffice_convert_all(documents: list[Path], folder: Path, fmt: str) -> None:
+    """Convert every one of `documents` into `folder` as `fmt`, in one LibreOffice run."""
     import subprocess
 
     soffice = require("soffice")
@@ -54,10 +57,16 @@ def libreoffice_convert(document: Path, folder: Path, fmt: str = "pdf") -> Path:
             fmt,
             "--outdir",
             str(folder),
-            str(document),
+            *map(str, documents),
         ],
         check=True,
         capture_output=True,
         timeout=240,
     )
-    return folder / f"{document.stem}.{fmt}"
+
+
+def missing(reason: str) -> None:
+    """Skip the test for what is not installed (fail under ALLIANCEDECK_REQUIRE_TOOLS)."""
+    if os.environ.get("ALLIANCEDECK_REQUIRE_TOOLS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)

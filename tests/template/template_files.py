@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from external import require
+from external import libreoffice_convert_all
+from external import missing as missing_tool
 
 #: Where Debian's libreoffice-impress keeps the presentation templates it ships.
 LIBREOFFICE_TEMPLATES = Path("/usr/lib/libreoffice/share/template/common/presnt")
@@ -134,32 +133,14 @@ def templates(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def libreoffice_templates(tmp_path_factory) -> dict[str, Path]:
     """Return several of LibreOffice's own presentation templates, converted by it (one .potx)."""
-    soffice = require("soffice")
     sources = [LIBREOFFICE_TEMPLATES / f"{name}.otp" for name in LIBREOFFICE_CHOICE]
     missing = [str(s) for s in [*sources, LIBREOFFICE_TEMPLATES / "Piano.otp"] if not s.is_file()]
     if missing:
         reason = f"LibreOffice's templates are not installed ({missing[0]}): apt-get install "
-        reason += "libreoffice-impress (its libreoffice-common holds them)"
-        if os.environ.get("ALLIANCEDECK_REQUIRE_TOOLS") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_tool(reason + "libreoffice-impress (its libreoffice-common holds them)")
     folder = tmp_path_factory.mktemp("libreoffice-templates")
-    for fmt, files in (("pptx", sources), ("potx", [LIBREOFFICE_TEMPLATES / "Piano.otp"])):
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{folder}/lo-profile",
-                "--headless",
-                "--convert-to",
-                fmt,
-                "--outdir",
-                str(folder),
-                *map(str, files),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=240,
-        )
+    libreoffice_convert_all(sources, folder, "pptx")
+    libreoffice_convert_all([LIBREOFFICE_TEMPLATES / "Piano.otp"], folder, "potx")
     converted = {name: folder / f"{name}.pptx" for name in LIBREOFFICE_CHOICE}
     converted["Piano.potx"] = folder / "Piano.potx"  # a real .potx, as LibreOffice writes it
     return converted
