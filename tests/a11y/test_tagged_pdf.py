@@ -281,3 +281,15 @@ def test_the_tree_follows_content_order_whatever_order_the_boxes_are_drawn_in(tm
     assert -1 not in positions and positions == sorted(positions), titles
     captions = [int(n) for n in re.findall(r'"Figure (\d+)\.', heard)]
     assert captions == sorted(captions) and captions
+
+
+def test_a_word_cut_across_lines_gets_no_space_where_the_text_had_none():
+    from alliancedeck.draw.pdf_tags import soft_spaced
+
+    # A word wider than the line is cut inside it: extraction must give the word back whole.
+    assert soft_spaced(("Interoperab", "ility works"), "left", "Interoperability works") == (
+        "Interoperab",
+        "ility works",
+    )
+    assert soft_spaced(("two", "words"), "left", "two words") == ("two ", "words")
+    assert soft_spaced(("合同", "演習"), "left", "合同演習") == ("合同", "演習")

@@ -353,7 +353,7 @@ class BoxTagger:
             baseline = self.page_height - (top + first_baseline(paragraph, self.book))
             with tagger.marked(label):
                 canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
-        lines = soft_spaced(paragraph.lines, paragraph.align)
+        lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
         drawn = replace(paragraph, bullet=None, lines=lines)
         with tagger.marked(link or body):
             _paragraph(canvas, self.page_height, box, drawn, top, self.book)
@@ -466,24 +466,48 @@ def replace_lines(paragraph: Any) -> Any:
     """Return `paragraph` with a space at the end of each soft-broken line."""
     from dataclasses import replace
 
-    return replace(paragraph, lines=soft_spaced(paragraph.lines, paragraph.align))
+    return replace(paragraph, lines=soft_spaced(paragraph.lines, paragraph.align, paragraph.text))
 
 
-def soft_spaced(lines: tuple[str, ...], align: str) -> tuple[str, ...]:
+def soft_spaced(lines: tuple[str, ...], align: str, text: str = "") -> tuple[str, ...]:
     """Return `lines` with a space after every line but the last where words meet.
 
     Text extraction joins drawn lines as they are; the trailing space keeps the last word of
     a line apart from the first of the next. Only left-aligned lines take one (a trailing
-    space would move a centred or right-aligned line), and never after Japanese text or a
-    hyphen, where no space belongs.
+    space would move a centred or right-aligned line). Where the lines came from `text`, a
+    line takes one exactly where `text` had a space; a word cut because it was wider than the
+    line, Japanese and a break after a hyphen take none. Otherwise (lines not from `text`)
+    none after Japanese text or a hyphen.
     """
     if align != "left" or len(lines) < 2:
         return lines
+    breaks = _spaces_after(lines, text)
     spaced = [
-        line if not line or line[-1] in " -\u2010\u2013" or _CJK.match(line[-1]) else line + " "
-        for line in lines[:-1]
+        line + " " if (breaks[i] if breaks else _words_meet(line)) else line
+        for i, line in enumerate(lines[:-1])
     ]
     return (*spaced, lines[-1])
+
+
+def _words_meet(line: str) -> bool:
+    return bool(line) and line[-1] not in " -\u2010\u2013" and not _CJK.match(line[-1])
+
+
+def _spaces_after(lines: tuple[str, ...], text: str) -> list[bool] | None:
+    """Return, for each line but the last, whether `text` has a space where it ends; None when
+    the lines are not `text` broken (their characters differ)."""
+    if "".join(lines).split() and "".join("".join(lines).split()) != "".join(text.split()):
+        return None
+    result, position = [], 0
+    for line in lines[:-1]:
+        for char in line:
+            if char.isspace():
+                continue
+            while position < len(text) and text[position].isspace():
+                position += 1
+            position += 1
+        result.append(position < len(text) and text[position].isspace() and bool(line))
+    return result
 
 
 def _marks(element: Element) -> Iterator[tuple[int, int]]:
