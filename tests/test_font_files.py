@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from alliancedeck.errors import ContentError
-from alliancedeck.theme import PACKAGE_LAYOUTS
+from alliancedeck.layout_files import PACKAGE_LAYOUTS
 
 SECRET = "TOP-SECRET-BYTES-0123"
 

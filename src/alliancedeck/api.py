@@ -15,6 +15,8 @@ from typing import Any
 from alliancedeck import backends
 from alliancedeck.document import Document
 from alliancedeck.errors import ContentError, Location, Problem, UsageError
+from alliancedeck.fill import fill_texts
+from alliancedeck.layout_files import Design, design_for
 from alliancedeck.model import validate
 from alliancedeck.output import CHECKSUMS, write_set
 from alliancedeck.parallel import (
@@ -27,7 +29,6 @@ from alliancedeck.parallel import (
     render_group,
     render_groups,
 )
-from alliancedeck.resolve import resolve
 from alliancedeck.source import (
     EXPONENT_NUMBER,
     MAX_DEPTH,
@@ -37,7 +38,6 @@ from alliancedeck.source import (
     SourceMap,
     load_yaml_file,
 )
-from alliancedeck.theme import Theme, theme_for
 
 #: What `build` and `check` accept as content: a content file, or the data of one.
 Content = str | os.PathLike[str] | Mapping[str, Any]
@@ -55,7 +55,7 @@ class Prepared:
     """A content file checked and resolved, with its theme: ready for any backend."""
 
     doc: Document
-    theme: Theme
+    theme: Design
     content_path: Path  # for a mapping: base_dir / MAPPING_SOURCE
     warnings: list[Problem] = field(default_factory=list)
 
@@ -125,7 +125,7 @@ def prepare(
     where = loaded.source_map.locate(("meta", "layout")) if layout is None else Location("--layout")
     problems: list[Problem] = []
     try:
-        doc = resolve(
+        doc = fill_texts(
             brief,
             loaded.source_map,
             training_markings=training_markings,
@@ -136,7 +136,7 @@ def prepare(
         problems += exc.problems
     try:
         inside = tuple(Path(p) for p in allow_outside) if layout is None else None
-        theme = theme_for(layout_name, content_dir, where, inside=inside)
+        theme = design_for(layout_name, content_dir, where, inside=inside)
     except ContentError as exc:
         problems += exc.problems  # reported with the content's own, all at once
     if problems:
@@ -154,9 +154,9 @@ def forget_earlier_inputs() -> None:
     font file added since is found. (Fonts already read stay registered with reportlab under
     their file's path.)
     """
-    from alliancedeck import fonts, theme
+    from alliancedeck import fonts, layout_files
 
-    theme.load_theme.cache_clear()
+    layout_files.load_design.cache_clear()
     fonts.forget_found_files()
     images = sys.modules.get("alliancedeck.draw.images")  # nothing to forget if never loaded
     if images is not None:

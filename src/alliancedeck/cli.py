@@ -30,7 +30,7 @@ app = typer.Typer(
 
 def _layout_names() -> list[str]:
     """Return the layout names for shell completion: those beside the content, and ours."""
-    from alliancedeck.theme import available_layouts
+    from alliancedeck.layout_files import available_layouts
 
     return available_layouts(Path("."))
 

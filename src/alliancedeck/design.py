@@ -1,8 +1,8 @@
 """The design tokens every backend reads, declared once: plain frozen values that are the schema.
 
-`alliancedeck.theme` validates a layout file against these dataclasses with pydantic (which reads
-the constraints in their `Annotated` types) and hands back these values. This module does not
-import pydantic, so a renderer process never loads it.
+`alliancedeck.layout_files` validates a layout file against these dataclasses with pydantic
+(which reads the constraints in their `Annotated` types) and hands back these values. This
+module does not import pydantic, so a renderer process never loads it.
 """
 
 from __future__ import annotations
@@ -261,7 +261,7 @@ class BannerColors:
 
 
 @dataclass(frozen=True, eq=False)
-class Theme:
+class Design:
     """A checked layout: the single source of sizes, fonts and colours."""
 
     __pydantic_config__ = SCHEMA_CONFIG

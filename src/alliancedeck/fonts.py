@@ -10,12 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alliancedeck.compose.text import is_east_asian
 from alliancedeck.design import PACKAGE_LAYOUTS
 from alliancedeck.errors import ContentError, Location, Problem
-from alliancedeck.layout.text import is_east_asian
 
 if TYPE_CHECKING:
-    from alliancedeck.design import FontFamily, TextStyle, Theme
+    from alliancedeck.design import Design, FontFamily, TextStyle
 
 PACKAGE_FONTS = Path(__file__).parent / "fonts"
 #: The largest font file read (the shipped Japanese faces are under 5 MiB each).
@@ -183,7 +183,7 @@ class FontBook:
     measured and drawn in segments, each in the first font that has its characters.
     """
 
-    def __init__(self, theme: Theme, content_dir: Path | None = None):
+    def __init__(self, theme: Design, content_dir: Path | None = None):
         self.theme = theme
         self.content_dir = content_dir
         self._names: dict[tuple[str, str], str] = {}
@@ -432,7 +432,7 @@ def _unit_width(face: object, text: str) -> float:
     return face.stringWidth(text, 1.0)  # type: ignore[attr-defined]
 
 
-def font_book(theme: Theme, content_dir: Path | None = None) -> FontBook:
+def font_book(theme: Design, content_dir: Path | None = None) -> FontBook:
     """Return a new `FontBook` of `theme`: what it records (missing glyphs) is one build's own."""
     return FontBook(theme, content_dir)
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
-    from alliancedeck.design import Theme
+    from alliancedeck.design import Design
     from alliancedeck.document import Document
     from alliancedeck.errors import Problem
 
@@ -45,7 +45,7 @@ class Job:
     """What rendering needs: small enough to pickle, and free of the content model."""
 
     doc: Document
-    theme: Theme
+    theme: Design
     content_dir: Path
     build_time: int
 

@@ -1,10 +1,10 @@
 """The Jinja sandbox brief texts render in: read-only data, bounded values, no clock, no chance.
 
-Imported only for a text that uses more than `{{ name }}` (see resolve.plain_substitution). Every
+Imported only for a text that uses more than `{{ name }}` (see fill.plain_substitution). Every
 route by which a template can make something big is bounded here, before the work is done: the
 operators (`+`, `~`, `*`, `**`, `%`), every filter (also when Jinja runs it while compiling, to
 fold constants), the methods of strings, numbers, lists, dicts and dates, and the joining of the
-output. What is left (loops, macros) costs time, which resolve bounds.
+output. What is left (loops, macros) costs time, which fill bounds.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
-from alliancedeck.resolve import MAX_TEMPLATE_OUTPUT
+from alliancedeck.fill import MAX_TEMPLATE_OUTPUT
 
 #: Longest string, or list with most items, a template may build (its whole output as well).
 MAX_LENGTH = MAX_TEMPLATE_OUTPUT

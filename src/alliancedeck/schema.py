@@ -133,7 +133,7 @@ FIELD_HELP: dict[str, dict[str, str]] = {
 
 #: What each key of a layout file means, by checking model (as `FIELD_HELP`).
 LAYOUT_HELP: dict[str, dict[str, str]] = {
-    "Theme": {
+    "Design": {
         "name": "Name of the layout.",
         "page": "The brief's page: size, margins, columns.",
         "slide": "The deck's slides: size, margins and the heights of its fixed parts.",
@@ -242,9 +242,9 @@ def content_schema() -> dict[str, Any]:
 
 def layout_schema() -> dict[str, Any]:
     """Return the JSON Schema of a layout file."""
-    from alliancedeck.theme import _theme_schema
+    from alliancedeck.layout_files import _design_schema
 
-    schema = _theme_schema().json_schema()
+    schema = _design_schema().json_schema()
     schema["properties"].pop("path", None)  # set by the loader, not written in the file
     _describe(schema, LAYOUT_HELP, {})
     schema["description"] = "An alliancedeck layout file: the design tokens of both products."

@@ -17,7 +17,7 @@ from conftest import REPO, write_brief
 INPUTS = {
     "default": REPO / "content.yaml",
     "blocks": REPO / "examples" / "blocks" / "content.yaml",
-    "long": REPO / "tests" / "layout" / "briefs" / "long.yaml",
+    "long": REPO / "tests" / "compose" / "briefs" / "long.yaml",
     "japanese": REPO / "tests" / "i18n" / "japanese.yaml",
     "split": Path(__file__).with_name("split.yaml"),  # a table split over columns and pages
 }
@@ -261,14 +261,14 @@ def test_the_tree_follows_content_order_whatever_order_the_boxes_are_drawn_in(tm
     # A figure that waits for the next column is drawn after text that follows it in the
     # content; the layout records each box's content order and the tree reads in that order.
     from alliancedeck.api import prepare
+    from alliancedeck.compose.brief import compose_brief
     from alliancedeck.draw.pdf_brief import draw_brief
     from alliancedeck.fonts import font_book
-    from alliancedeck.layout.brief import layout_brief
 
     content = INPUTS["blocks"]
     prepared = prepare(content)
     book = font_book(prepared.theme, content.parent)
-    plan = layout_brief(prepared.doc, prepared.theme, book)
+    plan = compose_brief(prepared.doc, prepared.theme, book)
     for page in plan.pages:
         flowed = [box for box in page.boxes if page.order.get(id(box), -1) >= 0]
         rest = [box for box in page.boxes if page.order.get(id(box), -1) < 0]

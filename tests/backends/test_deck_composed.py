@@ -13,7 +13,7 @@ from pptx.util import Pt
 
 from conftest import REPO
 
-CROWDED = REPO / "tests" / "layout" / "briefs" / "crowded.yaml"
+CROWDED = REPO / "tests" / "compose" / "briefs" / "crowded.yaml"
 BLOCKS = REPO / "examples" / "blocks" / "content.yaml"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -82,7 +82,7 @@ def test_the_deck_products_render_together_heaviest_group_first():
 
 def test_a_renderer_gives_the_bytes_and_warnings_of_one_process(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    example = REPO / "tests" / "layout" / "briefs" / "long.yaml"  # a brief past two pages
+    example = REPO / "tests" / "compose" / "briefs" / "long.yaml"  # a brief past two pages
     job = _job(example)
     serial = render_groups(job, groups(PRODUCTS), fork=False)
     renderer = Renderer(PRODUCTS)
@@ -169,7 +169,7 @@ def test_the_renderer_loads_no_validation_or_command_line_library():
 
 def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
     from alliancedeck import fonts
-    from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
+    from alliancedeck.layout_files import PACKAGE_LAYOUTS, load_design
 
     monkeypatch.setattr(fonts, "_READ_FROM", {})
     reads: list[str] = []
@@ -182,7 +182,7 @@ def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
     monkeypatch.setattr(fonts, "_load_ttf", counted)
     fonts.preload_default_fonts()
     preloaded = len(reads)
-    theme = load_theme(PACKAGE_LAYOUTS / "default.yaml")
+    theme = load_design(PACKAGE_LAYOUTS / "default.yaml")
     book = fonts.FontBook(theme, REPO)
     for style in (*theme.brief.values(), *theme.deck.values()):
         book.width("Notional text", book.pdf_name(style), style.size)

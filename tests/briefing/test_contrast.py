@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliancedeck.theme import PACKAGE_LAYOUTS, hex_to_rgb, load_theme
+from alliancedeck.layout_files import PACKAGE_LAYOUTS, hex_to_rgb, load_design
 
 
 def _luminance(color: str) -> float:
@@ -29,7 +29,7 @@ def test_contrast_formula_matches_known_values():
 
 @pytest.mark.parametrize("layout", sorted(p.name for p in PACKAGE_LAYOUTS.glob("*.yaml")))
 def test_every_text_against_its_background(layout):
-    theme = load_theme((PACKAGE_LAYOUTS / layout).resolve())
+    theme = load_design((PACKAGE_LAYOUTS / layout).resolve())
     background = theme.colors["background"]
     pairs = []
     for group in (theme.brief, theme.deck):

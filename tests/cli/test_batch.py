@@ -124,7 +124,7 @@ WARNING_BRIEFS = {
 
 def test_check_and_build_strict_agree(tmp_path):
     briefs = [write_brief(tmp_path, text, name) for name, text in WARNING_BRIEFS.items()]
-    briefs.append(REPO / "tests" / "layout" / "briefs" / "long.yaml")  # past its page target
+    briefs.append(REPO / "tests" / "compose" / "briefs" / "long.yaml")  # past its page target
     for brief in briefs:
         checked = run("check", str(brief))
         built = run("build", str(brief), "--out-dir", str(tmp_path / "out" / brief.stem))

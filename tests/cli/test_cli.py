@@ -96,7 +96,7 @@ def test_help_and_backends_import_no_rendering_library(args):
 
 
 def test_warnings_go_to_stderr_and_strict_makes_them_errors(tmp_path):
-    example = REPO / "tests" / "layout" / "briefs" / "long.yaml"
+    example = REPO / "tests" / "compose" / "briefs" / "long.yaml"
     relaxed = run("build", str(example), "--out-dir", str(tmp_path / "a"))
     assert relaxed.returncode == 0
     # At the section most worth cutting: the first of the longest sections it names.

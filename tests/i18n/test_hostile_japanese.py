@@ -10,7 +10,7 @@ import pytest
 import test_japanese as japanese
 from test_japanese import _visual_lines
 
-from alliancedeck.layout.text import break_lines, written_lines
+from alliancedeck.compose.text import break_lines, written_lines
 from external import libreoffice_convert, require
 from kinsoku import CLOSING_MARKS, OPENING_MARKS
 
@@ -156,7 +156,7 @@ def test_a_character_no_font_has_is_reported_where_it_is_with_what_to_type(tmp_p
 
 
 def test_japanese_table_columns_fit_their_width_by_breaking_between_phrases():
-    from alliancedeck.layout.text import column_widths
+    from alliancedeck.compose.text import column_widths
 
     columns = [["地域", "中部"], ["備考", "最大の地域（架空）であり、「訓練区域」を含む"]]
     widths = column_widths(columns, lambda t: len(t) * 10.0, lambda t: len(t) * 10.0, 8, 150)
@@ -197,7 +197,7 @@ def test_a_break_after_a_hyphen_keeps_kinsoku(width):
 
 @pytest.mark.parametrize("width", range(30, 200, 5))
 def test_a_space_before_a_closing_mark_or_after_an_opening_one_is_no_break(width):
-    from alliancedeck.layout.text import line_starts
+    from alliancedeck.compose.text import line_starts
 
     text = "協力の文 、空白の後の読点と「 開き括弧の後の空白 」がある Committee ）と続く"
     lines = break_lines(text, width, _one_em, 5)

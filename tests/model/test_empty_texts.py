@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from alliancedeck.api import build
 from conftest import write_brief
-from model.test_resolve import FIRST, doc_of, problems_of, section
+from model.test_fill import FIRST, doc_of, problems_of, section
 
 HIDDEN = "{% if false %}hidden{% endif %}"
 

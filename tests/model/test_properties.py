@@ -137,11 +137,25 @@ def deck_pdf_reading(pages: list[str], slides: list[DeckSlide]) -> Reading:
     return Reading("\n".join(pages), "\n".join(flow))
 
 
-def brief_reading(pages: list[str], furniture: list[str]) -> Reading:
-    """Read the brief: banners and footer start each page, its page number ends it."""
+def strip_footer(text: str, footer: str) -> str:
+    """Return squashed `text` without `footer` at its start, whole or cut short with "…"."""
+    text, footer = squash(text), squash(footer)
+    if text.startswith(footer):
+        return text.removeprefix(footer)
+    for cut in range(len(footer) - 1, 0, -1):
+        if text.startswith(footer[:cut] + "…"):
+            return text[cut + 1 :]
+    return text
+
+
+def brief_reading(pages: list[str], banners: list[str], footer: str) -> Reading:
+    """Read the brief: banners and footer start each page, its page number ends it.
+
+    The footer may be cut short with "…" to fit its line.
+    """
     total = len(pages)
     flow = [
-        strip_ends(page, furniture, [f"Page {number} of {total}"])
+        strip_footer(strip_ends(page, banners, [f"Page {number} of {total}"]), footer)
         for number, page in enumerate(pages, start=1)
     ]
     return Reading("\n".join(pages), "\n".join(flow))
@@ -204,7 +218,7 @@ def assert_renders_everything(data: dict[str, Any]) -> None:
     cards = {squash(displays[f] + figures[f]["label"]) for f in figures}
     slides = read_pptx(products["slides"], {squash(banner), squash(footer), *cards} - {""})
     readings = {
-        "pdf": brief_reading(pdf_pages(products["pdf"]), [banner, banner, footer]),
+        "pdf": brief_reading(pdf_pages(products["pdf"]), [banner, banner], footer),
         "slides": deck_reading(slides),
         "deck-pdf": deck_pdf_reading(pdf_pages(products["deck-pdf"]), slides),
     }
@@ -240,11 +254,19 @@ MANY_FIGURES = {
 }
 
 
+#: Found by this property: a point split from page 1 to page 2 under a title too long for the
+#: footer line, which is drawn cut short with "…" (the reading did not take it off the page).
+FOOTER_CUT_SHORT = yaml.safe_load(
+    (Path(__file__).parent / "found" / "footer-cut-short.yaml").read_text(encoding="utf-8")
+)
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=SLOW)
 @given(briefs())
 @example(LONG_SECTION_TITLES)
 @example(LONG_TITLE)
 @example(MANY_FIGURES)
+@example(FOOTER_CUT_SHORT)
 def test_any_valid_brief_renders_with_every_text(data):
     assert_renders_everything(data)
 

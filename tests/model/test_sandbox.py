@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliancedeck import resolve as resolve_module
+from alliancedeck import fill as fill_module
 from alliancedeck.errors import ContentError
 from alliancedeck.sandbox import MAX_LENGTH, environment
-from model.test_resolve import FIRST, doc_of, problems_of, section
+from model.test_fill import FIRST, doc_of, problems_of, section
 
 #: Most memory (MB) refusing any one hostile template may take: far below what each would build.
 MEMORY_MB = 20
@@ -155,7 +155,7 @@ def test_the_time_limit_also_covers_compiling(monkeypatch):
         return value
 
     monkeypatch.setitem(environment().filters, "slow", slow)
-    monkeypatch.setattr(resolve_module, "RENDER_SECONDS", 0.3)
+    monkeypatch.setattr(fill_module, "RENDER_SECONDS", 0.3)
     started = time.perf_counter()
     problems = problems_of(section("  - title: One\n    lead: '{{ 1|slow }}'\n"))
     assert time.perf_counter() - started < 2
@@ -165,8 +165,8 @@ def test_the_time_limit_also_covers_compiling(monkeypatch):
 def test_one_time_budget_covers_every_text_of_a_run(monkeypatch):
     spin = "{% macro g() %}{% for i in [0]*20000 %}{% if i %}x{% endif %}{% endfor %}{% endmacro %}"
     slow = spin + "{% for j in [0]*20000 %}{% if g() %}y{% endif %}{% endfor %}"  # prints nothing
-    monkeypatch.setattr(resolve_module, "RENDER_SECONDS", 0.3)
-    monkeypatch.setattr(resolve_module, "RUN_SECONDS", 0.5)
+    monkeypatch.setattr(fill_module, "RENDER_SECONDS", 0.3)
+    monkeypatch.setattr(fill_module, "RUN_SECONDS", 0.5)
     points = "".join(f"      - '{slow}'\n" for _ in range(6))
     started = time.perf_counter()
     problems = problems_of(section(f"  - title: One\n    points:\n{points}"))
@@ -178,7 +178,7 @@ def test_one_time_budget_covers_every_text_of_a_run(monkeypatch):
 
 
 def test_limit_is_the_output_limit():
-    assert MAX_LENGTH == resolve_module.MAX_TEMPLATE_OUTPUT
+    assert MAX_LENGTH == fill_module.MAX_TEMPLATE_OUTPUT
 
 
 # --- a property over composed templates -----------------------------------------------------
@@ -262,10 +262,10 @@ def test_any_composition_ends_quickly_small_and_located(expression, looped):
     except ContentError as exc:
         assert all(p.location.line == FIRST + 1 for p in exc.problems), exc.problems
     else:
-        assert len(lead or "") <= resolve_module.MAX_TEMPLATE_OUTPUT
+        assert len(lead or "") <= fill_module.MAX_TEMPLATE_OUTPUT
         assert " at 0x" not in (lead or "")
     finally:
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-    assert time.perf_counter() - started < resolve_module.RENDER_SECONDS + 1
+    assert time.perf_counter() - started < fill_module.RENDER_SECONDS + 1
     assert peak < 60, f"{peak:.0f} MB for {body}"

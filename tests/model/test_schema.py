@@ -105,7 +105,7 @@ def test_every_field_of_every_model_has_a_description(schema):
 
 def test_every_described_model_exists():
     assert set(FIELD_HELP) <= {*content_schema()["$defs"], "Brief"}
-    assert set(LAYOUT_HELP) <= {*layout_schema()["$defs"], "Theme"}  # Theme: the top level
+    assert set(LAYOUT_HELP) <= {*layout_schema()["$defs"], "Design"}  # Design: the top level
 
 
 def test_every_mapping_refuses_unknown_keys():

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from alliancedeck.document import FigureInfo
 from alliancedeck.errors import Location
-from alliancedeck.resolve import FigureTable, FigureView, MetaTable, plain_substitution
+from alliancedeck.fill import FigureTable, FigureView, MetaTable, plain_substitution
 from alliancedeck.sandbox import environment
 
 

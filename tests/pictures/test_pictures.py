@@ -277,7 +277,7 @@ def test_laying_out_a_deck_loads_no_drawing_library(tmp_path):
     script = (
         "import pathlib, pickle, sys\n"
         "from alliancedeck.backends import RenderContext\n"
-        "from alliancedeck.layout.deck import deck_geometry\n"
+        "from alliancedeck.compose.deck import deck_geometry\n"
         f"doc, theme = pickle.loads(open({str(tmp_path / 'doc.pickle')!r}, 'rb').read())\n"
         f"deck = deck_geometry(doc, theme, RenderContext(pathlib.Path({str(tmp_path)!r}), 0))\n"
         "assert any(type(b).__name__ == 'PictureBox' for s in deck.slides for b in s.boxes)\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from alliancedeck.design import Theme
+    from alliancedeck.design import Design
     from alliancedeck.document import Document
 
 GROUP = "alliancedeck.backends"
@@ -47,7 +47,7 @@ class Backend(Protocol):
     description: ClassVar[str]
     default_output: ClassVar[str]  # file name under output/
 
-    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+    def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the finished file's bytes for `doc` styled by `theme`."""
         ...
 

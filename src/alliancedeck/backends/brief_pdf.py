@@ -1,4 +1,4 @@
-"""The `pdf` backend: the printable brief, planned by `layout.brief` and drawn by reportlab."""
+"""The `pdf` backend: the printable brief, planned by `compose.brief` and drawn by reportlab."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
-    from alliancedeck.design import Theme
+    from alliancedeck.design import Design
     from alliancedeck.document import Document
 
 
@@ -22,14 +22,14 @@ class BriefPdfBackend:
         """Import the drawing libraries (before parallel rendering forks)."""
         import alliancedeck.draw.pdf_brief  # noqa: F401
 
-    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+    def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the PDF bytes of the brief of `doc`; a brief past its page target warns."""
+        from alliancedeck.compose.brief import compose_brief
         from alliancedeck.draw.pdf_brief import draw_brief
         from alliancedeck.fonts import font_book, missing_glyph_problems
-        from alliancedeck.layout.brief import layout_brief
 
         book = font_book(theme, context.content_dir)
-        plan = layout_brief(doc, theme, book)
+        plan = compose_brief(doc, theme, book)
         data = draw_brief(plan, doc, book, context.build_time)
         context.warnings.extend(p for p in plan.warnings if p not in context.warnings)
         context.warnings.extend(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
-    from alliancedeck.design import Theme
+    from alliancedeck.design import Design
     from alliancedeck.document import Document
 
 
@@ -23,11 +23,11 @@ class DeckPdfBackend:
         """Import the drawing libraries (before parallel rendering forks)."""
         import alliancedeck.draw.pdf_deck  # noqa: F401
 
-    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+    def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the PDF bytes of the deck of `doc`."""
+        from alliancedeck.compose.deck import deck_geometry
         from alliancedeck.draw.pdf_deck import draw_deck_pdf
         from alliancedeck.fonts import font_book
-        from alliancedeck.layout.deck import deck_geometry
 
         deck = deck_geometry(doc, theme, context)
         return draw_deck_pdf(deck, doc, font_book(theme, context.content_dir), context.build_time)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
-    from alliancedeck.design import Theme
+    from alliancedeck.design import Design
     from alliancedeck.document import Document
 
 
@@ -23,10 +23,10 @@ class DeckPptxBackend:
         """Import the drawing libraries (before parallel rendering forks)."""
         import alliancedeck.draw.pptx_deck  # noqa: F401
 
-    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+    def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the .pptx bytes of `doc`."""
+        from alliancedeck.compose.deck import deck_geometry
         from alliancedeck.draw.pptx_deck import draw_deck
-        from alliancedeck.layout.deck import deck_geometry
 
         deck = deck_geometry(doc, theme, context)
         return draw_deck(deck, doc, context.build_time)

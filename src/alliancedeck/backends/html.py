@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
-    from alliancedeck.design import Theme
+    from alliancedeck.design import Design
     from alliancedeck.document import Document
 
 
@@ -20,7 +20,7 @@ class HtmlBackend:
     weight: ClassVar[int] = 1  # relative rendering cost, for parallel builds
     default_output: ClassVar[str] = "brief.html"
 
-    def render(self, doc: Document, theme: Theme, context: RenderContext) -> bytes:
+    def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the HTML bytes of the handout of `doc`."""
         from alliancedeck.draw.html_handout import draw_handout
 

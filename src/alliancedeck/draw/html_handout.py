@@ -7,6 +7,7 @@ import math
 from html import escape
 from typing import TYPE_CHECKING
 
+from alliancedeck.compose import rules
 from alliancedeck.document import (
     ChartInfo,
     ImageInfo,
@@ -15,10 +16,9 @@ from alliancedeck.document import (
     chart_description,
     format_number,
 )
-from alliancedeck.layout import rules
 
 if TYPE_CHECKING:
-    from alliancedeck.design import TextStyle, Theme
+    from alliancedeck.design import Design, TextStyle
     from alliancedeck.document import Block, Document, PointInfo, SectionInfo
 
 #: The chart's drawing box (SVG user units; it scales with the page).
@@ -32,7 +32,7 @@ def text(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def draw_handout(doc: Document, theme: Theme) -> bytes:
+def draw_handout(doc: Document, theme: Design) -> bytes:
     """Return the UTF-8 bytes of the handout of `doc`, styled by `theme`."""
     return "\n".join(Handout(doc, theme).page()).encode("utf-8")
 
@@ -40,7 +40,7 @@ def draw_handout(doc: Document, theme: Theme) -> bytes:
 class Handout:
     """The parts of one handout, each a list of HTML lines."""
 
-    def __init__(self, doc: Document, theme: Theme):
+    def __init__(self, doc: Document, theme: Design):
         self.doc = doc
         self.theme = theme
         self.labels = doc.labels
@@ -357,7 +357,7 @@ def chart_table(chart: ChartInfo) -> list[str]:
     return [*lines, "</tbody>", "</table>"]
 
 
-def chart_svg(chart: ChartInfo, key: str, theme: Theme) -> str:
+def chart_svg(chart: ChartInfo, key: str, theme: Design) -> str:
     """Return `chart` as an inline SVG image: the axis both other products draw, the palette."""
     style = theme.brief["chart"]
     family = theme.fonts[style.font]

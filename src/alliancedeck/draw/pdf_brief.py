@@ -11,12 +11,12 @@ from alliancedeck.draw.pdf_common import document_info, set_document_info, stamp
 from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
 
 if TYPE_CHECKING:
+    from alliancedeck.compose.brief import ComposedBrief
     from alliancedeck.document import Document
     from alliancedeck.fonts import FontBook
-    from alliancedeck.layout.brief import BriefLayout
 
 
-def draw_brief(layout: BriefLayout, doc: Document, book: FontBook, build_time: int) -> bytes:
+def draw_brief(layout: ComposedBrief, doc: Document, book: FontBook, build_time: int) -> bytes:
     """Return the PDF bytes of the brief planned in `layout`."""
     buffer = io.BytesIO()
     info = document_info(doc, kind="Brief")

@@ -5,17 +5,17 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from alliancedeck.compose.boxes import (
+    ChartBox,
+    ComposedDeck,
+    Paragraph,
+    TextBox,
+)
 from alliancedeck.draw.pdf_common import (
     color,
     document_info,
     draw_segments,
     stamped_canvas_class,
-)
-from alliancedeck.layout.boxes import (
-    ChartBox,
-    DeckLayout,
-    Paragraph,
-    TextBox,
 )
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from alliancedeck.fonts import FontBook
 
 
-def draw_deck_pdf(deck: DeckLayout, doc: Document, book: FontBook, build_time: int) -> bytes:
+def draw_deck_pdf(deck: ComposedDeck, doc: Document, book: FontBook, build_time: int) -> bytes:
     """Return the PDF bytes of `deck`: one page per slide, text where the layout put it."""
     buffer = io.BytesIO()
     info = document_info(doc, kind="Deck")

@@ -270,9 +270,9 @@ class BoxTagger:
                 element.order = order
 
     def _draw(self, box: Any) -> None:
+        from alliancedeck.compose.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
         from alliancedeck.draw.pdf_common import draw_picture
         from alliancedeck.draw.pdf_deck import _chart, _rect
-        from alliancedeck.layout.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
 
         tagger, height = self.tagger, self.page_height
         if isinstance(box, Rect):
@@ -406,8 +406,8 @@ class BoxTagger:
 
     def table_box(self, box: Any) -> None:
         """Draw a table row by row: TH cells (scope Column) in the header row, TD below."""
+        from alliancedeck.compose.boxes import TextBox
         from alliancedeck.draw.pdf_deck import _rect, _text_box
-        from alliancedeck.layout.boxes import TextBox
 
         tagger, canvas, height = self.tagger, self.canvas, self.page_height
         continued = self.table is not None and self.table[1] == box.alt

@@ -35,12 +35,9 @@ from pptx.oxml.ns import qn
 from pptx.parts.image import Image, ImagePart
 from pptx.util import Emu, Pt
 
-from alliancedeck.design import hex_to_rgb
-from alliancedeck.draw.package import stampable, write_zip
-from alliancedeck.fonts import japanese_language, script_runs
-from alliancedeck.layout.boxes import (
+from alliancedeck.compose.boxes import (
     ChartBox,
-    DeckLayout,
+    ComposedDeck,
     Font,
     Paragraph,
     PictureBox,
@@ -49,7 +46,10 @@ from alliancedeck.layout.boxes import (
     TableBox,
     TextBox,
 )
-from alliancedeck.layout.text import written_lines
+from alliancedeck.compose.text import written_lines
+from alliancedeck.design import hex_to_rgb
+from alliancedeck.draw.package import stampable, write_zip
+from alliancedeck.fonts import japanese_language, script_runs
 from alliancedeck.units import emu
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
 FIRST_SLIDE_ID = 256  # the smallest id PresentationML allows in p:sldIdLst
 
 
-def draw_deck(deck: DeckLayout, doc: Document, build_time: int) -> bytes:
+def draw_deck(deck: ComposedDeck, doc: Document, build_time: int) -> bytes:
     """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`."""
     presentation = Presentation()
     package = presentation.part.package

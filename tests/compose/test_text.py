@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alliancedeck.compose.text import break_lines, split_sentences
 from alliancedeck.fonts import font_book
-from alliancedeck.layout.text import break_lines, split_sentences
-from alliancedeck.theme import PACKAGE_LAYOUTS, load_theme
+from alliancedeck.layout_files import PACKAGE_LAYOUTS, load_design
 from kinsoku import CLOSING_MARKS, OPENING_MARKS
 
 
 @pytest.fixture(scope="module")
 def measure():
-    theme = load_theme((PACKAGE_LAYOUTS / "default.yaml").resolve())
+    theme = load_design((PACKAGE_LAYOUTS / "default.yaml").resolve())
     book = font_book(theme, Path.cwd())
     name = book.pdf_name(theme.deck["body"])
     return lambda text, size: book.width(text, name, size)
@@ -86,9 +86,9 @@ def test_every_line_fits_and_no_character_is_lost(measure, parts, width):
 @pytest.mark.parametrize("words", [1, 3, 8, 20])
 def test_a_frame_as_wide_as_frame_width_sets_its_text_on_one_line(words):
     """Table columns are sized with frame_width: a cell that fits must not wrap."""
-    from alliancedeck.layout.deck import TextSetter
+    from alliancedeck.compose.deck import TextSetter
 
-    theme = load_theme((PACKAGE_LAYOUTS / "default.yaml").resolve())
+    theme = load_design((PACKAGE_LAYOUTS / "default.yaml").resolve())
     book = font_book(theme, Path.cwd())
     setter = TextSetter(theme, book)
     text = " ".join(["Notional"] * words)
@@ -125,7 +125,7 @@ def test_short_japanese_words_in_a_label_stay_whole():
 
 
 def test_autospace_between_japanese_and_latin_is_counted():
-    from alliancedeck.layout.text import autospace
+    from alliancedeck.compose.text import autospace
 
     assert autospace("約5万4千人") == 4 * 0.25
     assert autospace("日本語") == 0 and autospace("Japan") == 0
@@ -136,7 +136,7 @@ def test_autospace_between_japanese_and_latin_is_counted():
 
 
 def test_break_word_never_ends_a_piece_with_an_opening_mark():
-    from alliancedeck.layout.text import break_word
+    from alliancedeck.compose.text import break_word
 
     for width in range(20, 80, 10):
         parts = break_word("協力（調整）と連携（協議）", width, _one_em, 10)
@@ -154,7 +154,7 @@ japanese_text = st.text(
 @settings(max_examples=200, deadline=None)
 @given(japanese_text, st.floats(min_value=30, max_value=400))
 def test_japanese_lines_fit_with_their_autospace_and_lose_nothing(measure, text, width):
-    from alliancedeck.layout.text import autospace
+    from alliancedeck.compose.text import autospace
 
     lines = break_lines(text, width, measure, 10)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")

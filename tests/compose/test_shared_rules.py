@@ -38,7 +38,7 @@ def _texts(path: Path) -> str:
 
 
 def test_the_footer_rule_is_written_once(tmp_path, monkeypatch):
-    from alliancedeck.layout import rules
+    from alliancedeck.compose import rules
 
     monkeypatch.setattr(rules, "footer_left", lambda meta, labels: "NOTIONAL FOOTER RULE")
     for path in _build(tmp_path).values():
@@ -46,7 +46,7 @@ def test_the_footer_rule_is_written_once(tmp_path, monkeypatch):
 
 
 def test_the_stripe_rule_is_written_once(tmp_path, monkeypatch):
-    from alliancedeck.layout.boxes import TableBox
+    from alliancedeck.compose.boxes import TableBox
 
     monkeypatch.setattr(TableBox, "row_fill", lambda self, row: "#FF00FF")
     for path in _build(tmp_path).values():
@@ -80,7 +80,7 @@ def test_the_banner_height_is_one_token(tmp_path, height):
 
 
 def test_the_table_cell_padding_is_one_rule(tmp_path, monkeypatch):
-    from alliancedeck.layout import rules
+    from alliancedeck.compose import rules
 
     (tmp_path / "wide").mkdir()
     (tmp_path / "narrow").mkdir()
@@ -145,7 +145,7 @@ def test_the_brief_sets_a_mapping_poc_line_by_line(tmp_path):
 def test_a_table_rule_has_the_width_the_deck_writes_in_both_pdfs(tmp_path, monkeypatch):
     # The .pptx writes each row's rule as the cell's bottom line of `TableBox.rule_width`; both
     # PDFs draw that same rule, centred on the row's edge, so the three read alike.
-    from alliancedeck.layout.boxes import TableBox
+    from alliancedeck.compose.boxes import TableBox
 
     made = TableBox.__init__
 

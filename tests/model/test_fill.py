@@ -1,4 +1,4 @@
-"""Resolve stage: figure formatting, template rendering, sandbox refusals, all errors at once."""
+"""Fill stage: figure formatting, template rendering, sandbox refusals, all errors at once."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from alliancedeck.document import Document, PointInfo, format_number
 from alliancedeck.errors import ContentError, Location
+from alliancedeck.fill import MAX_TEMPLATE_OUTPUT, fill_texts
 from alliancedeck.model import validate
-from alliancedeck.resolve import MAX_TEMPLATE_OUTPUT, resolve
 from alliancedeck.source import Loaded, parse_yaml
 
 FILE = "c.yaml"
@@ -40,7 +40,7 @@ FIRST = HEAD.count("\n") + 1
 
 def doc_of(text: str) -> Document:
     data, source_map = parse_yaml(text, FILE)
-    return resolve(validate(Loaded(data, source_map, Path(FILE))), source_map)
+    return fill_texts(validate(Loaded(data, source_map, Path(FILE))), source_map)
 
 
 def problems_of(text: str) -> list[tuple[int, int, str]]:
@@ -310,11 +310,11 @@ import sys
 from pathlib import Path
 from alliancedeck.errors import ContentError
 from alliancedeck.model import validate
-from alliancedeck.resolve import resolve
+from alliancedeck.fill import fill_texts
 from alliancedeck.source import Loaded, parse_yaml
 data, source_map = parse_yaml(sys.argv[1], "c.yaml")
 try:
-    resolve(validate(Loaded(data, source_map, Path("c.yaml"))), source_map)
+    fill_texts(validate(Loaded(data, source_map, Path("c.yaml"))), source_map)
 except ContentError as exc:
     print(exc)
     sys.exit(2)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from alliancedeck.design import HEX_COLOR, PACKAGE_LAYOUTS, Theme, hex_to_rgb
+from alliancedeck.design import HEX_COLOR, PACKAGE_LAYOUTS, Design, hex_to_rgb
 from alliancedeck.errors import (
     ContentError,
     Location,
@@ -22,15 +22,15 @@ from alliancedeck.errors import (
 )
 from alliancedeck.source import SourceMap, load_yaml_file
 
-__all__ = ["PACKAGE_LAYOUTS", "Theme", "hex_to_rgb", "load_theme", "theme_for"]
+__all__ = ["PACKAGE_LAYOUTS", "Design", "design_for", "hex_to_rgb", "load_design"]
 
 #: The smallest frame margins may leave on a page or a slide, in points (2 in wide, 3 in tall).
 MIN_FRAME = (144.0, 216.0)
 
 
 @cache
-def _theme_schema() -> TypeAdapter[Theme]:
-    return TypeAdapter(Theme)
+def _design_schema() -> TypeAdapter[Design]:
+    return TypeAdapter(Design)
 
 
 EXTRA_ROLES = ("chart", "table", "table_header", "caption", "timeline_date", "timeline_text")
@@ -93,14 +93,14 @@ def available_layouts(content_dir: Path | None) -> list[str]:
 
 
 @cache
-def load_theme(path: Path) -> Theme:
-    """Return the `Theme` of the layout file at `path` (parsed once per run), or raise errors."""
+def load_design(path: Path) -> Design:
+    """Return the `Design` of the layout file at `path` (parsed once per run), or raise errors."""
     loaded = load_yaml_file(path, what="layout")
     try:
         data = loaded.data
         if isinstance(data, dict):
             data = {**data, "path": str(path)}
-        theme = _theme_schema().validate_python(data)
+        theme = _design_schema().validate_python(data)
     except ValidationError as exc:
         raise ContentError(_layout_problems(exc, loaded.source_map)) from None
     problems = _check_references(theme, loaded.source_map)
@@ -139,7 +139,7 @@ def _layout_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
     return problems
 
 
-def _check_references(theme: Theme, source_map: SourceMap) -> list[Problem]:
+def _check_references(theme: Design, source_map: SourceMap) -> list[Problem]:
     problems = []
     for group, roles in (("brief", BRIEF_ROLES), ("deck", DECK_ROLES)):
         styles = getattr(theme, group)
@@ -195,13 +195,13 @@ def _check_references(theme: Theme, source_map: SourceMap) -> list[Problem]:
     return problems
 
 
-def theme_for(
+def design_for(
     layout_name: str,
     content_dir: Path | None,
     location: Location,
     *,
     inside: tuple[Path, ...] | None = None,
-) -> Theme:
+) -> Design:
     """Return the theme named by the content (`layout_name`), or raise a located error.
 
     With `inside` (the layout is named by the content, not on the command line), a layout given
@@ -223,7 +223,7 @@ def theme_for(
                 path = resolve_inside(name, content_dir, inside)
             except PathRefused as exc:
                 raise ContentError.at(location, f"layout: {exc}") from None
-            return load_theme(path)
+            return load_design(path)
     try:
         path = find_layout(layout_name, content_dir)
     except LookupError:
@@ -232,7 +232,7 @@ def theme_for(
         raise ContentError.at(
             location, f'layout "{layout_name}" not found{hint}; available: {known}'
         ) from None
-    return load_theme(path.resolve())
+    return load_design(path.resolve())
 
 
 def _is_path(name: str) -> bool:
@@ -240,7 +240,7 @@ def _is_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or "/" in name
 
 
-def _check_sizes(theme: Theme, source_map: SourceMap) -> list[Problem]:
+def _check_sizes(theme: Design, source_map: SourceMap) -> list[Problem]:
     """Return the problems of sizes that are valid one by one but not together."""
     problems = []
     for group in ("brief", "deck"):

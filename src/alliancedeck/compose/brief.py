@@ -1,7 +1,7 @@
 """Brief composition: the page plan of the PDF brief (what goes in which column, page, size).
 
-The brief is set from the same measured paragraphs and boxes as the deck (`layout.boxes`) and
-the same shared rules (`layout.rules`). Its sections flow through the columns of its pages; a
+The brief is set from the same measured paragraphs and boxes as the deck (`compose.boxes`) and
+the same shared rules (`compose.rules`). Its sections flow through the columns of its pages; a
 paragraph splits between lines, a table between rows (its header repeated), a chart or picture
 that does not fit waits for the next column while the text flows on. When the layout names a
 page target, the plan is composed to fit it: figures scaled to their smallest legible width,
@@ -16,10 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo
-from alliancedeck.errors import Location, Problem
-from alliancedeck.layout import rules
-from alliancedeck.layout.boxes import (
+from alliancedeck.compose import rules
+from alliancedeck.compose.boxes import (
     Box,
     ChartBox,
     Paragraph,
@@ -31,11 +29,13 @@ from alliancedeck.layout.boxes import (
     bullet_for,
     stack_height,
 )
-from alliancedeck.layout.deck import TextSetter
-from alliancedeck.layout.text import autospace, column_widths, sizes_between
+from alliancedeck.compose.deck import TextSetter
+from alliancedeck.compose.text import autospace, column_widths, sizes_between
+from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo
+from alliancedeck.errors import Location, Problem
 
 if TYPE_CHECKING:
-    from alliancedeck.design import TextStyle, Theme
+    from alliancedeck.design import Design, TextStyle
     from alliancedeck.document import Block, Document, FigureInfo, PointInfo, SectionInfo
     from alliancedeck.fonts import FontBook
 
@@ -103,7 +103,7 @@ class BriefPage:
 
 
 @dataclass
-class BriefLayout:
+class ComposedBrief:
     """Every page of the brief, with the page size, the composition chosen and its warnings."""
 
     width: float
@@ -257,7 +257,7 @@ class _Flow:
 class BriefSetter(TextSetter):
     """Set paragraphs of the theme's brief roles, measured with the real fonts."""
 
-    def __init__(self, theme: Theme, book: FontBook, shrink: float = 0.0):
+    def __init__(self, theme: Design, book: FontBook, shrink: float = 0.0):
         super().__init__(theme, book)
         self.shrink = shrink
 
@@ -297,7 +297,7 @@ class BriefSetter(TextSetter):
 class BriefPlanner:
     """Plan the pages of one brief in one theme: page geometry, furniture and the flow."""
 
-    def __init__(self, doc: Document, theme: Theme, book: FontBook):
+    def __init__(self, doc: Document, theme: Design, book: FontBook):
         self.doc = doc
         self.theme = theme
         self.book = book
@@ -342,7 +342,7 @@ class BriefPlanner:
         ]
         return result
 
-    def plan(self) -> BriefLayout:
+    def plan(self) -> ComposedBrief:
         """Return the page plan: composed to the page target, the last page balanced."""
         target = self.tokens.max_pages
         chosen = None
@@ -628,7 +628,7 @@ class BriefPlanner:
 
     # ----- assembling -----------------------------------------------------------------------
 
-    def assemble(self, composition: Composition, header: float, flow: _Flow) -> BriefLayout:
+    def assemble(self, composition: Composition, header: float, flow: _Flow) -> ComposedBrief:
         """Return the pages: furniture, header and every column's boxes at their places."""
         count = self.page_count(header, flow)
         pages = [BriefPage(number=n) for n in range(1, count + 1)]
@@ -675,7 +675,7 @@ class BriefPlanner:
             before, after = self.furniture(page.number, count)
             page.boxes[:0] = before
             page.boxes.extend(after)
-        return BriefLayout(
+        return ComposedBrief(
             width=self.width,
             height=self.height,
             pages=pages,
@@ -1609,6 +1609,6 @@ class BriefPlanner:
         return units
 
 
-def layout_brief(doc: Document, theme: Theme, book: FontBook) -> BriefLayout:
+def compose_brief(doc: Document, theme: Design, book: FontBook) -> ComposedBrief:
     """Return the page plan of the brief of `doc` in `theme`."""
     return BriefPlanner(doc, theme, book).plan()

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alliancedeck.backends import RenderContext
-from alliancedeck.layout.boxes import TextBox
-from alliancedeck.layout.deck import deck_geometry
+from alliancedeck.compose.boxes import TextBox
+from alliancedeck.compose.deck import deck_geometry
 from conftest import REPO, write_brief
 from external import require
 
@@ -157,8 +157,8 @@ def test_a_paragraph_split_over_slides_gains_no_space_and_loses_no_character(tmp
 
 def test_a_slide_region_lower_than_one_line_still_ends(tmp_path):
     from alliancedeck.api import prepare
+    from alliancedeck.compose.deck import DeckBuilder, Region, _Item
     from alliancedeck.fonts import font_book
-    from alliancedeck.layout.deck import DeckBuilder, Region, _Item
 
     prepared = prepare(REPO / "content.yaml")
     builder = DeckBuilder(prepared.doc, prepared.theme, font_book(prepared.theme, REPO))

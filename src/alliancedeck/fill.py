@@ -1,4 +1,4 @@
-"""Resolve stage: render every text as a sandboxed Jinja2 template and format the figures."""
+"""Fill stage: render every text as a sandboxed Jinja2 template and format the figures."""
 
 from __future__ import annotations
 
@@ -347,7 +347,7 @@ class _Renderer:
         )
 
 
-def resolve(
+def fill_texts(
     brief: Brief,
     source_map: SourceMap,
     *,

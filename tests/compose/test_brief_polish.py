@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO, write_brief
 
-LONG = REPO / "tests" / "layout" / "briefs" / "long.yaml"
+LONG = REPO / "tests" / "compose" / "briefs" / "long.yaml"
 
 
 def _build(content: Path, out: Path, **options) -> Path:
@@ -173,7 +173,7 @@ def test_captions_and_sources_stay_with_their_tables_and_headings_with_their_tex
                     assert gap < body.size * body.leading * 0.75, line["text"]
 
 
-CROWDED = REPO / "tests" / "layout" / "briefs" / "crowded-brief.yaml"
+CROWDED = REPO / "tests" / "compose" / "briefs" / "crowded-brief.yaml"
 
 
 def _band(page, label: str) -> tuple[float, float, list[dict]] | None:

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alliancedeck.backends import RenderContext
-from alliancedeck.layout.boxes import ChartBox, PictureBox, TableBox, TextBox, collisions
-from alliancedeck.layout.deck import deck_geometry
+from alliancedeck.compose.boxes import ChartBox, PictureBox, TableBox, TextBox, collisions
+from alliancedeck.compose.deck import deck_geometry
 from conftest import REPO
 from model.strategies import briefs, texts
 

@@ -6,16 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from alliancedeck.document import (
-    Block,
-    ChartInfo,
-    ImageInfo,
-    SectionInfo,
-    TableInfo,
-    TimelineInfo,
-)
-from alliancedeck.layout import rules
-from alliancedeck.layout.boxes import (
+from alliancedeck.compose import rules
+from alliancedeck.compose.boxes import (
     Box,
     ChartBox,
     Paragraph,
@@ -25,10 +17,18 @@ from alliancedeck.layout.boxes import (
     TableBox,
     TextBox,
 )
-from alliancedeck.layout.text import autospace, column_widths, sizes_between
+from alliancedeck.compose.text import autospace, column_widths, sizes_between
+from alliancedeck.document import (
+    Block,
+    ChartInfo,
+    ImageInfo,
+    SectionInfo,
+    TableInfo,
+    TimelineInfo,
+)
 
 if TYPE_CHECKING:
-    from alliancedeck.layout.deck import DeckBuilder
+    from alliancedeck.compose.deck import DeckBuilder
 
 TIMELINE_PER_SLIDE = 6
 SOURCE_GAP = 4.0  # between a block and its source line

@@ -13,13 +13,13 @@ DEFAULT = (REPO / "src" / "alliancedeck" / "layouts" / "default.yaml").read_text
 
 def _problems(tmp_path: Path, old: str, new: str) -> list[str]:
     from alliancedeck.errors import ContentError
-    from alliancedeck.theme import load_theme
+    from alliancedeck.layout_files import load_design
 
     assert old in DEFAULT, old
     path = tmp_path / "layout.yaml"
     path.write_text(DEFAULT.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        load_theme(path)
+        load_design(path)
     return [f"{p.location.line}: {p.message}" for p in caught.value.problems]
 
 
@@ -55,10 +55,10 @@ def test_layout_values_are_sane_or_a_located_error(tmp_path, old, new, expected)
 
 def test_the_schema_is_the_dataclasses_of_design():
     from alliancedeck import design
-    from alliancedeck.theme import load_theme
+    from alliancedeck.layout_files import load_design
 
-    theme = load_theme(REPO / "src" / "alliancedeck" / "layouts" / "default.yaml")
-    assert type(theme) is design.Theme
+    theme = load_design(REPO / "src" / "alliancedeck" / "layouts" / "default.yaml")
+    assert type(theme) is design.Design
     assert type(theme.page) is design.PageTokens and theme.page.max_pages == 2
     assert type(theme.brief["body"]) is design.TextStyle
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO, write_brief
 
-LONG = REPO / "tests" / "layout" / "briefs" / "long.yaml"
+LONG = REPO / "tests" / "compose" / "briefs" / "long.yaml"
 BLOCKS = REPO / "examples" / "blocks" / "content.yaml"
 EDGE = 18.0  # 0.25 in: printers clip what is nearer the paper edge
 
@@ -252,12 +252,12 @@ def test_report_layout_has_no_page_target_and_a_cover(tmp_path):
 
 def test_a_charts_text_equivalent_is_kept_as_its_alt_text():
     from alliancedeck.api import prepare
+    from alliancedeck.compose.boxes import ChartBox, TextBox
+    from alliancedeck.compose.brief import compose_brief
     from alliancedeck.fonts import font_book
-    from alliancedeck.layout.boxes import ChartBox, TextBox
-    from alliancedeck.layout.brief import layout_brief
 
     prepared = prepare(BLOCKS)
-    plan = layout_brief(prepared.doc, prepared.theme, font_book(prepared.theme, BLOCKS.parent))
+    plan = compose_brief(prepared.doc, prepared.theme, font_book(prepared.theme, BLOCKS.parent))
     boxes = [box for page in plan.pages for box in page.boxes]
     charts = [box for box in boxes if isinstance(box, ChartBox)]
     printed = "\n".join(box.text for box in boxes if isinstance(box, TextBox))
@@ -269,13 +269,13 @@ def test_a_charts_text_equivalent_is_kept_as_its_alt_text():
 @pytest.mark.parametrize("content", [REPO / "content.yaml", BLOCKS, LONG])
 def test_a_heading_never_ends_a_column(content, layout):
     from alliancedeck.api import prepare
+    from alliancedeck.compose.boxes import TextBox
+    from alliancedeck.compose.brief import compose_brief
     from alliancedeck.fonts import font_book
-    from alliancedeck.layout.boxes import TextBox
-    from alliancedeck.layout.brief import layout_brief
 
     prepared = prepare(content, layout=layout)
     theme = prepared.theme
-    plan = layout_brief(prepared.doc, theme, font_book(theme, content.parent))
+    plan = compose_brief(prepared.doc, theme, font_book(theme, content.parent))
     for page in plan.pages:
         for heading in (b for b in page.boxes if isinstance(b, TextBox) and b.role == "heading"):
             below = [

@@ -188,7 +188,7 @@ class Slide:
 
 
 @dataclass
-class DeckLayout:
+class ComposedDeck:
     """Every slide of a deck, with the slide size and the warnings the layout raised."""
 
     width: float
@@ -214,7 +214,7 @@ def carries_text(box: Box) -> bool:
     return not isinstance(box, Rect)
 
 
-def collisions(deck: DeckLayout) -> list[str]:
+def collisions(deck: ComposedDeck) -> list[str]:
     """Return a description of every clash in `deck`: two text-bearing boxes that overlap, a
     box outside the slide, a body box in the banner or footer band, text taller than its box.
     """

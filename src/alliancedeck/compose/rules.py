@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from alliancedeck.compose.boxes import Paragraph, TextBox
 from alliancedeck.document import TimelineInfo
-from alliancedeck.layout.boxes import Paragraph, TextBox
 
 if TYPE_CHECKING:
-    from alliancedeck.design import Theme
+    from alliancedeck.design import Design
     from alliancedeck.document import Block, MetaInfo, SectionInfo, SourceInfo, TableInfo
     from alliancedeck.labels import Labels
 
@@ -39,7 +39,7 @@ def cui_block_width(content_width: float) -> float:
     return min(CUI_BLOCK_MAX, content_width * CUI_BLOCK_SHARE)
 
 
-def banner_height(theme: Theme) -> float:
+def banner_height(theme: Design) -> float:
     """Return the height of a classification banner band, in both products."""
     return theme.markings.banner_height
 

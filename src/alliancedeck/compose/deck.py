@@ -7,7 +7,22 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from alliancedeck.design import TextStyle, Theme
+from alliancedeck.compose import rules
+from alliancedeck.compose.blocks import BlockSlides, block_caption
+from alliancedeck.compose.boxes import (
+    Align,
+    ComposedDeck,
+    Font,
+    Paragraph,
+    Rect,
+    Region,
+    Slide,
+    TextBox,
+    bullet_for,
+    stack_height,
+)
+from alliancedeck.compose.text import break_lines, cut_after, sizes_between, split_sentences
+from alliancedeck.design import Design, TextStyle
 from alliancedeck.document import (
     Block,
     ChartInfo,
@@ -20,21 +35,6 @@ from alliancedeck.document import (
 )
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
-from alliancedeck.layout import rules
-from alliancedeck.layout.blocks import BlockSlides, block_caption
-from alliancedeck.layout.boxes import (
-    Align,
-    DeckLayout,
-    Font,
-    Paragraph,
-    Rect,
-    Region,
-    Slide,
-    TextBox,
-    bullet_for,
-    stack_height,
-)
-from alliancedeck.layout.text import break_lines, cut_after, sizes_between, split_sentences
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
@@ -49,7 +49,7 @@ CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 class TextSetter:
     """Set paragraphs of the theme's deck roles at chosen sizes, measured with the real fonts."""
 
-    def __init__(self, theme: Theme, book: FontBook):
+    def __init__(self, theme: Design, book: FontBook):
         self.theme = theme
         self.book = book
         # Layout tries each text at several sizes and widths, often the same ones again; the
@@ -162,7 +162,7 @@ class _TextRegions:
 class DeckBuilder(BlockSlides):
     """Build the slides of one document with one theme."""
 
-    def __init__(self, doc: Document, theme: Theme, book: FontBook):
+    def __init__(self, doc: Document, theme: Design, book: FontBook):
         self.doc = doc
         self.theme = theme
         self.setter = TextSetter(theme, book)
@@ -1055,7 +1055,7 @@ class DeckBuilder(BlockSlides):
         if items:
             self.list_slides(items, self.labels.sources, "sources", role="source", columns=2)
 
-    def finish(self) -> DeckLayout:
+    def finish(self) -> ComposedDeck:
         """Number the slides and add footers and banners; return the deck's geometry."""
         total = len(self.slides)
         meta = self.doc.meta
@@ -1092,7 +1092,7 @@ class DeckBuilder(BlockSlides):
             slide.boxes.extend([footer_left, footer_right])
             if meta.classification:
                 slide.boxes.extend(self.banners(meta.classification))
-        return DeckLayout(
+        return ComposedDeck(
             width=self.width,
             height=self.height,
             slides=self.slides,
@@ -1139,7 +1139,7 @@ def _point_items(section: SectionInfo) -> list[_Item]:
     return items
 
 
-def layout_deck(doc: Document, theme: Theme, book: FontBook) -> DeckLayout:
+def compose_deck(doc: Document, theme: Design, book: FontBook) -> ComposedDeck:
     """Return the positioned boxes of every slide of `doc` in `theme`.
 
     Title slide; the bottom line up front (`bluf`) with its cards; agenda; key figures (unless
@@ -1168,12 +1168,12 @@ def layout_deck(doc: Document, theme: Theme, book: FontBook) -> DeckLayout:
     return builder.finish()
 
 
-def deck_geometry(doc: Document, theme: Theme, context: RenderContext) -> DeckLayout:
+def deck_geometry(doc: Document, theme: Design, context: RenderContext) -> ComposedDeck:
     """Return the deck layout of `doc`, laid out once per run and shared by the deck backends."""
     cached = context.cache.get("deck")
     if cached is None:
         book = font_book(theme, context.content_dir)
-        cached = layout_deck(doc, theme, book)
+        cached = compose_deck(doc, theme, book)
         context.cache["deck"] = cached
         context.warnings.extend(cached.warnings)
         context.warnings.extend(missing_glyph_problems(book, doc.source_file))
