@@ -166,3 +166,21 @@ def test_a_table_rule_has_the_width_the_deck_writes_in_both_pdfs(tmp_path, monke
             ]
         assert len(rules) >= 5, path.name  # a rule under the header and each of four rows
         assert {round(rect["height"], 2) for rect in rules} == {1.5}, path.name
+
+
+def _private_imports(module: Path) -> list[str]:
+    """Return the `_private` names `module` imports from another alliancedeck module."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("alliancedeck"):
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return found
+
+
+def test_both_pdfs_draw_boxes_with_public_functions():
+    # A helper both PDFs draw with is public in one module, not borrowed from the other PDF.
+    draw = REPO / "src" / "alliancedeck" / "draw"
+    found = {m.name: _private_imports(m) for m in sorted(draw.glob("*.py"))}
+    assert not {name: names for name, names in found.items() if names}

@@ -271,13 +271,12 @@ class BoxTagger:
 
     def _draw(self, box: Any) -> None:
         from alliancedeck.compose.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
-        from alliancedeck.draw.pdf_common import draw_picture
-        from alliancedeck.draw.pdf_deck import _chart, _rect
+        from alliancedeck.draw.pdf_common import draw_chart, draw_picture, draw_rect
 
         tagger, height = self.tagger, self.page_height
         if isinstance(box, Rect):
             with tagger.artifact():
-                _rect(self.canvas, height, box.x, box.y, box.w, box.h, box.fill)
+                draw_rect(self.canvas, height, box.x, box.y, box.w, box.h, box.fill)
         elif isinstance(box, TextBox):
             self.text_box(box)
         elif isinstance(box, TableBox):
@@ -293,7 +292,7 @@ class BoxTagger:
             )
             with tagger.marked(figure):
                 if isinstance(box, ChartBox):
-                    _chart(self.canvas, height, box, self.book)
+                    draw_chart(self.canvas, height, box, self.book)
                 else:
                     draw_picture(
                         self.canvas, box.image, box.x, bottom, box.w, box.h, self.picture_font
@@ -309,16 +308,16 @@ class BoxTagger:
 
     def text_box(self, box: Any) -> None:
         """Draw a frame of text: furniture as an artifact, the rest paragraph by paragraph."""
-        from alliancedeck.draw.pdf_deck import _rect, _text_box
+        from alliancedeck.draw.pdf_common import draw_rect, draw_text_box
 
         tagger = self.tagger
         if box.role in ARTIFACT_ROLES:
             with tagger.artifact(ARTIFACT_ROLES[box.role]):
-                _text_box(self.canvas, self.page_height, box, self.book)
+                draw_text_box(self.canvas, self.page_height, box, self.book)
             return
         if box.fill:
             with tagger.artifact():
-                _rect(self.canvas, self.page_height, box.x, box.y, box.w, box.h, box.fill)
+                draw_rect(self.canvas, self.page_height, box.x, box.y, box.w, box.h, box.fill)
         content = box.content_height
         offset = {"top": 0.0, "middle": (box.h - content) / 2, "bottom": box.h - content}
         y = box.y + offset[box.anchor]
@@ -332,8 +331,7 @@ class BoxTagger:
         """Draw one paragraph of `box` at `top` under the element its role calls for."""
         from dataclasses import replace
 
-        from alliancedeck.draw.pdf_common import color
-        from alliancedeck.draw.pdf_deck import _paragraph, first_baseline
+        from alliancedeck.draw.pdf_common import color, draw_paragraph, first_baseline
 
         tagger, canvas = self.tagger, self.canvas
         body: Element | None
@@ -356,7 +354,7 @@ class BoxTagger:
         lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
         drawn = replace(paragraph, bullet=None, lines=lines)
         with tagger.marked(link or body):
-            _paragraph(canvas, self.page_height, box, drawn, top, self.book)
+            draw_paragraph(canvas, self.page_height, box, drawn, top, self.book)
         if paragraph.link and link is not None:
             tagger.link(link, paragraph.text or paragraph.link)
 
@@ -407,7 +405,7 @@ class BoxTagger:
     def table_box(self, box: Any) -> None:
         """Draw a table row by row: TH cells (scope Column) in the header row, TD below."""
         from alliancedeck.compose.boxes import TextBox
-        from alliancedeck.draw.pdf_deck import _rect, _text_box
+        from alliancedeck.draw.pdf_common import draw_rect, draw_text_box
 
         tagger, canvas, height = self.tagger, self.canvas, self.page_height
         continued = self.table is not None and self.table[1] == box.alt
@@ -428,7 +426,7 @@ class BoxTagger:
         y = box.y
         for r, (row_height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
             with tagger.artifact():
-                _rect(canvas, height, box.x, y, box.w, row_height, box.row_fill(r))
+                draw_rect(canvas, height, box.x, y, box.w, row_height, box.row_fill(r))
             repeated = continued and r == 0
             row = None if repeated else table.add("TR")
             x = box.x
@@ -444,7 +442,7 @@ class BoxTagger:
                 )
                 if row is None:
                     with tagger.artifact("Pagination"):
-                        _text_box(canvas, height, cell, self.book)
+                        draw_text_box(canvas, height, cell, self.book)
                 else:
                     lang = language_of(paragraph.text, tagger.lang)
                     element = (
@@ -453,12 +451,12 @@ class BoxTagger:
                         else row.add("TD", lang=lang)
                     )
                     with tagger.marked(element):
-                        _text_box(canvas, height, cell, self.book)
+                        draw_text_box(canvas, height, cell, self.book)
                 x += width
             y += row_height
             with tagger.artifact():  # the rule under the row, centred on its edge as in .pptx
                 half = box.rule_width / 2
-                _rect(canvas, height, box.x, y - half, box.w, box.rule_width, box.rule)
+                draw_rect(canvas, height, box.x, y - half, box.w, box.rule_width, box.rule)
         self.last_body = None
 
 
