@@ -12,7 +12,6 @@ from alliancedeck.draw.pdf_common import (
 )
 
 if TYPE_CHECKING:
-
     from alliancedeck.document import Document
     from alliancedeck.fonts import FontBook
 
