@@ -312,3 +312,65 @@ def test_long_figure_values_take_fewer_cards_a_row_and_are_never_broken(tmp_path
         lines = pdf.pages[0].extract_text().splitlines()
     for display in displays:
         assert any(display in line for line in lines), display
+
+
+def _wide_table_brief(rows: int) -> str:
+    """Return a notional brief whose one table is too wide for a column and `rows` rows long."""
+    body = "\n".join(
+        f"          - [District {n}, {n % 7 + 10}, {1000 + 37 * n}, {100 + n}, {n % 30}%,"
+        f" Notional network reviews {n}]"
+        for n in range(1, rows + 1)
+    )
+    point = "A notional point that fills a line or two of a column with words of text."
+    return f"""
+    meta:
+      title: Notional long wide table
+      classification: UNCLASSIFIED
+    sections:
+      - title: Notional before
+        points: [{", ".join([point] * 6)}]
+      - title: Notional districts
+        points: [{point}]
+        table:
+          caption: Notional district summary
+          columns: [District, Sites, Staff, Budget (USD m), Share of exercises, Main activity]
+          rows:
+{body}
+          source: Notional data
+      - title: Notional after
+        points: [{", ".join([point] * 6)}]
+    """
+
+
+@pytest.mark.parametrize("layout", ["default", "report"])
+def test_a_table_across_the_columns_splits_over_pages_with_its_header_repeated(tmp_path, layout):
+    count = 90
+    path = write_brief(tmp_path, _wide_table_brief(count))
+    built = _build(path, tmp_path / "out", layout=layout)
+    rows: list[int] = []
+    pages_with_rows = []
+    with pdfplumber.open(built.products[0].path) as pdf:
+        for page in pdf.pages:
+            lines = page.extract_text_lines()
+            found = [
+                int(t.split()[1])
+                for t in (line["text"] for line in lines)
+                if t.startswith("District ") and t.split()[1].isdigit()
+            ]
+            if not found:
+                continue
+            pages_with_rows.append(page.page_number)
+            rows += found
+            headers = [line for line in lines if line["text"].startswith("District Sites Staff")]
+            # Every page of the table opens with its header row, across both columns.
+            assert len(headers) == 1, page.page_number
+            (header,) = headers
+            assert header["x0"] < page.width / 2 - 100 and header["x1"] > page.width / 2 + 150
+            first_row = min(line["top"] for line in lines if line["text"].startswith("District "))
+            assert header["top"] <= first_row
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert len(pages_with_rows) >= 2  # long enough to split
+    assert rows == list(range(1, count + 1))  # every row once, in order
+    assert text.count("Table 1. Notional district summary") == 1
+    assert text.count("Source: Notional data") == 1
+    assert text.index("Source: Notional data") > text.index(f"District {count} ")

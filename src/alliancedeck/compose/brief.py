@@ -79,8 +79,6 @@ CATEGORY_PAD_EMS = 1.0
 BAR_EMS = 1.2
 #: Room a chart's value axis takes from its width, in ems of its type.
 AXIS_EMS = 4.0
-#: A block set across the columns takes at most this share of a page's column height.
-SPAN_MOST = 0.5
 #: A space between blocks opens to fill a column by at most this many times its set size
 #: (and at most a body line), so that the spacing of two columns still reads as one.
 MOST_OPENING = 2.0
@@ -156,6 +154,10 @@ class _Unit:
     #: A figure: the figure at most so many points tall, at a legible width (or None).
     resize: Callable[[float], _Unit | None] | None = None
     header: tuple[float, object] | None = None
+    #: A table across the columns: its caption (and the space under it) above the first
+    #: part's rows, and its source line (with the space above it) under the last part's.
+    lead: float = 0.0
+    tail: float = 0.0
     make_rows: Callable[[Sequence[tuple[float, object]], float, float, float], list[Box]] | None = (
         None
     )
@@ -170,7 +172,7 @@ class _Unit:
             if len(self.rows) <= self.whole_rows:
                 return self.height
             header = self.header[0] if self.header else 0.0
-            return header + sum(h for h, _ in self.rows[: self.keep_rows])
+            return self.lead + header + sum(h for h, _ in self.rows[: self.keep_rows])
         return self.height
 
     def split(self, room: float, *, forced: bool = False) -> tuple[_Unit, _Unit] | None:
@@ -194,7 +196,7 @@ class _Unit:
             return self._text_part(head, self.space), rest
         if self.rows:
             header = self.header[0] if self.header else 0.0
-            used, count = header, 0
+            used, count = self.lead + header, 0
             for height, _ in self.rows:
                 if used + height > room + TOLERANCE:
                     break
@@ -204,8 +206,9 @@ class _Unit:
             count = min(count, len(self.rows) - least)
             if count < least or (not forced and len(self.rows) <= self.whole_rows):
                 return None
-            rest = replace(self._rows_part(self.rows[count:], 0.0), attached=True)
-            return self._rows_part(self.rows[:count], self.space), rest
+            rest = replace(self, lead=0.0)._rows_part(self.rows[count:], 0.0)
+            head = replace(self, tail=0.0)._rows_part(self.rows[:count], self.space)
+            return head, replace(rest, attached=True)
         return None
 
     def _text_part(self, paragraph: Paragraph, space: float) -> _Unit:
@@ -222,7 +225,7 @@ class _Unit:
         assert self.make_rows is not None
         make_rows = self.make_rows
         header = self.header
-        height = (header[0] if header else 0.0) + sum(h for h, _ in rows)
+        height = self.lead + (header[0] if header else 0.0) + sum(h for h, _ in rows) + self.tail
 
         def make(x: float, y: float, w: float) -> list[Box]:
             return make_rows(rows, x, y, w)
@@ -457,12 +460,12 @@ class BriefPlanner:
         self, unit: _Unit, column: int, used: float, header: float, bands: dict
     ) -> tuple[int, str]:
         """Return where a block across the columns goes: the foot of this page when this is
-        the page's first column and its text still fits above it, else the top of the first
-        page after with a free top band."""
+        the page's first column and its text still fits above it (with a table's first rows),
+        else the top of the first page after with a free top band."""
         page = self.page_of_column(column, header)
         first = sum(len(self.columns_of(p, header)) for p in range(page))
         region = self.column_region(column, header, {}, bands)
-        taken = unit.height + self.band_gap()
+        taken = unit.first_piece() + self.band_gap()
         free = bands.get(page, {})
         if column == first and "bottom" not in free and used + taken <= region.h + TOLERANCE:
             return page, "bottom"
@@ -472,6 +475,20 @@ class BriefPlanner:
         while "top" in bands.get(page, {}) or not self.columns_of(page, header):
             page += 1
         return page, "top"
+
+    def band_room(
+        self, page: int, where: str, header: float, bands: dict[int, dict[str, _Unit]], used: float
+    ) -> float:
+        """Return the height a band at the top or foot (under `used` points of text) of `page`
+        may take: the page's column height left by its other band."""
+        first = sum(len(self.columns_of(p, header)) for p in range(page))
+        region = self.column_region(first, header, {}, bands)
+        return region.h - (used if where == "bottom" else 0.0) - self.band_gap()
+
+    def squeezed(self, column: int, header: float, bands: dict[int, dict[str, _Unit]]) -> bool:
+        """Return whether the bands of its page took height from flow column `column`."""
+        full = self.column_region(column, header, {})
+        return self.column_region(column, header, {}, bands).h < full.h - TOLERANCE
 
     # ----- flowing --------------------------------------------------------------------------
 
@@ -505,11 +522,14 @@ class BriefPlanner:
             columns[-1].append(_Placed(unit, space))
             used += space + unit.height
 
+        def short() -> bool:  # an empty column a band cut short: what does not fit moves on
+            return not columns[-1] and self.squeezed(len(columns) - 1, header, bands)
+
         def place_waiting(fitting_only: bool = False) -> None:
             while waiting:
                 unit = waiting[0]
                 space = unit.space if columns[-1] else 0.0
-                if columns[-1] and space + unit.height > room() + TOLERANCE:
+                if (columns[-1] or short()) and space + unit.height > room() + TOLERANCE:
                     if fitting_only:
                         return
                     next_column()
@@ -520,6 +540,14 @@ class BriefPlanner:
             unit = queue.pop(0)
             if unit.spans:
                 page, where = self.place_band(unit, len(columns) - 1, used, header, bands)
+                most = self.band_room(page, where, header, bands, used)
+                part = unit.split(most) if unit.height > most + TOLERANCE else None
+                if part is not None:
+                    # A table across the columns splits between rows, its header repeated:
+                    # the rest opens the next page.
+                    bands.setdefault(page, {})[where] = part[0]
+                    queue.insert(0, part[1])
+                    continue
                 bands.setdefault(page, {})[where] = unit
                 continue
             if waiting and unit.section != waiting[0].section:
@@ -554,6 +582,10 @@ class BriefPlanner:
                     continue
             if unit.floats and columns[-1] and any(not u.floats for u in queue):
                 waiting.append(unit)
+                continue
+            if short():
+                queue.insert(0, unit)
+                next_column()
                 continue
             if not columns[-1]:
                 # Taller than a whole column: it stands alone (split where it can).
@@ -1408,10 +1440,8 @@ class BriefPlanner:
             narrow_height = sum(h for h, _ in rows)
             wide_height = sum(h for h, _ in wide_rows)
             too_wide = sum(widths) > self.column_width + TOLERANCE
-            page_column = self.column_bottom - self.top
-            if wide_height <= page_column * SPAN_MOST and (
-                too_wide or 2 * (wide_height + self.band_gap()) < narrow_height
-            ):
+            # Across the columns it splits between pages as in a column, so it may be long.
+            if too_wide or 2 * (wide_height + self.band_gap()) < narrow_height:
                 return [self.wide_table(table, index, wide, wide_rows, padding)]
         header, body = rows[0], tuple(rows[1:])
 
@@ -1463,7 +1493,8 @@ class BriefPlanner:
         rows: list[tuple[float, object]],
         padding: float,
     ) -> _Unit:
-        """Return a table set across the columns: caption, table and source as one block."""
+        """Return a table set across the columns: caption, table and source, split between
+        rows (its header repeated) over the pages it needs."""
         setter = self._setter
         frame = self.content_width
         caption = setter.set(self.caption("table", table.caption), "block_title", frame)
@@ -1473,33 +1504,38 @@ class BriefPlanner:
             else None
         )
         space = self.spacing("caption", CAPTION_SPACE_EM)
-        heights = tuple(h for h, _ in rows)
-        total = caption.height + space + sum(heights)
-        if source:
-            total += space + source.height
+        header, body = rows[0], tuple(rows[1:])
 
-        def make(x: float, y: float, w: float) -> list[Box]:
-            boxes: list[Box] = [
-                TextBox(x, y, w, caption.height, (caption,), "block_title", "Caption")
-            ]
-            top = y + caption.height + space
-            boxes.append(self.table_box(table, x, top, widths, rows, padding))
-            if source:
-                boxes.append(
-                    TextBox(
-                        x,
-                        top + sum(heights) + space,
-                        w,
-                        source.height,
-                        (source,),
-                        "caption",
-                        "Source",
-                    )
-                )
+        def make_rows(
+            chosen: Sequence[tuple[float, object]], x: float, y: float, w: float
+        ) -> list[Box]:
+            boxes: list[Box] = []
+            if not chosen or chosen[0] is body[0]:  # the first part: under its caption
+                boxes.append(TextBox(x, y, w, caption.height, (caption,), "block_title", "Caption"))
+                y += caption.height + space
+            picked = [header, *chosen]
+            boxes.append(self.table_box(table, x, y, widths, picked, padding))
+            if source and (not chosen or chosen[-1] is body[-1]):  # the last part: its source
+                y += sum(h for h, _ in picked) + space
+                boxes.append(TextBox(x, y, w, source.height, (source,), "caption", "Source"))
             return boxes
 
+        lead = caption.height + space
+        tail = space + source.height if source else 0.0
         return _Unit(
-            height=total, space=self.gap(), make=make, section=index, role="table", spans=True
+            height=lead + header[0] + sum(h for h, _ in body) + tail,
+            space=self.gap(),
+            make=lambda x, y, w: make_rows(body, x, y, w),
+            section=index,
+            role="table",
+            spans=True,
+            rows=body,
+            keep_rows=KEEP_ROWS,
+            whole_rows=2 * KEEP_ROWS,
+            header=header,
+            make_rows=make_rows,
+            lead=lead,
+            tail=tail,
         )
 
     def timeline(self, timeline: TimelineInfo, index: int) -> list[_Unit]:
