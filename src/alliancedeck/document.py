@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,6 +259,23 @@ def format_date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+#: A chart's kind in words, as a text equivalent starts.
+CHART_KINDS = {
+    "bar": "Bar chart",
+    "column": "Column chart",
+    "stacked": "Stacked column chart",
+    "line": "Line chart",
+    "pie": "Pie chart",
+}
+#: The most values a text equivalent lists one by one (beyond that, the summary alone).
+DESCRIBED_VALUES = 12
+
+
+def chart_kind(chart_type: str) -> str:
+    """Return the kind of chart `chart_type` in words: "Column chart"."""
+    return CHART_KINDS[chart_type]
+
+
 def chart_description(
     chart_type: str,
     title: str | None,
@@ -265,24 +283,142 @@ def chart_description(
     series: tuple[tuple[str, tuple[float, ...]], ...],
     unit: str | None,
 ) -> str:
-    """Return a text equivalent of a chart, generated from its data."""
-    kind = {
-        "bar": "Bar chart",
-        "column": "Column chart",
-        "stacked": "Stacked column chart",
-        "line": "Line chart",
-        "pie": "Pie chart",
-    }[chart_type]
-    head = f"{kind}: {title}" if title else kind
+    """Return a text equivalent of a chart, generated from its data, that reads well aloud.
+
+    The kind, title, unit and (for a chart over years or a line chart) the span of its
+    categories; then what each series does (rises from ... to ..., highest ..., lowest ...);
+    then its data, category by category, as a table would give it, where that is short
+    enough to follow by ear: at most `DESCRIBED_VALUES` values, and not more numbers than
+    words (a run of figures heard one after another is lost; the data stays in the deck's
+    workbook and the handout's table). Every reader of the chart gets this one text: the
+    PDFs' `/Alt`, the deck's `descr` and the handout's description.
+    """
+    ordered = chart_type == "line" or (bool(categories) and all(map(_is_number, categories)))
+    head = chart_kind(chart_type) + (f" of {title}" if title else "")
     if unit:
-        head += f" ({unit})"
-    parts = []
-    for name, values in series:
-        pairs = ", ".join(
-            f"{c} {format_number(v)}" for c, v in zip(categories, values, strict=False)
+        head += f", {unit}"
+    if ordered and len(categories) > 1:
+        head += f", {categories[0]} to {categories[-1]}"
+    named = [(name, values[: len(categories)]) for name, values in series]
+    if chart_type == "pie":
+        slices = _pie_slices(categories, named[0][1] if named else ())
+        return f"{head}: {slices}." if slices else f"{head}."
+    if chart_type == "stacked" and len(named) > 1:
+        totals = tuple(sum(values) for values in zip(*(v for _, v in named), strict=False))
+        named_for_summary = [("total", totals), *named]
+    else:
+        named_for_summary = named
+    several = len(named_for_summary) > 1
+    summaries = []
+    for name, values in named_for_summary:
+        said = _trend(categories, values) if ordered else _extremes(categories, values)
+        if several and name:
+            said = f"{name} {said}" if ordered else f"{name}: {said}"
+        summaries.append(said)
+    text = f"{head}: {'; '.join(summaries)}."
+    count = sum(len(values) for _, values in named)
+    if count > DESCRIBED_VALUES or (ordered and len(named) == 1 and len(categories) <= 2):
+        return text  # too long to hear in full, or the summary already gave every value
+    if len(named) == 1:
+        rows = [_pair(c, v) for c, v in zip(categories, named[0][1], strict=False)]
+        data = f"{text} Data: {', '.join(rows)}."
+    else:
+        rows = [
+            f"{category}: " + ", ".join(_pair(name, values[index]) for name, values in named)
+            for index, category in enumerate(categories)
+        ]
+        data = f"{text} Data: {'; '.join(rows)}."
+    return data if reads_as_words(data) else text
+
+
+def reads_as_words(text: str) -> bool:
+    """Return whether at least half of `text`'s characters are letters (it reads as language,
+    not as a list of figures)."""
+    return 2 * sum(character.isalpha() for character in text) >= len(text)
+
+
+def _is_number(text: str) -> bool:
+    """Return whether `text` is written as a number (a year, a count): 2019, 3.5."""
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _pair(label: str, value: float) -> str:
+    """Return a value with what it belongs to, as said aloud: "1.6 in 2019", "Unit A 72"."""
+    if _is_number(label):  # two numbers side by side would run together when heard
+        return f"{format_number(value)} in {label}"
+    return f"{label} {format_number(value)}"
+
+
+def _where(categories: tuple[str, ...], values: tuple[float, ...], value: float) -> str:
+    """Return the categories at which `values` takes `value`: "2020", "2022 and 2023"."""
+    places = [c for c, v in zip(categories, values, strict=False) if v == value]
+    return places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
+
+
+def _trend(categories: tuple[str, ...], values: tuple[float, ...]) -> str:
+    """Return what a series over ordered categories does, from its first value to its last,
+    with its highest and lowest where they fall between."""
+    if not values:
+        return "has no values"
+    first, last = values[0], values[-1]
+    start, end = categories[0], categories[len(values) - 1]
+    if len(values) == 1:
+        return f"is {format_number(first)} in {start}"
+    high, low = max(values), min(values)
+    if high == low:
+        return f"stays at {format_number(first)} from {start} to {end}"
+    # Every step the same way: "rises steadily", which the first and last alone do not say.
+    steps = [b - a for a, b in itertools.pairwise(values)]
+    steadily = " steadily" if len(steps) > 1 and (min(steps) > 0 or max(steps) < 0) else ""
+    if last > first:
+        peak = "a high of " if last == high and not steadily else ""
+        said = f"rises{steadily} from {format_number(first)} in {start} to {peak}"
+        said += f"{format_number(last)} in {end}"
+    elif last < first:
+        floor = "a low of " if last == low and not steadily else ""
+        said = f"falls{steadily} from {format_number(first)} in {start} to {floor}"
+        said += f"{format_number(last)} in {end}"
+    else:
+        said = f"is {format_number(first)} in both {start} and {end}"
+    inner = values[1:-1]
+    if high in inner and high not in (first, last):
+        said += f", highest {format_number(high)} in {_where(categories, values, high)}"
+    if low in inner and low not in (first, last):
+        said += f", lowest {format_number(low)} in {_where(categories, values, low)}"
+    return said
+
+
+def _extremes(categories: tuple[str, ...], values: tuple[float, ...]) -> str:
+    """Return the highest and lowest of a series over unordered categories."""
+    if not values:
+        return "has no values"
+    high, low = max(values), min(values)
+    if high == low:
+        return f"{format_number(high)} for every category"
+    return (
+        f"highest {_where(categories, values, high)} at {format_number(high)}, "
+        f"lowest {_where(categories, values, low)} at {format_number(low)}"
+    )
+
+
+def _pie_slices(categories: tuple[str, ...], values: tuple[float, ...]) -> str:
+    """Return a pie's slices in order, each with its share of the whole (and its value, unless
+    the values are already percentages)."""
+    total = sum(values)
+    if not values or total <= 0:
+        return ""
+    if math.isclose(total, 100):
+        return ", ".join(
+            f"{c} {format_number(v)}%" for c, v in zip(categories, values, strict=False)
         )
-        parts.append(f"{name}: {pairs}" if len(series) > 1 or name else pairs)
-    return f"{head}. " + "; ".join(parts) + "."
+    return "; ".join(
+        f"{c} {format_number(v)}, or {round(100 * v / total)}%"
+        for c, v in zip(categories, values, strict=False)
+    )
 
 
 def format_number(value: float) -> str:

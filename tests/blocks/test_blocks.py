@@ -71,8 +71,8 @@ def test_deck_charts_hold_the_yaml_data_and_alt_text(deck):
         assert descr
     bar_alt = bar._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0].get("descr")
     assert bar_alt == (
-        "Bar chart: Notional units by region (count (notional)). "
-        "Units: North 12, Central 31, South 18."
+        "Bar chart of Notional units by region, count (notional): highest Central at 31, "
+        "lowest North at 12. Data: North 12, Central 31, South 18."
     )
 
 

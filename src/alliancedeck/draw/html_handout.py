@@ -13,7 +13,7 @@ from alliancedeck.document import (
     ImageInfo,
     TableInfo,
     TimelineInfo,
-    chart_description,
+    chart_kind,
     format_number,
 )
 
@@ -248,7 +248,7 @@ class Handout:
         self._charts += 1
         key = f"chart-{self._charts}"
         lines = [f'<figure class="chart" aria-labelledby="{key}-caption">']
-        caption = chart.title or chart_kind(chart)
+        caption = chart.title or chart_kind(chart.type)
         lines.append(f'<figcaption id="{key}-caption">{text(caption)}</figcaption>')
         lines.append(chart_svg(chart, key, self.theme))
         lines += chart_table(chart)
@@ -332,11 +332,6 @@ def _numeric(numeric: bool) -> str:
     return ' class="num"' if numeric else ""
 
 
-def chart_kind(chart: ChartInfo) -> str:
-    """Return the kind of chart in words (the caption of an untitled chart)."""
-    return chart_description(chart.type, None, (), (), None).split(".")[0]
-
-
 def chart_table(chart: ChartInfo) -> list[str]:
     """Return the chart's data as a table: a row per category, a column per series."""
     unit = f" ({chart.unit})" if chart.unit else ""
@@ -374,7 +369,7 @@ def chart_svg(chart: ChartInfo, key: str, theme: Design) -> str:
         f'aria-labelledby="{key}-title {key}-desc" '
         f'font-family="{text(family.deck)}, {text(family.pdf)}, sans-serif" '
         f'font-size="{size:g}" fill="{color}">'
-        f'<title id="{key}-title">{text(chart.title or chart_kind(chart))}</title>'
+        f'<title id="{key}-title">{text(chart.title or chart_kind(chart.type))}</title>'
         f'<desc id="{key}-desc">{text(chart.alt)}</desc>' + "".join(svg.parts) + "</svg>"
     )
 
