@@ -97,27 +97,34 @@ def test_no_continued_slide_without_points_or_a_block(built):
         ), title
 
 
-def test_bar_charts_show_series_in_legend_order_with_the_value_axis_at_the_bottom(built):
-    _, deck, _ = built
+def test_bar_charts_are_written_bottom_up_with_the_value_axis_at_the_bottom(built):
+    doc, deck, _ = built
+    infos = {b.alt: b for s in doc.sections for b in s.blocks if hasattr(b, "series")}
     bars = [
-        chart
-        for _, chart in _charts(deck)
+        (slide, chart)
+        for slide, chart in _charts(deck)
         if chart._chartSpace.find(f".//{C}barDir") is not None
         and chart._chartSpace.find(f".//{C}barDir").get("val") == "bar"
     ]
     assert bars
-    for chart in bars:
+    for slide, chart in bars:
         space = chart._chartSpace
+        info = infos[
+            next(s._element.xpath("./*[1]/p:cNvPr/@descr")[0] for s in slide.shapes if s.has_chart)
+        ]
         category = space.find(f".//{C}catAx")
         value = space.find(f".//{C}valAx")
-        # First category (and first series) at the top ...
-        assert category.find(f"{C}scaling/{C}orientation").get("val") == "maxMin"
-        # ... and the value axis crosses at the last category: the bottom.
-        assert value.find(f"{C}crosses").get("val") == "max"
-        assert category.find(f"{C}crosses").get("val") == "autoZero"
+        # Categories from the axis origin (the bottom), the value axis crossing there ...
+        assert category.find(f"{C}scaling/{C}orientation").get("val") == "minMax"
+        assert value.find(f"{C}crosses").get("val") == "autoZero"
         assert value.find(f"{C}crossAx").get("val") == category.find(f"{C}axId").get("val")
-        series = [s.find(f"{C}order").get("val") for s in space.iter(f"{C}ser")]
-        assert series == sorted(series)
+        # ... and written bottom-up, so the first written is on top; each series plotted in
+        # its place in the document.
+        series = list(space.iter(f"{C}ser"))
+        assert [int(s.find(f"{C}order").get("val")) for s in series] == list(range(len(series)))
+        assert [s.find(f"{C}tx//{C}v").text for s in series] == [n for n, _ in info.series][::-1]
+        shown = [v.text for v in series[0].find(f"{C}cat").iter(f"{C}v")]
+        assert shown == list(info.categories)[::-1]
 
 
 def test_charts_set_gridlines_legend_markers_unit_and_labels_explicitly(built):

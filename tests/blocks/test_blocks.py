@@ -56,8 +56,9 @@ def test_deck_charts_hold_the_yaml_data_and_alt_text(deck):
     assert len(charts) == 2
     (_, bar), (_, line) = charts
     plot = bar.chart.plots[0]
-    assert list(plot.categories) == ["North", "Central", "South"]
-    assert [(s.name, list(s.values)) for s in plot.series] == [("Units", [12.0, 31.0, 18.0])]
+    # A bar chart is written bottom-up (so the first category shows on top).
+    assert list(plot.categories) == ["South", "Central", "North"]
+    assert [(s.name, list(s.values)) for s in plot.series] == [("Units", [18.0, 31.0, 12.0])]
     assert bar.chart.chart_type.name == "BAR_CLUSTERED"
     plot = line.chart.plots[0]
     assert list(plot.categories) == ["2019", "2020", "2021", "2022", "2023"]

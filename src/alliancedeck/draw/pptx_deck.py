@@ -570,8 +570,18 @@ def _chart_part(package: OpcPackage, box: ChartBox) -> ChartPart:
 
     info = box.chart
     data = CategoryChartData(number_format=_data_format(box.chart))
-    data.categories = list(info.categories)
-    for name, values in info.series:
+    categories, series = list(info.categories), list(info.series)
+    if info.type == "bar":
+        # Written bottom-up, categories and series both, on an axis that is not reversed:
+        # the first category, and the first series of each group, are then on top, and the
+        # legend lists the series as the bars read, in PowerPoint (which orders an unstacked
+        # bar chart's legend as its bars appear) and LibreOffice (which lists it in reverse
+        # plotting order whatever the axis, so a reversed axis reads backwards there). The
+        # workbook behind the chart holds the data bottom-up too.
+        categories.reverse()
+        series = [(name, tuple(reversed(values))) for name, values in reversed(series)]
+    data.categories = categories
+    for name, values in series:
         data.add_series(name, list(values))
     part = ChartPart.new(_CHART_TYPES[info.type], data, package)
     _style_chart(part.chart, box)
@@ -622,8 +632,10 @@ def _style_chart(chart, box: ChartBox) -> None:
         labels.font.color.rgb = RGBColor(*hex_to_rgb(font.color))
         _label_separator(labels._element, " ")
         return
+    count = len(plot.series)
     for index, series in enumerate(plot.series):
-        rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
+        written = count - 1 - index if info.type == "bar" else index  # bars are written reversed
+        rgb = RGBColor(*hex_to_rgb(_pick(box.palette, written)))
         if info.type == "line":
             series.format.line.color.rgb = rgb
             series.format.line.width = Pt(2.25)
@@ -671,12 +683,13 @@ def _style_chart(chart, box: ChartBox) -> None:
         run_font = value_axis.axis_title.text_frame.paragraphs[0].runs[0].font
         run_font.size = Pt(font.size)
         run_font.bold = False
-    if info.type == "bar":
-        # First category at the top, as written (so the first series is on top too, as in
-        # the legend); the value axis crosses at the last category, which is at the bottom.
-        chart.category_axis.reverse_order = True
-        _set_crosses(chart, "c:valAx", "max")
-        _set_crosses(chart, "c:catAx", "autoZero")
+    # Categories run from the axis origin (a bar chart's are written bottom-up, see
+    # _chart_part), and the value axis crosses at the first category: at the bottom of a bar
+    # chart, the left of a column chart. Both set, not left to the client.
+    # (python-pptx writes minMax by leaving c:orientation out; written here, as it means.)
+    chart.category_axis._element.scaling.get_or_add_orientation().set("val", "minMax")
+    _set_crosses(chart, "c:valAx", "autoZero")
+    _set_crosses(chart, "c:catAx", "autoZero")
 
 
 def _set_crosses(chart, axis: str, value: str) -> None:
