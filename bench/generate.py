@@ -13,6 +13,8 @@ import yaml
 
 #: Seed of the word sequence: the same seed and size always give the same content.
 SEED = 20261202
+#: Figures a content file may hold (alliancedeck's model.MAX_FIGURES; not imported here).
+MAX_FIGURES = 200
 #: Words the notional text is drawn from (plain English of mixed lengths, letters only).
 _WORD_LIST = """
 able access account across action active adapt address advance advice affair agency agenda
@@ -178,7 +180,8 @@ def unique_content(
     Section i takes the shape of base section i mod n (n sections in `base`): the same fields,
     the same number of points, nesting, and words per text, with new words. Copy k of the base
     (sections kn .. kn+n-1) has its own figures, `X` renamed `X_k`, and every reference to
-    them is renamed to match. `label` goes into the title ("Notional benchmark brief (label)").
+    them is renamed to match; past `MAX_FIGURES` figures in all, copies share the sets in turn
+    (copy k uses the figures of copy k mod the number of sets). `label` goes into the title ("Notional benchmark brief (label)").
     """
     writer = TextWriter(seed)
     meta = dict(base["meta"])
@@ -186,12 +189,16 @@ def unique_content(
     base_figures: dict[str, Any] = base.get("figures") or {}
     base_sections: list[dict[str, Any]] = base["sections"]
     copies = -(-sections // len(base_sections))
+    # Content may hold MAX_FIGURES figures: past that, copy k shares the set of copy k mod sets.
+    sets = max(1, min(copies, MAX_FIGURES // max(1, len(base_figures))))
     figures: dict[str, Any] = {}
     made: list[dict[str, Any]] = []
     for k in range(1, copies + 1):
-        names = {name: name if copies == 1 else f"{name}_{k}" for name in base_figures}
-        for name, figure in base_figures.items():
-            figures[names[name]] = _figure(rename_figures(figure, names), writer)
+        own = (k - 1) % sets + 1
+        names = {name: name if copies == 1 else f"{name}_{own}" for name in base_figures}
+        if own == k:
+            for name, figure in base_figures.items():
+                figures[names[name]] = _figure(rename_figures(figure, names), writer)
         for section in base_sections[: sections - len(made)]:
             renamed = rename_figures(section, names)
             if "figures" in renamed:

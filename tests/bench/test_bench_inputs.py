@@ -111,3 +111,13 @@ def test_a_writer_never_repeats_a_sentence_even_from_few_choices():
     made = [writer.like("Word.") for _ in range(len(generate.WORDS) // 2)]
     assert len(set(made)) == len(made)
     assert all(m[:1].isupper() and m.endswith(".") for m in made)
+
+
+def test_copies_share_figure_sets_past_the_figure_limit(base):
+    copies = generate.MAX_FIGURES // len(base["figures"]) + 5
+    content = generate.unique_content(base, copies * len(base["sections"]), "big")
+    assert len(content["figures"]) <= generate.MAX_FIGURES
+    named = {n for s in content["sections"] for n in s.get("figures", [])}
+    assert named <= set(content["figures"])
+    found = generate.sentences(content)
+    assert len(found) == len(set(found))
