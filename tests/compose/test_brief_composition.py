@@ -374,3 +374,52 @@ def test_a_table_across_the_columns_splits_over_pages_with_its_header_repeated(t
     assert text.count("Table 1. Notional district summary") == 1
     assert text.count("Source: Notional data") == 1
     assert text.index("Source: Notional data") > text.index(f"District {count} ")
+
+
+def _sections_brief(count: int) -> str:
+    """Return a notional brief of `count` sections of four points, each with a source."""
+    point = "A notional point that takes a line and a little more of a column of the brief."
+    sections = "\n".join(
+        f"""
+      - title: Notional topic {n}
+        points: [{", ".join([point] * 4)}]
+        sources: ["Notional report {n}"]"""
+        for n in range(1, count + 1)
+    )
+    return f"""
+    meta:
+      title: Notional sections
+      classification: UNCLASSIFIED
+    sections:{sections}
+    """
+
+
+def _lines_of_the_last_page(page, theme) -> tuple[int, int, bool]:
+    """Return the lines of text in the columns of `page`: all, and all but the Sources list;
+    and whether the Sources list starts on it."""
+    foot = _rules(page)[0]
+    words = [
+        w
+        for w in page.extract_words(extra_attrs=["size"])
+        if theme.page.margins.top < w["top"] and w["bottom"] < foot
+    ]
+    source = theme.brief["source"].size
+    heading = any(w["text"] == "Sources" for w in words)
+    words = [w for w in words if w["text"] != "Sources"]
+    text = {round(w["top"]) for w in words if abs(w["size"] - source) > 0.1}
+    return len({round(w["top"]) for w in words}), len(text), heading
+
+
+@pytest.mark.parametrize("layout", ["default", "report"])
+@pytest.mark.parametrize("count", range(6, 31, 2))
+def test_the_last_page_holds_more_than_the_sources(tmp_path, layout, count):
+    path = write_brief(tmp_path, _sections_brief(count))
+    built = _build(path, tmp_path / "out", layout=layout)
+    theme = _theme(path, layout)
+    with pdfplumber.open(built.products[0].path) as pdf:
+        if len(pdf.pages) > 1:
+            lines, text, heading = _lines_of_the_last_page(pdf.pages[-1], theme)
+            if heading:  # two lines of text at least beside the Sources list
+                assert text >= 2, (lines, text)
+            else:  # a Sources list longer than the room left: two of its lines at least
+                assert lines >= 2, lines

@@ -184,3 +184,36 @@ def test_both_pdfs_draw_boxes_with_public_functions():
     draw = REPO / "src" / "alliancedeck" / "draw"
     found = {m.name: _private_imports(m) for m in sorted(draw.glob("*.py"))}
     assert not {name: names for name, names in found.items() if names}
+
+
+UNITS = """
+meta:
+  title: Notional units
+sections:
+  - title: Notional table
+    points: [A notional point.]
+    table:
+      caption: Notional rows
+      columns: [Name, Share, Budget, Staff]
+      rows:
+        - [Alpha, 28%, $1.2B, "1,250"]
+        - [Beta, 2.5%, $950M, "12,400"]
+        - [Gamma, 12%, $12B, "—"]
+"""
+
+
+def test_numbers_with_units_are_a_numeric_column_in_both_products(tmp_path):
+    from alliancedeck.api import build
+
+    path = write_brief(tmp_path, UNITS)
+    result = build(path, out_dir=tmp_path / "out", products=("pdf", "deck-pdf"))
+    columns = [("28.0%", "2.5%", "12.0%"), ("$1.2B", "$950.0M", "$12.0B"), ("1,250", "12,400")]
+    for product in result.products:
+        with pdfplumber.open(product.path) as pdf:
+            words = [w for page in pdf.pages for w in page.extract_words()]
+        for column in columns:
+            found = [next((w for w in words if w["text"] == v), None) for v in column]
+            assert all(found), (product.backend, column, [w["text"] for w in words])
+            # Right-aligned: the values end at one edge, whatever their length.
+            ends = {round(w["x1"]) for w in found}
+            assert max(ends) - min(ends) <= 1, (product.backend, column)

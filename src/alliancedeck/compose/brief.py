@@ -82,6 +82,9 @@ AXIS_EMS = 4.0
 #: A space between blocks opens to fill a column by at most this many times its set size
 #: (and at most a body line), so that the spacing of two columns still reads as one.
 MOST_OPENING = 2.0
+#: Lines of text the last column of the page before the last may give up to the last page, so
+#: that the last page holds more than the Sources list.
+MOST_CARRIED = 6
 #: What ends a footer or masthead text cut short to stay on one line.
 ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
@@ -151,6 +154,7 @@ class _Unit:
     whole_rows: int = 0  # rows up to which it never splits
     row_space: float = 0.0  # space between its rows that may open (a timeline's entries)
     spans: bool = False  # set across all columns, in a band at the top or foot of a page
+    closing: bool = False  # the Sources list or the author line, at the end of the brief
     #: A figure: the figure at most so many points tall, at a legible width (or None).
     resize: Callable[[float], _Unit | None] | None = None
     header: tuple[float, object] | None = None
@@ -255,6 +259,8 @@ class _Flow:
     forced: int = 0
     #: The blocks set across the columns: page (0-based) -> {"top" | "bottom": unit}.
     bands: dict[int, dict[str, _Unit]] = field(default_factory=dict)
+    #: Flow columns (by index) ended short to carry text over to the last page.
+    column_caps: dict[int, float] = field(default_factory=dict)
 
 
 class BriefSetter(TextSetter):
@@ -360,8 +366,70 @@ class BriefPlanner:
         pages = self.page_count(header, flow)
         if target and pages > target:
             self.warnings.append(self.over_target(pages, target, units))
+        if self.lonely_end(header, flow):
+            composition, header, units, flow = self.end_with_content(composition, header, flow)
         flow = self.balance(header, units, flow)
         return self.assemble(composition, header, flow)
+
+    def lonely_end(self, header: float, flow: _Flow) -> bool:
+        """Return whether the last page (of several) is one a reader turns to for nothing: it
+        holds a line of text at most besides the Sources list and author line that start on
+        it, or a line at most of a Sources list continued from the page before.
+
+        A Sources list longer than the room left on the page before may fill the last page
+        alone: carrying text over with all of it would leave that page's columns short.
+        """
+        pages = self.page_count(header, flow)
+        last = pages - 1
+        if pages < 2 or flow.bands.get(last):
+            return False
+        first = sum(len(self.columns_of(p, header)) for p in range(last))
+        placed = [p for column in flow.columns[first:] for p in column]
+        continued = any(p.unit.closing for column in flow.columns[:first] for p in column)
+        least = KEEP_LINES * self.body_line() - TOLERANCE
+        if continued:
+            return sum(p.space + p.unit.height for p in placed) < least
+        return sum(p.space + p.unit.height for p in placed if not p.unit.closing) < least
+
+    def body_line(self) -> float:
+        """Return the height of a line of body text at its full size."""
+        body = self.theme.brief["body"]
+        return body.size * body.leading
+
+    def end_with_content(
+        self, composition: Composition, header: float, flow: _Flow
+    ) -> tuple[Composition, float, list[_Unit], _Flow]:
+        """Return a composition and flow whose last page holds more than the end matter: the
+        last page pulled back with figures and spacing tightened (never type), else text
+        carried over to it from the page before, line by line."""
+        compositions = self.compositions()
+        pages = self.page_count(header, flow)
+        for tighter in compositions[compositions.index(composition) + 1 :]:
+            if tighter.shrink:
+                break
+            header, units = self.content(tighter)
+            trial = self.flow(header, units)
+            if self.page_count(header, trial) < pages and not self.lonely_end(header, trial):
+                return tighter, header, units, trial
+        header, units = self.content(composition)
+        flow = self.flow(header, units)
+        before = [
+            i
+            for i, column in enumerate(flow.columns)
+            if column and self.page_of_column(i, header) == pages - 2
+        ]
+        if not before:
+            return composition, header, units, flow
+        column = before[-1]
+        filled = sum(p.space + p.unit.height for p in flow.columns[column])
+        line = self.body_line()
+        for lines in range(1, MOST_CARRIED + 1):
+            trial = self.flow(header, units, column_caps={column: filled - lines * line})
+            if self.page_count(header, trial) != pages:
+                break
+            if not self.lonely_end(header, trial):
+                return composition, header, units, trial
+        return composition, header, units, flow
 
     def over_target(self, pages: int, target: int, units: Sequence[_Unit]) -> Problem:
         """Return the warning of a brief past its page target, naming its longest sections."""
@@ -418,9 +486,14 @@ class BriefPlanner:
         header: float,
         caps: dict[int, float],
         bands: dict[int, dict[str, _Unit]] | None = None,
+        column_caps: dict[int, float] | None = None,
     ) -> Region:
-        """Return column `index` of the whole flow (page by page), capped as `caps` says and
-        short of the bands across the columns of its page."""
+        """Return column `index` of the whole flow (page by page), capped as `caps` (by page)
+        and `column_caps` (by column) say and short of the bands across the columns of its
+        page."""
+        if column_caps and index in column_caps:
+            region = self.column_region(index, header, caps, bands)
+            return replace(region, h=min(region.h, column_caps[index]))
         page = 0
         while True:
             regions = self.columns_of(page, header)
@@ -493,7 +566,11 @@ class BriefPlanner:
     # ----- flowing --------------------------------------------------------------------------
 
     def flow(
-        self, header: float, units: Sequence[_Unit], caps: dict[int, float] | None = None
+        self,
+        header: float,
+        units: Sequence[_Unit],
+        caps: dict[int, float] | None = None,
+        column_caps: dict[int, float] | None = None,
     ) -> _Flow:
         """Return `units` flowed through the columns of the pages, in order.
 
@@ -501,6 +578,7 @@ class BriefPlanner:
         a block that does not fit waits for the next column while the text after it flows on.
         """
         caps = caps or {}
+        column_caps = column_caps or {}
         columns: list[list[_Placed]] = [[]]
         used = 0.0
         queue = list(units)
@@ -514,7 +592,7 @@ class BriefPlanner:
             used = 0.0
 
         def room() -> float:
-            return self.column_region(len(columns) - 1, header, caps, bands).h - used
+            return self.column_region(len(columns) - 1, header, caps, bands, column_caps).h - used
 
         def place(unit: _Unit) -> None:
             nonlocal used
@@ -606,7 +684,7 @@ class BriefPlanner:
             place_waiting()
         while columns and not columns[-1] and len(columns) > 1:
             columns.pop()
-        return _Flow(columns, forced, bands)
+        return _Flow(columns, forced, bands, dict(column_caps))
 
     def _kept_height(self, unit: _Unit, queue: Sequence[_Unit]) -> float:
         """Return the height `unit` needs with what it keeps with: the start of the next."""
@@ -638,7 +716,7 @@ class BriefPlanner:
         best, best_key = flow, (math.inf, math.inf)
         height = regions[0].h
         while height > line:
-            trial = self.flow(header, units, {last: height})
+            trial = self.flow(header, units, {last: height}, flow.column_caps)
             if self.page_count(header, trial) != pages or trial.forced > flow.forced:
                 height -= line
                 continue
@@ -1093,8 +1171,9 @@ class BriefPlanner:
         # Main sections first, then backup ones, as the deck orders them.
         order = [*doc.main_sections, *doc.backup_sections]
         units.sort(key=lambda u: order.index(doc.sections[u.section]) if u.section >= 0 else -1)
-        units.extend(self.sources())
-        units.extend(self.author_line())
+        for unit in [*self.sources(), *self.author_line()]:
+            unit.closing = True
+            units.append(unit)
         for number, unit in enumerate(units):
             unit.order = number
         return header, units

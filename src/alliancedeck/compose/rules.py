@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -92,28 +93,51 @@ def poc_lines(meta: MetaInfo, labels: Labels, *, one_line: bool = False) -> tupl
     return (labels.say("poc", poc=lines[0]), *lines[1:])
 
 
+#: A number as a table prints it: a sign, a currency symbol, digits (thousands grouped with
+#: commas, or not), decimals, and a percent sign or a unit of thousands, millions, billions or
+#: trillions ("28%", "$1.2B", "€950 M", "-4.5", "12,400").
+NUMBER = re.compile(
+    r"(?P<before>[-+\u2212]?(?:[$\u20ac\u00a3\u00a5]\s?)?[-\u2212]?)"
+    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)"
+    r"(?:\.(?P<fraction>\d+))?"
+    r"(?P<after>\s?(?:%|[kKMBT]|bn|tn|m))?"
+)
+#: What a numeric column may hold where it has no number.
+NO_NUMBER = {"", "-", "\u2013", "\u2014", "n/a", "N/A"}
+
+
+def numeric_columns(table: TableInfo) -> tuple[bool, ...]:
+    """Return for each column of `table` whether it is numeric: every cell that holds
+    something is a number as NUMBER reads it (units and currency included), and one does."""
+    result = []
+    for column in range(len(table.columns)):
+        cells = [row[column].strip() for row in table.rows if row[column].strip() not in NO_NUMBER]
+        result.append(bool(cells) and all(NUMBER.fullmatch(cell) for cell in cells))
+    return tuple(result)
+
+
 def uniform_decimals(table: TableInfo) -> TableInfo:
-    """Return `table` with each numeric column printed with one number of decimals: as many as
-    its most precise value has (12.5 and 11 become 12.5 and 11.0)."""
+    """Return `table` as both products print it: its numeric columns (by `numeric_columns`)
+    marked, each printed with one number of decimals, as many as its most precise value has
+    (12.5 and 11 become 12.5 and 11.0; 28% and 2.5% become 28.0% and 2.5%).
+
+    Values are only padded with zeros, never rounded or regrouped: what the author wrote stays.
+    """
+    numeric = tuple(
+        given or found for given, found in zip(table.numeric, numeric_columns(table), strict=True)
+    )
     rows = [list(row) for row in table.rows]
-    for column, numeric in enumerate(table.numeric):
-        if not numeric:
+    for column, is_numeric in enumerate(numeric):
+        if not is_numeric:
             continue
-        cells = [row[column] for row in rows]
-        values = []
-        for cell in cells:
-            try:
-                values.append(float(cell.replace(",", "")) if cell else None)
-            except ValueError:
-                values = []
-                break
-        if not values:
-            continue
-        decimals = max((len(c.split(".")[1]) for c in cells if "." in c), default=0)
-        for row, value in zip(rows, values, strict=True):
-            if value is not None:
-                row[column] = f"{value:,.{decimals}f}"
-    return replace(table, rows=tuple(tuple(row) for row in rows))
+        found = [(row, NUMBER.fullmatch(row[column].strip())) for row in rows]
+        decimals = max((len(m["fraction"] or "") for _, m in found if m), default=0)
+        for row, match in found:
+            if match is None or len(match["fraction"] or "") == decimals:
+                continue
+            fraction = (match["fraction"] or "").ljust(decimals, "0")
+            row[column] = f"{match['before']}{match['whole']}.{fraction}{match['after'] or ''}"
+    return replace(table, rows=tuple(tuple(row) for row in rows), numeric=numeric)
 
 
 def footer_left(meta: MetaInfo, labels: Labels) -> str:
