@@ -430,3 +430,20 @@ def test_the_closing_slide_sets_its_points_as_it_would_without_the_sources(tmp_p
         points = next(b for b in slide.text_boxes if b.name == "Points")
         sizes.append([(p.text, p.font.size) for p in points.paragraphs])
     assert sizes[0] == sizes[1]
+
+
+def test_a_short_list_of_several_sections_sits_in_two_columns_on_the_closing_slide(tmp_path):
+    sections = [
+        {"title": f"Section {n}", "points": ["p"], "sources": [f"Notional source {n}"]}
+        for n in range(4)
+    ]
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": sections}))
+    assert not [s for s in deck.slides if s.kind == "sources"]
+    listings = [b for b in deck.slides[-1].text_boxes if b.name == "Sources"]
+    assert len(listings) == 2 and listings[0].x + listings[0].w < listings[1].x
+    assert listings[0].y == listings[1].y
+    texts = [p.text for b in listings for p in b.paragraphs]
+    assert texts == [t for n in range(4) for t in (f"Section {n}", f"Notional source {n}")]
+    for box in listings:  # a section's title never ends a column
+        assert not box.paragraphs[-1].font.bold
+    assert not collisions(deck)

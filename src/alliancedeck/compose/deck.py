@@ -45,6 +45,8 @@ WIDTH_SAFETY = 0.02
 MAX_CARD_WIDTH = 320.0
 #: Most of a closing slide's room a Sources list may take there (else it has its own slides).
 SOURCES_ON_SLIDE = 0.35
+#: Most lines of a Sources list set in one column there (more go in two).
+SOURCES_ONE_COLUMN = 4
 CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 
 
@@ -662,7 +664,7 @@ class DeckBuilder(BlockSlides):
         sources_room = 0.0
         if sources:
             sources_boxes = self.sources_block(sources, Region(self.left, 0, width, 0))
-            height = sources_boxes[-1].y + sources_boxes[-1].h
+            height = max(b.y + b.h for b in sources_boxes)
             if height > (floor - self.top) * SOURCES_ON_SLIDE:
                 return None
             # Clear of the markings under it (they are read apart), and of the text above.
@@ -735,7 +737,8 @@ class DeckBuilder(BlockSlides):
 
     def sources_block(self, items: Sequence[_Item], region: Region) -> list[TextBox | Rect]:
         """Return the Sources list as a block from the top of `region` (its height unbounded):
-        a small "Sources" heading, then the list in one column at the source size."""
+        a small "Sources" heading, then the list at the source size, in two balanced columns
+        when it has more than a few lines (a section's title never ends a column)."""
         heading = self.fitted_box(
             self.labels.sources,
             "caption",
@@ -748,25 +751,41 @@ class DeckBuilder(BlockSlides):
         heading = replace(heading, role="heading")  # read as a heading, set as a kicker
         top = heading.y + heading.h + 4
         size = self.setter.style("source").size
-        pages = self.flow(
-            items, lambda _index: Region(region.x, top, region.w, 1e9), size, "source"
-        )
-        paragraphs = tuple(pages[0])
-        listing = TextBox(
-            region.x, top, region.w, stack_height(paragraphs), paragraphs, "source", "Sources"
-        )
-        return [heading, listing]
+        gap = self.tokens.gap * 2
+
+        def column(part: Sequence[_Item], width: float) -> tuple[Paragraph, ...]:
+            unbounded = Region(region.x, top, width, 1e9)
+            return tuple(self.flow(part, lambda _index: unbounded, size, "source")[0])
+
+        columns = [column(items, region.w)]
+        if len(items) > SOURCES_ONE_COLUMN:
+            width = (region.w - gap) / 2
+            splits = [k for k in range(1, len(items)) if items[k - 1].bullet]
+            pairs = [(column(items[:k], width), column(items[k:], width)) for k in splits]
+            if pairs:
+                columns = list(min(pairs, key=lambda p: max(map(stack_height, p))))
+        width = region.w if len(columns) == 1 else (region.w - gap) / 2
+        boxes: list[TextBox | Rect] = [heading]
+        for index, paragraphs in enumerate(columns):
+            x = region.x + index * (width + gap)
+            boxes.append(
+                TextBox(x, top, width, stack_height(paragraphs), paragraphs, "source", "Sources")
+            )
+        return boxes
 
     def sources_at_foot(self, items: Sequence[_Item]) -> bool:
         """Put the Sources list at the foot of the last slide when it is a section's slide with
-        room for it under its content at the source size; return whether it went there."""
+        room for it under its content at the source size, and the list is short (at most
+        SOURCES_ON_SLIDE of a slide's room); return whether it went there."""
         if not self.slides or self.slides[-1].kind not in ("section", "block"):
             return False
         slide = self.slides[-1]
         width = self.right - self.left
         block = self.sources_block(items, Region(self.left, 0, width, 0))
-        height = block[-1].y + block[-1].h
+        height = max(b.y + b.h for b in block)
         lowest = max(b.y + b.h for b in slide.boxes)
+        if height > (self.content_bottom - self.top) * SOURCES_ON_SLIDE:
+            return False  # a long list: on slides of its own
         if lowest + self.tokens.gap * 2 + height > self.content_bottom + 0.01:
             return False
         shift = self.content_bottom - height
