@@ -101,11 +101,15 @@ def test_deck_structure_titles_and_properties(marked):
         "Key figures",
         "(U) Notional situation",
         "(U) Notional options",
-        "Sources",
         "Questions",
         "(U) Backup 1: Notional detail for questions",
     ]
     assert len(set(titles)) == len(titles)
+    # The one source is listed on the closing slide, its link kept.
+    listing = next(s for s in deck.slides[-2].shapes if s.name == "Sources")
+    assert "Notional source with a link" in listing.text_frame.text
+    links = [r.hyperlink.address for p in listing.text_frame.paragraphs for r in p.runs]
+    assert "https://example.org/notional" in links
     backup = deck.slides[-1]
     assert [s.text_frame.text for s in backup.shapes if s.name == "Backup tag"] == ["BACKUP"]
     first = "\n".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)

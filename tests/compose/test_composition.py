@@ -361,3 +361,89 @@ def test_a_section_of_cards_only_lays_them_in_a_row_of_readable_width(tmp_path):
     assert len(cards) == 2 and cards[0].y == cards[1].y  # one row, from the top
     assert all(card.w <= 320 for card in cards)
     assert cards[0].y - slide.title_box.y < 80
+
+
+def _listing(slide) -> TextBox | None:
+    return next((b for b in slide.text_boxes if b.name == "Sources"), None)
+
+
+SOURCED = {"title": "Alpha", "points": ["A notional point."], "sources": ["Notional source A"]}
+#: A closing section whose points fill the closing slide: no room left for a Sources list.
+FULL_CLOSING = {
+    "title": "Questions",
+    "points": [f"A notional question {n} long enough to take two lines " * 2 for n in range(11)],
+}
+
+
+def test_a_short_sources_list_goes_on_the_closing_slide_above_the_markings(tmp_path):
+    meta = {"title": "N", "distribution": {"statement": "A"}}
+    deck = _deck(_write(tmp_path, {"meta": meta, "sections": [SOURCED]}))
+    assert not [s for s in deck.slides if s.kind == "sources"]
+    closing = deck.slides[-1]
+    listing = _listing(closing)
+    assert closing.kind == "closing" and listing is not None
+    assert [p.text for p in listing.paragraphs] == ["Alpha", "Notional source A"]
+    assert min(p.font.size for p in listing.paragraphs) >= 14
+    heading = next(b for b in closing.text_boxes if b.name == "Sources heading")
+    contact = next(b for b in closing.text_boxes if b.name == "Contact")
+    statement = next(b for b in closing.text_boxes if b.name == "Distribution")
+    assert contact.y + contact.h < heading.y < listing.y
+    assert listing.y + listing.h < statement.y
+    assert not collisions(deck)
+
+
+def test_a_short_sources_list_goes_under_the_last_section_when_the_closing_slide_is_full(
+    tmp_path,
+):
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": [SOURCED, FULL_CLOSING]}))
+    assert not [s for s in deck.slides if s.kind == "sources"]
+    assert _listing(deck.slides[-1]) is None
+    alpha = next(s for s in deck.slides if s.title == "Alpha")
+    listing = _listing(alpha)
+    points = next(b for b in alpha.text_boxes if b.name == "Points")
+    assert listing is not None and listing.y > points.y + points.h
+    assert "Notional source A" in listing.text
+    assert not collisions(deck)
+
+
+def test_a_sources_slide_only_when_no_other_slide_can_hold_the_list(tmp_path):
+    full = dict(
+        SOURCED, points=[f"A notional point {n} that is long enough " * 3 for n in range(6)]
+    )
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": [full, FULL_CLOSING]}))
+    sources = [s for s in deck.slides if s.kind == "sources"]
+    assert [s.title for s in sources] == ["Sources"]
+    assert not any(_listing(s) for s in deck.slides if s.kind != "sources")
+    assert "Notional source A" in _listing(sources[0]).text
+    assert not collisions(deck)
+
+
+@pytest.mark.parametrize("count", [3, 5, 7, 9, 11])
+def test_the_closing_slide_sets_its_points_as_it_would_without_the_sources(tmp_path, count):
+    closing = dict(FULL_CLOSING, points=FULL_CLOSING["points"][:count])
+    unsourced = {k: v for k, v in SOURCED.items() if k != "sources"}
+    sizes = []
+    for name, alpha in (("with", SOURCED), ("without", unsourced)):
+        (tmp_path / name).mkdir()
+        content = {"meta": {"title": "N"}, "sections": [alpha, closing]}
+        slide = _deck(_write(tmp_path / name, content)).slides[-1]
+        points = next(b for b in slide.text_boxes if b.name == "Points")
+        sizes.append([(p.text, p.font.size) for p in points.paragraphs])
+    assert sizes[0] == sizes[1]
+
+
+def test_a_short_list_of_several_sections_sits_in_two_columns_on_the_closing_slide(tmp_path):
+    sections = [
+        {"title": f"Section {n}", "points": ["p"], "sources": [f"Notional source {n}"]}
+        for n in range(4)
+    ]
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": sections}))
+    assert not [s for s in deck.slides if s.kind == "sources"]
+    listings = [b for b in deck.slides[-1].text_boxes if b.name == "Sources"]
+    assert len(listings) == 2 and listings[0].x + listings[0].w < listings[1].x
+    assert listings[0].y == listings[1].y
+    texts = [p.text for b in listings for p in b.paragraphs]
+    assert texts == [t for n in range(4) for t in (f"Section {n}", f"Notional source {n}")]
+    for box in listings:  # a section's title never ends a column
+        assert not box.paragraphs[-1].font.bold
+    assert not collisions(deck)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -169,13 +170,57 @@ def test_a_slide_region_lower_than_one_line_still_ends(tmp_path):
     )
 
 
-def test_a_timeline_too_long_for_its_slide_is_warned_about(tmp_path):
-    long_text = "a notional event described at far greater length than a timeline allows " * 8
-    timeline = [{"date": str(1950 + i), "text": long_text.strip()} for i in range(5)]
-    section = {"title": "Milestones", "timeline": timeline}
+LONG_EVENT = "A notional event described at far greater length than a timeline allows. " * 8
+TIMELINES = {
+    "long events": [{"date": str(1950 + i), "text": LONG_EVENT.strip()} for i in range(5)],
+    # One event longer than a slide holds even alone (the model allows 5,000 characters).
+    "an event taller than a slide": [
+        {"date": "1950", "text": "A short notional event."},
+        {"date": "Late 1951", "text": ("A notional sentence of an endless event. " * 120).strip()},
+        {"date": "1952", "text": "x" * 4_000},  # no sentence end: cut between lines
+    ],
+    "many events": [{"date": str(1800 + i), "text": f"Notional event {i}"} for i in range(200)],
+}
+
+
+@pytest.mark.parametrize("name", list(TIMELINES))
+def test_a_timeline_too_long_for_its_slide_continues_with_every_event(tmp_path, name):
+    timeline = TIMELINES[name]
+    # A long section title: the continuation slides' titles take two lines.
+    title = "Notional milestones of a long and eventful notional history of the alliance"
+    section = {"title": title, "lead": "A notional lead over the timeline.", "timeline": timeline}
     path = _write(tmp_path, {"meta": {"title": "Notional"}, "sections": [section]})
     deck = _deck(path)
-    assert any("timeline events do not fit" in w.message for w in deck.warnings)
+    assert not [w for w in deck.warnings if "timeline" in w.message]
+    slides = [s for s in deck.slides if s.title.startswith(title[:40])]
+    assert len(slides) > 1 and any("(cont" in s.title for s in slides)
+    dates, texts, counts = [], [], []
+    for slide in slides:
+        bottom = min(b.y for b in slide.boxes if getattr(b, "name", "") == "Footer rule")
+        events = sorted(
+            (b for b in slide.text_boxes if b.name in ("Timeline date", "Timeline event")),
+            key=lambda b: (b.x, b.name),
+        )
+        assert events
+        counts.append(sum(b.name == "Timeline date" for b in events))
+        for box in events:
+            assert box.y + box.h <= bottom, (slide.title, box.name)  # nothing under the footer
+            assert box.content_height <= box.h + 0.01
+            assert min(p.font.size for p in box.paragraphs) >= 14  # the layout's smallest
+            text = " ".join(p.text for p in box.paragraphs)
+            (dates if box.name == "Timeline date" else texts).append(text)
+    assert min(counts) >= max(counts) // 2  # shared out evenly: no lone event at the end
+    # Every event, whole and in order; a cut event continues under its date marked (cont.).
+    written = [str(e["date"]) for e in timeline]
+    assert [d for d in dates if "(cont." not in d] == written
+    assert all(d.count("(cont.") <= 1 for d in dates)  # "(cont. 2)", not "(cont.) (cont.)"
+    joined = "".join("".join(t.split()) for t in texts)
+    assert joined == "".join("".join(e["text"].split()) for e in timeline)
+
+
+def test_a_short_timeline_sits_on_one_slide_without_warnings(tmp_path):
     short = {"title": "Milestones", "timeline": [{"date": "1951", "text": "Notional"}]}
     path = _write(tmp_path, {"meta": {"title": "Notional"}, "sections": [short]})
-    assert not [w for w in _deck(path).warnings if "timeline" in w.message]
+    deck = _deck(path)
+    assert not [w for w in deck.warnings if "timeline" in w.message]
+    assert sum(s.title.startswith("Milestones") for s in deck.slides) == 1

@@ -17,7 +17,13 @@ from alliancedeck.compose.boxes import (
     TableBox,
     TextBox,
 )
-from alliancedeck.compose.text import autospace, column_widths, sizes_between
+from alliancedeck.compose.text import (
+    autospace,
+    column_widths,
+    cut_after,
+    sizes_between,
+    split_sentences,
+)
 from alliancedeck.document import (
     Block,
     ChartInfo,
@@ -363,12 +369,66 @@ class BlockSlides:
     # ----- timelines -------------------------------------------------------------------------
 
     def timeline_slides(self: DeckBuilder, timeline: TimelineInfo, title: str) -> None:
-        """Add a horizontal timeline, at most TIMELINE_PER_SLIDE events a slide."""
-        entries = list(timeline.entries)
-        for page, start in enumerate(range(0, len(entries), TIMELINE_PER_SLIDE)):
+        """Add a horizontal timeline over as many slides as it needs, nothing cut.
+
+        Each slide takes as many of the next events (at most TIMELINE_PER_SLIDE) as fit it at
+        the largest sizes that fit, down to the layout's smallest; the events are then shared
+        out evenly over the slides they need. An event taller than a whole slide on its own is
+        cut at a sentence end (else between lines) and continues on the next slide under its
+        date marked "(cont.)".
+        """
+        # Each event with the number of its part: 0 whole or first, 1 "(cont.)", ...
+        queue = [(date, text, 0) for date, text in timeline.entries]
+        page = 0
+        while queue:
             boxes, region = self.block_slide(title, page)
-            chunk = entries[start : start + TIMELINE_PER_SLIDE]
+            chunk, queue = self.timeline_chunk(queue, region)
             self.place_timeline(timeline, chunk, boxes, region)
+            page += 1
+
+    def timeline_chunk(
+        self: DeckBuilder, queue: Sequence[tuple[str, str, int]], region: Region
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
+        """Return the events of `queue` that go on the slide of `region` (their dates as
+        shown), and the rest."""
+        shown = [(self.labels.continued(date, part), text) for date, text, part in queue]
+        most = min(TIMELINE_PER_SLIDE, len(queue))
+        fitting = next(
+            (n for n in range(most, 0, -1) if self.timeline_sizes(shown[:n], region)[2]), 0
+        )
+        if fitting:
+            slides = -(-len(queue) // fitting)  # the fewest slides at this many a slide ...
+            count = -(-len(queue) // slides)  # ... each holding about as many (no lone event)
+            return shown[:count], list(queue[count:])
+        date, text, part = queue[0]
+        head, rest = self.cut_timeline_event(shown[0][0], text, region)
+        return [(shown[0][0], head)], [(date, rest, part + 1), *queue[1:]]
+
+    def cut_timeline_event(
+        self: DeckBuilder, date: str, text: str, region: Region
+    ) -> tuple[str, str]:
+        """Return the head of an event's `text` that fits alone on the slide of `region` at
+        the smallest sizes (cut after a sentence, else after a line), and the rest."""
+        date_size = sizes_between(self.setter.style("timeline_date"))[-1]
+        text_size = sizes_between(self.setter.style("timeline_text"))[-1]
+        width = region.w - 12
+        date_height = self.setter.paragraph(date, "timeline_date", date_size, width).height
+        room = region.h - date_height - 12 - 14
+
+        def height(piece: str) -> float:
+            return self.setter.paragraph(piece, "timeline_text", text_size, width).height
+
+        sentences = split_sentences(text)
+        best = 0
+        for count in range(1, len(sentences)):
+            if height(cut_after(text, sentences[:count])[0]) > room + 0.01:
+                break
+            best = count
+        if best:
+            return cut_after(text, sentences[:best])
+        whole = self.setter.paragraph(text, "timeline_text", text_size, width)
+        lines = max(1, int((room + 0.01) // whole.leading))  # never loop on a tiny region
+        return cut_after(text, whole.lines[:lines])
 
     def timeline_sizes(
         self: DeckBuilder, chunk: Sequence[tuple[str, str]], region: Region

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 #: differ by rounding or kerning still breaks the same way.
 WIDTH_SAFETY = 0.02
 MAX_CARD_WIDTH = 320.0
+#: Most of a closing slide's room a Sources list may take there (else it has its own slides).
+SOURCES_ON_SLIDE = 0.35
+#: Most lines of a Sources list set in one column there (more go in two).
+SOURCES_ONE_COLUMN = 4
 CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 
 
@@ -640,15 +644,34 @@ class DeckBuilder(BlockSlides):
             floor = min(floor, box.y)
         return floor
 
-    def closing_slide(self, section: SectionInfo | None) -> None:
-        """Add the closing slide: its word (the closing section's title, else "Questions"),
-        the section's own lead and points, the point of contact line by line, the markings."""
+    def closing_slide(
+        self, section: SectionInfo | None, sources: Sequence[_Item] = ()
+    ) -> Slide | None:
+        """Return the closing slide: its word (the closing section's title, else "Questions"),
+        the section's own lead and points, the point of contact line by line, the markings,
+        and `sources` (the Sources list) above the markings; None when they do not fit it.
+
+        The Sources list goes on the closing slide only when it is short: at the source size,
+        in at most SOURCES_ON_SLIDE of the slide's room and clear of everything else on it.
+        """
         meta = self.doc.meta
         word = section.portion(section.title) if section else self.labels.questions
         where = section.location if section else self.meta_location
         boxes: list[TextBox | Rect] = []
         floor = self.markings_block(boxes) - self.tokens.gap
         width = self.right - self.left
+        sources_boxes: list[TextBox | Rect] = []
+        sources_room = 0.0
+        if sources:
+            sources_boxes = self.sources_block(sources, Region(self.left, 0, width, 0))
+            height = max(b.y + b.h for b in sources_boxes)
+            if height > (floor - self.top) * SOURCES_ON_SLIDE:
+                return None
+            # Clear of the markings under it (they are read apart), and of the text above.
+            bottom = floor - self.tokens.gap
+            sources_boxes = [replace(b, y=b.y + bottom - height) for b in sources_boxes]
+            sources_room = floor - (bottom - height - self.tokens.gap * 2)
+            floor -= sources_room
         title = self.title_box(
             word, where, role="title_slide", region=Region(self.left, 0, width, 0)
         )
@@ -683,6 +706,15 @@ class DeckBuilder(BlockSlides):
                 room -= contact_box.h + self.tokens.gap
             region = Region(self.left, y, width, room)
             pages = self.paginate(items, lambda _index: region)
+            if sources:
+                # The sources take no room the points need: not a line more, not a point
+                # smaller than without them (else they go elsewhere).
+                alone = replace(region, h=room + sources_room)
+                sizes = [
+                    p.font.size for page in self.paginate(items, lambda _i: alone) for p in page
+                ]
+                if len(pages) > 1 or [p.font.size for p in pages[0]] != sizes:
+                    return None
             if len(pages) > 1:
                 self.warn(where, "the closing slide's points do not fit it; shorten them")
             points = pages[0]
@@ -693,12 +725,72 @@ class DeckBuilder(BlockSlides):
         if contact_box is not None:
             stack.append(replace(contact_box, y=y))
             y += contact_box.h
+        if sources and y > floor - self.top:
+            return None
         room = floor - self.top
         top = self.top + max(0.0, (room - y) * 0.4)
-        boxes[:0] = [replace(box, y=box.y + top) for box in stack]
-        self.slides.append(
-            Slide(kind="closing", title=word, boxes=boxes, notes=section.notes if section else None)
+        # Read in this order: the closing word and its text, the sources, the markings.
+        boxes[:0] = [replace(box, y=box.y + top) for box in stack] + sources_boxes
+        return Slide(
+            kind="closing", title=word, boxes=boxes, notes=section.notes if section else None
         )
+
+    def sources_block(self, items: Sequence[_Item], region: Region) -> list[TextBox | Rect]:
+        """Return the Sources list as a block from the top of `region` (its height unbounded):
+        a small "Sources" heading, then the list at the source size, in two balanced columns
+        when it has more than a few lines (a section's title never ends a column)."""
+        heading = self.fitted_box(
+            self.labels.sources,
+            "caption",
+            Region(region.x, region.y, region.w, 0),
+            name="Sources heading",
+            max_lines=1,
+            bold=True,
+            color=self.theme.colors["accent"],
+        )
+        heading = replace(heading, role="heading")  # read as a heading, set as a kicker
+        top = heading.y + heading.h + 4
+        size = self.setter.style("source").size
+        gap = self.tokens.gap * 2
+
+        def column(part: Sequence[_Item], width: float) -> tuple[Paragraph, ...]:
+            unbounded = Region(region.x, top, width, 1e9)
+            return tuple(self.flow(part, lambda _index: unbounded, size, "source")[0])
+
+        columns = [column(items, region.w)]
+        if len(items) > SOURCES_ONE_COLUMN:
+            width = (region.w - gap) / 2
+            splits = [k for k in range(1, len(items)) if items[k - 1].bullet]
+            pairs = [(column(items[:k], width), column(items[k:], width)) for k in splits]
+            if pairs:
+                columns = list(min(pairs, key=lambda p: max(map(stack_height, p))))
+        width = region.w if len(columns) == 1 else (region.w - gap) / 2
+        boxes: list[TextBox | Rect] = [heading]
+        for index, paragraphs in enumerate(columns):
+            x = region.x + index * (width + gap)
+            boxes.append(
+                TextBox(x, top, width, stack_height(paragraphs), paragraphs, "source", "Sources")
+            )
+        return boxes
+
+    def sources_at_foot(self, items: Sequence[_Item]) -> bool:
+        """Put the Sources list at the foot of the last slide when it is a section's slide with
+        room for it under its content at the source size, and the list is short (at most
+        SOURCES_ON_SLIDE of a slide's room); return whether it went there."""
+        if not self.slides or self.slides[-1].kind not in ("section", "block"):
+            return False
+        slide = self.slides[-1]
+        width = self.right - self.left
+        block = self.sources_block(items, Region(self.left, 0, width, 0))
+        height = max(b.y + b.h for b in block)
+        lowest = max(b.y + b.h for b in slide.boxes)
+        if height > (self.content_bottom - self.top) * SOURCES_ON_SLIDE:
+            return False  # a long list: on slides of its own
+        if lowest + self.tokens.gap * 2 + height > self.content_bottom + 0.01:
+            return False
+        shift = self.content_bottom - height
+        slide.boxes.extend(replace(b, y=b.y + shift) for b in block)
+        return True
 
     def list_slides(
         self,
@@ -1040,9 +1132,9 @@ class DeckBuilder(BlockSlides):
         """Return the ids of the figures `slide` shows as cards."""
         return {b.name[len("Figure ") :] for b in slide.text_boxes if b.role == "figure"}
 
-    def sources_slides(self) -> None:
-        """Add the sources, grouped by section (in two columns when they need more than a
-        slide); a block's source is listed with its section's."""
+    def source_items(self) -> list[_Item]:
+        """Return the Sources list, grouped by section (a block's source listed with its
+        section's): each group's section title in bold, then its sources as bullets."""
         items: list[_Item] = []
         for section in self.doc.sections:
             entries = rules.section_sources(section)
@@ -1052,6 +1144,11 @@ class DeckBuilder(BlockSlides):
             for text, url in entries:
                 label = rules.source_entry(text, url)
                 items.append(_Item(label, "source", 0, bullet=True, link=url, keep_space=False))
+        return items
+
+    def sources_slides(self, items: Sequence[_Item]) -> None:
+        """Add the Sources slides holding `items` (in two columns when they need more than a
+        slide)."""
         if items:
             self.list_slides(items, self.labels.sources, "sources", role="source", columns=2)
 
@@ -1161,8 +1258,16 @@ def compose_deck(doc: Document, theme: Design, book: FontBook) -> ComposedDeck:
     builder.figure_slides(shown)
     for section in body:
         builder.section_slides(section)
-    builder.sources_slides()
-    builder.closing_slide(closing)
+    # A short Sources list goes on the closing slide, else at the foot of the last section's
+    # slide, else on slides of its own (never one lost line on a whole slide).
+    sources = builder.source_items()
+    last = builder.closing_slide(closing, sources) if sources else None
+    if last is None:
+        if sources and not builder.sources_at_foot(sources):
+            builder.sources_slides(sources)
+        last = builder.closing_slide(closing)
+    assert last is not None
+    builder.slides.append(last)
     for number, section in enumerate(doc.backup_sections, start=1):
         builder.section_slides(section, backup=number)
     return builder.finish()
