@@ -158,7 +158,10 @@ def forget_earlier_inputs() -> None:
 
     layout_files.load_design.cache_clear()
     fonts.forget_found_files()
-    images = sys.modules.get("alliancedeck.draw.images")  # nothing to forget if never loaded
+    pictures = sys.modules.get("alliancedeck.pictures")  # nothing to forget if never loaded
+    if pictures is not None:
+        pictures.forget()
+    images = sys.modules.get("alliancedeck.draw.images")
     if images is not None:
         for reader in (images.bitmap_size, images.svg_drawing, images.svg_bitmap):
             reader.cache_clear()
@@ -384,7 +387,13 @@ def build(
 
 
 def _job(prepared: Prepared) -> Job:
-    return Job(prepared.doc, prepared.theme, prepared.content_dir, build_time(prepared.doc))
+    from alliancedeck.document import ImageInfo
+    from alliancedeck.pictures import checked_pictures
+
+    doc = prepared.doc
+    images = (b for s in doc.sections for b in s.blocks if isinstance(b, ImageInfo))
+    pictures = checked_pictures(images)  # made by the check: sent, not made again
+    return Job(doc, prepared.theme, prepared.content_dir, build_time(doc), pictures)
 
 
 def render_all(

@@ -24,8 +24,8 @@ import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from alliancedeck.design import Design
     from alliancedeck.document import Document
     from alliancedeck.errors import Problem
+    from alliancedeck.pictures import Checked
 
 #: Set (to anything) to render every product in this process.
 NO_PARALLEL = "ALLIANCEDECK_NO_PARALLEL"
@@ -48,6 +49,9 @@ class Job:
     theme: Design
     content_dir: Path
     build_time: int
+    #: The pictures as checked (`alliancedeck.pictures.checked_pictures`), by path: the
+    #: products draw these, and read no picture file again.
+    pictures: Mapping[str, Checked] = field(default_factory=dict)
 
 
 Rendered = tuple[dict[str, bytes], list["Problem"]]
@@ -96,8 +100,10 @@ def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Re
     every path: each becomes a located `Problem` (a plain text is placed at the content file).
     """
     from alliancedeck import backends
+    from alliancedeck.pictures import drawing_checked
 
-    data = {name: backends.load(name).render(job.doc, job.theme, context) for name in group}
+    with drawing_checked(job.pictures):
+        data = {name: backends.load(name).render(job.doc, job.theme, context) for name in group}
     warnings: list[Problem] = []
     for warning in context.warnings:
         problem = as_problem(warning, job.doc.source_file)

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import hashlib
 import io
 import logging
 import math
 import os
 import re
+import struct
 import warnings
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +32,11 @@ from alliancedeck.errors import ContentError, Location
 from alliancedeck.paths import PathRefused, read_bounded
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
     from reportlab.graphics.shapes import Drawing
+
+    from alliancedeck.document import ImageInfo
 
 #: Largest picture file read, in bytes.
 MAX_PICTURE_BYTES = 50 * 1024 * 1024
@@ -38,9 +46,13 @@ MAX_SVG_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000
 #: Most bytes a decoded PNG or JPEG may take in memory (4 bytes a pixel at most).
 MAX_DECODED_BYTES = 4 * MAX_PIXELS
-#: Longest side, in pixels, the products get: larger rasters are scaled down to it (a
-#: full-width 13.3 in slide picture at 220 dpi needs about 2,900).
-MAX_PRODUCT_SIDE = 3_000
+#: Pixels an inch the products show a raster at: PowerPoint's own default for pictures (its
+#: "print" resolution), and what the deck's bitmaps of SVG pictures are made at. A raster with
+#: more than its largest possible frame needs at this resolution is scaled down to that.
+PRODUCT_PPI = 220
+#: Longest side, in pixels, a product raster can have: a picture is never drawn larger than
+#: its slide or page, the largest of which is the 16:9 slide, 13.3 in wide.
+MAX_PRODUCT_SIDE = 2_933
 #: Widest ratio of the longer to the shorter side (a thinner picture draws as a hairline).
 MAX_ASPECT = 50.0
 #: Most elements an SVG may hold, and may expand to once every `<use>` is followed: svglib
@@ -108,16 +120,21 @@ def _version(path: Path) -> tuple[str, int, int, int]:
 def check_picture(path: Path) -> Picture:
     """Return the checked `Picture` at `path`, or raise `PathRefused` saying what is wrong.
 
-    This is the full check: a PNG or JPEG is decoded once in full and an SVG drawn once.
+    This is the full check: a PNG or JPEG is decoded once in full (and made into what the
+    products embed) and an SVG drawn once. The result is what the products of this build draw
+    (see `checked_pictures`): the file is not read again.
     """
     version = _version(path)
     picture = _measured(*version)
-    _drawable(*version, picture)
+    _CHECKED[str(path)] = Checked(picture, _drawable(*version, picture))
     return picture
 
 
 def measure_picture(path: Path) -> Picture:
     """Return the `Picture` at `path` from its header (budgets checked, nothing decoded)."""
+    checked = _CHECKED.get(str(path))
+    if checked is not None:
+        return checked.picture
     return _measured(*_version(path))
 
 
@@ -133,11 +150,14 @@ def _measured(name: str, inode: int, size: int, mtime: int) -> Picture:
 
 
 @lru_cache(maxsize=64)
-def _drawable(name: str, inode: int, size: int, mtime: int, picture: Picture) -> None:
+def _drawable(
+    name: str, inode: int, size: int, mtime: int, picture: Picture
+) -> ProductRaster | None:
     if picture.format == "svg":
         _drawing(name, inode, size, mtime, "Helvetica", picture.aspect)
-    else:  # what the products will embed, made here: check and build agree on every file
-        _product_raster(name, inode, size, mtime)
+        return None
+    # What the products will embed, made here: check and build agree on every file.
+    return _product_raster(name, inode, size, mtime)
 
 
 def _read(path: Path) -> bytes:
@@ -221,60 +241,214 @@ def _not_too_thin(width: float, height: float) -> None:
         )
 
 
-def product_raster(path: Path) -> tuple[bytes, str]:
-    """Return the bytes and format (`png` or `jpeg`) the products embed for the raster at `path`.
+@dataclass(frozen=True, eq=False)
+class ProductRaster:
+    """A PNG or JPEG as every product embeds it, made once from the checked pixels.
+
+    `data` is the file the deck (and the handout) embeds. The PDFs embed the same compressed
+    pixels, never compressed again: a JPEG as it is, a PNG's rows with their filter bytes (a
+    PDF reads them through its PNG predictor) and, for a picture with transparency, the colour
+    and the alpha channel as two streams of their own (`stream`, `alpha`; a PDF keeps them
+    apart).
+    """
+
+    data: bytes
+    format: str  # png | jpeg
+    width: int
+    height: int
+    colors: int  # 1 grey, 3 RGB, 4 CMYK
+    stream: bytes | None = None  # the colour rows when they differ from the PNG's own
+    alpha: bytes | None = None
+
+    @property
+    def pdf_stream(self) -> bytes:
+        """Return the image stream a PDF draws: the JPEG, or the compressed rows of colour."""
+        if self.format == "jpeg":
+            return self.data
+        return self.stream if self.stream is not None else _png_rows(self.data)
+
+    @property
+    def digest(self) -> str:
+        """Return a name for these pixels (equal pictures share one image in a PDF)."""
+        return hashlib.sha256(self.data).hexdigest()[:32]
+
+
+def product_raster(path: Path) -> ProductRaster:
+    """Return the raster at `path` as every product embeds it (see `ProductRaster`).
 
     A PNG is always made again from its decoded pixels (in RGB, RGBA, L or LA), so no checksum,
     palette or chunk of the file itself reaches a product (Pillow never checks an IDAT checksum,
-    PowerPoint refuses a PNG with a wrong one). A JPEG within `MAX_PRODUCT_SIDE` is embedded as
-    it is, after a full decode; any raster larger than that is scaled down to it first, so no
-    product carries (or decodes) more pixels than it can show.
+    PowerPoint refuses a PNG with a wrong one). A JPEG no larger than the products need is
+    embedded as it is, after a full decode; any raster larger than its largest frame needs at
+    `PRODUCT_PPI` is scaled down to that first, so no product carries (or decodes) more pixels
+    than it can show.
     """
     return _product_raster(*_version(path))
 
 
+def product_size(width: int, height: int) -> tuple[int, int]:
+    """Return the pixel size the products need for a raster of `width` × `height` pixels.
+
+    That is its largest possible frame at `PRODUCT_PPI`: a picture is drawn at most as large as
+    its slide or page (every size a layout can choose), keeping its proportions; a raster with
+    fewer pixels keeps its own.
+    """
+    from alliancedeck.design import PAGE_SIZES, SLIDE_SIZES
+
+    aspect = width / height
+    widest = max(min(w, h * aspect) for w, h in (*PAGE_SIZES.values(), *SLIDE_SIZES.values()))
+    needed = widest / 72 * PRODUCT_PPI
+    if width <= needed:
+        return width, height
+    return max(1, round(needed)), max(1, round(needed / aspect))
+
+
 @lru_cache(maxsize=8)
-def _product_raster(name: str, inode: int, size: int, mtime: int) -> tuple[bytes, str]:
+def _product_raster(name: str, inode: int, size: int, mtime: int) -> ProductRaster:
     raw = _read(Path(name))
     kind = sniff(raw)
     if kind == "svg":
         raise PathRefused("an SVG is drawn as vectors, not embedded as a raster")
     width, height = raster_size(raw, decode=False)  # the budgets, from the bytes read here
-    if kind == "jpeg" and max(width, height) <= MAX_PRODUCT_SIDE:
+    if kind == "jpeg" and product_size(width, height) == (width, height):
         raster_size(raw, decode=True)  # decoded once in full: a broken file is refused
-        return raw, kind
+        return _jpeg_raster(raw)
     try:
         return _made_again(raw, kind)  # decoding it in full checks it too
+    except PathRefused:
+        raise
     except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
         raise PathRefused(f"cannot read this image: {_reason(exc)}") from None
 
 
-def _made_again(raw: bytes, kind: str) -> tuple[bytes, str]:
-    """Return the raster `raw` decoded, scaled down to `MAX_PRODUCT_SIDE` and encoded again."""
+#: Colour channels of each mode a product raster can have.
+_CHANNELS = {"L": 1, "LA": 1, "RGB": 3, "RGBA": 3, "CMYK": 4}
+
+
+def _jpeg_raster(raw: bytes) -> ProductRaster:
+    """Return the checked JPEG `raw` as a product raster, embedded as it is everywhere."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(raw), formats=("JPEG",)) as image:
+        if image.mode not in _CHANNELS or "A" in image.mode:
+            raise PathRefused(f"cannot read this image: a JPEG in {image.mode} mode")
+        return ProductRaster(raw, "jpeg", image.width, image.height, _CHANNELS[image.mode])
+
+
+def _made_again(raw: bytes, kind: str) -> ProductRaster:
+    """Return the raster `raw` decoded, scaled down to what the products need, encoded again."""
     from PIL import Image
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Image.open(io.BytesIO(raw), formats=("PNG", "JPEG")) as image:
+            target = product_size(*image.size)
             if kind == "jpeg":  # decode at 1/2, 1/4 or 1/8 where that still gives enough pixels
-                ratio = MAX_PRODUCT_SIDE / max(image.size)
-                image.draft(
-                    "RGB", (math.ceil(image.width * ratio), math.ceil(image.height * ratio))
-                )
+                image.draft("RGB", target)
             image.load()
             image = _product_mode(image)
-            # reducing_gap: a fast box reduction first, then Lanczos over the last factor
-            image.thumbnail(
-                (MAX_PRODUCT_SIDE, MAX_PRODUCT_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
-            )
-            buffer = io.BytesIO()
+            if image.size != target:
+                # reducing_gap: a fast box reduction first, then Lanczos over the last factor
+                image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
             if kind == "jpeg" and image.mode in ("RGB", "L", "CMYK"):
+                buffer = io.BytesIO()
                 image.save(buffer, format="JPEG", quality=90)
-                return buffer.getvalue(), "jpeg"
-            # The fastest deflate level: the PDFs compress the pixels again, and a noise-like
-            # picture (which compresses little at any level) must stay within its time budget.
-            image.save(buffer, format="PNG", compress_level=1)
-            return buffer.getvalue(), "png"
+                return _jpeg_raster(buffer.getvalue())
+            return _png_raster(image)
+
+
+# ----- PNG made here ---------------------------------------------------------------------------
+#
+# Pillow's PNG encoder tries five row filters on every row and cannot be told otherwise: for
+# a noise-like picture that, and deflate's search for repeats that are not there, took two
+# seconds. Here every row gets the "up" filter (the difference from the row above, computed by
+# Pillow in C), and deflate gets the effort a sample of the rows shows it pays (`_deflate`).
+
+#: PNG colour type of each mode.
+_PNG_COLOR_TYPE = {"L": 0, "RGB": 2, "LA": 4, "RGBA": 6}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: The PNG row filter used for every row: "up".
+_UP = b"\x02"
+
+
+def _png_raster(image: Any) -> ProductRaster:
+    """Return `image` (RGB, RGBA, L or LA) as a PNG and the PDF streams of the same rows."""
+    from PIL import Image
+
+    bands = [_up_filtered(band) for band in image.split()]
+    width, height = image.size
+    colors = _CHANNELS[image.mode]
+    rows = _deflate(_with_filter_bytes(Image.merge(image.mode, bands).tobytes(), height))
+    header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOR_TYPE[image.mode], 0, 0, 0)
+    png = b"".join(
+        (_PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", rows), _chunk(b"IEND", b""))
+    )
+    if "A" not in image.mode:
+        return ProductRaster(png, "png", width, height, colors)
+    color = bands[0] if colors == 1 else Image.merge("RGB", bands[:3])
+    return ProductRaster(
+        png,
+        "png",
+        width,
+        height,
+        colors,
+        stream=_deflate(_with_filter_bytes(color.tobytes(), height)),
+        alpha=_deflate(_with_filter_bytes(bands[-1].tobytes(), height)),
+    )
+
+
+def _up_filtered(band: Any) -> Any:
+    """Return the one-channel image `band` minus the row above each row (modulo 256)."""
+    from PIL import Image, ImageChops
+
+    above = Image.new("L", band.size, 0)
+    above.paste(band.crop((0, 0, band.width, band.height - 1)), (0, 1))
+    return ImageChops.subtract_modulo(band, above)
+
+
+def _with_filter_bytes(pixels: bytes, height: int) -> bytes:
+    """Return the rows of `pixels` each led by the filter byte PNG and PDF read."""
+    stride = len(pixels) // height
+    return b"".join(_UP + pixels[at : at + stride] for at in range(0, len(pixels), stride))
+
+
+#: A sample compressing to more than this share of its size is noise: it is stored as it is.
+_STORE_ABOVE = 0.9
+#: A sample compressing to less than this share is line art, whose long repeats deflate finds
+#: fast; between the two, a photograph's filtered rows, only runs are looked for.
+_RUNS_ABOVE = 0.2
+
+
+def _deflate(data: bytes) -> bytes:
+    """Return `data` as a zlib stream, with the effort a sample of it shows compression pays.
+
+    Deflate looking for repeats in noise costs a second for 30 MB and saves nothing; run-length
+    matching (Z_RLE) is as small as full deflate on a photograph's filtered rows at a third of
+    the time. The sample is 32 slices of 8 KiB spread through `data` (all of a smaller one).
+    """
+    slices, size = 32, 8192
+    sample = data
+    if len(data) > slices * size:
+        step = len(data) // slices
+        sample = b"".join(data[at : at + size] for at in range(0, slices * step, step))
+    ratio = len(zlib.compress(sample, 1)) / max(1, len(sample))
+    if ratio > _STORE_ABOVE:
+        return zlib.compress(data, 0)
+    strategy = zlib.Z_RLE if ratio > _RUNS_ABOVE else zlib.Z_DEFAULT_STRATEGY
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 15, 9, strategy)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    checksum = zlib.crc32(data, zlib.crc32(kind))  # no copy of `data` made
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
+
+
+def _png_rows(png: bytes) -> bytes:
+    """Return the compressed rows of a PNG made by `_png_raster` (its one IDAT chunk)."""
+    at = len(_PNG_SIGNATURE) + 12 + 13  # after the signature and IHDR
+    (length,) = struct.unpack(">I", png[at : at + 4])
+    return png[at + 8 : at + 8 + length]
 
 
 def _product_mode(image: Any) -> Any:
@@ -709,16 +883,88 @@ def svg_drawing(path: Path, location: Location, font: str = "Helvetica") -> Draw
         raise _refuse(location, exc) from None
 
 
-def raster_for_products(path: Path, location: Location) -> tuple[bytes, str]:
-    """Return the bytes and format the products embed for the PNG or JPEG at `path`."""
+def raster_for_products(path: Path, location: Location) -> ProductRaster:
+    """Return the PNG or JPEG at `path` as the products embed it (checked in this build)."""
+    checked = _CHECKED.get(str(path))
+    if checked is not None and checked.raster is not None:
+        return checked.raster
     try:
         return product_raster(path)
     except PathRefused as exc:
         raise _refuse(location, exc) from None
 
 
+def file_for_products(path: Path, location: Location) -> tuple[bytes, str]:
+    """Return the bytes and format (`png`, `jpeg`, `svg`) of a picture embedded as a file.
+
+    A PNG or JPEG is the product raster; an SVG is its text, read within its cap and checked
+    again as it is read.
+    """
+    checked = _CHECKED.get(str(path))
+    if checked is not None and checked.raster is not None:
+        return checked.raster.data, checked.raster.format
+    try:
+        raw = _read(path)
+        if sniff(raw) != "svg":
+            raster = product_raster(path)
+            return raster.data, raster.format
+        _svg_tree(raw)
+        return raw, "svg"
+    except PathRefused as exc:
+        raise _refuse(location, exc) from None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A picture as one build checked it: its measure and, for a PNG or JPEG, what is embedded."""
+
+    picture: Picture
+    raster: ProductRaster | None
+
+
+#: The pictures of this build as checked, by path: what its products draw. Filled by
+#: `check_picture`, and in a renderer process by `drawing_checked`; emptied by `forget`.
+_CHECKED: dict[str, Checked] = {}
+
+
+def checked_pictures(images: Iterable[ImageInfo]) -> dict[str, Checked]:
+    """Return each of `images` as this build checked it (`check_picture`), by path.
+
+    No file is read again: the products draw what was checked, even if a file changed since.
+    A picture not checked yet (a document made by other means) is checked now.
+    """
+    result = {}
+    for image in images:
+        key = str(image.path)
+        if key not in _CHECKED:
+            try:
+                check_picture(image.path)
+            except PathRefused as exc:
+                raise _refuse(image.location, exc) from None
+        result[key] = _CHECKED[key]
+    return result
+
+
+@contextlib.contextmanager
+def drawing_checked(checked: Mapping[str, Checked]) -> Iterator[None]:
+    """Let the products draw the pictures of `checked` while in this block.
+
+    A renderer process gets them with its job: it reads no picture file again (a PNG or JPEG
+    is decoded and encoded once a build, in the check), and draws what was checked even if a
+    file changed since.
+    """
+    saved = dict(_CHECKED)
+    _CHECKED.update(checked)
+    try:
+        yield
+    finally:
+        _CHECKED.clear()
+        _CHECKED.update(saved)
+
+
 def forget() -> None:
-    """Drop every cached picture (each cache is keyed by file version; this frees memory)."""
+    """Drop every cached and checked picture: the next build reads and checks them again."""
+    _CHECKED.clear()
     _measured.cache_clear()
     _drawable.cache_clear()
     _drawing.cache_clear()

@@ -11,6 +11,7 @@ import sys
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -236,11 +237,22 @@ def test_an_embedded_raster_is_held_to_the_raster_budget(tmp_path):
         pictures.check_picture(tmp_path / "bomb.svg")
 
 
-def test_a_large_raster_is_scaled_down_in_every_product(tmp_path):
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        # 2:1 fills a 16:9 slide's width at most: 13.33 in at 220 ppi
+        ((4_200, 2_100), (2_933, 1_467)),
+        # 1:2 fills an A4 page's height at most: 297 mm at 220 ppi
+        ((2_100, 4_200), (1_286, 2_572)),
+    ],
+)
+def test_a_large_raster_is_scaled_down_to_its_largest_frame_in_every_product(
+    tmp_path, size, expected
+):
     import pypdf
     from PIL import Image
 
-    (tmp_path / "large.png").write_bytes(_png((4_200, 2_100)))
+    (tmp_path / "large.png").write_bytes(_png(size))
     content = _brief_with_image(tmp_path, "large.png")
     out = tmp_path / "out"
     result = _build(content, out)
@@ -248,12 +260,12 @@ def test_a_large_raster_is_scaled_down_in_every_product(tmp_path):
     with zipfile.ZipFile(out / "deck.pptx") as deck:
         media = [n for n in deck.namelist() if n.startswith("ppt/media/")]
         sizes = [Image.open(io.BytesIO(deck.read(n))).size for n in media]
-    assert sizes == [(pictures.MAX_PRODUCT_SIDE, pictures.MAX_PRODUCT_SIDE // 2)]
+    assert sizes == [expected]
     for name in ("brief.pdf", "deck.pdf"):
         widths = [
             image.image.size for page in pypdf.PdfReader(out / name).pages for image in page.images
         ]
-        assert widths == [(pictures.MAX_PRODUCT_SIDE, pictures.MAX_PRODUCT_SIDE // 2)], name
+        assert widths == [expected], name
 
 
 def test_a_raster_changed_after_the_check_is_checked_again(tmp_path):
@@ -315,8 +327,9 @@ def test_products_embed_a_png_made_again_from_its_checked_pixels(tmp_path):
     extra = struct.pack(">I", len(text) - 4) + text + struct.pack(">I", zlib.crc32(text))
     broken[33:33] = extra  # after IHDR
     (tmp_path / "photo.png").write_bytes(bytes(broken))
-    raw, kind = pictures.raster_for_products(tmp_path / "photo.png", Location("c.yaml", 1, 1))
-    assert kind == "png"
+    made = pictures.raster_for_products(tmp_path / "photo.png", Location("c.yaml", 1, 1))
+    raw = made.data
+    assert made.format == "png"
     assert [k for k, _ in _chunks(raw)] == [b"IHDR", b"IDAT", b"IEND"]
     assert all(ok for _, ok in _chunks(raw))
     assert Image.open(io.BytesIO(raw)).tobytes() == Image.open(io.BytesIO(good)).tobytes()
@@ -328,3 +341,173 @@ def test_right_to_left_text_in_an_svg_is_refused_as_in_the_content(tmp_path, tex
     (tmp_path / "rtl.svg").write_text(SVG_HEAD + f'<text x="5" y="30">{text}</text></svg>')
     with pytest.raises(PathRefused, match=r"right-to-left text \(U\+"):
         pictures.check_picture(tmp_path / "rtl.svg")
+
+
+def _one_colour_png(colour: tuple[int, int, int], size: tuple[int, int] = (90, 45)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _pdf_colours(pdf: bytes) -> set[tuple[int, ...]]:
+    """Return the colours of every image a reader gets from the PDF `pdf`."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return {
+        colour
+        for page in reader.pages
+        for image in page.images
+        for _, colour in image.image.convert("RGB").getcolors()
+    }
+
+
+def test_a_picture_is_decoded_once_a_build_whatever_the_products(tmp_path, monkeypatch):
+    # The check decodes it and makes what the products embed; every product embeds that, as
+    # it is. Each product decoding and compressing it again made a noise picture cost 3.8 s.
+    import PIL.Image
+
+    from alliancedeck.api import build
+
+    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")  # every product in this process
+    (tmp_path / "photo.png").write_bytes(_one_colour_png((200, 16, 46)))
+    (tmp_path / "photo.jpg").write_bytes(_jpeg((90, 45)))
+    content = write_brief(
+        tmp_path,
+        """
+        meta: {title: Pictures, date: 2024-05-31}
+        sections:
+          - title: First
+            points: [A notional point]
+            image: {path: photo.png, alt: A notional picture}
+          - title: Second
+            points: [A notional point]
+            image: {path: photo.jpg, alt: A notional photograph}
+        """,
+    )
+    decoders = []
+    real = PIL.Image._getdecoder
+
+    def counted(mode, name, *args, **kwargs):
+        decoders.append(name)
+        return real(mode, name, *args, **kwargs)
+
+    monkeypatch.setattr(PIL.Image, "_getdecoder", counted)
+    build(content, out_dir=tmp_path / "out", products=["pdf", "slides", "deck-pdf", "html"])
+    assert sorted(decoders) == ["jpeg", "zip"]
+
+
+def _jpeg(size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 50, 92)).save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def test_a_renderer_draws_the_picture_as_checked_not_as_the_file_is_now(tmp_path):
+    # The renderer process gets the checked picture with its job: it reads no picture file,
+    # so a file changed (or removed) after the check cannot reach a product unchecked.
+    from alliancedeck.api import prepare, render_all
+    from alliancedeck.parallel import Renderer
+
+    products = ("pdf", "slides", "deck-pdf")
+    renderer = Renderer(products)
+    try:
+        path = tmp_path / "photo.png"
+        path.write_bytes(_one_colour_png((200, 16, 46)))
+        prepared = prepare(_brief_with_image(tmp_path, "photo.png"))
+        path.write_bytes(_one_colour_png((0, 160, 0)))  # a different, valid picture
+        rendered = render_all(prepared, products, renderer)
+    finally:
+        renderer.close()
+    for name in ("pdf", "deck-pdf"):
+        assert _pdf_colours(rendered[name]) == {(200, 16, 46)}, name
+    from PIL import Image
+
+    with zipfile.ZipFile(io.BytesIO(rendered["slides"])) as deck:
+        media = [deck.read(n) for n in deck.namelist() if n.startswith("ppt/media/")]
+    assert [Image.open(io.BytesIO(m)).convert("RGB").getcolors() for m in media] == [
+        [(90 * 45, (200, 16, 46))]
+    ]
+
+
+def _pixels(mode: str, kind: str, size: tuple[int, int]) -> Any:
+    """Return a picture in `mode` of noise, a photograph-like grain or flat areas (`kind`)."""
+    import random
+
+    from PIL import Image, ImageChops
+
+    bands = len(mode)
+    noise = Image.frombytes(mode, size, random.Random(11).randbytes(size[0] * size[1] * bands))
+    if kind == "noise":
+        return noise
+    if kind == "photograph":  # a gradient with a fine grain: neither noise nor flat
+        grey = Image.linear_gradient("L").resize(size)
+        smooth = Image.merge(mode, [grey.rotate(90 * i).resize(size) for i in range(bands)])
+        return ImageChops.add(smooth, noise.point(lambda value: value % 24))
+    image = Image.new(mode, size, (255,) * bands)
+    image.paste((40,) * bands, (0, 0, size[0] // 2, size[1]))
+    return image
+
+
+def test_every_kind_of_png_reaches_every_product_pixel_for_pixel(tmp_path, monkeypatch):
+    # The PNG is written here and the PDFs read its rows through their PNG predictor, with the
+    # transparency apart: each reader must get back exactly the pixels that were checked.
+    import pypdf
+    import pypdfium2
+    import pypdfium2.raw as pdfium_raw
+    from PIL import Image
+
+    from alliancedeck.api import build
+
+    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
+    cases = {}
+    sections = []
+    for mode in ("RGB", "RGBA", "L", "LA"):
+        for kind in ("noise", "photograph", "flat"):
+            size = (61 + 2 * len(cases), 31)  # odd widths; the width tells the pictures apart
+            cases[size] = _pixels(mode, kind, size)
+            name = f"{mode}-{kind}.png"
+            cases[size].save(tmp_path / name)
+            sections.append(
+                f"  - title: {mode} {kind}\n    points: [A notional point]\n"
+                f"    image: {{path: {name}, alt: A notional picture}}\n"
+            )
+    content = tmp_path / "content.yaml"
+    content.write_text("meta: {title: Pictures, date: 2024-05-31}\nsections:\n" + "".join(sections))
+    out = tmp_path / "out"
+    build(content, out_dir=out, products=["pdf", "slides", "deck-pdf"])
+
+    with zipfile.ZipFile(out / "deck.pptx") as deck:
+        media = [deck.read(n) for n in deck.namelist() if n.startswith("ppt/media/")]
+    seen = {}
+    for data in media:
+        image = Image.open(io.BytesIO(data))
+        seen[image.size] = (image.mode, image.tobytes())
+    assert seen == {size: (image.mode, image.tobytes()) for size, image in cases.items()}
+
+    for name in ("brief.pdf", "deck.pdf"):
+        colours, alphas = {}, {}
+        document = pypdfium2.PdfDocument(out / name)
+        for page in document:
+            for placed in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE]):
+                bitmap = placed.get_bitmap(render=False).to_pil()  # decoded by pdfium
+                colours[bitmap.size] = bitmap.tobytes()
+        document.close()
+        for page in pypdf.PdfReader(out / name).pages:
+            for image in page.images:
+                if image.image.mode in ("RGBA", "LA"):
+                    alphas[image.image.size] = image.image.getchannel("A").tobytes()
+        expected = {
+            size: image.convert("RGB" if image.mode.startswith("RGB") else "L").tobytes()
+            for size, image in cases.items()
+        }
+        assert colours == expected, name
+        assert alphas == {
+            size: image.getchannel("A").tobytes()
+            for size, image in cases.items()
+            if "A" in image.mode
+        }, name

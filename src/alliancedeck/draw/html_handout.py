@@ -228,12 +228,13 @@ class Handout:
         return lines
 
     def image(self, image: ImageInfo) -> list[str]:
-        data = base64.b64encode(image.path.read_bytes()).decode("ascii")
+        from alliancedeck.pictures import file_for_products
+
+        raw, kind = file_for_products(image.path, image.location)  # as checked, not re-read raw
+        data = base64.b64encode(raw).decode("ascii")
         # An SVG shown through <img> runs no script and loads nothing from outside the page.
         lines = ["<figure>"]
-        lines.append(
-            f'<img src="data:{IMAGE_TYPES[image.format]};base64,{data}" alt="{text(image.alt)}">'
-        )
+        lines.append(f'<img src="data:{IMAGE_TYPES[kind]};base64,{data}" alt="{text(image.alt)}">')
         if image.caption:
             lines.append(f"<figcaption>{text(image.caption)}</figcaption>")
         return [*lines, *self.source_note(image.source), "</figure>"]

@@ -1,16 +1,110 @@
-"""The bitmap the deck shows for an SVG picture (the PDFs draw SVG as vectors)."""
+"""Pictures drawn: a PNG or JPEG into a PDF as it was checked, and the deck's bitmap of an SVG."""
 
 from __future__ import annotations
 
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from alliancedeck import pictures
 from alliancedeck.errors import Location
 
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from alliancedeck.pictures import ProductRaster
+
 #: Resolution the deck's bitmap of an SVG is made at (sharp on a projector and in print).
-SVG_BITMAP_DPI = 220
+SVG_BITMAP_DPI = pictures.PRODUCT_PPI
+
+
+def draw_raster(
+    canvas: Canvas, raster: ProductRaster, x: float, y: float, w: float, h: float
+) -> None:
+    """Draw `raster` as large as the box (x, y, w, h) allows, centred, keeping its proportions.
+
+    The PDF gets the compressed pixels the check made (`ProductRaster`), as they are: reportlab's
+    own `drawImage` would decode the picture again, digest its pixels and deflate them anew.
+    """
+    from reportlab.lib.boxstuff import aspectRatioFix
+
+    name = raster.digest
+    registered = canvas._doc.getXObjectName(name)
+    if registered not in canvas._doc.idToObject:
+        image = _pdf_image(name, raster.width, raster.height, raster.colors, raster.pdf_stream)
+        image.jpeg = raster.format == "jpeg"
+        canvas._setXObjects(image)
+        canvas._doc.Reference(image, registered)
+        canvas._doc.addForm(name, image)
+        if raster.alpha is not None:
+            mask = _pdf_image(name + "a", raster.width, raster.height, 1, raster.alpha)
+            canvas._setXObjects(mask)
+            image.smask = canvas._doc.Reference(mask, canvas._doc.getXObjectName(mask.name))
+    x, y, w, h, _ = aspectRatioFix(True, "c", x, y, w, h, raster.width, raster.height)
+    canvas._currentPageHasImages = 1
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(w, h)
+    canvas._code.append(f"/{registered} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)
+
+
+def _pdf_image(name: str, width: int, height: int, colors: int, stream: bytes) -> Any:
+    """Return a PDF image object of `stream` (see `_PdfImage`), made on first use."""
+    global _PdfImage
+    if _PdfImage is None:
+        _PdfImage = _pdf_image_class()
+    return _PdfImage(name, width, height, colors, stream)
+
+
+_PdfImage: Any = None
+
+
+def _pdf_image_class() -> type:
+    """Return the class of a PDF image whose stream is compressed already (reportlab loaded)."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
+
+    class PdfImage(PDFObject):
+        """An image XObject: a JPEG as it is, or deflated rows read through the PNG predictor."""
+
+        def __init__(self, name: str, width: int, height: int, colors: int, stream: bytes):
+            self.name, self.width, self.height = name, width, height
+            self.colors, self.stream = colors, stream
+            self.jpeg = False
+            self.smask = None
+
+        def format(self, document: Any) -> bytes:
+            space = {1: "DeviceGray", 3: "DeviceRGB", 4: "DeviceCMYK"}[self.colors]
+            stream = PDFStream(content=self.stream, filters=())
+            entries = stream.dictionary
+            entries["Type"] = PDFName("XObject")
+            entries["Subtype"] = PDFName("Image")
+            entries["Width"] = self.width
+            entries["Height"] = self.height
+            entries["BitsPerComponent"] = 8
+            entries["ColorSpace"] = PDFName(space)
+            if self.jpeg:
+                entries["Filter"] = PDFName("DCTDecode")
+                if self.colors == 4:  # Adobe's CMYK JPEGs store their inks inverted
+                    entries["Decode"] = PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
+            else:
+                # One filter, named alone: its parameters are then one dictionary, not an array
+                entries["Filter"] = PDFName("FlateDecode")
+                entries["DecodeParms"] = PDFDictionary(
+                    {
+                        "Predictor": 15,
+                        "Colors": self.colors,
+                        "BitsPerComponent": 8,
+                        "Columns": self.width,
+                    }
+                )
+            if self.smask is not None:
+                entries["SMask"] = self.smask
+            return stream.format(document)
+
+    return PdfImage
 
 
 def svg_bitmap(

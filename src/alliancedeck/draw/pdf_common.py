@@ -81,15 +81,10 @@ def draw_picture(
     the PDF does not embed.
     """
     if image.format != "svg":
-        import io
-
-        from reportlab.lib.utils import ImageReader
-
+        from alliancedeck.draw.images import draw_raster
         from alliancedeck.pictures import raster_for_products
 
-        data, _ = raster_for_products(image.path, image.location)
-        picture = ImageReader(io.BytesIO(data))
-        canvas.drawImage(picture, x, y, w, h, preserveAspectRatio=True, mask="auto")
+        draw_raster(canvas, raster_for_products(image.path, image.location), x, y, w, h)
         return
     from reportlab.graphics import renderPDF
     from reportlab.graphics.shapes import String

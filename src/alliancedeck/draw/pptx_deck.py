@@ -206,7 +206,7 @@ class _SlideWriter:
         else:
             from alliancedeck.pictures import raster_for_products
 
-            source = io.BytesIO(raster_for_products(image.path, image.location)[0])
+            source = io.BytesIO(raster_for_products(image.path, image.location).data)
         loaded = Image.from_file(source)
         part = self._images.get(loaded.sha1)
         if part is None:
