@@ -187,6 +187,8 @@ class DeckBuilder(BlockSlides):
         self.frame: TemplateFrame | None = None
         self.body_start = 0.0  # with a template: where its layout's body area starts
         self.title_region: Region | None = None  # with a template: its title placeholder
+        self.title_color: str | None = None  # with a template: its title colour, if it sets one
+        self.stack_align: Align = "left"  # the title slide's block: centred on a template's cover
         if theme.template is not None:
             from alliancedeck.template.frame import template_frame
 
@@ -213,6 +215,9 @@ class DeckBuilder(BlockSlides):
             self.top = title.y
             self.content_bottom = body.bottom
         self.title_region = title
+        self.title_color = role.title_color or None
+        centred = kind == "title" and role.title_type == "ctrTitle"
+        self.stack_align: Align = "center" if centred else "left"
         self.body_start = body.y
         self.footer_y = self.frame.footer.y
 
@@ -245,7 +250,15 @@ class DeckBuilder(BlockSlides):
         if placeholder is not None:
             region = Region(placeholder.x, placeholder.y, placeholder.w, 0)
         area = region or Region(self.left, self.top, self.right - self.left, 0)
-        box = self.fitted_box(text, role, area, name="Title", max_lines=max_lines)
+        box = self.fitted_box(
+            text,
+            role,
+            area,
+            name="Title",
+            max_lines=max_lines,
+            max_height=placeholder.h if placeholder is not None else None,
+            color=self.title_color,
+        )
         if placeholder is not None and box.h < placeholder.h:
             box = replace(box, h=placeholder.h, anchor="middle")
         paragraph = box.paragraphs[0]
@@ -607,7 +620,11 @@ class DeckBuilder(BlockSlides):
     ) -> list[TextBox | Rect]:
         """Return the title block from y = 0: the title at `size`, the other parts `shrink`
         points below their own sizes (never below their smallest)."""
-        paragraph = self.setter.paragraph(title, "title_slide", size, width)
+        align = self.stack_align
+        color = self.title_color
+        paragraph = self.setter.paragraph(
+            title, "title_slide", size, width, align=align, color=color
+        )
         stack: list[TextBox | Rect] = [
             TextBox(self.left, 0, width, paragraph.height, (paragraph,), "title", "Title")
         ]
@@ -620,7 +637,7 @@ class DeckBuilder(BlockSlides):
                 continue
             style = self.setter.style(role)
             part_size = max(style.min_size, style.size - shrink)
-            line = self.setter.paragraph(text, role, part_size, width)
+            line = self.setter.paragraph(text, role, part_size, width, align=align)
             name = "Subtitle" if role == "subtitle" else "Byline"
             stack.append(TextBox(self.left, y, width, line.height, (line,), role, name))
             y += line.height + 6
@@ -637,19 +654,26 @@ class DeckBuilder(BlockSlides):
         max_lines: int = 3,
         bold: bool | None = None,
         color: str | None = None,
+        max_height: float | None = None,
     ) -> TextBox:
-        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` lines.
+        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` lines
+        (and, where it can be, to `max_height`).
 
         `bold` and `color` override the role's, and the text is measured as it is drawn.
         """
         style = self.setter.style(role)
         paragraph = None
+        fallback = None
         for size in sizes_between(style):
             paragraph = self.setter.paragraph(
                 text, role, size, region.w, align=align, bold=bold, color=color
             )
             if len(paragraph.lines) <= max_lines:
-                break
+                fallback = fallback or paragraph
+                if max_height is None or paragraph.height <= max_height + 0.01:
+                    break
+        else:
+            paragraph = fallback or paragraph
         assert paragraph is not None
         return TextBox(
             region.x, region.y, region.w, paragraph.height, (paragraph,), role=role, name=name

@@ -10,13 +10,18 @@ from alliancedeck.template.inspect import CONTENT, TITLES
 
 if TYPE_CHECKING:
     from alliancedeck.template import OrgTemplate
-    from alliancedeck.template.inspect import Box, LayoutInfo
+    from alliancedeck.template.inspect import Artwork, Box, LayoutInfo
 
 #: The template role each kind of slide the deck composes is built on.
 ROLE_OF_KIND = {"title": "title", "closing": "closing"}
 #: A picture of the master or layout smaller than this share of the slide is a logo or seal,
 #: which our boxes keep clear of; a larger one is a background, which text may cover.
 LOGO_SHARE = 0.15
+#: A template band is at least this share of the slide wide, at most this share of it tall,
+#: and within EDGE points of its top or bottom edge.
+BAND_WIDTH = 0.6
+BAND_HEIGHT = 0.45
+EDGE = 2.0
 #: Space kept between a banner band or logo and our boxes.
 CLEARANCE = 4.0
 
@@ -33,6 +38,7 @@ class RoleFrame:
     title: Region
     body: Region
     title_type: str = "title"  # the title placeholder's type: title or ctrTitle
+    title_color: str = ""  # the colour the template sets for this layout's titles ("": none)
 
 
 @dataclass(frozen=True)
@@ -84,14 +90,42 @@ def _clear_of(region: Region, logo: Region) -> Region:
     return max(options, key=lambda r: max(r.w, 0) * max(r.h, 0))
 
 
+def _artwork(template: OrgTemplate, layout: LayoutInfo) -> list[Artwork]:
+    """Return the pictures and shapes under slides of `layout`: its own and its master's."""
+    info = template.info
+    art = list(layout.artwork)
+    if layout.shows_master and info.master_artwork:
+        art += info.master_artwork[layout.master]
+    return art
+
+
 def _logos(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
     """Return the small pictures (logos, seals) under slides of `layout`."""
     info = template.info
     area = info.slide_width * info.slide_height
-    art = list(layout.artwork)
-    if layout.shows_master and info.master_artwork:
-        art += info.master_artwork[layout.master]
-    return [_region(a.box) for a in art if a.kind == "picture" and a.box.area < LOGO_SHARE * area]
+    return [
+        _region(a.box)
+        for a in _artwork(template, layout)
+        if a.kind == "picture" and a.box.area < LOGO_SHARE * area
+    ]
+
+
+def _bands(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
+    """Return the bands of artwork across the top or foot of slides of `layout`.
+
+    A shape or picture as wide as most of the slide, touching its top or bottom edge and not
+    covering most of it, is the template's own band (a title bar, a coloured foot): body text
+    keeps off it, while the layout's title may sit on it, as the template's author meant.
+    """
+    info = template.info
+    width, height = info.slide_width, info.slide_height
+    found = []
+    for art in _artwork(template, layout):
+        box = art.box
+        wide = box.width >= BAND_WIDTH * width and box.height <= BAND_HEIGHT * height
+        if wide and (box.top <= EDGE or box.bottom >= height - EDGE):
+            found.append(_region(box))
+    return found
 
 
 def template_frame(template: OrgTemplate, band: float, footer_height: float) -> TemplateFrame:
@@ -135,8 +169,10 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
         for logo in logos:
             title = _clear_of(title, logo)
             body = _clear_of(body, logo)
+        for band_art in _bands(template, layout):
+            body = _clear_of(body, band_art)
         kind = titles[0].kind if titles else "title"
-        roles[role] = RoleFrame(title, body, kind)
+        roles[role] = RoleFrame(title, body, kind, layout.title_colour)
     footer = Region(roles["content"].body.x, footer_y, roles["content"].body.w, footer_height)
     for logo in all_logos:
         footer = _clear_of(footer, logo)

@@ -89,6 +89,7 @@ class LayoutInfo:
     placeholders: tuple[PlaceholderInfo, ...]
     shows_master: bool = True  # false: the master's own artwork is hidden on this layout
     artwork: tuple[Artwork, ...] = ()  # the layout's own pictures and shapes
+    title_colour: str = ""  # #RRGGBB its titles are set in, when the template says
 
     def of(self, *kinds: str) -> list[PlaceholderInfo]:
         """Return the placeholders whose type is one of `kinds`."""
@@ -145,6 +146,8 @@ class TemplateInfo:
     colour_maps: tuple[dict[str, str], ...] = ()
     #: Each master's own pictures and shapes, drawn under every slide of its layouts.
     master_artwork: tuple[tuple[Artwork, ...], ...] = ()
+    #: The (master, layout) each sample slide uses, in order: what the author meant each for.
+    sample_layouts: tuple[tuple[int, int], ...] = ()
 
     @property
     def theme(self) -> ThemeInfo:
@@ -268,8 +271,15 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
             holders = tuple(_placeholder(shape) for shape in layout.placeholders)
             shows = layout._element.get("showMasterSp", "1") not in ("0", "false")
             art = _artwork(layout.shapes, themes[-1], colour_maps[m])
-            layouts.append(LayoutInfo(layout.name, m, i, holders, shows, art))
+            colour = _title_colour(layout, master, themes[-1], colour_maps[m])
+            layouts.append(LayoutInfo(layout.name, m, i, holders, shows, art, colour))
     slides = list(prs.slides)
+    sample_layouts = []
+    for slide in slides:
+        layout = slide.slide_layout
+        m = next((m for m, master in enumerate(masters) if master == layout.slide_master), 0)
+        index = next((i for i, own in enumerate(masters[m].slide_layouts) if own == layout), 0)
+        sample_layouts.append((m, index))
     primary = 0
     if slides:  # the sample slides show which master the template's author meant
         first_master = slides[0].slide_layout.slide_master
@@ -284,6 +294,7 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
         sample_slides=len(slides),
         text_styles=text_styles,
         colour_maps=colour_maps,
+        sample_layouts=tuple(sample_layouts),
         master_artwork=tuple(
             _artwork(master.shapes, themes[m], colour_maps[m]) for m, master in enumerate(masters)
         ),
@@ -313,6 +324,44 @@ def _artwork(shapes, theme: ThemeInfo, colour_map: dict[str, str]) -> tuple[Artw
         else:
             found.append(Artwork("other", box, shape.name))
     return tuple(found)
+
+
+def _title_colour(layout, master, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
+    """Return the colour a layout's titles are set in: its title placeholder's, its master's,
+    or the master's title style's (the first that names one); "" when none does."""
+    ns = {"a": _A, "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    places = []
+    for owner in (layout, master):
+        for shape in owner.placeholders:
+            if shape._element.ph.get("type") in TITLES:
+                # A run's colour or the list style's (an empty paragraph's end mark says
+                # nothing: LibreOffice writes stale ones on layouts).
+                text = shape._element.find("p:txBody", ns)
+                if text is not None:
+                    places += text.findall("a:lstStyle//a:defRPr/a:solidFill", ns)[:1]
+                    places += text.findall("a:p/a:r/a:rPr/a:solidFill", ns)[:1]
+                break
+    places += master._element.findall("p:txStyles/p:titleStyle/a:lvl1pPr//a:solidFill", ns)[:1]
+    for fill in places:
+        colour = fill[0] if len(fill) else None
+        if colour is None:
+            continue
+        value = _colour_value(colour, theme, colour_map)
+        if value:
+            return value
+    return ""
+
+
+def _colour_value(colour, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
+    """Return the `#RRGGBB` of a plain `a:srgbClr` or `a:schemeClr` (tints ignored)."""
+    kind = colour.tag.rsplit("}", 1)[-1]
+    if kind == "srgbClr":
+        value = colour.get("val", "")
+        return f"#{value.upper()}" if len(value) == 6 else ""
+    if kind == "schemeClr":
+        slot = colour_map.get(colour.get("val", ""), colour.get("val", ""))
+        return theme.colours.get(slot, "")
+    return ""
 
 
 def _solid_fill(element, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
