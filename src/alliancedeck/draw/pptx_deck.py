@@ -223,7 +223,7 @@ class _SlideWriter:
         part = self._images.get(loaded.sha1)
         if part is None:
             number = len(self._images) + 1
-            while self._hook.media_taken(f"/ppt/media/image{number}.{loaded.ext}"):
+            while not self._hook.claim_media(f"/ppt/media/image{number}.{loaded.ext}"):
                 number += 1  # a template's own pictures keep their names
             partname = PackURI(f"/ppt/media/image{number}.{loaded.ext}")
             part = ImagePart(
@@ -273,9 +273,13 @@ class _TemplateHook:
         """Return the layout part and title placeholder type for a slide of `kind`, or None."""
         return None if self._layouts is None else self._layouts(kind)
 
-    def media_taken(self, partname: str) -> bool:
-        """Return whether the template already has a part named `partname`."""
-        return partname in self._media
+    def claim_media(self, partname: str) -> bool:
+        """Take `partname` for a new picture; return False if the template has it (or it is
+        taken already)."""
+        if partname in self._media:
+            return False
+        self._media.add(partname)
+        return True
 
 
 # --- XML text -------------------------------------------------------------------------------
