@@ -370,17 +370,16 @@ def _solid_fill(element, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
     geometry = element.find("p:spPr/a:prstGeom", ns)
     if geometry is None or geometry.get("prst") != "rect":
         return ""
+    # A solid fill; a pattern's background or a gradient's first stop stands for the others
+    # (the deck PDF draws the band, not its texture).
     colour = element.find("p:spPr/a:solidFill/*", ns)
+    if colour is None:
+        colour = element.find("p:spPr/a:pattFill/a:bgClr/*", ns)
+    if colour is None:
+        colour = element.find("p:spPr/a:gradFill/a:gsLst/a:gs/*", ns)
     if colour is None or len(colour):  # none, or tinted/shaded: not simple
         return ""
-    kind = colour.tag.rsplit("}", 1)[-1]
-    if kind == "srgbClr":
-        value = colour.get("val", "")
-        return f"#{value.upper()}" if len(value) == 6 else ""
-    if kind == "schemeClr":
-        slot = colour_map.get(colour.get("val", ""), colour.get("val", ""))
-        return theme.colours.get(slot, "")
-    return ""
+    return _colour_value(colour, theme, colour_map)
 
 
 #: The colour map PowerPoint assumes when a master has none (light background, dark text).
