@@ -107,8 +107,12 @@ def prepare(
     training_markings: bool = False,
     allow_outside: Sequence[PathLike] = (),
     base_dir: PathLike | None = None,
+    template: PathLike | None = None,
 ) -> Prepared:
     """Load, validate and resolve `content` and load its layout (`layout` overrides meta.layout).
+
+    `template` (a .pptx or .potx) overrides the layout's `slide.template`: the deck is built on
+    it and both products take its theme (see `alliancedeck.template`).
 
     `content` is a content file, or its data as a mapping: then images, `fonts/` and
     `layouts/` are looked up in `base_dir` (default: the current folder) and problems are
@@ -142,6 +146,14 @@ def prepare(
     if problems:
         raise ContentError([*problems, *loaded.source_map.warnings])
     warnings = [as_problem(w, doc.source_file) for w in doc.warnings]
+    if template or theme.slide.template:
+        from alliancedeck.template.design import theme_on_template
+
+        inside = None if layout is not None else tuple(Path(p) for p in allow_outside)
+        theme, template_warnings = theme_on_template(
+            theme, template, content_dir, inside, bool(doc.meta.classification)
+        )
+        warnings += template_warnings
     return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=warnings)
 
 
@@ -242,6 +254,7 @@ def check(
     training_markings: bool = False,
     allow_outside: Sequence[PathLike] = (),
     base_dir: PathLike | None = None,
+    template: PathLike | None = None,
 ) -> Prepared:
     """Do everything `build` does but write: return the prepared content with every warning.
 
@@ -254,6 +267,7 @@ def check(
     prepared = prepare(
         content,
         layout=layout,
+        template=template,
         training_markings=training_markings,
         allow_outside=allow_outside,
         base_dir=base_dir,
@@ -342,6 +356,7 @@ def build(
     allow_outside: Sequence[PathLike] = (),
     checksums: bool = True,
     renderer: Renderer | None = None,
+    template: PathLike | None = None,
 ) -> BuildResult:
     """Render the `products` of `content` and write each atomically into `out_dir`.
 
@@ -359,6 +374,7 @@ def build(
     prepared = prepare(
         content,
         layout=layout,
+        template=template,
         training_markings=training_markings,
         allow_outside=allow_outside,
         base_dir=base_dir,

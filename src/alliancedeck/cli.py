@@ -59,6 +59,15 @@ LayoutOption = Annotated[
         autocompletion=_layout_names,
     ),
 ]
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        help="Your organisation's PowerPoint template (.pptx or .potx): the deck is built on "
+        "it; overrides the layout's slide.template.",
+        metavar="PATH",
+    ),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Treat every warning as an error; write nothing then.")
 ]
@@ -165,9 +174,15 @@ def _warn(warnings: list, strict: bool) -> None:
         _fail(f"error: {len(warnings)} warning(s) and --strict is set", EXIT_CONTENT)
 
 
-def _options(layout: str | None, training: bool, allow_outside: list[Path] | None) -> dict:
+def _options(
+    layout: str | None,
+    training: bool,
+    allow_outside: list[Path] | None,
+    template: Path | None = None,
+) -> dict:
     return {
         "layout": layout,
+        "template": template,
         "training_markings": training,
         "allow_outside": tuple(allow_outside or ()),
     }
@@ -205,6 +220,7 @@ def pdf(
         typer.Option("-o", "--output", help="Where to write the brief (a .pdf).", metavar="FILE"),
     ] = None,
     layout: LayoutOption = None,
+    template: TemplateOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
     allow_outside: AllowOutsideOption = None,
@@ -212,7 +228,7 @@ def pdf(
 ) -> None:
     """Write the PDF brief (default output/brief.pdf)."""
     _backend_for_output("pdf", output, None)
-    options = _options(layout, training_markings, allow_outside)
+    options = _options(layout, training_markings, allow_outside, template)
     _render_one(content, output, "pdf", options, strict, debug)
 
 
@@ -237,6 +253,7 @@ def slides(
         ),
     ] = None,
     layout: LayoutOption = None,
+    template: TemplateOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
     allow_outside: AllowOutsideOption = None,
@@ -246,7 +263,7 @@ def slides(
     if format not in (None, "pptx", "pdf"):
         _fail(f'error: --format must be "pptx" or "pdf", not "{format}"', EXIT_CONTENT)
     backend = _backend_for_output("slides", output, format)
-    options = _options(layout, training_markings, allow_outside)
+    options = _options(layout, training_markings, allow_outside, template)
     _render_one(content, output, backend, options, strict, debug)
 
 
@@ -288,6 +305,7 @@ def build(
         ),
     ] = None,
     layout: LayoutOption = None,
+    template: TemplateOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
     allow_outside: AllowOutsideOption = None,
@@ -308,7 +326,7 @@ def build(
             EXIT_CONTENT,
         )
     options = {
-        **_options(layout, training_markings, allow_outside),
+        **_options(layout, training_markings, allow_outside, template),
         "strict": strict,
         "products": _run(lambda: _chosen_products(products), debug),
         **({"out_dir": out_dir} if out_dir is not None else {}),
@@ -484,7 +502,9 @@ def _watch(briefs: list[Path], options: dict) -> None:
         written = ", ".join(p.path.name for p in outcome.result.products)
         typer.echo(f"{where}{names} -> rebuilt {written} in {outcome.seconds:.2f} s")
 
-    prepare_options = {k: options[k] for k in ("layout", "training_markings", "allow_outside")}
+    prepare_options = {
+        k: options[k] for k in ("layout", "template", "training_markings", "allow_outside")
+    }
     typer.echo(f"watching {', '.join(map(str, briefs))} (Ctrl-C to stop)")
     try:
         watch(
@@ -502,6 +522,7 @@ def check(
     content: Content = Path("content.yaml"),
     products: ProductsOption = None,
     layout: LayoutOption = None,
+    template: TemplateOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
     allow_outside: AllowOutsideOption = None,
@@ -510,7 +531,7 @@ def check(
     """Run everything build runs (layout included) but write nothing; same warnings, same exit."""
     from alliancedeck import api
 
-    options = _options(layout, training_markings, allow_outside)
+    options = _options(layout, training_markings, allow_outside, template)
     chosen = _run(lambda: _chosen_products(products), debug)
     prepared = _run(
         lambda: api.check(api.content_file(content), products=chosen, strict=strict, **options),
@@ -545,6 +566,7 @@ def render(
         ),
     ] = None,
     layout: LayoutOption = None,
+    template: TemplateOption = None,
     strict: StrictOption = False,
     training_markings: TrainingOption = False,
     allow_outside: AllowOutsideOption = None,
@@ -554,7 +576,7 @@ def render(
     from alliancedeck.api import find_backend
 
     _run(lambda: find_backend(backend), debug)
-    options = _options(layout, training_markings, allow_outside)
+    options = _options(layout, training_markings, allow_outside, template)
     _render_one(content, output, backend, options, strict, debug)
 
 

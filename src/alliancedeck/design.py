@@ -192,6 +192,13 @@ class SlideTokens:
     card_column: Length
     size: Literal["16:9", "4:3"] = "16:9"
     titles: Literal["topic", "message"] = "topic"  # message: the lead titles a section's slide
+    #: An organisation PowerPoint template (.pptx or .potx) the deck is built on, relative to
+    #: the layout file (or the content); its slide size replaces `size`.
+    template: Annotated[str, _LayoutText(1000)] | None = None
+    #: Layouts of the template named for deck roles whose layout cannot be told by its shape.
+    template_layouts: dict[str, Name] | None = None
+    #: true: text takes the template's theme fonts and colours; false: this layout's own.
+    template_theme: bool = True
 
     @property
     def width(self) -> float:
@@ -277,6 +284,9 @@ class Design:
     deck: dict[str, TextStyle]
     markings: MarkingTokens = field(default_factory=MarkingTokens)
     path: str = field(default="")
+    #: The organisation template the deck is built on (an `OrgTemplate`), set by
+    #: `alliancedeck.template.design.design_on_template`, never written in a layout file.
+    template: Any = field(default=None)
 
     def banner_colors(self, level: str) -> BannerColors:
         """Return the banner colours for the classification `level` (UNCLASSIFIED, CUI...)."""

@@ -99,7 +99,13 @@ def load_design(path: Path) -> Design:
     try:
         data = loaded.data
         if isinstance(data, dict):
-            data = {**data, "path": str(path)}
+            if "template" in data:  # the loader's own key: the file names one in slide:
+                raise ContentError.at(
+                    loaded.source_map.locate(("template",), key=True),
+                    'unknown layout key "template" in the top level; a template is named '
+                    "in slide: (slide.template: org.potx)",
+                )
+            data = {**data, "path": str(path), "template": None}
         theme = _design_schema().validate_python(data)
     except ValidationError as exc:
         raise ContentError(_layout_problems(exc, loaded.source_map)) from None
@@ -282,3 +288,14 @@ def _check_sizes(theme: Design, source_map: SourceMap) -> list[Problem]:
             )
         )
     return problems
+
+
+def layout_location(design: Design, path: tuple[str | int, ...]) -> Location:
+    """Return where the key at `path` is written in `design`'s layout file (its start if not)."""
+    if not design.path:
+        return Location("layout")
+    try:
+        source_map = load_yaml_file(Path(design.path), what="layout").source_map
+    except ContentError:
+        return Location(design.path)
+    return source_map.locate(path)

@@ -174,6 +174,13 @@ LAYOUT_HELP: dict[str, dict[str, str]] = {
         "card_column": "Width of the column of figure cards beside a section's points.",
         "titles": "topic: a section's title titles its slides; message: its lead does "
         "(the section title becomes the kicker above it).",
+        "template": "Your organisation's PowerPoint template (.pptx or .potx), relative to this "
+        "layout file: the deck is built on its masters, layouts, theme and slide size.",
+        "template_layouts": "Template layouts by deck role (title, section, content, "
+        "two_content, title_only, closing) for layouts not recognised by their placeholders, "
+        'e.g. {title: "My Cover"}.',
+        "template_theme": "true: the deck's and brief's text takes the template's theme fonts "
+        "and colours; false: this layout's own.",
     },
     "Margins": {side: f"The {side} margin." for side in ("top", "bottom", "left", "right")},
     "FontFamily": {
@@ -245,7 +252,8 @@ def layout_schema() -> dict[str, Any]:
     from alliancedeck.layout_files import _design_schema
 
     schema = _design_schema().json_schema()
-    schema["properties"].pop("path", None)  # set by the loader, not written in the file
+    for loader_set in ("path", "template"):  # set by the loader, not written in the file
+        schema["properties"].pop(loader_set, None)
     _describe(schema, LAYOUT_HELP, {})
     schema["description"] = "An alliancedeck layout file: the design tokens of both products."
     return {"$schema": SCHEMA_DIALECT, **schema, "title": "alliancedeck layout file"}

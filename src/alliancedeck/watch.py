@@ -51,6 +51,8 @@ def inputs_of(content: Path, **options: Any) -> list[Path]:
     except Exception:  # a bug: the content file alone is watched, and its next save retried
         return files
     files.append(Path(prepared.theme.path))
+    if prepared.theme.template is not None:
+        files.append(Path(prepared.theme.template.package.name))
     for section in prepared.doc.sections:
         files.extend(b.path for b in section.blocks if isinstance(b, ImageInfo))
     return files

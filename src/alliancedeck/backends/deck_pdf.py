@@ -30,4 +30,9 @@ class DeckPdfBackend:
         from alliancedeck.fonts import font_book
 
         deck = deck_geometry(doc, theme, context)
-        return draw_deck_pdf(deck, doc, font_book(theme, context.content_dir), context.build_time)
+        if theme.template is not None:
+            from alliancedeck.template.pdf import undrawn_artwork
+
+            context.warnings.extend(undrawn_artwork(theme.template))
+        book = font_book(theme, context.content_dir)
+        return draw_deck_pdf(deck, doc, book, context.build_time, theme.template)

@@ -29,4 +29,4 @@ class DeckPptxBackend:
         from alliancedeck.draw.pptx_deck import draw_deck
 
         deck = deck_geometry(doc, theme, context)
-        return draw_deck(deck, doc, context.build_time)
+        return draw_deck(deck, doc, context.build_time, theme.template)

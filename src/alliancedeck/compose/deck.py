@@ -11,6 +11,7 @@ from alliancedeck.compose import rules
 from alliancedeck.compose.blocks import BlockSlides, block_caption
 from alliancedeck.compose.boxes import (
     Align,
+    Box,
     ComposedDeck,
     Font,
     Paragraph,
@@ -38,6 +39,7 @@ from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
+    from alliancedeck.template.frame import TemplateFrame
 
 #: Part of a frame's width kept free when breaking lines, so that a client whose widths
 #: differ by rounding or kerning still breaks the same way.
@@ -186,6 +188,42 @@ class DeckBuilder(BlockSlides):
         self.top = banner + margins.top
         self.footer_y = self.height - banner - margins.bottom - self.tokens.footer_height
         self.content_bottom = self.footer_y - self.tokens.gap
+        self.frame: TemplateFrame | None = None
+        self.body_start = 0.0  # with a template: where its layout's body area starts
+        self.title_region: Region | None = None  # with a template: its title placeholder
+        self.title_color: str | None = None  # with a template: its title colour, if it sets one
+        self.stack_align: Align = "left"  # the title slide's block: centred on a template's cover
+        if theme.template is not None:
+            from alliancedeck.template.frame import template_frame
+
+            self.frame = template_frame(theme.template, banner, self.tokens.footer_height)
+            self.width, self.height = self.frame.width, self.frame.height
+            self.use_role("content")
+
+    def use_role(self, kind: str) -> None:
+        """Lay out the next slides in the areas the template's layout for `kind` leaves free.
+
+        Without a template, nothing changes: the layout's margins hold for every slide.
+        """
+        if self.frame is None:
+            return
+        role = self.frame.role(kind)
+        title, body = role.title, role.body
+        if kind in ("title", "closing"):  # one stack over the title and body areas
+            self.left = min(title.x, body.x)
+            self.right = max(title.x + title.w, body.x + body.w)
+            self.top = min(title.y, body.y)
+            self.content_bottom = max(title.bottom, body.bottom)
+        else:
+            self.left, self.right = body.x, body.x + body.w
+            self.top = title.y
+            self.content_bottom = body.bottom
+        self.title_region = title
+        self.title_color = role.title_color or None
+        centred = kind == "title" and role.title_type == "ctrTitle"
+        self.stack_align: Align = "center" if centred else "left"
+        self.body_start = body.y
+        self.footer_y = self.frame.footer.y
 
     # ----- shared pieces -------------------------------------------------------------------
 
@@ -207,9 +245,26 @@ class DeckBuilder(BlockSlides):
         max_lines: int = 2,
         warn: bool = True,
     ) -> TextBox:
-        """Return the title frame: wrapped to `max_lines`, then shrunk, never clipped."""
+        """Return the title frame: wrapped to `max_lines`, then shrunk, never clipped.
+
+        On a template, a slide's title takes its title placeholder's place, centred in it
+        vertically (and taller only when its lines need it).
+        """
+        placeholder = self.title_region if region is None else None
+        if placeholder is not None:
+            region = Region(placeholder.x, placeholder.y, placeholder.w, 0)
         area = region or Region(self.left, self.top, self.right - self.left, 0)
-        box = self.fitted_box(text, role, area, name="Title", max_lines=max_lines)
+        box = self.fitted_box(
+            text,
+            role,
+            area,
+            name="Title",
+            max_lines=max_lines,
+            max_height=placeholder.h if placeholder is not None else None,
+            color=self.title_color,
+        )
+        if placeholder is not None and box.h < placeholder.h:
+            box = replace(box, h=placeholder.h, anchor="middle")
         paragraph = box.paragraphs[0]
         style = self.setter.style(role)
         if warn and len(paragraph.lines) > max_lines:
@@ -223,8 +278,16 @@ class DeckBuilder(BlockSlides):
         return replace(box, role="title")  # every slide's title frame, whatever its type role
 
     def rule_under(self, box: TextBox) -> Rect:
-        """Return the short rule under a slide title."""
-        return Rect(box.x, box.y + box.h + 6, 56.0, 3, self.theme.colors["primary"], name="Rule")
+        """Return the short rule under a slide title (none on a template: 0 wide, not drawn)."""
+        width = 0.0 if self.frame is not None else 56.0
+        return Rect(box.x, box.y + box.h + 6, width, 3, self.theme.colors["primary"], name="Rule")
+
+    def after_title(self, title: TextBox, rule: Rect) -> float:
+        """Return the body top under `title` (and its `rule`): on a template, never above its
+        layout's body area."""
+        if self.frame is not None:
+            return max(self.body_start, title.y + title.h + self.tokens.gap)
+        return rule.y + rule.h + self.tokens.gap
 
     def unique_title(self, title: str) -> str:
         """Return `title`, numbered " (2)", " (3)"... if an earlier section has the same title."""
@@ -265,13 +328,14 @@ class DeckBuilder(BlockSlides):
             region = Region(self.left, y, self.right - self.left, 0)
         title_box = self.title_box(title, location, region=region)
         rule = self.rule_under(title_box)
-        slide = Slide(kind=kind, title=title, boxes=[title_box, rule], notes=notes)
+        boxes: list[Box] = [title_box] if self.frame is not None else [title_box, rule]
+        slide = Slide(kind=kind, title=title, boxes=boxes, notes=notes)
         if kicker_box is not None:
             slide.boxes.append(kicker_box)
         if backup:
             slide.boxes.append(self.backup_tag())
         self.slides.append(slide)
-        return slide, rule.y + rule.h + self.tokens.gap
+        return slide, self.after_title(title_box, rule)
 
     def kicker_box(self, kicker: str | None) -> TextBox | None:
         """Return the small section title above an action title, or None without one."""
@@ -294,6 +358,9 @@ class DeckBuilder(BlockSlides):
         kicker_box = self.kicker_box(kicker)
         top = self.top if kicker_box is None else kicker_box.y + kicker_box.h + 2
         region = Region(self.left, top, self.right - self.left, 0)
+        if self.frame is not None and kicker_box is None:
+            boxes = [self.title_box(t, where, warn=False) for t in titles]
+            return max(self.after_title(box, self.rule_under(box)) for box in boxes)
         heights = [self.title_box(t, where, region=region, warn=False).h for t in titles]
         return top + max(heights) + 9 + self.tokens.gap
 
@@ -459,9 +526,11 @@ class DeckBuilder(BlockSlides):
         """
         meta = self.doc.meta
         where = self.meta_location
+        self.use_role("title")
         content_w = self.right - self.left
-        boxes: list[TextBox | Rect] = [
-            Rect(
+        boxes: list[TextBox | Rect] = []
+        if self.frame is None:  # a template has its own title slide artwork
+            band = Rect(
                 0,
                 self.banner_height,
                 self.left * 0.45,
@@ -469,7 +538,7 @@ class DeckBuilder(BlockSlides):
                 self.theme.colors["primary"],
                 name="Title band",
             )
-        ]
+            boxes.append(band)
         markings: list[TextBox | Rect] = []
         floor = self.markings_block(markings) - self.tokens.gap
         poc = rules.poc_lines(meta, self.labels, one_line=True)
@@ -543,6 +612,7 @@ class DeckBuilder(BlockSlides):
         boxes.extend(replace(box, y=box.y + top) for box in stack)
         boxes.extend(markings)  # read after the title block
         self.slides.append(Slide(kind="title", title=meta.title, boxes=boxes))
+        self.use_role("content")
 
     def _title_stack(
         self,
@@ -554,19 +624,24 @@ class DeckBuilder(BlockSlides):
     ) -> list[TextBox | Rect]:
         """Return the title block from y = 0: the title at `size`, the other parts `shrink`
         points below their own sizes (never below their smallest)."""
-        paragraph = self.setter.paragraph(title, "title_slide", size, width)
+        align = self.stack_align
+        color = self.title_color
+        paragraph = self.setter.paragraph(
+            title, "title_slide", size, width, align=align, color=color
+        )
         stack: list[TextBox | Rect] = [
             TextBox(self.left, 0, width, paragraph.height, (paragraph,), "title", "Title")
         ]
         y = paragraph.height + 10
-        stack.append(Rect(self.left, y, 80, 4, self.theme.colors["accent"], name="Rule"))
+        if self.frame is None:
+            stack.append(Rect(self.left, y, 80, 4, self.theme.colors["accent"], name="Rule"))
         y += 4 + self.tokens.gap
         for _key, text, role in parts:
             if not text:
                 continue
             style = self.setter.style(role)
             part_size = max(style.min_size, style.size - shrink)
-            line = self.setter.paragraph(text, role, part_size, width)
+            line = self.setter.paragraph(text, role, part_size, width, align=align)
             name = "Subtitle" if role == "subtitle" else "Byline"
             stack.append(TextBox(self.left, y, width, line.height, (line,), role, name))
             y += line.height + 6
@@ -583,19 +658,26 @@ class DeckBuilder(BlockSlides):
         max_lines: int = 3,
         bold: bool | None = None,
         color: str | None = None,
+        max_height: float | None = None,
     ) -> TextBox:
-        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` lines.
+        """Return a frame of `text` in `role` as tall as its lines, shrunk to `max_lines` lines
+        (and, where it can be, to `max_height`).
 
         `bold` and `color` override the role's, and the text is measured as it is drawn.
         """
         style = self.setter.style(role)
         paragraph = None
+        fallback = None
         for size in sizes_between(style):
             paragraph = self.setter.paragraph(
                 text, role, size, region.w, align=align, bold=bold, color=color
             )
             if len(paragraph.lines) <= max_lines:
-                break
+                fallback = fallback or paragraph
+                if max_height is None or paragraph.height <= max_height + 0.01:
+                    break
+        else:
+            paragraph = fallback or paragraph
         assert paragraph is not None
         return TextBox(
             region.x, region.y, region.w, paragraph.height, (paragraph,), role=role, name=name
@@ -657,6 +739,7 @@ class DeckBuilder(BlockSlides):
         meta = self.doc.meta
         word = section.portion(section.title) if section else self.labels.questions
         where = section.location if section else self.meta_location
+        self.use_role("closing")
         boxes: list[TextBox | Rect] = []
         floor = self.markings_block(boxes) - self.tokens.gap
         width = self.right - self.left
@@ -676,7 +759,7 @@ class DeckBuilder(BlockSlides):
             word, where, role="title_slide", region=Region(self.left, 0, width, 0)
         )
         rule = Rect(self.left, title.h + 10, 80, 4, self.theme.colors["accent"], "Rule")
-        stack: list[TextBox | Rect] = [title, rule]
+        stack: list[TextBox | Rect] = [title] if self.frame is not None else [title, rule]
         y = rule.y + rule.h + self.tokens.gap
         items: list[_Item] = []
         if section and section.lead:
@@ -734,6 +817,7 @@ class DeckBuilder(BlockSlides):
         return Slide(
             kind="closing", title=word, boxes=boxes, notes=section.notes if section else None
         )
+        self.use_role("content")
 
     def sources_block(self, items: Sequence[_Item], region: Region) -> list[TextBox | Rect]:
         """Return the Sources list as a block from the top of `region` (its height unbounded):
@@ -1158,6 +1242,9 @@ class DeckBuilder(BlockSlides):
         meta = self.doc.meta
         left_text = rules.footer_left(meta, self.labels)
         width = self.right - self.left
+        if self.frame is not None:  # above the bottom band, clear of the template's logos
+            self.left, width = self.frame.footer.x, self.frame.footer.w
+            self.right = self.left + width
         for number, slide in enumerate(self.slides, start=1):
             slide.number = number
             footer_left = self.fitted_box(
@@ -1176,16 +1263,17 @@ class DeckBuilder(BlockSlides):
                 align="right",
                 max_lines=1,
             )
-            slide.boxes.append(
-                Rect(
-                    self.left,
-                    self.footer_y - 5,
-                    width,
-                    0.75,
-                    self.theme.colors["rule"],
-                    name="Footer rule",
+            if self.frame is None:  # a template draws its own furniture
+                slide.boxes.append(
+                    Rect(
+                        self.left,
+                        self.footer_y - 5,
+                        width,
+                        0.75,
+                        self.theme.colors["rule"],
+                        name="Footer rule",
+                    )
                 )
-            )
             slide.boxes.extend([footer_left, footer_right])
             if meta.classification:
                 slide.boxes.extend(self.banners(meta.classification))

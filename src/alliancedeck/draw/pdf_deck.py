@@ -14,10 +14,20 @@ from alliancedeck.draw.pdf_common import (
 if TYPE_CHECKING:
     from alliancedeck.document import Document
     from alliancedeck.fonts import FontBook
+    from alliancedeck.template import OrgTemplate
 
 
-def draw_deck_pdf(deck: ComposedDeck, doc: Document, book: FontBook, build_time: int) -> bytes:
-    """Return the PDF bytes of `deck`: one page per slide, text where the layout put it."""
+def draw_deck_pdf(
+    deck: ComposedDeck,
+    doc: Document,
+    book: FontBook,
+    build_time: int,
+    template: OrgTemplate | None = None,
+) -> bytes:
+    """Return the PDF bytes of `deck`: one page per slide, text where the layout put it.
+
+    With `template`, each page first shows the template's own artwork (an artifact).
+    """
     buffer = io.BytesIO()
     info = document_info(doc, kind="Deck")
 
@@ -46,6 +56,11 @@ def draw_deck_pdf(deck: ComposedDeck, doc: Document, book: FontBook, build_time:
         key = f"slide{slide.number}"
         canvas.bookmarkPage(key)
         canvas.addOutlineEntry(f"{slide.number}. {slide.title}", key, level=0)
+        if template is not None:  # organisation template: see alliancedeck.template.pdf
+            from alliancedeck.template.pdf import draw_artwork
+
+            with tagger.artifact():
+                draw_artwork(canvas, template, slide.kind, deck.height)
         for box in slide.boxes:
             drawer.draw(box)
         canvas.showPage()

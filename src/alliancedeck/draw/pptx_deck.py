@@ -60,19 +60,27 @@ if TYPE_CHECKING:
     from pptx.parts.presentation import PresentationPart
 
     from alliancedeck.document import ChartInfo, Document
+    from alliancedeck.template import OrgTemplate
 
 TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
 FIRST_SLIDE_ID = 256  # the smallest id PresentationML allows in p:sldIdLst
 
 
-def draw_deck(deck: ComposedDeck, doc: Document, build_time: int) -> bytes:
-    """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`."""
-    presentation = Presentation()
+def draw_deck(
+    deck: ComposedDeck, doc: Document, build_time: int, template: OrgTemplate | None = None
+) -> bytes:
+    """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`.
+
+    With `template`, the deck is built on the organisation's template (see `_TemplateHook`).
+    """
+    hook = _TemplateHook(template)
+    presentation = hook.presentation() or Presentation()
     package = presentation.part.package
     _fast_partnames(package)
-    presentation.slide_width = Emu(emu(deck.width))
-    presentation.slide_height = Emu(emu(deck.height))
-    writer = _SlideWriter(presentation.part, deck.language)
+    if template is None:
+        presentation.slide_width = Emu(emu(deck.width))
+        presentation.slide_height = Emu(emu(deck.height))
+    writer = _SlideWriter(presentation.part, deck.language, hook)
     for geometry in deck.slides:
         writer.add_slide(geometry)
     _set_properties(presentation, doc, build_time)
@@ -149,7 +157,10 @@ class _SlideWriter:
     whatever the size of the deck.
     """
 
-    def __init__(self, presentation_part: PresentationPart, language: str) -> None:
+    def __init__(
+        self, presentation_part: PresentationPart, language: str, hook: _TemplateHook
+    ) -> None:
+        self._hook = hook
         self._presentation = presentation_part
         self._package = presentation_part.package
         self._layout = presentation_part.presentation.slide_layouts[TITLE_ONLY_LAYOUT].part
@@ -163,8 +174,9 @@ class _SlideWriter:
         """Append the slide `geometry` (and its notes page, if it has notes)."""
         self._slides += 1
         part = Part(PackURI(f"/ppt/slides/slide{self._slides}.xml"), CT.PML_SLIDE, self._package)
-        part.relate_to(self._layout, RT.SLIDE_LAYOUT)
-        part.blob = self._slide_xml(geometry, part).encode()
+        layout, title_type = self._hook.layout(geometry.kind) or (self._layout, "title")
+        part.relate_to(layout, RT.SLIDE_LAYOUT)
+        part.blob = self._slide_xml(geometry, part, title_type).encode()
         # A new slide cannot match an existing relationship, so skip python-pptx's search of
         # every relationship of the presentation (private API, see the module docstring).
         rid = self._presentation.rels._add_relationship(RT.SLIDE, part)
@@ -173,11 +185,11 @@ class _SlideWriter:
         if geometry.notes:
             self._add_notes(part, geometry.notes)
 
-    def _slide_xml(self, geometry: Slide, part: Part) -> str:
+    def _slide_xml(self, geometry: Slide, part: Part, title_type: str = "title") -> str:
         """Return the slide's XML: the title placeholder first, then every box in order."""
         title = geometry.title_box
         language = self._language
-        shapes = [_title_xml(title, language, part)]
+        shapes = [_title_xml(title, language, part, title_type)]
         shape_id = 2  # 1 is the shape tree itself, 2 the title
         for box in geometry.boxes:
             if box is title:
@@ -211,6 +223,8 @@ class _SlideWriter:
         part = self._images.get(loaded.sha1)
         if part is None:
             number = len(self._images) + 1
+            while not self._hook.claim_media(f"/ppt/media/image{number}.{loaded.ext}"):
+                number += 1  # a template's own pictures keep their names
             partname = PackURI(f"/ppt/media/image{number}.{loaded.ext}")
             part = ImagePart(
                 partname, loaded.content_type, self._package, loaded.blob, loaded.filename
@@ -230,6 +244,42 @@ class _SlideWriter:
         part.relate_to(self._presentation.notes_master_part, RT.NOTES_MASTER)
         part.relate_to(slide, RT.SLIDE)
         slide.relate_to(part, RT.NOTES_SLIDE)
+
+
+# --- organisation template hook -------------------------------------------------------------
+
+
+class _TemplateHook:
+    """The deck's start on an organisation template (all of it in `alliancedeck.template.deck`);
+    without one, every answer is `None` and python-pptx's default template is used."""
+
+    def __init__(self, template: OrgTemplate | None) -> None:
+        self._template = template
+        self._layouts = None
+        self._media: set[str] = set()
+
+    def presentation(self):
+        """Return the template's presentation (its sample slides gone), or None without one."""
+        if self._template is None:
+            return None
+        from alliancedeck.template.deck import start_on_template
+
+        presentation, self._layouts = start_on_template(self._template)
+        package = presentation.part.package
+        self._media = {str(p.partname) for p in package.iter_parts()}
+        return presentation
+
+    def layout(self, kind: str):
+        """Return the layout part and title placeholder type for a slide of `kind`, or None."""
+        return None if self._layouts is None else self._layouts(kind)
+
+    def claim_media(self, partname: str) -> bool:
+        """Take `partname` for a new picture; return False if the template has it (or it is
+        taken already)."""
+        if partname in self._media:
+            return False
+        self._media.add(partname)
+        return True
 
 
 # --- XML text -------------------------------------------------------------------------------
@@ -284,7 +334,7 @@ def _offset_xml(box: TextBox | Rect | ChartBox | TableBox | PictureBox) -> str:
     return f'<a:off x="{emu(box.x)}" y="{emu(box.y)}"/><a:ext cx="{emu(box.w)}" cy="{emu(box.h)}"/>'
 
 
-def _title_xml(box: TextBox, language: str, part: Part) -> str:
+def _title_xml(box: TextBox, language: str, part: Part, title_type: str = "title") -> str:
     """Return the title placeholder as python-pptx's clone of the title-only layout writes it.
 
     Its `p:ph type="title"` keeps `slide.shapes.title` (and PowerPoint's outline) finding it; its
@@ -292,7 +342,7 @@ def _title_xml(box: TextBox, language: str, part: Part) -> str:
     """
     return (
         '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Title 1"/><p:cNvSpPr><a:spLocks noGrp="1"/>'
-        '</p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr>'
+        f'</p:cNvSpPr><p:nvPr><p:ph type="{title_type}"/></p:nvPr></p:nvSpPr>'
         f"<p:spPr><a:xfrm>{_offset_xml(box)}</a:xfrm></p:spPr>"
         f"{_body_xml(box, language, part)}</p:sp>"
     )

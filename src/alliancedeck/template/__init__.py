@@ -44,6 +44,13 @@ class OrgTemplate:
             slide_ids.remove(slide_id)
         return prs
 
+    def colour_map(self) -> dict[str, str]:
+        """Return the primary master's colour map (colour role -> scheme slot)."""
+        from alliancedeck.template.inspect import DEFAULT_COLOUR_MAP
+
+        maps = self.info.colour_maps
+        return maps[self.info.primary_master] if maps else dict(DEFAULT_COLOUR_MAP)
+
     def layout_for(self, prs: Presentation, role: str) -> SlideLayout:
         """Return the layout of `prs` (from `new_presentation`) chosen for `role`."""
         chosen = self.roles.choices[role].layout

@@ -57,6 +57,18 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Artwork:
+    """A picture or simple shape a master or layout draws on every slide (a logo, a band)."""
+
+    kind: str  # "picture" or "shape" (anything else: "other", only its box is known)
+    box: Box
+    name: str = ""
+    image: bytes = b""
+    image_type: str = ""  # the picture's content type (image/png, image/x-emf...)
+    fill: str = ""  # a shape's solid fill, #RRGGBB ("" when none or not simple)
+
+
+@dataclass(frozen=True)
 class PlaceholderInfo:
     """One placeholder of a layout: its type (`ph@type`, `obj` when absent), index and box."""
 
@@ -75,6 +87,9 @@ class LayoutInfo:
     master: int
     index: int
     placeholders: tuple[PlaceholderInfo, ...]
+    shows_master: bool = True  # false: the master's own artwork is hidden on this layout
+    artwork: tuple[Artwork, ...] = ()  # the layout's own pictures and shapes
+    title_colour: str = ""  # #RRGGBB its titles are set in, when the template says
 
     def of(self, *kinds: str) -> list[PlaceholderInfo]:
         """Return the placeholders whose type is one of `kinds`."""
@@ -127,6 +142,12 @@ class TemplateInfo:
     primary_master: int
     sample_slides: int
     text_styles: tuple[TextStyles, ...] = ()
+    #: Each master's colour map: colour role (tx1, bg1, accent1...) -> scheme slot (dk1...).
+    colour_maps: tuple[dict[str, str], ...] = ()
+    #: Each master's own pictures and shapes, drawn under every slide of its layouts.
+    master_artwork: tuple[tuple[Artwork, ...], ...] = ()
+    #: The (master, layout) each sample slide uses, in order: what the author meant each for.
+    sample_layouts: tuple[tuple[int, int], ...] = ()
 
     @property
     def theme(self) -> ThemeInfo:
@@ -240,6 +261,7 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
     layouts: list[LayoutInfo] = []
     themes: list[ThemeInfo] = []
     text_styles = tuple(read_text_styles(master) for master in masters)
+    colour_maps = tuple(_colour_map(master) for master in masters)
     for m, master in enumerate(masters):
         try:
             themes.append(read_theme(master.part.part_related_by(RT.THEME).blob))
@@ -247,8 +269,17 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
             themes.append(ThemeInfo())
         for i, layout in enumerate(master.slide_layouts):
             holders = tuple(_placeholder(shape) for shape in layout.placeholders)
-            layouts.append(LayoutInfo(layout.name, m, i, holders))
+            shows = layout._element.get("showMasterSp", "1") not in ("0", "false")
+            art = _artwork(layout.shapes, themes[-1], colour_maps[m])
+            colour = _title_colour(layout, master, themes[-1], colour_maps[m])
+            layouts.append(LayoutInfo(layout.name, m, i, holders, shows, art, colour))
     slides = list(prs.slides)
+    sample_layouts = []
+    for slide in slides:
+        layout = slide.slide_layout
+        m = next((m for m, master in enumerate(masters) if master == layout.slide_master), 0)
+        index = next((i for i, own in enumerate(masters[m].slide_layouts) if own == layout), 0)
+        sample_layouts.append((m, index))
     primary = 0
     if slides:  # the sample slides show which master the template's author meant
         first_master = slides[0].slide_layout.slide_master
@@ -262,4 +293,113 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
         primary_master=primary,
         sample_slides=len(slides),
         text_styles=text_styles,
+        colour_maps=colour_maps,
+        sample_layouts=tuple(sample_layouts),
+        master_artwork=tuple(
+            _artwork(master.shapes, themes[m], colour_maps[m]) for m, master in enumerate(masters)
+        ),
     )
+
+
+def _artwork(shapes, theme: ThemeInfo, colour_map: dict[str, str]) -> tuple[Artwork, ...]:
+    """Return the pictures and shapes (not placeholders) of a master's or layout's `shapes`."""
+    found = []
+    for shape in shapes:
+        if shape.is_placeholder:
+            continue
+        box = _box(shape)
+        if box is None or box.width <= 0 or box.height <= 0:
+            continue
+        tag = shape._element.tag.rsplit("}", 1)[-1]
+        if tag == "pic":
+            try:
+                image = shape.image
+                blob, image_type = image.blob, image.content_type
+            except (KeyError, AttributeError, ValueError):  # a linked or missing picture
+                blob, image_type = b"", ""
+            found.append(Artwork("picture", box, shape.name, blob, image_type))
+        elif tag == "sp":
+            fill = _solid_fill(shape._element, theme, colour_map)
+            found.append(Artwork("shape", box, shape.name, fill=fill))
+        else:
+            found.append(Artwork("other", box, shape.name))
+    return tuple(found)
+
+
+def _title_colour(layout, master, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
+    """Return the colour a layout's titles are set in: its title placeholder's, its master's,
+    or the master's title style's (the first that names one); "" when none does."""
+    ns = {"a": _A, "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    places = []
+    for owner in (layout, master):
+        for shape in owner.placeholders:
+            if shape._element.ph.get("type") in TITLES:
+                # A run's colour or the list style's (an empty paragraph's end mark says
+                # nothing: LibreOffice writes stale ones on layouts).
+                text = shape._element.find("p:txBody", ns)
+                if text is not None:
+                    places += text.findall("a:lstStyle//a:defRPr/a:solidFill", ns)[:1]
+                    places += text.findall("a:p/a:r/a:rPr/a:solidFill", ns)[:1]
+                break
+    places += master._element.findall("p:txStyles/p:titleStyle/a:lvl1pPr//a:solidFill", ns)[:1]
+    for fill in places:
+        colour = fill[0] if len(fill) else None
+        if colour is None:
+            continue
+        value = _colour_value(colour, theme, colour_map)
+        if value:
+            return value
+    return ""
+
+
+def _colour_value(colour, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
+    """Return the `#RRGGBB` of a plain `a:srgbClr` or `a:schemeClr` (tints ignored)."""
+    kind = colour.tag.rsplit("}", 1)[-1]
+    if kind == "srgbClr":
+        value = colour.get("val", "")
+        return f"#{value.upper()}" if len(value) == 6 else ""
+    if kind == "schemeClr":
+        slot = colour_map.get(colour.get("val", ""), colour.get("val", ""))
+        return theme.colours.get(slot, "")
+    return ""
+
+
+def _solid_fill(element, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
+    """Return the `#RRGGBB` solid fill of a plain rectangle shape, or "" if it is not one."""
+    ns = {"a": _A, "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    geometry = element.find("p:spPr/a:prstGeom", ns)
+    if geometry is None or geometry.get("prst") != "rect":
+        return ""
+    # A solid fill; a pattern's background or a gradient's first stop stands for the others
+    # (the deck PDF draws the band, not its texture).
+    colour = element.find("p:spPr/a:solidFill/*", ns)
+    if colour is None:
+        colour = element.find("p:spPr/a:pattFill/a:bgClr/*", ns)
+    if colour is None:
+        colour = element.find("p:spPr/a:gradFill/a:gsLst/a:gs/*", ns)
+    if colour is None or len(colour):  # none, or tinted/shaded: not simple
+        return ""
+    return _colour_value(colour, theme, colour_map)
+
+
+#: The colour map PowerPoint assumes when a master has none (light background, dark text).
+DEFAULT_COLOUR_MAP = {
+    "bg1": "lt1",
+    "tx1": "dk1",
+    "bg2": "lt2",
+    "tx2": "dk2",
+    **{f"accent{n}": f"accent{n}" for n in range(1, 7)},
+    "hlink": "hlink",
+    "folHlink": "folHlink",
+}
+
+
+def _colour_map(master) -> dict[str, str]:
+    """Return the colour map (`p:clrMap`) of a python-pptx slide master."""
+    found = master._element.find(
+        "{http://schemas.openxmlformats.org/presentationml/2006/main}clrMap"
+    )
+    mapping = dict(DEFAULT_COLOUR_MAP)
+    if found is not None:
+        mapping.update({key: value for key, value in found.attrib.items() if key in mapping})
+    return mapping

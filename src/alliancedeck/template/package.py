@@ -35,6 +35,10 @@ CT_PRESENTATION = (
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 )
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+CORE_TYPE = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+OLD_CORE_TYPE = (
+    b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
 _DRAWING_PARTS = re.compile(r"ppt/(slideMasters|slideLayouts|slides)/[^/]+\.xml")
 _SHAPE_ID = re.compile(rb'<p:cNvPr\b[^>]*?\bid="(\d+)"')
 _HYPERLINKS = frozenset({"hlinkClick", "hlinkHover", "hlinkMouseOver"})
@@ -139,6 +143,9 @@ def clean_package(data: bytes, location: Location, name: str) -> tuple[bytes, li
         parts["[Content_Types].xml"] = content_types.replace(CT_TEMPLATE, CT_PRESENTATION).encode(
             "utf-8"
         )
+    if "_rels/.rels" in parts:  # LibreOffice names the core properties by an older type,
+        # which python-pptx does not find: it would add a second docProps/core.xml.
+        parts["_rels/.rels"] = parts["_rels/.rels"].replace(OLD_CORE_TYPE, CORE_TYPE)
     warnings = _drop_external_relationships(parts, location, name, fail)
     _renumber_duplicate_shape_ids(parts, fail)
     out = io.BytesIO()

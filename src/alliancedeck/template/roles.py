@@ -156,14 +156,23 @@ _SCORES: dict[str, Callable[[LayoutInfo, TemplateInfo], float | None]] = {
 def best_layout(role: str, info: TemplateInfo) -> LayoutInfo | None:
     """Return the layout that best fits `role` by its placeholders, or `None`.
 
-    Layouts of the primary master (the one the template's sample slides use) come first, so
-    that every slide of a deck shares one master; then the best score; then the first layout.
+    Layouts of the master the template's sample slides use for such a slide come first (a
+    title master for the title slide, another for content, as LibreOffice's templates have
+    them); without such a sample, the primary master's (the first sample slide's). Then the
+    best score; then the first layout.
     """
-    ranked = []
+    scored = {}
     for layout in info.layouts:
         score = _SCORES[role](layout, info) if _usable(layout) else None
         if score is not None:
-            ranked.append((layout.master != info.primary_master, -score, layout.master, layout))
+            scored[(layout.master, layout.index)] = (score, layout)
+    preferred = next(
+        (master for master, index in info.sample_layouts if (master, index) in scored),
+        info.primary_master,
+    )
+    ranked = []
+    for score, layout in scored.values():
+        ranked.append((layout.master != preferred, -score, layout.master, layout))
     if not ranked:
         return None
     ranked.sort(key=lambda item: (*item[:3], item[3].index))

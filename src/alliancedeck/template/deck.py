@@ -1,0 +1,54 @@
+"""The deck writer's start on an organisation template: its package, and a layout per slide."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from alliancedeck.template.frame import role_of
+
+if TYPE_CHECKING:
+    from pptx.opc.package import Part
+    from pptx.presentation import Presentation
+
+    from alliancedeck.template import OrgTemplate
+
+#: Extensions of presentation.xml that name the template's own slides (its sections).
+_SLIDE_LISTS = ("{521415D9-36F7-43E2-AB2F-B90AF26B5E84}",)  # p14:sectionLst
+
+
+def start_on_template(
+    template: OrgTemplate,
+) -> tuple[Presentation, Callable[[str], tuple[Part, str]]]:
+    """Return the template as a presentation without its sample slides, and a function giving
+    the layout part and the title placeholder type for a slide of each kind.
+
+    Every master, layout, theme and picture of the template stays in the package, so a person
+    can add slides on its layouts; the slide size is the template's.
+    """
+    presentation = template.new_presentation()
+    _drop_slide_lists(presentation)
+    parts: dict[str, tuple[Part, str]] = {}
+
+    def layout_for(kind: str) -> tuple[Part, str]:
+        role = role_of(kind)
+        if role not in parts:
+            layout = template.layout_for(presentation, role)
+            holders = template.roles.choices[role].layout.of("ctrTitle")
+            parts[role] = (layout.part, "ctrTitle" if holders else "title")
+        return parts[role]
+
+    return presentation, layout_for
+
+
+def _drop_slide_lists(presentation: Presentation) -> None:
+    """Remove the lists (sections) naming the template's own slides, which are gone."""
+    element = presentation.part._element
+    for ext_list in element.findall(
+        "{http://schemas.openxmlformats.org/presentationml/2006/main}extLst"
+    ):
+        for ext in list(ext_list):
+            if ext.get("uri") in _SLIDE_LISTS:
+                ext_list.remove(ext)
+        if not len(ext_list):
+            element.remove(ext_list)

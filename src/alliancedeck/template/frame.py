@@ -1,0 +1,179 @@
+"""Where a template lets the deck put its boxes: per slide role, clear of bands and logos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from alliancedeck.compose.boxes import Region
+from alliancedeck.template.inspect import CONTENT, TITLES
+
+if TYPE_CHECKING:
+    from alliancedeck.template import OrgTemplate
+    from alliancedeck.template.inspect import Artwork, Box, LayoutInfo
+
+#: The template role each kind of slide the deck composes is built on.
+ROLE_OF_KIND = {"title": "title", "closing": "closing"}
+#: A picture of the master or layout smaller than this share of the slide is a logo or seal,
+#: which our boxes keep clear of; a larger one is a background, which text may cover.
+LOGO_SHARE = 0.15
+#: A template band is at least this share of the slide wide, at most this share of it tall,
+#: and within EDGE points of its top or bottom edge.
+BAND_WIDTH = 0.6
+BAND_HEIGHT = 0.45
+EDGE = 2.0
+#: Space kept between a banner band or logo and our boxes.
+CLEARANCE = 4.0
+
+
+def role_of(kind: str) -> str:
+    """Return the template role (title, content, closing) a slide of `kind` is built on."""
+    return ROLE_OF_KIND.get(kind, "content")
+
+
+@dataclass(frozen=True)
+class RoleFrame:
+    """One role's layout as the deck uses it: its title area and its body area (points)."""
+
+    title: Region
+    body: Region
+    title_type: str = "title"  # the title placeholder's type: title or ctrTitle
+    title_color: str = ""  # the colour the template sets for this layout's titles ("": none)
+
+
+@dataclass(frozen=True)
+class TemplateFrame:
+    """The slide size and, per role, where the title and the body go."""
+
+    width: float
+    height: float
+    roles: dict[str, RoleFrame] = field(default_factory=dict)
+    #: Our footer line: above the bottom band, clear of logos.
+    footer: Region = field(default_factory=lambda: Region(0, 0, 0, 0))
+    logos: tuple[Region, ...] = ()
+
+    def role(self, kind: str) -> RoleFrame:
+        """Return the frame of the role a slide of `kind` is built on."""
+        return self.roles[role_of(kind)]
+
+
+def _region(box: Box) -> Region:
+    return Region(box.left, box.top, box.width, box.height)
+
+
+def _clamp(region: Region, top: float, bottom: float, width: float) -> Region:
+    """Return `region` inside the slide's width and between `top` and `bottom`."""
+    x = max(region.x, 0.0)
+    right = min(region.x + region.w, width)
+    y = max(region.y, top)
+    end = min(region.bottom, bottom)
+    return Region(x, y, max(right - x, 0.0), max(end - y, 0.0))
+
+
+def _overlap(a: Region, b: Region) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.bottom and b.y < a.bottom
+
+
+def _clear_of(region: Region, logo: Region) -> Region:
+    """Return the largest part of `region` left, right, above or below `logo`."""
+    if not _overlap(region, logo):
+        return region
+    pad = CLEARANCE
+    options = [
+        Region(region.x, region.y, logo.x - pad - region.x, region.h),
+        Region(
+            logo.x + logo.w + pad, region.y, region.x + region.w - logo.x - logo.w - pad, region.h
+        ),
+        Region(region.x, region.y, region.w, logo.y - pad - region.y),
+        Region(region.x, logo.bottom + pad, region.w, region.bottom - logo.bottom - pad),
+    ]
+    return max(options, key=lambda r: max(r.w, 0) * max(r.h, 0))
+
+
+def _artwork(template: OrgTemplate, layout: LayoutInfo) -> list[Artwork]:
+    """Return the pictures and shapes under slides of `layout`: its own and its master's."""
+    info = template.info
+    art = list(layout.artwork)
+    if layout.shows_master and info.master_artwork:
+        art += info.master_artwork[layout.master]
+    return art
+
+
+def _logos(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
+    """Return the small pictures (logos, seals) under slides of `layout`."""
+    info = template.info
+    area = info.slide_width * info.slide_height
+    return [
+        _region(a.box)
+        for a in _artwork(template, layout)
+        if a.kind == "picture" and a.box.area < LOGO_SHARE * area
+    ]
+
+
+def _bands(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
+    """Return the bands of artwork across the top or foot of slides of `layout`.
+
+    A shape or picture as wide as most of the slide, touching its top or bottom edge and not
+    covering most of it, is the template's own band (a title bar, a coloured foot): body text
+    keeps off it, while the layout's title may sit on it, as the template's author meant.
+    """
+    info = template.info
+    width, height = info.slide_width, info.slide_height
+    found = []
+    for art in _artwork(template, layout):
+        box = art.box
+        wide = box.width >= BAND_WIDTH * width and box.height <= BAND_HEIGHT * height
+        if wide and (box.top <= EDGE or box.bottom >= height - EDGE):
+            found.append(_region(box))
+    return found
+
+
+def template_frame(template: OrgTemplate, band: float, footer_height: float) -> TemplateFrame:
+    """Return where the deck's boxes go on `template`, clear of the `band` at the top and
+    bottom (banners; 0 without) and of the master's logos; `footer_height` is our footer's.
+    """
+    info = template.info
+    width, height = info.slide_width, info.slide_height
+    top = band + CLEARANCE if band else 0.0
+    # Our footer sits just above the bottom band; bodies end above it.
+    footer_y = height - band - footer_height - CLEARANCE
+    bottom = footer_y - CLEARANCE
+    roles: dict[str, RoleFrame] = {}
+    content = template.roles.choices["content"].layout
+    all_logos: list[Region] = []
+    for role in ("title", "content", "closing"):
+        layout = template.roles.choices[role].layout
+        logos = _logos(template, layout)
+        all_logos += [logo for logo in logos if logo not in all_logos]
+        titles = layout.of(*TITLES) or content.of(*TITLES)
+        title = _region(titles[0].box) if titles and titles[0].box else Region(0, top, width, 0)
+        holders = [
+            p.box
+            for p in (layout.of(*CONTENT, "subTitle") or content.of(*CONTENT))
+            if p.box is not None
+        ]
+        if holders:
+            left = min(b.left for b in holders)
+            right = max(b.right for b in holders)
+            body = Region(
+                left, min(b.top for b in holders), right - left, max(b.bottom for b in holders)
+            )
+            body = Region(body.x, body.y, body.w, body.h - body.y)
+        else:
+            body = Region(title.x, title.bottom, title.w, bottom - title.bottom)
+        if role == "closing" and not layout.of(*TITLES, *CONTENT):
+            # A blank layout: the content layout's title and body areas, as one.
+            body = Region(body.x, title.y, body.w, body.bottom - title.y)
+        title = _clamp(title, top, bottom, width)
+        body = _clamp(body, top, bottom, width)
+        for logo in logos:
+            title = _clear_of(title, logo)
+            body = _clear_of(body, logo)
+        for band_art in _bands(template, layout):
+            body = _clear_of(body, band_art)
+        kind = titles[0].kind if titles else "title"
+        roles[role] = RoleFrame(title, body, kind, layout.title_colour)
+    footer = Region(roles["content"].body.x, footer_y, roles["content"].body.w, footer_height)
+    for logo in all_logos:
+        footer = _clear_of(footer, logo)
+    return TemplateFrame(width, height, roles, footer, tuple(all_logos))

@@ -1,0 +1,277 @@
+"""Decks built on organisation templates: read back as PowerPoint and LibreOffice see them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import template_files
+from template_files import rewrite
+
+from conftest import REPO
+from external import libreoffice_convert_all, require
+
+libreoffice_templates = template_files.libreoffice_templates  # the session's fixtures
+templates = template_files.templates
+
+BRIEFS = {"default": REPO / "content.yaml", "blocks": REPO / "examples" / "blocks" / "content.yaml"}
+#: Templates the decks are built on: python-pptx's (4:3, Calibri), its layouts renamed into
+#: Japanese, one with a logo on its master, and LibreOffice's own (16:10, two masters each).
+TEMPLATES = ("default", "japanese", "logo", "Vivid", "Beehive", "Focus", "Piano.potx")
+SLACK = 1.0  # points: glyph boxes of neighbouring lines may touch
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def with_logo(source: Path, target: Path) -> Path:
+    """Save `source` with a PNG logo in the top right corner of its slide master."""
+    from PIL import Image
+    from pptx import Presentation
+    from pptx.oxml.shapes.picture import CT_Picture
+    from pptx.util import Inches
+
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 60), (180, 20, 40)).save(picture, "PNG")
+    prs = Presentation(source)
+    master = prs.slide_masters[0]
+    _, rid = master.part.get_or_add_image_part(io.BytesIO(picture.getvalue()))
+    left, top = prs.slide_width - Inches(1.6), Inches(0.35)
+    pic = CT_Picture.new_pic(99, "Logo", "Logo", rid, left, top, Inches(1.2), Inches(0.6))
+    master.shapes._spTree.append(pic)
+    prs.save(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def template_paths(templates, libreoffice_templates, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("more-templates")
+    return {
+        "default": templates / "default.pptx",
+        "japanese": templates / "japanese.pptx",
+        "logo": with_logo(templates / "default.pptx", folder / "logo.pptx"),
+        **{name: libreoffice_templates[name] for name in TEMPLATES[3:]},
+    }
+
+
+@pytest.fixture(scope="module")
+def decks(template_paths, tmp_path_factory) -> dict[tuple[str, str], dict]:
+    """Build both briefs on every template; convert every deck with LibreOffice in one run."""
+    from alliancedeck.api import prepare, render
+
+    folder = tmp_path_factory.mktemp("decks")
+    built = {}
+    for template in TEMPLATES:
+        for brief, content in BRIEFS.items():
+            prepared = prepare(content, template=template_paths[template])
+            path = folder / f"{template.replace('.', '-')}-{brief}.pptx"
+            path.write_bytes(render(prepared, "slides"))
+            built[(template, brief)] = {"deck": path, "prepared": prepared}
+    converted = folder / "libreoffice"
+    converted.mkdir()
+    libreoffice_convert_all([d["deck"] for d in built.values()], converted, "pdf")
+    for entry in built.values():
+        entry["pdf"] = converted / f"{entry['deck'].stem}.pdf"
+    return built
+
+
+CASES = [(t, b) for t in TEMPLATES for b in BRIEFS]
+
+
+def _ids(case):
+    return "-".join(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_every_slide_is_on_a_mapped_layout_with_its_title_in_the_title_placeholder(decks, case):
+    from pptx import Presentation
+
+    from alliancedeck.template.frame import role_of
+
+    entry = decks[case]
+    template = entry["prepared"].theme.template
+    prs = Presentation(entry["deck"])
+    title = entry["prepared"].doc.meta.title
+    mapped = {role: choice.layout.name for role, choice in template.roles.choices.items()}
+    slides = list(prs.slides)
+    assert slides[0].slide_layout.name == mapped["title"]
+    assert slides[0].shapes.title.text_frame.text == title
+    for number, slide in enumerate(slides, start=1):
+        assert slide.slide_layout.name in {mapped[role_of(k)] for k in ("title", "x", "closing")}
+        heading = slide.shapes.title
+        assert heading is not None and heading.text_frame.text.strip(), number
+        layout_titles = [
+            p.placeholder_format.type for p in slide.slide_layout.placeholders if p.is_placeholder
+        ]
+        kind = heading._element.ph.get("type")
+        if any(str(t).startswith("CENTER_TITLE") for t in layout_titles):
+            assert kind == "ctrTitle"
+        for placeholder in slide.placeholders:  # nothing left empty for "Click to add text"
+            assert placeholder.has_text_frame and placeholder.text_frame.text.strip(), number
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_the_template_is_kept_whole_and_its_sample_slides_are_gone(decks, template_paths, case):
+    from pptx import Presentation
+
+    from alliancedeck.template.package import load_template
+
+    entry = decks[case]
+    source = load_template(template_paths[case[0]]).open()  # a .potx too
+    built = Presentation(entry["deck"])
+    assert (built.slide_width, built.slide_height) == (source.slide_width, source.slide_height)
+    assert [[lay.name for lay in m.slide_layouts] for m in built.slide_masters] == [
+        [lay.name for lay in m.slide_layouts] for m in source.slide_masters
+    ]
+    samples = {
+        shape.text_frame.text
+        for slide in source.slides
+        for shape in slide.shapes
+        if shape.has_text_frame and shape.text_frame.text.strip()
+    }
+    texts = {
+        shape.text_frame.text
+        for slide in built.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    }
+    assert not samples & texts - {""}
+    with zipfile.ZipFile(entry["deck"]) as archive:
+        slide_parts = [n for n in archive.namelist() if n.startswith("ppt/slides/slide")]
+        media = {archive.read(n) for n in archive.namelist() if n.startswith("ppt/media/")}
+    assert len(slide_parts) == len(built.slides)
+    for master in source.slide_masters:  # every picture of the masters and layouts is there
+        for owner in [master, *master.slide_layouts]:
+            for shape in owner.shapes:
+                if shape.shape_type is not None and shape.shape_type == 13:  # PICTURE
+                    assert shape.image.blob in media
+
+
+def test_the_master_logo_is_kept_and_nothing_covers_it(decks):
+    from pptx import Presentation
+
+    entry = decks[("logo", "default")]
+    prs = Presentation(entry["deck"])
+    logo = next(s for s in prs.slide_masters[0].shapes if s.name == "Logo")
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.name.startswith("Banner"):
+                continue
+            apart = (
+                shape.left + shape.width <= logo.left
+                or logo.left + logo.width <= shape.left
+                or shape.top + shape.height <= logo.top
+                or logo.top + logo.height <= shape.top
+            )
+            assert apart, (slide.shapes.title.text_frame.text, shape.name)
+
+
+def test_text_is_measured_and_set_in_the_template_theme_fonts(decks):
+    from pptx import Presentation
+
+    entry = decks[("default", "default")]
+    fonts = {
+        run.font.name
+        for slide in Presentation(entry["deck"]).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    }
+    assert fonts == {"Calibri"}  # python-pptx's theme: measured with Carlito
+    theme = entry["prepared"].theme
+    assert theme.fonts[theme.deck["body"].font].pdf == "Carlito"
+    sizes = [
+        run.font.size.pt
+        for slide in Presentation(entry["deck"]).slides
+        for shape in slide.shapes
+        if shape.name == "Points"
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    ]
+    assert sizes and min(sizes) >= 18  # the floor, whatever the template's outline levels
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_no_two_words_libreoffice_draws_overlap(decks, case):
+    with pdfplumber.open(decks[case]["pdf"]) as document:
+        clashes = {}
+        for number, page in enumerate(document.pages, start=1):
+            words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
+            found = [
+                (a["text"], b["text"])
+                for index, a in enumerate(words)
+                for b in words[index + 1 :]
+                if a["x0"] + SLACK < b["x1"]
+                and b["x0"] + SLACK < a["x1"]
+                and a["top"] + SLACK < b["bottom"]
+                and b["top"] + SLACK < a["bottom"]
+            ]
+            if found:
+                clashes[number] = found
+    assert clashes == {}
+
+
+@pytest.mark.parametrize("template", ["japanese", "logo", "Vivid", "Piano.potx"])
+def test_decks_on_templates_pass_both_validators(decks, template):
+    deck = decks[(template, "blocks")]["deck"]
+    checker = require("ooxml-check")
+    result = subprocess.run(
+        [sys.executable, checker, str(deck)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    validator = require("ooxml-validator")
+    env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
+    result = subprocess.run(
+        [validator, str(deck)], capture_output=True, text=True, env=env, timeout=300
+    )
+    verdict = json.loads(result.stdout)
+    assert verdict["errors"] == [] and verdict["ok"] is True
+
+
+def test_the_layout_names_the_template_and_overrides_a_layout(templates, tmp_path):
+    from pptx import Presentation
+
+    from alliancedeck.api import prepare, render
+
+    folder = tmp_path / "brief"
+    (folder / "layouts").mkdir(parents=True)
+    rewrite(templates / "default.pptx", folder / "layouts" / "org.pptx")
+    layout = (REPO / "src/alliancedeck/layouts/default.yaml").read_text()
+    layout = layout.replace(
+        "  titles: topic",
+        '  titles: topic\n  template: org.pptx\n  template_layouts: {closing: "Title Only"}',
+    )
+    (folder / "layouts" / "org.yaml").write_text(layout)
+    content = (REPO / "content.yaml").read_text().replace("layout: default", "layout: org")
+    assert "layout: org" in content
+    (folder / "content.yaml").write_text(content)
+    prepared = prepare(folder / "content.yaml")
+    prs = Presentation(io.BytesIO(render(prepared, "slides")))
+    assert prs.slide_width == Presentation(templates / "default.pptx").slide_width
+    assert list(prs.slides)[-1].slide_layout.name == "Title Only"  # the closing slide
+
+
+def test_body_text_keeps_the_18_pt_floor_where_template_and_layout_go_below(templates):
+    import dataclasses
+
+    from alliancedeck.layout_files import PACKAGE_LAYOUTS, load_design
+    from alliancedeck.template import open_template
+    from alliancedeck.template.design import design_on_template
+    from alliancedeck.template.inspect import TextStyles
+
+    design = load_design(PACKAGE_LAYOUTS / "default.yaml")
+    small = dataclasses.replace(design.deck["body"], size=14, min=12)
+    design = dataclasses.replace(design, deck={**design.deck, "body": small})
+    template = open_template(templates / "default.pptx")
+    tiny = TextStyles(title_size=30, body_sizes=(12, 10), source="styles")
+    template = dataclasses.replace(
+        template, info=dataclasses.replace(template.info, text_styles=(tiny,))
+    )
+    body = design_on_template(design, template, None).deck["body"]
+    assert (body.size, body.min_size) == (18, 18)
