@@ -475,3 +475,46 @@ def test_figures_are_numbered_in_the_order_a_reader_meets_them(tmp_path, layout)
     first, second = sorted([(band_place, band), (column_place, column)], key=lambda p: p[0])
     assert first[1]["text"].startswith("Figure 1."), (first[1]["text"], second[1]["text"])
     assert second[1]["text"].startswith("Figure 2.")
+
+
+def _heading_and_chart_brief(points: int) -> str:
+    """Return a notional brief: `points` points, then a section of only a heading and a chart,
+    then more text to fill the page after."""
+    point = "A notional point that takes a line and a little more of a column of the brief."
+    return f"""
+    meta:
+      title: Notional heading and chart
+      classification: UNCLASSIFIED
+    sections:
+      - title: Notional text
+        points: [{", ".join([point] * points)}]
+      - title: Notional chart
+        chart:
+          type: column
+          title: Notional spending
+          categories: ["2021", "2022", "2023"]
+          series: [{{name: Spending, values: [1.2, 1.5, 1.9]}}]
+          source: Notional data
+      - title: Notional more text
+        points: [{", ".join([point] * 40)}]
+    """
+
+
+# After 43 or 67 points a column has room at its foot for the chart's heading and the chart at a
+# legible width, not at its full width (after 19 it has room for neither: that column's spaces
+# open instead, as far as they may).
+@pytest.mark.parametrize("points", [43, 67])
+def test_a_chart_under_its_heading_is_set_smaller_to_fill_a_column(tmp_path, points):
+    path = write_brief(tmp_path, _heading_and_chart_brief(points))
+    built = _build(path, tmp_path / "out", layout="report")
+    theme = _theme(path, "report")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        for page in pdf.pages[1:-1]:  # after the cover, before the last page
+            foot = _rules(page)[0]
+            bottoms = _column_bottoms(page, theme)
+            for rect in page.rects:  # a chart's plot ends a column too
+                if rect["bottom"] < foot and rect["top"] > theme.page.margins.top:
+                    column = 0 if rect["x1"] <= page.width / 2 else 1
+                    bottoms[column] = max(bottoms[column], rect["bottom"])
+            for bottom in bottoms:
+                assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (foot, bottom)

@@ -161,6 +161,7 @@ class _Unit:
     numbered: tuple[str, int] | None = None  # a numbered caption's block: (kind, content place)
     #: A figure: the figure at most so many points tall, at a legible width (or None).
     resize: Callable[[float], _Unit | None] | None = None
+    least: float = 0.0  # a figure's height at its smallest legible width
     header: tuple[float, object] | None = None
     #: A table across the columns: its caption (and the space under it) above the first
     #: part's rows, and its source line (with the space above it) under the last part's.
@@ -181,6 +182,8 @@ class _Unit:
                 return self.height
             header = self.header[0] if self.header else 0.0
             return self.lead + header + sum(h for h, _ in self.rows[: self.keep_rows])
+        if self.resize is not None and self.least:
+            return min(self.least, self.height)  # set smaller to fit where it starts
         return self.height
 
     def split(self, room: float, *, forced: bool = False) -> tuple[_Unit, _Unit] | None:
@@ -698,6 +701,7 @@ class BriefPlanner:
                 smaller = unit.resize(room() - space)
                 if smaller is not None:
                     smaller.order = unit.order  # read where the content puts it
+                    smaller.space = unit.space  # under a heading: its after-heading space
                     place(smaller)
                     continue
             if unit.floats and columns[-1] and any(not u.floats for u in queue):
@@ -867,6 +871,7 @@ class BriefPlanner:
                 continue
             grown = p.unit.resize(p.unit.height + spare) or p.unit
             grown.order = p.unit.order  # read where the content puts it
+            grown.space = p.unit.space
             spare -= grown.height - p.unit.height
             placed[i] = _Placed(grown, p.space)
         return placed
@@ -1438,6 +1443,7 @@ class BriefPlanner:
                 spans=span,
                 numbered=numbered,
                 resize=None if span else resize,
+                least=least,
             )
 
         def resize(most: float) -> _Unit | None:
@@ -1457,9 +1463,9 @@ class BriefPlanner:
                     high = middle
             return build(low)
 
-        start_width = min(self._composition.figure_width, self.column_width)
-        start = build(start_width)
-        return start
+        least = 0.0
+        least = build(min(self.tokens.min_figure_width, self.column_width)).height
+        return build(min(self._composition.figure_width, self.column_width))
 
     def spans_figure(self, block: ChartInfo | ImageInfo) -> bool:
         """Return whether a chart or picture is set across the columns: a panorama, or a
