@@ -423,3 +423,98 @@ def test_the_last_page_holds_more_than_the_sources(tmp_path, layout, count):
                 assert text >= 2, (lines, text)
             else:  # a Sources list longer than the room left: two of its lines at least
                 assert lines >= 2, lines
+
+
+def _moved_band_brief() -> str:
+    """Return a notional brief whose crowded chart (set across the columns) comes first in
+    the content, and a small chart after it that the columns may set above or before it."""
+    point = "A notional point that takes a line and a little more of a column of the brief."
+    return f"""
+    meta:
+      title: Notional figure order
+      classification: UNCLASSIFIED
+    sections:
+      - title: Notional first
+        points: [{", ".join([point] * 5)}]
+        chart:
+          type: column
+          title: Notional crowded months
+          categories: [Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec]
+          series:
+            - {{name: "2023", values: [27, 10, 20, 20, 27, 19, 13, 23, 10, 22, 28, 28]}}
+            - {{name: "2024", values: [27, 30, 9, 28, 10, 29, 15, 26, 28, 10, 9, 19]}}
+      - title: Notional second
+        points: [{", ".join([point] * 3)}]
+        chart:
+          type: column
+          title: Notional small chart
+          categories: [A, B, C]
+          series: [{{name: Count, values: [1, 2, 3]}}]
+      - title: Notional third
+        points: [{", ".join([point] * 12)}]
+    """
+
+
+@pytest.mark.parametrize("layout", ["default", "report"])
+def test_figures_are_numbered_in_the_order_a_reader_meets_them(tmp_path, layout):
+    path = write_brief(tmp_path, _moved_band_brief())
+    built = _build(path, tmp_path / "out", layout=layout)
+    found = {}
+    with pdfplumber.open(built.products[0].path) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines():
+                for title in ("Notional crowded months", "Notional small chart"):
+                    if title in line["text"]:
+                        found[title] = (page.page_number, line)
+    band_page, band = found["Notional crowded months"]
+    column_page, column = found["Notional small chart"]
+    middle = pdf.pages[0].width / 2
+    # A reader meets a page's top band first, then its columns left to right, then its foot band.
+    band_place = (band_page, 0 if band["top"] < pdf.pages[0].height / 3 else 2, 0, 0)
+    column_place = (column_page, 1, column["x0"] > middle, column["top"])
+    first, second = sorted([(band_place, band), (column_place, column)], key=lambda p: p[0])
+    assert first[1]["text"].startswith("Figure 1."), (first[1]["text"], second[1]["text"])
+    assert second[1]["text"].startswith("Figure 2.")
+
+
+def _heading_and_chart_brief(points: int) -> str:
+    """Return a notional brief: `points` points, then a section of only a heading and a chart,
+    then more text to fill the page after."""
+    point = "A notional point that takes a line and a little more of a column of the brief."
+    return f"""
+    meta:
+      title: Notional heading and chart
+      classification: UNCLASSIFIED
+    sections:
+      - title: Notional text
+        points: [{", ".join([point] * points)}]
+      - title: Notional chart
+        chart:
+          type: column
+          title: Notional spending
+          categories: ["2021", "2022", "2023"]
+          series: [{{name: Spending, values: [1.2, 1.5, 1.9]}}]
+          source: Notional data
+      - title: Notional more text
+        points: [{", ".join([point] * 40)}]
+    """
+
+
+# After 43 or 67 points a column has room at its foot for the chart's heading and the chart at a
+# legible width, not at its full width (after 19 it has room for neither: that column's spaces
+# open instead, as far as they may).
+@pytest.mark.parametrize("points", [43, 67])
+def test_a_chart_under_its_heading_is_set_smaller_to_fill_a_column(tmp_path, points):
+    path = write_brief(tmp_path, _heading_and_chart_brief(points))
+    built = _build(path, tmp_path / "out", layout="report")
+    theme = _theme(path, "report")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        for page in pdf.pages[1:-1]:  # after the cover, before the last page
+            foot = _rules(page)[0]
+            bottoms = _column_bottoms(page, theme)
+            for rect in page.rects:  # a chart's plot ends a column too
+                if rect["bottom"] < foot and rect["top"] > theme.page.margins.top:
+                    column = 0 if rect["x1"] <= page.width / 2 else 1
+                    bottoms[column] = max(bottoms[column], rect["bottom"])
+            for bottom in bottoms:
+                assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (foot, bottom)

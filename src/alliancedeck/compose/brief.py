@@ -85,6 +85,9 @@ MOST_OPENING = 2.0
 #: Lines of text the last column of the page before the last may give up to the last page, so
 #: that the last page holds more than the Sources list.
 MOST_CARRIED = 6
+#: Plans made at most to number figures and tables in reading order (a number one digit
+#: longer may move a caption's line break, and so the blocks).
+RENUMBERINGS = 3
 #: What ends a footer or masthead text cut short to stay on one line.
 ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
@@ -155,8 +158,10 @@ class _Unit:
     row_space: float = 0.0  # space between its rows that may open (a timeline's entries)
     spans: bool = False  # set across all columns, in a band at the top or foot of a page
     closing: bool = False  # the Sources list or the author line, at the end of the brief
+    numbered: tuple[str, int] | None = None  # a numbered caption's block: (kind, content place)
     #: A figure: the figure at most so many points tall, at a legible width (or None).
     resize: Callable[[float], _Unit | None] | None = None
+    least: float = 0.0  # a figure's height at its smallest legible width
     header: tuple[float, object] | None = None
     #: A table across the columns: its caption (and the space under it) above the first
     #: part's rows, and its source line (with the space above it) under the last part's.
@@ -177,6 +182,8 @@ class _Unit:
                 return self.height
             header = self.header[0] if self.header else 0.0
             return self.lead + header + sum(h for h, _ in self.rows[: self.keep_rows])
+        if self.resize is not None and self.least:
+            return min(self.least, self.height)  # set smaller to fit where it starts
         return self.height
 
     def split(self, room: float, *, forced: bool = False) -> tuple[_Unit, _Unit] | None:
@@ -328,6 +335,7 @@ class BriefPlanner:
         self.column_bottom = self.footer_y - page.gap
         self.column_width = (self.content_width - page.gutter * (page.columns - 1)) / page.columns
         self.warnings: list[Problem] = []
+        self._reading: dict[tuple[str, int], int] = {}  # numbers in reading order (`plan`)
         self._aspects: dict[object, float] = {}
         self._foot: list[Box] | None = None
         self._columns: dict[tuple[int, float], list[Region]] = {}
@@ -352,7 +360,45 @@ class BriefPlanner:
         return result
 
     def plan(self) -> ComposedBrief:
-        """Return the page plan: composed to the page target, the last page balanced."""
+        """Return the page plan: composed to the page target, the last page balanced, and
+        figures and tables numbered in the order a reader meets them.
+
+        A block set across the columns may be read before or after blocks that come before
+        or after it in the content (a band at a page's foot is read after its columns): the
+        plan is made again with the numbers in reading order (the content names no number,
+        so nothing else changes) until they stay in that order.
+        """
+        warnings = list(self.warnings)
+        self._reading = {}
+        for _ in range(RENUMBERINGS):
+            self.warnings = list(warnings)
+            composition, header, flow = self.plan_flow()
+            reading = self.reading_numbers(header, flow)
+            if all(reading[key] == self._reading.get(key, key[1]) for key in reading):
+                break
+            self._reading = reading
+        return self.assemble(composition, header, flow)
+
+    def reading_numbers(self, header: float, flow: _Flow) -> dict[tuple[str, int], int]:
+        """Return the number each numbered block (by kind and place in content order) takes in
+        reading order: page by page, a page's top band, its columns, then its foot band."""
+        met: list[tuple[str, int]] = []
+        first = 0
+        for page in range(self.page_count(header, flow)):
+            count = len(self.columns_of(page, header))
+            bands = flow.bands.get(page, {})
+            units = [bands["top"]] if "top" in bands else []
+            units += [p.unit for column in flow.columns[first : first + count] for p in column]
+            units += [bands["bottom"]] if "bottom" in bands else []
+            met += [u.numbered for u in units if u.numbered and u.numbered not in met]
+            first += count
+        numbers: dict[tuple[str, int], int] = {}
+        for key in met:
+            numbers[key] = 1 + sum(1 for other in numbers if other[0] == key[0])
+        return numbers
+
+    def plan_flow(self) -> tuple[Composition, float, _Flow]:
+        """Return the composition, header height and balanced flow of the page plan."""
         target = self.tokens.max_pages
         chosen = None
         for composition in self.compositions() if target else self.compositions()[:1]:
@@ -368,8 +414,7 @@ class BriefPlanner:
             self.warnings.append(self.over_target(pages, target, units))
         if self.lonely_end(header, flow):
             composition, header, units, flow = self.end_with_content(composition, header, flow)
-        flow = self.balance(header, units, flow)
-        return self.assemble(composition, header, flow)
+        return composition, header, self.balance(header, units, flow)
 
     def lonely_end(self, header: float, flow: _Flow) -> bool:
         """Return whether the last page (of several) is one a reader turns to for nothing: it
@@ -656,6 +701,7 @@ class BriefPlanner:
                 smaller = unit.resize(room() - space)
                 if smaller is not None:
                     smaller.order = unit.order  # read where the content puts it
+                    smaller.space = unit.space  # under a heading: its after-heading space
                     place(smaller)
                     continue
             if unit.floats and columns[-1] and any(not u.floats for u in queue):
@@ -825,6 +871,7 @@ class BriefPlanner:
                 continue
             grown = p.unit.resize(p.unit.height + spare) or p.unit
             grown.order = p.unit.order  # read where the content puts it
+            grown.space = p.unit.space
             spare -= grown.height - p.unit.height
             placed[i] = _Placed(grown, p.space)
         return placed
@@ -1306,11 +1353,14 @@ class BriefPlanner:
         assert isinstance(block, TimelineInfo)
         return self.timeline(block, index)
 
-    def caption(self, kind: str, title: str | None) -> str:
-        """Return the numbered caption: "Figure 1. Title", "Table 2. Title"."""
+    def caption(self, kind: str, title: str | None) -> tuple[str, tuple[str, int]]:
+        """Return the numbered caption of the next block of `kind` ("Figure 1. Title", "Table
+        2. Title") and the block's key: its kind and place in content order. Its number is
+        its place in reading order once the plan knows it (`plan`)."""
         self._numbers[kind] += 1
-        label = self.labels.say(kind, n=self._numbers[kind])
-        return f"{label} {title}" if title else label
+        key = (kind, self._numbers[kind])
+        label = self.labels.say(kind, n=self._reading.get(key, key[1]))
+        return (f"{label} {title}" if title else label), key
 
     def figure(
         self, block: ChartInfo | ImageInfo, title: str | None, source: str | None, index: int
@@ -1320,7 +1370,8 @@ class BriefPlanner:
         kind = "figure"
         span = self.spans_figure(block)
         frame = self.content_width if span else self.column_width
-        caption = setter.set(self.caption(kind, title), "block_title", frame)
+        caption_text, numbered = self.caption(kind, title)
+        caption = setter.set(caption_text, "block_title", frame)
         source_paragraph = (
             setter.set(self.labels.say("source", source=source), "caption", frame)
             if source
@@ -1390,7 +1441,9 @@ class BriefPlanner:
                 section=index,
                 role="figure",
                 spans=span,
+                numbered=numbered,
                 resize=None if span else resize,
+                least=least,
             )
 
         def resize(most: float) -> _Unit | None:
@@ -1410,9 +1463,9 @@ class BriefPlanner:
                     high = middle
             return build(low)
 
-        start_width = min(self._composition.figure_width, self.column_width)
-        start = build(start_width)
-        return start
+        least = 0.0
+        least = build(min(self.tokens.min_figure_width, self.column_width)).height
+        return build(min(self._composition.figure_width, self.column_width))
 
     def spans_figure(self, block: ChartInfo | ImageInfo) -> bool:
         """Return whether a chart or picture is set across the columns: a panorama, or a
@@ -1542,16 +1595,10 @@ class BriefPlanner:
             header=header,
             make_rows=make_rows,
         )
-        units = [
-            self.text_unit(
-                self.caption("table", table.caption),
-                "block_title",
-                self.gap(),
-                section=index,
-                keep=True,
-            ),
-            rows_unit,
-        ]
+        caption_text, numbered = self.caption("table", table.caption)
+        caption = self.text_unit(caption_text, "block_title", self.gap(), section=index, keep=True)
+        caption.numbered = numbered
+        units = [caption, rows_unit]
         if table.source:
             units.append(
                 self.text_unit(
@@ -1576,7 +1623,8 @@ class BriefPlanner:
         rows (its header repeated) over the pages it needs."""
         setter = self._setter
         frame = self.content_width
-        caption = setter.set(self.caption("table", table.caption), "block_title", frame)
+        caption_text, numbered = self.caption("table", table.caption)
+        caption = setter.set(caption_text, "block_title", frame)
         source = (
             setter.set(self.labels.say("source", source=table.source), "caption", frame)
             if table.source
@@ -1615,6 +1663,7 @@ class BriefPlanner:
             make_rows=make_rows,
             lead=lead,
             tail=tail,
+            numbered=numbered,
         )
 
     def timeline(self, timeline: TimelineInfo, index: int) -> list[_Unit]:
