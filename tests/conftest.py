@@ -73,3 +73,16 @@ def content_texts(doc) -> list[str]:
             texts.append(section.lead)
         walk(section.points)
     return texts
+
+
+def every_shape(slide):
+    """Yield every shape of a python-pptx `slide` in reading order, a group's members (a figure
+    card's fill, accent and text) in its place."""
+
+    def walk(shapes):
+        for shape in shapes:
+            yield shape
+            if shape.shape_type == 6:  # MSO_SHAPE_TYPE.GROUP
+                yield from walk(shape.shapes)
+
+    yield from walk(slide.shapes)

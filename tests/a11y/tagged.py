@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,3 +121,11 @@ def parent_tree(pdf: pikepdf.Pdf) -> dict[int, object]:
 def open_pdf(path: Path) -> pikepdf.Pdf:
     """Return `path` opened with pikepdf."""
     return pikepdf.open(path)
+
+
+def outloud(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run the PDF/UA checker `outloud` (installed with the tests, beside this Python)."""
+    checker = Path(sys.executable).with_name("outloud")
+    return subprocess.run(
+        [str(checker), *arguments], capture_output=True, text=True, check=False, timeout=600
+    )

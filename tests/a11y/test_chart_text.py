@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from tagged import open_pdf, structure
+from tagged import open_pdf, outloud, structure
 
 from conftest import write_brief
 
@@ -185,11 +183,5 @@ def test_outloud_hears_every_chart_of_the_examples_as_language(tmp_path):
     ):
         result = build(content, out_dir=tmp_path / name, products=["pdf", "deck-pdf"])
         paths += [str(p.path) for p in result.products]
-    checker = Path(sys.executable).with_name("outloud")
-    run = subprocess.run(
-        [str(checker), "--only", "FIG-012", "--fail-on", "warning", "-q", *paths],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = outloud("--only", "FIG-012", "--fail-on", "warning", "-q", *paths)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from tagged import open_pdf, page_marks, parent_tree, structure
+from tagged import open_pdf, outloud, page_marks, parent_tree, structure
 
 from conftest import REPO, write_brief
 
@@ -141,6 +140,29 @@ def test_banners_page_numbers_and_footers_are_artifacts_not_text_of_the_tree(pro
     assert lines.count('"U.S.-Japan Alliance"') == 1
 
 
+def test_the_masthead_date_is_read_as_a_paragraph_right_after_the_title(products):
+    # The date (and id) of the brief is content; the band and its label are furniture.
+    with open_pdf(products["blocks"]["pdf"]) as pdf:
+        kids = structure(pdf).kids[0].kids
+        assert [kid.kind for kid in kids[:2]] == ["H1", "P"]
+    heard = [line.strip() for line in texts(products["blocks"]["pdf"]).splitlines()]
+    title = heard.index('"Notional brief with every block"')
+    assert heard[title + 1 : title + 3] == ["P (block)", '"As of 31 May 2024"']
+    assert '"ALLIANCEDECK EXAMPLES"' not in heard  # the masthead's label: furniture
+
+
+def test_a_table_that_takes_its_caption_in_is_read_in_its_sections_place(products):
+    # The Table element adopts the Caption drawn just before it; it still reads where the
+    # content puts it, after its section's heading (it was read right after page 1's header).
+    for backend in ("pdf", "deck-pdf"):
+        heard = [line.strip() for line in texts(products["blocks"][backend]).splitlines()]
+
+        headings = {line: i for i, line in enumerate(heard) if i and heard[i - 1].startswith("H")}
+        caption = next(i for i, line in enumerate(heard) if "Notional facilities by region" in line)
+        facilities, pictures = headings['"Notional facilities"'], headings['"Notional pictures"']
+        assert facilities < caption < pictures, backend
+
+
 def test_a_paragraph_split_over_columns_or_pages_stays_one_element(products):
     pdf = open_pdf(products["long"]["pdf"])
     over_pages = [
@@ -245,14 +267,8 @@ def test_soft_line_breaks_leave_a_space_between_words(products):
 def test_outloud_finds_no_error_in_the_brief_or_the_deck_pdf(products):
     import json
 
-    checker = Path(sys.executable).with_name("outloud")
     paths = [str(p) for p in all_pdfs(products)]
-    run = subprocess.run(
-        [str(checker), "--json", "-", "--fail-on", "error", "-q", *paths],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = outloud("--json", "-", "--fail-on", "error", "-q", *paths)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert json.loads(run.stdout)
 

@@ -8,7 +8,7 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from conftest import assert_in_order, content_texts, write_brief
+from conftest import assert_in_order, content_texts, every_shape, write_brief
 
 
 def _product(result, backend: str) -> Path:
@@ -21,7 +21,7 @@ def deck(default_build):
 
 
 def _texts(slide) -> str:
-    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    return "\n".join(s.text_frame.text for s in every_shape(slide) if s.has_text_frame)
 
 
 def test_every_section_title_is_a_slide_title_in_order(deck, default_doc):

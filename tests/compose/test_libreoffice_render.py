@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from pptx import Presentation
 
-from conftest import assert_in_order
+from conftest import assert_in_order, every_shape
 from external import libreoffice_convert, require
 
 BRIEF = Path(__file__).parent / "briefs" / "overflow.yaml"
@@ -34,7 +34,7 @@ def rendered(tmp_path_factory):
 
 def _frames(slide) -> list[tuple[float, float, float, float]]:
     frames = []
-    for shape in slide.shapes:
+    for shape in every_shape(slide):
         if shape.has_text_frame and shape.text_frame.text.strip():
             x, y = shape.left / EMU_PER_POINT, shape.top / EMU_PER_POINT
             frames.append((x, y, x + shape.width / EMU_PER_POINT, y + shape.height / EMU_PER_POINT))
@@ -109,7 +109,7 @@ def test_libreoffice_and_deck_pdf_show_the_same_text_at_the_same_place(rendered)
         for number, (a, b, slide) in enumerate(
             zip(theirs.pages, ours.pages, deck.slides, strict=True), 1
         ):
-            for shape in slide.shapes:
+            for shape in every_shape(slide):
                 if not (shape.has_text_frame and shape.text_frame.text.strip()):
                     continue
                 frame = _frames_of(shape)

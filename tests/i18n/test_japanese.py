@@ -12,6 +12,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
+from conftest import every_shape
 from external import libreoffice_convert, require
 from kinsoku import CLOSING_MARKS, OPENING_MARKS
 
@@ -89,7 +90,7 @@ def test_pdfs_embed_every_font_and_their_japanese_is_extractable(products, backe
 def _paragraphs(deck_path: Path):
     """Yield every paragraph of every text shape of the deck at `deck_path`."""
     for slide in Presentation(str(deck_path)).slides:
-        for shape in slide.shapes:
+        for shape in every_shape(slide):
             if shape.has_text_frame:
                 yield from shape.text_frame.paragraphs
 
@@ -297,7 +298,7 @@ def test_an_english_brief_sets_japanese_names_in_the_japanese_face_with_their_la
     deck = Presentation(str(products["slides"]))
     languages: dict[str, set[str]] = {"ja": set(), "other": set()}
     for slide in deck.slides:
-        for shape in slide.shapes:
+        for shape in every_shape(slide):
             if shape.has_text_frame:
                 for paragraph in shape.text_frame.paragraphs:
                     for run in paragraph.runs:
@@ -343,7 +344,7 @@ def test_in_libreoffice_every_glyph_stays_inside_its_frame(products, libreoffice
         for number, (slide, page) in enumerate(zip(deck.slides, pdf.pages, strict=True), 1):
             frames = [
                 (Emu(s.left).pt, Emu(s.top).pt, Emu(s.left + s.width).pt, Emu(s.top + s.height).pt)
-                for s in slide.shapes
+                for s in every_shape(slide)
                 if s.has_text_frame and s.text_frame.text.strip()
             ]
             for char in page.chars:

@@ -31,6 +31,7 @@ from strategies import HUGE, briefs, mutate_line, mutated_files, nested
 
 from alliancedeck.api import prepare, render
 from alliancedeck.errors import ContentError
+from conftest import every_shape
 
 REPO = Path(__file__).resolve().parent.parent.parent
 BACKENDS = ("pdf", "slides", "deck-pdf")
@@ -100,7 +101,7 @@ def read_pptx(data: bytes, furniture: set[str]) -> list[DeckSlide]:
         texts = [title.text_frame.text if title is not None else ""]
         texts += [
             shape.text_frame.text
-            for shape in slide.shapes
+            for shape in every_shape(slide)  # a figure card's text is inside its group
             if shape.has_text_frame and (title is None or shape.shape_id != title.shape_id)
         ]
         body_end = len(texts)

@@ -72,6 +72,16 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Boxes read as one object (a figure card: its fill, accent and text), with the text a
+    screen reader gives for the whole. Consecutive boxes of a slide with an equal `group` are
+    one group."""
+
+    name: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class TextBox:
     """A frame of text at (x, y) from the slide's top-left corner, in points."""
 
@@ -85,6 +95,7 @@ class TextBox:
     anchor: Anchor = "top"
     fill: str | None = None
     alt: str | None = None
+    group: Group | None = None
 
     @property
     def content_height(self) -> float:
@@ -97,7 +108,7 @@ class TextBox:
 
 @dataclass(frozen=True)
 class Rect:
-    """A filled rectangle (rules, card backgrounds)."""
+    """A filled rectangle (rules, bands, card backgrounds): decoration, never read aloud."""
 
     x: float
     y: float
@@ -106,6 +117,7 @@ class Rect:
     fill: str
     name: str
     alt: str | None = None
+    group: Group | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +182,8 @@ Box = TextBox | Rect | ChartBox | TableBox | PictureBox
 
 @dataclass
 class Slide:
-    """One slide: its kind, its title (also a box with role 'title') and its boxes in order."""
+    """One slide: its kind, its title (also a box with role 'title') and its boxes in reading
+    order (title, body in content order, then footers and banners)."""
 
     kind: str
     title: str

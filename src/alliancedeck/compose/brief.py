@@ -1053,8 +1053,14 @@ class BriefPlanner:
         right_text = rules.SEPARATOR.join(
             t for t in (self.labels.as_of(meta.date), meta.product_id) if t
         )
+        dateline: list[Box] = []
         if label or right_text:
-            boxes.extend(self.masthead(label or "", right_text, setter, y))
+            band = self.masthead(label or "", right_text, setter, y)
+            # The date is the brief's own, read right after its title; the band and the label
+            # are furniture. (Drawn later, the date stays on top of the band.)
+            for box in band:
+                is_date = isinstance(box, TextBox) and box.role == "dateline"
+                (dateline if is_date else boxes).append(box)
             y += page.masthead_height + page.gap
         if page.cover:  # a cover sets its title block a third of the way down
             y = max(y, self.top + (self.column_bottom - self.top) * COVER_TITLE_SHARE)
@@ -1065,6 +1071,8 @@ class BriefPlanner:
                     TextBox(x, y, width, paragraph.height, (paragraph,), role, role.title())
                 )
                 y += paragraph.height
+            if role == "title":
+                boxes.extend(dateline)
         poc = tuple(
             setter.set(line, "byline", width) for line in rules.poc_lines(meta, self.labels)
         )
@@ -1083,7 +1091,8 @@ class BriefPlanner:
         return y - self.top + page.gap, boxes
 
     def masthead(self, label: str, right_text: str, setter: BriefSetter, y: float) -> list[Box]:
-        """Return the masthead band: the organization (or product label) and the date and id."""
+        """Return the masthead band: the organization (or product label), furniture, and the
+        date and id (role "dateline"), content."""
         page = self.tokens
         fill = self.theme.colors["primary"]
         white = self.theme.colors["background"]
@@ -1121,7 +1130,7 @@ class BriefPlanner:
                     right_width,
                     page.masthead_height,
                     (right,),
-                    role="masthead",
+                    role="dateline",
                     name="Masthead date",
                     anchor="middle",
                 )

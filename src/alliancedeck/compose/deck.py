@@ -14,6 +14,7 @@ from alliancedeck.compose.boxes import (
     Box,
     ComposedDeck,
     Font,
+    Group,
     Paragraph,
     Rect,
     Region,
@@ -290,10 +291,23 @@ class DeckBuilder(BlockSlides):
         return rule.y + rule.h + self.tokens.gap
 
     def unique_title(self, title: str) -> str:
-        """Return `title`, numbered " (2)", " (3)"... if an earlier section has the same title."""
-        count = self._title_counts.get(title, 0) + 1
-        self._title_counts[title] = count
+        """Return `title`, numbered " (2)", " (3)"... if an earlier section or a slide the deck
+        makes itself (see `reserve_titles`) has the same title, whatever its case: every slide
+        has a title of its own, which a screen reader announces to tell slides apart."""
+        key = title.casefold()
+        count = self._title_counts.get(key, 0) + 1
+        self._title_counts[key] = count
         return title if count == 1 else f"{title} ({count})"
+
+    def reserve_titles(self, closing: SectionInfo | None) -> None:
+        """Claim the titles of the slides the deck makes itself (the title slide's, Agenda, Key
+        figures, Sources, the `closing` section's or Questions) before any section's, which is
+        numbered if it repeats one."""
+        labels = self.labels
+        words = (labels.agenda, labels.key_figures, labels.more_figures, labels.sources)
+        ending = closing.portion(closing.title) if closing else labels.questions
+        for title in (self.doc.meta.title, *words, labels.questions, ending):
+            self._title_counts.setdefault(title.casefold(), 1)
 
     def backup_tag(self) -> TextBox:
         """Return the BACKUP label of backup slides (top right, in the accent colour)."""
@@ -1028,7 +1042,8 @@ class DeckBuilder(BlockSlides):
             area.w - 2 * CARD_PAD_X,
             area.h - 2 * CARD_PAD_Y,
         )
-        alt = f"{figure.display}: {figure.label}"
+        # Read as one object: the value and its label, as the card shows them.
+        group = Group(f"Card {figure.id}", f"{figure.display}: {figure.label}")
         return [
             Rect(
                 area.x,
@@ -1037,9 +1052,17 @@ class DeckBuilder(BlockSlides):
                 area.h,
                 self.theme.colors["card"],
                 name=f"Card {figure.id}",
-                alt=alt,
+                group=group,
             ),
-            Rect(area.x, area.y, 4, area.h, self.theme.colors["primary"], name="Card accent"),
+            Rect(
+                area.x,
+                area.y,
+                4,
+                area.h,
+                self.theme.colors["primary"],
+                name="Card accent",
+                group=group,
+            ),
             TextBox(
                 inner.x,
                 inner.y,
@@ -1048,7 +1071,7 @@ class DeckBuilder(BlockSlides):
                 tuple(paragraphs),
                 role="figure",
                 name=f"Figure {figure.id}",
-                alt=alt,
+                group=group,
             ),
         ]
 
@@ -1141,12 +1164,7 @@ class DeckBuilder(BlockSlides):
                 kicker=kicker,
             )
             region = text_region(index)
-            if index == 0 and beside:
-                self.card_grid(cards, Region(self.right - column, full.y, column, full.h), 1, slide)
-            elif index < len(card_pages):
-                row_cards = card_pages[index][0]
-                self.card_grid(row_cards, full, min(4, len(cards)), slide, MAX_CARD_WIDTH)
-            if paragraphs:
+            if paragraphs:  # read first: the section's text, then its figures, as in content
                 slide.boxes.append(
                     TextBox(
                         region.x,
@@ -1158,6 +1176,11 @@ class DeckBuilder(BlockSlides):
                         name="Points",
                     )
                 )
+            if index == 0 and beside:
+                self.card_grid(cards, Region(self.right - column, full.y, column, full.h), 1, slide)
+            elif index < len(card_pages):
+                row_cards = card_pages[index][0]
+                self.card_grid(row_cards, full, min(4, len(cards)), slide, MAX_CARD_WIDTH)
             if index == 0 and shared is not None:
                 block, _, block_region = shared
                 if block_region.y > region.y:  # under the text: right under it
@@ -1338,6 +1361,7 @@ def compose_deck(doc: Document, theme: Design, book: FontBook) -> ComposedDeck:
         (s for s in main if s.title.strip().casefold() == doc.labels.questions.casefold()), None
     )
     body = [s for s in main if s is not bluf and s is not closing]
+    builder.reserve_titles(closing)
     builder.title_slide()
     if bluf is not None:
         builder.section_slides(bluf)

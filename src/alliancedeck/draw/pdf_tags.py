@@ -263,10 +263,10 @@ class BoxTagger:
         the Document's elements are read in that order (`Tagger.finish` sorts them).
         """
         kids = self.tagger.root.kids
-        opened = len(kids)
+        earlier = {id(kid) for kid in kids}  # by identity: a table takes its caption in
         self._draw(box)
-        for element in kids[opened:]:
-            if isinstance(element, Element):
+        for element in kids:
+            if isinstance(element, Element) and id(element) not in earlier:
                 element.order = order
 
     def _draw(self, box: Any) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -36,9 +37,11 @@ from pptx.parts.image import Image, ImagePart
 from pptx.util import Emu, Pt
 
 from alliancedeck.compose.boxes import (
+    Box,
     ChartBox,
     ComposedDeck,
     Font,
+    Group,
     Paragraph,
     PictureBox,
     Rect,
@@ -186,27 +189,38 @@ class _SlideWriter:
             self._add_notes(part, geometry.notes)
 
     def _slide_xml(self, geometry: Slide, part: Part, title_type: str = "title") -> str:
-        """Return the slide's XML: the title placeholder first, then every box in order."""
+        """Return the slide's XML: the title placeholder first, then every box in order.
+
+        The shape tree's order is the order a screen reader reads (and PowerPoint's Reading
+        Order pane shows): the layout's box order, which is content order with the footers and
+        banners last; the title goes first whatever its place among the boxes. Consecutive
+        boxes of one `Group` (a figure card) become one group shape.
+        """
         title = geometry.title_box
-        language = self._language
-        shapes = [_title_xml(title, language, part, title_type)]
-        shape_id = 2  # 1 is the shape tree itself, 2 the title
-        for box in geometry.boxes:
-            if box is title:
-                continue
-            shape_id += 1
-            if isinstance(box, TextBox | Rect):
-                shapes.append(_shape_xml(box, shape_id, language, part))
-            elif isinstance(box, TableBox):
-                shapes.append(_table_xml(box, shape_id, language, part))
-            elif isinstance(box, ChartBox):
-                chart = _chart_part(self._package, box)
-                rid = part.relate_to(chart, RT.CHART)
-                shapes.append(_chart_frame_xml(box, shape_id, rid))
+        shapes = [_title_xml(title, self._language, part, title_type)]
+        ids = itertools.count(3)  # 1 is the shape tree itself, 2 the title
+        rest = (box for box in geometry.boxes if box is not title)
+        for group, run in itertools.groupby(rest, key=_group_of):
+            boxes = list(run)
+            if group is None:
+                shapes.extend(self._box_xml(box, next(ids), part) for box in boxes)
             else:
-                rid = part.relate_to(self._image_part(box), RT.IMAGE)
-                shapes.append(_picture_xml(box, shape_id, rid))
+                group_id = next(ids)
+                members = [self._box_xml(box, next(ids), part) for box in boxes]
+                shapes.append(_group_xml(group, members, boxes, group_id))
         return f"{_DECLARATION}<p:sld {_NAMESPACES}>{_tree_xml(''.join(shapes))}{_CLR_MAP}</p:sld>"
+
+    def _box_xml(self, box: Box, shape_id: int, part: Part) -> str:
+        """Return the shape of `box` on the slide `part`, relating its chart or picture."""
+        if isinstance(box, TextBox | Rect):
+            return _shape_xml(box, shape_id, self._language, part)
+        if isinstance(box, TableBox):
+            return _table_xml(box, shape_id, self._language, part)
+        if isinstance(box, ChartBox):
+            rid = part.relate_to(_chart_part(self._package, box), RT.CHART)
+            return _chart_frame_xml(box, shape_id, rid)
+        rid = part.relate_to(self._image_part(box), RT.IMAGE)
+        return _picture_xml(box, shape_id, rid)
 
     def _image_part(self, box: PictureBox) -> ImagePart:
         """Return the image part of `box`'s picture, shared by every slide that shows it."""
@@ -323,10 +337,44 @@ def _tree_xml(shapes: str, group_properties: str = "<p:grpSpPr/>") -> str:
     )
 
 
-def _names_xml(shape_id: int, name: str, alt: str | None) -> str:
-    """Return the `p:cNvPr` of a shape: its id, its name and its alternative text."""
-    described = f' descr="{_attr(alt)}"' if alt else ""
-    return f'<p:cNvPr id="{shape_id}" name="{_attr(name)}"{described}/>'
+#: Office 2019's mark for a decorative shape (PowerPoint's "Mark as decorative"): screen
+#: readers skip it. An extension in `a:extLst`, which every OOXML reader may ignore.
+_DECORATIVE = (
+    '<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+    '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" '
+    'val="1"/></a:ext></a:extLst>'
+)
+
+
+def _names_xml(shape_id: int, name: str, alt: str | None, decorative: bool = False) -> str:
+    """Return the `p:cNvPr` of a shape: its id, its name and its alternative text, or the mark
+    of a `decorative` shape, which has none."""
+    described = f' descr="{_attr(alt)}"' if alt and not decorative else ""
+    opening = f'<p:cNvPr id="{shape_id}" name="{_attr(name)}"{described}'
+    return f"{opening}>{_DECORATIVE}</p:cNvPr>" if decorative else f"{opening}/>"
+
+
+def _group_of(box: Box) -> Group | None:
+    return box.group if isinstance(box, TextBox | Rect) else None
+
+
+def _group_xml(group: Group, members: list[str], boxes: list[Box], shape_id: int) -> str:
+    """Return a `p:grpSp` holding the shapes `members` (of `boxes`), described as `group`.
+
+    The group's child space is its own frame (no scaling): the members keep their positions.
+    """
+    left, top = min(b.x for b in boxes), min(b.y for b in boxes)
+    width = max(b.x + b.w for b in boxes) - left
+    height = max(b.y + b.h for b in boxes) - top
+    frame = (
+        f'<a:off x="{emu(left)}" y="{emu(top)}"/><a:ext cx="{emu(width)}" cy="{emu(height)}"/>'
+        f'<a:chOff x="{emu(left)}" y="{emu(top)}"/><a:chExt cx="{emu(width)}" cy="{emu(height)}"/>'
+    )
+    return (
+        f"<p:grpSp><p:nvGrpSpPr>{_names_xml(shape_id, group.name, group.alt)}<p:cNvGrpSpPr/>"
+        f"<p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm>{frame}</a:xfrm></p:grpSpPr>"
+        f"{''.join(members)}</p:grpSp>"
+    )
 
 
 def _offset_xml(box: TextBox | Rect | ChartBox | TableBox | PictureBox) -> str:
@@ -356,8 +404,11 @@ def _shape_xml(box: TextBox | Rect, shape_id: int, language: str, part: Part) ->
         fill = f'<a:solidFill><a:srgbClr val="{_color(box.fill)}"/></a:solidFill>'
     else:
         fill = "<a:noFill/>"
+    # A rectangle is only a fill (a rule, a band, a card's background): decoration. A text
+    # box is read as its text, and a group says what its card shows.
+    names = _names_xml(shape_id, box.name, None if box.group else box.alt, not is_text)
     return (
-        f"<p:sp><p:nvSpPr>{_names_xml(shape_id, box.name, box.alt)}{kind}<p:nvPr/></p:nvSpPr>"
+        f"<p:sp><p:nvSpPr>{names}{kind}<p:nvPr/></p:nvSpPr>"
         f'<p:spPr><a:xfrm>{_offset_xml(box)}</a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
         f"</a:prstGeom>{fill}<a:ln><a:noFill/></a:ln></p:spPr>"
         f"{_body_xml(box, language, part) if is_text else ''}</p:sp>"
