@@ -1,5 +1,6 @@
-"""A horizontal bar chart reads top-down in the order written, legend included, in the .pptx as
-LibreOffice draws it and in the deck PDF: categories, each group's bars and the legend entries."""
+"""Charts read alike in the .pptx as LibreOffice draws it and in the deck PDF: a horizontal bar
+chart top-down in the order written (categories, each group's bars, the legend entries), and a
+line series keyed in the legend by a line and its marker in the series' colour."""
 
 from __future__ import annotations
 
@@ -154,3 +155,62 @@ def test_libreoffice_and_the_deck_pdf_give_each_series_the_same_colour(pdfs):
     theirs, ours = readings["libreoffice"], readings["deck-pdf"]
     for name in SERIES:
         assert all(abs(a - b) <= 0.01 for a, b in zip(theirs[name], ours[name], strict=True))
+
+
+LINE_BRIEF = """
+meta:
+  title: Notional line legend brief
+sections:
+  - title: Notional trend
+    chart:
+      type: line
+      title: Notional exercises by year
+      categories: ["2021", "2022", "2023"]
+      series:
+        - {name: Exercises, values: [9, 11, 12]}
+        - {name: Deployments, values: [4, 3, 5]}
+"""
+
+
+@pytest.fixture(scope="module")
+def line_pdfs(tmp_path_factory):
+    """Return LibreOffice's PDF of a line chart's .pptx and our deck PDF of it."""
+    require("soffice")
+    from alliancedeck.api import build
+
+    folder = tmp_path_factory.mktemp("line-legend")
+    content = write_brief(folder, LINE_BRIEF)
+    result = build(content, out_dir=folder / "out", products=("slides", "deck-pdf"))
+    paths = {p.backend: p.path for p in result.products}
+    return {
+        "libreoffice": libreoffice_convert(paths["slides"], folder),
+        "deck-pdf": paths["deck-pdf"],
+    }
+
+
+@pytest.mark.parametrize("product", ["libreoffice", "deck-pdf"])
+def test_a_line_series_is_keyed_by_a_line_and_its_marker_in_its_colour(line_pdfs, product):
+    with pdfplumber.open(line_pdfs[product]) as pdf:
+        page = next(p for p in pdf.pages if "Deployments" in (p.extract_text() or ""))
+        words = page.extract_words()
+        keys = []
+        for name in ("Exercises", "Deployments"):
+            word = next(w for w in words if w["text"] == name)
+            near = [
+                o
+                for o in page.lines + page.curves
+                if o["x1"] <= word["x0"] + 1
+                and word["x0"] - o["x0"] < 40
+                and o["bottom"] >= word["top"] - 3
+                and o["top"] <= word["bottom"] + 3
+            ]
+            line = [o for o in near if o["width"] > 3 * max(o["height"], 1)]
+            marker = [o for o in near if o.get("fill") and abs(o["width"] - o["height"]) < 1]
+            assert line and marker, name
+            colour = tuple(round(c, 2) for c in line[0]["stroking_color"])
+            assert tuple(round(c, 2) for c in marker[0]["non_stroking_color"]) == colour
+            strokes = [o for o in marker if o.get("stroke")]
+            # The marker's outline is the series colour, not black.
+            assert all(tuple(round(c, 2) for c in o["stroking_color"]) == colour for o in strokes)
+            keys.append(colour)
+    assert len(set(keys)) == 2

@@ -447,3 +447,23 @@ def test_a_short_list_of_several_sections_sits_in_two_columns_on_the_closing_sli
     for box in listings:  # a section's title never ends a column
         assert not box.paragraphs[-1].font.bold
     assert not collisions(deck)
+
+
+def test_blocks_continued_after_a_section_text_number_their_slides_once(tmp_path):
+    events = [{"date": str(1990 + i), "text": f"Notional event {i}"} for i in range(10)]
+    rows = [[f"Region {i}", i] for i in range(40)]
+    sections = [
+        {"title": "Milestones", "points": ["A notional point."], "timeline": events},
+        {
+            "title": "Sites",
+            "points": ["A notional point."],
+            "table": {"columns": ["R", "N"], "rows": rows},
+        },
+    ]
+    deck = _deck(_write(tmp_path, {"meta": {"title": "N"}, "sections": sections}))
+    for name in ("Milestones", "Sites"):
+        titles = [s.title for s in deck.slides if s.title.startswith(name)]
+        assert len(titles) >= 3
+        assert titles == [name, f"{name} (cont.)"] + [
+            f"{name} (cont. {n})" for n in range(2, len(titles))
+        ]

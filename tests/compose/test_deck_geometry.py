@@ -224,3 +224,20 @@ def test_a_short_timeline_sits_on_one_slide_without_warnings(tmp_path):
     deck = _deck(path)
     assert not [w for w in deck.warnings if "timeline" in w.message]
     assert sum(s.title.startswith("Milestones") for s in deck.slides) == 1
+
+
+def test_a_point_never_ends_a_slide_apart_from_its_first_sub_point():
+    deck = _deck(REPO / "tests" / "compose" / "briefs" / "long.yaml")
+    points = [
+        [p for b in s.text_boxes if b.name == "Points" for p in b.paragraphs] for s in deck.slides
+    ]
+    checked = 0
+    for (before, after), slides in zip(
+        zip(points, points[1:]), zip(deck.slides, deck.slides[1:]), strict=True
+    ):
+        if not (before and after and "(cont." in slides[1].title):
+            continue
+        last, first = before[-1], after[0]
+        checked += 1
+        assert not (last.bullet and first.bullet and first.level > last.level), slides[1].title
+    assert checked  # the brief continues a section with sub-points

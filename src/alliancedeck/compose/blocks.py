@@ -80,35 +80,35 @@ class BlockSlides:
         and the block's own title is its caption, above it. Blocks without one continue the
         section's title: "(cont.)", "(cont. 2)"...
         """
+        title_of_section = title
         self._block_context = {
             "section": section,
-            "title": title,
             "page": first_page,
             "backup": backup,
             "notes_pending": first_page == 0,
             "lead": lead,
             "kicker": kicker,
         }
+        context = self._block_context
         for block in section.blocks if blocks is None else blocks:
             own = block_caption(block)
-            slide_title, owned = self._block_title(own)
+            owned = context["page"] > 0 and bool(own)
+            # A block titles its slides with its own title, numbered from its first slide, or
+            # continues the section's numbering.
+            title, first = (
+                (self.unique_title(own), 0) if owned else (title_of_section, context["page"])
+            )
             caption = None if owned else own
+            before = len(self.slides)
             if isinstance(block, TableInfo):
-                self.table_slides(block, slide_title, caption)
+                self.table_slides(block, title, caption, first)
             elif isinstance(block, TimelineInfo):
-                self.timeline_slides(block, slide_title)
+                self.timeline_slides(block, title, first)
             else:
-                boxes, region = self.block_slide(slide_title)
+                boxes, region = self.block_slide(title, first)
                 self.place_block(block, boxes, region, caption)
-
-    def _block_title(self: DeckBuilder, own: str | None) -> tuple[str, bool]:
-        """Return the title for the next block's first slide, and whether it is the block's."""
-        context = self._block_context
-        if context["page"] > 0 and own:
-            return self.unique_title(own), True
-        title = self.labels.continued(context["title"], context["page"])
-        context["page"] += 1
-        return title, False
+            if not owned:
+                context["page"] += len(self.slides) - before
 
     # ----- shared ----------------------------------------------------------------------------
 
@@ -324,10 +324,11 @@ class BlockSlides:
         return region.y + sum(heights)
 
     def table_slides(
-        self: DeckBuilder, table: TableInfo, title: str, caption: str | None = None
+        self: DeckBuilder, table: TableInfo, title: str, caption: str | None = None, first: int = 0
     ) -> None:
-        """Add the table, continued on "(cont.)" slides that repeat its header and caption."""
-        boxes, region = self.block_slide(title)
+        """Add the table, continued on "(cont.)" slides that repeat its header and caption
+        (its slides titled `title`, numbered from `first`)."""
+        boxes, region = self.block_slide(title, first)
         caption_box, inner = self.caption_box(caption, region)
         source, inner = self.source_line(table.source, inner)
         # Rows are shared out for the lowest slide of the table: a continuation title may
@@ -339,7 +340,7 @@ class BlockSlides:
         layout = self.table_layout(table, replace(inner, h=min(inner.h, later.h)))
         for page, row_indexes in enumerate(layout.pages):
             if page:
-                boxes, region = self.block_slide(title, page)
+                boxes, region = self.block_slide(title, first + page)
                 caption_box, inner = self.caption_box(caption, region)
                 source, inner = self.source_line(table.source, inner)
             if caption_box:
@@ -368,8 +369,11 @@ class BlockSlides:
 
     # ----- timelines -------------------------------------------------------------------------
 
-    def timeline_slides(self: DeckBuilder, timeline: TimelineInfo, title: str) -> None:
-        """Add a horizontal timeline over as many slides as it needs, nothing cut.
+    def timeline_slides(
+        self: DeckBuilder, timeline: TimelineInfo, title: str, first: int = 0
+    ) -> None:
+        """Add a horizontal timeline over as many slides as it needs, nothing cut (its slides
+        titled `title`, numbered from `first`).
 
         Each slide takes as many of the next events (at most TIMELINE_PER_SLIDE) as fit it at
         the largest sizes that fit, down to the layout's smallest; the events are then shared
@@ -381,7 +385,7 @@ class BlockSlides:
         queue = [(date, text, 0) for date, text in timeline.entries]
         page = 0
         while queue:
-            boxes, region = self.block_slide(title, page)
+            boxes, region = self.block_slide(title, first + page)
             chunk, queue = self.timeline_chunk(queue, region)
             self.place_timeline(timeline, chunk, boxes, region)
             page += 1

@@ -448,6 +448,14 @@ class DeckBuilder(BlockSlides):
             paragraph = self._set(item, size, region.w, not page, primary)
             needed = paragraph.height + (paragraph.space_before if page else 0.0)
             if used + needed <= region.h + 0.01:
+                if page and self._orphans_its_first_point(
+                    item, queue, size, region, used + needed, primary
+                ):
+                    # A point whose first sub-point would go on the next slide goes with it.
+                    pages.append([])
+                    used = 0.0
+                    queue.insert(0, item)
+                    continue
                 page.append(paragraph)
                 used += needed
                 continue
@@ -472,6 +480,26 @@ class DeckBuilder(BlockSlides):
             pages.append([])
             used = 0.0
         return [p for p in pages if p] or [[]]
+
+    def _orphans_its_first_point(
+        self,
+        item: _Item,
+        queue: Sequence[_Item],
+        size: float,
+        region: Region,
+        used: float,
+        primary: str,
+    ) -> bool:
+        """Return whether `item`, placed with `used` points of `region` taken, would end the
+        slide apart from its first sub-point (the next of `queue`), when a fresh slide holds
+        both."""
+        if not queue or queue[0].level <= item.level or not queue[0].bullet:
+            return False
+        child = self._set(queue[0], size, region.w, False, primary)
+        if used + child.space_before + child.height <= region.h + 0.01:
+            return False
+        alone = self._set(item, size, region.w, True, primary)
+        return alone.height + child.space_before + child.height <= region.h + 0.01
 
     def _split(
         self, item: _Item, size: float, width: float, room: float, first: bool, primary: str

@@ -11,6 +11,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib.validators import Auto
 
 from alliancedeck.draw.pdf_common import color
 
@@ -80,11 +81,11 @@ def chart_drawing(
                 textAnchor="middle",
             )
         )
+    legend_y = top - size * 0.3
     if chart.has_legend:
-        names = list(chart.categories) if chart.type == "pie" else [n for n, _ in chart.series]
-        drawing.add(_legend(names, style, top - size * 0.3, width))
         top -= size * 1.9
     height = max(top - size * 0.6, size * 4)
+    plot = None
     if chart.type == "pie":
         drawing.add(_pie(chart, width, height, style))
     else:
@@ -93,6 +94,10 @@ def chart_drawing(
         drawing.add(plot)
         if unit:
             drawing.add(_axis_title(unit, chart, plot, style))
+    if chart.has_legend:
+        names = list(chart.categories) if chart.type == "pie" else [n for n, _ in chart.series]
+        lines = plot if chart.type == "line" else None
+        drawing.add(_legend(names, style, legend_y, width, lines))
     return drawing
 
 
@@ -119,9 +124,14 @@ def _axis_title(unit: str, chart: ChartInfo, plot: Any, style: ChartStyle) -> An
     return group
 
 
-def _legend(names: list[str], style: ChartStyle, y: float, width: float) -> Legend:
+def _legend(
+    names: list[str], style: ChartStyle, y: float, width: float, lines: Any = None
+) -> Legend:
+    """Return the legend centred at `y`: a square swatch a series, or for the line plot
+    `lines` a short line with its marker (as PowerPoint and LibreOffice key a line series)."""
     legend = Legend()
-    step = style.width(names) + style.size * 2.5
+    swatch = style.size * (2.0 if lines is not None else 0.8)
+    step = style.width(names) + swatch + style.size * 1.7
     legend.x, legend.y = max(0.0, (width - step * len(names)) / 2), y
     legend.alignment = "right"
     legend.fontName = style.font_for(names)
@@ -129,10 +139,13 @@ def _legend(names: list[str], style: ChartStyle, y: float, width: float) -> Lege
     legend.fillColor = color(style.text_color)
     legend.boxAnchor = "nw"
     legend.columnMaximum = 1
-    legend.dx = legend.dy = style.size * 0.8
+    legend.dx, legend.dy = swatch, style.size * 0.8
     legend.deltax = step
     legend.dxTextSpace = style.size * 0.4
-    legend.colorNamePairs = [(style.series_color(i), n) for i, n in enumerate(names)]
+    if lines is not None:
+        legend.colorNamePairs = [(Auto(obj=lines, index=i), n) for i, n in enumerate(names)]
+    else:
+        legend.colorNamePairs = [(style.series_color(i), n) for i, n in enumerate(names)]
     legend.strokeWidth = 0
     legend.strokeColor = None
     return legend
@@ -185,6 +198,7 @@ def _axes_plot(
             line.strokeWidth = 2.25
             line.symbol = makeMarker("FilledCircle")
             line.symbol.fillColor = style.series_color(index)
+            line.symbol.strokeColor = style.series_color(index)  # as the .pptx: not black
             line.symbol.size = 7
         if labelled:
             plot.lineLabelFormat = chart.value_label
@@ -192,7 +206,7 @@ def _axes_plot(
             plot.lineLabels.fontSize = size
             plot.lineLabels.fillColor = color(style.text_color)
             plot.lineLabels.boxAnchor = "s"
-            plot.lineLabels.dy = size * 0.4
+            plot.lineLabels.dy = size * 0.2
         return plot
     if stacked:
         plot.categoryAxis.style = "stacked"
