@@ -55,12 +55,23 @@ CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 class TextSetter:
     """Set paragraphs of the theme's deck roles at chosen sizes, measured with the real fonts."""
 
-    def __init__(self, theme: Design, book: FontBook):
+    def __init__(
+        self,
+        theme: Design,
+        book: FontBook,
+        lines: Callable[[str, str, float, float], tuple[str, ...]] | None = None,
+    ):
         self.theme = theme
         self.book = book
         # Layout tries each text at several sizes and widths, often the same ones again; the
-        # cache lives as long as this setter (one per deck).
-        self._lines = lru_cache(maxsize=16384)(self._break)
+        # cache lives as long as this setter (one per deck), or as the `lines` it is given
+        # (`line_cache`: setters of one brief's compositions share theirs).
+        self._lines = lines if lines is not None else lru_cache(maxsize=16384)(self._break)
+
+    def line_cache(self) -> Callable[[str, str, float, float], tuple[str, ...]]:
+        """Return an unbounded cache of this setter's line breaking, to share with others of
+        the same book (lines depend only on the text, font, size and width)."""
+        return lru_cache(maxsize=None)(self._break)
 
     def style(self, role: str) -> TextStyle:
         return self.theme.deck[role]
