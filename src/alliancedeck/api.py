@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from alliancedeck.parallel import (
     render_group,
     render_groups,
 )
+from alliancedeck.session import forget_pictures
 from alliancedeck.source import (
     EXPONENT_NUMBER,
     MAX_DEPTH,
@@ -174,13 +174,7 @@ def forget_earlier_inputs() -> None:
 
     layout_files.load_design.cache_clear()
     fonts.forget_found_files()
-    pictures = sys.modules.get("alliancedeck.pictures")  # nothing to forget if never loaded
-    if pictures is not None:
-        pictures.forget()
-    images = sys.modules.get("alliancedeck.draw.images")
-    if images is not None:
-        for reader in (images.bitmap_size, images.svg_drawing, images.svg_bitmap):
-            reader.cache_clear()
+    forget_pictures()
 
 
 def _load(content: Content, base_dir: PathLike | None) -> Loaded:

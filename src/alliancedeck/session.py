@@ -195,6 +195,9 @@ def forget_pictures() -> None:
     """Forget the pictures read so far in this process (they are read again when drawn)."""
     import sys
 
+    pictures = sys.modules.get("alliancedeck.pictures")  # nothing to forget if never loaded
+    if pictures is not None:
+        pictures.forget()
     images = sys.modules.get("alliancedeck.draw.images")
     if images is not None:
         for reader in (images.bitmap_size, images.svg_drawing, images.svg_bitmap):
