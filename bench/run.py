@@ -457,17 +457,17 @@ def batch_jobs(
     jobs_count = BATCH_JOBS if cli else 1
     files = [str(b["yaml"]) for b in briefs]
     if cli:
-        ours = [sys.executable, "-m", "alliancedeck", "build", *files]
-        ours += ["--jobs", str(BATCH_JOBS), "--out-dir", str(out / "alliancedeck")]
+        # Several briefs are each written to output/STEM/ beside them (`--out-dir` takes one).
+        ours = [sys.executable, "-m", "alliancedeck", "build", *files, "--jobs", str(BATCH_JOBS)]
+        ours_out = briefs[0]["yaml"].parent / "output"
         label = f"alliancedeck build A B ... --jobs {BATCH_JOBS}"
     else:
         ours = [sys.executable, str(BATCH_API), str(out / "alliancedeck"), *files]
+        ours_out = out / "alliancedeck"
         label = "alliancedeck library, briefs in turn in one process (no batch CLI)"
     count = len(briefs)
     jobs = {
-        "alliancedeck": Job(
-            ours, out / "alliancedeck", lambda f: describe_batch(f, 3 * count), env, label
-        ),
+        "alliancedeck": Job(ours, ours_out, lambda f: describe_batch(f, 3 * count), env, label),
         "baseline": Job(
             [
                 sys.executable,

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alliancedeck import backends
 from alliancedeck.document import Document
@@ -29,6 +28,7 @@ from alliancedeck.parallel import (
     render_group,
     render_groups,
 )
+from alliancedeck.session import forget_pictures
 from alliancedeck.source import (
     EXPONENT_NUMBER,
     MAX_DEPTH,
@@ -38,6 +38,9 @@ from alliancedeck.source import (
     SourceMap,
     load_yaml_file,
 )
+
+if TYPE_CHECKING:
+    from alliancedeck.session import Session
 
 #: What `build` and `check` accept as content: a content file, or the data of one.
 Content = str | os.PathLike[str] | Mapping[str, Any]
@@ -81,6 +84,7 @@ class BuildResult:
     products: list[Product]
     warnings: list[Problem]
     out_dir: Path | None = None
+    inputs: list[Path] = field(default_factory=list)  # the files it read: content, layout, images
 
 
 def content_file(item: PathLike) -> Path:
@@ -170,13 +174,7 @@ def forget_earlier_inputs() -> None:
 
     layout_files.load_design.cache_clear()
     fonts.forget_found_files()
-    pictures = sys.modules.get("alliancedeck.pictures")  # nothing to forget if never loaded
-    if pictures is not None:
-        pictures.forget()
-    images = sys.modules.get("alliancedeck.draw.images")
-    if images is not None:
-        for reader in (images.bitmap_size, images.svg_drawing, images.svg_bitmap):
-            reader.cache_clear()
+    forget_pictures()
 
 
 def _load(content: Content, base_dir: PathLike | None) -> Loaded:
@@ -357,6 +355,7 @@ def build(
     checksums: bool = True,
     renderer: Renderer | None = None,
     template: PathLike | None = None,
+    session: Session | None = None,
 ) -> BuildResult:
     """Render the `products` of `content` and write each atomically into `out_dir`.
 
@@ -368,7 +367,9 @@ def build(
     were. With `checksums`, `SHA256SUMS` beside the
     products lists each file's SHA-256; with `strict`, any warning is an error and nothing is
     written. `renderer` is a process forked for `products` before this call (see
-    `alliancedeck.parallel`). Raise `ContentError` (every problem located) or `UsageError`.
+    `alliancedeck.parallel`); `session` keeps warm workers and caches between the builds of
+    `build --watch` (see `alliancedeck.session`). Raise `ContentError` (every problem
+    located) or `UsageError`.
     """
     chosen = chosen_products(products)
     prepared = prepare(
@@ -389,7 +390,7 @@ def build(
     targets = {
         name: Path((outputs or {}).get(name) or default_output(name, folder)) for name in chosen
     }
-    rendered = render_all(prepared, chosen, renderer)
+    rendered = render_all(prepared, chosen, renderer, session)
     if strict:
         raise_on_warnings(prepared.warnings)
     files = {targets[name]: data for name, data in rendered.items()}
@@ -399,7 +400,22 @@ def build(
         Product(name, targets[name], hashlib.sha256(data).hexdigest(), len(data))
         for name, data in rendered.items()
     ]
-    return BuildResult(written, prepared.warnings, folder)
+    return BuildResult(written, prepared.warnings, folder, inputs_read(prepared))
+
+
+def inputs_read(prepared: Prepared) -> list[Path]:
+    """Return the files a build of `prepared` reads: the content, its layout (and template),
+    its images."""
+    from alliancedeck.document import ImageInfo
+
+    files = [prepared.content_path]
+    if prepared.theme.path:
+        files.append(Path(prepared.theme.path))
+    if prepared.theme.template is not None:
+        files.append(Path(prepared.theme.template.package.name))
+    for section in prepared.doc.sections:
+        files.extend(b.path for b in section.blocks if isinstance(b, ImageInfo))
+    return files
 
 
 def _job(prepared: Prepared) -> Job:
@@ -413,7 +429,10 @@ def _job(prepared: Prepared) -> Job:
 
 
 def render_all(
-    prepared: Prepared, products: tuple[str, ...], renderer: Renderer | None = None
+    prepared: Prepared,
+    products: tuple[str, ...],
+    renderer: Renderer | None = None,
+    session: Session | None = None,
 ) -> dict[str, bytes]:
     """Return the bytes of every product, rendering groups of them side by side where that pays.
 
@@ -427,6 +446,8 @@ def render_all(
     if renderer is not None and renderer.products == products:
         return _collect(prepared, renderer.render(job), products)
     split = groups(products)
+    if session is not None:
+        return _collect(prepared, session.render(job, split), products)
     fork = len(split) > 1 and can_fork() and _large(prepared.doc)
     return _collect(prepared, render_groups(job, split, fork=fork), products)
 

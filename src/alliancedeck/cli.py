@@ -480,6 +480,7 @@ def _summary(outcomes: list) -> None:
 
 def _watch(briefs: list[Path], options: dict) -> None:
     from alliancedeck import api
+    from alliancedeck.session import Session
     from alliancedeck.watch import Outcome, watch
 
     def report(outcome: Outcome) -> None:
@@ -507,12 +508,13 @@ def _watch(briefs: list[Path], options: dict) -> None:
     }
     typer.echo(f"watching {', '.join(map(str, briefs))} (Ctrl-C to stop)")
     try:
-        watch(
-            briefs,
-            lambda content: api.build(content, **options),
-            report,
-            options=prepare_options,
-        )
+        with Session() as session:  # warm workers and line caches, kept between rebuilds
+            watch(
+                briefs,
+                lambda content: api.build(content, session=session, **options),
+                report,
+                options=prepare_options,
+            )
     except KeyboardInterrupt:
         typer.echo("stopped")
 

@@ -245,6 +245,22 @@ class FontBook:
             face = self._faces[name] = pdfmetrics.getFont(name)
         return face
 
+    def files_key(self) -> tuple[tuple[str, str, str | None], ...]:
+        """Return which file each font of the theme comes from (None: not found), as a key
+        for what is measured with them (see alliancedeck.session)."""
+        layout_dir = Path(self.theme.path).parent if self.theme.path else None
+        found = []
+        for family in self.theme.fonts.values():
+            for style, file_name in sorted(family.files.items()):
+                try:
+                    path: str | None = str(
+                        find_font_file(file_name, self.content_dir, layout_dir=layout_dir)
+                    )
+                except ContentError:
+                    path = None
+                found.append((registered_name(family.pdf, style), file_name, path))
+        return tuple(found)
+
     def pdf_name(
         self, style: TextStyle, *, bold: bool | None = None, italic: bool | None = None
     ) -> str:

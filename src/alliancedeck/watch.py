@@ -40,22 +40,15 @@ def inputs_of(content: Path, **options: Any) -> list[Path]:
 
     `options` are those of `alliancedeck.api.prepare`.
     """
-    from alliancedeck.api import prepare
-    from alliancedeck.document import ImageInfo
+    from alliancedeck.api import inputs_read, prepare
 
-    files = [content]
     try:
         prepared = prepare(content, **options)
     except (ContentError, UsageError):
-        return files
+        return [content]
     except Exception:  # a bug: the content file alone is watched, and its next save retried
-        return files
-    files.append(Path(prepared.theme.path))
-    if prepared.theme.template is not None:
-        files.append(Path(prepared.theme.template.package.name))
-    for section in prepared.doc.sections:
-        files.extend(b.path for b in section.blocks if isinstance(b, ImageInfo))
-    return files
+        return [content]
+    return inputs_read(prepared)
 
 
 def _stamps(files: list[Path]) -> dict[Path, int]:
@@ -79,9 +72,11 @@ def watch(
 ) -> None:
     """Build each of `briefs` now, then again each time one of its inputs changes, until `stop()`.
 
-    `build(content)` builds one brief. A failed build, even an internal error, is reported and
-    leaves that brief's earlier outputs as they were; watching goes on. Each build reads its
-    files afresh (see `alliancedeck.api`), so nothing here needs forgetting.
+    `build(content)` builds one brief; the files its result lists as `inputs` (see
+    `alliancedeck.BuildResult`) are watched, else those `inputs_of` finds. A failed build, even
+    an internal error, is reported and leaves that brief's earlier outputs as they were;
+    watching goes on. Each build reads its files afresh (see `alliancedeck.api`), so nothing
+    here needs forgetting.
     """
     inputs = {content: inputs_of(content, **(options or {})) for content in briefs}
     stamps = {content: _stamps(files) for content, files in inputs.items()}
@@ -94,18 +89,36 @@ def watch(
             changed = [p for p in inputs[content] if now.get(p) != stamps[content].get(p)]
             if not changed:
                 continue
-            started = time.time_ns()
-            report(_timed(content, changed, build))
-            inputs[content] = inputs_of(content, **(options or {}))
-            fresh = _stamps(inputs[content])
-            for path, stamp in fresh.items():
-                if path in now:  # the stamp taken before the build: a save during it counts
-                    fresh[path] = now[path]
-                elif stamp >= started - MTIME_SLACK_NS:
-                    # A new input (a layout or image the content now names), saved since the
-                    # build began: the build may have read it before that save, so build again.
-                    fresh[path] = UNSEEN
-            stamps[content] = fresh
+            stamps[content] = _rebuild(content, changed, now, build, report, inputs, options)
+
+
+def _rebuild(
+    content: Path,
+    changed: list[Path],
+    now: dict[Path, int],
+    build: Callable[[Path], Any],
+    report: Callable[[Outcome], None],
+    inputs: dict[Path, list[Path]],
+    options: dict[str, Any] | None = None,
+) -> dict[Path, int]:
+    """Build `content`, report it, note the files it read in `inputs`; return their stamps.
+
+    `now` holds the stamps taken before the build: a file saved during it counts as changed.
+    """
+    started = time.time_ns()
+    outcome = _timed(content, changed, build)
+    report(outcome)
+    read = getattr(outcome.result, "inputs", None)  # a failed build read nothing: look
+    inputs[content] = list(read) if read else inputs_of(content, **(options or {}))
+    fresh = _stamps(inputs[content])
+    for path, stamp in fresh.items():
+        if path in now:  # the stamp taken before the build: a save during it counts
+            fresh[path] = now[path]
+        elif stamp >= started - MTIME_SLACK_NS:
+            # A new input (a layout or image the content now names), saved since the
+            # build began: the build may have read it before that save, so build again.
+            fresh[path] = UNSEEN
+    return fresh
 
 
 def _timed(content: Path, changed: list[Path], build: Callable[[Path], Any]) -> Outcome:

@@ -12,6 +12,7 @@ page's is filled to its foot; the last page's columns end together.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -273,8 +274,14 @@ class _Flow:
 class BriefSetter(TextSetter):
     """Set paragraphs of the theme's brief roles, measured with the real fonts."""
 
-    def __init__(self, theme: Design, book: FontBook, shrink: float = 0.0):
-        super().__init__(theme, book)
+    def __init__(
+        self,
+        theme: Design,
+        book: FontBook,
+        shrink: float = 0.0,
+        lines: Callable[[str, str, float, float], tuple[str, ...]] | None = None,
+    ):
+        super().__init__(theme, book, lines)
         self.shrink = shrink
 
     def style(self, role: str) -> TextStyle:
@@ -339,6 +346,9 @@ class BriefPlanner:
         self._aspects: dict[object, float] = {}
         self._foot: list[Box] | None = None
         self._columns: dict[tuple[int, float], list[Region]] = {}
+        # Every composition sets the same texts, many at the same sizes: one line cache serves
+        # them all (lines depend only on the text, font, size and width).
+        self._lines = BriefSetter(theme, book).line_cache()
 
     # ----- composing ------------------------------------------------------------------------
 
@@ -401,9 +411,17 @@ class BriefPlanner:
         """Return the composition, header height and balanced flow of the page plan."""
         target = self.tokens.max_pages
         chosen = None
-        for composition in self.compositions() if target else self.compositions()[:1]:
+        candidates = self.compositions() if target else self.compositions()[:1]
+        for number, composition in enumerate(candidates):
             header, units = self.content(composition)
-            flow = self.flow(header, units)
+            if target and number < len(candidates) - 1:
+                # Only whether it fits matters: the flow stops once it runs past the target.
+                fitted = self.flow_within(header, units, target)
+                if fitted is None:
+                    continue
+                flow = fitted
+            else:
+                flow = self.flow(header, units)
             chosen = (composition, header, units, flow)
             if target is None or self.page_count(header, flow) <= target:
                 break
@@ -428,7 +446,7 @@ class BriefPlanner:
         last = pages - 1
         if pages < 2 or flow.bands.get(last):
             return False
-        first = sum(len(self.columns_of(p, header)) for p in range(last))
+        first = self.first_column(last, header)
         placed = [p for column in flow.columns[first:] for p in column]
         continued = any(p.unit.closing for column in flow.columns[:first] for p in column)
         least = KEEP_LINES * self.body_line() - TOLERANCE
@@ -539,30 +557,36 @@ class BriefPlanner:
         if column_caps and index in column_caps:
             region = self.column_region(index, header, caps, bands)
             return replace(region, h=min(region.h, column_caps[index]))
-        page = 0
-        while True:
-            regions = self.columns_of(page, header)
-            if index < len(regions):
-                region = regions[index]
-                for where, band in (bands or {}).get(page, {}).items():
-                    taken = band.height + self.band_gap()
-                    top = region.y + (taken if where == "top" else 0.0)
-                    region = replace(region, y=top, h=max(0.0, region.h - taken))
-                if page in caps:
-                    region = replace(region, h=min(region.h, caps[page]))
-                return region
-            index -= len(regions)
-            page += 1
+        page, index = self.locate_column(index, header)
+        region = self.columns_of(page, header)[index]
+        for where, band in (bands or {}).get(page, {}).items():
+            taken = band.height + self.band_gap()
+            top = region.y + (taken if where == "top" else 0.0)
+            region = replace(region, y=top, h=max(0.0, region.h - taken))
+        if page in caps:
+            region = replace(region, h=min(region.h, caps[page]))
+        return region
+
+    def locate_column(self, index: int, header: float) -> tuple[int, int]:
+        """Return the page (0-based) of flow column `index` and its place on that page.
+
+        Counted, not walked page by page: a long brief asks this for every unit it places.
+        """
+        first = len(self.columns_of(0, header))
+        if index < first:
+            return 0, index
+        per_page = len(self.columns_of(1, header))  # every page after the first is alike
+        return 1 + (index - first) // per_page, (index - first) % per_page
+
+    def first_column(self, page: int, header: float) -> int:
+        """Return the flow index of the first column of page `page` (0-based)."""
+        if page == 0:
+            return 0
+        return len(self.columns_of(0, header)) + (page - 1) * len(self.columns_of(1, header))
 
     def page_of_column(self, index: int, header: float) -> int:
         """Return the page (0-based) of flow column `index`."""
-        page = 0
-        while True:
-            count = len(self.columns_of(page, header))
-            if index < count:
-                return page
-            index -= count
-            page += 1
+        return self.locate_column(index, header)[0]
 
     def page_count(self, header: float, flow: _Flow) -> int:
         """Return the pages the flow fills (at least the first, which holds the header)."""
@@ -581,7 +605,7 @@ class BriefPlanner:
         the page's first column and its text still fits above it (with a table's first rows),
         else the top of the first page after with a free top band."""
         page = self.page_of_column(column, header)
-        first = sum(len(self.columns_of(p, header)) for p in range(page))
+        first = self.first_column(page, header)
         region = self.column_region(column, header, {}, bands)
         taken = unit.first_piece() + self.band_gap()
         free = bands.get(page, {})
@@ -599,7 +623,7 @@ class BriefPlanner:
     ) -> float:
         """Return the height a band at the top or foot (under `used` points of text) of `page`
         may take: the page's column height left by its other band."""
-        first = sum(len(self.columns_of(p, header)) for p in range(page))
+        first = self.first_column(page, header)
         region = self.column_region(first, header, {}, bands)
         return region.h - (used if where == "bottom" else 0.0) - self.band_gap()
 
@@ -622,14 +646,33 @@ class BriefPlanner:
         A unit kept with the next moves on with it; text and rows split at the column foot;
         a block that does not fit waits for the next column while the text after it flows on.
         """
-        caps = caps or {}
-        column_caps = column_caps or {}
+        flow = self._flow(header, units, caps or {}, column_caps or {}, None)
+        assert flow is not None  # only a flow within a page count stops early
+        return flow
+
+    def flow_within(self, header: float, units: Sequence[_Unit], pages: int) -> _Flow | None:
+        """Return the flow of `units` if it fills at most `pages` pages, else None.
+
+        It stops as soon as something lands on a page past `pages`: the pages a flow fills
+        only grow as it goes on.
+        """
+        return self._flow(header, units, {}, {}, pages)
+
+    def _flow(
+        self,
+        header: float,
+        units: Sequence[_Unit],
+        caps: dict[int, float],
+        column_caps: dict[int, float],
+        within: int | None,
+    ) -> _Flow | None:
         columns: list[list[_Placed]] = [[]]
         used = 0.0
-        queue = list(units)
+        queue = deque(units)  # taken from the front, split rests put back there
         waiting: list[_Unit] = []
         forced = 0
         bands: dict[int, dict[str, _Unit]] = {}
+        past = False  # something landed on a page past `within`
 
         def next_column() -> None:
             nonlocal used
@@ -640,7 +683,9 @@ class BriefPlanner:
             return self.column_region(len(columns) - 1, header, caps, bands, column_caps).h - used
 
         def place(unit: _Unit) -> None:
-            nonlocal used
+            nonlocal used, past
+            if within is not None and self.page_of_column(len(columns) - 1, header) >= within:
+                past = True
             space = unit.space if columns[-1] else 0.0
             columns[-1].append(_Placed(unit, space))
             used += space + unit.height
@@ -659,8 +704,8 @@ class BriefPlanner:
                     continue
                 place(waiting.pop(0))
 
-        while queue:
-            unit = queue.pop(0)
+        while queue and not past:
+            unit = queue.popleft()
             if unit.spans:
                 page, where = self.place_band(unit, len(columns) - 1, used, header, bands)
                 most = self.band_room(page, where, header, bands, used)
@@ -669,9 +714,11 @@ class BriefPlanner:
                     # A table across the columns splits between rows, its header repeated:
                     # the rest opens the next page.
                     bands.setdefault(page, {})[where] = part[0]
-                    queue.insert(0, part[1])
+                    past = within is not None and page >= within
+                    queue.appendleft(part[1])
                     continue
                 bands.setdefault(page, {})[where] = unit
+                past = within is not None and page >= within
                 continue
             if waiting and unit.section != waiting[0].section:
                 place_waiting()  # a figure waits within its section, never past the next
@@ -693,7 +740,7 @@ class BriefPlanner:
                 if part is not None and space + part[0].height <= room() + TOLERANCE:
                     place(part[0])
                     # The rest opens the next column; what waits comes after it.
-                    queue.insert(0, part[1])
+                    queue.appendleft(part[1])
                     next_column()
                     continue
             if unit.resize is not None and columns[-1]:
@@ -708,7 +755,7 @@ class BriefPlanner:
                 waiting.append(unit)
                 continue
             if short():
-                queue.insert(0, unit)
+                queue.appendleft(unit)
                 next_column()
                 continue
             if not columns[-1]:
@@ -717,17 +764,19 @@ class BriefPlanner:
                 part = unit.split(room(), forced=True)
                 if part is not None:
                     place(part[0])
-                    queue.insert(0, part[1])
+                    queue.appendleft(part[1])
                 else:
                     place(unit)
                 next_column()
                 continue
-            queue.insert(0, unit)
+            queue.appendleft(unit)
             next_column()
-        if waiting:
+        if waiting and not past:
             if columns[-1]:
                 next_column()
             place_waiting()
+        if past:
+            return None
         while columns and not columns[-1] and len(columns) > 1:
             columns.pop()
         return _Flow(columns, forced, bands, dict(column_caps))
@@ -776,7 +825,7 @@ class BriefPlanner:
     def fills(self, flow: _Flow, header: float, page: int) -> list[float]:
         """Return how far down each column of `page` the flow reaches."""
         result = []
-        first = sum(len(self.columns_of(p, header)) for p in range(page))
+        first = self.first_column(page, header)
         for index in range(first, first + len(self.columns_of(page, header))):
             column = flow.columns[index] if index < len(flow.columns) else []
             result.append(sum(p.space + p.unit.height for p in column))
@@ -795,13 +844,14 @@ class BriefPlanner:
             pages[page_index].boxes.extend(boxes)
             # Read where the content puts it, not where it is drawn (tagged PDF).
             pages[page_index].order.update((id(box), order) for box in boxes)
+        last_used = max((i for i, column in enumerate(flow.columns) if column), default=-1)
         for index, column in enumerate(flow.columns):
             if not column:
                 continue
             page_index = self.page_of_column(index, header)
             region = self.column_region(index, header, {}, flow.bands)
             used = sum(p.space + p.unit.height for p in column)
-            flowed_on = any(flow.columns[index + 1 :]) if index + 1 < len(flow.columns) else False
+            flowed_on = index < last_used  # text goes on in a later column
             if page_index < count - 1 and flowed_on:
                 target = region.h  # filled to the foot
             elif page_index == count - 1:
@@ -923,7 +973,7 @@ class BriefPlanner:
     def furniture(self, number: int, total: int) -> tuple[list[Box], list[Box]]:
         """Return the banners and the footer of page `number` of `total`: what a reader meets
         before the page's content (banners, footer title) and after it (the page number)."""
-        setter = BriefSetter(self.theme, self.book)
+        setter = BriefSetter(self.theme, self.book, lines=self._lines)
         meta = self.doc.meta
         boxes: list[Box] = []
         boxes.append(
@@ -1005,7 +1055,7 @@ class BriefPlanner:
 
     def _statement_boxes(self) -> list[Box]:
         meta = self.doc.meta
-        setter = BriefSetter(self.theme, self.book)
+        setter = BriefSetter(self.theme, self.book, lines=self._lines)
         texts: list[tuple[str, float, float, str]] = []
         statement_width = self.content_width
         if meta.cui:
@@ -1209,7 +1259,7 @@ class BriefPlanner:
 
     def content(self, composition: Composition) -> tuple[float, list[_Unit]]:
         """Return the header height and the units of the columns, set for `composition`."""
-        setter = BriefSetter(self.theme, self.book, composition.shrink)
+        setter = BriefSetter(self.theme, self.book, composition.shrink, self._lines)
         self._composition = composition
         self._setter = setter
         self._numbers = {"figure": 0, "table": 0}
@@ -1225,8 +1275,8 @@ class BriefPlanner:
                 backup = doc.backup_sections.index(section) + 1
             units.extend(self.section(index, section, backup))
         # Main sections first, then backup ones, as the deck orders them.
-        order = [*doc.main_sections, *doc.backup_sections]
-        units.sort(key=lambda u: order.index(doc.sections[u.section]) if u.section >= 0 else -1)
+        order = {id(s): i for i, s in enumerate([*doc.main_sections, *doc.backup_sections])}
+        units.sort(key=lambda u: order[id(doc.sections[u.section])] if u.section >= 0 else -1)
         for unit in [*self.sources(), *self.author_line()]:
             unit.closing = True
             units.append(unit)

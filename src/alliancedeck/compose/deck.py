@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from alliancedeck.compose import rules
@@ -56,12 +56,49 @@ CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 class TextSetter:
     """Set paragraphs of the theme's deck roles at chosen sizes, measured with the real fonts."""
 
-    def __init__(self, theme: Design, book: FontBook):
+    def __init__(
+        self,
+        theme: Design,
+        book: FontBook,
+        lines: Callable[[str, str, float, float], tuple[str, ...]] | None = None,
+    ):
         self.theme = theme
         self.book = book
         # Layout tries each text at several sizes and widths, often the same ones again; the
-        # cache lives as long as this setter (one per deck).
-        self._lines = lru_cache(maxsize=16384)(self._break)
+        # cache lives as long as this setter (one per deck), or as the `lines` it is given
+        # (`line_cache`: setters of one brief's compositions share theirs).
+        self._lines = lines if lines is not None else self.line_cache(16384)
+
+    def line_cache(
+        self, maxsize: int | None = None
+    ) -> Callable[[str, str, float, float], tuple[str, ...]]:
+        """Return a cache of this setter's line breaking (unbounded by default), to share
+        with other setters of the same book: lines depend only on the text, font, size and
+        width. Inside a watch session, it is the session's, kept between rebuilds."""
+        from alliancedeck import session
+
+        if not session.active():
+            return lru_cache(maxsize=maxsize)(self._break)
+        return partial(self._kept_lines, session.shared_lines(self.book.files_key(), dict))
+
+    def _kept_lines(
+        self, kept: dict, text: str, font_name: str, size: float, width: float
+    ) -> tuple[str, ...]:
+        """Return the lines of `text` from `kept` (breaking it on a miss); note the characters
+        no font has in this setter's book, as breaking it here would have."""
+        key = (text, font_name, size, width)
+        found = kept.get(key)
+        if found is None:
+            missing = self.book.missing
+            recorder = self.book.missing = _MissingRecorder(missing)
+            try:
+                found = kept[key] = (self._break(text, font_name, size, width), recorder.noted)
+            finally:
+                self.book.missing = missing
+        else:
+            for char, where in found[1]:
+                self.book.missing.setdefault(char, where)
+        return found[0]
 
     def style(self, role: str) -> TextStyle:
         return self.theme.deck[role]
@@ -129,6 +166,19 @@ class TextSetter:
             return book.width(piece, font_name, piece_size)
 
         return tuple(break_lines(text, usable, measure, size))
+
+
+class _MissingRecorder(dict):
+    """A font book's record of characters no font has, that also lists every note made."""
+
+    def __init__(self, record: dict[str, str]):
+        super().__init__(record)
+        self.record = record
+        self.noted: tuple[tuple[str, str], ...] = ()
+
+    def setdefault(self, char: str, text: str) -> str:  # type: ignore[override]
+        self.noted += ((char, text),)
+        return self.record.setdefault(char, text)
 
 
 @dataclass(frozen=True)

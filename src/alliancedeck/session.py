@@ -1,0 +1,261 @@
+"""A watch session: warm rendering processes, and the measured pieces kept between rebuilds.
+
+`build --watch` rebuilds a brief after every save. Within a session, each group of products
+other than the first renders in a *worker*: a process forked once that renders every job it
+is sent, so its libraries, fonts and caches stay loaded; the first group renders in the
+watching process itself. Both keep, between rebuilds:
+
+- the lines every paragraph was broken into, keyed by the text, font, size and width, in a
+  bucket per set of font files (a layout naming other fonts, or a font file found elsewhere,
+  opens a new bucket);
+- the products of the last job, reused whole when the next job is the same (a save that
+  changed nothing the products show).
+
+Nothing else is kept: a rebuild composes and draws everything else afresh, so its bytes are a
+cold build's (a test compares them). Outside a session (the library API, a plain build) no
+cache outlives its build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alliancedeck.parallel import Job, Rendered
+
+#: Line caches of this process by font bucket, while a session is active here.
+_LINE_CACHES: dict[tuple[Any, ...], Any] | None = None
+#: Buckets kept at most: each layout's fonts make one; older ones are dropped.
+MAX_BUCKETS = 4
+
+
+@contextlib.contextmanager
+def keeping() -> Iterator[None]:
+    """Keep line caches in this process while inside (a session's rebuilds run inside)."""
+    global _LINE_CACHES
+    saved, _LINE_CACHES = _LINE_CACHES, _LINE_CACHES if _LINE_CACHES is not None else {}
+    try:
+        yield
+    finally:
+        _LINE_CACHES = saved
+
+
+def active() -> bool:
+    """Return whether a session keeps line caches in this process."""
+    return _LINE_CACHES is not None
+
+
+def shared_lines(bucket: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """Return the session's line cache for the fonts `bucket` (made by `make` on first use).
+
+    Only inside a session (see `active`)."""
+    assert _LINE_CACHES is not None, "no session is active"
+    cache = _LINE_CACHES.get(bucket)
+    if cache is None:
+        while len(_LINE_CACHES) >= MAX_BUCKETS:
+            _LINE_CACHES.pop(next(iter(_LINE_CACHES)))
+        cache = _LINE_CACHES[bucket] = make()
+    return cache
+
+
+def job_key(job: Job, group: tuple[str, ...]) -> str:
+    """Return a digest of everything `group`'s products of `job` are made from.
+
+    The document, the design and the build time, plus the size and time of every picture
+    file (read when drawing): equal keys, equal bytes.
+    """
+    from alliancedeck.document import ImageInfo
+
+    digest = hashlib.sha256(pickle.dumps((group, job), protocol=pickle.HIGHEST_PROTOCOL))
+    for section in job.doc.sections:
+        for block in section.blocks:
+            if isinstance(block, ImageInfo):
+                try:
+                    status = os.stat(block.path)
+                    digest.update(f"{block.path}:{status.st_mtime_ns}:{status.st_size}".encode())
+                except OSError:
+                    digest.update(f"{block.path}:missing".encode())
+    return digest.hexdigest()
+
+
+class _Memo:
+    """The products of the last job of one group, by the job's key."""
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+        self.rendered: Rendered | None = None
+
+    def render(self, job: Job, group: tuple[str, ...], render: Callable[[], Rendered]) -> Rendered:
+        key = job_key(job, group)
+        if key != self.key or self.rendered is None:
+            self.key, self.rendered = None, None
+            self.rendered, self.key = render(), key
+        return self.rendered
+
+
+class Worker:
+    """A process forked once that renders `group` for each job it is sent, until closed."""
+
+    def __init__(self, group: tuple[str, ...]):
+        from alliancedeck import parallel
+
+        self.group = group
+        job_read, job_write = os.pipe()
+        result_read, result_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            os.close(job_write)
+            os.close(result_read)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the watcher
+            parallel._LIVE.clear()
+            code = 0
+            try:
+                _serve(group, job_read, result_write)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(job_read)
+        os.close(result_write)
+        self.pid = pid
+        self._jobs = os.fdopen(job_write, "wb")
+        self._results = os.fdopen(result_read, "rb")
+
+    def send(self, job: Job) -> None:
+        """Send `job`: the worker starts rendering it at once."""
+        pickle.dump(job, self._jobs, protocol=pickle.HIGHEST_PROTOCOL)
+        self._jobs.flush()
+
+    def answer(self) -> Rendered:
+        """Return what the worker rendered for the job sent; raise the content error it raised."""
+        from alliancedeck.parallel import WorkerCrashed
+
+        try:
+            outcome, payload = pickle.load(self._results)
+        except EOFError:
+            raise WorkerCrashed("a rendering process ended without a result") from None
+        if outcome == "ok":
+            return payload
+        if outcome == "error":
+            raise payload
+        raise WorkerCrashed(*payload)
+
+    def close(self) -> None:
+        """Stop the worker and reap it."""
+        if not self.pid:
+            return
+        for stream in (self._jobs, self._results):
+            with contextlib.suppress(OSError):
+                stream.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pid = 0
+
+
+def _serve(group: tuple[str, ...], job_end: int, result_end: int) -> None:
+    """A worker's life: render each job that comes, answer, until the pipe closes."""
+    from alliancedeck.errors import ContentError, UsageError
+    from alliancedeck.parallel import _render_job
+
+    memo = _Memo()
+    with (
+        os.fdopen(job_end, "rb") as jobs,
+        os.fdopen(result_end, "wb") as results,
+        keeping(),
+    ):
+        while True:
+            try:
+                job = pickle.load(jobs)
+            except EOFError:
+                return
+            forget_pictures()  # a picture file may have been saved since the last job
+            try:
+                answer: tuple[str, Any] = (
+                    "ok",
+                    memo.render(job, group, functools.partial(_render_job, group, job)),
+                )
+            except (ContentError, UsageError) as exc:
+                answer = ("error", exc)
+            except Exception as exc:
+                answer = ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+            pickle.dump(answer, results, protocol=pickle.HIGHEST_PROTOCOL)
+            results.flush()
+
+
+def forget_pictures() -> None:
+    """Forget the pictures read so far in this process (they are read again when drawn)."""
+    import sys
+
+    pictures = sys.modules.get("alliancedeck.pictures")  # nothing to forget if never loaded
+    if pictures is not None:
+        pictures.forget()
+    images = sys.modules.get("alliancedeck.draw.images")
+    if images is not None:
+        for reader in (images.bitmap_size, images.svg_drawing, images.svg_bitmap):
+            reader.cache_clear()
+
+
+class Session:
+    """Rebuilds of one or more briefs in turn: warm workers and the caches they keep.
+
+    Use it as a context manager around the rebuilds, and pass it to `alliancedeck.build`.
+    """
+
+    def __init__(self) -> None:
+        self._workers: dict[tuple[str, ...], Worker] = {}
+        self._memos: dict[tuple[str, ...], _Memo] = {}
+        self._keeping: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> Session:
+        self._keeping = contextlib.ExitStack()
+        self._keeping.enter_context(keeping())
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker; forget every cache."""
+        for worker in self._workers.values():
+            worker.close()
+        self._workers.clear()
+        self._memos.clear()
+        if self._keeping is not None:
+            self._keeping.close()
+            self._keeping = None
+
+    def render(self, job: Job, split: list[tuple[str, ...]]) -> list[Rendered]:
+        """Render each group of `split`: the first here, the others in warm workers (when
+        this process may fork), each reusing its last products for an unchanged job."""
+        from alliancedeck.parallel import _render_job, can_fork
+
+        fork = len(split) > 1 and can_fork()
+        results: list[Rendered] = []
+        for group in split[1:] if fork else ():
+            if group not in self._workers:
+                self._workers[group] = Worker(group)
+        try:
+            # Send every worker its job first, so that they render while this process does.
+            pending = [self._workers[g] for g in split[1:]] if fork else []
+            for worker in pending:
+                worker.send(job)
+            for group in split[:1] if fork else split:
+                memo = self._memos.setdefault(group, _Memo())
+                results.append(memo.render(job, group, functools.partial(_render_job, group, job)))
+            for worker in pending:
+                results.append(worker.answer())
+        except BaseException:
+            for worker in self._workers.values():
+                worker.close()  # a worker left mid-job would answer the wrong job next time
+            self._workers.clear()
+            raise
+        return results

@@ -1,0 +1,77 @@
+"""Warm rebuilds in a watch session: what they reuse never changes a byte of a product."""
+
+from __future__ import annotations
+
+import shutil
+
+from alliancedeck import session as sessions
+from alliancedeck.api import build
+from alliancedeck.session import Session
+from conftest import REPO
+
+
+def _products(result) -> dict[str, bytes]:
+    return {p.path.name: p.path.read_bytes() for p in result.products}
+
+
+def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (tmp_path / "layouts").mkdir()
+    layout = tmp_path / "layouts" / "mine.yaml"
+    shutil.copy(REPO / "src" / "alliancedeck" / "layouts" / "default.yaml", layout)
+    original = (REPO / "content.yaml").read_text(encoding="utf-8")
+    content = tmp_path / "content.yaml"
+    content.write_text(original.replace("  layout: default\n", "  layout: mine\n", 1), "utf-8")
+    text = content.read_text(encoding="utf-8")
+    assert "  layout: mine\n" in text and "value: 54000" in text
+
+    def edited_text(text: str) -> str:
+        return text.replace("Abe has had notable success", "Abe has had some notable success", 1)
+
+    def edited_figure(text: str) -> str:
+        return text.replace("value: 54000", "value: 56500", 1)
+
+    def added_section(text: str) -> str:
+        return text.replace(
+            "\nsections:\n",
+            "\nsections:\n  - title: A notional added section\n"
+            "    lead: Every word of this section is notional, added to test rebuilds.\n"
+            "    points:\n      - A first notional point that wraps onto a second line.\n"
+            "      - A second notional point.\n",
+            1,
+        )
+
+    def removed_section(text: str) -> str:
+        start = text.index("  - title: A notional added section")
+        return text[:start] + text[text.index("  - title:", start + 1) :]
+
+    def edited_layout(_text: str) -> None:
+        design = layout.read_text(encoding="utf-8")
+        assert "columns: 2\n" in design
+        layout.write_text(design.replace("  gap: 8pt ", "  gap: 10pt ", 1), encoding="utf-8")
+
+    states = []  # per build: the content, the layout, the warm build's products and warnings
+    with Session() as session:
+        build(content, out_dir=tmp_path / "warm", session=session)
+        assert sessions.active()  # the session keeps line caches here while it lasts
+        edits = [edited_text, edited_figure, added_section, removed_section, edited_layout]
+        for edit in edits:
+            changed = edit(content.read_text(encoding="utf-8"))
+            if changed is not None:
+                assert changed != content.read_text(encoding="utf-8"), edit.__name__
+                content.write_text(changed, encoding="utf-8")
+            warm = build(content, out_dir=tmp_path / "warm", session=session)
+            texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
+            states.append((edit.__name__, texts, _products(warm), warm.warnings))
+    assert not sessions.active()  # nothing outlives the session
+    for number, (name, (text, design), products, warnings) in enumerate(states):
+        content.write_text(text, encoding="utf-8")
+        layout.write_text(design, encoding="utf-8")
+        cold = build(content, out_dir=tmp_path / f"cold{number}")
+        assert products == _products(cold), name
+        assert warnings == cold.warnings, name
+
+
+def test_a_build_outside_a_session_keeps_nothing(tmp_path):
+    build(REPO / "content.yaml", out_dir=tmp_path)
+    assert not sessions.active()
