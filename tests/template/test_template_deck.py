@@ -275,3 +275,97 @@ def test_body_text_keeps_the_18_pt_floor_where_template_and_layout_go_below(temp
     )
     body = design_on_template(design, template, None).deck["body"]
     assert (body.size, body.min_size) == (18, 18)
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "alliancedeck", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=cwd,
+    )
+
+
+def org_brief(folder: Path, slide_keys: str) -> Path:
+    """Write a copy of the default content whose layout (layouts/org.yaml) adds `slide_keys`."""
+    (folder / "layouts").mkdir(parents=True, exist_ok=True)
+    layout = (REPO / "src/alliancedeck/layouts/default.yaml").read_text()
+    (folder / "layouts" / "org.yaml").write_text(
+        layout.replace("  titles: topic", "  titles: topic\n" + slide_keys)
+    )
+    content = (REPO / "content.yaml").read_text().replace("layout: default", "layout: org")
+    (folder / "content.yaml").write_text(content)
+    return folder / "content.yaml"
+
+
+def test_a_missing_template_is_an_error_at_the_layout_key_and_nothing_is_written(tmp_path):
+    org_brief(tmp_path, "  template: org.potx")
+    result = run("build", "content.yaml", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    line = next(
+        n
+        for n, text in enumerate((tmp_path / "layouts/org.yaml").read_text().splitlines(), 1)
+        if text.startswith("  template:")
+    )
+    assert result.stderr.startswith(f"{tmp_path / 'layouts/org.yaml'}:{line}:13: error: ")
+    assert 'slide.template: file not found: "org.potx"' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_template_outside_the_content_folder_is_refused(tmp_path, templates):
+    brief = tmp_path / "brief"
+    org_brief(brief, f"  template: {templates / 'default.pptx'}")
+    result = run("check", "content.yaml", cwd=brief)
+    assert result.returncode == 2
+    assert "outside the content folder" in result.stderr
+    assert "--allow-outside" in result.stderr
+
+
+def test_template_on_the_command_line_and_a_macro_file_refused(tmp_path, templates):
+    brief = org_brief(tmp_path / "brief", "")
+    ok = run("slides", brief, "--template", templates / "japanese.pptx", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    from pptx import Presentation
+
+    deck = Presentation(tmp_path / "brief" / "output" / "deck.pptx")
+    assert deck.slides[1].slide_layout.name == "タイトルとコンテンツ"
+    macro = tmp_path / "org.pptm"
+    macro.write_bytes((templates / "default.pptx").read_bytes())
+    refused = run("slides", brief, "--template", macro, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("--template: error: template")
+    assert ".pptm files may hold macros" in refused.stderr
+
+
+def test_the_deck_pdf_draws_the_master_logo_on_every_page(decks, template_paths):
+    from alliancedeck.api import prepare, render
+
+    prepared = prepare(BRIEFS["default"], template=template_paths["logo"])
+    pdf = io.BytesIO(render(prepared, "deck-pdf"))
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            logos = [i for i in page.images if abs(i["x1"] - (page.width - 28.8)) < 1]
+            assert len(logos) == 1, page.page_number
+    assert not [w for w in prepared.warnings if "cannot draw" in w.message]
+
+
+def test_artwork_the_deck_pdf_cannot_draw_is_named_in_a_warning(templates, tmp_path):
+    from alliancedeck.api import prepare, render
+
+    def emf(name: str, blob: bytes) -> bytes:  # the logo, declared as a Windows metafile
+        if name == "[Content_Types].xml":
+            return blob.replace(
+                b'Extension="png" ContentType="image/png"',
+                b'Extension="png" ContentType="image/x-emf"',
+            )
+        return blob
+
+    logo = with_logo(templates / "default.pptx", tmp_path / "logo.pptx")
+    metafile = rewrite(logo, tmp_path / "metafile.pptx", emf)
+    prepared = prepare(BRIEFS["default"], template=metafile)
+    render(prepared, "deck-pdf")
+    (warning,) = [w for w in prepared.warnings if "cannot draw" in w.message]
+    assert str(warning.location) == "--template"
+    assert "picture 'Logo' (image/x-emf)" in warning.message
