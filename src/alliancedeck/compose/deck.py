@@ -328,7 +328,7 @@ class DeckBuilder(BlockSlides):
         slide = Slide(kind=kind, title=title, boxes=boxes, notes=notes)
         if kicker_box is not None:
             slide.boxes.append(kicker_box)
-        if backup:
+        if backup and self.frame is None:  # on a template the title says it: no room above
             slide.boxes.append(self.backup_tag())
         self.slides.append(slide)
         return slide, self.after_title(title_box, rule)

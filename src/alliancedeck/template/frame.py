@@ -137,7 +137,7 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
     top = band + CLEARANCE if band else 0.0
     # Our footer sits just above the bottom band; bodies end above it.
     footer_y = height - band - footer_height - CLEARANCE
-    bottom = footer_y - CLEARANCE
+    bottom = footer_y - 2 * CLEARANCE
     roles: dict[str, RoleFrame] = {}
     content = template.roles.choices["content"].layout
     all_logos: list[Region] = []
