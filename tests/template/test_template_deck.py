@@ -369,3 +369,42 @@ def test_artwork_the_deck_pdf_cannot_draw_is_named_in_a_warning(templates, tmp_p
     (warning,) = [w for w in prepared.warnings if "cannot draw" in w.message]
     assert str(warning.location) == "--template"
     assert "picture 'Logo' (image/x-emf)" in warning.message
+
+
+def test_a_theme_font_with_no_file_to_measure_it_is_an_error_naming_it(templates, tmp_path):
+    from alliancedeck.api import prepare
+    from alliancedeck.errors import ContentError
+
+    def unknown_font(name: str, blob: bytes) -> bytes:
+        if name.startswith("ppt/theme/"):
+            return blob.replace(b'typeface="Calibri"', b'typeface="Frobozz Sans"')
+        return blob
+
+    path = rewrite(templates / "default.pptx", tmp_path / "frobozz.pptx", unknown_font)
+    with pytest.raises(ContentError) as caught:
+        prepare(BRIEFS["default"], template=path)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f'--template: template "{path}": its theme font "Frobozz Sans"')
+    assert "FrobozzSans-Regular.ttf" in problem.message
+    assert "slide.template_theme: false" in problem.message
+
+
+def test_the_brief_takes_the_template_theme_fonts_too(templates):
+    from alliancedeck.api import prepare, render
+
+    prepared = prepare(BRIEFS["default"], template=templates / "default.pptx")
+    with pdfplumber.open(io.BytesIO(render(prepared, "pdf"))) as document:
+        fonts = {char["fontname"].split("+")[-1] for char in document.pages[0].chars}
+    assert fonts and all(name.startswith("Carlito") for name in fonts), fonts
+
+
+def test_a_layout_may_not_set_the_loaders_template_key(tmp_path):
+    from alliancedeck.errors import ContentError
+    from alliancedeck.layout_files import load_design
+
+    layout = (REPO / "src/alliancedeck/layouts/default.yaml").read_text()
+    path = tmp_path / "odd.yaml"
+    path.write_text(layout + "template: org.pptx\n")
+    with pytest.raises(ContentError) as caught:
+        load_design(path)
+    assert "a template is named in slide:" in str(caught.value.problems[0])
