@@ -408,3 +408,17 @@ def test_a_layout_may_not_set_the_loaders_template_key(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_design(path)
     assert "a template is named in slide:" in str(caught.value.problems[0])
+
+
+def test_our_footer_goes_into_the_template_footer_and_slide_number_placeholders(decks):
+    from pptx import Presentation
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    prs = Presentation(decks[("japanese", "default")]["deck"])
+    total = len(prs.slides)
+    for number, slide in enumerate(prs.slides, start=1):
+        kinds = {p.placeholder_format.type: p for p in slide.placeholders}
+        footer = kinds[PP_PLACEHOLDER.FOOTER]
+        assert footer.text_frame.text.startswith("U.S.-Japan Alliance")
+        assert kinds[PP_PLACEHOLDER.SLIDE_NUMBER].text_frame.text == f"{number} of {total}"
+        assert footer.top + footer.height <= prs.slide_height - 18 * 12700  # above the banner
