@@ -275,3 +275,150 @@ def test_body_text_keeps_the_18_pt_floor_where_template_and_layout_go_below(temp
     )
     body = design_on_template(design, template, None).deck["body"]
     assert (body.size, body.min_size) == (18, 18)
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "alliancedeck", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=cwd,
+    )
+
+
+def org_brief(folder: Path, slide_keys: str) -> Path:
+    """Write a copy of the default content whose layout (layouts/org.yaml) adds `slide_keys`."""
+    (folder / "layouts").mkdir(parents=True, exist_ok=True)
+    layout = (REPO / "src/alliancedeck/layouts/default.yaml").read_text()
+    (folder / "layouts" / "org.yaml").write_text(
+        layout.replace("  titles: topic", "  titles: topic\n" + slide_keys)
+    )
+    content = (REPO / "content.yaml").read_text().replace("layout: default", "layout: org")
+    (folder / "content.yaml").write_text(content)
+    return folder / "content.yaml"
+
+
+def test_a_missing_template_is_an_error_at_the_layout_key_and_nothing_is_written(tmp_path):
+    org_brief(tmp_path, "  template: org.potx")
+    result = run("build", "content.yaml", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    line = next(
+        n
+        for n, text in enumerate((tmp_path / "layouts/org.yaml").read_text().splitlines(), 1)
+        if text.startswith("  template:")
+    )
+    assert result.stderr.startswith(f"{tmp_path / 'layouts/org.yaml'}:{line}:13: error: ")
+    assert 'slide.template: file not found: "org.potx"' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_template_outside_the_content_folder_is_refused(tmp_path, templates):
+    brief = tmp_path / "brief"
+    org_brief(brief, f"  template: {templates / 'default.pptx'}")
+    result = run("check", "content.yaml", cwd=brief)
+    assert result.returncode == 2
+    assert "outside the content folder" in result.stderr
+    assert "--allow-outside" in result.stderr
+
+
+def test_template_on_the_command_line_and_a_macro_file_refused(tmp_path, templates):
+    brief = org_brief(tmp_path / "brief", "")
+    ok = run("slides", brief, "--template", templates / "japanese.pptx", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    from pptx import Presentation
+
+    deck = Presentation(tmp_path / "brief" / "output" / "deck.pptx")
+    assert deck.slides[1].slide_layout.name == "タイトルとコンテンツ"
+    macro = tmp_path / "org.pptm"
+    macro.write_bytes((templates / "default.pptx").read_bytes())
+    refused = run("slides", brief, "--template", macro, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("--template: error: template")
+    assert ".pptm files may hold macros" in refused.stderr
+
+
+def test_the_deck_pdf_draws_the_master_logo_on_every_page(decks, template_paths):
+    from alliancedeck.api import prepare, render
+
+    prepared = prepare(BRIEFS["default"], template=template_paths["logo"])
+    pdf = io.BytesIO(render(prepared, "deck-pdf"))
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            logos = [i for i in page.images if abs(i["x1"] - (page.width - 28.8)) < 1]
+            assert len(logos) == 1, page.page_number
+    assert not [w for w in prepared.warnings if "cannot draw" in w.message]
+
+
+def test_artwork_the_deck_pdf_cannot_draw_is_named_in_a_warning(templates, tmp_path):
+    from alliancedeck.api import prepare, render
+
+    def emf(name: str, blob: bytes) -> bytes:  # the logo, declared as a Windows metafile
+        if name == "[Content_Types].xml":
+            return blob.replace(
+                b'Extension="png" ContentType="image/png"',
+                b'Extension="png" ContentType="image/x-emf"',
+            )
+        return blob
+
+    logo = with_logo(templates / "default.pptx", tmp_path / "logo.pptx")
+    metafile = rewrite(logo, tmp_path / "metafile.pptx", emf)
+    prepared = prepare(BRIEFS["default"], template=metafile)
+    render(prepared, "deck-pdf")
+    (warning,) = [w for w in prepared.warnings if "cannot draw" in w.message]
+    assert str(warning.location) == "--template"
+    assert "picture 'Logo' (image/x-emf)" in warning.message
+
+
+def test_a_theme_font_with_no_file_to_measure_it_is_an_error_naming_it(templates, tmp_path):
+    from alliancedeck.api import prepare
+    from alliancedeck.errors import ContentError
+
+    def unknown_font(name: str, blob: bytes) -> bytes:
+        if name.startswith("ppt/theme/"):
+            return blob.replace(b'typeface="Calibri"', b'typeface="Frobozz Sans"')
+        return blob
+
+    path = rewrite(templates / "default.pptx", tmp_path / "frobozz.pptx", unknown_font)
+    with pytest.raises(ContentError) as caught:
+        prepare(BRIEFS["default"], template=path)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f'--template: template "{path}": its theme font "Frobozz Sans"')
+    assert "FrobozzSans-Regular.ttf" in problem.message
+    assert "slide.template_theme: false" in problem.message
+
+
+def test_the_brief_takes_the_template_theme_fonts_too(templates):
+    from alliancedeck.api import prepare, render
+
+    prepared = prepare(BRIEFS["default"], template=templates / "default.pptx")
+    with pdfplumber.open(io.BytesIO(render(prepared, "pdf"))) as document:
+        fonts = {char["fontname"].split("+")[-1] for char in document.pages[0].chars}
+    assert fonts and all(name.startswith("Carlito") for name in fonts), fonts
+
+
+def test_a_layout_may_not_set_the_loaders_template_key(tmp_path):
+    from alliancedeck.errors import ContentError
+    from alliancedeck.layout_files import load_design
+
+    layout = (REPO / "src/alliancedeck/layouts/default.yaml").read_text()
+    path = tmp_path / "odd.yaml"
+    path.write_text(layout + "template: org.pptx\n")
+    with pytest.raises(ContentError) as caught:
+        load_design(path)
+    assert "a template is named in slide:" in str(caught.value.problems[0])
+
+
+def test_our_footer_goes_into_the_template_footer_and_slide_number_placeholders(decks):
+    from pptx import Presentation
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    prs = Presentation(decks[("japanese", "default")]["deck"])
+    total = len(prs.slides)
+    for number, slide in enumerate(prs.slides, start=1):
+        kinds = {p.placeholder_format.type: p for p in slide.placeholders}
+        footer = kinds[PP_PLACEHOLDER.FOOTER]
+        assert footer.text_frame.text.startswith("U.S.-Japan Alliance")
+        assert kinds[PP_PLACEHOLDER.SLIDE_NUMBER].text_frame.text == f"{number} of {total}"
+        assert footer.top + footer.height <= prs.slide_height - 18 * 12700  # above the banner

@@ -396,7 +396,7 @@ class DeckBuilder(BlockSlides):
         slide = Slide(kind=kind, title=title, boxes=boxes, notes=notes)
         if kicker_box is not None:
             slide.boxes.append(kicker_box)
-        if backup:
+        if backup and self.frame is None:  # on a template the title says it: no room above
             slide.boxes.append(self.backup_tag())
         self.slides.append(slide)
         return slide, self.after_title(title_box, rule)
@@ -1364,6 +1364,8 @@ class DeckBuilder(BlockSlides):
                 align="right",
                 max_lines=1,
             )
+            if self.frame is not None:
+                footer_left, footer_right = self.in_slots(slide, footer_left, footer_right)
             if self.frame is None:  # a template draws its own furniture
                 slide.boxes.append(
                     Rect(
@@ -1388,6 +1390,28 @@ class DeckBuilder(BlockSlides):
             body_top=self.banner_height,
             body_bottom=self.footer_y - 5,
         )
+
+    def in_slots(
+        self, slide: Slide, footer: TextBox, number: TextBox
+    ) -> tuple[TextBox, TextBox]:
+        """Return the footer and slide number moved into the template's footer and slide-number
+        placeholders for `slide`'s layout: both, where the layout has both and each text fits
+        its slot on one line; else both stay on our own footer line."""
+        assert self.frame is not None
+        slots = self.frame.role(slide.kind).slots
+        placed = []
+        for box, slot_type, name, align in (
+            (footer, "ftr", "Footer Placeholder", "center"),
+            (number, "sldNum", "Slide Number Placeholder", "right"),
+        ):
+            slot = slots.get(slot_type)
+            if slot is None:
+                return footer, number
+            moved = self.fitted_box(box.text, "footer", slot, name=name, align=align, max_lines=1)
+            if len(moved.paragraphs[0].lines) > 1 or moved.h > slot.h:
+                return footer, number
+            placed.append(replace(moved, h=slot.h, anchor="middle"))
+        return placed[0], placed[1]
 
     def banners(self, classification: str) -> list[TextBox]:
         colors = self.theme.banner_colors(self.doc.meta.banner_level or "")

@@ -179,7 +179,8 @@ class _SlideWriter:
         part = Part(PackURI(f"/ppt/slides/slide{self._slides}.xml"), CT.PML_SLIDE, self._package)
         layout, title_type = self._hook.layout(geometry.kind) or (self._layout, "title")
         part.relate_to(layout, RT.SLIDE_LAYOUT)
-        part.blob = self._slide_xml(geometry, part, title_type).encode()
+        xml = self._hook.slide_xml(self._slide_xml(geometry, part, title_type), geometry.kind)
+        part.blob = xml.encode()
         # A new slide cannot match an existing relationship, so skip python-pptx's search of
         # every relationship of the presentation (private API, see the module docstring).
         rid = self._presentation.rels._add_relationship(RT.SLIDE, part)
@@ -286,6 +287,14 @@ class _TemplateHook:
     def layout(self, kind: str):
         """Return the layout part and title placeholder type for a slide of `kind`, or None."""
         return None if self._layouts is None else self._layouts(kind)
+
+    def slide_xml(self, xml: str, kind: str) -> str:
+        """Return a slide's `xml` with our footer in the template's footer placeholders."""
+        if self._template is None:
+            return xml
+        from alliancedeck.template.deck import with_slots
+
+        return with_slots(self._template, xml, kind)
 
     def claim_media(self, partname: str) -> bool:
         """Take `partname` for a new picture; return False if the template has it (or it is

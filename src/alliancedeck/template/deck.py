@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,31 @@ def start_on_template(
         return parts[role]
 
     return presentation, layout_for
+
+
+#: Names the layout stage gives our footer boxes placed in the template's placeholders.
+SLOT_NAMES = {"Footer Placeholder": "ftr", "Slide Number Placeholder": "sldNum"}
+_SLOT_SHAPE = re.compile(
+    r'(<p:cNvPr id="\d+" name="(Footer Placeholder|Slide Number Placeholder)"[^>]*/>)'
+    r'<p:cNvSpPr txBox="1"/><p:nvPr/>'
+)
+
+
+def with_slots(template: OrgTemplate, slide_xml: str, kind: str) -> str:
+    """Return `slide_xml` with our footer and slide number made the layout's footer and
+    slide-number placeholders (so PowerPoint's Header and Footer finds them)."""
+    layout = template.roles.choices[role_of(kind)].layout
+
+    def placeholder(match: re.Match[str]) -> str:
+        slot_type = SLOT_NAMES[match.group(2)]
+        holders = layout.of(slot_type)
+        idx = f' idx="{holders[0].idx}"' if holders and holders[0].idx else ""
+        return (
+            f'{match.group(1)}<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+            f'<p:nvPr><p:ph type="{slot_type}"{idx}/></p:nvPr>'
+        )
+
+    return _SLOT_SHAPE.sub(placeholder, slide_xml)
 
 
 def _drop_slide_lists(presentation: Presentation) -> None:

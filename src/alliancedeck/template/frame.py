@@ -39,6 +39,9 @@ class RoleFrame:
     body: Region
     title_type: str = "title"  # the title placeholder's type: title or ctrTitle
     title_color: str = ""  # the colour the template sets for this layout's titles ("": none)
+    #: The layout's footer and slide-number placeholders (ftr, sldNum) our footer text goes
+    #: into, moved up out of the bottom band; those that would meet the body are left out.
+    slots: dict[str, Region] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
     top = band + CLEARANCE if band else 0.0
     # Our footer sits just above the bottom band; bodies end above it.
     footer_y = height - band - footer_height - CLEARANCE
-    bottom = footer_y - CLEARANCE
+    bottom = footer_y - 2 * CLEARANCE
     roles: dict[str, RoleFrame] = {}
     content = template.roles.choices["content"].layout
     all_logos: list[Region] = []
@@ -172,7 +175,16 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
         for band_art in _bands(template, layout):
             body = _clear_of(body, band_art)
         kind = titles[0].kind if titles else "title"
-        roles[role] = RoleFrame(title, body, kind, layout.title_colour)
+        slots = {}
+        for holder in layout.of("ftr", "sldNum"):
+            if holder.box is None:
+                continue
+            slot = _region(holder.box)
+            slot = Region(slot.x, min(slot.y, height - band - slot.h), slot.w, slot.h)
+            clear = all(not _overlap(slot, logo) for logo in logos)
+            if clear and slot.y >= body.bottom + CLEARANCE and slot.x >= 0 and slot.w > 0:
+                slots[holder.kind] = slot
+        roles[role] = RoleFrame(title, body, kind, layout.title_colour, slots)
     footer = Region(roles["content"].body.x, footer_y, roles["content"].body.w, footer_height)
     for logo in all_logos:
         footer = _clear_of(footer, logo)

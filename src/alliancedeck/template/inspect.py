@@ -312,8 +312,8 @@ def _artwork(shapes, theme: ThemeInfo, colour_map: dict[str, str]) -> tuple[Artw
             continue
         tag = shape._element.tag.rsplit("}", 1)[-1]
         if tag == "pic":
-            try:
-                image = shape.image
+            try:  # the type the package declares (python-pptx's own guess reads the bytes)
+                image = shape.part.related_part(shape._element.blip_rId)
                 blob, image_type = image.blob, image.content_type
             except (KeyError, AttributeError, ValueError):  # a linked or missing picture
                 blob, image_type = b"", ""
