@@ -181,7 +181,8 @@ def unique_content(
     the same number of points, nesting, and words per text, with new words. Copy k of the base
     (sections kn .. kn+n-1) has its own figures, `X` renamed `X_k`, and every reference to
     them is renamed to match; past `MAX_FIGURES` figures in all, copies share the sets in turn
-    (copy k uses the figures of copy k mod the number of sets). `label` goes into the title ("Notional benchmark brief (label)").
+    (copy k uses the figures of copy k mod the number of sets). `label` goes into the title
+    ("Notional benchmark brief (label)").
     """
     writer = TextWriter(seed)
     meta = dict(base["meta"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -233,7 +235,7 @@ def test_a_point_never_ends_a_slide_apart_from_its_first_sub_point():
     ]
     checked = 0
     for (before, after), slides in zip(
-        zip(points, points[1:]), zip(deck.slides, deck.slides[1:]), strict=True
+        itertools.pairwise(points), itertools.pairwise(deck.slides), strict=True
     ):
         if not (before and after and "(cont." in slides[1].title):
             continue
