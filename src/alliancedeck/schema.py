@@ -78,8 +78,8 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "notes": "Speaker notes (deck only).",
         "marking": "Portion marking such as U or CUI, printed as (U) before the title, lead and "
         "each top-level point.",
-        "sources": "Texts, or text: with url:, listed at the end of the brief and on the Sources "
-        "slide.",
+        "sources": "Texts, or text: with url:, listed at the end of the brief and in the deck's "
+        "Sources list.",
         "backup": "true puts the section after the deck's Questions slide, as backup.",
         "bluf": "true: the bottom line up front, right after the deck's title slide with its "
         "cards.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -234,9 +234,7 @@ def test_a_point_never_ends_a_slide_apart_from_its_first_sub_point():
         [p for b in s.text_boxes if b.name == "Points" for p in b.paragraphs] for s in deck.slides
     ]
     checked = 0
-    for (before, after), slides in zip(
-        itertools.pairwise(points), itertools.pairwise(deck.slides), strict=True
-    ):
+    for (before, after), slides in zip(pairwise(points), pairwise(deck.slides), strict=True):
         if not (before and after and "(cont." in slides[1].title):
             continue
         last, first = before[-1], after[0]
