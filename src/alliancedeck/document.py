@@ -9,6 +9,7 @@ from pathlib import Path
 
 from alliancedeck.errors import Location
 from alliancedeck.labels import Labels, labels_for
+from alliancedeck.markup import Run, prefixed
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,10 @@ class FigureInfo:
 class PointInfo:
     """A bullet point and its sub-points."""
 
-    text: str
+    text: str  # as readers see it: emphasis markup read, not printed
     location: Location
     children: tuple[PointInfo, ...] = ()
+    runs: tuple[Run, ...] = ()  # `text` in styled runs, when it has emphasis or links
 
 
 @dataclass(frozen=True)
@@ -180,10 +182,17 @@ class SectionInfo:
     blocks: tuple[Block, ...] = ()
     bluf: bool = False  # the bottom line up front: right after the deck's title slide
     closing: bool = False  # the deck's closing slide
+    lead_runs: tuple[Run, ...] = ()  # the lead in styled runs, when it has emphasis or links
 
     def portion(self, text: str) -> str:
         """Return `text` preceded by this section's portion mark, if it has one."""
         return f"({self.marking}) {text}" if self.marking else text
+
+    def portion_runs(self, runs: tuple[Run, ...]) -> tuple[Run, ...]:
+        """Return styled `runs` preceded by this section's portion mark (none stay none)."""
+        if not runs:
+            return ()
+        return prefixed(self.portion(""), runs)
 
 
 @dataclass(frozen=True)

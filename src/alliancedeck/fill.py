@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from alliancedeck import markup
 from alliancedeck.document import (
     Block,
     ChartInfo,
@@ -30,6 +31,7 @@ from alliancedeck.document import (
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
 from alliancedeck.labels import Labels, labels_for
 from alliancedeck.markings import check_markings, distribution_statement, portion_mark
+from alliancedeck.markup import Run
 from alliancedeck.model import Brief, Chart, CuiBlock, Image, Point, Section, Table
 from alliancedeck.paths import PathRefused, resolve_inside, sniff_image
 from alliancedeck.source import KeyPath, SourceMap
@@ -211,6 +213,31 @@ class _Renderer:
             )
             return value
         return rendered.strip() or None
+
+    def styled(self, value: str | None, path: KeyPath) -> tuple[str | None, tuple[Run, ...]]:
+        """Return `value` rendered (as `text` does) with its emphasis read: the text readers
+        see and its styled runs (none when it has no emphasis or link).
+
+        Markup that cannot be read is a located error; the text is then kept as typed.
+        """
+        text = self.text(value, path)
+        if text is None:
+            return None, ()
+        try:
+            runs = markup.parse(text)
+        except markup.MarkupError as exc:
+            self.report.error(self.map.locate(path), f"emphasis or link: {exc}")
+            return text, ()
+        shown = markup.plain(runs).strip()
+        if not shown:
+            self.report.error(
+                self.map.locate(path),
+                "this text is only emphasis marks; write the words between them",
+            )
+            return text, ()
+        if markup.is_plain(runs):
+            return shown, ()
+        return markup.plain(runs), runs
 
     def required(self, value: str, path: KeyPath, what: str) -> str:
         """Return `value` rendered; if it renders empty, record a located error naming `what`."""
@@ -439,10 +466,12 @@ def fill_texts(
     sections = []
     for s_index, section in enumerate(brief.sections):
         base: KeyPath = ("sections", s_index)
+        lead, lead_runs = renderer.styled(section.lead, (*base, "lead"))
         sections.append(
             SectionInfo(
                 title=renderer.required(section.title, (*base, "title"), "a section title"),
-                lead=renderer.text(section.lead, (*base, "lead")),
+                lead=lead,
+                lead_runs=lead_runs,
                 points=tuple(_points(renderer, section.points, (*base, "points"))),
                 figures=tuple(figures[f] for f in section.figures if f in figures),
                 notes=renderer.text(section.notes, (*base, "notes")),
@@ -493,13 +522,13 @@ def _points(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[PointI
     for index, item in enumerate(items):
         here = (*path, index)
         if isinstance(item, Point):
-            text = renderer.text(item.text, (*here, "text"))
+            text, runs = renderer.styled(item.text, (*here, "text"))
             children = tuple(_points(renderer, item.points, (*here, "points")))
         else:
-            text = renderer.text(item, here)
+            text, runs = renderer.styled(item, here)
             children = ()
         if text:
-            result.append(PointInfo(text, renderer.map.locate(here), children))
+            result.append(PointInfo(text, renderer.map.locate(here), children, runs))
     return result
 
 

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from alliancedeck.characters import FORBIDDEN, RIGHT_TO_LEFT
 from alliancedeck.errors import ContentError, Problem, did_you_mean, literal_choices, not_one_of
+from alliancedeck.markup import MAX_URL, WEB_ADDRESS
 from alliancedeck.slips import colon_in_text
 from alliancedeck.source import ExponentNumber, KeyPath, Loaded, SourceMap
 
@@ -50,8 +51,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=True)]
 MAX_TITLE = 400
 MAX_TEXT = 5_000
 MAX_NOTES = 50_000
-#: Longest source URL, and longest date written as text in a timeline.
-MAX_URL = 2_000
+#: Longest date written as text in a timeline (a URL's cap is markup.MAX_URL).
 MAX_DATE_TEXT = 60
 #: Smallest and largest size of a non-zero number: beyond them a value cannot be printed
 #: exactly (floats hold 15 to 16 significant digits) or rounds to 0 in a figure or an axis.
@@ -112,7 +112,7 @@ def _web_address(value: str) -> str:
     """Refuse a source URL that is not a web or mail address (a link is live in both files)."""
     if any(c.isspace() for c in value):
         raise PydanticCustomError("url_space", "space in a URL", {})
-    if not re.match(r"^(https?://[^/?#]|mailto:[^@]+@)", value, re.IGNORECASE):
+    if not WEB_ADDRESS.match(value):  # one rule for source URLs and links in texts
         raise PydanticCustomError("url_scheme", "not a web address", {})
     return value
 
