@@ -226,7 +226,8 @@ class _Renderer:
         try:
             runs = markup.parse(text)
         except markup.MarkupError as exc:
-            self.report.error(self.map.locate(path), f"emphasis or link: {exc}")
+            where = self._place_in_text(path, value or "", text, exc.position)
+            self.report.error(where, f"emphasis or link: {exc}")
             return text, ()
         shown = markup.plain(runs).strip()
         if not shown:
@@ -238,6 +239,26 @@ class _Renderer:
         if markup.is_plain(runs):
             return shown, ()
         return markup.plain(runs), runs
+
+    def _place_in_text(self, path: KeyPath, raw: str, text: str, position: int) -> Location:
+        """Return the place of character `position` of `text` (the rendered `raw` at `path`):
+        exact for a one-line text typed as it reads, else the place of the whole text."""
+        location = self.map.locate(path)
+        if raw.strip() != text or "\n" in raw or location.line <= 0:
+            return location
+        try:
+            file = Path(self.map.file)
+            if not file.is_file():
+                return location
+            line = file.read_text(encoding="utf-8").split("\n")[location.line - 1]
+        except (OSError, UnicodeDecodeError, IndexError):
+            return location
+        start = location.column - 1
+        if line[start : start + 1] in ('"', "'"):
+            start += 1  # a quoted text starts after its quote
+        if not line.startswith(text[: position + 1], start):
+            return location  # escapes in the quotes: the typed text differs from the text
+        return Location(location.file, location.line, start + position + 1)
 
     def required(self, value: str, path: KeyPath, what: str) -> str:
         """Return `value` rendered; if it renders empty, record a located error naming `what`."""

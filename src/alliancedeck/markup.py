@@ -31,7 +31,12 @@ class Run:
 
 
 class MarkupError(ValueError):
-    """Markup that cannot be read: `message` says what to type instead."""
+    """Markup that cannot be read: the message says what to type instead; `position` is
+    where in the text the mark is."""
+
+    def __init__(self, message: str, position: int = 0):
+        super().__init__(message)
+        self.position = position
 
 
 def is_web_address(value: str) -> bool:
@@ -111,7 +116,8 @@ def _parse(text: str, literal: set[int]) -> tuple[Run, ...]:
         escaped = "".join(f"\\{c}" for c in marker)
         raise MarkupError(
             f'"{marker}" {_near(text, where)} is never closed; close it with "{marker}" after '
-            f"the emphasised words, or write {escaped} for a literal star"
+            f"the emphasised words, or write {escaped} for a literal star",
+            where,
         )
     return _grouped(chars)
 
@@ -172,32 +178,37 @@ def _link_address(text: str, start: int) -> tuple[str, int] | None:
     close = text.find(")", index + 2)
     if close < 0:
         raise MarkupError(
-            f"the link {_near(text, start)} has no closing ); write it as [text](https://address)"
+            f"the link {_near(text, start)} has no closing ); write it as [text](https://address)",
+            start,
         )
     address = text[index + 2 : close]
     if not address:
         raise MarkupError(
-            f"the link {_near(text, start)} has no address; write it as [text](https://address)"
+            f"the link {_near(text, start)} has no address; write it as [text](https://address)",
+            start,
         )
     if len(address) > MAX_URL:
         raise MarkupError(
             f"the link {_near(text, start)} has an address of {len(address):,} characters, "
-            f"more than the limit of {MAX_URL:,}"
+            f"more than the limit of {MAX_URL:,}",
+            start,
         )
     if any(c.isspace() for c in address):
         raise MarkupError(
-            f"the link address {_near(text, start)} holds a space; write spaces as %20"
+            f"the link address {_near(text, start)} holds a space; write spaces as %20", start
         )
     if not WEB_ADDRESS.match(address):
         shown = address if len(address) <= 40 else address[:40] + "..."
         raise MarkupError(
             f'the link {_near(text, start)} points to "{shown}"; a link must be a web address '
-            "starting https:// (or http://, mailto:)"
+            "starting https:// (or http://, mailto:)",
+            start,
         )
     if text.find("[", start + 1, index) >= 0 and _link_address_inside(text, start + 1, index):
         raise MarkupError(
             f"a link inside a link text {_near(text, start)}; "
-            "end the first link with ](address) before the next ["
+            "end the first link with ](address) before the next [",
+            start,
         )
     return address, index
 
@@ -213,13 +224,17 @@ def _close_inside_link(text: str, start: int, open_marks: list[tuple[str, int]])
         if where > start:
             raise MarkupError(
                 f'"{marker}" {_near(text, where)} is opened inside a link text and not closed '
-                f'there; close it before the "]"'
+                f'there; close it before the "]"',
+                where,
             )
 
 
 def _near(text: str, index: int) -> str:
     """Return where `index` is in `text`, for a message: `at "…words…" (character N)`."""
-    snippet = text[index : index + 24].split("\n")[0]
+    snippet = text[index:].split("\n")[0]
+    if len(snippet) > 24:
+        cut = snippet.rfind(" ", 8, 24)
+        snippet = snippet[: cut if cut > 0 else 24] + "..."
     return f'at "{snippet}" (character {index + 1})'
 
 

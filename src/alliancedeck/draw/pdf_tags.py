@@ -356,7 +356,7 @@ class BoxTagger:
         drawn = replace(replace_lines(paragraph), bullet=None)
         if any(run.href for line in paragraph.runs for run in line):
             # Inline links: each run is marked on its own, a link's under its Link element.
-            marker = _LinkMarker(tagger, body, paragraph)
+            marker = _LinkMarker(tagger, body, drawn)
             _paragraph(canvas, self.page_height, box, drawn, top, self.book, marker)
         else:
             with tagger.marked(link or body):
