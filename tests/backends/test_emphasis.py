@@ -200,7 +200,9 @@ def test_emphasis_in_a_japanese_brief_is_bold_in_every_product(tmp_path):
         sections:
           - title: 同盟の役割
             points:
-              - 相互運用性の向上、共同訓練の拡大、そして**装備・技術協力の推進が議題となり、長い太字の文が行をまたいで折り返される**。
+              - >-
+                相互運用性の向上、共同訓練の拡大、そして**装備・技術協力の推進が議題となり、
+                長い太字の文が行をまたいで折り返される**。
         """,
     )
     products = ["pdf", "slides", "deck-pdf"]
