@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -292,6 +293,28 @@ def chart_description(
         )
         parts.append(f"{name}: {pairs}" if len(series) > 1 or name else pairs)
     return f"{head}. " + "; ".join(parts) + "."
+
+
+#: Whole numbers a table column holds only of are years: printed as written (2020, not 2,020).
+YEARS = range(1800, 2200)
+
+
+def is_year_column(values: Sequence[object]) -> bool:
+    """Return whether a table column of `values` holds years: whole numbers in `YEARS` and
+    nothing else but empty cells (a column of counts such as 1,250 and 12,000 is not)."""
+    numbers = [v for v in values if v is not None]
+    return bool(numbers) and all(
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and float(v).is_integer()
+        and int(v) in YEARS
+        for v in numbers
+    )
+
+
+def format_cell(value: float, *, year: bool) -> str:
+    """Return a number of a table as printed: a year as written, else as `format_number`."""
+    return str(int(value)) if year else format_number(value)
 
 
 def format_number(value: float) -> str:

@@ -26,7 +26,9 @@ from alliancedeck.document import (
     TableInfo,
     TimelineInfo,
     chart_description,
+    format_cell,
     format_number,
+    is_year_column,
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
 from alliancedeck.labels import Labels, labels_for
@@ -641,6 +643,10 @@ def _blocks(
                     )
                 )
             elif isinstance(item, Table):
+                # A column of years is a column of labels: printed as written, not as amounts.
+                years = [
+                    is_year_column([row[c] for row in item.rows]) for c in range(len(item.columns))
+                ]
                 rows = []
                 for r, row in enumerate(item.rows):
                     cells = []
@@ -650,10 +656,11 @@ def _blocks(
                         elif isinstance(cell, str):
                             cells.append(renderer.text(cell, (*here, "rows", r, c)) or "")
                         else:
-                            cells.append(format_number(cell))
+                            cells.append(format_cell(cell, year=years[c]))
                     rows.append(tuple(cells))
                 numeric = tuple(
-                    all(row[c] is None or isinstance(row[c], float) for row in item.rows)
+                    not years[c]
+                    and all(row[c] is None or isinstance(row[c], float) for row in item.rows)
                     and any(isinstance(row[c], float) for row in item.rows)
                     for c in range(len(item.columns))
                 )
