@@ -446,11 +446,13 @@ def _model_at(path: KeyPath) -> str:
     return "brief"
 
 
-def _dotted(path: KeyPath) -> str:
+def _dotted(path: KeyPath, first: int = 1) -> str:
+    """Return `path` as messages write it: `sections[1].title`, list items counted from `first`
+    (1 in a file, as a reader counts them; 0 in a mapping, as Python indexes it)."""
     parts: list[str] = []
     for part in path:
         if isinstance(part, int):
-            parts.append(f"[{part + 1}]")
+            parts.append(f"[{part + first}]")
         else:
             parts.append(("." if parts else "") + part)
     return "".join(parts) or "the top level"
@@ -480,9 +482,9 @@ def _found(value: Any) -> str:
     return word
 
 
-def _message(error: Any, path: KeyPath) -> str:
+def _message(error: Any, path: KeyPath, first: int = 1) -> str:
     kind = error["type"]
-    where = _dotted(path)
+    where = _dotted(path, first)
     found = _found(error.get("input"))
     if kind in ("string_type",):
         return f"{where}: expected text, found {found}"
@@ -638,7 +640,7 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
             key = str(path[-1])
             model = _model_at(path[:-1])
             choices = _FIELDS_BY_MODEL[model]
-            where = _dotted(path[:-1])
+            where = _dotted(path[:-1], source_map.first_index)
             message = f'unknown key "{key}" in {where}{did_you_mean(key, choices)}'
             problems.append(Problem(source_map.locate(path, key=True), message))
         elif (slip := _colon_slip(error, path)) is not None:
@@ -646,10 +648,11 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
             problems.append(Problem(source_map.locate(path[:-1]), slip))
         elif kind == "missing":
             parent = path[:-1]
-            message = f'{_dotted(parent)}: missing required key "{path[-1]}"'
+            message = f'{_dotted(parent, source_map.first_index)}: missing required key "{path[-1]}"'
             problems.append(Problem(source_map.locate(parent, key=True), message))
         else:
-            problems.append(Problem(source_map.locate(path), _message(error, path)))
+            message = _message(error, path, source_map.first_index)
+            problems.append(Problem(source_map.locate(path), message))
     return problems
 
 
@@ -748,7 +751,8 @@ def _check_blocks(section: Section, base: KeyPath, source_map: SourceMap) -> lis
                 problems.append(
                     Problem(
                         source_map.locate((*where, "rows", r_index)),
-                        f"table row {r_index + 1} has {len(row)} cells for {len(table.columns)} "
+                        f"{_dotted(('table', 'rows', r_index), source_map.first_index)} has "
+                        f"{len(row)} cells for {len(table.columns)} "
                         f"columns{_split_number_hint(row, len(table.columns))}",
                     )
                 )
