@@ -138,6 +138,8 @@ _PRINTED_NAME = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOT_FOUND = object()
+#: Jinja's message for a name no template can see: `'figure' is undefined`.
+_UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined$")
 
 
 def plain_substitution(text: str, context: dict[str, Any]) -> str | None:
@@ -354,9 +356,11 @@ class _Renderer:
             )
             return None
         except UndefinedError as exc:
+            named = _UNDEFINED_NAME.match(exc.message or "")
+            hint = did_you_mean(named.group(1), self.context) if named else ""
             self.report.error(
                 location,
-                f"undefined name in template: {exc.message}; "
+                f"undefined name in template: {exc.message}{hint}; "
                 "texts can use figures.ID and meta.FIELD",
             )
             return None

@@ -648,7 +648,9 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
             problems.append(Problem(source_map.locate(path[:-1]), slip))
         elif kind == "missing":
             parent = path[:-1]
-            message = f'{_dotted(parent, source_map.first_index)}: missing required key "{path[-1]}"'
+            message = (
+                f'{_dotted(parent, source_map.first_index)}: missing required key "{path[-1]}"'
+            )
             problems.append(Problem(source_map.locate(parent, key=True), message))
         else:
             message = _message(error, path, source_map.first_index)
