@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -64,7 +65,7 @@ def parse(text: str) -> tuple[Run, ...]:
         try:
             return _parse(text, literal)
         except _UnclosedInsideWord as exc:
-            literal.add(exc.args[0])  # `2*3`: a star inside a word that closes nothing is kept
+            literal.update(exc.args[0])  # `2*3`: a star inside a word that closes nothing
 
 
 class _UnclosedInsideWord(Exception):
@@ -73,6 +74,7 @@ class _UnclosedInsideWord(Exception):
 
 def _parse(text: str, literal: set[int]) -> tuple[Run, ...]:
     """Return the runs of `text`, the stars at the positions in `literal` kept as typed."""
+    pairs = _bracket_pairs(text)
     chars: list[tuple[str, tuple[bool, bool, str | None]]] = []
     open_marks: list[tuple[str, int]] = []  # (marker, position in text)
     link: tuple[int, str, int] | None = None  # inside a link: where "[" and "]" are, address
@@ -96,7 +98,7 @@ def _parse(text: str, literal: set[int]) -> tuple[Run, ...]:
             index = _stars(text, index, end, open_marks, chars, style)
             continue
         if char == "[" and link is None:
-            found = _link_address(text, index)
+            found = _link_address(text, index, pairs)
             if found is not None:
                 link = (index, found[0], found[1])
                 index += 1
@@ -109,10 +111,10 @@ def _parse(text: str, literal: set[int]) -> tuple[Run, ...]:
         chars.append((char, style))
         index += 1
     if open_marks:
-        marker, where = open_marks[-1]
-        inside_word = where and not text[where - 1].isspace()
-        if inside_word:
-            raise _UnclosedInsideWord(where)
+        inside_word = [w for _, w in open_marks if w and not text[w - 1].isspace()]
+        if len(inside_word) == len(open_marks):
+            raise _UnclosedInsideWord(inside_word)
+        marker, where = next((m, w) for m, w in reversed(open_marks) if w not in inside_word)
         escaped = "".join(f"\\{c}" for c in marker)
         raise MarkupError(
             f'"{marker}" {_near(text, where)} is never closed; close it with "{marker}" after '
@@ -154,24 +156,32 @@ def _stars(
     return end
 
 
-def _link_address(text: str, start: int) -> tuple[str, int] | None:
-    """Return the address of a link `[text](address)` opening at `start` and where its `]` is,
-    or None if the `[` is not one (`[1]`, a bracket in prose). A bad address raises."""
-    depth = 0
-    index = start
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Return where the `]` that closes each `[` of `text` is (escaped brackets skipped).
+
+    Found once per text, so that many brackets cost one pass, not one pass each.
+    """
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    index = 0
     while index < len(text):
         char = text[index]
-        if char == "\\":
+        if char == "\\" and index + 1 < len(text) and text[index + 1] in ESCAPABLE:
             index += 2
             continue
         if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                break
+            opened.append(index)
+        elif char == "]" and opened:
+            pairs[opened.pop()] = index
         index += 1
-    else:
+    return pairs
+
+
+def _link_address(text: str, start: int, pairs: dict[int, int]) -> tuple[str, int] | None:
+    """Return the address of a link `[text](address)` opening at `start` and where its `]` is,
+    or None if the `[` is not one (`[1]`, a bracket in prose). A bad address raises."""
+    index = pairs.get(start)
+    if index is None:
         return None
     if not text.startswith("](", index):
         return None
@@ -240,13 +250,10 @@ def _near(text: str, index: int) -> str:
 
 def _grouped(chars: Sequence[tuple[str, tuple[bool, bool, str | None]]]) -> tuple[Run, ...]:
     """Return the characters as runs, one per stretch of one style."""
-    runs: list[Run] = []
-    for char, (bold, italic, href) in chars:
-        if runs and runs[-1].style == (bold, italic, href):
-            runs[-1] = replace(runs[-1], text=runs[-1].text + char)
-        else:
-            runs.append(Run(char, bold, italic, href))
-    return tuple(runs)
+    return tuple(
+        Run("".join(char for char, _ in group), *style)
+        for style, group in itertools.groupby(chars, key=lambda pair: pair[1])
+    )
 
 
 def plain(runs: Iterable[Run]) -> str:
