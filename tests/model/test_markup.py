@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -96,10 +97,8 @@ def test_the_refusal_names_where_the_mark_is():
 )
 def test_hostile_markup_is_read_in_linear_time(text):
     started = time.perf_counter()
-    try:
+    with contextlib.suppress(MarkupError):
         parse(text)
-    except MarkupError:
-        pass
     assert time.perf_counter() - started < 0.5
 
 
