@@ -196,8 +196,9 @@ _SCALARS = (str, int, float, bool, dt.date, type(None))
 
 def loaded_from_mapping(data: Mapping[str, Any], base_dir: Path) -> Loaded:
     """Return `data` (content as Python values) as loaded content, every value located by its
-    key path (`<content>.sections[0].title`), relative paths taken from `base_dir`."""
-    source_map = SourceMap(MAPPING_SOURCE)
+    key path (`<content>.sections[0].title`, indexed from 0 as in Python, in the messages
+    too), relative paths taken from `base_dir`."""
+    source_map = SourceMap(MAPPING_SOURCE, first_index=0)
     problems: list[Problem] = []
 
     def copy(value: Any, path: KeyPath) -> Any:

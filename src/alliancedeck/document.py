@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliancedeck.errors import Location
 from alliancedeck.labels import Labels, labels_for
+from alliancedeck.markup import Run, prefixed
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,10 @@ class FigureInfo:
 class PointInfo:
     """A bullet point and its sub-points."""
 
-    text: str
+    text: str  # as readers see it: emphasis markup read, not printed
     location: Location
     children: tuple[PointInfo, ...] = ()
+    runs: tuple[Run, ...] = ()  # `text` in styled runs, when it has emphasis or links
 
 
 @dataclass(frozen=True)
@@ -181,10 +184,17 @@ class SectionInfo:
     blocks: tuple[Block, ...] = ()
     bluf: bool = False  # the bottom line up front: right after the deck's title slide
     closing: bool = False  # the deck's closing slide
+    lead_runs: tuple[Run, ...] = ()  # the lead in styled runs, when it has emphasis or links
 
     def portion(self, text: str) -> str:
         """Return `text` preceded by this section's portion mark, if it has one."""
         return f"({self.marking}) {text}" if self.marking else text
+
+    def portion_runs(self, runs: tuple[Run, ...]) -> tuple[Run, ...]:
+        """Return styled `runs` preceded by this section's portion mark (none stay none)."""
+        if not runs:
+            return ()
+        return prefixed(self.portion(""), runs)
 
 
 @dataclass(frozen=True)
@@ -419,6 +429,28 @@ def _pie_slices(categories: tuple[str, ...], values: tuple[float, ...]) -> str:
         f"{c} {format_number(v)}, or {round(100 * v / total)}%"
         for c, v in zip(categories, values, strict=False)
     )
+
+
+#: Whole numbers a table column holds only of are years: printed as written (2020, not 2,020).
+YEARS = range(1800, 2200)
+
+
+def is_year_column(values: Sequence[object]) -> bool:
+    """Return whether a table column of `values` holds years: whole numbers in `YEARS` and
+    nothing else but empty cells (a column of counts such as 1,250 and 12,000 is not)."""
+    numbers = [v for v in values if v is not None]
+    return bool(numbers) and all(
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and float(v).is_integer()
+        and int(v) in YEARS
+        for v in numbers
+    )
+
+
+def format_cell(value: float, *, year: bool) -> str:
+    """Return a number of a table as printed: a year as written, else as `format_number`."""
+    return str(int(value)) if year else format_number(value)
 
 
 def format_number(value: float) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from alliancedeck import markup
 from alliancedeck.document import (
     Block,
     ChartInfo,
@@ -25,11 +26,14 @@ from alliancedeck.document import (
     TableInfo,
     TimelineInfo,
     chart_description,
+    format_cell,
     format_number,
+    is_year_column,
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
 from alliancedeck.labels import Labels, labels_for
 from alliancedeck.markings import check_markings, distribution_statement, portion_mark
+from alliancedeck.markup import Run
 from alliancedeck.model import Brief, Chart, CuiBlock, Image, Point, Section, Table
 from alliancedeck.paths import PathRefused, resolve_inside, sniff_image
 from alliancedeck.source import KeyPath, SourceMap
@@ -134,6 +138,8 @@ _PRINTED_NAME = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOT_FOUND = object()
+#: Jinja's message for a name no template can see: `'figure' is undefined`.
+_UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined$")
 
 
 def plain_substitution(text: str, context: dict[str, Any]) -> str | None:
@@ -211,6 +217,52 @@ class _Renderer:
             )
             return value
         return rendered.strip() or None
+
+    def styled(self, value: str | None, path: KeyPath) -> tuple[str | None, tuple[Run, ...]]:
+        """Return `value` rendered (as `text` does) with its emphasis read: the text readers
+        see and its styled runs (none when it has no emphasis or link).
+
+        Markup that cannot be read is a located error; the text is then kept as typed.
+        """
+        text = self.text(value, path)
+        if text is None:
+            return None, ()
+        try:
+            runs = markup.parse(text)
+        except markup.MarkupError as exc:
+            where = self._place_in_text(path, value or "", text, exc.position)
+            self.report.error(where, f"emphasis or link: {exc}")
+            return text, ()
+        shown = markup.plain(runs).strip()
+        if not shown:
+            self.report.error(
+                self.map.locate(path),
+                "this text is only emphasis marks; write the words between them",
+            )
+            return text, ()
+        if markup.is_plain(runs):
+            return shown, ()
+        return markup.plain(runs), runs
+
+    def _place_in_text(self, path: KeyPath, raw: str, text: str, position: int) -> Location:
+        """Return the place of character `position` of `text` (the rendered `raw` at `path`):
+        exact for a one-line text typed as it reads, else the place of the whole text."""
+        location = self.map.locate(path)
+        if raw.strip() != text or "\n" in raw or location.line <= 0:
+            return location
+        try:
+            file = Path(self.map.file)
+            if not file.is_file():
+                return location
+            line = file.read_text(encoding="utf-8").split("\n")[location.line - 1]
+        except (OSError, UnicodeDecodeError, IndexError):
+            return location
+        start = location.column - 1
+        if line[start : start + 1] in ('"', "'"):
+            start += 1  # a quoted text starts after its quote
+        if not line.startswith(text[: position + 1], start):
+            return location  # escapes in the quotes: the typed text differs from the text
+        return Location(location.file, location.line, start + position + 1)
 
     def required(self, value: str, path: KeyPath, what: str) -> str:
         """Return `value` rendered; if it renders empty, record a located error naming `what`."""
@@ -304,9 +356,11 @@ class _Renderer:
             )
             return None
         except UndefinedError as exc:
+            named = _UNDEFINED_NAME.match(exc.message or "")
+            hint = did_you_mean(named.group(1), self.context) if named else ""
             self.report.error(
                 location,
-                f"undefined name in template: {exc.message}; "
+                f"undefined name in template: {exc.message}{hint}; "
                 "texts can use figures.ID and meta.FIELD",
             )
             return None
@@ -439,10 +493,12 @@ def fill_texts(
     sections = []
     for s_index, section in enumerate(brief.sections):
         base: KeyPath = ("sections", s_index)
+        lead, lead_runs = renderer.styled(section.lead, (*base, "lead"))
         sections.append(
             SectionInfo(
                 title=renderer.required(section.title, (*base, "title"), "a section title"),
-                lead=renderer.text(section.lead, (*base, "lead")),
+                lead=lead,
+                lead_runs=lead_runs,
                 points=tuple(_points(renderer, section.points, (*base, "points"))),
                 figures=tuple(figures[f] for f in section.figures if f in figures),
                 notes=renderer.text(section.notes, (*base, "notes")),
@@ -493,13 +549,13 @@ def _points(renderer: _Renderer, items: list[Any], path: KeyPath) -> list[PointI
     for index, item in enumerate(items):
         here = (*path, index)
         if isinstance(item, Point):
-            text = renderer.text(item.text, (*here, "text"))
+            text, runs = renderer.styled(item.text, (*here, "text"))
             children = tuple(_points(renderer, item.points, (*here, "points")))
         else:
-            text = renderer.text(item, here)
+            text, runs = renderer.styled(item, here)
             children = ()
         if text:
-            result.append(PointInfo(text, renderer.map.locate(here), children))
+            result.append(PointInfo(text, renderer.map.locate(here), children, runs))
     return result
 
 
@@ -591,6 +647,10 @@ def _blocks(
                     )
                 )
             elif isinstance(item, Table):
+                # A column of years is a column of labels: printed as written, not as amounts.
+                years = [
+                    is_year_column([row[c] for row in item.rows]) for c in range(len(item.columns))
+                ]
                 rows = []
                 for r, row in enumerate(item.rows):
                     cells = []
@@ -600,10 +660,11 @@ def _blocks(
                         elif isinstance(cell, str):
                             cells.append(renderer.text(cell, (*here, "rows", r, c)) or "")
                         else:
-                            cells.append(format_number(cell))
+                            cells.append(format_cell(cell, year=years[c]))
                     rows.append(tuple(cells))
                 numeric = tuple(
-                    all(row[c] is None or isinstance(row[c], float) for row in item.rows)
+                    not years[c]
+                    and all(row[c] is None or isinstance(row[c], float) for row in item.rows)
                     and any(isinstance(row[c], float) for row in item.rows)
                     for c in range(len(item.columns))
                 )

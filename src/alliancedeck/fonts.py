@@ -6,6 +6,8 @@ import io
 import os
 import stat
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 from alliancedeck.compose.text import is_east_asian
 from alliancedeck.design import PACKAGE_LAYOUTS
 from alliancedeck.errors import ContentError, Location, Problem
+from alliancedeck.markup import Run
 
 if TYPE_CHECKING:
     from alliancedeck.design import Design, FontFamily, TextStyle
@@ -319,35 +322,45 @@ class FontBook:
         """Return whether `font_name` has a glyph for `char`."""
         return ord(char) in self._face(font_name).face.charToGlyph  # type: ignore[attr-defined]
 
-    def east_asian_bold(self, style: TextStyle, *, bold: bool | None = None) -> bool:
-        """Return whether East Asian text of `style` is set bold (forcing `bold` if given).
+    def east_asian_bold(
+        self, style: TextStyle, *, bold: bool | None = None, italic: bool | None = None
+    ) -> bool:
+        """Return whether East Asian text of `style` is set bold (forcing `bold` or `italic`).
 
-        Japanese is never slanted: in an italic role it is set upright, in the weight the
-        fallback family names as `instead_of_italic` (the PDFs draw the file mapped so).
+        Japanese is never slanted: in an italic role (or run) it is set upright, in the weight
+        the fallback family names as `instead_of_italic` (the PDFs draw the file mapped so).
         """
         is_bold = style.bold if bold is None else bold
+        is_italic = style.italic if italic is None else italic
         family = self.theme.fonts[style.font]
         fallback = self.theme.fonts.get(family.fallback or "")
-        if is_bold or not style.italic or fallback is None or "italic" in fallback.files:
+        if is_bold or not is_italic or fallback is None or "italic" in fallback.files:
             return is_bold
         return fallback.instead_of_italic == "bold"
 
 
-def script_runs(text: str) -> list[tuple[str, bool]]:
-    """Return `text` cut into (run, is_japanese) pieces, for per-run language and style.
+def script_runs(runs: str | Sequence[Run]) -> list[Run]:
+    """Return `runs` (or a plain text) cut where the script changes, each run marked
+    `japanese` or not, for per-run language and face; the authors' emphasis is kept.
 
     Spaces join the run before them, so a sentence is not split at every space.
     """
-    if text.isascii():
-        return [(text, False)] if text else []
-    runs: list[tuple[str, bool]] = []
-    for char in text:
-        japanese = is_east_asian(char)
-        if runs and (runs[-1][1] == japanese or char.isspace()):
-            runs[-1] = (runs[-1][0] + char, runs[-1][1])
-        else:
-            runs.append((char, japanese))
-    return runs
+    if isinstance(runs, str):
+        runs = (Run(runs),) if runs else ()
+    result: list[Run] = []
+    for run in runs:
+        if run.text.isascii():
+            result.append(run)
+            continue
+        pieces: list[tuple[str, bool]] = []
+        for char in run.text:
+            japanese = is_east_asian(char)
+            if pieces and (pieces[-1][1] == japanese or char.isspace()):
+                pieces[-1] = (pieces[-1][0] + char, pieces[-1][1])
+            else:
+                pieces.append((char, japanese))
+        result.extend(replace(run, text=text, japanese=japanese) for text, japanese in pieces)
+    return result
 
 
 def japanese_language(language: str) -> str:

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from alliancedeck.characters import FORBIDDEN, RIGHT_TO_LEFT
 from alliancedeck.errors import ContentError, Problem, did_you_mean, literal_choices, not_one_of
+from alliancedeck.markup import MAX_URL, WEB_ADDRESS
 from alliancedeck.slips import colon_in_text
 from alliancedeck.source import ExponentNumber, KeyPath, Loaded, SourceMap
 
@@ -50,8 +51,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=True)]
 MAX_TITLE = 400
 MAX_TEXT = 5_000
 MAX_NOTES = 50_000
-#: Longest source URL, and longest date written as text in a timeline.
-MAX_URL = 2_000
+#: Longest date written as text in a timeline (a URL's cap is markup.MAX_URL).
 MAX_DATE_TEXT = 60
 #: Smallest and largest size of a non-zero number: beyond them a value cannot be printed
 #: exactly (floats hold 15 to 16 significant digits) or rounds to 0 in a figure or an axis.
@@ -112,7 +112,7 @@ def _web_address(value: str) -> str:
     """Refuse a source URL that is not a web or mail address (a link is live in both files)."""
     if any(c.isspace() for c in value):
         raise PydanticCustomError("url_space", "space in a URL", {})
-    if not re.match(r"^(https?://[^/?#]|mailto:[^@]+@)", value, re.IGNORECASE):
+    if not WEB_ADDRESS.match(value):  # one rule for source URLs and links in texts
         raise PydanticCustomError("url_scheme", "not a web address", {})
     return value
 
@@ -446,11 +446,13 @@ def _model_at(path: KeyPath) -> str:
     return "brief"
 
 
-def _dotted(path: KeyPath) -> str:
+def _dotted(path: KeyPath, first: int = 1) -> str:
+    """Return `path` as messages write it: `sections[1].title`, list items counted from `first`
+    (1 in a file, as a reader counts them; 0 in a mapping, as Python indexes it)."""
     parts: list[str] = []
     for part in path:
         if isinstance(part, int):
-            parts.append(f"[{part + 1}]")
+            parts.append(f"[{part + first}]")
         else:
             parts.append(("." if parts else "") + part)
     return "".join(parts) or "the top level"
@@ -480,9 +482,9 @@ def _found(value: Any) -> str:
     return word
 
 
-def _message(error: Any, path: KeyPath) -> str:
+def _message(error: Any, path: KeyPath, first: int = 1) -> str:
     kind = error["type"]
-    where = _dotted(path)
+    where = _dotted(path, first)
     found = _found(error.get("input"))
     if kind in ("string_type",):
         return f"{where}: expected text, found {found}"
@@ -638,7 +640,7 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
             key = str(path[-1])
             model = _model_at(path[:-1])
             choices = _FIELDS_BY_MODEL[model]
-            where = _dotted(path[:-1])
+            where = _dotted(path[:-1], source_map.first_index)
             message = f'unknown key "{key}" in {where}{did_you_mean(key, choices)}'
             problems.append(Problem(source_map.locate(path, key=True), message))
         elif (slip := _colon_slip(error, path)) is not None:
@@ -646,10 +648,13 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
             problems.append(Problem(source_map.locate(path[:-1]), slip))
         elif kind == "missing":
             parent = path[:-1]
-            message = f'{_dotted(parent)}: missing required key "{path[-1]}"'
+            message = (
+                f'{_dotted(parent, source_map.first_index)}: missing required key "{path[-1]}"'
+            )
             problems.append(Problem(source_map.locate(parent, key=True), message))
         else:
-            problems.append(Problem(source_map.locate(path), _message(error, path)))
+            message = _message(error, path, source_map.first_index)
+            problems.append(Problem(source_map.locate(path), message))
     return problems
 
 
@@ -748,7 +753,8 @@ def _check_blocks(section: Section, base: KeyPath, source_map: SourceMap) -> lis
                 problems.append(
                     Problem(
                         source_map.locate((*where, "rows", r_index)),
-                        f"table row {r_index + 1} has {len(row)} cells for {len(table.columns)} "
+                        f"{_dotted(('table', 'rows', r_index), source_map.first_index)} has "
+                        f"{len(row)} cells for {len(table.columns)} "
                         f"columns{_split_number_hint(row, len(table.columns))}",
                     )
                 )

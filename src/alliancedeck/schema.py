@@ -72,8 +72,15 @@ FIELD_HELP: dict[str, dict[str, str]] = {
     },
     "Section": {
         "title": "Heading of the section, title of its slides.",
-        "lead": "One-line summary under the heading.",
-        "points": "Bullets: each a text, or text: with points: for nested bullets.",
+        "lead": (
+            "One-line summary under the heading. **bold**, *italic* and [text](https://...) "
+            "links are drawn as such; \\* is a star."
+        ),
+        "points": (
+            "Bullets: each a text, or text: with points: for nested bullets. **bold**, "
+            "*italic* and [text](https://...) links are drawn as such; quote a text that "
+            "starts with * or [."
+        ),
         "figures": "Figure ids to show as big-number cards beside the section's points.",
         "notes": "Speaker notes (deck only).",
         "marking": "Portion marking such as U or CUI, printed as (U) before the title, lead and "
@@ -90,7 +97,10 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "timeline": "Dated events: each date: and text:.",
     },
     "Point": {
-        "text": "The bullet's text.",
+        "text": (
+            "The bullet's text: **bold**, *italic* and [text](https://...) links are drawn "
+            "as such; \\* is a star."
+        ),
         "points": "Bullets nested under this one.",
     },
     "SourceLink": {

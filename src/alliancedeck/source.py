@@ -47,6 +47,9 @@ class SourceMap:
     warnings: list[Problem] = field(default_factory=list)
     #: Paths of literal block scalars (`|`), whose text starts on the line after the mark.
     blocks: set[KeyPath] = field(default_factory=set)
+    #: What messages call the first item of a list: 1 in a file (items counted as a reader
+    #: counts them), 0 in content given as a mapping (indexed as Python indexes it).
+    first_index: int = 1
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """Return the place of `path`, or of its longest known prefix (the whole file at worst).

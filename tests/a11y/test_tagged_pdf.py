@@ -13,12 +13,15 @@ from tagged import open_pdf, outloud, page_marks, parent_tree, structure
 from conftest import REPO, write_brief
 
 #: The inputs issue 17 names: default content, every block, long briefs, Japanese.
+REPORT = "https://example.org/report"
+ANNEX = "https://example.org/annex?x=1&y=2"
 INPUTS = {
     "default": REPO / "content.yaml",
     "blocks": REPO / "examples" / "blocks" / "content.yaml",
     "long": REPO / "tests" / "compose" / "briefs" / "long.yaml",
     "japanese": REPO / "tests" / "i18n" / "japanese.yaml",
     "split": Path(__file__).with_name("split.yaml"),  # a table split over columns and pages
+    "emphasis": REPO / "tests" / "backends" / "emphasis.yaml",  # inline links, bold, italic
 }
 
 
@@ -214,6 +217,27 @@ def test_japanese_in_an_english_brief_is_tagged_ja(tmp_path):
     tree = structure(pdf)
     bodies = [n for n in tree.walk() if n.kind == "LBody"]
     assert [str(n.obj.get("/Lang", "")) for n in bodies] == ["", "ja"]
+
+
+@pytest.mark.parametrize("backend", ["pdf", "deck-pdf"])
+def test_each_inline_link_is_a_link_element_holding_its_annotation_and_text(products, backend):
+    pdf = open_pdf(products["emphasis"][backend])
+    tree = structure(pdf)
+    links = [node for node in tree.walk() if node.kind == "Link"]
+    targets = {str(a.A.URI): a for link in links for a in link.annotations}
+    assert sorted(targets) == sorted(
+        [REPORT, ANNEX, "mailto:desk@example.org", "https://example.org/sub"]
+    )
+    numbers = parent_tree(pdf)
+    for link in links:
+        assert link.marks, "a Link element holds the marked text of its link"
+        for annotation in link.annotations:
+            assert numbers[int(annotation.StructParent)].objgen == link.obj.objgen
+    assert str(targets[REPORT].Contents) == "the notional report"
+    annex = "the full notional annex on cost sharing across all the partner nations"
+    assert str(targets[ANNEX].Contents) == annex
+    # The Link is a kid of the paragraph (or list body) its text stands in.
+    assert all(node.kind != "Link" for node in tree.kids)
 
 
 # ----- document-level entries ---------------------------------------------------------------

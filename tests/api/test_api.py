@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import inspect
 import multiprocessing
+import re
 import shutil
 from pathlib import Path
 
@@ -208,3 +209,31 @@ def test_a_folder_stands_for_its_content_file(tmp_path):
     result = alliancedeck.build(tmp_path / "north", products=["pdf"])
     assert result.out_dir == tmp_path / "north" / "output"
     assert "Notional north" in PdfReader(result.products[0].path).pages[0].extract_text()
+
+
+def test_a_mapping_s_messages_index_lists_as_its_locations_do(tmp_path):
+    """Content given as a mapping is located by Python key paths (from 0); the messages count
+    list items the same way, so `sections[1]` is data["sections"][1] in both."""
+    from alliancedeck.errors import ContentError
+
+    data = {
+        "meta": {"title": "Notional mapping"},
+        "sections": [
+            {"title": "A", "points": ["A notional point.", {"txt": "typo"}]},
+            {"title": "B", "sources": [{"text": "Notional", "url": "javascript:x"}]},
+        ],
+    }
+    table = {"title": "C", "table": {"columns": ["a", "b"], "rows": [[1, 2], [1]]}}
+    problems = []
+    for content in (data, {"meta": data["meta"], "sections": [table]}):
+        with pytest.raises(ContentError) as caught:
+            alliancedeck.check(content, base_dir=tmp_path)
+        problems += caught.value.problems
+    for problem in problems:
+        located = re.findall(r"\w+\[\d+\]", str(problem.location))
+        said = re.findall(r"\w+\[\d+\]", problem.message)
+        assert said and said == located[-len(said) :], str(problem)
+    messages = [p.message for p in problems]
+    assert any("in sections[0].points[1]" in m for m in messages)
+    assert any(m.startswith("sections[1].sources[0].url:") for m in messages)
+    assert any(m.startswith("table.rows[1] has 1 cells") for m in messages)

@@ -196,7 +196,7 @@ SLIPS = [
         ),
         10,
         11,
-        "table row 1 has 3 cells for 2 columns; in [ ] a comma separates cells: write numbers "
+        "table.rows[1] has 3 cells for 2 columns; in [ ] a comma separates cells: write numbers "
         "without commas (1200, not 1,200)",
     ),
     Slip(

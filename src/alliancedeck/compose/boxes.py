@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
+
+from alliancedeck.markup import Run
 
 if TYPE_CHECKING:
     from alliancedeck.document import ChartInfo, ImageInfo
@@ -50,9 +52,17 @@ class Font:
     east_asian_bold: bool | None = None  # Japanese runs' weight (never italic); None: `bold`
 
 
+#: The fonts of a paragraph's emphasised runs: (bold, italic, link) -> font.
+RunFonts = tuple[tuple[tuple[bool, bool, str | None], Font], ...]
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    """A laid-out paragraph: its lines are final; `leading` is the exact line height."""
+    """A laid-out paragraph: its lines are final; `leading` is the exact line height.
+
+    A paragraph with emphasis or links keeps each line's styled `runs` (beside `lines`, one
+    tuple per line) and the font of each style in `run_fonts`; a plain one has neither.
+    """
 
     text: str
     lines: tuple[str, ...]
@@ -65,10 +75,35 @@ class Paragraph:
     space_before: float = 0.0
     link: str | None = None
     level: int = 0
+    runs: tuple[tuple[Run, ...], ...] = ()
+    run_fonts: RunFonts = ()
+
+    def __post_init__(self) -> None:
+        if self.runs and len(self.runs) != len(self.lines):
+            raise ValueError("a paragraph's runs must be given line by line, as its lines")
 
     @property
     def height(self) -> float:
         return len(self.lines) * self.leading
+
+    def line_runs(self, index: int) -> tuple[Run, ...]:
+        """Return the styled runs of line `index` (one plain run for a plain paragraph)."""
+        if self.runs:
+            return self.runs[index]
+        return (Run(self.lines[index]),)
+
+    def font_of(self, run: Run) -> Font:
+        """Return the font `run` is drawn in: its style's, else the paragraph's."""
+        for style, font in self.run_fonts:
+            if style == run.style:
+                return font
+        return self.font
+
+    def sliced(self, start: int, stop: int | None = None, **changes: object) -> Paragraph:
+        """Return this paragraph with lines `start` to `stop` only (and their runs)."""
+        lines = self.lines[start:stop]
+        runs = self.runs[start:stop] if self.runs else ()
+        return replace(self, lines=lines, runs=runs, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

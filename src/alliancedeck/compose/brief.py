@@ -200,10 +200,8 @@ class _Unit:
             fit = min(fit, len(lines) - least)
             if fit < least:
                 return None
-            head = replace(self.paragraph, lines=lines[:fit])
-            tail = replace(
-                self.paragraph, lines=lines[fit:], bullet=None, space_before=0.0, text=""
-            )
+            head = self.paragraph.sliced(0, fit)
+            tail = self.paragraph.sliced(fit, bullet=None, space_before=0.0, text="")
             rest = replace(self._text_part(tail, 0.0), attached=True)  # a continuation
             return self._text_part(head, self.space), rest
         if self.rows:
@@ -1358,6 +1356,7 @@ class BriefPlanner:
                     after_heading,
                     section=index,
                     keep=True,
+                    runs=section.portion_runs(section.lead_runs),
                 )
             )
         first = True
@@ -1393,6 +1392,7 @@ class BriefPlanner:
                 indent=indent * (level + 1),
                 bullet_indent=indent * level,
                 level=level,
+                runs=section.portion_runs(point.runs) if level == 0 else point.runs,
             )
         ]
         for child in point.children:

@@ -18,6 +18,7 @@ from alliancedeck.compose.boxes import (
     Paragraph,
     Rect,
     Region,
+    RunFonts,
     Slide,
     TextBox,
     bullet_for,
@@ -37,6 +38,7 @@ from alliancedeck.document import (
 )
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
+from alliancedeck.markup import Run, cut, is_plain, lines_of, styles_of
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
@@ -68,6 +70,7 @@ class TextSetter:
         # cache lives as long as this setter (one per deck), or as the `lines` it is given
         # (`line_cache`: setters of one brief's compositions share theirs).
         self._lines = lines if lines is not None else self.line_cache(16384)
+        self._styled_lines = lru_cache(maxsize=4096)(self._break_styled)
 
     def line_cache(
         self, maxsize: int | None = None
@@ -104,21 +107,44 @@ class TextSetter:
         return self.theme.deck[role]
 
     def font(
-        self, role: str, size: float, *, color: str | None = None, bold: bool | None = None
+        self,
+        role: str,
+        size: float,
+        *,
+        color: str | None = None,
+        bold: bool | None = None,
+        italic: bool | None = None,
     ) -> Font:
         style = self.style(role)
         family = self.book.family(style)
         is_bold = style.bold if bold is None else bold
+        is_italic = style.italic if italic is None else italic
         return Font(
-            pdf_name=self.book.pdf_name(style, bold=is_bold),
+            pdf_name=self.book.pdf_name(style, bold=is_bold, italic=is_italic),
             deck_name=family.deck,
             east_asian=family.east_asian,
             size=size,
             bold=is_bold,
-            italic=style.italic,
+            italic=is_italic,
             color=color or self.theme.colors.get(style.color, style.color),
-            east_asian_bold=self.book.east_asian_bold(style, bold=is_bold),
+            east_asian_bold=self.book.east_asian_bold(style, bold=is_bold, italic=is_italic),
         )
+
+    def run_fonts(self, runs: Sequence[Run], font: Font, role: str) -> RunFonts:
+        """Return the font of each style in `runs` that differs from the paragraph's `font`:
+        bold and italic runs in the family's faces, links in the link colour."""
+        fonts = {}
+        for run in runs:
+            if run.style == (False, False, None) or run.style in fonts:
+                continue
+            fonts[run.style] = self.font(
+                role,
+                font.size,
+                color=self.theme.colors["link"] if run.href else font.color,
+                bold=font.bold or run.bold,
+                italic=font.italic or run.italic,
+            )
+        return tuple(sorted(fonts.items(), key=lambda item: repr(item[0])))
 
     def paragraph(
         self,
@@ -136,12 +162,27 @@ class TextSetter:
         level: int = 0,
         color: str | None = None,
         bold: bool | None = None,
+        runs: Sequence[Run] = (),
     ) -> Paragraph:
+        """Return `text` set in `role` at `size`, broken into lines `width` wide.
+
+        With `runs` (the styled runs of `text`) that carry emphasis or links, each run is
+        measured in the face it is drawn in, and the paragraph keeps each line's runs.
+        """
         font = self.font(role, size, color=color, bold=bold)
-        lines = self._lines(text, font.pdf_name, size, width - indent)
+        fonts: RunFonts = ()
+        line_runs: tuple[tuple[Run, ...], ...] = ()
+        if runs and not is_plain(runs):
+            fonts = self.run_fonts(runs, font, role)
+            lines = self._styled_lines(tuple(runs), font.pdf_name, fonts, size, width - indent)
+            line_runs = lines_of(runs, text, lines)
+        else:
+            lines = self._lines(text, font.pdf_name, size, width - indent)
         return Paragraph(
             text=text,
             lines=lines,
+            runs=line_runs,
+            run_fonts=fonts,
             font=font,
             leading=round(size * self.style(role).leading, 2),
             align=align,
@@ -166,6 +207,33 @@ class TextSetter:
             return book.width(piece, font_name, piece_size)
 
         return tuple(break_lines(text, usable, measure, size))
+
+    def _break_styled(
+        self, runs: tuple[Run, ...], font_name: str, fonts: RunFonts, size: float, width: float
+    ) -> tuple[str, ...]:
+        """Return the lines of `runs` (as `_break` does), each piece measured in its face."""
+        usable = width - max(1.0, width * WIDTH_SAFETY)
+        book = self.book
+        names = dict(fonts)
+        styles = styles_of(runs)
+        text = "".join(run.text for run in runs)
+
+        def measure(piece: str, piece_size: float) -> float:
+            return book.width(piece, font_name, piece_size)
+
+        def measure_at(piece: str, start: int, piece_size: float) -> float:
+            total, index, end = 0.0, 0, len(piece)
+            while index < end:
+                style = styles[min(start + index, len(styles) - 1)]
+                stop = index + 1
+                while stop < end and styles[min(start + stop, len(styles) - 1)] == style:
+                    stop += 1
+                face = names[style].pdf_name if style in names else font_name
+                total += book.width(piece[index:stop], face, piece_size)
+                index = stop
+            return total
+
+        return tuple(break_lines(text, usable, measure, size, measure_at=measure_at))
 
 
 class _MissingRecorder(dict):
@@ -193,6 +261,14 @@ class _Item:
     keep_space: bool = True
     number: int | None = None  # a numbered item (agenda): "1." hangs in the indent
     bold: bool | None = None
+    runs: tuple[Run, ...] = ()  # the styled runs of `text`, when it has emphasis or links
+
+    def part(self, text: str, *, head: bool) -> _Item:
+        """Return this item with `text`, its start (`head`) or its end, and that part's runs."""
+        if not self.runs:
+            return replace(self, text=text)
+        start = 0 if head else len(self.text) - len(text)
+        return replace(self, text=text, runs=cut(self.runs, start, start + len(text)))
 
 
 @dataclass(frozen=True)
@@ -465,6 +541,7 @@ class DeckBuilder(BlockSlides):
             level=item.level,
             color=color,
             bold=item.bold,
+            runs=item.runs,
         )
 
     def _companion_size(self, role: str, primary: str, primary_size: float) -> float:
@@ -559,7 +636,7 @@ class DeckBuilder(BlockSlides):
         best: Paragraph | None = None
         best_count = 0
         for count in range(1, len(sentences)):
-            trial = replace(item, text=cut_after(item.text, sentences[:count])[0])
+            trial = item.part(cut_after(item.text, sentences[:count])[0], head=True)
             paragraph = self._set(trial, size, width, first, primary)
             if paragraph.height + (0 if first else paragraph.space_before) <= room + 0.01:
                 best, best_count = paragraph, count
@@ -568,8 +645,7 @@ class DeckBuilder(BlockSlides):
         if best is not None:
             rest = cut_after(item.text, sentences[:best_count])[1]
             return best, replace(
-                item,
-                text=rest,
+                item.part(rest, head=False),
                 bullet=False,
                 keep_space=False,
                 level=item.level + (1 if item.bullet else 0),
@@ -584,10 +660,9 @@ class DeckBuilder(BlockSlides):
             fitting = 1  # a slide with less room than one line (a strange layout): never loop
 
         head_text, rest_text = cut_after(item.text, whole.lines[:fitting])
-        head = replace(whole, text=head_text, lines=whole.lines[:fitting])
+        head = whole.sliced(0, fitting, text=head_text)
         return head, replace(
-            item,
-            text=rest_text,
+            item.part(rest_text, head=False),
             bullet=False,
             keep_space=False,
             level=item.level + (1 if item.bullet else 0),
@@ -855,7 +930,7 @@ class DeckBuilder(BlockSlides):
         y = rule.y + rule.h + self.tokens.gap
         items: list[_Item] = []
         if section and section.lead:
-            items.append(_Item(section.portion(section.lead), "lead", 0, bullet=False))
+            items.append(_lead_item(section, section.lead))
         if section:
             items.extend(_point_items(section))
         contact = meta.poc_lines
@@ -1174,7 +1249,7 @@ class DeckBuilder(BlockSlides):
             title = self.unique_title(topic)
         items: list[_Item] = []
         if lead:
-            items.append(_Item(section.portion(lead), "lead", 0, bullet=False))
+            items.append(_lead_item(section, lead))
         items.extend(_point_items(section))
         shown = self.card_ids(self.slides[-1]) if self.slides else set()
         cards = [f for f in section.figures if f.id not in shown]
@@ -1434,13 +1509,20 @@ class DeckBuilder(BlockSlides):
         return boxes
 
 
+def _lead_item(section: SectionInfo, lead: str) -> _Item:
+    """Return the item of the section's lead (`lead`), with its emphasis."""
+    runs = section.portion_runs(section.lead_runs) if lead == section.lead else ()
+    return _Item(section.portion(lead), "lead", 0, bullet=False, runs=runs)
+
+
 def _point_items(section: SectionInfo) -> list[_Item]:
     items: list[_Item] = []
 
     def walk(points: Sequence[PointInfo], level: int) -> None:
         for point in points:
             text = section.portion(point.text) if level == 0 else point.text
-            items.append(_Item(text, "body", level, bullet=True))
+            runs = section.portion_runs(point.runs) if level == 0 else point.runs
+            items.append(_Item(text, "body", level, bullet=True, runs=runs))
             walk(point.children, level + 1)
 
     walk(section.points, 0)

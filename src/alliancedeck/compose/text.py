@@ -18,6 +18,8 @@ SIZE_STEP = 1.0
 
 #: Width measure: (text, size) -> advance width in points, for one font.
 Measure = Callable[[str, float], float]
+#: Width measure of styled text: (piece, where it starts in the text, size) -> advance width.
+MeasureAt = Callable[[str, int, float], float]
 
 # Japanese line breaking (kinsoku shori): characters that may not start a line (closing
 # brackets and quotes, sentence and phrase marks, the prolonged sound mark, small kana,
@@ -152,36 +154,51 @@ def _merge_spaces(text: str) -> list[tuple[str, str]]:
 
 
 def break_word(
-    word: str, width: float, measure: Measure, size: float, first: float | None = None
+    word: str,
+    width: float,
+    measure: Measure,
+    size: float,
+    first: float | None = None,
+    *,
+    measure_at: MeasureAt | None = None,
+    offset: int = 0,
 ) -> list[str]:
     """Return `word` cut into pieces no wider than `width` (at least one character each).
 
     A Japanese phrase is cut between its characters by the kinsoku rules, a Latin word in it
     kept whole; only a unit wider than `width` by itself (a long URL) is cut anywhere. With
     `first`, the first piece is at most that wide instead (the rest of a line), and may be "".
+    With `measure_at`, `word` starts at `offset` in the text it measures (styled runs).
     """
     parts: list[str] = []
     current = ""
+    start = 0  # where `current` starts in `word`
     limit = width if first is None else first
 
-    def full(text: str) -> bool:
-        return (bool(current) or limit < width) and _width(text, measure, size) > limit
+    def wide(text: str, at: int) -> float:
+        return _width_at(text, offset + at, measure, size, measure_at)
 
+    def full(text: str) -> bool:
+        return (bool(current) or limit < width) and wide(text, start) > limit
+
+    position = 0
     for unit in _units(word):
         if full(current + unit):
             parts.append(current)
-            current, limit = "", width
-        if _width(unit, measure, size) > width:
+            current, start, limit = "", position, width
+        if wide(unit, position) > width:
             for char in unit:
                 if full(current + char):
                     cut = kinsoku_cut(current + char, len(current)) if current else 0
-                    if _width(current[cut:] + char, measure, size) > width:
+                    if wide(current[cut:] + char, start + cut) > width:
                         cut = len(current)  # no cut the rules allow fits: fit before the rules
                     parts.append(current[:cut])
-                    current, limit = current[cut:], width
+                    current, start, limit = current[cut:], start + cut, width
                 current += char
+                position += 1
             continue
         current += unit
+        position += len(unit)
     if current:
         parts.append(current)
     return parts
@@ -202,6 +219,30 @@ def kinsoku_cut(text: str, end: int) -> int:
 def _width(text: str, measure: Measure, size: float) -> float:
     """Return the width a client may give `text`: its advance plus any autospace."""
     return measure(text, size) + autospace(text) * size
+
+
+def _width_at(
+    text: str, start: int, measure: Measure, size: float, measure_at: MeasureAt | None
+) -> float:
+    """Return `_width` of `text`, which starts at `start` of a styled text if `measure_at`."""
+    if measure_at is None:
+        return _width(text, measure, size)
+    return measure_at(text, start, size) + autospace(text) * size
+
+
+def _advance(text: str, position: int, piece: str) -> tuple[int, int]:
+    """Return where `piece`, found in `text` from `position` on, starts and ends (a space in
+    `piece` may stand for several in `text`; spaces before it are skipped)."""
+    while position < len(text) and text[position].isspace() and not piece[:1].isspace():
+        position += 1
+    start = position
+    for char in piece:
+        if char.isspace():
+            while position < len(text) and text[position].isspace():
+                position += 1
+        else:
+            position += 1
+    return start, position
 
 
 def line_starts(text: str) -> tuple[frozenset[int], frozenset[int]]:
@@ -233,23 +274,43 @@ def line_starts(text: str) -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(preferred), frozenset(allowed | preferred)
 
 
-def break_lines(text: str, width: float, measure: Measure, size: float) -> list[str]:
+def break_lines(
+    text: str,
+    width: float,
+    measure: Measure,
+    size: float,
+    *,
+    measure_at: MeasureAt | None = None,
+) -> list[str]:
     """Return `text` broken into lines that each measure at most `width` points at `size`.
 
     Lines break at spaces, after hyphens and between Japanese phrases, never before a closing
     mark or after an opening one; a phrase or word wider than `width` is cut as `break_word`
     says. The room a client's autospacing between Japanese and Latin text takes is counted.
     Explicit newlines in `text` start new lines. Every non-space character of `text` appears
-    in the result.
+    in the result. With `measure_at`, each piece is measured where it is in `text` (a text of
+    styled runs, some in a bolder face); otherwise with `measure`.
     """
     lines: list[str] = []
+    offset = 0
     for hard_line in text.split("\n"):
-        lines.extend(_break_one(hard_line, width, measure, size))
+        lines.extend(_break_one(hard_line, width, measure, size, measure_at, offset))
+        offset += len(hard_line) + 1
     return lines or [""]
 
 
-def _break_one(text: str, width: float, measure: Measure, size: float) -> list[str]:
-    pieces = _merge_spaces(text.strip())
+def _break_one(
+    text: str,
+    width: float,
+    measure: Measure,
+    size: float,
+    measure_at: MeasureAt | None = None,
+    offset: int = 0,
+) -> list[str]:
+    stripped = text.strip()
+    offset += len(text) - len(text.lstrip())
+    text = stripped
+    pieces = _merge_spaces(text)
     if not pieces:
         return [""]
     space_width = measure(" ", size)
@@ -257,8 +318,15 @@ def _break_one(text: str, width: float, measure: Measure, size: float) -> list[s
     line = ""
     used = 0.0
     pending_space = ""
+    position = 0  # where the next piece starts in `text`, for `measure_at`
     for word, space in pieces:
-        word_width = _width(word, measure, size)
+        if measure_at is not None:
+            start, position = _advance(text, position, word)
+            if pending_space:
+                space_width = measure_at(" ", offset + start - 1, size)
+        else:
+            start = 0
+        word_width = _width_at(word, offset + start, measure, size, measure_at)
         if pending_space:
             gap = space_width + autospace(f"{line[-1:]} {word[0]}") * size
         elif line and _autospaced(line[-1], word[0]):
@@ -274,15 +342,26 @@ def _break_one(text: str, width: float, measure: Measure, size: float) -> list[s
                 # A Japanese phrase too wide for any line starts on this one, as typeset
                 # Japanese fills its lines; a Latin word (a URL) starts a new line.
                 room = width - used - gap if line and any(map(is_wide, word)) else None
-                parts = break_word(word, width, measure, size, first=room)
+                parts = break_word(
+                    word,
+                    width,
+                    measure,
+                    size,
+                    first=room,
+                    measure_at=measure_at,
+                    offset=offset + start,
+                )
                 if room is not None:
                     line += pending_space + parts[0] if parts[0] else ""
+                    if parts[0]:
+                        start += len(parts[0])
                     parts = parts[1:]
             if line:
                 lines.append(line)
             lines.extend(parts[:-1])
             line = parts[-1]
-            used = _width(line, measure, size)
+            start += sum(map(len, parts[:-1]))
+            used = _width_at(line, offset + start, measure, size, measure_at)
         pending_space = space
     lines.append(line)
     return lines

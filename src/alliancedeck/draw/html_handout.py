@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import math
+from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from alliancedeck.document import (
 if TYPE_CHECKING:
     from alliancedeck.design import Design, TextStyle
     from alliancedeck.document import Block, Document, PointInfo, SectionInfo
+    from alliancedeck.markup import Run
 
 #: The chart's drawing box (SVG user units; it scales with the page).
 CHART_WIDTH, CHART_HEIGHT = 640.0, 340.0
@@ -30,6 +33,25 @@ IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
 def text(value: object) -> str:
     """Return `value` as HTML text (markup characters escaped, quotes too)."""
     return escape(str(value), quote=True)
+
+
+def styled(plain: str, runs: Sequence[Run]) -> str:
+    """Return a text as HTML: `runs` with their emphasis (`strong`, `em`) and links (`a`),
+    every character of the text escaped; `plain` escaped when it has no runs."""
+    if not runs:
+        return text(plain)
+    parts = []
+    for href, group in itertools.groupby(runs, key=lambda run: run.href):
+        inner = ""
+        for run in group:
+            piece = text(run.text)
+            if run.italic:
+                piece = f"<em>{piece}</em>"
+            if run.bold:
+                piece = f"<strong>{piece}</strong>"
+            inner += piece
+        parts.append(f'<a href="{text(href)}">{inner}</a>' if href else inner)
+    return "".join(parts)
 
 
 def draw_handout(doc: Document, theme: Design) -> bytes:
@@ -140,7 +162,8 @@ class Handout:
             f'<h2 id="{anchor}-title">{text(section.portion(title))}</h2>',
         ]
         if section.lead:
-            lines.append(f'<p class="lead">{text(section.portion(section.lead))}</p>')
+            lead = styled(section.portion(section.lead), section.portion_runs(section.lead_runs))
+            lines.append(f'<p class="lead">{lead}</p>')
         if section.points:
             lines += self.points(section.points, section, level=0)
         for block in section.blocks:
@@ -151,12 +174,13 @@ class Handout:
         lines = ["<ul>"]
         for point in points:
             label = section.portion(point.text) if level == 0 else point.text
+            runs = section.portion_runs(point.runs) if level == 0 else point.runs
             if point.children:
-                lines.append(f"<li>{text(label)}")
+                lines.append(f"<li>{styled(label, runs)}")
                 lines += self.points(point.children, section, level + 1)
                 lines.append("</li>")
             else:
-                lines.append(f"<li>{text(label)}</li>")
+                lines.append(f"<li>{styled(label, runs)}</li>")
         return [*lines, "</ul>"]
 
     def sources(self) -> list[str]:

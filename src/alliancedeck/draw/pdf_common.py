@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reportlab import rl_config
 from reportlab.lib.colors import HexColor
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from alliancedeck.compose.boxes import ChartBox, Paragraph, TextBox
     from alliancedeck.document import Document, ImageInfo
     from alliancedeck.fonts import FontBook
+    from alliancedeck.markup import Run
 
 
 # Binary streams stay binary: ASCII85 armour only makes files larger and slower to write.
@@ -180,8 +182,10 @@ def draw_paragraph(
     paragraph: Paragraph,
     top: float,
     book: FontBook,
+    marker: RunMarker | None = None,
 ) -> None:
-    """Draw `paragraph` of `box` with its first line's top at `top`: lines, bullet, link."""
+    """Draw `paragraph` of `box` with its first line's top at `top`: lines (each styled run in
+    its face), bullet, link. A tagged PDF passes a `marker` to mark each run."""
     font = paragraph.font
     canvas.setFillColor(color(font.color))
     canvas.setFont(font.pdf_name, font.size)
@@ -189,17 +193,68 @@ def draw_paragraph(
     for line_index, line in enumerate(paragraph.lines):
         baseline = page_height - (top + line_index * paragraph.leading + drop)
         left = box.x + paragraph.indent
+        runs = paragraph.line_runs(line_index) if paragraph.runs else ()
+        widths = [book.width(r.text, paragraph.font_of(r).pdf_name, font.size) for r in runs]
         if paragraph.align != "left":
             room = box.w - paragraph.indent
-            width = book.width(line, font.pdf_name, font.size)
+            width = sum(widths) if runs else book.width(line, font.pdf_name, font.size)
             left += room - width if paragraph.align == "right" else (room - width) / 2
-        draw_segments(canvas, book, left, baseline, line, font.pdf_name, font.size)
+        if runs:
+            _draw_runs(canvas, book, paragraph, runs, widths, left, baseline, marker)
+        else:
+            draw_segments(canvas, book, left, baseline, line, font.pdf_name, font.size)
         if line_index == 0 and paragraph.bullet:
             canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
     if paragraph.link:
         height = paragraph.height
         y0 = page_height - top - height
         canvas.linkURL(paragraph.link, (box.x, y0, box.x + box.w, y0 + height), relative=0)
+
+
+class RunMarker(Protocol):
+    """What a tagged PDF does around each styled run: mark it, and tag its link."""
+
+    def mark(self, run: Run) -> AbstractContextManager[object]: ...
+
+    def linked(self, run: Run) -> None: ...
+
+
+#: An underline's depth below the baseline and its thickness, in ems.
+UNDERLINE_DEPTH, UNDERLINE_WIDTH = 0.12, 0.06
+
+
+def _draw_runs(
+    canvas: Canvas,
+    book: FontBook,
+    paragraph: Paragraph,
+    runs: tuple[Run, ...],
+    widths: list[float],
+    left: float,
+    baseline: float,
+    marker: RunMarker | None,
+) -> None:
+    """Draw one line's styled runs from `left`, each in its face and colour; links are
+    underlined and live (a link annotation over the run)."""
+    x = left
+    for run, width in zip(runs, widths, strict=True):
+        font = paragraph.font_of(run)
+        with marker.mark(run) if marker else contextlib.nullcontext():
+            canvas.setFillColor(color(font.color))
+            draw_segments(canvas, book, x, baseline, run.text, font.pdf_name, font.size)
+            if run.href and run.text.strip():
+                canvas.setStrokeColor(color(font.color))
+                canvas.setLineWidth(font.size * UNDERLINE_WIDTH)
+                depth = baseline - font.size * UNDERLINE_DEPTH
+                canvas.line(x, depth, x + width, depth)
+        if run.href and run.text.strip():
+            descent = book.descent(font.pdf_name, font.size)
+            area = (x, baseline - descent, x + width, baseline + font.size - descent)
+            canvas.linkURL(run.href, area, relative=0)
+            if marker:
+                marker.linked(run)
+        x += width
+    canvas.setFillColor(color(paragraph.font.color))
+    canvas.setFont(paragraph.font.pdf_name, paragraph.font.size)
 
 
 def draw_chart(canvas: Canvas, page_height: float, box: ChartBox, book: FontBook) -> None:

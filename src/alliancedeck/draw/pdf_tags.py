@@ -351,10 +351,14 @@ class BoxTagger:
             baseline = self.page_height - (top + first_baseline(paragraph, self.book))
             with tagger.marked(label):
                 canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
-        lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
-        drawn = replace(paragraph, bullet=None, lines=lines)
-        with tagger.marked(link or body):
-            draw_paragraph(canvas, self.page_height, box, drawn, top, self.book)
+        drawn = replace(replace_lines(paragraph), bullet=None)
+        if any(run.href for line in paragraph.runs for run in line):
+            # Inline links: each run is marked on its own, a link's under its Link element.
+            marker = _LinkMarker(tagger, body, drawn)
+            draw_paragraph(canvas, self.page_height, box, drawn, top, self.book, marker)
+        else:
+            with tagger.marked(link or body):
+                draw_paragraph(canvas, self.page_height, box, drawn, top, self.book)
         if paragraph.link and link is not None:
             tagger.link(link, paragraph.text or paragraph.link)
 
@@ -461,10 +465,61 @@ class BoxTagger:
 
 
 def replace_lines(paragraph: Any) -> Any:
-    """Return `paragraph` with a space at the end of each soft-broken line."""
+    """Return `paragraph` with a space at the end of each soft-broken line (its last run's)."""
     from dataclasses import replace
 
-    return replace(paragraph, lines=soft_spaced(paragraph.lines, paragraph.align, paragraph.text))
+    lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
+    runs = paragraph.runs
+    if runs:
+        runs = tuple(
+            (*line_runs[:-1], replace(line_runs[-1], text=line_runs[-1].text + " "))
+            if line_runs and new != old
+            else line_runs
+            for line_runs, new, old in zip(runs, lines, paragraph.lines, strict=True)
+        )
+    return replace(paragraph, lines=lines, runs=runs)
+
+
+class _LinkMarker:
+    """Mark a paragraph's styled runs: text under its element, each link under a Link element
+    (kid of that element) that holds its marked text and its annotations."""
+
+    def __init__(self, tagger: Tagger, body: Element, paragraph: Any):
+        self.tagger = tagger
+        self.body = body
+        self.current: tuple[str, Element] | None = None  # the open link: address, element
+        self.texts: list[str] = []  # each link's whole text, in reading order
+        self.count = 0
+        for line in paragraph.runs:
+            for run in line:
+                if run.href and run.text.strip():
+                    self._link_of(run, self.texts)
+                elif run.text.strip():
+                    self.current = None
+        self.current = None
+
+    def _link_of(self, run: Any, texts: list[str]) -> None:
+        """Note `run`'s text as part of the open link, or start a link (counting only)."""
+        if self.current is not None and self.current[0] == run.href:
+            texts[-1] += run.text
+        else:
+            texts.append(run.text)
+            self.current = (run.href, self.body)
+
+    def mark(self, run: Any) -> contextlib.AbstractContextManager[object]:
+        if not (run.href and run.text.strip()):
+            if run.text.strip():
+                self.current = None
+            return self.tagger.marked(self.body)
+        if self.current is None or self.current[0] != run.href:
+            self.current = (run.href, self.body.add("Link"))
+            self.count += 1
+        return self.tagger.marked(self.current[1])
+
+    def linked(self, run: Any) -> None:
+        assert self.current is not None
+        text = self.texts[self.count - 1].strip() if self.count <= len(self.texts) else run.text
+        self.tagger.link(self.current[1], text)
 
 
 def soft_spaced(lines: tuple[str, ...], align: str, text: str = "") -> tuple[str, ...]:

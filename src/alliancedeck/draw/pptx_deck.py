@@ -53,6 +53,7 @@ from alliancedeck.compose.text import written_lines
 from alliancedeck.design import hex_to_rgb
 from alliancedeck.draw.package import stampable, write_zip
 from alliancedeck.fonts import japanese_language, script_runs
+from alliancedeck.markup import Run, joined
 from alliancedeck.units import emu
 
 if TYPE_CHECKING:
@@ -469,15 +470,37 @@ def _paragraph_xml(paragraph: Paragraph, language: str, first: bool, part: Part)
         f'<a:br><a:rPr lang="{_attr(language)}" sz="{_points(paragraph.font.size)}" '
         'dirty="0"/></a:br>'
     )
+    written = written_lines(paragraph.text, paragraph.lines)
+    if paragraph.runs:
+        styled = paragraph.runs if len(written) > 1 else (joined(paragraph.text, paragraph.runs),)
+        runs = line_break.join(
+            "".join(_styled_run_xml(paragraph, run, language, part) for run in script_runs(line))
+            for line in styled
+        )
+        return f"{start}{runs}</a:p>"
     runs = line_break.join(
         "".join(
-            f"{_run_start_xml(paragraph.font, language, japanese)}{link}</a:rPr>"
-            f"<a:t>{_text(text)}</a:t></a:r>"
-            for text, japanese in script_runs(line) or [("", False)]
+            f"{_run_start_xml(paragraph.font, language, run.japanese)}{link}</a:rPr>"
+            f"<a:t>{_text(run.text)}</a:t></a:r>"
+            for run in script_runs(line) or [Run("")]
         )
-        for line in written_lines(paragraph.text, paragraph.lines)
+        for line in written
     )
     return f"{start}{runs}</a:p>"
+
+
+def _styled_run_xml(paragraph: Paragraph, run: Run, language: str, part: Part) -> str:
+    """Return an `a:r` of an emphasised run: its face's weight and slant; a link's run is
+    underlined and clicks through to its address (an external relationship of the slide)."""
+    font = paragraph.font_of(run)
+    link = ""
+    if run.href:
+        rid = part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+        link = f'<a:hlinkClick r:id="{rid}"/>'
+    start = _run_start_xml(font, language, run.japanese)
+    if run.href:
+        start = start.replace(' dirty="0">', ' u="sng" dirty="0">', 1)
+    return f"{start}{link}</a:rPr><a:t>{_text(run.text)}</a:t></a:r>"
 
 
 @functools.lru_cache(maxsize=4096)
