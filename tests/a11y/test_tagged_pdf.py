@@ -243,6 +243,33 @@ def test_each_inline_link_is_a_link_element_holding_its_annotation_and_text(prod
 # ----- document-level entries ---------------------------------------------------------------
 
 
+def test_a_figure_alt_in_another_language_than_the_brief_is_tagged_with_its_own(tmp_path):
+    # A generated chart description is English; in a Japanese brief it is read with an
+    # English voice, and a Japanese author's alt in an English brief with a Japanese one.
+    from alliancedeck.api import build
+
+    for language, title, alt, expected in (
+        ("ja-JP", "架空の支出", None, "en"),
+        ("en-US", "Notional spending", "架空の支出の縦棒グラフ（2019年から2020年）", "ja"),
+        ("en-US", "Notional spending", None, ""),
+    ):
+        folder = tmp_path / (expected or "same")
+        folder.mkdir()
+        text = (
+            f"meta: {{title: 架空の概要資料 Notional, language: {language}}}\n"
+            "sections:\n"
+            "  - title: 支出 Spending\n"
+            "    chart:\n"
+            f"      - {{type: column, title: {title}, categories: [2019, 2020],\n"
+            "         series: [{name: x, values: [1, 2]}]" + (f", alt: {alt}}}\n" if alt else "}\n")
+        )
+        content = write_brief(folder, text)
+        result = build(content, out_dir=folder / "out", products=["pdf"], checksums=False)
+        with open_pdf(Path(result.products[0].path)) as pdf:
+            figures = [n for n in structure(pdf).walk() if n.kind == "Figure"]
+            assert [str(n.obj.get("/Lang", "")) for n in figures] == [expected], language
+
+
 def test_document_entries_pdf_ua_asks_for(products):
     for path in all_pdfs(products):
         pdf = open_pdf(path)

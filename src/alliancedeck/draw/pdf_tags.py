@@ -285,9 +285,11 @@ class BoxTagger:
             self._reset()
             self.last_body = None
             bottom = height - box.y - box.h
+            alt = box.alt or box.name
             figure = tagger.root.add(
                 "Figure",
-                alt=box.alt or box.name,
+                alt=alt,
+                lang=language_of(alt, tagger.lang),
                 bbox=(box.x, bottom, box.x + box.w, bottom + box.h),
             )
             with tagger.marked(figure):
@@ -588,13 +590,14 @@ def _marked_tag(kind: str) -> str:
 def language_of(text: str, document_lang: str) -> str | None:
     """Return the language to tag a run of `text` with when it differs from the document's.
 
-    Text mostly in Japanese in a document of another language is tagged `ja` so a screen
-    reader switches voice; otherwise None (the element inherits the document's /Lang).
+    Text mostly in Japanese in a document of another language is tagged `ja`, and text mostly
+    in Latin letters in a Japanese document (a generated chart description, an English source)
+    `en`, so a screen reader switches voice; otherwise None (the element inherits the /Lang).
     """
-    if document_lang.lower().startswith("ja"):
-        return None
     japanese = len(_CJK.findall(text))
     latin = sum(c.isascii() and c.isalpha() for c in text)
+    if document_lang.lower().startswith("ja"):
+        return "en" if latin > japanese else None
     return "ja" if japanese > latin else None
 
 
