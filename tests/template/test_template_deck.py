@@ -422,3 +422,27 @@ def test_our_footer_goes_into_the_template_footer_and_slide_number_placeholders(
         assert footer.text_frame.text.startswith("U.S.-Japan Alliance")
         assert kinds[PP_PLACEHOLDER.SLIDE_NUMBER].text_frame.text == f"{number} of {total}"
         assert footer.top + footer.height <= prs.slide_height - 18 * 12700  # above the banner
+
+
+def test_the_deck_pdf_draws_the_master_background(templates, tmp_path):
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+
+    from alliancedeck.api import prepare, render
+
+    prs = Presentation(templates / "default.pptx")
+    fill = prs.slide_masters[0].background.fill
+    fill.solid()
+    fill.fore_color.rgb = RGBColor(0xF2, 0xE6, 0xC8)
+    prs.save(tmp_path / "sand.pptx")
+    prepared = prepare(BRIEFS["default"], template=tmp_path / "sand.pptx")
+    with pdfplumber.open(io.BytesIO(render(prepared, "deck-pdf"))) as document:
+        for page in document.pages:
+            whole = [
+                r
+                for r in page.rects
+                if r["width"] >= page.width - 0.5 and r["height"] >= page.height - 0.5
+            ]
+            assert whole, page.page_number
+            red, green, blue = whole[0]["non_stroking_color"]
+            assert (round(red * 255), round(green * 255), round(blue * 255)) == (242, 230, 200)
