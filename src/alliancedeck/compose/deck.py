@@ -1193,9 +1193,7 @@ class DeckBuilder(BlockSlides):
             body_bottom=self.footer_y - 5,
         )
 
-    def in_slots(
-        self, slide: Slide, footer: TextBox, number: TextBox
-    ) -> tuple[TextBox, TextBox]:
+    def in_slots(self, slide: Slide, footer: TextBox, number: TextBox) -> tuple[TextBox, TextBox]:
         """Return the footer and slide number moved into the template's footer and slide-number
         placeholders for `slide`'s layout: both, where the layout has both and each text fits
         its slot on one line; else both stay on our own footer line."""
