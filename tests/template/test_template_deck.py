@@ -446,3 +446,33 @@ def test_the_deck_pdf_draws_the_master_background(templates, tmp_path):
             assert whole, page.page_number
             red, green, blue = whole[0]["non_stroking_color"]
             assert (round(red * 255), round(green * 255), round(blue * 255)) == (242, 230, 200)
+
+
+GEOMETRY_BRIEFS = sorted(
+    [
+        REPO / "content.yaml",
+        *REPO.glob("examples/*/content.yaml"),
+        *(REPO / "tests" / "compose" / "briefs").glob("*.yaml"),
+        REPO / "tests" / "i18n" / "japanese.yaml",
+    ],
+    key=str,
+)
+
+
+@pytest.mark.parametrize("template", ["default", "logo", "Vivid", "Beehive"])
+def test_no_box_collides_on_a_template_in_any_brief(template_paths, template):
+    """Every brief the repository keeps, composed on the template: no two boxes overlap, none
+    leaves the slide, enters a banner band or the footer, or holds more text than its frame."""
+    from alliancedeck.api import prepare
+    from alliancedeck.compose.boxes import collisions
+    from alliancedeck.compose.deck import compose_deck
+    from alliancedeck.fonts import font_book
+
+    found = {}
+    for brief in GEOMETRY_BRIEFS:
+        prepared = prepare(brief, template=template_paths[template], training_markings=True)
+        theme = prepared.theme
+        deck = compose_deck(prepared.doc, theme, font_book(theme, prepared.content_dir))
+        if collisions(deck):
+            found[brief.name] = collisions(deck)[:3]
+    assert found == {}
