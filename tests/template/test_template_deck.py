@@ -476,3 +476,16 @@ def test_no_box_collides_on_a_template_in_any_brief(template_paths, template):
         if collisions(deck):
             found[brief.name] = collisions(deck)[:3]
     assert found == {}
+
+
+def test_a_build_warns_only_about_the_roles_its_slides_use(decks, templates, tmp_path):
+    from template_files import without_layouts
+
+    from alliancedeck.api import prepare
+
+    beehive = decks[("Beehive", "default")]["prepared"]  # no section layout: not our concern
+    assert not [w for w in beehive.warnings if "role" in w.message]
+    path = without_layouts(templates / "default.pptx", tmp_path / "org.pptx", {"Blank"})
+    prepared = prepare(BRIEFS["default"], template=path)
+    (warning,) = [w for w in prepared.warnings if "role" in w.message]
+    assert "no layout fits the closing role" in warning.message

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 #: The template role each kind of slide the deck composes is built on.
 ROLE_OF_KIND = {"title": "title", "closing": "closing"}
+#: The roles the deck's slides are built on.
+DECK_ROLES = {"title", "content", "closing"}
 #: A picture of the master or layout smaller than this share of the slide is a logo or seal,
 #: which our boxes keep clear of; a larger one is a background, which text may cover.
 LOGO_SHARE = 0.15
