@@ -489,3 +489,21 @@ def test_a_build_warns_only_about_the_roles_its_slides_use(decks, templates, tmp
     prepared = prepare(BRIEFS["default"], template=path)
     (warning,) = [w for w in prepared.warnings if "role" in w.message]
     assert "no layout fits the closing role" in warning.message
+
+
+def test_a_template_without_a_layout_the_deck_does_not_use_still_builds(templates, tmp_path):
+    from pptx import Presentation
+    from template_files import without_layouts
+
+    from alliancedeck.api import prepare, render
+    from alliancedeck.errors import ContentError
+
+    path = without_layouts(templates / "default.pptx", tmp_path / "org.pptx", {"Two Content"})
+    render(prepare(BRIEFS["default"], template=path), "slides")  # two_content: not used
+    keep = {"Title Slide", "Title Only", "Blank"}
+    others = {layout.name for layout in Presentation(path).slide_layouts} - keep
+    bare = without_layouts(path, tmp_path / "bare.pptx", others)
+    with pytest.raises(ContentError) as caught:
+        prepare(BRIEFS["default"], template=bare)
+    (problem,) = caught.value.problems  # two_content is missing too, but no slide uses it
+    assert "no layout fits the content role" in problem.message

@@ -260,7 +260,7 @@ def theme_on_template(
     from alliancedeck.template.frame import DECK_ROLES
     from alliancedeck.template.roles import about_roles
 
-    template = open_template(path, where, overrides, overrides_at, band)
+    template = open_template(path, where, overrides, overrides_at, band, DECK_ROLES)
     # `template check` shows every role; a build warns only about the roles its slides use.
     warnings = [w for w in template.warnings if not about_roles(w, DECK_ROLES)]
     return design_on_template(design, template, content_dir), warnings

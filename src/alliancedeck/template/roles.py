@@ -250,8 +250,7 @@ def map_roles(
             result.problems.append(
                 Problem(
                     location,
-                    template_prefix(info.name, location)
-                    + f"{_no_layout(role)} ({description}); "
+                    template_prefix(info.name, location) + f"{_no_layout(role)} ({description}); "
                     f"add such a layout to the template, or name one in the layout file's "
                     f'slide.template_layouts (e.g. {role}: "{names[0] if names else "Layout"}")',
                 )
