@@ -507,3 +507,27 @@ def test_a_template_without_a_layout_the_deck_does_not_use_still_builds(template
         prepare(BRIEFS["default"], template=bare)
     (problem,) = caught.value.problems  # two_content is missing too, but no slide uses it
     assert "no layout fits the content role" in problem.message
+
+
+def test_a_layout_that_leaves_no_room_for_text_is_a_located_error(templates, tmp_path):
+    from alliancedeck.api import prepare
+    from alliancedeck.errors import ContentError
+
+    def bands(name: str, blob: bytes) -> bytes:  # deep bands at the top and the foot
+        if name != "ppt/slideMasters/slideMaster1.xml":
+            return blob
+        shapes = "".join(
+            f'<p:sp><p:nvSpPr><p:cNvPr id="{90 + n}" name="Band {n}"/><p:cNvSpPr/><p:nvPr/>'
+            f'</p:nvSpPr><p:spPr><a:xfrm><a:off x="0" y="{y}"/><a:ext cx="9144000" '
+            'cy="3000000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+            '<a:solidFill><a:srgbClr val="203040"/></a:solidFill></p:spPr></p:sp>'
+            for n, y in enumerate((0, 3858000))
+        )
+        return blob.replace(b"</p:spTree>", shapes.encode() + b"</p:spTree>", 1)
+
+    path = rewrite(templates / "default.pptx", tmp_path / "banded.pptx", bands)
+    with pytest.raises(ContentError) as caught:
+        prepare(BRIEFS["default"], template=path)
+    (problem,) = caught.value.problems
+    assert str(problem.location) == "--template"
+    assert "leaves" in problem.message and "slide.template_layouts" in problem.message
