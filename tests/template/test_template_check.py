@@ -25,6 +25,7 @@ def test_the_mapping_fonts_colours_and_bands_are_printed(templates):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "fonts: major (headings) Calibri; minor (body) Calibri" in out
+    assert "measured: Calibri with Carlito" in out
     assert "dk2 #1F497D" in out
     assert '  section: "セクション見出し" (master 1, layout 3; by its placeholders)' in out
     assert '  two_content: "2 つのコンテンツ" (master 1, layout 4; by its placeholders)' in out

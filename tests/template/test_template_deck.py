@@ -422,3 +422,112 @@ def test_our_footer_goes_into_the_template_footer_and_slide_number_placeholders(
         assert footer.text_frame.text.startswith("U.S.-Japan Alliance")
         assert kinds[PP_PLACEHOLDER.SLIDE_NUMBER].text_frame.text == f"{number} of {total}"
         assert footer.top + footer.height <= prs.slide_height - 18 * 12700  # above the banner
+
+
+def test_the_deck_pdf_draws_the_master_background(templates, tmp_path):
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+
+    from alliancedeck.api import prepare, render
+
+    prs = Presentation(templates / "default.pptx")
+    fill = prs.slide_masters[0].background.fill
+    fill.solid()
+    fill.fore_color.rgb = RGBColor(0xF2, 0xE6, 0xC8)
+    prs.save(tmp_path / "sand.pptx")
+    prepared = prepare(BRIEFS["default"], template=tmp_path / "sand.pptx")
+    with pdfplumber.open(io.BytesIO(render(prepared, "deck-pdf"))) as document:
+        for page in document.pages:
+            whole = [
+                r
+                for r in page.rects
+                if r["width"] >= page.width - 0.5 and r["height"] >= page.height - 0.5
+            ]
+            assert whole, page.page_number
+            red, green, blue = whole[0]["non_stroking_color"]
+            assert (round(red * 255), round(green * 255), round(blue * 255)) == (242, 230, 200)
+
+
+GEOMETRY_BRIEFS = sorted(
+    [
+        REPO / "content.yaml",
+        *REPO.glob("examples/*/content.yaml"),
+        *(REPO / "tests" / "compose" / "briefs").glob("*.yaml"),
+        REPO / "tests" / "i18n" / "japanese.yaml",
+    ],
+    key=str,
+)
+
+
+@pytest.mark.parametrize("template", ["default", "logo", "Vivid", "Beehive"])
+def test_no_box_collides_on_a_template_in_any_brief(template_paths, template):
+    """Every brief the repository keeps, composed on the template: no two boxes overlap, none
+    leaves the slide, enters a banner band or the footer, or holds more text than its frame."""
+    from alliancedeck.api import prepare
+    from alliancedeck.compose.boxes import collisions
+    from alliancedeck.compose.deck import compose_deck
+    from alliancedeck.fonts import font_book
+
+    found = {}
+    for brief in GEOMETRY_BRIEFS:
+        prepared = prepare(brief, template=template_paths[template], training_markings=True)
+        theme = prepared.theme
+        deck = compose_deck(prepared.doc, theme, font_book(theme, prepared.content_dir))
+        if collisions(deck):
+            found[brief.name] = collisions(deck)[:3]
+    assert found == {}
+
+
+def test_a_build_warns_only_about_the_roles_its_slides_use(decks, templates, tmp_path):
+    from template_files import without_layouts
+
+    from alliancedeck.api import prepare
+
+    beehive = decks[("Beehive", "default")]["prepared"]  # no section layout: not our concern
+    assert not [w for w in beehive.warnings if "role" in w.message]
+    path = without_layouts(templates / "default.pptx", tmp_path / "org.pptx", {"Blank"})
+    prepared = prepare(BRIEFS["default"], template=path)
+    (warning,) = [w for w in prepared.warnings if "role" in w.message]
+    assert "no layout fits the closing role" in warning.message
+
+
+def test_a_template_without_a_layout_the_deck_does_not_use_still_builds(templates, tmp_path):
+    from pptx import Presentation
+    from template_files import without_layouts
+
+    from alliancedeck.api import prepare, render
+    from alliancedeck.errors import ContentError
+
+    path = without_layouts(templates / "default.pptx", tmp_path / "org.pptx", {"Two Content"})
+    render(prepare(BRIEFS["default"], template=path), "slides")  # two_content: not used
+    keep = {"Title Slide", "Title Only", "Blank"}
+    others = {layout.name for layout in Presentation(path).slide_layouts} - keep
+    bare = without_layouts(path, tmp_path / "bare.pptx", others)
+    with pytest.raises(ContentError) as caught:
+        prepare(BRIEFS["default"], template=bare)
+    (problem,) = caught.value.problems  # two_content is missing too, but no slide uses it
+    assert "no layout fits the content role" in problem.message
+
+
+def test_a_layout_that_leaves_no_room_for_text_is_a_located_error(templates, tmp_path):
+    from alliancedeck.api import prepare
+    from alliancedeck.errors import ContentError
+
+    def bands(name: str, blob: bytes) -> bytes:  # deep bands at the top and the foot
+        if name != "ppt/slideMasters/slideMaster1.xml":
+            return blob
+        shapes = "".join(
+            f'<p:sp><p:nvSpPr><p:cNvPr id="{90 + n}" name="Band {n}"/><p:cNvSpPr/><p:nvPr/>'
+            f'</p:nvSpPr><p:spPr><a:xfrm><a:off x="0" y="{y}"/><a:ext cx="9144000" '
+            'cy="3000000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+            '<a:solidFill><a:srgbClr val="203040"/></a:solidFill></p:spPr></p:sp>'
+            for n, y in enumerate((0, 3858000))
+        )
+        return blob.replace(b"</p:spTree>", shapes.encode() + b"</p:spTree>", 1)
+
+    path = rewrite(templates / "default.pptx", tmp_path / "banded.pptx", bands)
+    with pytest.raises(ContentError) as caught:
+        prepare(BRIEFS["default"], template=path)
+    (problem,) = caught.value.problems
+    assert str(problem.location) == "--template"
+    assert "leaves" in problem.message and "slide.template_layouts" in problem.message

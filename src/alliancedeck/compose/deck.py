@@ -950,10 +950,19 @@ class DeckBuilder(BlockSlides):
             contact_box = TextBox(
                 self.left, 0, width, stack_height(paragraphs), paragraphs, "byline", "Contact"
             )
+        if contact_box is not None and y + contact_box.h > floor - self.top:
+            # A small closing area (a template's blank layout): the contact lines would run
+            # into the markings below.
+            self.warn(where, "the closing slide has no room for its contact lines")
+            contact_box = None
         if items:
             room = floor - self.top - y
             if contact_box is not None:
                 room -= contact_box.h + self.tokens.gap
+            if room < self.setter.style("body").min_size * 1.5:
+                self.warn(where, "the closing slide has no room for its points; shorten them")
+                items = []
+        if items:
             region = Region(self.left, y, width, room)
             pages = self.paginate(items, lambda _index: region)
             if sources:

@@ -267,7 +267,7 @@ class _SlideWriter:
 
 class _TemplateHook:
     """The deck's start on an organisation template (all of it in `alliancedeck.template.deck`);
-    without one, every answer is `None` and python-pptx's default template is used."""
+    without one it changes nothing, and python-pptx's default template is used."""
 
     def __init__(self, template: OrgTemplate | None) -> None:
         self._template = template

@@ -63,11 +63,13 @@ def open_template(
     overrides: Mapping[str, str] | None = None,
     overrides_at: Location | None = None,
     band: float = 0.0,
+    needed: set[str] | None = None,
 ) -> OrgTemplate:
     """Load, check and map the template at `path`; raise a `ContentError` if a role is unmet.
 
     `where` names the template's origin (the layout's `slide.template` key or `--template`),
-    `overrides` is `slide.template_layouts` (at `overrides_at`), `band` the banner band height.
+    `overrides` is `slide.template_layouts` (at `overrides_at`), `band` the banner band height;
+    with `needed`, a role outside it that no layout fits is no error (a deck never uses it).
     """
     from alliancedeck.errors import ContentError
     from alliancedeck.template.inspect import inspect_template
@@ -77,6 +79,11 @@ def open_template(
     package = load_template(path, where)
     info = inspect_template(package)
     roles = map_roles(info, package.location, overrides, overrides_at, band)
-    if roles.errors:
-        raise ContentError(roles.errors)
+    errors = roles.errors
+    if needed is not None:
+        from alliancedeck.template.roles import about_roles
+
+        errors = [e for e in errors if not about_roles(e, needed)]
+    if errors:
+        raise ContentError(errors)
     return OrgTemplate(package, info, roles)

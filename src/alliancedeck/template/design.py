@@ -257,5 +257,11 @@ def theme_on_template(
         allowed = None if inside is None else tuple(inside)
         path = resolve_template_path(name, design.path, content_dir, where, allowed)
     band = banner_height(design) if classified else 0.0
-    template = open_template(path, where, overrides, overrides_at, band)
-    return design_on_template(design, template, content_dir), template.warnings
+    from alliancedeck.template.frame import DECK_ROLES, template_frame
+    from alliancedeck.template.roles import about_roles
+
+    template = open_template(path, where, overrides, overrides_at, band, DECK_ROLES)
+    # `template check` shows every role; a build warns only about the roles its slides use.
+    warnings = [w for w in template.warnings if not about_roles(w, DECK_ROLES)]
+    template_frame(template, band, design.slide.footer_height)  # a layout with no room: now
+    return design_on_template(design, template, content_dir), warnings

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from alliancedeck.compose.boxes import Region
+from alliancedeck.errors import ContentError
 from alliancedeck.template.inspect import CONTENT, TITLES
+from alliancedeck.template.package import template_prefix
 
 if TYPE_CHECKING:
     from alliancedeck.template import OrgTemplate
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
 
 #: The template role each kind of slide the deck composes is built on.
 ROLE_OF_KIND = {"title": "title", "closing": "closing"}
+#: The roles the deck's slides are built on.
+DECK_ROLES = {"title", "content", "closing"}
 #: A picture of the master or layout smaller than this share of the slide is a logo or seal,
 #: which our boxes keep clear of; a larger one is a background, which text may cover.
 LOGO_SHARE = 0.15
@@ -22,6 +26,8 @@ LOGO_SHARE = 0.15
 BAND_WIDTH = 0.6
 BAND_HEIGHT = 0.45
 EDGE = 2.0
+#: The smallest body area (points) a layout may leave the deck's text.
+MIN_BODY = (144.0, 72.0)
 #: Space kept between a banner band or logo and our boxes.
 CLEARANCE = 4.0
 
@@ -185,6 +191,19 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
             if clear and slot.y >= body.bottom + CLEARANCE and slot.x >= 0 and slot.w > 0:
                 slots[holder.kind] = slot
         roles[role] = RoleFrame(title, body, kind, layout.title_colour, slots)
+    for role, frame in roles.items():
+        body = frame.body
+        if body.w < MIN_BODY[0] or body.h < MIN_BODY[1]:
+            layout = template.roles.choices[role].layout
+            package = template.package
+            raise ContentError.at(
+                package.location,
+                template_prefix(package.name, package.location)
+                + f'layout "{layout.name}" ({role} slides) leaves {max(body.w, 0):.0f} x '
+                f"{max(body.h, 0):.0f} pt for text clear of the banners, footer, bands and "
+                f"logos, less than {MIN_BODY[0]:.0f} x {MIN_BODY[1]:.0f} pt; name another layout "
+                f'in slide.template_layouts (e.g. {role}: "...")',
+            )
     footer = Region(roles["content"].body.x, footer_y, roles["content"].body.w, footer_height)
     for logo in all_logos:
         footer = _clear_of(footer, logo)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alliancedeck.template.package import TemplatePackage, _xml_parser
+from alliancedeck.template.package import R_NS, TemplatePackage, _xml_parser
 from alliancedeck.units import EMU_PER_POINT
 
 #: Placeholder types that carry the slide's furniture rather than its content.
@@ -60,7 +60,7 @@ class Box:
 class Artwork:
     """A picture or simple shape a master or layout draws on every slide (a logo, a band)."""
 
-    kind: str  # "picture" or "shape" (anything else: "other", only its box is known)
+    kind: str  # "background", "picture" or "shape" (else "other": only its box is known)
     box: Box
     name: str = ""
     image: bytes = b""
@@ -257,6 +257,7 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
     prs = package.open()
+    size = Box(0.0, 0.0, prs.slide_width / EMU_PER_POINT, prs.slide_height / EMU_PER_POINT)
     masters = list(prs.slide_masters)
     layouts: list[LayoutInfo] = []
     themes: list[ThemeInfo] = []
@@ -270,7 +271,7 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
         for i, layout in enumerate(master.slide_layouts):
             holders = tuple(_placeholder(shape) for shape in layout.placeholders)
             shows = layout._element.get("showMasterSp", "1") not in ("0", "false")
-            art = _artwork(layout.shapes, themes[-1], colour_maps[m])
+            art = _artwork(layout, themes[-1], colour_maps[m], size)
             colour = _title_colour(layout, master, themes[-1], colour_maps[m])
             layouts.append(LayoutInfo(layout.name, m, i, holders, shows, art, colour))
     slides = list(prs.slides)
@@ -296,15 +297,20 @@ def inspect_template(package: TemplatePackage) -> TemplateInfo:
         colour_maps=colour_maps,
         sample_layouts=tuple(sample_layouts),
         master_artwork=tuple(
-            _artwork(master.shapes, themes[m], colour_maps[m]) for m, master in enumerate(masters)
+            _artwork(master, themes[m], colour_maps[m], size) for m, master in enumerate(masters)
         ),
     )
 
 
-def _artwork(shapes, theme: ThemeInfo, colour_map: dict[str, str]) -> tuple[Artwork, ...]:
-    """Return the pictures and shapes (not placeholders) of a master's or layout's `shapes`."""
+def _artwork(
+    owner, theme: ThemeInfo, colour_map: dict[str, str], slide: Box
+) -> tuple[Artwork, ...]:
+    """Return the background, pictures and shapes (not placeholders) of a master or layout."""
     found = []
-    for shape in shapes:
+    background = _background(owner, theme, colour_map, slide)
+    if background is not None:
+        found.append(background)
+    for shape in owner.shapes:
         if shape.is_placeholder:
             continue
         box = _box(shape)
@@ -324,6 +330,34 @@ def _artwork(shapes, theme: ThemeInfo, colour_map: dict[str, str]) -> tuple[Artw
         else:
             found.append(Artwork("other", box, shape.name))
     return tuple(found)
+
+
+def _background(owner, theme: ThemeInfo, colour_map: dict[str, str], slide: Box):
+    """Return the background a master or layout sets (`p:bg`), as artwork over the slide."""
+    ns = {"a": _A, "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    element = owner._element.find("p:cSld/p:bg", ns)
+    if element is None:
+        return None
+    blip = element.find("p:bgPr/a:blipFill/a:blip", ns)
+    if blip is not None:
+        rid = blip.get(f"{{{R_NS}}}embed", "")
+        try:
+            part = owner.part.related_part(rid)
+        except KeyError:
+            return Artwork("background", slide, "Background")
+        return Artwork("background", slide, "Background", part.blob, part.content_type)
+    colour = None
+    for path in (
+        "p:bgPr/a:solidFill/*",
+        "p:bgPr/a:pattFill/a:bgClr/*",
+        "p:bgPr/a:gradFill/a:gsLst/a:gs/*",
+        "p:bgRef/*",
+    ):
+        colour = element.find(path, ns)
+        if colour is not None:
+            break
+    fill = "" if colour is None else _colour_value(colour, theme, colour_map)
+    return Artwork("background", slide, "Background", fill=fill)
 
 
 def _title_colour(layout, master, theme: ThemeInfo, colour_map: dict[str, str]) -> str:

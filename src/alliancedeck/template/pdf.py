@@ -25,14 +25,18 @@ def artwork_for(template: OrgTemplate, kind: str) -> list[Artwork]:
     info = template.info
     layout = template.roles.choices[role_of(kind)].layout
     art = list(info.master_artwork[layout.master]) if layout.shows_master else []
+    if any(a.kind == "background" for a in layout.artwork):  # the layout's replaces the master's
+        art = [a for a in art if a.kind != "background"]
+    elif not layout.shows_master:  # the master's background shows even where its shapes do not
+        art = [a for a in info.master_artwork[layout.master] if a.kind == "background"]
     return art + list(layout.artwork)
 
 
 def drawable(art: Artwork) -> bool:
     """Return whether the deck PDF can draw `art` (a raster picture, or a filled rectangle)."""
-    if art.kind == "picture":
-        return art.image_type in DRAWN_PICTURES and bool(art.image)
-    return art.kind == "shape" and bool(art.fill)
+    if art.image:
+        return art.image_type in DRAWN_PICTURES
+    return art.kind in ("shape", "background") and bool(art.fill)
 
 
 def undrawn_artwork(template: OrgTemplate) -> list[Problem]:
@@ -43,7 +47,9 @@ def undrawn_artwork(template: OrgTemplate) -> list[Problem]:
         for art in artwork_for(template, kind):
             if drawable(art):
                 continue
-            if art.kind == "picture":
+            if art.kind == "background" and not art.image:
+                continue  # a plain background left out is white, as the slide's own default
+            if art.kind in ("picture", "background"):
                 what = f"picture {art.name!r} ({art.image_type or 'linked'})"
             else:
                 what = f"shape {art.name!r}" if art.name else "an unnamed shape"
@@ -77,7 +83,7 @@ def draw_artwork(canvas: Canvas, template: OrgTemplate, kind: str, page_height: 
             continue
         box = art.box
         y = page_height - box.top - box.height
-        if art.kind == "picture":
+        if art.image:
             from PIL import Image
 
             with Image.open(io.BytesIO(art.image)) as picture:

@@ -32,6 +32,15 @@ def describe(package: TemplatePackage, info: TemplateInfo, mapping: RoleMap, ban
         if value:
             fonts.append(f"{label} {value}")
     lines.append("fonts: " + "; ".join(fonts))
+    from alliancedeck.template.design import METRIC_TWINS
+
+    measured = []
+    for typeface in dict.fromkeys(f for f in (theme.major_font, theme.minor_font) if f):
+        twin = METRIC_TWINS.get(typeface.casefold())
+        own = f"its own files ({typeface.replace(' ', '')}-Regular.ttf...)"
+        measured.append(f"{typeface} with {twin[0] if twin else own}")
+    if measured:
+        lines.append("measured: " + "; ".join(measured))
     colours = [f"{slot} {theme.colours[slot]}" for slot in COLOUR_SLOTS if slot in theme.colours]
     lines.append("colours: " + (", ".join(colours) or "(none)"))
     lines.append("text: " + _text_styles(info))

@@ -239,7 +239,7 @@ def map_roles(
                 result.problems.append(
                     Problem(
                         location,
-                        template_prefix(info.name, location) + f"no layout fits the {role} role "
+                        template_prefix(info.name, location) + f"{_no_layout(role)} "
                         f'({description}); using the {other} layout "{layout.name}"',
                         "warning",
                     )
@@ -250,8 +250,7 @@ def map_roles(
             result.problems.append(
                 Problem(
                     location,
-                    template_prefix(info.name, location)
-                    + f"no layout fits the {role} role ({description}); "
+                    template_prefix(info.name, location) + f"{_no_layout(role)} ({description}); "
                     f"add such a layout to the template, or name one in the layout file's "
                     f'slide.template_layouts (e.g. {role}: "{names[0] if names else "Layout"}")',
                 )
@@ -259,6 +258,16 @@ def map_roles(
     if band > 0:
         result.clashes = band_clashes(result.choices, info, band)
     return result
+
+
+def _no_layout(role: str) -> str:
+    return f"no layout fits the {role} role"
+
+
+def about_roles(problem: Problem, roles: set[str]) -> bool:
+    """Return whether `problem` is about a role other than `roles` (a fallback the deck, which
+    uses only those, never meets)."""
+    return any(_no_layout(role) in problem.message for role in set(ROLES) - roles)
 
 
 def band_clashes(
