@@ -70,6 +70,12 @@ MAX_SVG_ATTRIBUTES = 64
 MAX_SVG_STYLE = 2_000
 #: Most attributes in a whole SVG (style text counts with the text budget above).
 MAX_SVG_ALL_ATTRIBUTES = 20_000
+#: Most pixels all the PNG and JPEG images embedded in one SVG may hold together: reportlab
+#: draws each as an inline image, decoded and encoded again in every product (ten of 25 million
+#: pixels in a 1 MB SVG took 20 s and 1.3 GB). Each 2,000 pixels count as an element towards
+#: the `<use>` expansion budget, so a use cannot draw one many times.
+MAX_SVG_RASTER_PIXELS = 4_000_000
+SVG_PIXELS_PER_ELEMENT = 2_000
 #: Deepest nesting of SVG elements.
 MAX_SVG_DEPTH = 64
 #: The SVG size in points must lie between these (NaN and infinity are refused).
@@ -102,6 +108,9 @@ class Picture:
     format: str  # png | jpeg | svg
     width: float
     height: float
+    #: What drawing it costs: pixels for a PNG or JPEG, elements (once every `<use>` is
+    #: followed, long path data and text counting extra) for an SVG.
+    work: int = 0
 
     @property
     def aspect(self) -> float:
@@ -126,8 +135,34 @@ def check_picture(path: Path) -> Picture:
     """
     version = _version(path)
     picture = _measured(*version)
+    _within_brief_budget(str(path), picture)
     _CHECKED[str(path)] = Checked(picture, _drawable(*version, picture))
     return picture
+
+
+#: Most pixels all the PNG and JPEG pictures of one build may hold together (20 at the
+#: 25-megapixel cap, 41 twelve-megapixel photographs), and most SVG elements all its SVGs may
+#: draw (10 at the cap): each picture is budgeted, and so is the brief, so that a folder of
+#: small files that decode large, or one file under many names, cannot cost minutes.
+MAX_BRIEF_PIXELS = 500_000_000
+MAX_BRIEF_SVG_ELEMENTS = 10 * MAX_SVG_EXPANDED
+
+
+def _within_brief_budget(key: str, picture: Picture) -> None:
+    """Refuse `picture` if with the other pictures checked in this build it passes a budget."""
+    svg = picture.format == "svg"
+    total = picture.work + sum(
+        checked.picture.work
+        for other, checked in _CHECKED.items()
+        if other != key and (checked.picture.format == "svg") == svg
+    )
+    limit = MAX_BRIEF_SVG_ELEMENTS if svg else MAX_BRIEF_PIXELS
+    if total > limit:
+        what = "SVG elements" if svg else "pixels"
+        raise PathRefused(
+            f"with the pictures before it, this brief's pictures hold more than {limit:,} "
+            f"{what} together; scale them down or use fewer"
+        )
 
 
 def measure_picture(path: Path) -> Picture:
@@ -143,10 +178,11 @@ def _measured(name: str, inode: int, size: int, mtime: int) -> Picture:
     raw = _read(Path(name))
     kind = sniff(raw)
     if kind == "svg":
-        width, height = _svg_size(_svg_tree(raw).getroot())
-        return Picture("svg", width, height)
+        tree, work = _svg_checked(raw)
+        width, height = _svg_size(tree.getroot())
+        return Picture("svg", width, height, work)
     width, height = raster_size(raw, decode=False)
-    return Picture(kind, width, height)
+    return Picture(kind, width, height, width * height)
 
 
 @lru_cache(maxsize=64)
@@ -543,6 +579,11 @@ def _product_mode(image: Any) -> Any:
 
 def _svg_tree(raw: bytes) -> Any:
     """Return the parsed SVG `raw` after every structural check, or refuse it."""
+    return _svg_checked(raw)[0]
+
+
+def _svg_checked(raw: bytes) -> tuple[Any, int]:
+    """Return the parsed SVG `raw` after every structural check, and the elements it draws."""
     from lxml import etree
 
     if len(raw) > MAX_SVG_BYTES:
@@ -564,8 +605,7 @@ def _svg_tree(raw: bytes) -> Any:
     root = tree.getroot()
     if not isinstance(root.tag, str) or etree.QName(root).localname != "svg":
         raise PathRefused("not an SVG image: its outermost element is not <svg>")
-    _check_svg_elements(root)
-    return tree
+    return tree, _check_svg_elements(root)
 
 
 def _where(element: Any) -> str:
@@ -573,11 +613,12 @@ def _where(element: Any) -> str:
     return f" (line {line} of the SVG)" if line else ""
 
 
-def _check_svg_elements(root: Any) -> None:
-    """Refuse an SVG too large, too deep, or referring to anything outside itself."""
+def _check_svg_elements(root: Any) -> int:
+    """Refuse an SVG too large, too deep, or referring to anything outside itself; return the
+    elements it draws, every `<use>` followed (long path data and text counting extra)."""
     from lxml import etree
 
-    count = numbers = characters = attributes = 0
+    count = numbers = characters = attributes = raster_pixels = 0
     weights: dict[Any, int] = {}
     ids: dict[str, Any] = {}
     uses: list[tuple[Any, str]] = []
@@ -642,7 +683,11 @@ def _check_svg_elements(root: Any) -> None:
                 f"{_where(element)}; simplify it"
             )
         for attribute, value in element.attrib.items():
-            _check_reference(name, str(attribute), value, element)
+            pixels = _check_reference(
+                name, str(attribute), value, element, MAX_SVG_RASTER_PIXELS - raster_pixels
+            )
+            raster_pixels += pixels
+            weights[element] += pixels // SVG_PIXELS_PER_ELEMENT
         if name == "style" and element.text:
             _check_css(element.text, element)
         if name == "use":
@@ -650,19 +695,24 @@ def _check_svg_elements(root: Any) -> None:
             uses.append((element, target[1:]))
         stack.extend((child, depth + 1) for child in element)
     if uses:
-        _check_use_expansion(root, ids, weights)
+        return _check_use_expansion(root, ids, weights)
+    return sum(weights.values())
 
 
-def _check_reference(element_name: str, attribute: str, value: str, element: Any) -> None:
-    """Refuse an attribute of `element` that refers to a file or a page outside the SVG."""
+def _check_reference(
+    element_name: str, attribute: str, value: str, element: Any, pixels_left: int
+) -> int:
+    """Refuse an attribute of `element` that refers to a file or a page outside the SVG.
+
+    Return the pixels of a raster it embeds (at most `pixels_left`), else 0.
+    """
     if attribute in (_XLINK_HREF, "href"):
         if element_name == "a":  # a link is printed, never followed while drawing
-            return
+            return 0
         if value.startswith("#"):
-            return
+            return 0
         if element_name == "image" and _RASTER_DATA.match(value):
-            _check_embedded_raster(value, element)
-            return
+            return _check_embedded_raster(value, element, pixels_left)
         shown = value if len(value) <= 60 else value[:57] + "..."
         raise PathRefused(
             f'the SVG refers to "{shown}"{_where(element)}; an SVG picture must be '
@@ -671,6 +721,7 @@ def _check_reference(element_name: str, attribute: str, value: str, element: Any
         )
     if "url(" in value.lower() or attribute == "style":
         _check_css(value, element)
+    return 0
 
 
 def _check_css(text: str, element: Any) -> None:
@@ -687,8 +738,9 @@ def _check_css(text: str, element: Any) -> None:
             )
 
 
-def _check_embedded_raster(value: str, element: Any) -> None:
-    """Refuse PNG or JPEG data embedded in an SVG that the raster budgets do not allow."""
+def _check_embedded_raster(value: str, element: Any, pixels_left: int) -> int:
+    """Refuse PNG or JPEG data embedded in an SVG that the raster budgets do not allow, or
+    that holds more than `pixels_left` pixels; return its pixels."""
     payload = value[value.index(",") + 1 :]
     try:
         raw = base64.b64decode("".join(payload.split()), validate=True)
@@ -698,13 +750,21 @@ def _check_embedded_raster(value: str, element: Any) -> None:
         ) from None
     try:
         sniff(raw[:16])
+        width, height = raster_size(raw, decode=False)
+        if width * height > pixels_left:  # judged from the header, before decoding
+            raise PathRefused(
+                f"with the images before it, the SVG's embedded images hold more than "
+                f"{MAX_SVG_RASTER_PIXELS:,} pixels together; export the picture as a PNG"
+            )
         raster_size(raw, decode=True)
     except PathRefused as exc:
         raise PathRefused(f"the SVG's embedded image{_where(element)}: {exc}") from None
+    return width * height
 
 
-def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]) -> None:
-    """Refuse an SVG whose `<use>` elements, followed, would draw too many elements.
+def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]) -> int:
+    """Refuse an SVG whose `<use>` elements, followed, would draw too many elements; return
+    how many it draws.
 
     The cost of an element is its own weight (one, more for long path data or text) plus its
     children's and, for `<use>`, its target's; costs are summed bottom-up once per element, so a
@@ -746,6 +806,7 @@ def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]
             f"the SVG's <use> elements expand to more than {MAX_SVG_EXPANDED:,} elements; "
             "simplify it or export it as a PNG"
         )
+    return cost[root]
 
 
 def _use_target(element: Any, ids: dict[str, Any]) -> Any:

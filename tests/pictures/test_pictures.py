@@ -524,3 +524,48 @@ def test_a_png_of_more_chunks_than_the_budget_is_refused_before_decoding(tmp_pat
     fewer = good[:33] + chunk * (pictures.MAX_PNG_CHUNKS - 3) + good[33:]  # IHDR IDAT IEND
     (tmp_path / "fewer.png").write_bytes(fewer)
     assert pictures.check_picture(tmp_path / "fewer.png").format == "png"
+
+
+def test_rasters_embedded_in_an_svg_are_budgeted_together_before_decoding(tmp_path):
+    # Ten flat 25-megapixel PNGs (84 KB each) in a 1 MB SVG took 20 s and 1.3 GB to check.
+    flat = base64.b64encode(_png((2_000, 1_000))).decode()  # 2 million pixels each
+    image = f'<image href="data:image/png;base64,{flat}" width="40" height="20"/>'
+    (tmp_path / "two.svg").write_text(SVG_HEAD + image * 2 + "</svg>")
+    assert pictures.check_picture(tmp_path / "two.svg").format == "svg"
+    (tmp_path / "three.svg").write_text(SVG_HEAD + image * 3 + "</svg>")
+    with pytest.raises(PathRefused, match="embedded images hold more than 4,000,000 pixels"):
+        pictures.check_picture(tmp_path / "three.svg")
+    # Drawn again through <use>, an embedded raster counts once a use: each 2,000 pixels as
+    # an element, so this one weighs 1,000 in its <defs> and in each of three uses.
+    used = f'<defs><g id="p">{image}</g></defs>' + '<use href="#p"/>' * 3
+    (tmp_path / "used.svg").write_text(SVG_HEAD + used + "</svg>")
+    with pytest.raises(PathRefused, match="expand to more than 4,000 elements"):
+        pictures.check_picture(tmp_path / "used.svg")
+
+
+def test_the_pictures_of_one_brief_are_budgeted_together(tmp_path, monkeypatch):
+    # Each file is small and within its own budget; 21 flat 25-megapixel PNGs of 80 KB each
+    # would decode for a minute. (A smaller budget here keeps the test quick.)
+    from alliancedeck.api import check
+
+    monkeypatch.setattr(pictures, "MAX_BRIEF_PIXELS", 50_000)
+    flat = _png((200, 100))  # 20,000 pixels: two fit, the third does not
+    sections = []
+    for index in range(3):
+        (tmp_path / f"p{index}.png").write_bytes(flat)
+        sections.append(
+            f"  - title: S{index}\n    points: [A notional point]\n"
+            f"    image: {{path: p{index}.png, alt: A notional picture}}\n"
+        )
+    content = tmp_path / "content.yaml"
+    content.write_text("meta: {title: Pictures, date: 2024-05-31}\nsections:\n" + "".join(sections))
+    with pytest.raises(ContentError) as caught:
+        check(content, products=["pdf"])
+    [problem] = caught.value.problems
+    assert (problem.location.line, problem.location.column) == (11, 19)  # the third picture
+    assert "this brief's pictures hold more than 50,000 pixels together" in problem.message
+    # Links in the folder to one file are one picture (a path is resolved), counted once.
+    for index in (1, 2):
+        (tmp_path / f"p{index}.png").unlink()
+        (tmp_path / f"p{index}.png").symlink_to("p0.png")
+    check(content, products=["pdf"])
