@@ -75,6 +75,9 @@ MAX_SVG_ALL_ATTRIBUTES = 20_000
 #: pixels in a 1 MB SVG took 20 s and 1.3 GB). Each 2,000 pixels count as an element towards
 #: the `<use>` expansion budget, so a use cannot draw one many times.
 MAX_SVG_RASTER_PIXELS = 4_000_000
+#: Most bytes of PNG and JPEG data one SVG may embed (decoded from base64): each product
+#: decodes and compresses them again, and 3.6 MB of noise cost 1.8 s of CPU in a build.
+MAX_SVG_RASTER_BYTES = 2 * 1024 * 1024
 SVG_PIXELS_PER_ELEMENT = 2_000
 #: Deepest nesting of SVG elements.
 MAX_SVG_DEPTH = 64
@@ -608,6 +611,13 @@ def _svg_checked(raw: bytes) -> tuple[Any, int]:
     return tree, _check_svg_elements(root)
 
 
+def _shown(text: str, limit: int) -> str:
+    """Return `text` from an SVG as a message may quote it: at most `limit` characters, and
+    none a terminal would act on or display out of order (controls, direction marks)."""
+    text = "".join(c if c.isprintable() else "?" for c in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _where(element: Any) -> str:
     line = getattr(element, "sourceline", None)
     return f" (line {line} of the SVG)" if line else ""
@@ -618,7 +628,8 @@ def _check_svg_elements(root: Any) -> int:
     elements it draws, every `<use>` followed (long path data and text counting extra)."""
     from lxml import etree
 
-    count = numbers = characters = attributes = raster_pixels = 0
+    count = numbers = characters = attributes = 0
+    embedded = {"pixels": 0, "bytes": 0}  # of the rasters embedded so far
     weights: dict[Any, int] = {}
     ids: dict[str, Any] = {}
     uses: list[tuple[Any, str]] = []
@@ -683,10 +694,7 @@ def _check_svg_elements(root: Any) -> int:
                 f"{_where(element)}; simplify it"
             )
         for attribute, value in element.attrib.items():
-            pixels = _check_reference(
-                name, str(attribute), value, element, MAX_SVG_RASTER_PIXELS - raster_pixels
-            )
-            raster_pixels += pixels
+            pixels = _check_reference(name, str(attribute), value, element, embedded)
             weights[element] += pixels // SVG_PIXELS_PER_ELEMENT
         if name == "style" and element.text:
             _check_css(element.text, element)
@@ -700,11 +708,11 @@ def _check_svg_elements(root: Any) -> int:
 
 
 def _check_reference(
-    element_name: str, attribute: str, value: str, element: Any, pixels_left: int
+    element_name: str, attribute: str, value: str, element: Any, embedded: dict[str, int]
 ) -> int:
     """Refuse an attribute of `element` that refers to a file or a page outside the SVG.
 
-    Return the pixels of a raster it embeds (at most `pixels_left`), else 0.
+    Return the pixels of a raster it embeds (added to the totals in `embedded`), else 0.
     """
     if attribute in (_XLINK_HREF, "href"):
         if element_name == "a":  # a link is printed, never followed while drawing
@@ -712,8 +720,8 @@ def _check_reference(
         if value.startswith("#"):
             return 0
         if element_name == "image" and _RASTER_DATA.match(value):
-            return _check_embedded_raster(value, element, pixels_left)
-        shown = value if len(value) <= 60 else value[:57] + "..."
+            return _check_embedded_raster(value, element, embedded)
+        shown = _shown(value, 60)
         raise PathRefused(
             f'the SVG refers to "{shown}"{_where(element)}; an SVG picture must be '
             "self-contained: put what it shows inside it (embedded PNG or JPEG data is "
@@ -731,16 +739,16 @@ def _check_css(text: str, element: Any) -> None:
     for match in _CSS_URL.finditer(text):
         target = match.group(1)
         if not target.startswith("#"):
-            shown = target if len(target) <= 60 else target[:57] + "..."
+            shown = _shown(target, 60)
             raise PathRefused(
                 f'the SVG\'s style refers to "{shown}"{_where(element)}; only url(#id) '
                 "references inside the SVG are accepted"
             )
 
 
-def _check_embedded_raster(value: str, element: Any, pixels_left: int) -> int:
-    """Refuse PNG or JPEG data embedded in an SVG that the raster budgets do not allow, or
-    that holds more than `pixels_left` pixels; return its pixels."""
+def _check_embedded_raster(value: str, element: Any, embedded: dict[str, int]) -> int:
+    """Refuse PNG or JPEG data embedded in an SVG that the raster budgets do not allow, alone
+    or with the rasters before it (the totals in `embedded`, updated); return its pixels."""
     payload = value[value.index(",") + 1 :]
     try:
         raw = base64.b64decode("".join(payload.split()), validate=True)
@@ -751,10 +759,17 @@ def _check_embedded_raster(value: str, element: Any, pixels_left: int) -> int:
     try:
         sniff(raw[:16])
         width, height = raster_size(raw, decode=False)
-        if width * height > pixels_left:  # judged from the header, before decoding
+        embedded["pixels"] += width * height
+        embedded["bytes"] += len(raw)
+        if embedded["pixels"] > MAX_SVG_RASTER_PIXELS:  # judged from the header, before decoding
             raise PathRefused(
                 f"with the images before it, the SVG's embedded images hold more than "
                 f"{MAX_SVG_RASTER_PIXELS:,} pixels together; export the picture as a PNG"
+            )
+        if embedded["bytes"] > MAX_SVG_RASTER_BYTES:
+            raise PathRefused(
+                f"with the images before it, the SVG's embedded images are more than "
+                f"{MAX_SVG_RASTER_BYTES:,} bytes together; export the picture as a PNG"
             )
         raster_size(raw, decode=True)
     except PathRefused as exc:
@@ -844,7 +859,7 @@ def _svg_size(root: Any) -> tuple[float, float]:
     height = _length(height_text, box[3] if box else None)
     for text, value, what in ((width_text, width, "width"), (height_text, height, "height")):
         if value is None and (text or "").strip():
-            shown = text if len(text) <= 30 else text[:27] + "..."
+            shown = _shown(text, 30)
             raise PathRefused(
                 f'the SVG\'s {what} "{shown}" cannot be used; give it in px, pt, pc, mm, cm or in '
                 "(a percentage only with a viewBox)"

@@ -21,6 +21,14 @@ from alliancedeck.paths import PathRefused
 from conftest import write_brief
 from external import require
 
+@pytest.fixture(autouse=True)
+def _each_test_a_build_of_its_own():
+    """Forget the pictures earlier tests checked: the brief-wide budgets count one build's."""
+    pictures.forget()
+    yield
+    pictures.forget()
+
+
 SVG_HEAD = (
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
     'width="200" height="100">'
@@ -569,3 +577,31 @@ def test_the_pictures_of_one_brief_are_budgeted_together(tmp_path, monkeypatch):
         (tmp_path / f"p{index}.png").unlink()
         (tmp_path / f"p{index}.png").symlink_to("p0.png")
     check(content, products=["pdf"])
+
+
+def test_a_refused_svg_reference_is_quoted_without_controls_or_direction_marks(tmp_path):
+    # The message quotes the SVG's own text: a C1 control (CSI) or a right-to-left override
+    # would reach the terminal as it is.
+    (tmp_path / "odd.svg").write_text(
+        SVG_HEAD + '<use href="\u009b31m\u202eevil.svg"/></svg>', encoding="utf-8"
+    )
+    with pytest.raises(PathRefused, match=r'refers to "\?31m\?evil\.svg"'):
+        pictures.check_picture(tmp_path / "odd.svg")
+
+
+def test_raster_data_embedded_in_an_svg_is_budgeted_in_bytes_too(tmp_path):
+    # Noise does not compress: 3.6 MB of it in one SVG (within the 5 MiB cap) cost 1.8 s.
+    import random
+
+    from PIL import Image
+
+    noise = Image.frombytes("RGB", (500, 500), random.Random(5).randbytes(500 * 500 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG", compress_level=0)  # 750 KB each
+    data = base64.b64encode(buffer.getvalue()).decode()
+    image = f'<image href="data:image/png;base64,{data}" width="40" height="20"/>'
+    (tmp_path / "two.svg").write_text(SVG_HEAD + image * 2 + "</svg>")
+    assert pictures.check_picture(tmp_path / "two.svg").format == "svg"
+    (tmp_path / "three.svg").write_text(SVG_HEAD + image * 3 + "</svg>")
+    with pytest.raises(PathRefused, match="embedded images are more than 2,097,152 bytes"):
+        pictures.check_picture(tmp_path / "three.svg")
