@@ -35,7 +35,7 @@ SEED = 11
 MIB = 1024 * 1024
 
 #: name -> (what it is, format, mode, size, JPEG quality). The file cap is 50 MiB, the pixel
-#: cap 25 million (an SVG's: 5 MiB, and 4 million pixels embedded); noise is random bytes,
+#: cap 25 million; an SVG embeds at most 1 MiB and 4 million pixels. Noise is random bytes,
 #: which no encoder can compress.
 PICTURES: dict[str, tuple[str, str, str, tuple[int, int], int]] = {
     "noise-3000.png": ("noise PNG 3000x3000 RGB (issue 11's)", "PNG", "RGB", (3000, 3000), 0),
@@ -44,7 +44,7 @@ PICTURES: dict[str, tuple[str, str, str, tuple[int, int], int]] = {
     "flat-pixel-cap.png": ("flat PNG at the pixel cap", "PNG", "RGB", (5000, 5000), 0),
     "noise-pixel-cap.jpg": ("noise JPEG at the pixel cap", "JPEG", "RGB", (5000, 5000), 90),
     "noise-frame.jpg": ("noise JPEG at its largest frame", "JPEG", "RGB", (2933, 1650), 100),
-    "noise-in.svg": ("noise PNG in an SVG at the SVG cap", "SVG", "RGB", (1100, 1100), 0),
+    "noise-in.svg": ("noise PNG in an SVG at its byte cap", "SVG", "RGB", (590, 590), 0),
     "flat-in.svg": ("flat PNG in an SVG at its pixel cap", "SVG", "RGB", (2000, 2000), 0),
 }
 CONTENT = """meta: {{title: Notional picture brief, date: 2024-05-31}}

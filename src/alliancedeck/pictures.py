@@ -77,7 +77,7 @@ MAX_SVG_ALL_ATTRIBUTES = 20_000
 MAX_SVG_RASTER_PIXELS = 4_000_000
 #: Most bytes of PNG and JPEG data one SVG may embed (decoded from base64): each product
 #: decodes and compresses them again, and 3.6 MB of noise cost 1.8 s of CPU in a build.
-MAX_SVG_RASTER_BYTES = 2 * 1024 * 1024
+MAX_SVG_RASTER_BYTES = 1024 * 1024
 SVG_PIXELS_PER_ELEMENT = 2_000
 #: Deepest nesting of SVG elements.
 MAX_SVG_DEPTH = 64
@@ -480,18 +480,34 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _UP = b"\x02"
 
 
-def _png_raster(image: Any) -> ProductRaster:
-    """Return `image` (RGB, RGBA, L or LA) as a PNG and the PDF streams of the same rows."""
+def encode_png(image: Any) -> bytes:
+    """Return `image` as a PNG file (RGB, RGBA, L or LA), quickly whatever its pixels."""
+    if image.mode not in _PNG_COLOR_TYPE:
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    return _png_and_bands(image)[0]
+
+
+def _png_and_bands(image: Any) -> tuple[bytes, list[Any]]:
+    """Return `image` as a PNG file, and its channels with the "up" filter applied."""
     from PIL import Image
 
     bands = [_up_filtered(band) for band in image.split()]
     width, height = image.size
-    colors = _CHANNELS[image.mode]
     rows = _deflate(_with_filter_bytes(Image.merge(image.mode, bands).tobytes(), height))
     header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOR_TYPE[image.mode], 0, 0, 0)
     png = b"".join(
         (_PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", rows), _chunk(b"IEND", b""))
     )
+    return png, bands
+
+
+def _png_raster(image: Any) -> ProductRaster:
+    """Return `image` (RGB, RGBA, L or LA) as a PNG and the PDF streams of the same rows."""
+    from PIL import Image
+
+    png, bands = _png_and_bands(image)
+    width, height = image.size
+    colors = _CHANNELS[image.mode]
     if "A" not in image.mode:
         return ProductRaster(png, "png", width, height, colors)
     color = bands[0] if colors == 1 else Image.merge("RGB", bands[:3])

@@ -21,6 +21,7 @@ from alliancedeck.paths import PathRefused
 from conftest import write_brief
 from external import require
 
+
 @pytest.fixture(autouse=True)
 def _each_test_a_build_of_its_own():
     """Forget the pictures earlier tests checked: the brief-wide budgets count one build's."""
@@ -595,13 +596,13 @@ def test_raster_data_embedded_in_an_svg_is_budgeted_in_bytes_too(tmp_path):
 
     from PIL import Image
 
-    noise = Image.frombytes("RGB", (500, 500), random.Random(5).randbytes(500 * 500 * 3))
+    noise = Image.frombytes("RGB", (350, 350), random.Random(5).randbytes(350 * 350 * 3))
     buffer = io.BytesIO()
-    noise.save(buffer, "PNG", compress_level=0)  # 750 KB each
+    noise.save(buffer, "PNG", compress_level=0)  # 368 KB each
     data = base64.b64encode(buffer.getvalue()).decode()
     image = f'<image href="data:image/png;base64,{data}" width="40" height="20"/>'
     (tmp_path / "two.svg").write_text(SVG_HEAD + image * 2 + "</svg>")
     assert pictures.check_picture(tmp_path / "two.svg").format == "svg"
     (tmp_path / "three.svg").write_text(SVG_HEAD + image * 3 + "</svg>")
-    with pytest.raises(PathRefused, match="embedded images are more than 2,097,152 bytes"):
+    with pytest.raises(PathRefused, match="embedded images are more than 1,048,576 bytes"):
         pictures.check_picture(tmp_path / "three.svg")
