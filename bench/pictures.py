@@ -14,6 +14,8 @@ wall time is printed beside it (judge it on a quiet machine).
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import json
 import random
 import shutil
@@ -33,7 +35,8 @@ SEED = 11
 MIB = 1024 * 1024
 
 #: name -> (what it is, format, mode, size, JPEG quality). The file cap is 50 MiB, the pixel
-#: cap 25 million; noise is random bytes, which no encoder can compress.
+#: cap 25 million; an SVG embeds at most 1 MiB and 4 million pixels. Noise is random bytes,
+#: which no encoder can compress.
 PICTURES: dict[str, tuple[str, str, str, tuple[int, int], int]] = {
     "noise-3000.png": ("noise PNG 3000x3000 RGB (issue 11's)", "PNG", "RGB", (3000, 3000), 0),
     "noise-rgba-cap.png": ("noise PNG at the file cap, RGBA", "PNG", "RGBA", (3600, 3600), 0),
@@ -41,6 +44,8 @@ PICTURES: dict[str, tuple[str, str, str, tuple[int, int], int]] = {
     "flat-pixel-cap.png": ("flat PNG at the pixel cap", "PNG", "RGB", (5000, 5000), 0),
     "noise-pixel-cap.jpg": ("noise JPEG at the pixel cap", "JPEG", "RGB", (5000, 5000), 90),
     "noise-frame.jpg": ("noise JPEG at its largest frame", "JPEG", "RGB", (2933, 1650), 100),
+    "noise-in.svg": ("noise PNG in an SVG at its byte cap", "SVG", "RGB", (590, 590), 0),
+    "flat-in.svg": ("flat PNG in an SVG at its pixel cap", "SVG", "RGB", (2000, 2000), 0),
 }
 CONTENT = """meta: {{title: Notional picture brief, date: 2024-05-31}}
 sections:
@@ -50,18 +55,29 @@ sections:
 
 
 def write_picture(path: Path, kind: str, mode: str, size: tuple[int, int], quality: int) -> None:
-    """Write a picture of noise (or one flat colour, for `flat-`) to `path`."""
+    """Write a picture of noise (or one flat colour, for `flat-`) to `path`; an SVG holds it
+    as embedded PNG data."""
     from PIL import Image
 
-    if path.name.startswith("flat-"):
-        Image.new(mode, size, (20, 50, 92)).save(path, kind)
-        return
-    data = random.Random(SEED).randbytes(size[0] * size[1] * len(mode))
-    image = Image.frombytes(mode, size, data)
+    flat = path.name.startswith("flat-")
+    if flat:
+        image = Image.new(mode, size, (20, 50, 92))
+    else:
+        data = random.Random(SEED).randbytes(size[0] * size[1] * len(mode))
+        image = Image.frombytes(mode, size, data)
     if kind == "JPEG":
         image.save(path, kind, quality=quality)
-    else:  # deflating noise only costs time: store it
-        image.save(path, kind, compress_level=0)
+        return
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=6 if flat else 0)  # deflating noise saves nothing
+    if kind == "PNG":
+        path.write_bytes(buffer.getvalue())
+        return
+    embedded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    path.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400">'
+        f'<image href="data:image/png;base64,{embedded}" width="400" height="400"/></svg>'
+    )
 
 
 def write_inputs(work: Path) -> dict[str, Path]:

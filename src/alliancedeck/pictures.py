@@ -70,6 +70,15 @@ MAX_SVG_ATTRIBUTES = 64
 MAX_SVG_STYLE = 2_000
 #: Most attributes in a whole SVG (style text counts with the text budget above).
 MAX_SVG_ALL_ATTRIBUTES = 20_000
+#: Most pixels all the PNG and JPEG images embedded in one SVG may hold together: reportlab
+#: draws each as an inline image, decoded and encoded again in every product (ten of 25 million
+#: pixels in a 1 MB SVG took 20 s and 1.3 GB). Each 2,000 pixels count as an element towards
+#: the `<use>` expansion budget, so a use cannot draw one many times.
+MAX_SVG_RASTER_PIXELS = 4_000_000
+#: Most bytes of PNG and JPEG data one SVG may embed (decoded from base64): each product
+#: decodes and compresses them again, and 3.6 MB of noise cost 1.8 s of CPU in a build.
+MAX_SVG_RASTER_BYTES = 1024 * 1024
+SVG_PIXELS_PER_ELEMENT = 2_000
 #: Deepest nesting of SVG elements.
 MAX_SVG_DEPTH = 64
 #: The SVG size in points must lie between these (NaN and infinity are refused).
@@ -102,6 +111,9 @@ class Picture:
     format: str  # png | jpeg | svg
     width: float
     height: float
+    #: What drawing it costs: pixels for a PNG or JPEG, elements (once every `<use>` is
+    #: followed, long path data and text counting extra) for an SVG.
+    work: int = 0
 
     @property
     def aspect(self) -> float:
@@ -126,8 +138,34 @@ def check_picture(path: Path) -> Picture:
     """
     version = _version(path)
     picture = _measured(*version)
+    _within_brief_budget(str(path), picture)
     _CHECKED[str(path)] = Checked(picture, _drawable(*version, picture))
     return picture
+
+
+#: Most pixels all the PNG and JPEG pictures of one build may hold together (20 at the
+#: 25-megapixel cap, 41 twelve-megapixel photographs), and most SVG elements all its SVGs may
+#: draw (10 at the cap): each picture is budgeted, and so is the brief, so that a folder of
+#: small files that decode large, or one file under many names, cannot cost minutes.
+MAX_BRIEF_PIXELS = 500_000_000
+MAX_BRIEF_SVG_ELEMENTS = 10 * MAX_SVG_EXPANDED
+
+
+def _within_brief_budget(key: str, picture: Picture) -> None:
+    """Refuse `picture` if with the other pictures checked in this build it passes a budget."""
+    svg = picture.format == "svg"
+    total = picture.work + sum(
+        checked.picture.work
+        for other, checked in _CHECKED.items()
+        if other != key and (checked.picture.format == "svg") == svg
+    )
+    limit = MAX_BRIEF_SVG_ELEMENTS if svg else MAX_BRIEF_PIXELS
+    if total > limit:
+        what = "SVG elements" if svg else "pixels"
+        raise PathRefused(
+            f"with the pictures before it, this brief's pictures hold more than {limit:,} "
+            f"{what} together; scale them down or use fewer"
+        )
 
 
 def measure_picture(path: Path) -> Picture:
@@ -143,10 +181,11 @@ def _measured(name: str, inode: int, size: int, mtime: int) -> Picture:
     raw = _read(Path(name))
     kind = sniff(raw)
     if kind == "svg":
-        width, height = _svg_size(_svg_tree(raw).getroot())
-        return Picture("svg", width, height)
+        tree, work = _svg_checked(raw)
+        width, height = _svg_size(tree.getroot())
+        return Picture("svg", width, height, work)
     width, height = raster_size(raw, decode=False)
-    return Picture(kind, width, height)
+    return Picture(kind, width, height, width * height)
 
 
 @lru_cache(maxsize=64)
@@ -441,18 +480,34 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _UP = b"\x02"
 
 
-def _png_raster(image: Any) -> ProductRaster:
-    """Return `image` (RGB, RGBA, L or LA) as a PNG and the PDF streams of the same rows."""
+def encode_png(image: Any) -> bytes:
+    """Return `image` as a PNG file (RGB, RGBA, L or LA), quickly whatever its pixels."""
+    if image.mode not in _PNG_COLOR_TYPE:
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    return _png_and_bands(image)[0]
+
+
+def _png_and_bands(image: Any) -> tuple[bytes, list[Any]]:
+    """Return `image` as a PNG file, and its channels with the "up" filter applied."""
     from PIL import Image
 
     bands = [_up_filtered(band) for band in image.split()]
     width, height = image.size
-    colors = _CHANNELS[image.mode]
     rows = _deflate(_with_filter_bytes(Image.merge(image.mode, bands).tobytes(), height))
     header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOR_TYPE[image.mode], 0, 0, 0)
     png = b"".join(
         (_PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", rows), _chunk(b"IEND", b""))
     )
+    return png, bands
+
+
+def _png_raster(image: Any) -> ProductRaster:
+    """Return `image` (RGB, RGBA, L or LA) as a PNG and the PDF streams of the same rows."""
+    from PIL import Image
+
+    png, bands = _png_and_bands(image)
+    width, height = image.size
+    colors = _CHANNELS[image.mode]
     if "A" not in image.mode:
         return ProductRaster(png, "png", width, height, colors)
     color = bands[0] if colors == 1 else Image.merge("RGB", bands[:3])
@@ -543,6 +598,11 @@ def _product_mode(image: Any) -> Any:
 
 def _svg_tree(raw: bytes) -> Any:
     """Return the parsed SVG `raw` after every structural check, or refuse it."""
+    return _svg_checked(raw)[0]
+
+
+def _svg_checked(raw: bytes) -> tuple[Any, int]:
+    """Return the parsed SVG `raw` after every structural check, and the elements it draws."""
     from lxml import etree
 
     if len(raw) > MAX_SVG_BYTES:
@@ -564,8 +624,14 @@ def _svg_tree(raw: bytes) -> Any:
     root = tree.getroot()
     if not isinstance(root.tag, str) or etree.QName(root).localname != "svg":
         raise PathRefused("not an SVG image: its outermost element is not <svg>")
-    _check_svg_elements(root)
-    return tree
+    return tree, _check_svg_elements(root)
+
+
+def _shown(text: str, limit: int) -> str:
+    """Return `text` from an SVG as a message may quote it: at most `limit` characters, and
+    none a terminal would act on or display out of order (controls, direction marks)."""
+    text = "".join(c if c.isprintable() else "?" for c in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _where(element: Any) -> str:
@@ -573,11 +639,13 @@ def _where(element: Any) -> str:
     return f" (line {line} of the SVG)" if line else ""
 
 
-def _check_svg_elements(root: Any) -> None:
-    """Refuse an SVG too large, too deep, or referring to anything outside itself."""
+def _check_svg_elements(root: Any) -> int:
+    """Refuse an SVG too large, too deep, or referring to anything outside itself; return the
+    elements it draws, every `<use>` followed (long path data and text counting extra)."""
     from lxml import etree
 
     count = numbers = characters = attributes = 0
+    embedded = {"pixels": 0, "bytes": 0}  # of the rasters embedded so far
     weights: dict[Any, int] = {}
     ids: dict[str, Any] = {}
     uses: list[tuple[Any, str]] = []
@@ -642,7 +710,8 @@ def _check_svg_elements(root: Any) -> None:
                 f"{_where(element)}; simplify it"
             )
         for attribute, value in element.attrib.items():
-            _check_reference(name, str(attribute), value, element)
+            pixels = _check_reference(name, str(attribute), value, element, embedded)
+            weights[element] += pixels // SVG_PIXELS_PER_ELEMENT
         if name == "style" and element.text:
             _check_css(element.text, element)
         if name == "use":
@@ -650,20 +719,25 @@ def _check_svg_elements(root: Any) -> None:
             uses.append((element, target[1:]))
         stack.extend((child, depth + 1) for child in element)
     if uses:
-        _check_use_expansion(root, ids, weights)
+        return _check_use_expansion(root, ids, weights)
+    return sum(weights.values())
 
 
-def _check_reference(element_name: str, attribute: str, value: str, element: Any) -> None:
-    """Refuse an attribute of `element` that refers to a file or a page outside the SVG."""
+def _check_reference(
+    element_name: str, attribute: str, value: str, element: Any, embedded: dict[str, int]
+) -> int:
+    """Refuse an attribute of `element` that refers to a file or a page outside the SVG.
+
+    Return the pixels of a raster it embeds (added to the totals in `embedded`), else 0.
+    """
     if attribute in (_XLINK_HREF, "href"):
         if element_name == "a":  # a link is printed, never followed while drawing
-            return
+            return 0
         if value.startswith("#"):
-            return
+            return 0
         if element_name == "image" and _RASTER_DATA.match(value):
-            _check_embedded_raster(value, element)
-            return
-        shown = value if len(value) <= 60 else value[:57] + "..."
+            return _check_embedded_raster(value, element, embedded)
+        shown = _shown(value, 60)
         raise PathRefused(
             f'the SVG refers to "{shown}"{_where(element)}; an SVG picture must be '
             "self-contained: put what it shows inside it (embedded PNG or JPEG data is "
@@ -671,6 +745,7 @@ def _check_reference(element_name: str, attribute: str, value: str, element: Any
         )
     if "url(" in value.lower() or attribute == "style":
         _check_css(value, element)
+    return 0
 
 
 def _check_css(text: str, element: Any) -> None:
@@ -680,15 +755,16 @@ def _check_css(text: str, element: Any) -> None:
     for match in _CSS_URL.finditer(text):
         target = match.group(1)
         if not target.startswith("#"):
-            shown = target if len(target) <= 60 else target[:57] + "..."
+            shown = _shown(target, 60)
             raise PathRefused(
                 f'the SVG\'s style refers to "{shown}"{_where(element)}; only url(#id) '
                 "references inside the SVG are accepted"
             )
 
 
-def _check_embedded_raster(value: str, element: Any) -> None:
-    """Refuse PNG or JPEG data embedded in an SVG that the raster budgets do not allow."""
+def _check_embedded_raster(value: str, element: Any, embedded: dict[str, int]) -> int:
+    """Refuse PNG or JPEG data embedded in an SVG that the raster budgets do not allow, alone
+    or with the rasters before it (the totals in `embedded`, updated); return its pixels."""
     payload = value[value.index(",") + 1 :]
     try:
         raw = base64.b64decode("".join(payload.split()), validate=True)
@@ -698,13 +774,28 @@ def _check_embedded_raster(value: str, element: Any) -> None:
         ) from None
     try:
         sniff(raw[:16])
+        width, height = raster_size(raw, decode=False)
+        embedded["pixels"] += width * height
+        embedded["bytes"] += len(raw)
+        if embedded["pixels"] > MAX_SVG_RASTER_PIXELS:  # judged from the header, before decoding
+            raise PathRefused(
+                f"with the images before it, the SVG's embedded images hold more than "
+                f"{MAX_SVG_RASTER_PIXELS:,} pixels together; export the picture as a PNG"
+            )
+        if embedded["bytes"] > MAX_SVG_RASTER_BYTES:
+            raise PathRefused(
+                f"with the images before it, the SVG's embedded images are more than "
+                f"{MAX_SVG_RASTER_BYTES:,} bytes together; export the picture as a PNG"
+            )
         raster_size(raw, decode=True)
     except PathRefused as exc:
         raise PathRefused(f"the SVG's embedded image{_where(element)}: {exc}") from None
+    return width * height
 
 
-def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]) -> None:
-    """Refuse an SVG whose `<use>` elements, followed, would draw too many elements.
+def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]) -> int:
+    """Refuse an SVG whose `<use>` elements, followed, would draw too many elements; return
+    how many it draws.
 
     The cost of an element is its own weight (one, more for long path data or text) plus its
     children's and, for `<use>`, its target's; costs are summed bottom-up once per element, so a
@@ -746,6 +837,7 @@ def _check_use_expansion(root: Any, ids: dict[str, Any], weights: dict[Any, int]
             f"the SVG's <use> elements expand to more than {MAX_SVG_EXPANDED:,} elements; "
             "simplify it or export it as a PNG"
         )
+    return cost[root]
 
 
 def _use_target(element: Any, ids: dict[str, Any]) -> Any:
@@ -783,7 +875,7 @@ def _svg_size(root: Any) -> tuple[float, float]:
     height = _length(height_text, box[3] if box else None)
     for text, value, what in ((width_text, width, "width"), (height_text, height, "height")):
         if value is None and (text or "").strip():
-            shown = text if len(text) <= 30 else text[:27] + "..."
+            shown = _shown(text, 30)
             raise PathRefused(
                 f'the SVG\'s {what} "{shown}" cannot be used; give it in px, pt, pc, mm, cm or in '
                 "(a percentage only with a viewBox)"

@@ -21,6 +21,15 @@ from alliancedeck.paths import PathRefused
 from conftest import write_brief
 from external import require
 
+
+@pytest.fixture(autouse=True)
+def _each_test_a_build_of_its_own():
+    """Forget the pictures earlier tests checked: the brief-wide budgets count one build's."""
+    pictures.forget()
+    yield
+    pictures.forget()
+
+
 SVG_HEAD = (
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
     'width="200" height="100">'
@@ -524,3 +533,85 @@ def test_a_png_of_more_chunks_than_the_budget_is_refused_before_decoding(tmp_pat
     fewer = good[:33] + chunk * (pictures.MAX_PNG_CHUNKS - 3) + good[33:]  # IHDR IDAT IEND
     (tmp_path / "fewer.png").write_bytes(fewer)
     assert pictures.check_picture(tmp_path / "fewer.png").format == "png"
+
+
+def _embedded_png(kind: str) -> str:
+    """Return an SVG <image> of PNG data: `flat` (2 million pixels) or `noise` (368 KB)."""
+    import random
+
+    from PIL import Image
+
+    if kind == "flat":
+        png = _png((2_000, 1_000))
+    else:
+        noise = Image.frombytes("RGB", (350, 350), random.Random(5).randbytes(350 * 350 * 3))
+        buffer = io.BytesIO()
+        noise.save(buffer, "PNG", compress_level=0)
+        png = buffer.getvalue()
+    data = base64.b64encode(png).decode()
+    return f'<image href="data:image/png;base64,{data}" width="40" height="20"/>'
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        # Ten flat 25-megapixel PNGs (84 KB each) in a 1 MB SVG took 20 s and 1.3 GB to check.
+        ("flat", "embedded images hold more than 4,000,000 pixels"),
+        # Noise does not compress: 3.6 MB of it in one SVG (within its 5 MiB) cost 1.8 s.
+        ("noise", "embedded images are more than 1,048,576 bytes"),
+    ],
+)
+def test_rasters_embedded_in_an_svg_are_budgeted_together_before_decoding(tmp_path, kind, message):
+    image = _embedded_png(kind)
+    (tmp_path / "two.svg").write_text(SVG_HEAD + image * 2 + "</svg>")
+    assert pictures.check_picture(tmp_path / "two.svg").format == "svg"
+    (tmp_path / "three.svg").write_text(SVG_HEAD + image * 3 + "</svg>")
+    with pytest.raises(PathRefused, match=message):
+        pictures.check_picture(tmp_path / "three.svg")
+
+
+def test_a_raster_embedded_in_an_svg_counts_once_a_use(tmp_path):
+    # Each 2,000 pixels count as an element, so this one weighs 1,000 in its <defs> and in
+    # each of three uses: more than the 4,000 an SVG may draw.
+    used = f'<defs><g id="p">{_embedded_png("flat")}</g></defs>' + '<use href="#p"/>' * 3
+    (tmp_path / "used.svg").write_text(SVG_HEAD + used + "</svg>")
+    with pytest.raises(PathRefused, match="expand to more than 4,000 elements"):
+        pictures.check_picture(tmp_path / "used.svg")
+
+
+def test_the_pictures_of_one_brief_are_budgeted_together(tmp_path, monkeypatch):
+    # Each file is small and within its own budget; 21 flat 25-megapixel PNGs of 80 KB each
+    # would decode for a minute. (A smaller budget here keeps the test quick.)
+    from alliancedeck.api import check
+
+    monkeypatch.setattr(pictures, "MAX_BRIEF_PIXELS", 50_000)
+    flat = _png((200, 100))  # 20,000 pixels: two fit, the third does not
+    sections = []
+    for index in range(3):
+        (tmp_path / f"p{index}.png").write_bytes(flat)
+        sections.append(
+            f"  - title: S{index}\n    points: [A notional point]\n"
+            f"    image: {{path: p{index}.png, alt: A notional picture}}\n"
+        )
+    content = tmp_path / "content.yaml"
+    content.write_text("meta: {title: Pictures, date: 2024-05-31}\nsections:\n" + "".join(sections))
+    with pytest.raises(ContentError) as caught:
+        check(content, products=["pdf"])
+    [problem] = caught.value.problems
+    assert (problem.location.line, problem.location.column) == (11, 19)  # the third picture
+    assert "this brief's pictures hold more than 50,000 pixels together" in problem.message
+    # Links in the folder to one file are one picture (a path is resolved), counted once.
+    for index in (1, 2):
+        (tmp_path / f"p{index}.png").unlink()
+        (tmp_path / f"p{index}.png").symlink_to("p0.png")
+    check(content, products=["pdf"])
+
+
+def test_a_refused_svg_reference_is_quoted_without_controls_or_direction_marks(tmp_path):
+    # The message quotes the SVG's own text: a C1 control (CSI) or a right-to-left override
+    # would reach the terminal as it is.
+    (tmp_path / "odd.svg").write_text(
+        SVG_HEAD + '<use href="\u009b31m\u202eevil.svg"/></svg>', encoding="utf-8"
+    )
+    with pytest.raises(PathRefused, match=r'refers to "\?31m\?evil\.svg"'):
+        pictures.check_picture(tmp_path / "odd.svg")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,9 +151,8 @@ def _bitmap(
         )
         if size != bitmap.size:
             bitmap = bitmap.resize(size)
-    buffer = io.BytesIO()
-    bitmap.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    # Pillow's own encoder tries five filters on every row: a second for an SVG holding noise.
+    return pictures.encode_png(bitmap)
 
 
 class _ForgetPictures:
