@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -475,6 +476,38 @@ def test_figures_are_numbered_in_the_order_a_reader_meets_them(tmp_path, layout)
     first, second = sorted([(band_place, band), (column_place, column)], key=lambda p: p[0])
     assert first[1]["text"].startswith("Figure 1."), (first[1]["text"], second[1]["text"])
     assert second[1]["text"].startswith("Figure 2.")
+
+
+def _heard(pdf) -> str:
+    """Return the text of `pdf` in the order its structure tree reads it (what a screen
+    reader speaks): each element's marked content, depth first."""
+    chars: dict[tuple[int, int], list[str]] = {}
+    for page in pdf.pages:
+        for char in page.chars:
+            if char.get("mcid") is not None:
+                chars.setdefault((page.page_number, char["mcid"]), []).append(char["text"])
+    spoken: list[str] = []
+
+    def walk(elements) -> None:
+        for element in elements:
+            for mcid in element.get("mcids") or ():
+                spoken.append("".join(chars.get((element["page_number"], mcid), [])))
+            walk(element.get("children", []))
+
+    walk(pdf.structure_tree)
+    return " ".join(spoken)
+
+
+@pytest.mark.parametrize("layout", ["default", "report"])
+def test_a_screen_reader_meets_figures_in_the_order_they_are_numbered(tmp_path, layout):
+    # A block set across the columns at a page's foot is numbered after the page's columns;
+    # the tagged PDF reads it there too, never "Figure 2" before "Figure 1".
+    path = write_brief(tmp_path, _moved_band_brief())
+    built = _build(path, tmp_path / "out", layout=layout)
+    with pdfplumber.open(built.products[0].path) as pdf:
+        heard = _heard(pdf)
+    numbers = [int(n) for n in re.findall(r"Figure (\d+)\.", heard)]
+    assert numbers == [1, 2], heard
 
 
 def _heading_and_chart_brief(points: int) -> str:

@@ -89,6 +89,9 @@ MOST_CARRIED = 6
 #: Plans made at most to number figures and tables in reading order (a number one digit
 #: longer may move a caption's line break, and so the blocks).
 RENUMBERINGS = 3
+#: Places in reading order between the units of the columns (in content order), so that a
+#: band across the columns can be read between two of them.
+READING_STEP = 4
 #: What ends a footer or masthead text cut short to stay on one line.
 ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
@@ -840,10 +843,11 @@ class BriefPlanner:
         pages[0].boxes.extend(self._header_boxes)
         pages[0].boxes.extend(self.foot_boxes())
         body_line = self.theme.brief["body"].size * self.theme.brief["body"].leading
-        for page_index, boxes, order in self.band_boxes(header, flow, "top"):
+        reading = self.band_reading_order(header, flow)
+        for page_index, boxes in self.band_boxes(header, flow, "top"):
             pages[page_index].boxes.extend(boxes)
-            # Read where the content puts it, not where it is drawn (tagged PDF).
-            pages[page_index].order.update((id(box), order) for box in boxes)
+            # Read where a reader meets it, as it is numbered: before the page's columns.
+            pages[page_index].order.update((id(box), reading[page_index, "top"]) for box in boxes)
         last_used = max((i for i, column in enumerate(flow.columns) if column), default=-1)
         for index, column in enumerate(flow.columns):
             if not column:
@@ -871,12 +875,16 @@ class BriefPlanner:
                     pages[page_index].bookmarks.append((key, title, y))
                 made = placed.unit.make(region.x, y, region.w)
                 pages[page_index].boxes.extend(made)
-                pages[page_index].order.update((id(box), placed.unit.order) for box in made)
+                pages[page_index].order.update(
+                    (id(box), self.reading_place(placed.unit.order)) for box in made
+                )
                 y += placed.unit.height
-        for page_index, boxes, order in self.band_boxes(header, flow, "bottom"):
+        for page_index, boxes in self.band_boxes(header, flow, "bottom"):
             pages[page_index].boxes.extend(boxes)
-            # Read where the content puts it, not where it is drawn (tagged PDF).
-            pages[page_index].order.update((id(box), order) for box in boxes)
+            # Read where a reader meets it, as it is numbered: after the page's columns.
+            pages[page_index].order.update(
+                (id(box), reading[page_index, "bottom"]) for box in boxes
+            )
         for page in pages:
             before, after = self.furniture(page.number, count)
             page.boxes[:0] = before
@@ -896,11 +904,42 @@ class BriefPlanner:
             warnings=list(self.warnings),
         )
 
-    def band_boxes(
-        self, header: float, flow: _Flow, where: str
-    ) -> list[tuple[int, list[Box], int]]:
+    @staticmethod
+    def reading_place(order: int) -> int:
+        """Return the place in the tagged PDF's reading order of the unit `order`th in content
+        order: READING_STEP apart, after the header's (-1), room for a band on either side."""
+        return READING_STEP * order + READING_STEP // 2
+
+    def band_reading_order(self, header: float, flow: _Flow) -> dict[tuple[int, str], int]:
+        """Return the place in reading order (of the tagged PDF) of each band across the
+        columns, by page and "top" or "bottom": where `reading_numbers` numbers it.
+
+        The columns' units are read in content order (a figure floated to a later column
+        moves back); a page's top band just before the first unit read in its columns, its
+        foot band just after the last. A band is not read where its content
+        place would put it: a foot band numbered "Figure 2" after a "Figure 1" in the
+        columns above it would be heard first.
+        """
+        result: dict[tuple[int, str], int] = {}
+        last = -1  # the last unit read so far, on this page or before
+        for page in range(self.page_count(header, flow)):
+            bands = flow.bands.get(page, {})
+            first = self.first_column(page, header)
+            count = len(self.columns_of(page, header))
+            orders = [
+                p.unit.order for column in flow.columns[first : first + count] for p in column
+            ]
+            if "top" in bands:
+                start = min(orders) if orders else last + 1
+                result[page, "top"] = self.reading_place(max(start, last + 1)) - 1
+            last = max([last, *orders])
+            if "bottom" in bands:
+                result[page, "bottom"] = self.reading_place(last) + 1
+        return result
+
+    def band_boxes(self, header: float, flow: _Flow, where: str) -> list[tuple[int, list[Box]]]:
         """Return the boxes of the bands across the columns at the top or foot of pages, each
-        band with its page and its place in content order."""
+        band with its page."""
         result = []
         for page, bands in sorted(flow.bands.items()):
             unit = bands.get(where)
@@ -908,7 +947,7 @@ class BriefPlanner:
                 continue
             region = self.columns_of(page, header)[0]
             y = region.y if where == "top" else region.y + region.h - unit.height
-            result.append((page, unit.make(self.left, y, self.content_width), unit.order))
+            result.append((page, unit.make(self.left, y, self.content_width)))
         return result
 
     @staticmethod
