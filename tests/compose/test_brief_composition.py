@@ -551,3 +551,85 @@ def test_a_chart_under_its_heading_is_set_smaller_to_fill_a_column(tmp_path, poi
                     bottoms[column] = max(bottoms[column], rect["bottom"])
             for bottom in bottoms:
                 assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (foot, bottom)
+
+
+CROWDED = REPO / "tests" / "compose" / "briefs" / "crowded-brief.yaml"
+CHARTS = REPO / "tests" / "compose" / "briefs" / "charts.yaml"
+
+
+def _band_top(page, label: str) -> float | None:
+    """Return the top of the caption starting `label` ("Table 1."), or None."""
+    found = page.search(label, regex=False)
+    return found[0]["top"] if found else None
+
+
+def _column_text_bottoms(page, theme, above: float) -> list[float]:
+    """Return how far down each column's text reaches above `above` (a band or the foot)."""
+    bottoms = [0.0, 0.0]
+    for word in page.extract_words():
+        if word["bottom"] > above or word["top"] < theme.page.margins.top:
+            continue
+        bottoms[0 if word["x1"] <= page.width / 2 else 1] = max(
+            bottoms[0 if word["x1"] <= page.width / 2 else 1], word["bottom"]
+        )
+    return bottoms
+
+
+def test_a_wide_block_met_in_a_pages_second_column_goes_to_that_pages_foot(tmp_path):
+    # The crowded brief's chart and table are met once the first column of their page is
+    # full: set at the top of the next page, they ran the brief to three pages, and body type
+    # was shrunk to bring it back to two. At the foot of the page their sections start on,
+    # the brief fits two pages at full size.
+    theme = _theme(CROWDED)
+    built = _build(CROWDED, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        assert len(pdf.pages) == theme.page.max_pages
+        for label, section in (("Figure 1.", "Notional topic 2"), ("Table 1.", "Notional topic 4")):
+            pages = [p.page_number for p in pdf.pages if _band_top(p, label) is not None]
+            starts = [p.page_number for p in pdf.pages if p.search(section, regex=False)]
+            assert pages == starts, (label, pages, starts)
+        body = theme.brief["body"].size
+        sizes = {round(c["size"], 2) for p in pdf.pages for c in p.chars if c["text"] == "•"}
+        assert sizes == {body}, sizes  # bullets are set at the body's size
+    assert not [w for w in built.warnings if "pages" in w.message]
+
+
+def test_a_foot_band_on_the_last_page_closes_up_under_balanced_columns(tmp_path):
+    theme = _theme(CROWDED)
+    built = _build(CROWDED, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        page = pdf.pages[-1]
+        top = _band_top(page, "Table 1.")
+        assert top is not None and top > page.height / 2  # the table is at the page's foot
+        left, right = _column_text_bottoms(page, theme, top)
+        assert abs(left - right) <= _body_line(theme) + 1, (left, right)
+        # No white gap between the columns' end and the table: the space between blocks.
+        assert top - max(left, right) <= 2 * theme.page.gap + _body_line(theme), (top, left)
+
+
+def test_two_charts_of_a_section_share_a_column_rather_than_leave_its_foot_empty(tmp_path):
+    # The second chart of the overview does not fit under the first even at its legible
+    # width; both set a little smaller, alike, they fill the column instead of leaving it
+    # short by more than a chart's caption and source.
+    theme = _theme(CHARTS)
+    built = _build(CHARTS, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        page = pdf.pages[0]
+        foot = _rules(page)[0]
+        first, second = (page.search(f"Figure {n}.", regex=False)[0] for n in (1, 2))
+        column = 0 if first["x0"] < page.width / 2 else 1
+        assert column == (0 if second["x0"] < page.width / 2 else 1)
+        bottom = _column_bottoms(page, theme)[column]
+        assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (foot, bottom)
+
+        def right_edge(top: float, bottom: float) -> float:
+            # A chart is centred in its column: its gridlines' right end gives its width.
+            lines = [
+                line
+                for line in page.lines + page.rects
+                if top < line["top"] < bottom and (line["x1"] > page.width / 2) == column
+            ]
+            return max(line["x1"] for line in lines)
+
+        edges = right_edge(first["top"], second["top"]), right_edge(second["top"], foot)
+        assert abs(edges[0] - edges[1]) < 1.0, edges
