@@ -633,3 +633,31 @@ def test_two_charts_of_a_section_share_a_column_rather_than_leave_its_foot_empty
 
         edges = right_edge(first["top"], second["top"]), right_edge(second["top"], foot)
         assert abs(edges[0] - edges[1]) < 1.0, edges
+
+
+def _figure_boxes(pdf) -> list[tuple[int, list[float]]]:
+    """Return the page and box (x0, y0, x1, y1) of every Figure of the tagged PDF."""
+    found = []
+
+    def walk(elements) -> None:
+        for element in elements:
+            if element["type"] == "Figure":
+                found.append((element["page_number"], element["attributes"]["BBox"]))
+            walk(element.get("children", []))
+
+    walk(pdf.structure_tree)
+    return found
+
+
+def test_charts_of_one_section_set_smaller_to_share_a_column_are_set_alike(briefs):
+    # Page 1 of the blocks example: the first section's two charts in the left column, the
+    # second section's three in the right; the last of each fits only smaller, and the
+    # charts above it are set smaller with it, to one width, not one small chart under
+    # large ones.
+    path, _ = briefs["blocks"]
+    with pdfplumber.open(path) as pdf:
+        middle = pdf.pages[0].width / 2
+        boxes = [box for page, box in _figure_boxes(pdf) if page == 1]
+    for column in (0, 1):
+        widths = [x1 - x0 for x0, _, x1, _ in boxes if (x0 > middle) == column]
+        assert len(widths) >= 2 and max(widths) - min(widths) < 0.5, (column, widths)

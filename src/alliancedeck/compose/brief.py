@@ -862,9 +862,9 @@ class BriefPlanner:
                     next_column()
                     continue
             if unit.resize is not None and columns[-1]:
-                # A figure set smaller (never below its legible width) fills the room left,
-                # the figures above it in the column set smaller too if need be.
-                smaller = unit.resize(room() - space) or share_room(unit, space)
+                # A figure set smaller (never below its legible width) fills the room left;
+                # its section's figures above it in the column are set smaller alike.
+                smaller = share_room(unit, space) or unit.resize(room() - space)
                 if smaller is not None:
                     smaller.order = unit.order  # read where the content puts it
                     smaller.space = unit.space  # under a heading: its after-heading space
