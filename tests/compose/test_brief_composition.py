@@ -661,3 +661,21 @@ def test_charts_of_one_section_set_smaller_to_share_a_column_are_set_alike(brief
     for column in (0, 1):
         widths = [x1 - x0 for x0, _, x1, _ in boxes if (x0 > middle) == column]
         assert len(widths) >= 2 and max(widths) - min(widths) < 0.5, (column, widths)
+
+
+def test_a_short_column_opens_its_spaces_up_to_their_limits_before_leaving_room():
+    # Spare room is shared in proportion to the set spaces; a space at its limit (a body line,
+    # or MOST_OPENING times itself) passes what it cannot take to the others, so a column is
+    # left short only by what every space at its limit cannot fill.
+    from alliancedeck.compose.brief import MOST_OPENING, BriefPlanner, _Placed, _Unit
+
+    def unit(space: float) -> _Placed:
+        return _Placed(_Unit(height=20.0, space=space, make=lambda x, y, w: []), space)
+
+    column = [unit(0.0), unit(10.0), unit(2.0), unit(2.0)]
+    most = 6.0  # the heading's space reaches its limit first
+    limits = [min(most, s * MOST_OPENING) for s in (10.0, 2.0, 2.0)]  # 6, 4, 4
+    for spare in (6.0, 12.0, 30.0):
+        above, _ = BriefPlanner.stretches(column, spare, most)
+        assert sum(above) == pytest.approx(min(spare, sum(limits))), (spare, above)
+        assert all(a <= limit + 1e-6 for a, limit in zip(above[1:], limits, strict=True))
