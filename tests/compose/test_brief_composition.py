@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -477,6 +478,38 @@ def test_figures_are_numbered_in_the_order_a_reader_meets_them(tmp_path, layout)
     assert second[1]["text"].startswith("Figure 2.")
 
 
+def _heard(pdf) -> str:
+    """Return the text of `pdf` in the order its structure tree reads it (what a screen
+    reader speaks): each element's marked content, depth first."""
+    chars: dict[tuple[int, int], list[str]] = {}
+    for page in pdf.pages:
+        for char in page.chars:
+            if char.get("mcid") is not None:
+                chars.setdefault((page.page_number, char["mcid"]), []).append(char["text"])
+    spoken: list[str] = []
+
+    def walk(elements) -> None:
+        for element in elements:
+            for mcid in element.get("mcids") or ():
+                spoken.append("".join(chars.get((element["page_number"], mcid), [])))
+            walk(element.get("children", []))
+
+    walk(pdf.structure_tree)
+    return " ".join(spoken)
+
+
+@pytest.mark.parametrize("layout", ["default", "report"])
+def test_a_screen_reader_meets_figures_in_the_order_they_are_numbered(tmp_path, layout):
+    # A block set across the columns at a page's foot is numbered after the page's columns;
+    # the tagged PDF reads it there too, never "Figure 2" before "Figure 1".
+    path = write_brief(tmp_path, _moved_band_brief())
+    built = _build(path, tmp_path / "out", layout=layout)
+    with pdfplumber.open(built.products[0].path) as pdf:
+        heard = _heard(pdf)
+    numbers = [int(n) for n in re.findall(r"Figure (\d+)\.", heard)]
+    assert numbers == [1, 2], heard
+
+
 def _heading_and_chart_brief(points: int) -> str:
     """Return a notional brief: `points` points, then a section of only a heading and a chart,
     then more text to fill the page after."""
@@ -518,3 +551,131 @@ def test_a_chart_under_its_heading_is_set_smaller_to_fill_a_column(tmp_path, poi
                     bottoms[column] = max(bottoms[column], rect["bottom"])
             for bottom in bottoms:
                 assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (foot, bottom)
+
+
+CROWDED = REPO / "tests" / "compose" / "briefs" / "crowded-brief.yaml"
+CHARTS = REPO / "tests" / "compose" / "briefs" / "charts.yaml"
+
+
+def _band_top(page, label: str) -> float | None:
+    """Return the top of the caption starting `label` ("Table 1."), or None."""
+    found = page.search(label, regex=False)
+    return found[0]["top"] if found else None
+
+
+def _column_text_bottoms(page, theme, above: float) -> list[float]:
+    """Return how far down each column's text reaches above `above` (a band or the foot)."""
+    bottoms = [0.0, 0.0]
+    for word in page.extract_words():
+        if word["bottom"] > above or word["top"] < theme.page.margins.top:
+            continue
+        bottoms[0 if word["x1"] <= page.width / 2 else 1] = max(
+            bottoms[0 if word["x1"] <= page.width / 2 else 1], word["bottom"]
+        )
+    return bottoms
+
+
+def test_a_wide_block_met_in_a_pages_second_column_goes_to_that_pages_foot(tmp_path):
+    # The crowded brief's chart and table are met once the first column of their page is
+    # full: set at the top of the next page, they ran the brief to three pages, and body type
+    # was shrunk to bring it back to two. At the foot of the page their sections start on,
+    # the brief fits two pages at full size.
+    theme = _theme(CROWDED)
+    built = _build(CROWDED, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        assert len(pdf.pages) == theme.page.max_pages
+        for label, section in (("Figure 1.", "Notional topic 2"), ("Table 1.", "Notional topic 4")):
+            pages = [p.page_number for p in pdf.pages if _band_top(p, label) is not None]
+            starts = [p.page_number for p in pdf.pages if p.search(section, regex=False)]
+            assert pages == starts, (label, pages, starts)
+        body = theme.brief["body"].size
+        sizes = {round(c["size"], 2) for p in pdf.pages for c in p.chars if c["text"] == "•"}
+        assert sizes == {body}, sizes  # bullets are set at the body's size
+    assert not [w for w in built.warnings if "pages" in w.message]
+
+
+def test_a_foot_band_on_the_last_page_closes_up_under_balanced_columns(tmp_path):
+    theme = _theme(CROWDED)
+    built = _build(CROWDED, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        page = pdf.pages[-1]
+        top = _band_top(page, "Table 1.")
+        assert top is not None and top > page.height / 2  # the table is at the page's foot
+        left, right = _column_text_bottoms(page, theme, top)
+        assert abs(left - right) <= _body_line(theme) + 1, (left, right)
+        # No white gap between the columns' end and the table: the space between blocks.
+        assert top - max(left, right) <= 2 * theme.page.gap + _body_line(theme), (top, left)
+
+
+def test_two_charts_of_a_section_share_a_column_rather_than_leave_its_foot_empty(tmp_path):
+    # The second chart of the overview does not fit under the first even at its legible
+    # width; both set a little smaller, alike, they fill the column instead of leaving it
+    # short by more than a chart's caption and source.
+    theme = _theme(CHARTS)
+    built = _build(CHARTS, tmp_path / "out")
+    with pdfplumber.open(built.products[0].path) as pdf:
+        page = pdf.pages[0]
+        foot = _rules(page)[0]
+        first, second = (page.search(f"Figure {n}.", regex=False)[0] for n in (1, 2))
+        column = 0 if first["x0"] < page.width / 2 else 1
+        assert column == (0 if second["x0"] < page.width / 2 else 1)
+        bottom = _column_bottoms(page, theme)[column]
+        assert foot - bottom <= theme.page.gap + _body_line(theme) + 2, (foot, bottom)
+
+        def right_edge(top: float, bottom: float) -> float:
+            # A chart is centred in its column: its gridlines' right end gives its width.
+            lines = [
+                line
+                for line in page.lines + page.rects
+                if top < line["top"] < bottom and (line["x1"] > page.width / 2) == column
+            ]
+            return max(line["x1"] for line in lines)
+
+        edges = right_edge(first["top"], second["top"]), right_edge(second["top"], foot)
+        assert abs(edges[0] - edges[1]) < 1.0, edges
+
+
+def _figure_boxes(pdf) -> list[tuple[int, list[float]]]:
+    """Return the page and box (x0, y0, x1, y1) of every Figure of the tagged PDF."""
+    found = []
+
+    def walk(elements) -> None:
+        for element in elements:
+            if element["type"] == "Figure":
+                found.append((element["page_number"], element["attributes"]["BBox"]))
+            walk(element.get("children", []))
+
+    walk(pdf.structure_tree)
+    return found
+
+
+def test_charts_of_one_section_set_smaller_to_share_a_column_are_set_alike(briefs):
+    # Page 1 of the blocks example: the first section's two charts in the left column, the
+    # second section's three in the right; the last of each fits only smaller, and the
+    # charts above it are set smaller with it, to one width, not one small chart under
+    # large ones.
+    path, _ = briefs["blocks"]
+    with pdfplumber.open(path) as pdf:
+        middle = pdf.pages[0].width / 2
+        boxes = [box for page, box in _figure_boxes(pdf) if page == 1]
+    for column in (0, 1):
+        widths = [x1 - x0 for x0, _, x1, _ in boxes if (x0 > middle) == column]
+        assert len(widths) >= 2 and max(widths) - min(widths) < 0.5, (column, widths)
+
+
+def test_a_short_column_opens_its_spaces_up_to_their_limits_before_leaving_room():
+    # Spare room is shared in proportion to the set spaces; a space at its limit (a body line,
+    # or MOST_OPENING times itself) passes what it cannot take to the others, so a column is
+    # left short only by what every space at its limit cannot fill.
+    from alliancedeck.compose.brief import MOST_OPENING, BriefPlanner, _Placed, _Unit
+
+    def unit(space: float) -> _Placed:
+        return _Placed(_Unit(height=20.0, space=space, make=lambda x, y, w: []), space)
+
+    column = [unit(0.0), unit(10.0), unit(2.0), unit(2.0)]
+    most = 6.0  # the heading's space reaches its limit first
+    limits = [min(most, s * MOST_OPENING) for s in (10.0, 2.0, 2.0)]  # 6, 4, 4
+    for spare in (6.0, 12.0, 30.0):
+        above, _ = BriefPlanner.stretches(column, spare, most)
+        assert sum(above) == pytest.approx(min(spare, sum(limits))), (spare, above)
+        assert all(a <= limit + 1e-6 for a, limit in zip(above[1:], limits, strict=True))

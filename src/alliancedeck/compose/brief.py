@@ -86,9 +86,14 @@ MOST_OPENING = 2.0
 #: Lines of text the last column of the page before the last may give up to the last page, so
 #: that the last page holds more than the Sources list.
 MOST_CARRIED = 6
+#: Blocks across the columns tried at most at the foot of the page they arrive on.
+MOST_FEET = 4
 #: Plans made at most to number figures and tables in reading order (a number one digit
 #: longer may move a caption's line break, and so the blocks).
 RENUMBERINGS = 3
+#: Places in reading order between the units of the columns (in content order), so that a
+#: band across the columns can be read between two of them.
+READING_STEP = 4
 #: What ends a footer or masthead text cut short to stay on one line.
 ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
@@ -267,6 +272,8 @@ class _Flow:
     bands: dict[int, dict[str, _Unit]] = field(default_factory=dict)
     #: Flow columns (by index) ended short to carry text over to the last page.
     column_caps: dict[int, float] = field(default_factory=dict)
+    #: Blocks across the columns set at the foot of a page: page -> content order.
+    feet: dict[int, int] = field(default_factory=dict)
 
 
 class BriefSetter(TextSetter):
@@ -638,13 +645,17 @@ class BriefPlanner:
         units: Sequence[_Unit],
         caps: dict[int, float] | None = None,
         column_caps: dict[int, float] | None = None,
+        feet: dict[int, int] | None = None,
     ) -> _Flow:
         """Return `units` flowed through the columns of the pages, in order.
 
         A unit kept with the next moves on with it; text and rows split at the column foot;
         a block that does not fit waits for the next column while the text after it flows on.
+        A block across the columns goes to the foot of `feet`'s pages (page -> its place in
+        content order); without `feet`, to the foot of the page it arrives on wherever that
+        adds no page (`settle`).
         """
-        flow = self._flow(header, units, caps or {}, column_caps or {}, None)
+        flow = self.settle(header, units, caps or {}, column_caps or {}, None, feet)
         assert flow is not None  # only a flow within a page count stops early
         return flow
 
@@ -654,7 +665,57 @@ class BriefPlanner:
         It stops as soon as something lands on a page past `pages`: the pages a flow fills
         only grow as it goes on.
         """
-        return self._flow(header, units, {}, {}, pages)
+        return self.settle(header, units, {}, {}, pages, None)
+
+    def settle(
+        self,
+        header: float,
+        units: Sequence[_Unit],
+        caps: dict[int, float],
+        column_caps: dict[int, float],
+        within: int | None,
+        feet: dict[int, int] | None,
+    ) -> _Flow | None:
+        """Return the flow of `units` with its blocks across the columns at the foot of the
+        page a reader meets them on, where that adds no page, rather than at the top of the
+        next: a greedy flow meets such a block once the page's first column is full, too late
+        to make room under it.
+
+        Each block that went on to the next page is tried at the foot of the page it arrived
+        on (its columns flowed again, shorter), and kept there if the brief takes no more
+        pages and the block's section still starts on or before that page.
+        """
+        if feet is not None:
+            return self._flow(header, units, caps, column_caps, within, feet)[0]
+        feet = {}
+        flow, moved = self._flow(header, units, caps, column_caps, within, feet)
+        tried: set[tuple[int, int]] = set()
+        while moved is not None and moved not in tried and len(tried) < MOST_FEET:
+            tried.add(moved)
+            page, order = moved
+            trial, next_moved = self._flow(
+                header, units, caps, column_caps, within, {**feet, page: order}
+            )
+            if trial is None or not self.anchored(header, trial, units, page, order):
+                break
+            if flow is not None and self.page_count(header, trial) > self.page_count(header, flow):
+                break
+            feet[page] = order
+            flow, moved = trial, next_moved
+        return flow
+
+    def anchored(
+        self, header: float, flow: _Flow, units: Sequence[_Unit], page: int, order: int
+    ) -> bool:
+        """Return whether the section of the block `order`th in content order starts on or
+        before `page` in `flow` (a block at a page's foot is not met before its section)."""
+        section = next(u.section for u in units if u.order == order)
+        last = self.first_column(page + 1, header)
+        return any(
+            p.unit.section == section and p.unit.order < order
+            for column in flow.columns[:last]
+            for p in column
+        )
 
     def _flow(
         self,
@@ -663,13 +724,22 @@ class BriefPlanner:
         caps: dict[int, float],
         column_caps: dict[int, float],
         within: int | None,
-    ) -> _Flow | None:
+        feet: dict[int, int],
+    ) -> tuple[_Flow | None, tuple[int, int] | None]:
+        """Return the flow (None if it ran past `within` pages) and the first block across
+        the columns that went on to the next page while the foot of the page it arrived on
+        was free: (that page, its content order), or None."""
         columns: list[list[_Placed]] = [[]]
         used = 0.0
         queue = deque(units)  # taken from the front, split rests put back there
         waiting: list[_Unit] = []
         forced = 0
-        bands: dict[int, dict[str, _Unit]] = {}
+        by_order = {u.order: u for u in units if u.spans}
+        bands: dict[int, dict[str, _Unit]] = {
+            page: {"bottom": by_order[order]} for page, order in feet.items()
+        }
+        footed = set(feet.values())
+        moved: tuple[int, int] | None = None
         past = False  # something landed on a page past `within`
 
         def next_column() -> None:
@@ -691,6 +761,41 @@ class BriefPlanner:
         def short() -> bool:  # an empty column a band cut short: what does not fit moves on
             return not columns[-1] and self.squeezed(len(columns) - 1, header, bands)
 
+        def share_room(unit: _Unit, space: float) -> _Unit | None:
+            """Return figure `unit` set to fit the current column with the figures of its
+            section already in it, all set smaller alike (each the same share of the way
+            from its full width to its legible one), or None if they cannot all fit.
+
+            Only its own section's: figures that read together share a column's foot;
+            another section's stay as they were set."""
+            nonlocal used
+            column = columns[-1]
+            placed = [
+                i
+                for i, p in enumerate(column)
+                if p.unit.resize is not None and p.unit.section == unit.section
+            ]
+            figures = [column[i].unit for i in placed] + [unit]
+            full = [(f.resize(math.inf) or f).height for f in figures]  # type: ignore[misc]
+            least = [f.least or f.height for f in figures]
+            free = room() - space + sum(column[i].unit.height for i in placed)
+            spare = free - sum(least)
+            give = sum(full) - sum(least)
+            if not placed or spare < -TOLERANCE or give <= TOLERANCE:
+                return None
+            share = min(1.0, max(0.0, spare / give))
+            for i, most, low in zip(placed, full, least, strict=False):
+                old = column[i].unit
+                assert old.resize is not None
+                new = old.resize(low + share * (most - low))
+                if new is None:
+                    return None
+                new.order, new.space = old.order, old.space  # read, and spaced, as before
+                column[i] = _Placed(new, column[i].space)
+                used -= old.height - new.height
+            assert unit.resize is not None
+            return unit.resize(room() - space)
+
         def place_waiting(fitting_only: bool = False) -> None:
             while waiting:
                 unit = waiting[0]
@@ -704,9 +809,22 @@ class BriefPlanner:
 
         while queue and not past:
             unit = queue.popleft()
+            if unit.spans and unit.order in footed and not unit.attached:
+                continue  # set at the foot of its page already
             if unit.spans:
                 page, where = self.place_band(unit, len(columns) - 1, used, header, bands)
                 most = self.band_room(page, where, header, bands, used)
+                here = self.page_of_column(len(columns) - 1, header)
+                if (
+                    moved is None
+                    and page > here
+                    and "bottom" not in bands.get(here, {})
+                    and not unit.attached
+                    and unit.height
+                    <= self.band_room(here, "bottom", header, bands, 0.0)
+                    - KEEP_LINES * self.body_line()
+                ):
+                    moved = (here, unit.order)
                 part = unit.split(most) if unit.height > most + TOLERANCE else None
                 if part is not None:
                     # A table across the columns splits between rows, its header repeated:
@@ -742,8 +860,9 @@ class BriefPlanner:
                     next_column()
                     continue
             if unit.resize is not None and columns[-1]:
-                # A figure set smaller (never below its legible width) fills the room left.
-                smaller = unit.resize(room() - space)
+                # A figure set smaller (never below its legible width) fills the room left;
+                # its section's figures above it in the column are set smaller alike.
+                smaller = share_room(unit, space) or unit.resize(room() - space)
                 if smaller is not None:
                     smaller.order = unit.order  # read where the content puts it
                     smaller.space = unit.space  # under a heading: its after-heading space
@@ -774,10 +893,10 @@ class BriefPlanner:
                 next_column()
             place_waiting()
         if past:
-            return None
+            return None, moved
         while columns and not columns[-1] and len(columns) > 1:
             columns.pop()
-        return _Flow(columns, forced, bands, dict(column_caps))
+        return _Flow(columns, forced, bands, dict(column_caps), dict(feet)), moved
 
     def _kept_height(self, unit: _Unit, queue: Sequence[_Unit]) -> float:
         """Return the height `unit` needs with what it keeps with: the start of the next."""
@@ -809,7 +928,7 @@ class BriefPlanner:
         best, best_key = flow, (math.inf, math.inf)
         height = regions[0].h
         while height > line:
-            trial = self.flow(header, units, {last: height}, flow.column_caps)
+            trial = self.flow(header, units, {last: height}, flow.column_caps, flow.feet)
             if self.page_count(header, trial) != pages or trial.forced > flow.forced:
                 height -= line
                 continue
@@ -838,10 +957,11 @@ class BriefPlanner:
         pages[0].boxes.extend(self._header_boxes)
         pages[0].boxes.extend(self.foot_boxes())
         body_line = self.theme.brief["body"].size * self.theme.brief["body"].leading
-        for page_index, boxes, order in self.band_boxes(header, flow, "top"):
+        reading = self.band_reading_order(header, flow)
+        for page_index, boxes in self.band_boxes(header, flow, "top"):
             pages[page_index].boxes.extend(boxes)
-            # Read where the content puts it, not where it is drawn (tagged PDF).
-            pages[page_index].order.update((id(box), order) for box in boxes)
+            # Read where a reader meets it, as it is numbered: before the page's columns.
+            pages[page_index].order.update((id(box), reading[page_index, "top"]) for box in boxes)
         last_used = max((i for i, column in enumerate(flow.columns) if column), default=-1)
         for index, column in enumerate(flow.columns):
             if not column:
@@ -869,12 +989,16 @@ class BriefPlanner:
                     pages[page_index].bookmarks.append((key, title, y))
                 made = placed.unit.make(region.x, y, region.w)
                 pages[page_index].boxes.extend(made)
-                pages[page_index].order.update((id(box), placed.unit.order) for box in made)
+                pages[page_index].order.update(
+                    (id(box), self.reading_place(placed.unit.order)) for box in made
+                )
                 y += placed.unit.height
-        for page_index, boxes, order in self.band_boxes(header, flow, "bottom"):
+        for page_index, boxes in self.band_boxes(header, flow, "bottom"):
             pages[page_index].boxes.extend(boxes)
-            # Read where the content puts it, not where it is drawn (tagged PDF).
-            pages[page_index].order.update((id(box), order) for box in boxes)
+            # Read where a reader meets it, as it is numbered: after the page's columns.
+            pages[page_index].order.update(
+                (id(box), reading[page_index, "bottom"]) for box in boxes
+            )
         for page in pages:
             before, after = self.furniture(page.number, count)
             page.boxes[:0] = before
@@ -894,19 +1018,56 @@ class BriefPlanner:
             warnings=list(self.warnings),
         )
 
-    def band_boxes(
-        self, header: float, flow: _Flow, where: str
-    ) -> list[tuple[int, list[Box], int]]:
+    @staticmethod
+    def reading_place(order: int) -> int:
+        """Return the place in the tagged PDF's reading order of the unit `order`th in content
+        order: READING_STEP apart, after the header's (-1), room for a band on either side."""
+        return READING_STEP * order + READING_STEP // 2
+
+    def band_reading_order(self, header: float, flow: _Flow) -> dict[tuple[int, str], int]:
+        """Return the place in reading order (of the tagged PDF) of each band across the
+        columns, by page and "top" or "bottom": where `reading_numbers` numbers it.
+
+        The columns' units are read in content order (a figure floated to a later column
+        moves back); a page's top band just before the first unit read in its columns, its
+        foot band just after the last. A band is not read where its content
+        place would put it: a foot band numbered "Figure 2" after a "Figure 1" in the
+        columns above it would be heard first.
+        """
+        result: dict[tuple[int, str], int] = {}
+        last = -1  # the last unit read so far, on this page or before
+        for page in range(self.page_count(header, flow)):
+            bands = flow.bands.get(page, {})
+            first = self.first_column(page, header)
+            count = len(self.columns_of(page, header))
+            orders = [
+                p.unit.order for column in flow.columns[first : first + count] for p in column
+            ]
+            if "top" in bands:
+                start = min(orders) if orders else last + 1
+                result[page, "top"] = self.reading_place(max(start, last + 1)) - 1
+            last = max([last, *orders])
+            if "bottom" in bands:
+                result[page, "bottom"] = self.reading_place(last) + 1
+        return result
+
+    def band_boxes(self, header: float, flow: _Flow, where: str) -> list[tuple[int, list[Box]]]:
         """Return the boxes of the bands across the columns at the top or foot of pages, each
-        band with its page and its place in content order."""
+        band with its page. On the last page a foot band closes up under the columns' text,
+        which ends short there: no white gap between them."""
         result = []
+        last = self.page_count(header, flow) - 1
         for page, bands in sorted(flow.bands.items()):
             unit = bands.get(where)
             if unit is None:
                 continue
             region = self.columns_of(page, header)[0]
             y = region.y if where == "top" else region.y + region.h - unit.height
-            result.append((page, unit.make(self.left, y, self.content_width), unit.order))
+            if where == "bottom" and page == last:
+                column = self.column_region(self.first_column(page, header), header, {}, bands)
+                end = max(self.fills(flow, header, page), default=0.0)
+                y = min(y, column.y + (end + self.band_gap() if end else 0.0))
+            result.append((page, unit.make(self.left, y, self.content_width)))
         return result
 
     @staticmethod
@@ -950,12 +1111,26 @@ class BriefPlanner:
         for i, p in enumerate(column):
             if p.unit.row_space > 0:
                 slots += [(i, r, p.unit.row_space) for r in range(len(p.unit.rows) - 1)]
-        total = sum(base for _, _, base in slots)
-        if not total:
+        if not sum(base for _, _, base in slots):
             return above, placed
+        # Shared in proportion to the set spaces; what a space at its limit cannot take goes
+        # to the others, until all is used or every space is at its limit.
+        caps = [min(most, base * MOST_OPENING) for _, _, base in slots]
+        extras = [0.0] * len(slots)
+        left = spare
+        while left > TOLERANCE:
+            open_ = [k for k in range(len(slots)) if extras[k] < caps[k] - TOLERANCE]
+            total = sum(slots[k][2] for k in open_)
+            if not total:
+                break
+            given = 0.0
+            for k in open_:
+                more = min(left * slots[k][2] / total, caps[k] - extras[k])
+                extras[k] += more
+                given += more
+            left -= given
         rows: dict[int, list[float]] = {}
-        for i, row, base in slots:
-            extra = min(spare * base / total, most, base * MOST_OPENING)
+        for (i, row, _), extra in zip(slots, extras, strict=True):
             if row is None:
                 above[i] = extra
             else:
