@@ -1,0 +1,69 @@
+"""What a screen-reader user meets in the tagged PDFs beyond the tree's shape: voices, links."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from tagged import open_pdf, structure
+
+from conftest import write_brief
+
+
+def spoken(path: Path) -> str:
+    """Return the structure tree as `pdfinfo -struct-text` reads it (what a reader hears)."""
+    return subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def spans(path: Path) -> list[tuple[str, str]]:
+    """Return each Span of `path`'s tree as (its /Lang, the text `pdfinfo` reads in it)."""
+    with open_pdf(path) as pdf:
+        langs = [str(n.obj.get("/Lang", "")) for n in structure(pdf).walk() if n.kind == "Span"]
+    heard = re.findall(r"^( *)Span[^\n]*\n\1  \"([^\"]*)\"", spoken(path), flags=re.M)
+    pairs = zip(langs, [text.strip() for _, text in heard], strict=True)
+    return [(lang, text) for lang, text in pairs if lang]
+
+
+@pytest.mark.parametrize("backend", ["pdf", "deck-pdf"])
+def test_a_run_in_another_language_inside_a_paragraph_is_a_span_with_its_own_lang(
+    tmp_path, backend
+):
+    # A Japanese name in an English point is read with a Japanese voice, English words in a
+    # Japanese point with an English one: the run is a Span with /Lang, the rest inherits.
+    from alliancedeck.api import build
+
+    english = write_brief(
+        tmp_path,
+        """
+        meta: {title: Notional mixed terms, language: en-US}
+        sections:
+          - title: Terms
+            points:
+              - The notional talks were held in 東京 and Washington this year.
+              - The **notional** plan names 安倍晋三 once.
+        """,
+        name="english.yaml",
+    )
+    japanese = write_brief(
+        tmp_path,
+        """
+        meta: {title: 架空の用語集, language: ja-JP}
+        sections:
+          - title: 用語
+            points:
+              - 日米韓の三か国協力（trilateral coordination）は架空の例である。地域の平和と安定。
+        """,
+        name="japanese.yaml",
+    )
+    expected = {
+        english: [("ja", "東京"), ("ja", "安倍晋三")],
+        japanese: [("en", "trilateral coordination")],
+    }
+    for content, heard in expected.items():
+        out = tmp_path / content.stem
+        result = build(content, out_dir=out, products=[backend], checksums=False)
+        assert spans(Path(result.products[0].path)) == heard, content.stem
