@@ -67,3 +67,32 @@ def test_a_run_in_another_language_inside_a_paragraph_is_a_span_with_its_own_lan
         out = tmp_path / content.stem
         result = build(content, out_dir=out, products=[backend], checksums=False)
         assert spans(Path(result.products[0].path)) == heard, content.stem
+
+
+def test_the_deck_pdf_reads_cards_as_a_list_and_block_captions_as_captions(tmp_path):
+    # As in the brief: each figure card is a list item, its value the label (Lbl) and what
+    # it counts the body (LBody); a chart's or picture's caption on a slide is a Caption.
+    from alliancedeck.api import build
+
+    content = write_brief(
+        tmp_path,
+        """
+        meta: {title: Notional cards}
+        figures:
+          units: {value: 42, label: notional units reviewed}
+          spend: {value: 1200000000, display: $1.2 billion, label: notional yearly spending}
+        sections:
+          - title: Notional findings
+            points: [Readiness rose in every notional unit.]
+            chart:
+              type: column
+              title: Notional readiness by year
+              categories: ["2022", "2023"]
+              series: [{name: Readiness, values: [70, 83]}]
+        """,
+    )
+    result = build(content, out_dir=tmp_path / "out", products=["deck-pdf"], checksums=False)
+    heard = " ".join(spoken(Path(result.products[0].path)).split())
+    for value, label in (("42", "notional units reviewed"), ("$1.2 billion", "notional yearly")):
+        assert f'LI (block) Lbl (block) "{value}" LBody (block) "{label}' in heard
+    assert 'Caption "Notional readiness by year" Figure' in heard

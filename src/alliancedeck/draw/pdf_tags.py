@@ -323,14 +323,20 @@ class BoxTagger:
         content = box.content_height
         offset = {"top": 0.0, "middle": (box.h - content) / 2, "bottom": box.h - content}
         y = box.y + offset[box.anchor]
-        for index, paragraph in enumerate(box.paragraphs):
+        roles = [box.role] * len(box.paragraphs)
+        if box.role == "figure" and len(roles) == 2:
+            roles = ["figure_value", "figure_label"]  # a deck's card: read as the brief's
+        elif box.role == "caption" and box.name == "Caption":
+            roles = ["block_title"] * len(roles)  # a deck's chart or picture caption
+        for index, (paragraph, role) in enumerate(zip(box.paragraphs, roles, strict=True)):
             if index:
                 y += paragraph.space_before
-            self.paragraph(box, paragraph, y)
+            self.paragraph(box, paragraph, y, role)
             y += paragraph.height
 
-    def paragraph(self, box: Any, paragraph: Any, top: float) -> None:
-        """Draw one paragraph of `box` at `top` under the element its role calls for."""
+    def paragraph(self, box: Any, paragraph: Any, top: float, role: str | None = None) -> None:
+        """Draw one paragraph of `box` at `top` under the element its role (`role`, else the
+        box's) calls for."""
         from dataclasses import replace
 
         from alliancedeck.draw.pdf_common import color, draw_paragraph, first_baseline
@@ -343,7 +349,7 @@ class BoxTagger:
             body = self.last_body  # the rest of a paragraph split over columns or pages
             link = self.last_link
         else:
-            body, label = self.element_for(box.role, paragraph)
+            body, label = self.element_for(role or box.role, paragraph)
             if paragraph.link:
                 link = body.add("Link")
             self.last_body, self.last_link = body, link
