@@ -56,6 +56,7 @@ def test_a_run_in_another_language_inside_a_paragraph_is_a_span_with_its_own_lan
           - title: 用語
             points:
               - 日米韓の三か国協力（trilateral coordination）は架空の例である。地域の平和と安定。
+              - 架空の**即応態勢**は[架空の報告書](https://example.org/r)を参照。
         """,
         name="japanese.yaml",
     )

@@ -559,7 +559,8 @@ class _LinkMarker:
             if run.text.strip():
                 self.current = None
             lang = run_language(run, self.tagger.lang)
-            if _foreign(run, self.own, self.tagger.lang):
+            # Only a voiced paragraph's runs are cut where the script changes.
+            if self.voiced and _foreign(run, self.own, self.tagger.lang):
                 if self.span is None or self.span.lang != lang:
                     self.span = self.body.add("Span", lang=lang)
             elif self.voiced:
