@@ -90,10 +90,22 @@ def test_the_deck_pdf_reads_cards_as_a_list_and_block_captions_as_captions(tmp_p
               title: Notional readiness by year
               categories: ["2022", "2023"]
               series: [{name: Readiness, values: [70, 83]}]
+              source: Notional data
+            table:
+              caption: Notional units by region
+              columns: [Region, Units]
+              rows: [[North, 12], [South, 18]]
+              source: Notional survey
         """,
     )
-    result = build(content, out_dir=tmp_path / "out", products=["deck-pdf"], checksums=False)
-    heard = " ".join(spoken(Path(result.products[0].path)).split())
+    result = build(content, out_dir=tmp_path / "out", products=["deck-pdf", "pdf"])
+    paths = {p.backend: Path(p.path) for p in result.products}
+    heard = " ".join(spoken(paths["deck-pdf"]).split())
     for value, label in (("42", "notional units reviewed"), ("$1.2 billion", "notional yearly")):
         assert f'LI (block) Lbl (block) "{value}" LBody (block) "{label}' in heard
     assert 'Caption "Notional readiness by year" Figure' in heard
+    # A source line is a paragraph in both PDFs, never a caption.
+    for path in paths.values():
+        heard = " ".join(spoken(path).split())
+        assert 'P (block) "Source: Notional data"' in heard, path.name
+        assert 'P (block) "Source: Notional survey"' in heard, path.name

@@ -326,8 +326,6 @@ class BoxTagger:
         roles = [box.role] * len(box.paragraphs)
         if box.role == "figure" and len(roles) == 2:
             roles = ["figure_value", "figure_label"]  # a deck's card: read as the brief's
-        elif box.role == "caption" and box.name == "Caption":
-            roles = ["block_title"] * len(roles)  # a deck's chart or picture caption
         for index, (paragraph, role) in enumerate(zip(box.paragraphs, roles, strict=True)):
             if index:
                 y += paragraph.space_before
