@@ -109,3 +109,43 @@ def test_the_deck_pdf_reads_cards_as_a_list_and_block_captions_as_captions(tmp_p
         heard = " ".join(spoken(path).split())
         assert 'P (block) "Source: Notional data"' in heard, path.name
         assert 'P (block) "Source: Notional survey"' in heard, path.name
+
+
+@pytest.mark.parametrize("backend", ["pdf", "deck-pdf"])
+def test_a_right_aligned_or_centred_line_break_keeps_a_space_between_words(tmp_path, backend):
+    # A numeric column's header is right-aligned; set over two lines it must still be heard
+    # as "Support (USD millions)", and its last word must still end at the column's edge.
+    from alliancedeck.api import build
+
+    content = write_brief(
+        tmp_path,
+        """
+        meta: {title: Notional support}
+        sections:
+          - title: Notional sites
+            table:
+              caption: Notional support by region
+              columns: [Region, Sites, Personnel, Notional support in USD millions a year]
+              rows: [[North, 12, 8400, 12.5], [South, 18, 9100, 7.25]]
+        """,
+    )
+    result = build(content, out_dir=tmp_path / "out", products=[backend], checksums=False)
+    path = Path(result.products[0].path)
+    header = re.search(r'TH:\n *[^\n]*\n *"(Notional support[^"]*)"', spoken(path))
+    assert header, spoken(path)
+    assert header.group(1).strip() == "Notional support in USD millions a year"
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        pages = [page.extract_words() for page in pdf.pages]
+    words = next(words for words in pages if any(w["text"] == "year" for w in words))
+    year = next(w for w in words if w["text"] == "year")
+    values = [w for w in words if w["text"] in {"12.50", "12.5", "7.25"}]
+    assert values and all(abs(w["x1"] - year["x1"]) < 0.5 for w in values)
+    personnel = next(w for w in words if w["text"] == "Personnel")
+    ends: dict[int, float] = {}  # each header line's right end
+    for word in words:
+        if word["x0"] > personnel["x1"] and personnel["top"] - 1 <= word["top"] <= year["top"]:
+            ends[round(word["top"])] = max(ends.get(round(word["top"]), 0), word["x1"])
+    assert all(abs(end - year["x1"]) < 0.5 for end in ends.values()), ends
+    assert len(ends) > 1 or backend == "deck-pdf"  # the slide is wide enough for one line

@@ -583,13 +583,13 @@ def soft_spaced(lines: tuple[str, ...], align: str, text: str = "") -> tuple[str
     """Return `lines` with a space after every line but the last where words meet.
 
     Text extraction joins drawn lines as they are; the trailing space keeps the last word of
-    a line apart from the first of the next. Only left-aligned lines take one (a trailing
-    space would move a centred or right-aligned line). Where the lines came from `text`, a
+    a line apart from the first of the next. Lines of every alignment take one (a centred or
+    right-aligned line is placed by its width without it). Where the lines came from `text`, a
     line takes one exactly where `text` had a space; a word cut because it was wider than the
     line, Japanese and a break after a hyphen take none. Otherwise (lines not from `text`)
     none after Japanese text or a hyphen.
     """
-    if align != "left" or len(lines) < 2:
+    if len(lines) < 2:
         return lines
     breaks = _spaces_after(lines, text)
     spaced = [
