@@ -160,6 +160,8 @@ class BlockSlides:
             color=self.theme.colors["text"],
         )
         used = box.h + SOURCE_GAP * 2
+        # Set in the caption style, read as the block's caption (as the brief's block title).
+        box = replace(box, role="block_title")
         return box, Region(region.x, region.y + used, region.w, region.h - used)
 
     def source_line(

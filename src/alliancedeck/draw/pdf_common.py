@@ -198,6 +198,12 @@ def draw_paragraph(
         if paragraph.align != "left":
             room = box.w - paragraph.indent
             width = sum(widths) if runs else book.width(line, font.pdf_name, font.size)
+            # A soft break's trailing space (for text extraction) is drawn, not aligned.
+            last = runs[-1].text if runs else line
+            spaces = len(last) - len(last.rstrip(" "))
+            if spaces:
+                face = paragraph.font_of(runs[-1]).pdf_name if runs else font.pdf_name
+                width -= book.width(" " * spaces, face, font.size)
             left += room - width if paragraph.align == "right" else (room - width) / 2
         if runs:
             _draw_runs(canvas, book, paragraph, runs, widths, left, baseline, marker)

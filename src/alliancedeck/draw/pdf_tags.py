@@ -323,14 +323,18 @@ class BoxTagger:
         content = box.content_height
         offset = {"top": 0.0, "middle": (box.h - content) / 2, "bottom": box.h - content}
         y = box.y + offset[box.anchor]
-        for index, paragraph in enumerate(box.paragraphs):
+        roles = [box.role] * len(box.paragraphs)
+        if box.role == "figure" and len(roles) == 2:
+            roles = ["figure_value", "figure_label"]  # a deck's card: read as the brief's
+        for index, (paragraph, role) in enumerate(zip(box.paragraphs, roles, strict=True)):
             if index:
                 y += paragraph.space_before
-            self.paragraph(box, paragraph, y)
+            self.paragraph(box, paragraph, y, role)
             y += paragraph.height
 
-    def paragraph(self, box: Any, paragraph: Any, top: float) -> None:
-        """Draw one paragraph of `box` at `top` under the element its role calls for."""
+    def paragraph(self, box: Any, paragraph: Any, top: float, role: str | None = None) -> None:
+        """Draw one paragraph of `box` at `top` under the element its role (`role`, else the
+        box's) calls for."""
         from dataclasses import replace
 
         from alliancedeck.draw.pdf_common import color, draw_paragraph, first_baseline
@@ -343,7 +347,7 @@ class BoxTagger:
             body = self.last_body  # the rest of a paragraph split over columns or pages
             link = self.last_link
         else:
-            body, label = self.element_for(box.role, paragraph)
+            body, label = self.element_for(role or box.role, paragraph)
             if paragraph.link:
                 link = body.add("Link")
             self.last_body, self.last_link = body, link
@@ -354,9 +358,12 @@ class BoxTagger:
             with tagger.marked(label):
                 canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
         drawn = replace(replace_lines(paragraph), bullet=None)
-        if any(run.href for line in paragraph.runs for run in line):
-            # Inline links: each run is marked on its own, a link's under its Link element.
-            marker = _LinkMarker(tagger, body, drawn)
+        voiced = _voiced(drawn, body, tagger.lang)
+        if voiced is not None or any(run.href for line in paragraph.runs for run in line):
+            # Inline links and runs in another language: each run is marked on its own, a
+            # link's under its Link element, another language's under a Span with its /Lang.
+            drawn = voiced or drawn
+            marker = _LinkMarker(tagger, body, drawn, voiced=voiced is not None)
             draw_paragraph(canvas, self.page_height, box, drawn, top, self.book, marker)
         else:
             with tagger.marked(link or body):
@@ -482,13 +489,50 @@ def replace_lines(paragraph: Any) -> Any:
     return replace(paragraph, lines=lines, runs=runs)
 
 
+def run_language(run: Any, document_lang: str) -> str:
+    """Return the language a screen reader should read `run` in (its script decides)."""
+    if document_lang.lower().startswith("ja"):
+        return document_lang if run.japanese else "en"
+    return "ja" if run.japanese else document_lang
+
+
+def _voiced(paragraph: Any, body: Element, document_lang: str) -> Any | None:
+    """Return `paragraph` with its runs cut where the script changes when a run of letters is
+    in another language than `body` is read in; None when every run is in that language."""
+    from dataclasses import replace
+
+    from alliancedeck.fonts import script_runs
+
+    if "".join(paragraph.lines).isascii() and not document_lang.lower().startswith("ja"):
+        return None
+    own = body.lang or document_lang
+    lines = tuple(
+        tuple(script_runs(paragraph.line_runs(index))) for index in range(len(paragraph.lines))
+    )
+    if not any(_foreign(run, own, document_lang) for line in lines for run in line):
+        return None
+    return replace(paragraph, runs=lines)
+
+
+def _foreign(run: Any, own: str, document_lang: str) -> bool:
+    # Only letters change the voice: digits and punctuation read alike in either language.
+    return any(c.isalpha() for c in run.text) and run_language(run, document_lang) != own
+
+
 class _LinkMarker:
     """Mark a paragraph's styled runs: text under its element, each link under a Link element
-    (kid of that element) that holds its marked text and its annotations."""
+    (kid of that element) that holds its marked text and its annotations, and a run in another
+    language than its element's under a Span with its /Lang."""
 
-    def __init__(self, tagger: Tagger, body: Element, paragraph: Any):
+    def __init__(self, tagger: Tagger, body: Element, paragraph: Any, voiced: bool = False):
         self.tagger = tagger
         self.body = body
+        self.own = body.lang or tagger.lang
+        # In a paragraph with a Span in another language, the text around it is a Span too
+        # (with no /Lang): checkers that list an element's own marks before its kids' then
+        # still find the marks in the order they are drawn.
+        self.voiced = voiced
+        self.span: Element | None = None  # the open Span: runs in one language
         self.current: tuple[str, Element] | None = None  # the open link: address, element
         self.texts: list[str] = []  # each link's whole text, in reading order
         self.count = 0
@@ -512,7 +556,18 @@ class _LinkMarker:
         if not (run.href and run.text.strip()):
             if run.text.strip():
                 self.current = None
-            return self.tagger.marked(self.body)
+            lang = run_language(run, self.tagger.lang)
+            # Only a voiced paragraph's runs are cut where the script changes.
+            if self.voiced and _foreign(run, self.own, self.tagger.lang):
+                if self.span is None or self.span.lang != lang:
+                    self.span = self.body.add("Span", lang=lang)
+            elif self.voiced:
+                if self.span is None or (self.span.lang and any(c.isalpha() for c in run.text)):
+                    self.span = self.body.add("Span")
+            else:
+                return self.tagger.marked(self.body)
+            return self.tagger.marked(self.span)
+        self.span = None
         if self.current is None or self.current[0] != run.href:
             self.current = (run.href, self.body.add("Link"))
             self.count += 1
@@ -528,13 +583,13 @@ def soft_spaced(lines: tuple[str, ...], align: str, text: str = "") -> tuple[str
     """Return `lines` with a space after every line but the last where words meet.
 
     Text extraction joins drawn lines as they are; the trailing space keeps the last word of
-    a line apart from the first of the next. Only left-aligned lines take one (a trailing
-    space would move a centred or right-aligned line). Where the lines came from `text`, a
+    a line apart from the first of the next. Lines of every alignment take one (a centred or
+    right-aligned line is placed by its width without it). Where the lines came from `text`, a
     line takes one exactly where `text` had a space; a word cut because it was wider than the
     line, Japanese and a break after a hyphen take none. Otherwise (lines not from `text`)
     none after Japanese text or a hyphen.
     """
-    if align != "left" or len(lines) < 2:
+    if len(lines) < 2:
         return lines
     breaks = _spaces_after(lines, text)
     spaced = [
