@@ -586,9 +586,11 @@ class DeckBuilder(BlockSlides):
                 page.append(paragraph)
                 used += needed
                 continue
-            empty_height = region.h
-            fresh = self._set(item, size, regions(len(pages)).w, True, primary)
-            if page and fresh.height <= empty_height + 0.01:
+            following = regions(len(pages))
+            fresh = self._set(item, size, following.w, True, primary)
+            # A slide with room left for less than this paragraph (its cards above took the
+            # rest) stays as it is and the paragraph goes whole to the next, when it fits there.
+            if (page or region.h < following.h) and fresh.height <= following.h + 0.01:
                 pages.append([])
                 used = 0.0
                 queue.insert(0, item)
@@ -606,7 +608,9 @@ class DeckBuilder(BlockSlides):
                 queue.insert(0, tail)
             pages.append([])
             used = 0.0
-        return [p for p in pages if p] or [[]]
+        while len(pages) > 1 and not pages[-1]:  # a slide left empty only at the end goes;
+            pages.pop()  # an empty one before it keeps its place (its cards fill it)
+        return pages
 
     def _orphans_its_first_point(
         self,
