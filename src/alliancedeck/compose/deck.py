@@ -24,7 +24,14 @@ from alliancedeck.compose.boxes import (
     bullet_for,
     stack_height,
 )
-from alliancedeck.compose.text import break_lines, cut_after, sizes_between, split_sentences
+from alliancedeck.compose.text import (
+    Measure,
+    break_lines,
+    cut_after,
+    remembering,
+    sizes_between,
+    split_sentences,
+)
 from alliancedeck.design import Design, TextStyle
 from alliancedeck.document import (
     Block,
@@ -66,6 +73,7 @@ class TextSetter:
     ):
         self.theme = theme
         self.book = book
+        self._measures: dict[str, Measure] = {}  # by font: widths remembered (see `_break`)
         # Layout tries each text at several sizes and widths, often the same ones again; the
         # cache lives as long as this setter (one per deck), or as the `lines` it is given
         # (`line_cache`: setters of one brief's compositions share theirs).
@@ -95,7 +103,8 @@ class TextSetter:
             missing = self.book.missing
             recorder = self.book.missing = _MissingRecorder(missing)
             try:
-                found = kept[key] = (self._break(text, font_name, size, width), recorder.noted)
+                lines = self._break(text, font_name, size, width, remember=False)
+                found = kept[key] = (lines, recorder.noted)
             finally:
                 self.book.missing = missing
         else:
@@ -199,13 +208,24 @@ class TextSetter:
         """Return the width a frame needs so that a line `text_width` wide fits on one line."""
         return max(text_width + 1.0, text_width / (1 - WIDTH_SAFETY)) + 0.01
 
-    def _break(self, text: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
+    def _break(
+        self, text: str, font_name: str, size: float, width: float, remember: bool = True
+    ) -> tuple[str, ...]:
+        """Return `text` broken into lines `width` wide (less the safety margin).
+
+        Widths come from the font book, remembered per font and size unless `remember` is
+        off (then every width is asked of the book, which notes the characters no font has).
+        """
         usable = width - max(1.0, width * WIDTH_SAFETY)  # as frame_width undoes
-        book = self.book
+        measure = self._measures.get(font_name) if remember else None
+        if measure is None:
+            book = self.book
 
-        def measure(piece: str, piece_size: float) -> float:
-            return book.width(piece, font_name, piece_size)
+            def measure(piece: str, piece_size: float) -> float:
+                return book.width(piece, font_name, piece_size)
 
+            if remember:
+                measure = self._measures[font_name] = remembering(measure)
         return tuple(break_lines(text, usable, measure, size))
 
     def _break_styled(
