@@ -691,14 +691,28 @@ class DeckBuilder(BlockSlides):
     def paginate(
         self, items: Sequence[_Item], regions: Callable[[int], Region], role: str = "body"
     ) -> list[list[Paragraph]]:
-        """Return `items` set at the largest size that needs the fewest slides."""
+        """Return `items` set at the largest size that needs the fewest slides.
+
+        The size is found by bisection (a smaller size never needs more slides): a long list
+        (an agenda or the sources of hundreds of sections) is set at a few sizes, not at all.
+        """
         sizes = sizes_between(self.setter.style(role))
-        smallest = self.flow(items, regions, sizes[-1], role)
-        for size in sizes:
-            pages = smallest if size == sizes[-1] else self.flow(items, regions, size, role)
-            if len(pages) <= len(smallest):
-                return pages
-        return smallest
+        fewest = self.flow(items, regions, sizes[-1], role)
+        if len(sizes) == 1:
+            return fewest
+        largest = self.flow(items, regions, sizes[0], role)  # a short list: done at once
+        if len(largest) <= len(fewest):
+            return largest
+        found = {len(sizes) - 1: fewest}  # by index in `sizes`: pages as few as `fewest`
+        low, high = 1, len(sizes) - 1  # the answer is in sizes[low..high]; sizes[high] fits
+        while low < high:
+            middle = (low + high) // 2
+            pages = self.flow(items, regions, sizes[middle], role)
+            if len(pages) <= len(fewest):
+                high, found[middle] = middle, pages
+            else:
+                low = middle + 1
+        return found[high]
 
     # ----- the slides ----------------------------------------------------------------------
 
