@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -587,9 +588,9 @@ class DeckBuilder(BlockSlides):
         """
         pages: list[list[Paragraph]] = [[]]
         used = 0.0
-        queue = list(items)
+        queue = deque(items)  # taken from the front, carried-over rests put back there
         while queue:
-            item = queue.pop(0)
+            item = queue.popleft()
             region = regions(len(pages) - 1)
             page = pages[-1]
             paragraph = self._set(item, size, region.w, not page, primary)
@@ -611,19 +612,19 @@ class DeckBuilder(BlockSlides):
             if page and fresh.height <= empty_height + 0.01:
                 pages.append([])
                 used = 0.0
-                queue.insert(0, item)
+                queue.appendleft(item)
                 continue
             # Too tall even for a slide of its own: place what fits here, carry the rest over.
             head, tail = self._split(item, size, region.w, region.h - used, not page, primary)
             if head is None:
                 pages.append([])
                 used = 0.0
-                queue.insert(0, item)
+                queue.appendleft(item)
                 continue
             page.append(head)
             used += head.height + (head.space_before if len(page) > 1 else 0.0)
             if tail.text:
-                queue.insert(0, tail)
+                queue.appendleft(tail)
             pages.append([])
             used = 0.0
         return [p for p in pages if p] or [[]]
@@ -1044,11 +1045,9 @@ class DeckBuilder(BlockSlides):
 
         columns = [column(items, region.w)]
         if len(items) > SOURCES_ONE_COLUMN:
-            width = (region.w - gap) / 2
-            splits = [k for k in range(1, len(items)) if items[k - 1].bullet]
-            pairs = [(column(items[:k], width), column(items[k:], width)) for k in splits]
-            if pairs:
-                columns = list(min(pairs, key=lambda p: max(map(stack_height, p))))
+            pair = self.balanced_columns(items, size, (region.w - gap) / 2)
+            if pair is not None:
+                columns = list(pair)
         width = region.w if len(columns) == 1 else (region.w - gap) / 2
         boxes: list[TextBox | Rect] = [heading]
         for index, paragraphs in enumerate(columns):
@@ -1057,6 +1056,33 @@ class DeckBuilder(BlockSlides):
                 TextBox(x, top, width, stack_height(paragraphs), paragraphs, "source", "Sources")
             )
         return boxes
+
+    def balanced_columns(
+        self, items: Sequence[_Item], size: float, width: float
+    ) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]] | None:
+        """Return `items` (set at `size` in `width`) in two columns ending closest together,
+        cut before an item that starts a section's list (a bullet before it), or None.
+
+        Each item is set twice, as a column's first paragraph and as a later one: every cut's
+        columns are made of these (as a flow down an unbounded column sets them), so a long
+        list is not set again for each cut.
+        """
+        splits = [k for k in range(1, len(items)) if items[k - 1].bullet]
+        if not splits:
+            return None
+        first = [self._set(item, size, width, True, "source") for item in items]
+        later = [self._set(item, size, width, False, "source") for item in items]
+        # Each paragraph's share of a column's height, as `stack_height` adds them up.
+        after = [p.height + p.space_before for p in later]
+        best: tuple[float, int] | None = None
+        for k in splits:
+            head = sum(after[1:k], first[0].height + 0.0)
+            tail = sum(after[k + 1 :], first[k].height + 0.0)
+            if best is None or max(head, tail) < best[0]:
+                best = (max(head, tail), k)
+        assert best is not None
+        k = best[1]
+        return (first[0], *later[1:k]), (first[k], *later[k + 1 :])
 
     def sources_at_foot(self, items: Sequence[_Item]) -> bool:
         """Put the Sources list at the foot of the last slide when it is a section's slide with
