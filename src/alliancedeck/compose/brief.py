@@ -262,6 +262,18 @@ class _Placed:
 
 
 @dataclass
+class _Snapshot:
+    """A flow's state as it reaches a page: what `BriefPlanner._flow` goes on from."""
+
+    columns: list[list[_Placed]]
+    used: float
+    queue: deque[_Unit]
+    waiting: list[_Unit]
+    forced: int
+    bands: dict[int, dict[str, _Unit]]
+
+
+@dataclass
 class _Flow:
     """The columns a flow filled, in order, and how many units stood alone in a column they
     (with what they keep with) overfill: a heading parted from its text, a block cut short."""
@@ -351,6 +363,7 @@ class BriefPlanner:
         self._aspects: dict[object, float] = {}
         self._foot: list[Box] | None = None
         self._columns: dict[tuple[int, float], list[Region]] = {}
+        self.snapshot: _Snapshot | None = None  # noted by a flow recording one (see `_flow`)
         # Every composition sets the same texts, many at the same sizes: one line cache serves
         # them all (lines depend only on the text, font, size and width).
         self._lines = BriefSetter(theme, book).line_cache()
@@ -725,10 +738,18 @@ class BriefPlanner:
         column_caps: dict[int, float],
         within: int | None,
         feet: dict[int, int],
+        record_from: int | None = None,
+        resume: _Snapshot | None = None,
     ) -> tuple[_Flow | None, tuple[int, int] | None]:
         """Return the flow (None if it ran past `within` pages) and the first block across
         the columns that went on to the next page while the foot of the page it arrived on
-        was free: (that page, its content order), or None."""
+        was free: (that page, its content order), or None.
+
+        With `record_from` (a page), note in `self.snapshot` the flow's state as it reaches
+        that page, if nothing there was measured yet; `resume` goes on from such a state (what
+        comes before that page does not depend on caps of that page or later; the state was
+        recorded with the same `feet`).
+        """
         columns: list[list[_Placed]] = [[]]
         used = 0.0
         queue = deque(units)  # taken from the front, split rests put back there
@@ -740,7 +761,13 @@ class BriefPlanner:
         }
         footed = set(feet.values())
         moved: tuple[int, int] | None = None
+        if resume is not None:
+            columns = [*resume.columns[:-1], list(resume.columns[-1])]
+            used, queue, waiting = resume.used, deque(resume.queue), list(resume.waiting)
+            forced, bands = resume.forced, {p: dict(b) for p, b in resume.bands.items()}
         past = False  # something landed on a page past `within`
+        recorded_from = None if record_from is None else self.first_column(record_from, header)
+        measured = False  # the room of a column at or past `recorded_from` was asked
 
         def next_column() -> None:
             nonlocal used
@@ -748,7 +775,10 @@ class BriefPlanner:
             used = 0.0
 
         def room() -> float:
-            return self.column_region(len(columns) - 1, header, caps, bands, column_caps).h - used
+            nonlocal measured
+            index = len(columns) - 1
+            measured = measured or (recorded_from is not None and index >= recorded_from)
+            return self.column_region(index, header, caps, bands, column_caps).h - used
 
         def place(unit: _Unit) -> None:
             nonlocal used, past
@@ -808,6 +838,17 @@ class BriefPlanner:
                 place(waiting.pop(0))
 
         while queue and not past:
+            if recorded_from is not None and len(columns) - 1 >= recorded_from:
+                if not measured:
+                    self.snapshot = _Snapshot(
+                        [*columns[:-1], list(columns[-1])],
+                        used,
+                        deque(queue),
+                        list(waiting),
+                        forced,
+                        {p: dict(b) for p, b in bands.items()},
+                    )
+                recorded_from = None
             unit = queue.popleft()
             if unit.spans and unit.order in footed and not unit.attached:
                 continue  # set at the foot of its page already
@@ -923,12 +964,19 @@ class BriefPlanner:
         if not regions:
             return flow
         # Try column heights a line apart; keep the one whose columns end closest together
-        # (the lower at a tie), never one that adds a page.
+        # (the lower at a tie), never one that adds a page. Every trial flows alike up to the
+        # last page: each goes on from where the flow reaches it, when that state is known.
         line = self.theme.brief["body"].size * self.theme.brief["body"].leading / 2
         best, best_key = flow, (math.inf, math.inf)
         height = regions[0].h
+        self.snapshot = None
+        self._flow(header, units, {}, flow.column_caps, None, flow.feet, record_from=last)
+        start, self.snapshot = self.snapshot, None
         while height > line:
-            trial = self.flow(header, units, {last: height}, flow.column_caps, flow.feet)
+            trial, _ = self._flow(
+                header, units, {last: height}, flow.column_caps, None, flow.feet, resume=start
+            )
+            assert trial is not None  # only a flow within a page count stops early
             if self.page_count(header, trial) != pages or trial.forced > flow.forced:
                 height -= line
                 continue

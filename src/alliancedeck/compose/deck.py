@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -24,7 +25,14 @@ from alliancedeck.compose.boxes import (
     bullet_for,
     stack_height,
 )
-from alliancedeck.compose.text import break_lines, cut_after, sizes_between, split_sentences
+from alliancedeck.compose.text import (
+    Measure,
+    break_lines,
+    cut_after,
+    remembering,
+    sizes_between,
+    split_sentences,
+)
 from alliancedeck.design import Design, TextStyle
 from alliancedeck.document import (
     Block,
@@ -66,6 +74,7 @@ class TextSetter:
     ):
         self.theme = theme
         self.book = book
+        self._measures: dict[str, Measure] = {}  # by font: widths remembered (see `_break`)
         # Layout tries each text at several sizes and widths, often the same ones again; the
         # cache lives as long as this setter (one per deck), or as the `lines` it is given
         # (`line_cache`: setters of one brief's compositions share theirs).
@@ -95,7 +104,8 @@ class TextSetter:
             missing = self.book.missing
             recorder = self.book.missing = _MissingRecorder(missing)
             try:
-                found = kept[key] = (self._break(text, font_name, size, width), recorder.noted)
+                lines = self._break(text, font_name, size, width, remember=False)
+                found = kept[key] = (lines, recorder.noted)
             finally:
                 self.book.missing = missing
         else:
@@ -199,13 +209,24 @@ class TextSetter:
         """Return the width a frame needs so that a line `text_width` wide fits on one line."""
         return max(text_width + 1.0, text_width / (1 - WIDTH_SAFETY)) + 0.01
 
-    def _break(self, text: str, font_name: str, size: float, width: float) -> tuple[str, ...]:
+    def _break(
+        self, text: str, font_name: str, size: float, width: float, remember: bool = True
+    ) -> tuple[str, ...]:
+        """Return `text` broken into lines `width` wide (less the safety margin).
+
+        Widths come from the font book, remembered per font and size unless `remember` is
+        off (then every width is asked of the book, which notes the characters no font has).
+        """
         usable = width - max(1.0, width * WIDTH_SAFETY)  # as frame_width undoes
-        book = self.book
+        measure = self._measures.get(font_name) if remember else None
+        if measure is None:
+            book = self.book
 
-        def measure(piece: str, piece_size: float) -> float:
-            return book.width(piece, font_name, piece_size)
+            def measure(piece: str, piece_size: float) -> float:
+                return book.width(piece, font_name, piece_size)
 
+            if remember:
+                measure = self._measures[font_name] = remembering(measure)
         return tuple(break_lines(text, usable, measure, size))
 
     def _break_styled(
@@ -567,9 +588,9 @@ class DeckBuilder(BlockSlides):
         """
         pages: list[list[Paragraph]] = [[]]
         used = 0.0
-        queue = list(items)
+        queue = deque(items)  # taken from the front, carried-over rests put back there
         while queue:
-            item = queue.pop(0)
+            item = queue.popleft()
             region = regions(len(pages) - 1)
             page = pages[-1]
             paragraph = self._set(item, size, region.w, not page, primary)
@@ -593,19 +614,19 @@ class DeckBuilder(BlockSlides):
             if (page or region.h < following.h) and fresh.height <= following.h + 0.01:
                 pages.append([])
                 used = 0.0
-                queue.insert(0, item)
+                queue.appendleft(item)
                 continue
             # Too tall even for a slide of its own: place what fits here, carry the rest over.
             head, tail = self._split(item, size, region.w, region.h - used, not page, primary)
             if head is None:
                 pages.append([])
                 used = 0.0
-                queue.insert(0, item)
+                queue.appendleft(item)
                 continue
             page.append(head)
             used += head.height + (head.space_before if len(page) > 1 else 0.0)
             if tail.text:
-                queue.insert(0, tail)
+                queue.appendleft(tail)
             pages.append([])
             used = 0.0
         while len(pages) > 1 and not pages[-1]:  # a slide left empty only at the end goes;
@@ -675,14 +696,28 @@ class DeckBuilder(BlockSlides):
     def paginate(
         self, items: Sequence[_Item], regions: Callable[[int], Region], role: str = "body"
     ) -> list[list[Paragraph]]:
-        """Return `items` set at the largest size that needs the fewest slides."""
+        """Return `items` set at the largest size that needs the fewest slides.
+
+        The size is found by bisection (a smaller size never needs more slides): a long list
+        (an agenda or the sources of hundreds of sections) is set at a few sizes, not at all.
+        """
         sizes = sizes_between(self.setter.style(role))
-        smallest = self.flow(items, regions, sizes[-1], role)
-        for size in sizes:
-            pages = smallest if size == sizes[-1] else self.flow(items, regions, size, role)
-            if len(pages) <= len(smallest):
-                return pages
-        return smallest
+        fewest = self.flow(items, regions, sizes[-1], role)
+        if len(sizes) == 1:
+            return fewest
+        largest = self.flow(items, regions, sizes[0], role)  # a short list: done at once
+        if len(largest) <= len(fewest):
+            return largest
+        found = {len(sizes) - 1: fewest}  # by index in `sizes`: pages as few as `fewest`
+        low, high = 1, len(sizes) - 1  # the answer is in sizes[low..high]; sizes[high] fits
+        while low < high:
+            middle = (low + high) // 2
+            pages = self.flow(items, regions, sizes[middle], role)
+            if len(pages) <= len(fewest):
+                high, found[middle] = middle, pages
+            else:
+                low = middle + 1
+        return found[high]
 
     # ----- the slides ----------------------------------------------------------------------
 
@@ -1023,11 +1058,9 @@ class DeckBuilder(BlockSlides):
 
         columns = [column(items, region.w)]
         if len(items) > SOURCES_ONE_COLUMN:
-            width = (region.w - gap) / 2
-            splits = [k for k in range(1, len(items)) if items[k - 1].bullet]
-            pairs = [(column(items[:k], width), column(items[k:], width)) for k in splits]
-            if pairs:
-                columns = list(min(pairs, key=lambda p: max(map(stack_height, p))))
+            pair = self.balanced_columns(items, size, (region.w - gap) / 2)
+            if pair is not None:
+                columns = list(pair)
         width = region.w if len(columns) == 1 else (region.w - gap) / 2
         boxes: list[TextBox | Rect] = [heading]
         for index, paragraphs in enumerate(columns):
@@ -1036,6 +1069,33 @@ class DeckBuilder(BlockSlides):
                 TextBox(x, top, width, stack_height(paragraphs), paragraphs, "source", "Sources")
             )
         return boxes
+
+    def balanced_columns(
+        self, items: Sequence[_Item], size: float, width: float
+    ) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]] | None:
+        """Return `items` (set at `size` in `width`) in two columns ending closest together,
+        cut before an item that starts a section's list (a bullet before it), or None.
+
+        Each item is set twice, as a column's first paragraph and as a later one: every cut's
+        columns are made of these (as a flow down an unbounded column sets them), so a long
+        list is not set again for each cut.
+        """
+        splits = [k for k in range(1, len(items)) if items[k - 1].bullet]
+        if not splits:
+            return None
+        first = [self._set(item, size, width, True, "source") for item in items]
+        later = [self._set(item, size, width, False, "source") for item in items]
+        # Each paragraph's share of a column's height, as `stack_height` adds them up.
+        after = [p.height + p.space_before for p in later]
+        best: tuple[float, int] | None = None
+        for k in splits:
+            head = sum(after[1:k], first[0].height + 0.0)
+            tail = sum(after[k + 1 :], first[k].height + 0.0)
+            if best is None or max(head, tail) < best[0]:
+                best = (max(head, tail), k)
+        assert best is not None
+        k = best[1]
+        return (first[0], *later[1:k]), (first[k], *later[k + 1 :])
 
     def sources_at_foot(self, items: Sequence[_Item]) -> bool:
         """Put the Sources list at the foot of the last slide when it is a section's slide with

@@ -34,6 +34,12 @@ NO_LINE_END = frozenset("(（[［{｛「『〈《〔【〘〖〝‘“｢")
 #: measured: 0.24-0.25 em at 10-40 pt; DrawingML has no setting that turns it off).
 AUTOSPACE_EM = 0.25
 _SPACE = re.compile(r"(\s+)")
+#: Japanese line breaking (phrases, kinsoku between characters) only for paragraphs that hold
+#: a wide character; other paragraphs break at spaces and hyphens alone, with the same result.
+#: Off (False): every paragraph goes through the Japanese rules (a test compares the bytes).
+CJK_ONLY_WHERE_NEEDED = True
+#: Widths remembered per font and size by `remembering` (False: every width measured afresh).
+WIDTH_CACHE = True
 # After a hyphen between letters, unless what follows may not start a line (日米-ッ).
 _AFTER_HYPHEN = re.compile(
     r"(?<=[^\W\d_]-)(?=[^\W\d_])(?![" + re.escape("".join(sorted(NO_LINE_START))) + "])"
@@ -121,14 +127,41 @@ def _phrases(chunk: str) -> list[str]:
 
 def _pieces(text: str) -> Iterator[tuple[str, str]]:
     """Yield (word, trailing space) pairs; Japanese is cut into phrases."""
+    cjk = needs_cjk_rules(text)
     for chunk in _SPACE.split(text):
         if not chunk:
             continue
         if chunk.isspace():
             yield "", " "
             continue
+        if not cjk:
+            yield chunk, ""
+            continue
         for phrase in _phrases(chunk):
             yield phrase, ""
+
+
+def needs_cjk_rules(text: str) -> bool:
+    """Return whether `text` needs the Japanese line-breaking rules: it holds a wide character."""
+    if not CJK_ONLY_WHERE_NEEDED:
+        return True
+    return not text.isascii() and any(map(is_wide, text))
+
+
+def remembering(measure: Measure) -> Measure:
+    """Return `measure` (one font's) remembering the width of each text at each size."""
+    if not WIDTH_CACHE:
+        return measure
+    known: dict[tuple[str, float], float] = {}
+
+    def remembered(text: str, size: float) -> float:
+        key = (text, size)
+        width = known.get(key)
+        if width is None:
+            width = known[key] = measure(text, size)
+        return width
+
+    return remembered
 
 
 def _no_break(before: str, after: str) -> bool:
@@ -182,7 +215,7 @@ def break_word(
         return (bool(current) or limit < width) and wide(text, start) > limit
 
     position = 0
-    for unit in _units(word):
+    for unit in _units(word) if needs_cjk_rules(word) else [word]:
         if full(current + unit):
             parts.append(current)
             current, start, limit = "", position, width

@@ -13,6 +13,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 if TYPE_CHECKING:
+    from reportlab.pdfgen.textobject import PDFTextObject
+
     from alliancedeck.compose.boxes import ChartBox, Paragraph, TextBox
     from alliancedeck.document import Document, ImageInfo
     from alliancedeck.fonts import FontBook
@@ -144,6 +146,19 @@ def draw_segments(
     canvas.setFont(font, size)
 
 
+def set_segments(
+    text_object: PDFTextObject, book: Any, x: float, y: float, text: str, font: str, size: float
+) -> None:
+    """Add `text` to `text_object` from (x, y), each run in the first layout font that has its
+    characters, each placed where the runs before it end (as `draw_segments` draws them)."""
+    for segment, name in book.segments(text, font):
+        text_object.setFont(name, size)
+        text_object.setTextOrigin(x, y)
+        text_object.textOut(segment)
+        x += book.width(segment, name, size)
+    text_object.setFont(font, size)
+
+
 def draw_rect(
     canvas: Canvas, page_height: float, x: float, y: float, w: float, h: float, fill: str
 ) -> None:
@@ -190,6 +205,8 @@ def draw_paragraph(
     canvas.setFillColor(color(font.color))
     canvas.setFont(font.pdf_name, font.size)
     drop = first_baseline(paragraph, book)
+    # A paragraph without styled runs is one text object: every line and font run, its bullet.
+    text = None if paragraph.runs else canvas.beginText()
     for line_index, line in enumerate(paragraph.lines):
         baseline = page_height - (top + line_index * paragraph.leading + drop)
         left = box.x + paragraph.indent
@@ -207,10 +224,18 @@ def draw_paragraph(
             left += room - width if paragraph.align == "right" else (room - width) / 2
         if runs:
             _draw_runs(canvas, book, paragraph, runs, widths, left, baseline, marker)
+        elif text is not None:
+            set_segments(text, book, left, baseline, line, font.pdf_name, font.size)
         else:
             draw_segments(canvas, book, left, baseline, line, font.pdf_name, font.size)
         if line_index == 0 and paragraph.bullet:
-            canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
+            if text is not None:
+                text.setTextOrigin(box.x + paragraph.bullet_indent, baseline)
+                text.textOut(paragraph.bullet)
+            else:
+                canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
+    if text is not None:
+        canvas.drawText(text)
     if paragraph.link:
         height = paragraph.height
         y0 = page_height - top - height
