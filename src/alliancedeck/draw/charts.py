@@ -81,6 +81,19 @@ def chart_drawing(
                 textAnchor="middle",
             )
         )
+    if chart.type == "pie" and chart.unit:  # no value axis to title: the unit heads the pie
+        top -= size * 1.5
+        drawing.add(
+            String(
+                width / 2,
+                top + size * 0.3,
+                chart.unit,
+                fontName=style.font_for([chart.unit]),
+                fontSize=size,
+                fillColor=color(style.text_color),
+                textAnchor="middle",
+            )
+        )
     legend_y = top - size * 0.3
     if chart.has_legend:
         top -= size * 1.9
@@ -252,7 +265,9 @@ def _pie(chart: ChartInfo, width: float, height: float, style: ChartStyle) -> Pi
         abs(math.cos(t)) * w / 2 + abs(math.sin(t)) * size / 2 + size * 0.5
         for t, w in zip(angles, widths, strict=True)
     ]
-    radius = width * 0.25
+    # The disc itself inside the box, whatever the labels allow (two slices label at the
+    # sides, so only this keeps a pie in a tall box off the legend and the footer).
+    radius = min(width * 0.25, height / 2 - size * 0.5)
     for t, w, extra in zip(angles, widths, reach, strict=True):
         if abs(math.cos(t)) > 1e-6:
             radius = min(radius, (width / 2 - w / 2) / abs(math.cos(t)) - extra)

@@ -1,0 +1,74 @@
+"""A pie chart as the deck PDF draws it: inside its own box, under its legend and above the
+footer, however tall the slide leaves it; and its unit (with any "(notional)") printed."""
+
+from __future__ import annotations
+
+import pdfplumber
+import pytest
+from pptx import Presentation
+
+from conftest import write_brief
+
+# No banner and no source: the pie gets the tallest box a slide gives a chart.
+BRIEF = """
+meta:
+  title: Notional pie brief
+sections:
+  - title: Notional shares
+    chart:
+      type: pie
+      title: Budget split
+      categories: [Alpha, Bravo]
+      series: [{name: Share, values: [60, 40]}]
+      unit: percent of the notional budget
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Build the brief's deck and deck PDF; return the .pptx path and the deck PDF path."""
+    from alliancedeck.api import build
+
+    folder = tmp_path_factory.mktemp("pie")
+    content = write_brief(folder, BRIEF)
+    result = build(content, out_dir=folder / "out", products=("slides", "deck-pdf"))
+    paths = {p.backend: p.path for p in result.products}
+    return paths["slides"], paths["deck-pdf"]
+
+
+def _pie_page(pdf):
+    return next(p for p in pdf.pages if "Budget split" in (p.extract_text() or ""))
+
+
+def test_the_pie_stays_under_its_legend_and_above_the_footer(built):
+    _, pdf_path = built
+    with pdfplumber.open(pdf_path) as pdf:
+        page = _pie_page(pdf)
+        words = page.extract_words()
+        legend = max(w["bottom"] for w in words if w["text"] == "Alpha" and w["top"] < 200)
+        footer = min(w["top"] for w in words if w["text"] == "Notional" and w["top"] > 400)
+        wedges = page.curves
+        assert wedges, "the pie's slices are drawn as curves"
+        assert min(c["top"] for c in wedges) >= legend, "a slice covers the legend"
+        assert max(c["bottom"] for c in wedges) <= footer - 4, "a slice reaches the footer"
+
+
+def test_a_pie_prints_its_unit_in_the_pptx_and_the_deck_pdf(built):
+    pptx_path, pdf_path = built
+    with pdfplumber.open(pdf_path) as pdf:
+        text = " ".join(_pie_page(pdf).extract_text().split())
+    assert "percent of the notional budget" in text
+    deck = Presentation(str(pptx_path))
+    shown = [
+        shape.text_frame.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    ]
+    shown += [
+        shape.chart.chart_title.text_frame.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_chart and shape.chart.has_title
+    ]
+    assert any("percent of the notional budget" in text for text in shown)
