@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from alliancedeck.errors import Location
@@ -419,6 +420,14 @@ def _pie_slices(categories: tuple[str, ...], values: tuple[float, ...]) -> str:
         f"{c} {format_number(v)}, or {round(100 * v / total)}%"
         for c, v in zip(categories, values, strict=False)
     )
+
+
+def format_written_number(value: float) -> str:
+    """Return `value` with thousands separators and every decimal it was written with
+    (1234.125 -> 1,234.125): a table cell, which is printed as written, never rounded."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{Decimal(repr(float(value))):,f}"
 
 
 def format_number(value: float) -> str:

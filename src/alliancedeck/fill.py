@@ -26,6 +26,7 @@ from alliancedeck.document import (
     TimelineInfo,
     chart_description,
     format_number,
+    format_written_number,
 )
 from alliancedeck.errors import Location, Report, did_you_mean, known_list
 from alliancedeck.labels import Labels, labels_for
@@ -600,7 +601,7 @@ def _blocks(
                         elif isinstance(cell, str):
                             cells.append(renderer.text(cell, (*here, "rows", r, c)) or "")
                         else:
-                            cells.append(format_number(cell))
+                            cells.append(format_written_number(cell))
                     rows.append(tuple(cells))
                 numeric = tuple(
                     all(row[c] is None or isinstance(row[c], float) for row in item.rows)
