@@ -9,6 +9,9 @@ from pptx import Presentation
 
 from conftest import write_brief
 
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
 # No banner and no source: the pie gets the tallest box a slide gives a chart.
 BRIEF = """
 meta:
@@ -72,3 +75,15 @@ def test_a_pie_prints_its_unit_in_the_pptx_and_the_deck_pdf(built):
         if shape.has_chart and shape.chart.has_title
     ]
     assert any("percent of the notional budget" in text for text in shown)
+
+
+def test_pie_slices_are_parted_by_the_same_white_line_as_in_the_deck_pdf(built):
+    pptx_path, _ = built
+    deck = Presentation(str(pptx_path))
+    chart = next(s.chart for slide in deck.slides for s in slide.shapes if s.has_chart)
+    points = chart._chartSpace.findall(".//" + C + "dPt")
+    assert len(points) == 2
+    for point in points:
+        line = point.find(f"{C}spPr/{A}ln")
+        assert line is not None and line.get("w") == str(12700)  # 1 pt, as charts.py strokes
+        assert line.find(f"{A}solidFill/{A}srgbClr").get("val") == "FFFFFF"

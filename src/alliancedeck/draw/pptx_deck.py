@@ -732,6 +732,8 @@ def _style_chart(chart, box: ChartBox) -> None:
         for index, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
+            point.format.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)  # as the deck PDF parts them
+            point.format.line.width = Pt(1)
         plot.has_data_labels = True
         labels = plot.data_labels
         labels.number_format = "0%"
