@@ -87,3 +87,36 @@ def test_pie_slices_are_parted_by_the_same_white_line_as_in_the_deck_pdf(built):
         line = point.find(f"{C}spPr/{A}ln")
         assert line is not None and line.get("w") == str(12700)  # 1 pt, as charts.py strokes
         assert line.find(f"{A}solidFill/{A}srgbClr").get("val") == "FFFFFF"
+
+
+def test_legend_entries_sit_one_gap_apart_however_long_their_names(tmp_path):
+    """As PowerPoint and LibreOffice set a legend: each entry as wide as its own name."""
+    from alliancedeck.api import build
+
+    content = write_brief(
+        tmp_path,
+        """
+        meta:
+          title: Notional legend brief
+        sections:
+          - title: Notional split
+            chart:
+              type: pie
+              title: Notional split
+              categories: [Aa, Infrastructure, Bb, Personnel]
+              series: [{name: Share, values: [40, 25, 20, 15]}]
+        """,
+    )
+    result = build(content, out_dir=tmp_path / "out", products=("deck-pdf",), checksums=False)
+    with pdfplumber.open(result.products[0].path) as pdf:
+        page = next(p for p in pdf.pages if "Notional split" in p.extract_text())
+        swatches = sorted(
+            (r for r in page.rects if 4 < r["width"] < 20 and abs(r["width"] - r["height"]) < 1),
+            key=lambda r: r["x0"],
+        )
+        words = page.extract_words()
+    names = ["Aa", "Infrastructure", "Bb", "Personnel"]
+    row = min(s["top"] for s in swatches)
+    legend = [next(w for w in words if w["text"] == n and abs(w["top"] - row) < 8) for n in names]
+    gaps = [swatches[i + 1]["x0"] - legend[i]["x1"] for i in range(len(names) - 1)]
+    assert max(gaps) - min(gaps) < 2, gaps

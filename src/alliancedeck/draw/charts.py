@@ -144,8 +144,13 @@ def _legend(
     `lines` a short line with its marker (as PowerPoint and LibreOffice key a line series)."""
     legend = Legend()
     swatch = style.size * (2.0 if lines is not None else 0.8)
-    step = style.width(names) + swatch + style.size * 1.7
-    legend.x, legend.y = max(0.0, (width - step * len(names)) / 2), y
+    # Each entry as wide as its own name, one gap apart, as PowerPoint and LibreOffice set it
+    # (a fixed step would space short names by the longest one).
+    legend.variColumn = 1
+    legend.autoXPadding = style.size * 1.3
+    entry = swatch + style.size * 0.4 + legend.autoXPadding
+    total = sum(style.width([name]) for name in names) + entry * len(names) - legend.autoXPadding
+    legend.x, legend.y = max(0.0, (width - total) / 2), y
     legend.alignment = "right"
     legend.fontName = style.font_for(names)
     legend.fontSize = style.size
@@ -153,7 +158,6 @@ def _legend(
     legend.boxAnchor = "nw"
     legend.columnMaximum = 1
     legend.dx, legend.dy = swatch, style.size * 0.8
-    legend.deltax = step
     legend.dxTextSpace = style.size * 0.4
     if lines is not None:
         legend.colorNamePairs = [(Auto(obj=lines, index=i), n) for i, n in enumerate(names)]
