@@ -7,6 +7,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from alliancedeck.errors import Location
@@ -449,8 +450,17 @@ def is_year_column(values: Sequence[object]) -> bool:
 
 
 def format_cell(value: float, *, year: bool) -> str:
-    """Return a number of a table as printed: a year as written, else as `format_number`."""
-    return str(int(value)) if year else format_number(value)
+    """Return a number of a table as printed: a year as written, else with every decimal it
+    was written with (`format_written_number`), never rounded."""
+    return str(int(value)) if year else format_written_number(value)
+
+
+def format_written_number(value: float) -> str:
+    """Return `value` with thousands separators and every decimal it was written with
+    (1234.125 -> 1,234.125): a table cell, which is printed as written, never rounded."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{Decimal(repr(float(value))):,f}"
 
 
 def format_number(value: float) -> str:

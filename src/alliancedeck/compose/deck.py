@@ -1503,6 +1503,12 @@ class DeckBuilder(BlockSlides):
                 name="Footer",
                 max_lines=1,
             )
+            if number == 1 and len(footer_left.paragraphs[0].lines) > 1:
+                self.warn(
+                    self.meta_location,
+                    f"the footer needs {len(footer_left.paragraphs[0].lines)} lines on every "
+                    "slide; set meta.short_title to a title of a few words for the footers",
+                )
             page_text = rules.footer_right(meta, self.labels, number, total)
             footer_right = self.fitted_box(
                 page_text,

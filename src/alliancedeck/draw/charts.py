@@ -81,6 +81,19 @@ def chart_drawing(
                 textAnchor="middle",
             )
         )
+    if chart.type == "pie" and chart.unit:  # no value axis to title: the unit heads the pie
+        top -= size * 1.5
+        drawing.add(
+            String(
+                width / 2,
+                top + size * 0.3,
+                chart.unit,
+                fontName=style.font_for([chart.unit]),
+                fontSize=size,
+                fillColor=color(style.text_color),
+                textAnchor="middle",
+            )
+        )
     legend_y = top - size * 0.3
     if chart.has_legend:
         top -= size * 1.9
@@ -131,8 +144,13 @@ def _legend(
     `lines` a short line with its marker (as PowerPoint and LibreOffice key a line series)."""
     legend = Legend()
     swatch = style.size * (2.0 if lines is not None else 0.8)
-    step = style.width(names) + swatch + style.size * 1.7
-    legend.x, legend.y = max(0.0, (width - step * len(names)) / 2), y
+    # Each entry as wide as its own name, one gap apart, as PowerPoint and LibreOffice set it
+    # (a fixed step would space short names by the longest one).
+    legend.variColumn = 1
+    legend.autoXPadding = style.size * 1.3
+    entry = swatch + style.size * 0.4 + legend.autoXPadding
+    total = sum(style.width([name]) for name in names) + entry * len(names) - legend.autoXPadding
+    legend.x, legend.y = max(0.0, (width - total) / 2), y
     legend.alignment = "right"
     legend.fontName = style.font_for(names)
     legend.fontSize = style.size
@@ -140,7 +158,6 @@ def _legend(
     legend.boxAnchor = "nw"
     legend.columnMaximum = 1
     legend.dx, legend.dy = swatch, style.size * 0.8
-    legend.deltax = step
     legend.dxTextSpace = style.size * 0.4
     if lines is not None:
         legend.colorNamePairs = [(Auto(obj=lines, index=i), n) for i, n in enumerate(names)]
@@ -252,7 +269,9 @@ def _pie(chart: ChartInfo, width: float, height: float, style: ChartStyle) -> Pi
         abs(math.cos(t)) * w / 2 + abs(math.sin(t)) * size / 2 + size * 0.5
         for t, w in zip(angles, widths, strict=True)
     ]
-    radius = width * 0.25
+    # The disc itself inside the box, whatever the labels allow (two slices label at the
+    # sides, so only this keeps a pie in a tall box off the legend and the footer).
+    radius = min(width * 0.25, height / 2 - size * 0.5)
     for t, w, extra in zip(angles, widths, reach, strict=True):
         if abs(math.cos(t)) > 1e-6:
             radius = min(radius, (width / 2 - w / 2) / abs(math.cos(t)) - extra)

@@ -436,10 +436,15 @@ class BoxTagger:
                 siblings.remove(caption)
                 caption.parent = table
                 table.kids.insert(0, caption)
+        # Every row's fill first: a rule straddles its row's lower edge, and a fill painted
+        # after it would hide half of it (the .pptx and LibreOffice show it whole).
+        with tagger.artifact():
+            y = box.y
+            for r, row_height in enumerate(box.heights):
+                draw_rect(canvas, height, box.x, y, box.w, row_height, box.row_fill(r))
+                y += row_height
         y = box.y
         for r, (row_height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
-            with tagger.artifact():
-                draw_rect(canvas, height, box.x, y, box.w, row_height, box.row_fill(r))
             repeated = continued and r == 0
             row = None if repeated else table.add("TR")
             x = box.x

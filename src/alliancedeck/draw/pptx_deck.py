@@ -750,9 +750,13 @@ def _style_chart(chart, box: ChartBox) -> None:
     plot = chart.plots[0]
     rule = RGBColor(*hex_to_rgb(box.rule))
     if info.type == "pie":
+        if info.unit:  # no value axis to title: the unit heads the chart, as in the deck PDF
+            _pie_unit_title(chart, info.unit, font.size)
         for index, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = RGBColor(*hex_to_rgb(_pick(box.palette, index)))
+            point.format.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)  # as the deck PDF parts them
+            point.format.line.width = Pt(1)
         plot.has_data_labels = True
         labels = plot.data_labels
         labels.number_format = "0%"
@@ -823,6 +827,23 @@ def _style_chart(chart, box: ChartBox) -> None:
     chart.category_axis._element.scaling.get_or_add_orientation().set("val", "minMax")
     _set_crosses(chart, "c:valAx", "autoZero")
     _set_crosses(chart, "c:catAx", "autoZero")
+
+
+def _pie_unit_title(chart, unit: str, size: float) -> None:
+    """Set `unit` as the chart title of a pie `chart`, at `size` points, not bold, outside the
+    plot (after a title shown in the chart, if any)."""
+    chart.has_title = True
+    chart._chartSpace.chart.get_or_add_autoTitleDeleted().val = False
+    frame = chart.chart_title.text_frame
+    paragraph = frame.add_paragraph() if frame.text else frame.paragraphs[0]
+    run = paragraph.add_run()
+    run.text = unit
+    run.font.size = Pt(size)
+    run.font.bold = False
+    overlay = chart.chart_title._title.find(qn("c:overlay"))
+    if overlay is None:
+        overlay = etree.SubElement(chart.chart_title._title, qn("c:overlay"))
+    overlay.set("val", "0")
 
 
 def _set_crosses(chart, axis: str, value: str) -> None:
