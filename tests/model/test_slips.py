@@ -49,6 +49,35 @@ SLIPS = [
         'lead: "Background: the thing"',
     ),
     Slip(
+        "a lead without its colon",
+        section("- a", extra="    lead A notional lead.\n"),
+        7,
+        9,
+        'no ":" after "lead": a key and its value are written "key: value"; write '
+        '"lead: A notional lead."',
+    ),
+    Slip(
+        "a section title without its colon",
+        HEAD + "sections:\n  - title First\n    points:\n      - a\n",
+        6,
+        10,
+        'no ":" after "title"',
+    ),
+    Slip(
+        "a figure value without its colon",
+        META + "figures:\n  x:\n    value 5\n    label: l\n" + "sections:\n  - title: A\n",
+        5,
+        10,
+        'write "value: 5"',
+    ),
+    Slip(
+        "a point without its dash",
+        section("- a\nb"),
+        9,
+        7,
+        'an item of the list above starts with "- ": write "- b"',
+    ),
+    Slip(
         "point starting with {{",
         section("- {{ figures.troops }} troops are there"),
         8,
