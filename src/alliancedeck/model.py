@@ -493,6 +493,8 @@ def _message(error: Any, path: KeyPath, first: int = 1) -> str:
     if kind == "literal_error":
         choices = literal_choices(error)
         return not_one_of(where, error.get("input"), choices)
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{where}: expected true or false, found {found}; write true or false"
     if kind in ("list_type",):
         return f"{where}: expected a list (lines starting with '- '), found {found}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):

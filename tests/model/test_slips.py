@@ -338,6 +338,36 @@ def test_years_as_chart_categories_are_their_text(tmp_path):
     assert list(chart.categories) == ["2019", "2020", "2021"]
 
 
+def test_plain_words_yaml_1_1_took_for_true_or_numbers_are_text_as_editors_read_them(tmp_path):
+    """`NO` (Norway), `Yes`, `on` are text to YAML 1.2, so to the schema and every editor."""
+    path = write_brief(
+        tmp_path,
+        section(
+            "- On",
+            extra="    chart:\n      type: column\n      categories: [Yes, No]\n"
+            "      series: [{name: notional, values: [1, 2]}]\n"
+            "    table:\n      columns: [Country, Berths]\n"
+            "      rows: [[NO, 012], [SE, 1_000], [DK, 7]]\n",
+        ),
+    )
+    doc = check(path).doc
+    chart, table = doc.sections[0].blocks
+    assert list(chart.categories) == ["Yes", "No"]
+    assert [row[0] for row in table.rows] == ["NO", "SE", "DK"]
+    assert [row[1] for row in table.rows] == ["12", "1_000", "7"]
+    assert doc.sections[0].points[0].text == "On"
+
+
+def test_a_flag_written_yes_says_to_write_true(tmp_path):
+    path = write_brief(tmp_path, section("- a", extra="    backup: yes\n"))
+    with pytest.raises(ContentError) as caught:
+        check(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:7:13: sections[1].backup: expected true or false, found text "
+        '"yes"; write true or false'
+    ]
+
+
 def test_a_misspelt_layout_key_suggests_the_key(tmp_path):
     from alliancedeck.design import PACKAGE_LAYOUTS
 
