@@ -368,6 +368,19 @@ def test_a_flag_written_yes_says_to_write_true(tmp_path):
     ]
 
 
+def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path):
+    """`lable:` for `label:`: the "did you mean" is the message; "label missing" is not added."""
+    path = write_brief(
+        tmp_path,
+        META + "figures:\n  troops:\n    value: 5\n    lable: notional\n" + section("- a", head=""),
+    )
+    with pytest.raises(ContentError) as caught:
+        check(path)
+    assert [
+        f"{p.location.line}:{p.location.column}: {p.message}" for p in caught.value.problems
+    ] == ['6:5: unknown key "lable" in figures.troops (did you mean "label"?)']
+
+
 def test_a_misspelt_layout_key_suggests_the_key(tmp_path):
     from alliancedeck.design import PACKAGE_LAYOUTS
 
