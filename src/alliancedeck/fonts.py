@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from alliancedeck.compose.text import is_east_asian
 from alliancedeck.design import PACKAGE_LAYOUTS
-from alliancedeck.errors import ContentError, Location, Problem
+from alliancedeck.errors import ContentError, Location, Problem, did_you_mean
 from alliancedeck.markup import Run
 
 if TYPE_CHECKING:
@@ -128,9 +128,17 @@ def find_font_file(
         _check_regular(found, file_name, layout_path)
         return found
     searched = ", ".join(str(f) for f in folders)
+    # A misspelt name: the font files in the folders searched at the top (no walk).
+    nearby = [
+        p.name
+        for folder in folders
+        if folder in confined or folder == PACKAGE_FONTS
+        for p in (sorted(folder.glob("*.[tT][tT][fFcC]")) if folder.is_dir() else [])
+    ]
     raise _font_error(
         file_name,
-        f"{f'({family}) ' if family else ''}not found (searched {searched}). Install the font "
+        f"not found{f' (a {family} face)' if family else ''}{did_you_mean(file_name, nearby)}; "
+        f"searched {searched}. Install the font "
         f"({INSTALL_HINTS.get(file_name, 'from your system')}) or put the file in a folder "
         "named by ALLIANCEDECK_FONT_PATH",
         layout_path,
@@ -191,7 +199,7 @@ class FontBook:
         self.content_dir = content_dir
         self._names: dict[tuple[str, str], str] = {}
         self._faces: dict[str, object] = {}
-        self._files: dict[str, tuple[str, str]] = {}
+        self._files: dict[str, tuple[str, str, str]] = {}
         self._family_of: dict[str, str] = {}
         self._fallback: dict[str, str | None] = {}
         self.missing: dict[str, str] = {}  # characters no font has -> the text they were in
@@ -209,7 +217,7 @@ class FontBook:
         for style, file_name in family.files.items():
             registered = registered_name(family.pdf, style)
             self._names[(family_key, style)] = registered
-            self._files[registered] = (file_name, family.pdf)
+            self._files[registered] = (file_name, family.pdf, style)
             self._family_of[registered] = family_key
         regular = self._names[(family_key, "regular")]
         self._names.setdefault((family_key, "bold"), regular)
@@ -234,19 +242,32 @@ class FontBook:
             from reportlab.pdfbase import pdfmetrics
             from reportlab.pdfbase.ttfonts import TTFont
 
-            file_name, family = self._files[name]
-            path = find_font_file(
-                file_name,
-                self.content_dir,
-                family=family,
-                layout_dir=Path(self.theme.path).parent if self.theme.path else None,
-                layout_path=self.theme.path,
-            )
+            file_name, family, style = self._files[name]
+            try:
+                path = find_font_file(
+                    file_name,
+                    self.content_dir,
+                    family=family,
+                    layout_dir=Path(self.theme.path).parent if self.theme.path else None,
+                    layout_path=self.theme.path,
+                )
+            except ContentError as exc:
+                raise self._at_file_name(exc, name, style) from None
             if _READ_FROM.get(name) != path:  # not read yet, or read from another file
                 pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
                 _READ_FROM[name] = path
             face = self._faces[name] = pdfmetrics.getFont(name)
         return face
+
+    def _at_file_name(self, error: ContentError, name: str, style: str) -> ContentError:
+        """Return `error` located at the layout line that names the font file (`files:`)."""
+        from alliancedeck.layout_files import layout_location
+
+        where = layout_location(self.theme, ("fonts", self._family_of[name], "files", style))
+        return ContentError(
+            Problem(where, p.message, p.severity) if p.location.line <= 0 else p
+            for p in error.problems
+        )
 
     def files_key(self) -> tuple[tuple[str, str, str | None], ...]:
         """Return which file each font of the theme comes from (None: not found), as a key

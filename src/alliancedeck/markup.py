@@ -11,6 +11,10 @@ from dataclasses import dataclass, replace
 MAX_URL = 2_000
 #: What a link may point to: a web page or a mail address (a link is live in every product).
 WEB_ADDRESS = re.compile(r"^(https?://[^/?#]|mailto:[^@]+@)", re.IGNORECASE)
+#: Punctuation that ends a phrase: a star between a space and one of these opens nothing.
+STOPS = frozenset(",.;:!?)]}")
+
+
 #: Characters a backslash makes literal; before any other character it is a backslash.
 ESCAPABLE = frozenset("*[]()\\")
 
@@ -136,7 +140,8 @@ def _stars(
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
     can_close = not before.isspace()
-    can_open = not after.isspace()
+    # A star opens before a word: not before a space, nor a lone one before a stop (`*,`).
+    can_open = not after.isspace() and not (before.isspace() and after in STOPS)
     count = end - start
     position = start
     while count:

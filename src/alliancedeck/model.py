@@ -493,6 +493,8 @@ def _message(error: Any, path: KeyPath, first: int = 1) -> str:
     if kind == "literal_error":
         choices = literal_choices(error)
         return not_one_of(where, error.get("input"), choices)
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{where}: expected true or false, found {found}; write true or false"
     if kind in ("list_type",):
         return f"{where}: expected a list (lines starting with '- '), found {found}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -631,10 +633,19 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
     problems: list[Problem] = []
     colon_slips: set[KeyPath] = set()  # points read as a key and a value: one message each
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "missing")
-    for error in errors:
-        path = _single_block_path(_clean_path(error["loc"]), source_map)
+    paths = [_single_block_path(_clean_path(e["loc"]), source_map) for e in errors]
+    # A misspelt required key (`lable:`) is one slip: its "did you mean" says it all, so the
+    # key it stands for is not reported missing as well.
+    missing = [p for p, e in zip(paths, errors, strict=True) if e["type"] == "missing"]
+    misspelt: set[KeyPath] = set()
+    for path, error in zip(paths, errors, strict=True):
+        if error["type"] == "extra_forbidden":
+            for lost in missing:
+                if lost[:-1] == path[:-1] and did_you_mean(str(path[-1]), [str(lost[-1])]):
+                    misspelt.add(lost)
+    for error, path in zip(errors, paths, strict=True):
         kind = error["type"]
-        if path[:-1] in colon_slips:
+        if path[:-1] in colon_slips or (kind == "missing" and path in misspelt):
             continue
         if kind == "extra_forbidden":
             key = str(path[-1])

@@ -102,6 +102,7 @@ def explain_syntax_error(
         _alias,
         _text_cut_short,
         _missing_dash,
+        _missing_colon,
         _indent,
         _colon_in_text,
     ):
@@ -221,6 +222,69 @@ def _missing_dash(
         f'each item of the list that starts on line {context_at[0] + 1} begins with "- "; '
         f'write "- {line.text.strip()}"',
     )
+
+
+_WORD_THEN_TEXT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]+(\S.*)")
+
+
+def _without_colon(lines: list[str], number: int) -> Slip | None:
+    """Line `number` (0-based) as a key written without its colon (`lead A notional lead.`)."""
+    line = _split(lines[number])
+    if line.key is not None or line.value.endswith(":"):
+        return None
+    found = _WORD_THEN_TEXT.fullmatch(line.value)
+    if found is None:
+        return None
+    key, value = found.groups()
+    dash = "- " if line.text.lstrip().startswith("-") else ""
+    return Slip(
+        number + 1,
+        line.value_column + len(key) + 1,
+        f'no ":" after "{key}": a key and its value are written "key: value"; write '
+        f'"{dash}{key}: {value}"',
+    )
+
+
+def _missing_colon(
+    lines: list[str], problem: str, problem_at: Mark, context: str, context_at: Mark
+) -> Slip | None:
+    """A key written without its colon: `lead A notional lead.`, `- title A`, `value 5`.
+
+    YAML reads such a line as a text; it fails at the line itself when a key cannot be a text
+    ("could not find expected ':'"), or at the next key, which it reads as the text's own key
+    ("mapping values are not allowed here").
+    """
+    if "could not find expected ':'" in problem and "simple key" in context:
+        if context_at is None or not 0 <= context_at[0] < len(lines):
+            return None
+        number = context_at[0]
+        line = _split(lines[number])
+        for above in range(number - 1, -1, -1):  # one more item of a list, without its "- "
+            other = _split(lines[above])
+            if not other.text.strip() or other.text.lstrip().startswith("#"):
+                continue
+            if other.text.lstrip().startswith("- ") and other.indent == line.indent:
+                return Slip(
+                    number + 1,
+                    line.indent + 1,
+                    'this line is neither "key: value" nor a list item; an item of the list '
+                    f'above starts with "- ": write "- {line.text.strip()}"',
+                )
+            break
+        return _without_colon(lines, number)
+    if "mapping values are not allowed" not in problem or problem_at is None:
+        return None
+    line = _line_at(lines, problem_at)
+    if line is None or line.key is None or problem_at[1] != line.key_column + len(line.key):
+        return None  # the colon YAML stopped at is not the one after this line's key
+    for above in range(problem_at[0] - 1, -1, -1):
+        other = _split(lines[above])
+        if not other.text.strip() or other.text.lstrip().startswith("#"):
+            continue
+        if other.key is not None or other.value_column != line.key_column:
+            return None  # the line above is a key of its own, or not beside this one
+        return _without_colon(lines, above)
+    return None
 
 
 def _indent(

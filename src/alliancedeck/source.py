@@ -26,6 +26,16 @@ MAX_DEPTH = 64
 EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$")
 
 
+#: What YAML 1.2 (and so every editor) reads as true/false, a whole number or a number; a plain
+#: text YAML 1.1 reads otherwise (`yes`, `NO`, `on`, `1_000`, `12:30`) is text to YAML 1.2.
+YAML12_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+YAML12_INT = re.compile(r"[-+]?[0-9]+|0x[0-9a-fA-F]+")
+YAML12_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+    r"|\.(?:nan|NaN|NAN)"
+)
+
+
 class ExponentNumber(str):
     """A plain `1.5e9`: text to YAML 1.1 (which wants `1.5e+9`), a number to YAML 1.2 and editors.
 
@@ -350,6 +360,16 @@ class _Builder:
         value = self._scalar(node)
         if isinstance(value, str) and EXPONENT_NUMBER.match(value):
             return ExponentNumber(value)
+        if isinstance(value, bool):
+            if not YAML12_BOOL.fullmatch(node.value):
+                value = node.value  # `NO` (Norway), `yes`, `on`: text to YAML 1.2 and editors
+        elif isinstance(value, int):
+            if re.fullmatch(r"[-+]?[0-9]+", node.value):
+                value = int(node.value)  # `012` is twelve, not YAML 1.1's octal ten
+            elif not YAML12_INT.fullmatch(node.value):
+                value = node.value  # `1_000`, `12:30` (YAML 1.1's base 60), `0b1`
+        elif isinstance(value, float) and not YAML12_FLOAT.fullmatch(node.value):
+            value = node.value  # `1_000.5`, `12:30:00.5`
         end = node.end_mark
         empty = value is None and node.value == ""  # `- #1 priority`: all of it a comment
         if (isinstance(value, str) or empty) and end is not None and end.line < len(self.lines):

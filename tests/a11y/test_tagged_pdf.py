@@ -11,6 +11,7 @@ import yaml
 from tagged import open_pdf, outloud, page_marks, parent_tree, structure
 
 from conftest import REPO, write_brief
+from external import require
 
 #: The inputs issue 17 names: default content, every block, long briefs, Japanese.
 REPORT = "https://example.org/report"
@@ -45,7 +46,7 @@ def all_pdfs(products: dict[str, dict[str, Path]]) -> list[Path]:
 def texts(path: Path) -> str:
     """Return the structure tree as `pdfinfo -struct-text` reads it (what a reader hears)."""
     return subprocess.run(
-        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+        [require("pdfinfo"), "-struct-text", str(path)], capture_output=True, text=True, check=True
     ).stdout
 
 
@@ -190,7 +191,7 @@ def test_a_table_split_over_pages_is_one_table_with_its_header_row_once(products
     assert [row.kids[0].kind for row in rows] == ["TH"] + ["TD"] * len(table["rows"])
     # The header row is drawn again where the table goes on, as an artifact only.
     drawn = subprocess.run(
-        ["pdftotext", str(products["split"]["pdf"]), "-"], capture_output=True, text=True
+        [require("pdftotext"), str(products["split"]["pdf"]), "-"], capture_output=True, text=True
     ).stdout
     assert drawn.split().count(table["columns"][-1]) > 1
     assert texts(products["split"]["pdf"]).count(f'"{table["columns"][-1]}"') == 1

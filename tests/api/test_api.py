@@ -237,3 +237,18 @@ def test_a_mapping_s_messages_index_lists_as_its_locations_do(tmp_path):
     assert any("in sections[0].points[1]" in m for m in messages)
     assert any(m.startswith("sections[1].sources[0].url:") for m in messages)
     assert any(m.startswith("table.rows[1] has 1 cells") for m in messages)
+
+
+def test_an_error_in_content_given_as_a_mapping_names_its_key_path_once(tmp_path):
+    from alliancedeck.errors import ContentError
+
+    data = {
+        "meta": {"title": "Notional"},
+        "figures": {"big": {"value": "185,000", "label": "notional"}},
+        "sections": [{"title": "A", "points": ["A notional point."]}],
+    }
+    with pytest.raises(ContentError) as caught:
+        alliancedeck.check(data, base_dir=tmp_path)
+    assert str(caught.value).startswith(
+        '<content>.figures.big.value: expected a number, found text "185,000"; write 185000'
+    ), str(caught.value)

@@ -224,3 +224,36 @@ def test_emphasis_in_a_japanese_brief_is_bold_in_every_product(tmp_path):
     ]
     bold_text = "".join(r.text for r in runs if r.font.bold)
     assert "装備・技術協力の推進" in bold_text and "相互運用性" not in bold_text
+
+
+def test_a_point_that_opens_with_a_link_keeps_a_bullet_in_the_text_colour(tmp_path):
+    """The .pptx bullet takes its first run's colour unless told: say it, as the deck PDF draws."""
+    from pptx import Presentation
+
+    from alliancedeck.api import build
+
+    path = write_brief(
+        tmp_path,
+        """
+        meta:
+          title: Notional
+        sections:
+          - title: Links
+            points:
+              - "[The notional report](https://example.org/r) has the table"
+              - A plain notional point.
+        """,
+    )
+    result = build(path, products=["slides"], checksums=False)
+    deck = Presentation(result.products[0].path)
+    bullets, texts = [], []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            for paragraph in shape.text_frame.paragraphs:
+                if paragraph.text.startswith(("The notional report", "A plain notional")):
+                    bullets += paragraph._p.xpath("a:pPr/a:buClr/a:srgbClr/@val")
+                    if paragraph.text.startswith("A plain"):
+                        texts += paragraph._p.xpath("a:r/a:rPr/a:solidFill/a:srgbClr/@val")
+    assert len(bullets) == 2 and set(bullets) == set(texts), (bullets, texts)

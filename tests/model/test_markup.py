@@ -44,6 +44,8 @@ def test_bold_italic_and_links_become_runs():
     [
         "5 * 3 is 15",
         "a lone *",
+        "a lone *, then more",
+        "a star before a stop *. And one *; and *: too",
         "x** at the end",
         "2*3 is six",
         "[1] is a note, [a] too",
@@ -117,3 +119,23 @@ def test_any_text_is_read_or_refused_and_keeps_its_words(text):
         return
     # No address can be valid in this alphabet, so no text is an address: every letter stays.
     assert [c for c in plain(runs) if c in "ab"] == [c for c in text if c in "ab"]
+
+
+def test_the_readme_example_reads_as_the_readme_says():
+    """The example under "Emphasis and links" in README.md: marks drawn, the rest as typed."""
+    import re
+
+    import yaml
+
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Emphasis and links", 1)[1]
+    example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    lead = parse(example["lead"])
+    assert [r.text for r in lead if r.bold] == ["alliance"]
+    assert [r.text for r in lead if r.italic] == ["more"]
+    assert [r.href for r in lead if r.href] == ["https://example.org/r"]
+    stars = parse(example["points"][1])
+    assert [(r.bold, r.italic, r.href) for r in stars] == [(False, False, None)]
+    assert plain(stars) == "5 * 3 stars, a lone *, [1] and *escaped* stars print as typed"

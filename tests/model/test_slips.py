@@ -49,6 +49,35 @@ SLIPS = [
         'lead: "Background: the thing"',
     ),
     Slip(
+        "a lead without its colon",
+        section("- a", extra="    lead A notional lead.\n"),
+        7,
+        9,
+        'no ":" after "lead": a key and its value are written "key: value"; write '
+        '"lead: A notional lead."',
+    ),
+    Slip(
+        "a section title without its colon",
+        HEAD + "sections:\n  - title First\n    points:\n      - a\n",
+        6,
+        10,
+        'no ":" after "title"',
+    ),
+    Slip(
+        "a figure value without its colon",
+        META + "figures:\n  x:\n    value 5\n    label: l\n" + "sections:\n  - title: A\n",
+        5,
+        10,
+        'write "value: 5"',
+    ),
+    Slip(
+        "a point without its dash",
+        section("- a\nb"),
+        9,
+        7,
+        'an item of the list above starts with "- ": write "- b"',
+    ),
+    Slip(
         "point starting with {{",
         section("- {{ figures.troops }} troops are there"),
         8,
@@ -307,6 +336,49 @@ def test_years_as_chart_categories_are_their_text(tmp_path):
     )
     chart = check(path).doc.sections[0].blocks[0]
     assert list(chart.categories) == ["2019", "2020", "2021"]
+
+
+def test_plain_words_yaml_1_1_took_for_true_or_numbers_are_text_as_editors_read_them(tmp_path):
+    """`NO` (Norway), `Yes`, `on` are text to YAML 1.2, so to the schema and every editor."""
+    path = write_brief(
+        tmp_path,
+        section(
+            "- On",
+            extra="    chart:\n      type: column\n      categories: [Yes, No]\n"
+            "      series: [{name: notional, values: [1, 2]}]\n"
+            "    table:\n      columns: [Country, Berths]\n"
+            "      rows: [[NO, 012], [SE, 1_000], [DK, 7]]\n",
+        ),
+    )
+    doc = check(path).doc
+    chart, table = doc.sections[0].blocks
+    assert list(chart.categories) == ["Yes", "No"]
+    assert [row[0] for row in table.rows] == ["NO", "SE", "DK"]
+    assert [row[1] for row in table.rows] == ["12", "1_000", "7"]
+    assert doc.sections[0].points[0].text == "On"
+
+
+def test_a_flag_written_yes_says_to_write_true(tmp_path):
+    path = write_brief(tmp_path, section("- a", extra="    backup: yes\n"))
+    with pytest.raises(ContentError) as caught:
+        check(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:7:13: sections[1].backup: expected true or false, found text "
+        '"yes"; write true or false'
+    ]
+
+
+def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path):
+    """`lable:` for `label:`: the "did you mean" is the message; "label missing" is not added."""
+    path = write_brief(
+        tmp_path,
+        META + "figures:\n  troops:\n    value: 5\n    lable: notional\n" + section("- a", head=""),
+    )
+    with pytest.raises(ContentError) as caught:
+        check(path)
+    assert [
+        f"{p.location.line}:{p.location.column}: {p.message}" for p in caught.value.problems
+    ] == ['6:5: unknown key "lable" in figures.troops (did you mean "label"?)']
 
 
 def test_a_misspelt_layout_key_suggests_the_key(tmp_path):

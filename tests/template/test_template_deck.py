@@ -16,7 +16,7 @@ import template_files
 from template_files import rewrite
 
 from conftest import REPO
-from external import libreoffice_convert_all, require
+from external import libreoffice_convert_all, missing, require
 
 libreoffice_templates = template_files.libreoffice_templates  # the session's fixtures
 templates = template_files.templates
@@ -46,6 +46,18 @@ def with_logo(source: Path, target: Path) -> Path:
     master.shapes._spTree.append(pic)
     prs.save(target)
     return target
+
+
+@pytest.fixture
+def carlito() -> None:
+    """Skip where Carlito, which measures python-pptx's Calibri theme, is not installed."""
+    from alliancedeck.errors import ContentError
+    from alliancedeck.fonts import find_font_file
+
+    try:
+        find_font_file("Carlito-Regular.ttf")
+    except ContentError:
+        missing("Carlito is not installed (apt-get install fonts-crosextra-carlito)")
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +246,7 @@ def test_decks_on_templates_pass_both_validators(decks, template):
     assert verdict["errors"] == [] and verdict["ok"] is True
 
 
-def test_the_layout_names_the_template_and_overrides_a_layout(templates, tmp_path):
+def test_the_layout_names_the_template_and_overrides_a_layout(templates, tmp_path, carlito):
     from pptx import Presentation
 
     from alliancedeck.api import prepare, render
@@ -257,7 +269,7 @@ def test_the_layout_names_the_template_and_overrides_a_layout(templates, tmp_pat
     assert list(prs.slides)[-1].slide_layout.name == "Title Only"  # the closing slide
 
 
-def test_body_text_keeps_the_18_pt_floor_where_template_and_layout_go_below(templates):
+def test_body_text_keeps_the_18_pt_floor_where_template_and_layout_go_below(templates, carlito):
     import dataclasses
 
     from alliancedeck.layout_files import PACKAGE_LAYOUTS, load_design
@@ -323,7 +335,7 @@ def test_a_template_outside_the_content_folder_is_refused(tmp_path, templates):
     assert "--allow-outside" in result.stderr
 
 
-def test_template_on_the_command_line_and_a_macro_file_refused(tmp_path, templates):
+def test_template_on_the_command_line_and_a_macro_file_refused(tmp_path, templates, carlito):
     brief = org_brief(tmp_path / "brief", "")
     ok = run("slides", brief, "--template", templates / "japanese.pptx", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
@@ -351,7 +363,7 @@ def test_the_deck_pdf_draws_the_master_logo_on_every_page(decks, template_paths)
     assert not [w for w in prepared.warnings if "cannot draw" in w.message]
 
 
-def test_artwork_the_deck_pdf_cannot_draw_is_named_in_a_warning(templates, tmp_path):
+def test_artwork_the_deck_pdf_cannot_draw_is_named_in_a_warning(templates, tmp_path, carlito):
     from alliancedeck.api import prepare, render
 
     def emf(name: str, blob: bytes) -> bytes:  # the logo, declared as a Windows metafile
@@ -389,7 +401,7 @@ def test_a_theme_font_with_no_file_to_measure_it_is_an_error_naming_it(templates
     assert "slide.template_theme: false" in problem.message
 
 
-def test_the_brief_takes_the_template_theme_fonts_too(templates):
+def test_the_brief_takes_the_template_theme_fonts_too(templates, carlito):
     from alliancedeck.api import prepare, render
 
     prepared = prepare(BRIEFS["default"], template=templates / "default.pptx")

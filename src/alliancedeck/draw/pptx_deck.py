@@ -517,14 +517,18 @@ def _paragraph_start_xml(
 
     Cached: a deck has a few dozen paragraph styles, repeated on every slide.
     """
+    # The bullet's own colour: else it takes the first run's (a point that opens with a link
+    # would get a link-coloured bullet), where the deck PDF draws it in the text's colour.
+    colour = f'<a:buClr><a:srgbClr val="{_color(font.color)}"/></a:buClr>'
     if bullet and bullet[:-1].isdigit() and bullet.endswith("."):  # a numbered item: "3."
         bullet_xml = (
-            f'<a:buFont typeface="{_attr(font.deck_name)}"/>'
+            f'{colour}<a:buFont typeface="{_attr(font.deck_name)}"/>'
             f'<a:buAutoNum type="arabicPeriod" startAt="{bullet[:-1]}"/>'
         )
     elif bullet:
         bullet_xml = (
-            f'<a:buFont typeface="{_attr(font.deck_name)}"/><a:buChar char="{_attr(bullet)}"/>'
+            f'{colour}<a:buFont typeface="{_attr(font.deck_name)}"/>'
+            f'<a:buChar char="{_attr(bullet)}"/>'
         )
     else:
         bullet_xml = "<a:buNone/>"
