@@ -10,12 +10,13 @@ import pytest
 from tagged import open_pdf, structure
 
 from conftest import write_brief
+from external import require
 
 
 def spoken(path: Path) -> str:
     """Return the structure tree as `pdfinfo -struct-text` reads it (what a reader hears)."""
     return subprocess.run(
-        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+        [require("pdfinfo"), "-struct-text", str(path)], capture_output=True, text=True, check=True
     ).stdout
 
 

@@ -436,7 +436,7 @@ def test_our_footer_goes_into_the_template_footer_and_slide_number_placeholders(
         assert footer.top + footer.height <= prs.slide_height - 18 * 12700  # above the banner
 
 
-def test_the_deck_pdf_draws_the_master_background(templates, tmp_path):
+def test_the_deck_pdf_draws_the_master_background(templates, tmp_path, carlito):
     from pptx import Presentation
     from pptx.dml.color import RGBColor
 
@@ -503,7 +503,9 @@ def test_a_build_warns_only_about_the_roles_its_slides_use(decks, templates, tmp
     assert "no layout fits the closing role" in warning.message
 
 
-def test_a_template_without_a_layout_the_deck_does_not_use_still_builds(templates, tmp_path):
+def test_a_template_without_a_layout_the_deck_does_not_use_still_builds(
+    templates, tmp_path, carlito
+):
     from pptx import Presentation
     from template_files import without_layouts
 
