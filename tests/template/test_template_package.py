@@ -96,6 +96,16 @@ def test_a_zip_bomb_entry_is_refused(templates, tmp_path):
     assert "a zip bomb?" in message
 
 
+def test_many_small_bombs_are_refused_as_a_whole(templates, tmp_path):
+    # Each entry stays under the floor of the per-entry ratio; together they expand 200 MB.
+    small = b"\0" * (1024 * 1024 - 1)
+    bombs = {f"ppt/media/x{i}.bin": small for i in range(200)}
+    path = rewrite(templates / "default.pptx", tmp_path / "org.pptx", add=bombs)
+    message = refused(path)
+    assert "its entries expand" in message
+    assert "a zip bomb?" in message
+
+
 def test_the_total_size_and_the_entry_count_are_capped(templates, tmp_path, monkeypatch):
     path = templates / "default.pptx"
     with zipfile.ZipFile(path) as archive:

@@ -169,6 +169,20 @@ def _read_checked(archive: zipfile.ZipFile, fail) -> dict[str, bytes]:
             f"would expand to {declared / 1e6:.0f} MB, more than the "
             f"{MAX_UNCOMPRESSED_BYTES // 2**20} MiB allowed (a zip bomb?)"
         )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise fail(
+                f"zip entry {entry.filename!r} expands {ratio:.0f} times, more than the "
+                f"{MAX_RATIO} allowed (a zip bomb?)"
+            )
+    packed = sum(entry.compress_size for entry in entries)
+    if declared > RATIO_FLOOR and declared / max(packed, 1) > MAX_RATIO:
+        # Entries under the floor escape the ratio above one by one, but not all together.
+        raise fail(
+            f"its entries expand {declared / max(packed, 1):.0f} times, more than the "
+            f"{MAX_RATIO} allowed (a zip bomb?)"
+        )
     parts: dict[str, bytes] = {}
     for entry in entries:
         if not _safe_name(entry.filename):
@@ -177,12 +191,6 @@ def _read_checked(archive: zipfile.ZipFile, fail) -> dict[str, bytes]:
             raise fail(f"has two zip entries named {entry.filename!r}")
         if entry.flag_bits & 0x1:
             raise fail("is encrypted; save it without a password")
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise fail(
-                f"zip entry {entry.filename!r} expands {ratio:.0f} times, more than the "
-                f"{MAX_RATIO} allowed (a zip bomb?)"
-            )
         if entry.is_dir():
             continue
         try:
