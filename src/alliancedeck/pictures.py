@@ -101,7 +101,9 @@ _SCALE_DOWN = (
     f"scale it down (about {MAX_PRODUCT_SIDE:,} pixels on the longer side is sharp in both "
     "products)"
 )
-_RASTER_DATA = re.compile(r"^data:image/(png|jpe?g);base64,", re.IGNORECASE)
+#: Embedded raster data as svglib recognises it: case-sensitive, as svglib's own pattern is;
+#: svglib reads "DATA:image/png;base64,..." as a file name (unchecked), so that is refused.
+_RASTER_DATA = re.compile(r"^data:image/(png|jpe?g);base64,")
 
 
 @dataclass(frozen=True)
