@@ -67,7 +67,8 @@ MAX_ROWS = 2_000
 MAX_EVENTS = 200
 MAX_FIGURES = 200
 #: Most sections in a brief, and points (sub-points included) in all its sections: each costs
-#: layout time in both products (3,000 sections in 150 KB took 18 s; 20,000 points 15 s).
+#: layout time in both products (3,000 sections in 150 KB took 18 s; 20,000 points 15 s; ten
+#: tables of MAX_ROWS rows 21 s, so MAX_ROWS holds for all the tables together).
 MAX_SECTIONS = 200
 MAX_POINTS = 2_000
 #: Last date a product can be stamped with (zip entry times end with 2107).
@@ -414,6 +415,14 @@ def _points_in_all(sections: list[Section]) -> list[Section]:
             "the sections hold {total} points in all, more than the limit of {limit}; "
             "split the brief in two",
             {"total": f"{total:,}", "limit": f"{MAX_POINTS:,}"},
+        )
+    rows = sum(len(table.rows) for section in sections for table in section.table)
+    if rows > MAX_ROWS:  # one table's limit holds for all of them together
+        raise PydanticCustomError(
+            "rows_in_all",
+            "the tables hold {total} rows in all, more than the limit of {limit}; "
+            "split the brief in two or shorten the tables",
+            {"total": f"{rows:,}", "limit": f"{MAX_ROWS:,}"},
         )
     return sections
 
