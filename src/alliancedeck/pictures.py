@@ -101,7 +101,9 @@ _SCALE_DOWN = (
     f"scale it down (about {MAX_PRODUCT_SIDE:,} pixels on the longer side is sharp in both "
     "products)"
 )
-_RASTER_DATA = re.compile(r"^data:image/(png|jpe?g);base64,", re.IGNORECASE)
+#: Embedded raster data as svglib recognises it: case-sensitive, as svglib's own pattern is;
+#: svglib reads "DATA:image/png;base64,..." as a file name (unchecked), so that is refused.
+_RASTER_DATA = re.compile(r"^data:image/(png|jpe?g);base64,")
 
 
 @dataclass(frozen=True)
@@ -938,6 +940,7 @@ def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: fl
         svglib_log.propagate = quiet
     _check_drawn_numbers(drawing)
     _set_text_in_fonts_with_its_characters(drawing, font)
+    _check_renders(drawing)
     width, height = drawing.width, drawing.height
     if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
         raise PathRefused("this SVG has no usable size (width, height or viewBox)")
@@ -947,6 +950,26 @@ def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: fl
             "in px, pt, mm, cm or in, or a viewBox"
         )
     return drawing
+
+
+def _check_renders(drawing: Any) -> None:
+    """Refuse a drawing reportlab cannot write, as both products would draw it (once, here).
+
+    svglib passes on values reportlab's PDF writer refuses (dashes of length zero, a transform
+    of zeros it cannot invert); found at check, they are a content error, not a crash.
+    """
+    from reportlab.graphics import renderPDF
+
+    from alliancedeck.draw.pdf_common import inline_images_as_text
+
+    try:
+        with inline_images_as_text():
+            renderPDF.drawToString(drawing)
+    except Exception as exc:  # reportlab raises many kinds for odd drawings
+        raise PathRefused(
+            f"cannot draw this SVG ({_reason(exc)}); save it again from a drawing program "
+            "or export it as a PNG"
+        ) from None
 
 
 #: Largest coordinate, size or scale a drawn SVG may hold: reportlab cannot write a number past

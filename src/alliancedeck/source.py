@@ -428,6 +428,12 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
             problem = getattr(exc, "problem", None) or str(exc)
+            if "integer string conversion" in problem:  # Python's own advice is not the user's
+                digits = sum(c.isdigit() for c in str(node.value))
+                problem = (
+                    f"a number of {digits:,} digits is far too large; a number must be 0 or "
+                    "between 1e-6 and 1e15 in size: give it in other units (thousands, billions)"
+                )
             self._error(node, f"cannot read this value: {problem}")
             return None
         except Exception:  # a tag the value does not fit: !!timestamp nope, !!bool maybe

@@ -96,6 +96,16 @@ def test_a_zip_bomb_entry_is_refused(templates, tmp_path):
     assert "a zip bomb?" in message
 
 
+def test_many_small_bombs_are_refused_as_a_whole(templates, tmp_path):
+    # Each entry stays under the floor of the per-entry ratio; together they expand 200 MB.
+    small = b"\0" * (1024 * 1024 - 1)
+    bombs = {f"ppt/media/x{i}.bin": small for i in range(200)}
+    path = rewrite(templates / "default.pptx", tmp_path / "org.pptx", add=bombs)
+    message = refused(path)
+    assert "its entries expand" in message
+    assert "a zip bomb?" in message
+
+
 def test_the_total_size_and_the_entry_count_are_capped(templates, tmp_path, monkeypatch):
     path = templates / "default.pptx"
     with zipfile.ZipFile(path) as archive:
@@ -251,3 +261,93 @@ def test_a_part_with_a_document_type_declaration_is_refused(templates, tmp_path,
 
     path = rewrite(templates / "default.pptx", tmp_path / "org.pptx", edit)
     assert "part 'ppt/theme/theme1.xml' declares a document type (<!DOCTYPE" in refused(path)
+
+
+def _with_doctype(blob: bytes) -> bytes:
+    head, body = blob.split(b"?>", 1)
+    return head + b"?>" + b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + body
+
+
+def test_a_document_type_in_utf16_is_refused_too(templates, tmp_path):
+    # libxml2 reads UTF-16 as readily as UTF-8: the declaration must not hide behind the encoding.
+    def edit(name: str, blob: bytes) -> bytes:
+        if name == "ppt/theme/theme1.xml":
+            text = _with_doctype(blob).decode("utf-8")
+            return text.replace("UTF-8", "UTF-16").encode("utf-16")
+        return blob
+
+    path = rewrite(templates / "default.pptx", tmp_path / "org.pptx", edit)
+    message = refused(path)
+    assert "part 'ppt/theme/theme1.xml' is not UTF-8" in message
+
+
+def test_a_document_type_in_a_part_not_named_xml_is_refused(templates, tmp_path):
+    # python-pptx parses a part by its content type, whatever its name.
+    def edit(name: str, blob: bytes) -> bytes | None:
+        if name == "ppt/theme/theme1.xml":
+            return None
+        if name == "[Content_Types].xml":
+            return blob.replace(b'"/ppt/theme/theme1.xml"', b'"/ppt/theme/theme1.dat"')
+        if name.endswith(".rels"):
+            return blob.replace(b"theme/theme1.xml", b"theme/theme1.dat")
+        return blob
+
+    theme = _with_doctype(package_bytes(templates / "default.pptx")["ppt/theme/theme1.xml"])
+    path = rewrite(
+        templates / "default.pptx",
+        tmp_path / "org.pptx",
+        edit,
+        add={"ppt/theme/theme1.dat": theme},
+    )
+    assert "part 'ppt/theme/theme1.dat' declares a document type (<!DOCTYPE" in refused(path)
+
+
+def test_a_link_marked_external_in_lower_case_is_dropped_not_a_crash(templates, tmp_path):
+    # TargetMode is "External" or "Internal"; python-pptx takes anything else for a part name.
+    def edit(name: str, blob: bytes) -> bytes:
+        if name == "ppt/slideLayouts/_rels/slideLayout1.xml.rels":
+            return blob.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+                b'officeDocument/2006/relationships/image" Target="file:///etc/passwd" '
+                b'TargetMode="external"/></Relationships>',
+            )
+        return blob
+
+    path = rewrite(templates / "default.pptx", tmp_path / "org.pptx", edit)
+    package = load_template(path, WHERE)
+    assert [str(w) for w in package.warnings] == [
+        f'layouts/org.yaml:4:13: warning: template "{path}": dropped the external link to '
+        "'file:///etc/passwd' in ppt/slideLayouts/slideLayout1.xml (a template may not reach "
+        "outside its file)"
+    ]
+    assert len(package.open().slide_layouts) == 11
+
+
+def test_a_package_python_pptx_cannot_read_is_a_located_error(templates, tmp_path):
+    from alliancedeck.template import open_template
+
+    # A layout renamed without its relationships: the layout has no master to belong to.
+    def edit(name: str, blob: bytes) -> bytes | None:
+        if name == "ppt/slideLayouts/slideLayout2.xml":
+            return None
+        if name == "[Content_Types].xml":
+            return blob.replace(b"/slideLayout2.xml", b"/slideLayout2b.xml")
+        if name == "ppt/slideMasters/_rels/slideMaster1.xml.rels":
+            return blob.replace(b"slideLayout2.xml", b"slideLayout2b.xml")
+        return blob
+
+    layout = package_bytes(templates / "default.pptx")["ppt/slideLayouts/slideLayout2.xml"]
+    path = rewrite(
+        templates / "default.pptx",
+        tmp_path / "org.pptx",
+        edit,
+        add={"ppt/slideLayouts/slideLayout2b.xml": layout},
+    )
+    with pytest.raises(ContentError) as caught:
+        open_template(path, WHERE)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        f'layouts/org.yaml:4:13: template "{path}": cannot be read as a presentation ('
+    )
+    assert "save it again from PowerPoint" in str(problem)

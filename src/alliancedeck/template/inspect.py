@@ -253,7 +253,27 @@ def read_text_styles(master) -> TextStyles:
 
 
 def inspect_template(package: TemplatePackage) -> TemplateInfo:
-    """Return what the checked template `package` holds (opens it with python-pptx)."""
+    """Return what the checked template `package` holds; raise a `ContentError` if unreadable."""
+    from lxml import etree
+
+    from alliancedeck.errors import ContentError
+    from alliancedeck.template.package import template_prefix
+
+    try:
+        return _inspect(package)
+    except (KeyError, ValueError, IndexError, TypeError, AttributeError, etree.LxmlError) as exc:
+        # A package whose parts are well-formed but do not hang together (a layout without its
+        # master, a number that is not one): python-pptx fails on it in its own ways.
+        raise ContentError.at(
+            package.location,
+            template_prefix(package.name, package.location)
+            + f"cannot be read as a presentation ({type(exc).__name__}: {str(exc)[:120]}); "
+            "save it again from PowerPoint",
+        ) from None
+
+
+def _inspect(package: TemplatePackage) -> TemplateInfo:
+    """Return what `package` holds (opens it with python-pptx)."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
     prs = package.open()

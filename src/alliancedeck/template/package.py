@@ -42,6 +42,7 @@ OLD_CORE_TYPE = (
 _DRAWING_PARTS = re.compile(r"ppt/(slideMasters|slideLayouts|slides)/[^/]+\.xml")
 _SHAPE_ID = re.compile(rb'<p:cNvPr\b[^>]*?\bid="(\d+)"')
 _HYPERLINKS = frozenset({"hlinkClick", "hlinkHover", "hlinkMouseOver"})
+_DECLARED_ENCODING = re.compile(rb"""\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def clean_package(data: bytes, location: Location, name: str) -> tuple[bytes, li
         parts = _read_checked(archive, fail)
     if "[Content_Types].xml" not in parts or "ppt/presentation.xml" not in parts:
         raise fail("is not a PowerPoint presentation (no ppt/presentation.xml)")
+    _check_typed_xml_parts(parts, fail)
     content_types = parts["[Content_Types].xml"].decode("utf-8", "replace")
     macro_part = next((n for n in parts if n.lower().endswith("vbaproject.bin")), None)
     if macro_part or "macroEnabled" in content_types or "vbaProject" in content_types:
@@ -167,6 +169,20 @@ def _read_checked(archive: zipfile.ZipFile, fail) -> dict[str, bytes]:
             f"would expand to {declared / 1e6:.0f} MB, more than the "
             f"{MAX_UNCOMPRESSED_BYTES // 2**20} MiB allowed (a zip bomb?)"
         )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise fail(
+                f"zip entry {entry.filename!r} expands {ratio:.0f} times, more than the "
+                f"{MAX_RATIO} allowed (a zip bomb?)"
+            )
+    packed = sum(entry.compress_size for entry in entries)
+    if declared > RATIO_FLOOR and declared / max(packed, 1) > MAX_RATIO:
+        # Entries under the floor escape the ratio above one by one, but not all together.
+        raise fail(
+            f"its entries expand {declared / max(packed, 1):.0f} times, more than the "
+            f"{MAX_RATIO} allowed (a zip bomb?)"
+        )
     parts: dict[str, bytes] = {}
     for entry in entries:
         if not _safe_name(entry.filename):
@@ -175,12 +191,6 @@ def _read_checked(archive: zipfile.ZipFile, fail) -> dict[str, bytes]:
             raise fail(f"has two zip entries named {entry.filename!r}")
         if entry.flag_bits & 0x1:
             raise fail("is encrypted; save it without a password")
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise fail(
-                f"zip entry {entry.filename!r} expands {ratio:.0f} times, more than the "
-                f"{MAX_RATIO} allowed (a zip bomb?)"
-            )
         if entry.is_dir():
             continue
         try:
@@ -191,15 +201,57 @@ def _read_checked(archive: zipfile.ZipFile, fail) -> dict[str, bytes]:
             raise fail(f"zip entry {entry.filename!r} cannot be read ({exc})") from None
         if len(blob) > entry.file_size:
             raise fail(f"zip entry {entry.filename!r} is larger than its header says")
-        if b"<!DOCTYPE" in blob and entry.filename.lower().endswith((".xml", ".rels")):
-            # Office never writes one (ECMA-376 Part 2 forbids DTDs): it is only ever an
-            # entity bomb or a reference to a file or address outside the package.
-            raise fail(
-                f"part {entry.filename!r} declares a document type (<!DOCTYPE ...>), which "
-                "Office files never hold; save the template again from PowerPoint"
-            )
+        if entry.filename.lower().endswith((".xml", ".rels")):
+            _check_xml_part(entry.filename, blob, fail)
         parts[entry.filename] = blob
     return parts
+
+
+def _check_xml_part(name: str, blob: bytes, fail) -> None:
+    """Refuse the XML part `name` unless it is plain UTF-8 without a document type."""
+    body = blob.removeprefix(b"\xef\xbb\xbf")
+    declared = _DECLARED_ENCODING.match(body)
+    if not body.lstrip().startswith(b"<") or (
+        declared and declared.group(1).lower() not in (b"utf-8", b"utf8")
+    ):
+        # libxml2 reads UTF-16 and other encodings as readily: the check below would not see
+        # a declaration spelt in them. Office and LibreOffice write every part in UTF-8.
+        raise fail(
+            f"part {name!r} is not UTF-8, as Office writes every part; save the template again "
+            "from PowerPoint"
+        )
+    if b"<!DOCTYPE" in body:
+        # Office never writes one (ECMA-376 Part 2 forbids DTDs): it is only ever an
+        # entity bomb or a reference to a file or address outside the package.
+        raise fail(
+            f"part {name!r} declares a document type (<!DOCTYPE ...>), which "
+            "Office files never hold; save the template again from PowerPoint"
+        )
+
+
+def _check_typed_xml_parts(parts: dict[str, bytes], fail) -> None:
+    """Check every part `[Content_Types].xml` calls XML, whatever its name ends with."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(parts["[Content_Types].xml"], _xml_parser())
+    except etree.XMLSyntaxError:
+        raise fail("part '[Content_Types].xml' is not well-formed XML") from None
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for element in root:
+        if not isinstance(element.tag, str):
+            continue
+        kind = etree.QName(element).localname
+        if kind == "Default":
+            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+        elif kind == "Override":
+            overrides[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
+    for name, blob in parts.items():
+        suffix = PurePosixPath(name).suffix.lower().lstrip(".")
+        content_type = overrides.get(name, defaults.get(suffix, ""))
+        if content_type.lower().endswith("xml"):  # python-pptx parses these as XML
+            _check_xml_part(name, blob, fail)
 
 
 def _safe_name(name: str) -> bool:
@@ -235,7 +287,7 @@ def _drop_external_relationships(
     warnings: list[Problem] = []
     parser = _xml_parser()
     for rels_name in sorted(n for n in parts if n.endswith(".rels")):
-        if b"External" not in parts[rels_name]:
+        if b"TargetMode" not in parts[rels_name]:
             continue
         try:
             root = etree.fromstring(parts[rels_name], parser)
@@ -243,8 +295,8 @@ def _drop_external_relationships(
             raise fail(f"part {rels_name!r} is not well-formed XML") from None
         dropped: set[str] = set()
         for rel in root.findall(f"{{{RELS_NS}}}Relationship"):
-            if rel.get("TargetMode") != "External":
-                continue
+            if rel.get("TargetMode", "Internal") == "Internal":
+                continue  # anything else python-pptx would take for a part name: drop it too
             dropped.add(rel.get("Id", ""))
             root.remove(rel)
             source = _source_part(rels_name) or "the package"
