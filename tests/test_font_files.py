@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,7 +107,9 @@ def test_a_bad_font_file_error_never_echoes_its_bytes(tmp_path):
     # reportlab's own message quotes the first bytes in hex ("version=0x544F502D").
     (folder / "fonts" / "Notional.ttf").write_bytes(SECRET.encode() * 40)
     message = _build_error(_brief(folder, "Notional.ttf"))
-    assert "cannot use this font file" in message
+    assert '"Notional.ttf"' in message and "cannot be used" in message
+    # Located at the layout line that names the file, as every content error is.
+    assert re.search(r"own\.yaml:\d+:\d+: ", message), message
     assert SECRET[:4] not in message and SECRET[:4].encode().hex() not in message.lower()
 
 

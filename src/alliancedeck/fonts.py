@@ -172,10 +172,10 @@ def read_font_file(path: Path) -> bytes:
     with os.fdopen(descriptor, "rb") as stream:
         status = os.fstat(stream.fileno())
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FONT_BYTES:
-            raise ContentError.at(Location(str(path)), "font file changed while being read")
+            raise ContentError.at(Location(str(path)), f"font file {path} changed while being read")
         data = stream.read(MAX_FONT_BYTES + 1)
     if len(data) > MAX_FONT_BYTES:
-        raise ContentError.at(Location(str(path)), "font file changed while being read")
+        raise ContentError.at(Location(str(path)), f"font file {path} changed while being read")
     return data
 
 
@@ -251,11 +251,11 @@ class FontBook:
                     layout_dir=Path(self.theme.path).parent if self.theme.path else None,
                     layout_path=self.theme.path,
                 )
-            except ContentError as exc:
+                if _READ_FROM.get(name) != path:  # not read yet, or read from another file
+                    pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
+                    _READ_FROM[name] = path
+            except ContentError as exc:  # a file not found, or found but not usable
                 raise self._at_file_name(exc, name, style) from None
-            if _READ_FROM.get(name) != path:  # not read yet, or read from another file
-                pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
-                _READ_FROM[name] = path
             face = self._faces[name] = pdfmetrics.getFont(name)
         return face
 
@@ -474,7 +474,9 @@ def _load_ttf(ttfont_class: type, name: str, path: Path):
             reason = "it is a font collection (.ttc); name a single .ttf font"
         else:
             reason = "it is not a TrueType font (.ttf) that can be read; it may be damaged"
-        raise ContentError.at(Location(str(path)), f"cannot use this font file: {reason}") from None
+        raise ContentError.at(
+            Location(str(path)), f'font file "{path.name}" ({path}) cannot be used: {reason}'
+        ) from None
 
 
 @lru_cache(maxsize=65536)
