@@ -26,6 +26,16 @@ def write_brief(folder: Path, text: str, name: str = "content.yaml") -> Path:
     return path
 
 
+def build_deck(folder: Path, text: str) -> tuple[Path, Path]:
+    """Build the deck and deck PDF of the brief `text` in `folder`; return both paths."""
+    from alliancedeck.api import build
+
+    content = write_brief(folder, text)
+    result = build(content, out_dir=folder / "out", products=("slides", "deck-pdf"))
+    paths = {p.backend: p.path for p in result.products}
+    return paths["slides"], paths["deck-pdf"]
+
+
 def squash(text: str) -> str:
     """Return `text` with all whitespace runs made single spaces (for order-of-text checks)."""
     return re.sub(r"\s+", " ", text).strip()

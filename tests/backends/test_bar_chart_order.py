@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 from pptx import Presentation
 
-from conftest import write_brief
+from conftest import build_deck
 from external import libreoffice_convert, require
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
@@ -34,13 +34,7 @@ sections:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Build the brief's deck and deck PDF; return the .pptx path and the deck PDF path."""
-    from alliancedeck.api import build
-
-    folder = tmp_path_factory.mktemp("bar-order")
-    content = write_brief(folder, BRIEF)
-    result = build(content, out_dir=folder / "out", products=("slides", "deck-pdf"))
-    paths = {p.backend: p.path for p in result.products}
-    return paths["slides"], paths["deck-pdf"]
+    return build_deck(tmp_path_factory.mktemp("bar-order"), BRIEF)
 
 
 def _bar_chart(deck_path):
@@ -176,16 +170,9 @@ sections:
 def line_pdfs(tmp_path_factory):
     """Return LibreOffice's PDF of a line chart's .pptx and our deck PDF of it."""
     require("soffice")
-    from alliancedeck.api import build
-
     folder = tmp_path_factory.mktemp("line-legend")
-    content = write_brief(folder, LINE_BRIEF)
-    result = build(content, out_dir=folder / "out", products=("slides", "deck-pdf"))
-    paths = {p.backend: p.path for p in result.products}
-    return {
-        "libreoffice": libreoffice_convert(paths["slides"], folder),
-        "deck-pdf": paths["deck-pdf"],
-    }
+    deck, deck_pdf = build_deck(folder, LINE_BRIEF)
+    return {"libreoffice": libreoffice_convert(deck, folder), "deck-pdf": deck_pdf}
 
 
 @pytest.mark.parametrize("product", ["libreoffice", "deck-pdf"])

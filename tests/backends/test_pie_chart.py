@@ -7,7 +7,7 @@ import pdfplumber
 import pytest
 from pptx import Presentation
 
-from conftest import write_brief
+from conftest import build_deck, write_brief
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -30,13 +30,7 @@ sections:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Build the brief's deck and deck PDF; return the .pptx path and the deck PDF path."""
-    from alliancedeck.api import build
-
-    folder = tmp_path_factory.mktemp("pie")
-    content = write_brief(folder, BRIEF)
-    result = build(content, out_dir=folder / "out", products=("slides", "deck-pdf"))
-    paths = {p.backend: p.path for p in result.products}
-    return paths["slides"], paths["deck-pdf"]
+    return build_deck(tmp_path_factory.mktemp("pie"), BRIEF)
 
 
 def _pie_page(pdf):
