@@ -172,15 +172,21 @@ class Distribution(_Strict):
     controlling_office: Line | None = None
 
 
-def _distribution_kind(value: Any) -> str | None:
+#: Marks pydantic's union tags, which it puts in error locations: `_clean_path` drops them.
+TAG_MARK = "~"
+TEXT, MAPPING = Tag(TAG_MARK + "text"), Tag(TAG_MARK + "mapping")
+
+
+def _text_or_mapping(value: Any) -> str | None:
+    """Return which form a field that takes a text or a mapping was given in (None: neither)."""
     if isinstance(value, str):
-        return "text"
-    return "letter" if isinstance(value, dict) else None
+        return TAG_MARK + "text"
+    return TAG_MARK + "mapping" if isinstance(value, dict) else None
 
 
 DistributionItem = Annotated[
-    Annotated[Text, Tag("text")] | Annotated[Distribution, Tag("letter")],
-    Discriminator(_distribution_kind),
+    Annotated[Text, TEXT] | Annotated[Distribution, MAPPING],
+    Discriminator(_text_or_mapping),
 ]
 
 
@@ -200,8 +206,8 @@ class Author(_Strict):
 
 
 AuthorItem = Annotated[
-    Annotated[Text, Tag("text")] | Annotated[Author, Tag("nested")],
-    Discriminator(lambda value: _point_kind(value)),
+    Annotated[Text, TEXT] | Annotated[Author, MAPPING],
+    Discriminator(_text_or_mapping),
 ]
 
 
@@ -222,15 +228,9 @@ def _poc_lines(value: str | Poc | None) -> str | None:
     return value
 
 
-def _poc_kind(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "text"
-    return "mapping" if isinstance(value, dict) else None
-
-
 PocItem = Annotated[
-    Annotated[Line, Tag("text")] | Annotated[Poc, Tag("mapping")],
-    Discriminator(_poc_kind),
+    Annotated[Line, TEXT] | Annotated[Poc, MAPPING],
+    Discriminator(_text_or_mapping),
 ]
 
 
@@ -264,15 +264,9 @@ class Point(_Strict):
     points: list[PointItem] = []
 
 
-def _point_kind(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "text"
-    return "nested" if isinstance(value, dict) else None
-
-
 PointItem = Annotated[
-    Annotated[Text, Tag("text")] | Annotated[Point, Tag("nested")],
-    Discriminator(_point_kind),
+    Annotated[Text, TEXT] | Annotated[Point, MAPPING],
+    Discriminator(_text_or_mapping),
 ]
 
 
@@ -281,15 +275,9 @@ class SourceLink(_Strict):
     url: Url | None = None
 
 
-def _source_kind(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "text"
-    return "link" if isinstance(value, dict) else None
-
-
 SourceItem = Annotated[
-    Annotated[Text, Tag("text")] | Annotated[SourceLink, Tag("link")],
-    Discriminator(_source_kind),
+    Annotated[Text, TEXT] | Annotated[SourceLink, MAPPING],
+    Discriminator(_text_or_mapping),
 ]
 
 
@@ -338,14 +326,14 @@ class Chart(_Strict):
 
 def _cell_kind(value: Any) -> str:
     if isinstance(value, str):
-        return "text"
-    return "empty" if value is None else "number"
+        return TAG_MARK + "text"
+    return TAG_MARK + ("empty" if value is None else "number")
 
 
 Cell = Annotated[
-    Annotated[Annotated[_text(MAX_TITLE), Field(strict=True)], Tag("text")]
-    | Annotated[Number, Tag("number")]
-    | Annotated[None, Tag("empty")],
+    Annotated[Annotated[_text(MAX_TITLE), Field(strict=True)], TEXT]
+    | Annotated[Number, Tag(TAG_MARK + "number")]
+    | Annotated[None, Tag(TAG_MARK + "empty")],
     Discriminator(_cell_kind),
 ]
 
@@ -366,15 +354,15 @@ class Image(_Strict):
 
 def _timeline_date_kind(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        return "year"
-    return "text" if isinstance(value, str) else "date"
+        return TAG_MARK + "year"
+    return TAG_MARK + ("text" if isinstance(value, str) else "date")
 
 
 class TimelineEntry(_Strict):
     date: Annotated[
-        Annotated[_text(MAX_DATE_TEXT, 1), AfterValidator(_one_line), Tag("text")]
-        | Annotated[int, Field(strict=True, ge=-9999, le=9999), Tag("year")]
-        | Annotated[IsoDate, Tag("date")],
+        Annotated[_text(MAX_DATE_TEXT, 1), AfterValidator(_one_line), TEXT]
+        | Annotated[int, Field(strict=True, ge=-9999, le=9999), Tag(TAG_MARK + "year")]
+        | Annotated[IsoDate, Tag(TAG_MARK + "date")],
         Discriminator(_timeline_date_kind),
     ]
     text: Text
@@ -613,23 +601,8 @@ def _number_hint(value: Any) -> str:
 
 
 def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
-    """Drop the union tags pydantic adds to error locations ('text', 'nested', 'link'...)."""
-    cleaned: list[str | int] = []
-    for index, part in enumerate(loc):
-        previous = loc[index - 1] if index else None
-        in_union_list = index >= 2 and loc[index - 2] in ("points", "sources")
-        if part in ("text", "nested", "link") and isinstance(previous, int) and in_union_list:
-            continue
-        if part in ("text", "letter") and previous == "distribution":
-            continue
-        if part in ("text", "year", "date") and previous == "date":
-            continue
-        if part in ("text", "number", "empty") and isinstance(previous, int) and "rows" in loc:
-            continue
-        if part in ("text", "mapping") and previous == "poc":
-            continue
-        cleaned.append(part)
-    return tuple(cleaned)
+    """Drop the union tags pydantic adds to error locations (each starts with `TAG_MARK`)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(TAG_MARK)))
 
 
 def _single_block_path(path: KeyPath, source_map: SourceMap) -> KeyPath:

@@ -489,3 +489,32 @@ def test_nested_point_without_text_is_located_at_the_point():
         "      - points: [b]\n"
     )
     assert problems == [(7, 9, 'sections[1].points[2]: missing required key "text"')]
+
+
+def test_a_typo_inside_any_text_or_mapping_field_is_located_at_its_line():
+    # Every field that takes a text or a mapping (authors, poc, distribution, points, sources)
+    # reports a key typo at its own line, with no word of pydantic's union tags in the path.
+    text = """\
+meta:
+  title: T
+  authors:
+    - name: A. Analyst
+      titel: Notional analyst
+  poc:
+    name: B. Contact
+    phnoe: 555-0100
+sections:
+  - title: One
+    points:
+      - text: A notional point.
+        pionts: [A sub-point.]
+    sources:
+      - text: Notional source
+        ulr: https://example.org
+"""
+    assert check_problems(text) == [
+        (5, 7, 'unknown key "titel" in meta.authors[1] (did you mean "title"?)'),
+        (8, 5, 'unknown key "phnoe" in meta.poc'),
+        (13, 9, 'unknown key "pionts" in sections[1].points[1] (did you mean "points"?)'),
+        (16, 9, 'unknown key "ulr" in sections[1].sources[1] (did you mean "url"?)'),
+    ]
