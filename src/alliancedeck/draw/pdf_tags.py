@@ -263,10 +263,15 @@ class BoxTagger:
         the Document's elements are read in that order (`Tagger.finish` sorts them).
         """
         kids = self.tagger.root.kids
-        earlier = {id(kid) for kid in kids}  # by identity: a table takes its caption in
+        before = len(kids)
+        last = kids[-1] if kids else None
         self._draw(box)
-        for element in kids:
-            if isinstance(element, Element) and id(element) not in earlier:
+        # New elements are appended; a table may first take in the caption that was last.
+        start = before
+        if before and (len(kids) < before or kids[before - 1] is not last):
+            start = before - 1
+        for element in kids[start:]:
+            if isinstance(element, Element):
                 element.order = order
 
     def _draw(self, box: Any) -> None:
