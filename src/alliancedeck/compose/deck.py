@@ -80,6 +80,7 @@ class TextSetter:
         # (`line_cache`: setters of one brief's compositions share theirs).
         self._lines = lines if lines is not None else self.line_cache(16384)
         self._styled_lines = lru_cache(maxsize=4096)(self._break_styled)
+        self._fonts: dict[tuple, Font] = {}  # `font`'s answers (a Font is frozen)
 
     def line_cache(
         self, maxsize: int | None = None
@@ -124,6 +125,15 @@ class TextSetter:
         color: str | None = None,
         bold: bool | None = None,
         italic: bool | None = None,
+    ) -> Font:
+        key = (role, size, color, bold, italic)
+        found = self._fonts.get(key)
+        if found is None:
+            found = self._fonts[key] = self._font(role, size, color, bold, italic)
+        return found
+
+    def _font(
+        self, role: str, size: float, color: str | None, bold: bool | None, italic: bool | None
     ) -> Font:
         style = self.style(role)
         family = self.book.family(style)

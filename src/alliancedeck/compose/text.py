@@ -169,8 +169,17 @@ def _no_break(before: str, after: str) -> bool:
     return before[-1:] in NO_LINE_END or after[:1] in NO_LINE_START
 
 
-def _merge_spaces(text: str) -> list[tuple[str, str]]:
-    """Return (piece, following space) pairs; a line may also break after a hyphen in a word."""
+def _merge_spaces(text: str) -> tuple[tuple[str, str], ...]:
+    """Return (piece, following space) pairs; a line may also break after a hyphen in a word.
+
+    A paragraph tried at several sizes and widths is cut into pieces once (while
+    `WIDTH_CACHE` is on: the caches-off path does all the work every time)."""
+    if not WIDTH_CACHE:
+        return _cut_pieces(text, CJK_ONLY_WHERE_NEEDED)
+    return _cut_pieces_remembered(text, CJK_ONLY_WHERE_NEEDED)
+
+
+def _cut_pieces(text: str, cjk_only_where_needed: bool) -> tuple[tuple[str, str], ...]:
     merged: list[tuple[str, str]] = []
     for word, space in _pieces(text):
         if not word:
@@ -183,7 +192,11 @@ def _merge_spaces(text: str) -> list[tuple[str, str]]:
             parts[0] = head + gap + parts[0]
         merged.extend((part, "") for part in parts[:-1])
         merged.append((parts[-1], space))
-    return merged
+    return tuple(merged)
+
+
+#: The last texts cut into pieces (one paragraph is tried at a few sizes in a row).
+_cut_pieces_remembered = lru_cache(maxsize=256)(_cut_pieces)
 
 
 def break_word(

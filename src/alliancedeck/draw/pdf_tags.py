@@ -618,14 +618,14 @@ def _spaces_after(lines: tuple[str, ...], text: str) -> list[bool] | None:
     the lines are not `text` broken (their characters differ)."""
     if "".join(lines).split() and "".join("".join(lines).split()) != "".join(text.split()):
         return None
-    result, position = [], 0
+    # Where each character that is not a space ends in `text`: a line that ends after the
+    # k-th of them ends at ends[k - 1] (none yet: at 0).
+    ends = [index + 1 for index, char in enumerate(text) if not char.isspace()]
+    result, position, count = [], 0, 0
     for line in lines[:-1]:
-        for char in line:
-            if char.isspace():
-                continue
-            while position < len(text) and text[position].isspace():
-                position += 1
-            position += 1
+        count += len("".join(line.split()))  # str.split cuts where str.isspace holds
+        if count:
+            position = ends[count - 1]
         result.append(position < len(text) and text[position].isspace() and bool(line))
     return result
 
@@ -659,6 +659,10 @@ def language_of(text: str, document_lang: str) -> str | None:
     in Latin letters in a Japanese document (a generated chart description, an English source)
     `en`, so a screen reader switches voice; otherwise None (the element inherits the /Lang).
     """
+    if text.isascii():  # no Japanese: only a Japanese document tags it (when it has letters)
+        if document_lang.lower().startswith("ja") and any(c.isalpha() for c in text):
+            return "en"
+        return None
     japanese = len(_CJK.findall(text))
     latin = sum(c.isascii() and c.isalpha() for c in text)
     if document_lang.lower().startswith("ja"):
