@@ -125,22 +125,6 @@ def _phrases(chunk: str) -> list[str]:
     return phrases
 
 
-def _pieces(text: str) -> Iterator[tuple[str, str]]:
-    """Yield (word, trailing space) pairs; Japanese is cut into phrases."""
-    cjk = needs_cjk_rules(text)
-    for chunk in _SPACE.split(text):
-        if not chunk:
-            continue
-        if chunk.isspace():
-            yield "", " "
-            continue
-        if not cjk:
-            yield chunk, ""
-            continue
-        for phrase in _phrases(chunk):
-            yield phrase, ""
-
-
 def needs_cjk_rules(text: str) -> bool:
     """Return whether `text` needs the Japanese line-breaking rules: it holds a wide character."""
     if not CJK_ONLY_WHERE_NEEDED:
@@ -180,18 +164,23 @@ def _merge_spaces(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def _cut_pieces(text: str, cjk_only_where_needed: bool) -> tuple[tuple[str, str], ...]:
+    # `_pieces` and the merging, in one loop: a word with no hyphen is not split.
     merged: list[tuple[str, str]] = []
-    for word, space in _pieces(text):
-        if not word:
+    cjk = needs_cjk_rules(text)
+    for chunk in _SPACE.split(text):
+        if not chunk:
+            continue
+        if chunk.isspace():
             if merged:
                 merged[-1] = (merged[-1][0], " ")
             continue
-        parts = _AFTER_HYPHEN.split(word)
-        if merged and merged[-1][1] and _no_break(merged[-1][0], parts[0]):
-            head, gap = merged.pop()  # a space before 、 or after 「 is no place to break
-            parts[0] = head + gap + parts[0]
-        merged.extend((part, "") for part in parts[:-1])
-        merged.append((parts[-1], space))
+        for word in _phrases(chunk) if cjk else (chunk,):
+            parts = _AFTER_HYPHEN.split(word) if "-" in word else [word]
+            if merged and merged[-1][1] and _no_break(merged[-1][0], parts[0]):
+                head, gap = merged.pop()  # a space before 、 or after 「 is no place to break
+                parts[0] = head + gap + parts[0]
+            merged.extend((part, "") for part in parts[:-1])
+            merged.append((parts[-1], ""))
     return tuple(merged)
 
 
@@ -422,7 +411,9 @@ def written_lines(text: str, lines: Sequence[str]) -> Sequence[str]:
     inside a word too long for its frame. Other text is written whole and left to the client,
     whose breaks match the layout's at spaces.
     """
-    if len(lines) > 1 and (any(map(is_east_asian, text)) or _cut_inside_a_word(text, lines)):
+    if len(lines) > 1 and (
+        (not text.isascii() and any(map(is_east_asian, text))) or _cut_inside_a_word(text, lines)
+    ):
         return lines
     return (text,)
 

@@ -618,6 +618,8 @@ def _spaces_after(lines: tuple[str, ...], text: str) -> list[bool] | None:
     the lines are not `text` broken (their characters differ)."""
     if "".join(lines).split() and "".join("".join(lines).split()) != "".join(text.split()):
         return None
+    if " ".join(lines) == text:  # broken at single spaces: a space after every line
+        return [bool(line) for line in lines[:-1]]
     # Where each character that is not a space ends in `text`: a line that ends after the
     # k-th of them ends at ends[k - 1] (none yet: at 0).
     ends = [index + 1 for index, char in enumerate(text) if not char.isspace()]
