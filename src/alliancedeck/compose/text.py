@@ -167,6 +167,18 @@ def _cut_pieces(text: str, cjk_only_where_needed: bool) -> tuple[tuple[str, str]
     # `_pieces` and the merging, in one loop: a word with no hyphen is not split.
     merged: list[tuple[str, str]] = []
     cjk = needs_cjk_rules(text)
+    if not cjk:  # words are what str.split finds (it cuts where `_SPACE` matches)
+        for word in text.split():
+            parts = _AFTER_HYPHEN.split(word) if "-" in word else [word]
+            if merged and (merged[-1][0][-1:] in NO_LINE_END or parts[0][:1] in NO_LINE_START):
+                head, gap = merged.pop()
+                parts[0] = head + gap + parts[0]
+            if len(parts) > 1:
+                merged.extend((part, "") for part in parts[:-1])
+            merged.append((parts[-1], " "))  # a space follows, unless it is the last word
+        if merged and not text[-1:].isspace():
+            merged[-1] = (merged[-1][0], "")
+        return tuple(merged)
     for chunk in _SPACE.split(text):
         if not chunk:
             continue
