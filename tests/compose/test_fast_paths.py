@@ -1,0 +1,62 @@
+"""The shortcuts long briefs take give what the general code gives, on any text."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliancedeck.compose import text
+from alliancedeck.draw.pdf_tags import _spaces_after
+
+#: Letters, hyphens, the marks kinsoku keeps off a line's start or end, spaces of several kinds.
+PIECES = st.sampled_from(
+    ["ab", "c", "-", " ", "  ", "\t", "\xa0", "\u3000", "(", ")", ".", ",", "%", "[", "日本", "、"]
+)
+TEXTS = st.lists(PIECES, max_size=14).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_plain_words_are_cut_as_the_japanese_rules_cut_them(sample):
+    # With the flag off every text takes the general path (Japanese phrases, regex split).
+    fast = text._cut_pieces(sample, True)
+    saved = text.CJK_ONLY_WHERE_NEEDED
+    try:
+        text.CJK_ONLY_WHERE_NEEDED = False
+        general = text._cut_pieces(sample, False)
+    finally:
+        text.CJK_ONLY_WHERE_NEEDED = saved
+    if not text.needs_cjk_rules(sample):
+        assert fast == general
+
+
+def _spaces_walked(lines: tuple[str, ...], source: str) -> list[bool] | None:
+    """The character walk `_spaces_after` replaced: the reference."""
+    if "".join(lines).split() and "".join("".join(lines).split()) != "".join(source.split()):
+        return None
+    result, position = [], 0
+    for line in lines[:-1]:
+        for char in line:
+            if char.isspace():
+                continue
+            while position < len(source) and source[position].isspace():
+                position += 1
+            position += 1
+        result.append(position < len(source) and source[position].isspace() and bool(line))
+    return result
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, st.lists(st.integers(0, 40), max_size=4), st.booleans(), st.booleans())
+def test_soft_break_spaces_are_found_where_the_text_has_them(sample, cuts, strip, at_spaces):
+    if at_spaces:
+        lines = tuple(sample.split(" "))
+    else:
+        bounds = sorted({min(c, len(sample)) for c in cuts})
+        edges = [0, *bounds, len(sample)]
+        lines = tuple(sample[a:b] for a, b in itertools.pairwise(edges))
+        if strip:
+            lines = tuple(line.strip() for line in lines)
+    assert _spaces_after(lines, sample) == _spaces_walked(lines, sample)
