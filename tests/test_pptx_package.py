@@ -75,6 +75,30 @@ def test_deck_without_python_pptx_is_byte_identical(content, monkeypatch):
     _assert_same_package(ours, theirs)
 
 
+def test_properties_with_characters_to_escape_are_byte_identical(tmp_path, monkeypatch):
+    content = write_brief(
+        tmp_path,
+        r"""
+        meta:
+          title: "Notional & <title> \"q\" it's \u00e9\u65e5"
+          subtitle: "Tab\there\r\nand a new line"
+          organization: "A &amp; B"
+          classification: UNCLASSIFIED
+        sections:
+          - title: "One & <two>"
+            points: ["A notional point"]
+            notes: "Notes with a\ttab & <tags>\nand two lines"
+        """,
+    )
+    ours, used = _render(content, monkeypatch, python_pptx=False)
+    assert not used
+    core = zipfile.ZipFile(io.BytesIO(ours)).read("docProps/core.xml").decode()
+    assert "<dc:title>Notional &amp; &lt;title&gt;" in core
+    assert "&#13;" in core  # the subtitle's carriage return, kept
+    theirs, used = _render(content, monkeypatch, python_pptx=True)
+    _assert_same_package(ours, theirs)
+
+
 @pytest.fixture(scope="module")
 def pictures_brief(tmp_path_factory) -> Path:
     """The every-block example without its charts, plus a JPEG, links and speaker notes."""
