@@ -37,6 +37,7 @@ class RT:
     NOTES_SLIDE = _OD + "notesSlide"
     SLIDE = _OD + "slide"
     SLIDE_LAYOUT = _OD + "slideLayout"
+    SLIDE_MASTER = _OD + "slideMaster"
     THEME = _OD + "theme"
     OFFICE_DOCUMENT = _OD + "officeDocument"
     CORE_PROPERTIES = (
@@ -164,7 +165,7 @@ class DeckPackage:
         self._size = (width, height)
         self._slide_ids: list[tuple[int, str]] = []
         self._notes_master: Part | None = None
-        master = self._presentation.related(RT._OD + "slideMaster")
+        master = self._presentation.related(RT.SLIDE_MASTER)
         layout_ids = re.findall(rb'<p:sldLayoutId\b[^>]*\br:id="([^"]+)"', master.blob)
         self.layout = master.rels[layout_ids[_TITLE_ONLY_LAYOUT].decode()].target
 
