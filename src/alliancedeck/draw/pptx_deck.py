@@ -1,10 +1,13 @@
 """Draw a laid-out deck as a .pptx: every box where the layout put it; nothing decided.
 
-python-pptx supplies what it is good at: the default template (master, layouts, theme), the
-notes master, native charts with their workbooks, and image parts. The slides themselves are
-written here, each as one XML string stored as a plain part: python-pptx builds slides shape by
-shape through lxml and scans the whole deck for each new slide, which made decks of hundreds of
-slides slow. The package is then zipped here in one pass with fixed dates.
+python-pptx supplies what it is good at: native charts with their workbooks, and the start of a
+deck on an organisation template. The slides themselves are written here, each as one XML
+string stored as a plain part: python-pptx builds slides shape by shape through lxml and scans
+the whole deck for each new slide, which made decks of hundreds of slides slow. The package is
+then zipped here in one pass with fixed dates. A deck with neither a chart nor a template does
+not import python-pptx at all (its import was most of a small build's start-up):
+`alliancedeck.draw.pptx_package` writes the same package, byte for byte, from python-pptx's
+default template.
 
 Private python-pptx internals used (python-pptx is pinned to 1.x in pyproject.toml; checked
 against 1.0.2): `_Relationships._add_relationship` (to relate a new slide without a scan of
@@ -17,24 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
+import hashlib
 import itertools
 import re
 from typing import TYPE_CHECKING
-
-from lxml import etree
-from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.oxml import serialize_part_xml
-from pptx.opc.package import Part
-from pptx.opc.packuri import PackURI
-from pptx.opc.serialized import _ContentTypesItem
-from pptx.oxml.ns import qn
-from pptx.parts.image import Image, ImagePart
-from pptx.util import Emu, Pt
 
 from alliancedeck.compose.boxes import (
     Box,
@@ -52,6 +41,7 @@ from alliancedeck.compose.boxes import (
 from alliancedeck.compose.text import written_lines
 from alliancedeck.design import hex_to_rgb
 from alliancedeck.draw.package import stampable, write_zip
+from alliancedeck.draw.pptx_package import CT, PICTURE_TYPES, RT, DeckPackage, relationships_xml
 from alliancedeck.fonts import japanese_language, script_runs
 from alliancedeck.markup import Run, joined
 from alliancedeck.units import emu
@@ -59,9 +49,8 @@ from alliancedeck.units import emu
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from pptx.opc.package import OpcPackage, _Relationships
+    from pptx.opc.package import OpcPackage, Part
     from pptx.parts.chart import ChartPart
-    from pptx.parts.presentation import PresentationPart
 
     from alliancedeck.document import ChartInfo, Document
     from alliancedeck.template import OrgTemplate
@@ -76,19 +65,87 @@ def draw_deck(
     """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`.
 
     With `template`, the deck is built on the organisation's template (see `_TemplateHook`).
+    A deck with neither a chart nor a template is packaged without python-pptx (see
+    `alliancedeck.draw.pptx_package`), in the same bytes.
     """
     hook = _TemplateHook(template)
-    presentation = hook.presentation() or Presentation()
-    package = presentation.part.package
-    _fast_partnames(package)
-    if template is None:
-        presentation.slide_width = Emu(emu(deck.width))
-        presentation.slide_height = Emu(emu(deck.height))
-    writer = _SlideWriter(presentation.part, deck.language, hook)
+    if _needs_python_pptx(deck, template):
+        parts: DeckPackage | _PythonPptxPackage = _PythonPptxPackage(hook, deck, template)
+    else:
+        parts = DeckPackage(emu(deck.width), emu(deck.height))
+    writer = _SlideWriter(parts, deck.language, hook)
     for geometry in deck.slides:
         writer.add_slide(geometry)
-    _set_properties(presentation, doc, build_time)
-    return write_zip(_package_members(package), build_time)
+    _set_properties(parts, doc, build_time)
+    return write_zip(parts.members(), build_time)
+
+
+def _needs_python_pptx(deck: ComposedDeck, template: OrgTemplate | None) -> bool:
+    """Whether `deck` is built on python-pptx: for a native chart or an organisation template."""
+    if template is not None:
+        return True
+    return any(isinstance(box, ChartBox) for slide in deck.slides for box in slide.boxes)
+
+
+class _PythonPptxPackage:
+    """The deck's package on python-pptx: its default template or an organisation's, charts.
+
+    The same calls as `DeckPackage`, which writes the package of other decks without it.
+    """
+
+    def __init__(
+        self, hook: _TemplateHook, deck: ComposedDeck, template: OrgTemplate | None
+    ) -> None:
+        from pptx import Presentation
+        from pptx.util import Emu
+
+        presentation = hook.presentation() or Presentation()
+        if template is None:
+            presentation.slide_width = Emu(emu(deck.width))
+            presentation.slide_height = Emu(emu(deck.height))
+        self.presentation = presentation
+        self.package = presentation.part.package
+        _fast_partnames(self.package)
+        self._part = presentation.part
+        self.layout = presentation.slide_layouts[TITLE_ONLY_LAYOUT].part
+        self._slide_ids = self._part._element.get_or_add_sldIdLst()
+
+    def new_part(self, partname: str, content_type: str, blob: bytes = b"") -> Part:
+        from pptx.opc.package import Part
+        from pptx.opc.packuri import PackURI
+
+        return Part(PackURI(partname), content_type, self.package, blob)
+
+    def image_part(self, partname: str, content_type: str, blob: bytes) -> Part:
+        from pptx.opc.packuri import PackURI
+        from pptx.parts.image import ImagePart
+
+        name = PackURI(partname)
+        return ImagePart(name, content_type, self.package, blob, f"image.{name.ext}")
+
+    def add_slide(self, slide: Part, slide_id: int) -> None:
+        from lxml import etree
+        from pptx.oxml.ns import qn
+
+        # A new slide cannot match an existing relationship, so skip python-pptx's search of
+        # every relationship of the presentation (private API, see the module docstring).
+        rid = self._part.rels._add_relationship(RT.SLIDE, slide)
+        etree.SubElement(self._slide_ids, qn("p:sldId"), {"id": str(slide_id), qn("r:id"): rid})
+
+    def notes_master(self) -> Part:
+        return self._part.notes_master_part
+
+    def set_core_properties(self, values: dict[str, str], moment: dt.datetime) -> None:
+        properties = self.presentation.core_properties
+        for name, value in values.items():
+            properties._element._get_or_add(name.partition(":")[2]).text = value
+        properties.revision = 1
+        properties.created = moment
+        properties.modified = moment
+        properties.last_printed = moment
+
+    def members(self) -> Iterator[tuple[str, bytes]]:
+        return _package_members(self.package)
 
 
 def _package_members(package: OpcPackage) -> Iterator[tuple[str, bytes]]:
@@ -97,37 +154,16 @@ def _package_members(package: OpcPackage) -> Iterator[tuple[str, bytes]]:
     Content types first, then the package relationships, then each part followed by its
     relationships: the order `presentation.save` writes, one part serialised at a time.
     """
+    from pptx.opc.oxml import serialize_part_xml
+    from pptx.opc.serialized import _ContentTypesItem
+
     parts = tuple(package.iter_parts())
     yield "[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts))
-    yield "_rels/.rels", _relationships_xml(package._rels)  # private: no public accessor
+    yield "_rels/.rels", relationships_xml(package._rels)  # private: no public accessor
     for part in parts:
         yield part.partname.membername, part.blob
         if part.rels:
-            yield part.partname.rels_uri.membername, _relationships_xml(part.rels)
-
-
-def _relationships_xml(relationships: _Relationships) -> bytes:
-    """Return a .rels item as python-pptx writes it (in numerical rId order), as one string.
-
-    python-pptx builds an lxml tree for each of them, which took longer than writing the slides.
-    """
-
-    def number(rid: str) -> int:
-        return int(rid[3:]) if rid.startswith("rId") and rid[3:].isdigit() else 0
-
-    items = []
-    for rid in sorted(relationships, key=lambda rid: (number(rid), rid)):
-        relationship = relationships[rid]
-        mode = ' TargetMode="External"' if relationship.is_external else ""
-        items.append(
-            f'<Relationship Id="{_attr(rid)}" Type="{_attr(relationship.reltype)}" '
-            f'Target="{_attr(relationship.target_ref)}"{mode}/>'
-        )
-    return (
-        f"{_DECLARATION}<Relationships "
-        f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f"{''.join(items)}</Relationships>"
-    ).encode()
+            yield part.partname.rels_uri.membername, relationships_xml(part.rels)
 
 
 def _fast_partnames(package: OpcPackage) -> None:
@@ -136,6 +172,8 @@ def _fast_partnames(package: OpcPackage) -> None:
     python-pptx walks the whole package for each new chart and its workbook, which makes a deck
     of hundreds of charts quadratic. The names it hands out are remembered instead.
     """
+    from pptx.opc.packuri import PackURI
+
     taken: dict[str, set[str]] = {}
 
     def next_partname(tmpl: str) -> PackURI:
@@ -155,38 +193,31 @@ def _fast_partnames(package: OpcPackage) -> None:
 
 
 class _SlideWriter:
-    """Add slides (and their notes pages) to a presentation as ready-made XML parts.
+    """Add slides (and their notes pages) to a package as ready-made XML parts.
 
     Each slide is numbered, named and related here by counting, so adding one costs the same
     whatever the size of the deck.
     """
 
     def __init__(
-        self, presentation_part: PresentationPart, language: str, hook: _TemplateHook
+        self, parts: DeckPackage | _PythonPptxPackage, language: str, hook: _TemplateHook
     ) -> None:
         self._hook = hook
-        self._presentation = presentation_part
-        self._package = presentation_part.package
-        self._layout = presentation_part.presentation.slide_layouts[TITLE_ONLY_LAYOUT].part
-        self._slide_ids = presentation_part._element.get_or_add_sldIdLst()
+        self._parts = parts
         self._language = language
         self._slides = 0
         self._notes = 0
-        self._images: dict[str, ImagePart] = {}  # by SHA-1: one part per distinct image
+        self._images: dict[str, Part] = {}  # by SHA-1: one part per distinct image
 
     def add_slide(self, geometry: Slide) -> None:
         """Append the slide `geometry` (and its notes page, if it has notes)."""
         self._slides += 1
-        part = Part(PackURI(f"/ppt/slides/slide{self._slides}.xml"), CT.PML_SLIDE, self._package)
-        layout, title_type = self._hook.layout(geometry.kind) or (self._layout, "title")
+        part = self._parts.new_part(f"/ppt/slides/slide{self._slides}.xml", CT.SLIDE)
+        layout, title_type = self._hook.layout(geometry.kind) or (self._parts.layout, "title")
         part.relate_to(layout, RT.SLIDE_LAYOUT)
         xml = self._hook.slide_xml(self._slide_xml(geometry, part, title_type), geometry.kind)
         part.blob = xml.encode()
-        # A new slide cannot match an existing relationship, so skip python-pptx's search of
-        # every relationship of the presentation (private API, see the module docstring).
-        rid = self._presentation.rels._add_relationship(RT.SLIDE, part)
-        slide_id = {"id": str(FIRST_SLIDE_ID + self._slides - 1), qn("r:id"): rid}
-        etree.SubElement(self._slide_ids, qn("p:sldId"), slide_id)
+        self._parts.add_slide(part, FIRST_SLIDE_ID + self._slides - 1)
         if geometry.notes:
             self._add_notes(part, geometry.notes)
 
@@ -219,45 +250,51 @@ class _SlideWriter:
         if isinstance(box, TableBox):
             return _table_xml(box, shape_id, self._language, part)
         if isinstance(box, ChartBox):
-            rid = part.relate_to(_chart_part(self._package, box), RT.CHART)
+            rid = part.relate_to(_chart_part(self._parts.package, box), RT.CHART)
             return _chart_frame_xml(box, shape_id, rid)
         rid = part.relate_to(self._image_part(box), RT.IMAGE)
         return _picture_xml(box, shape_id, rid)
 
-    def _image_part(self, box: PictureBox) -> ImagePart:
-        """Return the image part of `box`'s picture, shared by every slide that shows it."""
+    def _image_part(self, box: PictureBox) -> Part:
+        """Return the image part of `box`'s picture, shared by every slide that shows it.
+
+        The picture is the PNG or JPEG the products embed (an SVG as a PNG drawn at the box's
+        size), as its bytes: nothing decodes it again here.
+        """
         image = box.image
         if image.format == "svg":
             from alliancedeck.draw.images import svg_bitmap
 
-            source = io.BytesIO(svg_bitmap(image.path, image.location, box.w, box.h, box.font))
+            blob, picture_format = (
+                svg_bitmap(image.path, image.location, box.w, box.h, box.font),
+                "png",
+            )
         else:
             from alliancedeck.pictures import raster_for_products
 
-            source = io.BytesIO(raster_for_products(image.path, image.location).data)
-        loaded = Image.from_file(source)
-        part = self._images.get(loaded.sha1)
+            raster = raster_for_products(image.path, image.location)
+            blob, picture_format = raster.data, raster.format
+        sha1 = hashlib.sha1(blob).hexdigest()
+        part = self._images.get(sha1)
         if part is None:
+            extension, content_type = PICTURE_TYPES[picture_format]
             number = len(self._images) + 1
-            while not self._hook.claim_media(f"/ppt/media/image{number}.{loaded.ext}"):
+            while not self._hook.claim_media(f"/ppt/media/image{number}.{extension}"):
                 number += 1  # a template's own pictures keep their names
-            partname = PackURI(f"/ppt/media/image{number}.{loaded.ext}")
-            part = ImagePart(
-                partname, loaded.content_type, self._package, loaded.blob, loaded.filename
-            )
-            self._images[loaded.sha1] = part
+            partname = f"/ppt/media/image{number}.{extension}"
+            part = self._parts.image_part(partname, content_type, blob)
+            self._images[sha1] = part
         return part
 
     def _add_notes(self, slide: Part, notes: str) -> None:
         """Add a notes page showing `notes`, related to `slide` and the notes master both ways.
 
-        The notes master (and its theme) is made by python-pptx, once, when the first notes page
-        needs it.
+        The notes master (and its theme) is made once, when the first notes page needs it.
         """
         self._notes += 1
-        partname = PackURI(f"/ppt/notesSlides/notesSlide{self._notes}.xml")
-        part = Part(partname, CT.PML_NOTES_SLIDE, self._package, _notes_xml(notes).encode())
-        part.relate_to(self._presentation.notes_master_part, RT.NOTES_MASTER)
+        partname = f"/ppt/notesSlides/notesSlide{self._notes}.xml"
+        part = self._parts.new_part(partname, CT.NOTES_SLIDE, _notes_xml(notes).encode())
+        part.relate_to(self._parts.notes_master(), RT.NOTES_MASTER)
         part.relate_to(slide, RT.SLIDE)
         slide.relate_to(part, RT.NOTES_SLIDE)
 
@@ -682,12 +719,13 @@ def _escape_control(match: re.Match[str]) -> str:
 
 # --- charts ---------------------------------------------------------------------------------
 
+#: python-pptx's chart type (an `XL_CHART_TYPE` member) for each of ours.
 _CHART_TYPES = {
-    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
-    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-    "stacked": XL_CHART_TYPE.COLUMN_STACKED,
-    "line": XL_CHART_TYPE.LINE_MARKERS,
-    "pie": XL_CHART_TYPE.PIE,
+    "bar": "BAR_CLUSTERED",
+    "column": "COLUMN_CLUSTERED",
+    "stacked": "COLUMN_STACKED",
+    "line": "LINE_MARKERS",
+    "pie": "PIE",
 }
 
 
@@ -703,6 +741,7 @@ def _data_format(info: ChartInfo) -> str:
 def _chart_part(package: OpcPackage, box: ChartBox) -> ChartPart:
     """Return a new native chart part (its data in the embedded workbook, so it stays editable)."""
     from pptx.chart.data import CategoryChartData  # brings in XlsxWriter: only for charts
+    from pptx.enum.chart import XL_CHART_TYPE
     from pptx.parts.chart import ChartPart
 
     info = box.chart
@@ -720,7 +759,7 @@ def _chart_part(package: OpcPackage, box: ChartBox) -> ChartPart:
     data.categories = categories
     for name, values in series:
         data.add_series(name, list(values))
-    part = ChartPart.new(_CHART_TYPES[info.type], data, package)
+    part = ChartPart.new(getattr(XL_CHART_TYPE, _CHART_TYPES[info.type]), data, package)
     _style_chart(part.chart, box)
     return part
 
@@ -732,7 +771,11 @@ GRID_WIDTH = 0.75
 def _style_chart(chart, box: ChartBox) -> None:
     """Give `chart` the layout's font, palette, legend, labels, gridlines and axes, each set
     explicitly (nothing left to the client's defaults), as the deck PDF draws them."""
-    from pptx.enum.chart import XL_MARKER_STYLE
+    from lxml import etree
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
 
     info = box.chart
     _renumber_axes(chart)
@@ -836,6 +879,10 @@ def _style_chart(chart, box: ChartBox) -> None:
 def _pie_unit_title(chart, unit: str, size: float) -> None:
     """Set `unit` as the chart title of a pie `chart`, at `size` points, not bold, outside the
     plot (after a title shown in the chart, if any)."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
     chart.has_title = True
     chart._chartSpace.chart.get_or_add_autoTitleDeleted().val = False
     frame = chart.chart_title.text_frame
@@ -852,6 +899,9 @@ def _pie_unit_title(chart, unit: str, size: float) -> None:
 
 def _set_crosses(chart, axis: str, value: str) -> None:
     """Set where `axis` (`c:valAx` or `c:catAx`) crosses the axis perpendicular to it."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
     for element in chart._chartSpace.iter(qn(axis)):
         crosses = element.find(qn("c:crosses"))
         if crosses is None:
@@ -862,6 +912,9 @@ def _set_crosses(chart, axis: str, value: str) -> None:
 
 def _label_separator(data_labels, separator: str) -> None:
     """Give `data_labels` (a `c:dLbls`) the `separator` between category and percent."""
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
     element = data_labels.find(qn("c:separator"))
     if element is None:
         element = etree.Element(qn("c:separator"))
@@ -880,6 +933,8 @@ def _renumber_axes(chart) -> None:
     python-pptx draws random (often negative) axis ids; the Open XML SDK refuses negative ones
     (they are unsignedInt), and random ones would make every build's bytes differ.
     """
+    from pptx.oxml.ns import qn
+
     space = chart._chartSpace
     ids: dict[str, str] = {}
     for element in space.iter(qn("c:axId"), qn("c:crossAx")):
@@ -897,22 +952,24 @@ def _pick(palette: tuple[str, ...], index: int) -> str:
 #: Core property -> element name in docProps/core.xml (python-pptx caps values at 255
 #: characters, which OPC does not; long titles and statements are written directly).
 _CORE_ELEMENTS = {
-    "title": "title",
-    "subject": "subject",
-    "author": "creator",
-    "last_modified_by": "lastModifiedBy",
-    "keywords": "keywords",
-    "language": "language",
-    "category": "category",
-    "comments": "description",
-    "identifier": "identifier",
+    "title": "dc:title",
+    "subject": "dc:subject",
+    "author": "dc:creator",
+    "last_modified_by": "cp:lastModifiedBy",
+    "keywords": "cp:keywords",
+    "language": "dc:language",
+    "category": "cp:category",
+    "comments": "dc:description",
+    "identifier": "dc:identifier",
 }
 
 
-def _set_properties(presentation, doc: Document, build_time: int) -> None:
+def _set_properties(
+    parts: DeckPackage | _PythonPptxPackage, doc: Document, build_time: int
+) -> None:
+    """Set the deck's core properties from `doc`'s metadata, every date `build_time`."""
     meta = doc.meta
     moment = dt.datetime.fromtimestamp(stampable(build_time), tz=dt.UTC).replace(tzinfo=None)
-    properties = presentation.core_properties
     values = {
         "title": meta.title,
         "subject": meta.subtitle or "",
@@ -924,9 +981,4 @@ def _set_properties(presentation, doc: Document, build_time: int) -> None:
         "comments": meta.distribution or "",
         "identifier": meta.product_id or "",
     }
-    for name, value in values.items():
-        properties._element._get_or_add(_CORE_ELEMENTS[name]).text = value
-    properties.revision = 1
-    properties.created = moment
-    properties.modified = moment
-    properties.last_printed = moment
+    parts.set_core_properties({_CORE_ELEMENTS[k]: v for k, v in values.items()}, moment)
