@@ -42,6 +42,41 @@ def start_on_template(
     return presentation, layout_for
 
 
+#: The placeholder types that take a slide's body text, per role, in the order they are used,
+#: and the text roles (`TextBox.role`) written into them: a content slide's lead, points and
+#: agenda (and a Sources list), a cover's subtitle, a closing slide's points and contact.
+BODY_KINDS = {
+    "title": ("subTitle", "body", "obj"),
+    "content": ("body", "obj"),
+    "closing": ("body", "obj", "subTitle"),
+}
+BODY_ROLES = {
+    "title": frozenset({"subtitle"}),
+    "content": frozenset({"body", "lead", "source"}),
+    "closing": frozenset({"body", "lead", "byline"}),
+}
+#: Names of boxes of a body role that are no slide's body text: a block's source line.
+NOT_BODY = frozenset({"Source"})
+
+
+def body_slots(template: OrgTemplate, kind: str) -> list[tuple[str, int, str]]:
+    """Return the body placeholders of the layout a slide of `kind` is built on, as (type, idx,
+    role): its subtitle, body and content placeholders, in the order the layout lists them
+    (vertical ones left out: our text is horizontal)."""
+    role = role_of(kind)
+    layout = template.roles.choices[role].layout
+    kinds = BODY_KINDS[role]
+    holders = [h for h in layout.placeholders if h.kind in kinds and not h.vertical]
+    holders.sort(key=lambda h: kinds.index(h.kind))
+    return [(h.kind, h.idx, role) for h in holders]
+
+
+def takes_body(slot: tuple[str, int, str], box) -> bool:
+    """Return whether the text box `box` is body text that the placeholder `slot` takes."""
+    _, _, role = slot
+    return box.role in BODY_ROLES[role] and box.name not in NOT_BODY
+
+
 #: Names the layout stage gives our footer boxes placed in the template's placeholders.
 SLOT_NAMES = {"Footer Placeholder": "ftr", "Slide Number Placeholder": "sldNum"}
 _SLOT_SHAPE = re.compile(
