@@ -199,7 +199,7 @@ class _SlideWriter:
         boxes of one `Group` (a figure card) become one group shape.
         """
         title = geometry.title_box
-        self._hook.start_slide(geometry.kind)
+        self._hook.start_slide(geometry)
         shapes = [_title_xml(title, self._language, part, title_type)]
         ids = itertools.count(3)  # 1 is the shape tree itself, 2 the title
         rest = (box for box in geometry.boxes if box is not title)
@@ -278,6 +278,7 @@ class _TemplateHook:
         self._layouts = None
         self._media: set[str] = set()
         self._free: list[tuple[str, int, str]] = []  # the slide's unused body placeholders
+        self._titles: list[str] = []  # the deck's slide titles, as they are written
 
     def presentation(self):
         """Return the template's presentation (its sample slides gone), or None without one."""
@@ -285,7 +286,7 @@ class _TemplateHook:
             return None
         from alliancedeck.template.deck import start_on_template
 
-        presentation, self._layouts = start_on_template(self._template)
+        presentation, self._layouts = start_on_template(self._template, self._titles)
         package = presentation.part.package
         self._media = {str(p.partname) for p in package.iter_parts()}
         return presentation
@@ -302,13 +303,15 @@ class _TemplateHook:
 
         return with_slots(self._template, xml, kind)
 
-    def start_slide(self, kind: str) -> None:
-        """Begin a slide of `kind`: its layout's body placeholders are all free again."""
+    def start_slide(self, geometry: Slide) -> None:
+        """Begin the slide `geometry`: its layout's body placeholders are all free again, and
+        its title is one of the deck's in docProps/app.xml."""
         if self._template is None:
             return
         from alliancedeck.template.deck import body_slots
 
-        self._free = body_slots(self._template, kind)
+        self._free = body_slots(self._template, geometry.kind)
+        self._titles.append(geometry.title)
 
     def body_slot(self, box: TextBox | Rect) -> tuple[str, int, str] | None:
         """Return the body placeholder (type, idx, kinds it takes) `box` is written into, or
