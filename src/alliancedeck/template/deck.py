@@ -49,7 +49,8 @@ def start_on_template(
 
 #: The placeholder types that take a slide's body text, per role, in the order they are used,
 #: and the text roles (`TextBox.role`) written into them: a content slide's lead, points and
-#: agenda (and a Sources list), a cover's subtitle, a closing slide's points and contact.
+#: agenda, a cover's subtitle, a closing slide's points and contact. (A Sources list, set
+#: below the 18 pt floor, stays in our own text boxes.)
 BODY_KINDS = {
     "title": ("subTitle", "body", "obj"),
     "content": ("body", "obj"),
@@ -57,11 +58,9 @@ BODY_KINDS = {
 }
 BODY_ROLES = {
     "title": frozenset({"subtitle"}),
-    "content": frozenset({"body", "lead", "source"}),
+    "content": frozenset({"body", "lead"}),
     "closing": frozenset({"body", "lead", "byline"}),
 }
-#: Names of boxes of a body role that are no slide's body text: a block's source line.
-NOT_BODY = frozenset({"Source"})
 
 
 def body_slots(template: OrgTemplate, kind: str) -> list[tuple[str, int, str]]:
@@ -79,7 +78,7 @@ def body_slots(template: OrgTemplate, kind: str) -> list[tuple[str, int, str]]:
 def takes_body(slot: tuple[str, int, str], box) -> bool:
     """Return whether the text box `box` is body text that the placeholder `slot` takes."""
     _, _, role = slot
-    return box.role in BODY_ROLES[role] and box.name not in NOT_BODY
+    return box.role in BODY_ROLES[role]
 
 
 #: Names the layout stage gives our footer boxes placed in the template's placeholders.
