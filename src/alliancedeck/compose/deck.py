@@ -951,11 +951,19 @@ class DeckBuilder(BlockSlides):
 
         The Sources list goes on the closing slide only when it is short: at the source size,
         in at most SOURCES_ON_SLIDE of the slide's room and clear of everything else on it.
+        Points or contact lines the slide has no room for (a template's small closing area)
+        go on slides of their own just before it, under the same word: no line is lost.
         """
+        self.use_role("closing")
+        try:
+            return self._closing_slide(section, sources)
+        finally:
+            self.use_role("content")  # backup sections follow on content slides
+
+    def _closing_slide(self, section: SectionInfo | None, sources: Sequence[_Item]) -> Slide | None:
         meta = self.doc.meta
         word = section.portion(section.title) if section else self.labels.questions
         where = section.location if section else self.meta_location
-        self.use_role("closing")
         boxes: list[TextBox | Rect] = []
         floor = self.markings_block(boxes) - self.tokens.gap
         width = self.right - self.left
@@ -999,18 +1007,35 @@ class DeckBuilder(BlockSlides):
             contact_box = TextBox(
                 self.left, 0, width, stack_height(paragraphs), paragraphs, "byline", "Contact"
             )
+        spilled: list[_Item] = []  # what goes on slides of its own before the closing slide
         if contact_box is not None and y + contact_box.h > floor - self.top:
             # A small closing area (a template's blank layout): the contact lines would run
-            # into the markings below.
-            self.warn(where, "the closing slide has no room for its contact lines")
+            # into the markings below. Without the sources they may fit; else they go before.
+            if sources:
+                return None
+            self.warn(
+                where,
+                "the closing slide has no room for its contact lines: they are on a slide "
+                "before it",
+            )
+            spilled_contact = [
+                _Item(text, "body", 0, bullet=False, bold=bold) for text, bold in lines
+            ]
             contact_box = None
+        else:
+            spilled_contact = []
         if items:
             room = floor - self.top - y
             if contact_box is not None:
                 room -= contact_box.h + self.tokens.gap
             if room < self.setter.style("body").min_size * 1.5:
-                self.warn(where, "the closing slide has no room for its points; shorten them")
-                items = []
+                if sources:
+                    return None
+                self.warn(
+                    where,
+                    "the closing slide has no room for its points: they are on a slide before it",
+                )
+                spilled, items = items, []
         if items:
             region = Region(self.left, y, width, room)
             pages = self.paginate(items, lambda _index: region)
@@ -1024,12 +1049,21 @@ class DeckBuilder(BlockSlides):
                 if len(pages) > 1 or [p.font.size for p in pages[0]] != sizes:
                     return None
             if len(pages) > 1:
-                self.warn(where, "the closing slide's points do not fit it; shorten them")
+                self.warn(
+                    where, "the closing slide's points do not fit it: they are on a slide before it"
+                )
+                spilled, pages = items, []
+        if items and pages:
             points = pages[0]
             stack.append(
                 TextBox(self.left, y, width, stack_height(points), tuple(points), "body", "Points")
             )
             y += stack_height(points) + self.tokens.gap
+        if spilled or spilled_contact:
+            # On content slides of their own, before the closing slide (which keeps its word).
+            self.use_role("content")
+            self.list_slides([*spilled, *spilled_contact], word, "section")
+            self.use_role("closing")
         if contact_box is not None:
             stack.append(replace(contact_box, y=y))
             y += contact_box.h

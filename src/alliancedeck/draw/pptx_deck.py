@@ -230,6 +230,7 @@ class _SlideWriter:
         boxes of one `Group` (a figure card) become one group shape.
         """
         title = geometry.title_box
+        self._hook.start_slide(geometry)
         shapes = [_title_xml(title, self._language, part, title_type)]
         ids = itertools.count(3)  # 1 is the shape tree itself, 2 the title
         rest = (box for box in geometry.boxes if box is not title)
@@ -246,6 +247,9 @@ class _SlideWriter:
     def _box_xml(self, box: Box, shape_id: int, part: Part) -> str:
         """Return the shape of `box` on the slide `part`, relating its chart or picture."""
         if isinstance(box, TextBox | Rect):
+            slot = self._hook.body_slot(box)
+            if slot is not None:
+                return _placeholder_xml(box, shape_id, self._language, part, slot)
             return _shape_xml(box, shape_id, self._language, part)
         if isinstance(box, TableBox):
             return _table_xml(box, shape_id, self._language, part)
@@ -310,6 +314,8 @@ class _TemplateHook:
         self._template = template
         self._layouts = None
         self._media: set[str] = set()
+        self._free: list[tuple[str, int, str]] = []  # the slide's unused body placeholders
+        self._titles: list[str] = []  # the deck's slide titles, as they are written
 
     def presentation(self):
         """Return the template's presentation (its sample slides gone), or None without one."""
@@ -317,7 +323,7 @@ class _TemplateHook:
             return None
         from alliancedeck.template.deck import start_on_template
 
-        presentation, self._layouts = start_on_template(self._template)
+        presentation, self._layouts = start_on_template(self._template, self._titles)
         package = presentation.part.package
         self._media = {str(p.partname) for p in package.iter_parts()}
         return presentation
@@ -333,6 +339,29 @@ class _TemplateHook:
         from alliancedeck.template.deck import with_slots
 
         return with_slots(self._template, xml, kind)
+
+    def start_slide(self, geometry: Slide) -> None:
+        """Begin the slide `geometry`: its layout's body placeholders are all free again, and
+        its title is one of the deck's in docProps/app.xml."""
+        if self._template is None:
+            return
+        from alliancedeck.template.deck import body_slots
+
+        self._free = body_slots(self._template, geometry.kind)
+        self._titles.append(geometry.title)
+
+    def body_slot(self, box: TextBox | Rect) -> tuple[str, int, str] | None:
+        """Return the body placeholder (type, idx, kinds it takes) `box` is written into, or
+        None: our own shape (no template, not a body text, or no placeholder left for it)."""
+        if self._template is None or not isinstance(box, TextBox) or box.group is not None:
+            return None
+        from alliancedeck.template.deck import takes_body
+
+        for index, slot in enumerate(self._free):
+            if takes_body(slot, box):
+                del self._free[index]  # each idx at most once per slide
+                return slot
+        return None
 
     def claim_media(self, partname: str) -> bool:
         """Take `partname` for a new picture; return False if the template has it (or it is
@@ -462,8 +491,57 @@ def _shape_xml(box: TextBox | Rect, shape_id: int, language: str, part: Part) ->
     )
 
 
-def _body_xml(box: TextBox, language: str, part: Part) -> str:
-    """Return a text body: no insets, no autofit, the layout's paragraphs as they are."""
+def _placeholder_xml(
+    box: TextBox, shape_id: int, language: str, part: Part, slot: tuple[str, int, str]
+) -> str:
+    """Return `box` as the slide's body placeholder `slot` (its type and idx on the layout).
+
+    PowerPoint's outline and screen readers take a slide's text from its title and body
+    placeholders. The shape keeps our place and size (its own `a:xfrm`), and its text body
+    says everything we measured, so the template's outline levels change nothing.
+    """
+    ph_type, idx, _ = slot
+    typed = "" if ph_type == "obj" else f' type="{ph_type}"'
+    return (
+        f"<p:sp><p:nvSpPr>{_names_xml(shape_id, box.name, box.alt)}"
+        '<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+        f'<p:nvPr><p:ph{typed} idx="{idx}"/></p:nvPr></p:nvSpPr>'
+        f'<p:spPr><a:xfrm>{_offset_xml(box)}</a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></p:spPr>"
+        f"{_body_xml(box, language, part, placeholder=True)}</p:sp>"
+    )
+
+
+#: What a placeholder's paragraphs and runs say beyond our text boxes' (which inherit from the
+#: master's other-text style): the template's outline levels set these too.
+_PLACEHOLDER_RUN = '<a:rPr cap="none" spc="0" baseline="0" strike="noStrike" '
+_PLACEHOLDER_BULLET = '</a:buClr><a:buSzPct val="100000"/>'
+
+
+def _placeholder_paragraph(xml: str, paragraph: Paragraph) -> str:
+    """Return a paragraph's `xml` with its outline level and the settings an outline level of
+    the template could otherwise change (bullet size, right margin, capitals, spacing)."""
+    level = min(paragraph.level, 8)
+    xml = xml.replace("<a:pPr ", f'<a:pPr lvl="{level}" marR="0" rtl="0" ', 1)
+    return xml.replace("</a:buClr>", _PLACEHOLDER_BULLET, 1).replace("<a:rPr ", _PLACEHOLDER_RUN)
+
+
+def _body_xml(box: TextBox, language: str, part: Part, placeholder: bool = False) -> str:
+    """Return a text body: no insets, no autofit, the layout's paragraphs as they are.
+
+    A `placeholder`'s body also sets what the template's body style could change: horizontal
+    text in one column, each paragraph's level, bullet size and run settings.
+    """
+    if placeholder:
+        paragraphs = "".join(
+            _placeholder_paragraph(_paragraph_xml(p, language, index == 0, part), p)
+            for index, p in enumerate(box.paragraphs)
+        )
+        return (
+            '<p:txBody><a:bodyPr vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
+            f'numCol="1" rtlCol="0" anchor="{_ANCHOR_CODES[box.anchor]}" anchorCtr="0">'
+            f"<a:noAutofit/></a:bodyPr><a:lstStyle/>{paragraphs}</p:txBody>"
+        )
     paragraphs = "".join(
         _paragraph_xml(p, language, index == 0, part) for index, p in enumerate(box.paragraphs)
     )

@@ -49,12 +49,16 @@ def check(
 
         package = load_template(path)
         info = inspect_template(package)
-        return package, info, map_roles(info, package.location, band=band_points)
+        mapping = map_roles(info, package.location, band=band_points, footer=footer)
+        return package, info, mapping
 
+    from alliancedeck.layout_files import PACKAGE_LAYOUTS, load_design
+
+    footer = load_design(PACKAGE_LAYOUTS / "default.yaml").slide.footer_height  # our footer's
     package, info, mapping = _run(action, debug)
     from alliancedeck.template.report import describe
 
-    typer.echo(describe(package, info, mapping, band_points))
+    typer.echo(describe(package, info, mapping, band_points, footer))
     for problem in [*package.warnings, *mapping.problems]:
         label = "warning" if problem.severity == "warning" else "error"
         typer.echo(f"{problem.location}: {label}: {problem.message}", err=True)

@@ -178,8 +178,13 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
         for logo in logos:
             title = _clear_of(title, logo)
             body = _clear_of(body, logo)
-        for band_art in _bands(template, layout):
+        bands = _bands(template, layout)
+        for band_art in bands:
             body = _clear_of(body, band_art)
+        if role == "closing" and not layout.of(*TITLES) and any(_overlap(title, b) for b in bands):
+            # A blank layout's title area is the content layout's: where this layout draws a
+            # band, the closing word starts its stack at the top of the area clear of it.
+            title = Region(body.x, body.y, body.w, min(title.h, body.h))
         kind = titles[0].kind if titles else "title"
         slots = {}
         for holder in layout.of("ftr", "sldNum"):

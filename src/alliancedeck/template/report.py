@@ -9,8 +9,15 @@ from alliancedeck.template.roles import ROLES, RoleMap
 _FURNITURE_NAMES = {"dt": "date", "ftr": "footer", "sldNum": "slide number", "hdr": "header"}
 
 
-def describe(package: TemplatePackage, info: TemplateInfo, mapping: RoleMap, band: float) -> str:
-    """Return the text `template check` prints for a mapped template."""
+def describe(
+    package: TemplatePackage,
+    info: TemplateInfo,
+    mapping: RoleMap,
+    band: float,
+    footer: float = 0.0,
+) -> str:
+    """Return the text `template check` prints for a mapped template (`footer`: the height of
+    our footer line above the bottom banner band, 0 not to report it)."""
     kind = ".potx (template)" if package.was_potx else ".pptx"
     masters = len(info.themes)
     lines = [
@@ -66,19 +73,35 @@ def describe(package: TemplatePackage, info: TemplateInfo, mapping: RoleMap, ban
         ]
         lines.append("    furniture: " + ("; ".join(furniture) or "none (our own footer is drawn)"))
     lines.append(f"banner bands ({band:.1f} pt at top and bottom):")
-    if not mapping.clashes:
-        lines.append("  no placeholder reaches into them")
+    banners = [c for c in mapping.clashes if c.band != "footer"]
+    lines += _clash_lines(banners, "to be moved or shrunk") or [
+        "  no placeholder reaches into them"
+    ]
+    if footer > 0:
+        lines.append(
+            f"footer band (our footer line, {footer:.1f} pt, above the bottom banner band):"
+        )
+        footers = [c for c in mapping.clashes if c.band == "footer"]
+        lines += _clash_lines(footers, "to be shrunk to clear it") or [
+            "  no body placeholder reaches into it"
+        ]
+    lines.append("missing: " + (", ".join(mapping.missing) or "none"))
+    return "\n".join(lines)
+
+
+def _clash_lines(clashes: list, fix: str) -> list[str]:
+    """Return one line per placeholder in `clashes`, however many roles use its layout."""
+    lines = []
     seen: set[tuple] = set()
-    for clash in mapping.clashes:  # one line per placeholder, naming every role that uses it
+    for clash in clashes:
         key = (clash.layout.master, clash.layout.index, clash.placeholder, clash.band)
         if key not in seen:
             seen.add(key)
             lines.append(
                 f'  "{clash.layout.name}" {clash.kind} "{clash.placeholder}" reaches '
-                f"{clash.depth:.1f} pt into the {clash.band} band: to be moved or shrunk"
+                f"{clash.depth:.1f} pt into the {clash.band} band: {fix}"
             )
-    lines.append("missing: " + (", ".join(mapping.missing) or "none"))
-    return "\n".join(lines)
+    return lines
 
 
 def _text_styles(info: TemplateInfo) -> str:

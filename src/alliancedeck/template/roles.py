@@ -44,7 +44,7 @@ class BandClash:
     layout: LayoutInfo
     placeholder: str
     kind: str
-    band: str  # "top" or "bottom"
+    band: str  # "top" or "bottom" (a banner band), or "footer" (our footer line's band)
     depth: float  # points it reaches into the band
 
 
@@ -191,11 +191,13 @@ def map_roles(
     overrides: Mapping[str, str] | None = None,
     overrides_at: Location | None = None,
     band: float = 0.0,
+    footer: float = 0.0,
 ) -> RoleMap:
     """Map each deck role to a layout of `info`; report missing roles and band clashes.
 
     `overrides` is the layout file's `slide.template_layouts` (role -> layout name), reported
-    at `overrides_at`; `band` is the height (points) of the top and bottom banner bands.
+    at `overrides_at`; `band` is the height (points) of the top and bottom banner bands;
+    `footer` (when not 0) the height of our footer line above the bottom one.
     """
     result = RoleMap()
     at = overrides_at or location
@@ -257,6 +259,8 @@ def map_roles(
             )
     if band > 0:
         result.clashes = band_clashes(result.choices, info, band)
+    if footer > 0:
+        result.clashes += footer_clashes(result.choices, info, band, footer)
     return result
 
 
@@ -289,5 +293,31 @@ def band_clashes(
                 depth = box.bottom - bottom_band
                 clashes.append(
                     BandClash(role, choice.layout, holder.name, holder.kind, "bottom", depth)
+                )
+    return clashes
+
+
+#: The placeholders that hold a slide's body text, which end above our footer's band.
+BODY_HOLDERS = (*sorted(CONTENT), "subTitle")
+
+
+def footer_clashes(
+    choices: Mapping[str, RoleChoice], info: TemplateInfo, band: float, footer: float
+) -> list[BandClash]:
+    """Return the body placeholders of the chosen layouts that reach into the band our footer
+    line (`footer` points high, above the bottom banner `band`) keeps: the deck ends its text
+    above it, as `frame.template_frame` does, so they are shrunk."""
+    from alliancedeck.template.frame import CLEARANCE
+
+    # As template_frame: the footer line above the bottom band, the body ending above it.
+    bottom = info.slide_height - band - footer - 3 * CLEARANCE
+    clashes: list[BandClash] = []
+    for role, choice in choices.items():
+        for holder in choice.layout.of(*BODY_HOLDERS):
+            box = holder.box
+            if box is not None and box.bottom > bottom and box.top < bottom:
+                depth = box.bottom - bottom
+                clashes.append(
+                    BandClash(role, choice.layout, holder.name, holder.kind, "footer", depth)
                 )
     return clashes
