@@ -247,9 +247,13 @@ def read_theme(blob: bytes, colours: dict[str, str], colour_map: dict[str, str])
     root = etree.fromstring(blob, _xml_parser())
     scheme = root.find("a:themeElements/a:fmtScheme", NS)
     if scheme is not None:
-        theme.fills = list(scheme.find("a:fillStyleLst", NS) or [])
-        theme.lines = list(scheme.find("a:lnStyleLst", NS) or [])
-        theme.backgrounds = list(scheme.find("a:bgFillStyleLst", NS) or [])
+        for key, tag in (
+            ("fills", "fillStyleLst"),
+            ("lines", "lnStyleLst"),
+            ("backgrounds", "bgFillStyleLst"),
+        ):
+            found = scheme.find(f"a:{tag}", NS)
+            setattr(theme, key, [] if found is None else list(found))
     for which in ("major", "minor"):
         font = root.find(f"a:themeElements/a:fontScheme/a:{which}Font/a:latin", NS)
         if font is not None:
