@@ -45,6 +45,7 @@ PRESETS = frozenset(
         "homePlate",
         "diamond",
         "flowChartDecision",
+        "flowChartDocument",
     }
 )
 #: Preset geometries that are open lines (never filled).
@@ -662,9 +663,21 @@ def preset_paths(name: str, adjust: dict[str, float], w: float, h: float) -> lis
         if name == "homePlate":
             return [SubPath(_polygon((0, 0), (w - x, 0), (w, h / 2), (w - x, h), (0, h)))]
         return [SubPath(_polygon((0, 0), (w - x, 0), (w, h / 2), (w - x, h), (0, h), (x, h / 2)))]
+    if name == "flowChartDocument":  # a page with a wavy foot
+        return [
+            SubPath(
+                [
+                    ("M", 0, 0),
+                    ("L", w, 0),
+                    ("L", w, h * 17322 / 21600),
+                    ("C", w / 2, h * 17322 / 21600, w / 2, h * 23922 / 21600, 0, h * 20172 / 21600),
+                    ("Z",),
+                ]
+            )
+        ]
     if name in ("diamond", "flowChartDecision"):
         return [SubPath(_polygon((w / 2, 0), (w, h / 2), (w / 2, h), (0, h / 2)))]
-    raise Unreadable(f"preset {name}")
+    raise Unreadable(f"preset geometry {name}")
 
 
 def geometry_paths(sp, w: float, h: float) -> list[SubPath]:
@@ -755,7 +768,7 @@ def walk(tree, reader: Reader, matrix: Matrix, group: Paint | None = None) -> It
         if kind not in ("sp", "pic", "grpSp", "cxnSp", "graphicFrame", "AlternateContent"):
             continue
         name = _name(element)
-        label = f"{name!r}" if name else "an unnamed shape"
+        label = f" {name!r}" if name else ""
         if kind == "AlternateContent":
             fallback = element.find(
                 "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -766,7 +779,7 @@ def walk(tree, reader: Reader, matrix: Matrix, group: Paint | None = None) -> It
         if element.find("*/p:nvPr/p:ph", NS) is not None or _hidden(element):
             continue  # placeholders hold the slide's own content; hidden shapes show nothing
         if kind == "graphicFrame":
-            yield f"{label} (a table, chart or object)"
+            yield f"graphic frame{label} (a table, chart or embedded object)"
             continue
         properties = element.find("p:grpSpPr" if kind == "grpSp" else "p:spPr", NS)
         placed_at = _transform(properties, kind == "grpSp")
@@ -801,9 +814,9 @@ def walk(tree, reader: Reader, matrix: Matrix, group: Paint | None = None) -> It
         except Unreadable as exc:
             what = str(exc)
             if what.startswith("image/") or what == "linked":
-                yield f"picture {label} ({what})"
+                yield f"picture{label} ({what})"
             else:
-                yield f"shape {label} ({what.replace('preset ', 'a ')})"
+                yield f"shape{label} ({what})"
             continue
         if (fill is not None or line is not None) and (w > 0 or h > 0):
             yield Item("path", name, own, w, h, paths, fill, line)

@@ -241,6 +241,8 @@ def _fill_paths(canvas: Canvas, paths: list[SubPath], paint: Paint, w: float, h:
         positions = [p for p, _ in paint.stops]
         if len(colours) == 1:
             colours, positions = colours * 2, [0.0, 1.0]
+        # A PDF shading has one opacity: the stops' mean, over the area each one covers.
+        canvas.setFillAlpha(_mean_alpha(paint))
         if paint.kind == "linear":
             angle = math.radians(paint.angle)
             dx, dy = math.cos(angle), math.sin(angle)
@@ -261,6 +263,21 @@ def _fill_paths(canvas: Canvas, paths: list[SubPath], paint: Paint, w: float, h:
             radius = max(math.hypot(x - cx, y - cy) for x in (0, w) for y in (0, h))
             canvas.radialGradient(cx, cy, radius or 1.0, colours, positions, extend=True)
     canvas.restoreState()
+
+
+def _mean_alpha(paint: Paint) -> float:
+    """Return the mean opacity of a gradient's stops, weighted by the area each covers."""
+    stops = paint.stops
+    total = weight = 0.0
+    for step in range(41):
+        t = step / 40
+        before = [s for s in stops if s[0] <= t] or stops[:1]
+        after = [s for s in stops if s[0] >= t] or stops[-1:]
+        (p0, c0), (p1, c1) = before[-1], after[0]
+        alpha = c0[3] if p1 == p0 else c0[3] + (c1[3] - c0[3]) * (t - p0) / (p1 - p0)
+        w = t if paint.kind == "radial" else 1.0  # a ring's area grows with its radius
+        total, weight = total + alpha * w, weight + w
+    return total / weight if weight else 1.0
 
 
 def _draw_picture(canvas: Canvas, paint: Paint, w: float, h: float) -> None:
