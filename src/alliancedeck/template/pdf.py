@@ -235,49 +235,73 @@ def _fill_paths(canvas: Canvas, paths: list[SubPath], paint: Paint, w: float, h:
     if paint.kind == "picture":
         _draw_picture(canvas, paint, w, h)
     else:
-        from reportlab.lib.colors import Color
+        _gradient(canvas, paint, w, h)
+    canvas.restoreState()
 
+
+#: Steps a see-through gradient is drawn in (a PDF shading has a single opacity).
+ALPHA_STEPS = 48
+
+
+def _gradient(canvas: Canvas, paint: Paint, w: float, h: float) -> None:
+    """Paint a gradient over the clipped w x h box: a PDF shading where every stop is opaque,
+    else bands (linear) or rings (radial), each in its own colour and opacity."""
+    from reportlab.lib.colors import Color
+
+    if paint.kind == "linear":
+        angle = math.radians(paint.angle)
+        dx, dy = math.cos(angle), math.sin(angle)
+        half = (abs(w * dx) + abs(h * dy)) / 2
+        cx, cy = w / 2, h / 2
+    else:
+        left, top, right, bottom = paint.focus
+        cx, cy = w * (left + 1 - right) / 2, h * (top + 1 - bottom) / 2
+        radius = math.hypot(w, h) / 2 or 1.0  # as LibreOffice: half the box's diagonal
+    if all(colour[3] >= 1 for _, colour in paint.stops):
         colours = [Color(*c[:3]) for _, c in paint.stops]
         positions = [p for p, _ in paint.stops]
         if len(colours) == 1:
             colours, positions = colours * 2, [0.0, 1.0]
-        # A PDF shading has one opacity: the stops' mean, over the area each one covers.
-        canvas.setFillAlpha(_mean_alpha(paint))
         if paint.kind == "linear":
-            angle = math.radians(paint.angle)
-            dx, dy = math.cos(angle), math.sin(angle)
-            half = (abs(w * dx) + abs(h * dy)) / 2
-            cx, cy = w / 2, h / 2
-            canvas.linearGradient(
-                cx - dx * half,
-                cy - dy * half,
-                cx + dx * half,
-                cy + dy * half,
-                colours,
-                positions,
-                extend=True,
-            )
+            x0, y0, x1, y1 = cx - dx * half, cy - dy * half, cx + dx * half, cy + dy * half
+            canvas.linearGradient(x0, y0, x1, y1, colours, positions, extend=True)
         else:
-            left, top, right, bottom = paint.focus
-            cx, cy = w * (left + 1 - right) / 2, h * (top + 1 - bottom) / 2
-            radius = max(math.hypot(x - cx, y - cy) for x in (0, w) for y in (0, h))
-            canvas.radialGradient(cx, cy, radius or 1.0, colours, positions, extend=True)
-    canvas.restoreState()
+            canvas.radialGradient(cx, cy, radius, colours, positions, extend=True)
+        return
+    reach = max(w, h) * 2
+    for step in range(ALPHA_STEPS):
+        t0, t1 = step / ALPHA_STEPS, (step + 1) / ALPHA_STEPS
+        colour = _colour_at(paint, (t0 + t1) / 2)
+        canvas.setFillColorRGB(*colour[:3])
+        canvas.setFillAlpha(colour[3])
+        path = canvas.beginPath()
+        if paint.kind == "linear":  # a band across the gradient line, the ends reaching out
+            a = -reach if step == 0 else -half + 2 * half * t0
+            b = reach if step == ALPHA_STEPS - 1 else -half + 2 * half * t1
+            corners = [(a, -reach), (b, -reach), (b, reach), (a, reach)]
+            points = [(cx + dx * u - dy * v, cy + dy * u + dx * v) for u, v in corners]
+            path.moveTo(*points[0])
+            for point in points[1:]:
+                path.lineTo(*point)
+            path.close()
+        else:  # a ring; the outermost reaches the box's corners
+            outer = reach * 2 if step == ALPHA_STEPS - 1 else radius * t1
+            path.circle(cx, cy, outer)
+            if t0 > 0:
+                path.circle(cx, cy, radius * t0)
+        canvas.drawPath(path, stroke=0, fill=1, fillMode=0)  # even-odd: rings
 
 
-def _mean_alpha(paint: Paint) -> float:
-    """Return the mean opacity of a gradient's stops, weighted by the area each covers."""
+def _colour_at(paint: Paint, t: float):
+    """Return a gradient's colour (with opacity) at position `t` (0 to 1) along it."""
     stops = paint.stops
-    total = weight = 0.0
-    for step in range(41):
-        t = step / 40
-        before = [s for s in stops if s[0] <= t] or stops[:1]
-        after = [s for s in stops if s[0] >= t] or stops[-1:]
-        (p0, c0), (p1, c1) = before[-1], after[0]
-        alpha = c0[3] if p1 == p0 else c0[3] + (c1[3] - c0[3]) * (t - p0) / (p1 - p0)
-        w = t if paint.kind == "radial" else 1.0  # a ring's area grows with its radius
-        total, weight = total + alpha * w, weight + w
-    return total / weight if weight else 1.0
+    before = [s for s in stops if s[0] <= t] or stops[:1]
+    after = [s for s in stops if s[0] >= t] or stops[-1:]
+    (p0, c0), (p1, c1) = before[-1], after[0]
+    if p1 == p0:
+        return c0
+    share = (t - p0) / (p1 - p0)
+    return tuple(a + (b - a) * share for a, b in zip(c0, c1, strict=True))
 
 
 def _draw_picture(canvas: Canvas, paint: Paint, w: float, h: float) -> None:
