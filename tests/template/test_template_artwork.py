@@ -29,6 +29,7 @@ FREEFORM = (40, 40, 160, 100)
 GROUP = (230, 40, 100, 100)
 GRADIENT = (360, 40, 160, 100)
 TRIANGLE = (550, 40, 140, 100)
+CORNER = (580, 340, 100, 80)  # right of the title slide's subtitle
 EMU = 12700
 
 NS = (
@@ -77,7 +78,7 @@ def _solid(colour: str) -> str:
 def notional_artwork() -> list[str]:
     """Return the XML of the notional master artwork: a freeform, a group (a scaled ellipse
     and a square in a theme colour darkened by lumMod), a gradient and a turned triangle, and
-    a text box (an agency name)."""
+    a mirrored right triangle in a tint, and a text box (an agency name)."""
     group = (
         f'<p:grpSp {NS}><p:nvGrpSpPr><p:cNvPr id="91" name="Seal"/><p:cNvGrpSpPr/><p:nvPr/>'
         f"</p:nvGrpSpPr><p:grpSpPr>{_xfrm(GROUP, child=(0, 0, 50, 50))}</p:grpSpPr>"
@@ -117,6 +118,13 @@ def notional_artwork() -> list[str]:
             _xfrm(TRIANGLE, ' rot="10800000"'),
             '<a:prstGeom prst="triangle"><a:avLst/></a:prstGeom>',
             _solid('<a:srgbClr val="F9A825"/>'),
+        ),
+        _sp(
+            98,
+            "Corner",
+            _xfrm(CORNER, ' flipH="1"'),
+            '<a:prstGeom prst="rtTriangle"><a:avLst/></a:prstGeom>',
+            _solid('<a:srgbClr val="1F3A93"><a:tint val="50000"/></a:srgbClr>'),
         ),
         _sp(
             95,
@@ -194,6 +202,8 @@ SAMPLES = {
     "at the band's right end (blue)": ((512, 90), (0, 0, 255)),
     "in the turned pennant's wide top": ((620, 50), YELLOW),
     "where an unturned pennant's foot would be": ((560, 132), WHITE),
+    "in the mirrored corner's right angle": ((660, 370), "tinted"),
+    "where an unmirrored corner's right angle would be": ((595, 405), WHITE),
 }
 
 
@@ -206,7 +216,10 @@ def test_the_deck_pdf_draws_freeforms_groups_gradients_and_turns_as_libreoffice(
         seen, drawn = colour_at(office, x, y, 720), colour_at(ours, x, y, 720)
         if expected is None:
             expected = (red, green, blue)
-        assert close(seen, expected), (what, "LibreOffice", seen, expected)
+        if expected == "tinted":  # the tint's exact arithmetic is LibreOffice's own
+            assert not close(seen, WHITE) and not close(seen, (0x1F, 0x3A, 0x93)), (what, seen)
+        else:
+            assert close(seen, expected), (what, "LibreOffice", seen, expected)
         assert close(drawn, seen), (what, "deck PDF", drawn, "LibreOffice", seen)
 
 
