@@ -364,3 +364,34 @@ def test_real_template_artwork_looks_as_libreoffice_draws_it(real_decks, name):
         ours = _cells(render_page(deck["pdf"], number, 320))
         differ = [i for i, (a, b) in enumerate(zip(office, ours, strict=True)) if not close(a, b)]
         assert len(differ) <= len(office) // 50, (name, number, differ)
+
+
+def test_a_damaged_picture_and_a_broken_freeform_are_named_not_a_crash(templates, tmp_path):
+    from alliancedeck.api import prepare, render
+
+    broken = DOME.replace('x="130"', 'x="missing-guide"')
+    odd = _sp(99, "Odd", _xfrm((600, 440, 60, 60)), broken, _solid('<a:srgbClr val="000000"/>'))
+    notional = notional_template(templates / "default.pptx", tmp_path / "n.pptx", [odd])
+    from pptx import Presentation
+    from pptx.oxml.shapes.picture import CT_Picture
+
+    prs = Presentation(notional)
+    master = prs.slide_masters[0]
+    png = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), (0, 90, 0)).save(png, "PNG")
+    _, rid = master.part.get_or_add_image_part(png)
+    master.shapes._spTree.append(CT_Picture.new_pic(100, "Seal", "Seal", rid, 0, 0, 9, 9))
+    prs.save(tmp_path / "pictured.pptx")
+
+    def damage(name: str, blob: bytes) -> bytes:  # the picture's bytes cut short
+        return blob[:60] if name.startswith("ppt/media/") else blob
+
+    template = rewrite(tmp_path / "pictured.pptx", tmp_path / "damaged.pptx", damage)
+    prepared = prepare(BRIEF, template=template)
+    pdf = render(prepared, "deck-pdf")
+    (warning,) = [w for w in prepared.warnings if "cannot draw" in w.message]
+    assert "picture 'Seal' (image/png that cannot be read)" in warning.message
+    assert "shape 'Odd' (guide missing-guide)" in warning.message
+    assert close(colour_at(render_page(pdf, 1), 80, 70, 720), GREEN)  # the rest is drawn

@@ -10,6 +10,7 @@ pictures; and the static text of shapes that are not placeholders. What cannot b
 from __future__ import annotations
 
 import colorsys
+import io
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -292,7 +293,7 @@ def _mix(one: Colour, two: Colour) -> Colour:
     return tuple((a + b) / 2 for a, b in zip(one, two, strict=True))  # type: ignore[return-value]
 
 
-class Unreadable(Exception):
+class Unreadable(ValueError):
     """Raised for artwork the deck PDF cannot draw; its message names what it is."""
 
 
@@ -358,6 +359,8 @@ class Reader:
             raise Unreadable("linked") from None
         if image.content_type not in DRAWN_PICTURES:
             raise Unreadable(image.content_type)
+        if not readable_picture(image.blob):
+            raise Unreadable(f"{image.content_type} that cannot be read")
         rect = blip_fill.find("a:srcRect", NS)
         crop = tuple(_int(rect.get(k)) / 100000 if rect is not None else 0.0 for k in "ltrb")
         return Paint("picture", image=image.blob, crop=crop)  # type: ignore[arg-type]
@@ -427,6 +430,26 @@ class Reader:
                 dash = DASHES.get(preset.get("val", ""), ())
                 break
         return paint, 0.75 if width is None else width, dash
+
+
+def readable_picture(blob: bytes) -> bool:
+    """Return whether Pillow reads the picture `blob` (a damaged file is left out, named)."""
+    import warnings
+
+    from PIL import Image
+
+    from alliancedeck.pictures import MAX_PIXELS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow warns of bombs and odd chunks; judged here
+        try:
+            with Image.open(io.BytesIO(blob)) as picture:
+                if picture.width * picture.height > MAX_PIXELS:
+                    return False
+                picture.load()
+        except Exception:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
+            return False
+    return True
 
 
 # Geometry ---------------------------------------------------------------------------------
@@ -811,8 +834,9 @@ def walk(tree, reader: Reader, matrix: Matrix, group: Paint | None = None) -> It
             paths = geometry_paths(element, w, h)
             fill = reader.shape_fill(element, group)
             line = reader.shape_line(element)
-        except Unreadable as exc:
-            what = str(exc)
+        except (ValueError, ArithmeticError, IndexError, KeyError, TypeError) as exc:
+            # Unreadable, or numbers that do not add up (a guide dividing by zero...)
+            what = str(exc) if isinstance(exc, Unreadable) else "geometry that cannot be read"
             if what.startswith("image/") or what == "linked":
                 yield f"picture{label} ({what})"
             else:

@@ -46,6 +46,7 @@ class Scene:
     undrawn: list[str]
 
 
+KEPT = 4  # templates whose scenes are kept at once
 _SCENES: dict[tuple[int, int, int], tuple[object, Scene]] = {}
 _PRESENTATIONS: dict[int, tuple[object, object]] = {}
 
@@ -55,6 +56,9 @@ def _presentation(template: OrgTemplate):
     key = id(template)
     held = _PRESENTATIONS.get(key)
     if held is None or held[0] is not template:
+        if len(_PRESENTATIONS) >= KEPT:  # a long watch session does not keep every template
+            _PRESENTATIONS.clear()
+            _SCENES.clear()
         held = (template, template.package.open())
         _PRESENTATIONS[key] = held
     return held[1]
