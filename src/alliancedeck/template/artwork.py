@@ -49,8 +49,6 @@ PRESETS = frozenset(
         "flowChartDocument",
     }
 )
-#: Preset geometries that are open lines (never filled).
-LINES = frozenset({"line", "straightConnector1", "bentConnector2", "bentConnector3"})
 #: Named preset colours a template may use (`a:prstClr`), the common ones.
 PRESET_COLOURS = {
     "black": (0, 0, 0),
