@@ -22,8 +22,10 @@ def entry() -> NoReturn:
     args = sys.argv[1:]
     if args[:1] == ["build"] and not {"-h", "--help", "--watch"} & set(args):
         from alliancedeck.backends import BUILD_PRODUCTS
-        from alliancedeck.parallel import prefork
+        from alliancedeck.parallel import CHECKED_AND_DRAWN, can_fork, import_shared, prefork
 
+        if can_fork():  # what both processes need, loaded once before they part
+            import_shared(CHECKED_AND_DRAWN, BUILD_PRODUCTS)
         prefork(BUILD_PRODUCTS)
     code: int | str | None = 0
     try:
