@@ -70,6 +70,8 @@ class WorkerCrashed(RuntimeError):
 #: What both the command's process (checking the content) and the renderer (drawing it) use:
 #: imported once, before the renderer is forked, so that neither loads it again.
 CHECKED_AND_DRAWN = (
+    "platform",  # typer's and reportlab's
+    "ssl",  # pydantic's (through asyncio) and python-pptx's (through urllib.request)
     "yaml",
     "alliancedeck.document",
     "alliancedeck.fonts",
@@ -81,6 +83,7 @@ CHECKED_AND_DRAWN = (
 #: before it forks a process per extra group.
 DRAWN_BY_ALL = (
     "alliancedeck.compose.deck",
+    "alliancedeck.draw.package",
     "alliancedeck.draw.pdf_common",
     "alliancedeck.draw.pdf_tags",
 )
