@@ -36,7 +36,8 @@ def fork():
         forks.append({"child": pid, "modules": before})
     return pid
 def leave(code):
-    record = {"pid": os.getpid(), "parent": os.getppid(), "forks": forks, "modules": sorted(sys.modules)}
+    record = {"pid": os.getpid(), "parent": os.getppid(), "forks": forks,
+              "modules": sorted(sys.modules)}
     with open(os.path.join(folder, f"{os.getpid()}.json"), "w") as stream:
         json.dump(record, stream)
     real_exit(code)
@@ -106,9 +107,7 @@ def test_each_process_of_a_build_loads_only_what_it_uses(tmp_path):
         if "pptx" not in record["modules"]:
             assert not {"xml.sax.saxutils", "urllib.request"} & set(record["modules"])
     # The brief's process does not draw the deck, nor the deck's the brief.
-    assert not {"alliancedeck.draw.pdf_deck", "alliancedeck.draw.pptx_deck"} & set(
-        brief["modules"]
-    )
+    assert not {"alliancedeck.draw.pdf_deck", "alliancedeck.draw.pptx_deck"} & set(brief["modules"])
     assert not {"alliancedeck.draw.pdf_brief", "alliancedeck.compose.brief"} & set(
         renderer["modules"]
     )
