@@ -316,9 +316,11 @@ def build(
     debug: DebugOption = False,
 ) -> None:
     """Write every product (brief, deck, deck as PDF) and SHA256SUMS beside each content file."""
+    from alliancedeck.launch import imports_done
     from alliancedeck.parallel import take_preforked
 
-    briefs = _briefs(contents)
+    briefs = _briefs(contents)  # loads the library
+    imports_done()
     if len(briefs) > 1 and out_dir is not None:
         _fail(
             "error: --out-dir takes one brief; several are each written to output/ beside "

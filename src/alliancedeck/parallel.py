@@ -306,6 +306,9 @@ def _outcome(
     try:
         if prepare is not None:
             prepare()
+        from alliancedeck.launch import imports_done
+
+        imports_done()  # this process has loaded what it renders with
         if input_end < 0:
             return ("ok", task())
         with os.fdopen(input_end, "rb", closefd=False) as stream:

@@ -36,8 +36,10 @@ def fork():
         forks.append({"child": pid, "modules": before})
     return pid
 def leave(code):
+    import gc
     record = {"pid": os.getpid(), "parent": os.getppid(), "forks": forks,
-              "modules": sorted(sys.modules)}
+              "modules": sorted(sys.modules), "collecting": gc.isenabled(),
+              "frozen": gc.get_freeze_count(), "code": code}
     with open(os.path.join(folder, f"{os.getpid()}.json"), "w") as stream:
         json.dump(record, stream)
     real_exit(code)
@@ -233,3 +235,38 @@ def test_errors_of_the_command_line_are_still_said(tmp_path, arguments, status, 
     assert done.returncode == status
     assert says in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
+def test_every_process_collects_garbage_again_once_its_imports_are_done(tmp_path):
+    """The collector is held only while a build imports its libraries (see launch)."""
+    for record in _tree(_processes(tmp_path)):
+        assert record["collecting"], f"process {record['pid']} ended with gc off"
+        assert record["frozen"] > 10_000  # what it imported, kept out of the collector's way
+
+
+def test_a_batch_and_the_library_keep_their_collector(tmp_path):
+    import gc
+
+    from alliancedeck import api
+
+    api.build(REPO / "content.yaml", out_dir=tmp_path / "out", products=["pdf"])
+    assert gc.isenabled()
+    records = tmp_path / "records"
+    records.mkdir()
+    briefs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        briefs.append(tmp_path / name / "content.yaml")
+        briefs[-1].write_bytes((REPO / "content.yaml").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", RECORDER, str(records), "build", *map(str, briefs), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    finished = [json.loads(path.read_text()) for path in records.iterdir()]
+    for record in finished:
+        # (the renderer started for one build is stopped unused, maybe while still importing)
+        assert record["collecting"] or record["code"] != 0, record["pid"]
+    assert sum(record["code"] == 0 for record in finished) >= 3  # the command, 2 workers
