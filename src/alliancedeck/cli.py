@@ -316,9 +316,11 @@ def build(
     debug: DebugOption = False,
 ) -> None:
     """Write every product (brief, deck, deck as PDF) and SHA256SUMS beside each content file."""
+    from alliancedeck.launch import imports_done
     from alliancedeck.parallel import take_preforked
 
-    briefs = _briefs(contents)
+    briefs = _briefs(contents)  # loads the library
+    imports_done()
     if len(briefs) > 1 and out_dir is not None:
         _fail(
             "error: --out-dir takes one brief; several are each written to output/ beside "
@@ -668,9 +670,109 @@ def list_backends() -> None:
 app.add_typer(__import__("alliancedeck.template.command").template.command.app)
 
 
+#: The options of `build` that `_plain_build` reads itself: those taking a value (by the name
+#: of `build`'s parameter), and the flags.
+_PLAIN_VALUES = {
+    "--out-dir": "out_dir",
+    "--products": "products",
+    "--layout": "layout",
+    "--template": "template",
+    "--allow-outside": "allow_outside",
+    "--jobs": "jobs",
+}
+_PLAIN_FLAGS = {
+    "--strict": "strict",
+    "--training-markings": "training_markings",
+    "--debug": "debug",
+}
+_PATH_VALUES = ("out_dir", "template")
+
+
+def _plain_build(args: list[str]) -> dict | None:
+    """Return the arguments of `build` for a plain `build` command line, else None.
+
+    Typer builds a validator for every parameter of every command before it parses anything:
+    that is more CPU than checking the 1x content. The command line most builds are run with
+    (`build` with content files and some of the options above, each value a plain word) is read
+    here into what typer would have passed; anything else (help, an error, an option or value
+    it would reject or read otherwise, completion) is left to typer, which says what it says.
+    """
+    import os
+
+    if args[:1] != ["build"] or any(name.endswith("_COMPLETE") for name in os.environ):
+        return None
+    options: dict = {}
+    contents: list[Path] = []
+    allow_outside: list[Path] = []
+    rest = args[1:]
+    while rest:
+        word = rest.pop(0)
+        if not word or not word.isprintable():
+            return None
+        if not word.startswith("-"):
+            contents.append(Path(word))
+            continue
+        name, equals, value = word.partition("=")
+        if name in _PLAIN_FLAGS and not equals and _PLAIN_FLAGS[name] not in options:
+            options[_PLAIN_FLAGS[name]] = True
+            continue
+        if name not in _PLAIN_VALUES:
+            return None  # -h, --watch, --, -j, an unknown option: typer's to read
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        key = _PLAIN_VALUES[name]
+        if not value or value.startswith("-") or not value.isprintable():
+            return None
+        if key == "allow_outside":
+            allow_outside.append(Path(value))
+        elif key in options:
+            return None  # given twice
+        elif key == "jobs":
+            if not (value.isascii() and value.isdigit() and value[0] != "0"):
+                return None
+            options[key] = int(value)
+        else:
+            options[key] = Path(value) if key in _PATH_VALUES else value
+    paths = [*contents, *allow_outside, *(options[k] for k in _PATH_VALUES if k in options)]
+    for path in paths:  # typer refuses a path that exists but cannot be read
+        if os.path.exists(path) and not os.access(path, os.R_OK):
+            return None
+    return {
+        "contents": contents or None,
+        "allow_outside": allow_outside or None,
+        **options,
+    }
+
+
+def _run_plain_build(arguments: dict) -> None:
+    """Run `build` with `arguments` as typer would have, exit statuses and all."""
+    try:
+        build(**arguments)
+    except EOFError:
+        typer.echo(err=True)
+        typer.echo("Aborted!", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        import errno
+
+        if exc.errno != errno.EPIPE:
+            raise
+        sys.exit(1)
+
+
 def main() -> None:
     """Run the command line (`launch.entry` runs this for the `alliancedeck` program)."""
     try:
+        plain = _plain_build(sys.argv[1:])
+        if plain is not None:
+            _run_plain_build(plain)
+            return
         app(prog_name="alliancedeck", standalone_mode=True)  # also for python -m alliancedeck
     except SystemExit as exc:
         sys.exit(exc.code)

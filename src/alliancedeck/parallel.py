@@ -67,6 +67,49 @@ class WorkerCrashed(RuntimeError):
             self.add_note(f"in the rendering process:\n{details}")
 
 
+#: What both the command's process (checking the content) and the renderer (drawing it) use:
+#: imported once, before the renderer is forked, so that neither loads it again.
+CHECKED_AND_DRAWN = (
+    "platform",  # typer's and reportlab's
+    "ssl",  # pydantic's (through asyncio) and python-pptx's (through urllib.request)
+    "yaml",
+    "alliancedeck.document",
+    "alliancedeck.fonts",
+    "alliancedeck.pictures",
+    "alliancedeck.session",
+)
+#: What every group of built-in products draws with (the slide layout's text setter, which
+#: the brief's planner uses too; the PDF canvas and its tags): imported by the renderer
+#: before it forks a process per extra group.
+DRAWN_BY_ALL = (
+    "alliancedeck.compose.deck",
+    "alliancedeck.draw.package",
+    "alliancedeck.draw.pdf_common",
+    "alliancedeck.draw.pdf_tags",
+)
+
+
+def import_shared(modules: tuple[str, ...], products: tuple[str, ...] = ()) -> None:
+    """Import `modules` and the backend classes of `products` now, ahead of a fork.
+
+    Whatever fails here is left to the command, which reports it where it meets it.
+    """
+    import importlib
+
+    try:
+        for module in modules:
+            importlib.import_module(module)
+        if products:
+            from alliancedeck import backends
+
+            registered = backends.available()
+            for name in products:
+                if name in registered:
+                    registered[name].load()
+    except Exception:  # the command meets the same error and says it
+        pass
+
+
 def can_fork() -> bool:
     """Return whether rendering may fork here: Linux, 2+ cores, no threads, not turned off."""
     if os.environ.get(NO_PARALLEL) or not sys.platform.startswith("linux"):
@@ -263,6 +306,9 @@ def _outcome(
     try:
         if prepare is not None:
             prepare()
+        from alliancedeck.launch import imports_done
+
+        imports_done()  # this process has loaded what it renders with
         if input_end < 0:
             return ("ok", task())
         with os.fdopen(input_end, "rb", closefd=False) as stream:
@@ -298,6 +344,8 @@ class Renderer:
         preload_default_fonts()
         split = groups(self.products)
         self._own = split[:1] if can_fork() else split
+        if len(split) > len(self._own):
+            import_shared(DRAWN_BY_ALL)
         for group in split[len(self._own) :]:
             task, warm = partial(_render_job, group), partial(_warm, group)
             self._children.append(Child(task, takes_input=True, prepare=warm))

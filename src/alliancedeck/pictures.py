@@ -15,7 +15,6 @@ import binascii
 import contextlib
 import hashlib
 import io
-import logging
 import math
 import os
 import re
@@ -922,6 +921,8 @@ def _drawing(name: str, inode: int, size: int, mtime: int, font: str, aspect: fl
     renderer = SvgRenderer(
         name, font_map=LayoutFonts(), external_reference_root=str(Path(name).parent)
     )
+    import logging
+
     from reportlab import rl_config
 
     svglib_log = logging.getLogger("svglib.svglib")

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     XMP,
@@ -670,6 +669,15 @@ def language_of(text: str, document_lang: str) -> str | None:
     if document_lang.lower().startswith("ja"):
         return "en" if latin > japanese else None
     return "ja" if japanese > latin else None
+
+
+def escape(text: str) -> str:
+    """Return `text` with &, > and < written as entities, as `xml.sax.saxutils.escape` does.
+
+    Written out here because that module imports urllib.request, and with it http.client and
+    ssl: more than a PDF's drawing costs at the size most briefs have.
+    """
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def xmp_packet(title: str, lang: str) -> str:

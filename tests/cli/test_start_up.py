@@ -1,0 +1,272 @@
+"""Start-up of `alliancedeck build`: what each process imports, and the plain command line.
+
+A build at the size most briefs have spends most of its CPU importing libraries, so these tests
+read back which modules every process of a real build loaded (not timings, which the shared
+machine makes unreliable; `bench/` times builds).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alliancedeck import cli
+from conftest import REPO
+
+# Runs `alliancedeck build` and writes, for every process of it, its parent, the modules it had
+# when it forked each child, and the modules it had at its end.
+RECORDER = """
+import json, os, sys
+folder = sys.argv.pop(1)
+forks = []
+real_fork, real_exit = os.fork, os._exit
+def fork():
+    before = sorted(sys.modules)
+    pid = real_fork()
+    if pid == 0:
+        forks.clear()
+    else:
+        forks.append({"child": pid, "modules": before})
+    return pid
+def leave(code):
+    import gc
+    record = {"pid": os.getpid(), "parent": os.getppid(), "forks": forks,
+              "modules": sorted(sys.modules), "collecting": gc.isenabled(),
+              "frozen": gc.get_freeze_count(), "code": code}
+    with open(os.path.join(folder, f"{os.getpid()}.json"), "w") as stream:
+        json.dump(record, stream)
+    real_exit(code)
+os.fork, os._exit = fork, leave
+sys.argv = ["alliancedeck", *sys.argv[1:]]
+import runpy
+runpy.run_module("alliancedeck", run_name="__main__")
+"""
+
+TWO_CORES = len(os.sched_getaffinity(0)) > 1 and sys.platform.startswith("linux")
+
+
+def _processes(tmp_path: Path, *arguments: str) -> dict[int, dict]:
+    """Build `content.yaml` through the recorder; return each process's record by pid."""
+    records = tmp_path / "records"
+    records.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ALLIANCEDECK_NO_PARALLEL"}
+    command = [sys.executable, "-c", RECORDER, str(records), "build", str(REPO / "content.yaml")]
+    done = subprocess.run(
+        [*command, "--out-dir", str(tmp_path / "out"), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "SHA256SUMS").is_file()
+    return {r["pid"]: r for r in (json.loads(p.read_text()) for p in records.iterdir())}
+
+
+def _tree(processes: dict[int, dict]) -> tuple[dict, dict, dict]:
+    """Return the command's process, its renderer and the renderer's brief process."""
+    (command,) = [r for r in processes.values() if r["parent"] not in processes]
+    (renderer,) = [r for r in processes.values() if r["parent"] == command["pid"]]
+    (brief,) = [r for r in processes.values() if r["parent"] == renderer["pid"]]
+    return command, renderer, brief
+
+
+def _loaded_after(record: dict, parent: dict) -> set[str]:
+    """Return the modules `record`'s process imported itself (after `parent` forked it)."""
+    (fork,) = [f for f in parent["forks"] if f["child"] == record["pid"]]
+    return set(record["modules"]) - set(fork["modules"])
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
+def test_no_module_is_imported_twice_by_the_processes_of_a_build(tmp_path):
+    """What both the checking and the drawing sides use is imported once, before they part:
+    every module a forked process imports itself is one its parent never imports."""
+    command, renderer, brief = _tree(_processes(tmp_path))
+    twice = _loaded_after(renderer, command) & set(command["modules"])
+    assert not twice, f"imported by both the command's process and the renderer: {sorted(twice)}"
+    twice = _loaded_after(brief, renderer) & set(renderer["modules"])
+    assert not twice, f"imported by both the deck's and the brief's process: {sorted(twice)}"
+    assert "alliancedeck.fonts" in set(command["modules"]) - _loaded_after(renderer, command)
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
+def test_each_process_of_a_build_loads_only_what_it_uses(tmp_path):
+    command, renderer, brief = _tree(_processes(tmp_path))
+    # A plain command line is read without typer's parser (which builds a pydantic validator
+    # for every parameter of every command).
+    assert "typer._adapters" not in command["modules"]
+    # The drawing processes load neither the validation nor the command-line libraries.
+    for record in (renderer, brief):
+        assert not {"pydantic", "typer", "jinja2"} & set(record["modules"])
+    # Nor does any process load urllib and http for one XML escape (python-pptx still does).
+    for record in (command, renderer, brief):
+        if "pptx" not in record["modules"]:
+            assert not {"xml.sax.saxutils", "urllib.request"} & set(record["modules"])
+    # The brief's process does not draw the deck, nor the deck's the brief.
+    assert not {"alliancedeck.draw.pdf_deck", "alliancedeck.draw.pptx_deck"} & set(brief["modules"])
+    assert not {"alliancedeck.draw.pdf_brief", "alliancedeck.compose.brief"} & set(
+        renderer["modules"]
+    )
+    assert "logging" not in renderer["modules"]  # only an SVG picture needs it
+
+
+def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
+    records = tmp_path / "records"
+    records.mkdir()
+    command = [sys.executable, "-c", RECORDER, str(records), "build", str(REPO / "content.yaml")]
+    done = subprocess.run(
+        [*command, "--out-dir", str(tmp_path / "out")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    (record,) = [json.loads(p.read_text()) for p in records.iterdir()]
+    assert "typer._adapters" not in record["modules"]
+
+
+def _typer_arguments(monkeypatch, argv: list[str]) -> dict:
+    """Return the arguments typer's own parser would call `build` with for `argv`."""
+    captured: dict = {}
+    (info,) = [c for c in cli.app.registered_commands if c.callback is cli.build]
+
+    @functools.wraps(cli.build)  # its name, parameters and their types, read in cli's module
+    def capture(**arguments):
+        captured.update(arguments)
+
+    monkeypatch.setattr(info, "callback", capture)
+    cli.app(argv, prog_name="alliancedeck", standalone_mode=False)
+    return captured
+
+
+DEFAULTS = {
+    name: parameter.default for name, parameter in inspect.signature(cli.build).parameters.items()
+}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build"],
+        ["build", "content.yaml"],
+        ["build", "a.yaml", "b/content.yaml", "--jobs", "2"],
+        ["build", "content.yaml", "--out-dir", "/tmp/notional out"],
+        ["build", "--out-dir=out", "content.yaml", "--strict", "--debug"],
+        ["build", "x.yaml", "--products", "pdf,slides", "--layout", "report"],
+        ["build", "--allow-outside", "pics", "--allow-outside=more", "--template", "org.potx"],
+        ["build", "--training-markings", "c.yaml", "-j", "3"],
+        ["build", "--jobs=12", "c.yaml"],
+        ["build", "données/content.yaml", "--layout", "layouts/mine.yaml"],
+    ],
+)
+def test_a_plain_command_line_is_read_as_typer_reads_it(monkeypatch, argv):
+    expected = _typer_arguments(monkeypatch, argv)
+    plain = cli._plain_build(argv)
+    if plain is not None:  # read here, it must be read exactly as typer reads it
+        assert {**DEFAULTS, **plain} == expected
+    else:
+        assert argv[-2:] == ["-j", "3"]  # the one line above left to typer (a short option)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-q", "build"],
+        ["build", "--help"],
+        ["build", "-h"],
+        ["build", "--watch"],
+        ["build", "-"],
+        ["build", "--", "content.yaml"],
+        ["build", "--jobs", "0"],
+        ["build", "--jobs", "02"],
+        ["build", "--jobs", "two"],
+        ["build", "--out-dir"],
+        ["build", "--out-dir", "a", "--out-dir", "b"],
+        ["build", "--out-dir", "--strict"],
+        ["build", "--out-dir="],
+        ["build", "--strict", "--strict"],
+        ["build", "--strict=yes"],
+        ["build", "--outdir", "x"],
+        ["build", "--out", "x"],
+        ["build", "bad\x1bname.yaml"],
+        ["check", "content.yaml"],
+    ],
+)
+def test_anything_else_is_left_to_typer(argv):
+    """Help, errors, abbreviations, odd values: typer reads them and says what it says."""
+    assert cli._plain_build(argv) is None
+
+
+def test_shell_completion_is_left_to_typer(monkeypatch):
+    monkeypatch.setenv("_ALLIANCEDECK_COMPLETE", "bash_source")
+    assert cli._plain_build(["build", "content.yaml"]) is None
+
+
+def test_an_unreadable_content_file_is_left_to_typer(tmp_path):
+    path = tmp_path / "content.yaml"
+    path.write_text("meta: {}\n", encoding="utf-8")
+    path.chmod(0)
+    try:
+        readable = os.access(path, os.R_OK)  # root reads anything
+        assert (cli._plain_build(["build", str(path)]) is None) == (not readable)
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "says"),
+    [
+        (["--out-dir", "a", "--out-dir"], 2, "requires an argument"),
+        (["--jobs", "0"], 2, "--jobs"),
+        (["--products", "nothing"], 2, 'error: no backend named "nothing"'),
+        (["--layout", "nonesuch"], 2, "nonesuch"),
+    ],
+)
+def test_errors_of_the_command_line_are_still_said(tmp_path, arguments, status, says):
+    """Lines read here and lines left to typer fail the same way as before."""
+    command = [sys.executable, "-m", "alliancedeck", "build", str(REPO / "content.yaml")]
+    done = subprocess.run(
+        [*command, "--out-dir", str(tmp_path / "out"), *arguments], capture_output=True, text=True
+    )
+    assert done.returncode == status
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
+def test_every_process_collects_garbage_again_once_its_imports_are_done(tmp_path):
+    """The collector is held only while a build imports its libraries (see launch)."""
+    for record in _tree(_processes(tmp_path)):
+        assert record["collecting"], f"process {record['pid']} ended with gc off"
+        assert record["frozen"] > 10_000  # what it imported, kept out of the collector's way
+
+
+def test_a_batch_and_the_library_keep_their_collector(tmp_path):
+    import gc
+
+    from alliancedeck import api
+
+    api.build(REPO / "content.yaml", out_dir=tmp_path / "out", products=["pdf"])
+    assert gc.isenabled()
+    records = tmp_path / "records"
+    records.mkdir()
+    briefs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        briefs.append(tmp_path / name / "content.yaml")
+        briefs[-1].write_bytes((REPO / "content.yaml").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", RECORDER, str(records), "build", *map(str, briefs), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    finished = [json.loads(path.read_text()) for path in records.iterdir()]
+    for record in finished:
+        # (the renderer started for one build is stopped unused, maybe while still importing)
+        assert record["collecting"] or record["code"] != 0, record["pid"]
+    assert sum(record["code"] == 0 for record in finished) >= 3  # the command, 2 workers
