@@ -263,9 +263,12 @@ class BoxTagger:
         the Document's elements are read in that order (`Tagger.finish` sorts them).
         """
         kids = self.tagger.root.kids
-        earlier = {id(kid) for kid in kids}  # by identity: a table takes its caption in
+        # Drawing appends to the Document's kids and may take the last one away (a table
+        # takes its caption in), never an earlier one: only the tail can hold new elements.
+        start = max(len(kids) - 1, 0)
+        earlier = {id(kid) for kid in kids[start:]}  # by identity
         self._draw(box)
-        for element in kids:
+        for element in kids[start:]:
             if isinstance(element, Element) and id(element) not in earlier:
                 element.order = order
 
