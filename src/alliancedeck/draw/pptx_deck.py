@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import io
 import itertools
+import pickle
 import re
 from typing import TYPE_CHECKING
 
@@ -180,7 +181,7 @@ class _SlideWriter:
         part = Part(PackURI(f"/ppt/slides/slide{self._slides}.xml"), CT.PML_SLIDE, self._package)
         layout, title_type = self._hook.layout(geometry.kind) or (self._layout, "title")
         part.relate_to(layout, RT.SLIDE_LAYOUT)
-        xml = self._hook.slide_xml(self._slide_xml(geometry, part, title_type), geometry.kind)
+        xml = self._hook.slide_xml(self._kept_slide_xml(geometry, part, title_type), geometry.kind)
         part.blob = xml.encode()
         # A new slide cannot match an existing relationship, so skip python-pptx's search of
         # every relationship of the presentation (private API, see the module docstring).
@@ -189,6 +190,19 @@ class _SlideWriter:
         etree.SubElement(self._slide_ids, qn("p:sldId"), slide_id)
         if geometry.notes:
             self._add_notes(part, geometry.notes)
+
+    def _kept_slide_xml(self, geometry: Slide, part: Part, title_type: str) -> str:
+        """Return `_slide_xml`, kept between the rebuilds of a watch session (see
+        `alliancedeck.session.kept`) when it relates no other part to the slide."""
+        from alliancedeck.session import kept
+
+        related = len(part.rels)
+        return kept(
+            "slide-xml",
+            lambda: pickle.dumps((geometry, self._language, title_type), pickle.HIGHEST_PROTOCOL),
+            lambda: self._slide_xml(geometry, part, title_type),
+            keep=lambda _xml: len(part.rels) == related,
+        )
 
     def _slide_xml(self, geometry: Slide, part: Part, title_type: str = "title") -> str:
         """Return the slide's XML: the title placeholder first, then every box in order.
