@@ -9,11 +9,14 @@ watching process itself. Both keep, between rebuilds:
   bucket per set of font files (a layout naming other fonts, or a font file found elsewhere,
   opens a new bucket);
 - the products of the last job, reused whole when the next job is the same (a save that
-  changed nothing the products show).
+  changed nothing the products show);
+- pieces of the last rebuild (`kept`), each keyed by everything it is made from: a slide's
+  XML by its composed boxes, language and layout type (only a slide that relates no part:
+  no chart, picture or link), and a zip entry's deflated bytes by its bytes. A piece that one
+  rebuild does not use is dropped at the next, so none outlives what it is keyed on.
 
-Nothing else is kept: a rebuild composes and draws everything else afresh, so its bytes are a
-cold build's (a test compares them). Outside a session (the library API, a plain build) no
-cache outlives its build.
+Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
+compares them). Outside a session (the library API, a plain build) no cache outlives its build.
 """
 
 from __future__ import annotations
@@ -25,27 +28,100 @@ import os
 import pickle
 import signal
 import traceback
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from alliancedeck.parallel import Job, Rendered
+
+T = TypeVar("T")
 
 #: Line caches of this process by font bucket, while a session is active here.
 _LINE_CACHES: dict[tuple[Any, ...], Any] | None = None
 #: Buckets kept at most: each layout's fonts make one; older ones are dropped.
 MAX_BUCKETS = 4
+#: Pieces of rebuilds in this process by kind (see `kept`), while a session is active here.
+_PIECES: dict[str, _Pieces] | None = None
+#: The rebuild this process is in: pieces unused by the last one are dropped in the next.
+_REBUILD = 0
+_MISSING: Any = object()
 
 
 @contextlib.contextmanager
 def keeping() -> Iterator[None]:
-    """Keep line caches in this process while inside (a session's rebuilds run inside)."""
-    global _LINE_CACHES
-    saved, _LINE_CACHES = _LINE_CACHES, _LINE_CACHES if _LINE_CACHES is not None else {}
+    """Keep line caches and pieces in this process while inside (a session's rebuilds run
+    inside)."""
+    global _LINE_CACHES, _PIECES
+    saved = _LINE_CACHES, _PIECES
+    if _LINE_CACHES is None:
+        _LINE_CACHES, _PIECES = {}, {}
     try:
         yield
     finally:
-        _LINE_CACHES = saved
+        _LINE_CACHES, _PIECES = saved
+
+
+def next_rebuild() -> None:
+    """Note that a rebuild starts in this process: pieces the last one left unused go."""
+    global _REBUILD
+    _REBUILD += 1
+
+
+class _Pieces:
+    """Pieces of one kind by key: those used in this rebuild, and those of the last one."""
+
+    def __init__(self) -> None:
+        self.rebuild = _REBUILD
+        self.last: dict[Hashable, Any] = {}
+        self.now: dict[Hashable, Any] = {}
+        self.reused = 0  # values handed out again (the tests read it)
+
+    def _turn(self) -> None:
+        if self.rebuild != _REBUILD:
+            self.rebuild = _REBUILD
+            self.last, self.now = self.now, {}
+
+    def get(self, key: Hashable) -> Any:
+        self._turn()
+        value = self.now.get(key, _MISSING)
+        if value is _MISSING:
+            value = self.last.pop(key, _MISSING)
+            if value is not _MISSING:
+                self.now[key] = value
+        if value is not _MISSING:
+            self.reused += 1
+        return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        self._turn()
+        self.now[key] = value
+
+
+def kept(
+    kind: str,
+    key: Callable[[], Hashable],
+    make: Callable[[], T],
+    keep: Callable[[T], bool] | None = None,
+) -> T:
+    """Return `make()`, or inside a session the value made last time for an equal `key()`.
+
+    `key()` must hold everything the value is made from (so equal keys, equal values); it is
+    only called inside a session. A value `keep` refuses (one whose making touched more than
+    the value: a relationship added to a part) is not kept. Outside a session this is
+    `make()`.
+    """
+    if _PIECES is None:
+        return make()
+    pieces = _PIECES.get(kind)
+    if pieces is None:
+        pieces = _PIECES[kind] = _Pieces()
+    wanted = key()
+    value = pieces.get(wanted)
+    if value is _MISSING:
+        value = make()
+        if keep is None or keep(value):
+            pieces.put(wanted, value)
+    return value
 
 
 def active() -> bool:
@@ -94,6 +170,7 @@ class _Memo:
         self.rendered: Rendered | None = None
 
     def render(self, job: Job, group: tuple[str, ...], render: Callable[[], Rendered]) -> Rendered:
+        next_rebuild()
         key = job_key(job, group)
         if key != self.key or self.rendered is None:
             self.key, self.rendered = None, None

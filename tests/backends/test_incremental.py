@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import yaml
+
 from alliancedeck import session as sessions
 from alliancedeck.api import build
 from alliancedeck.session import Session
@@ -75,3 +77,84 @@ def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monke
 def test_a_build_outside_a_session_keeps_nothing(tmp_path):
     build(REPO / "content.yaml", out_dir=tmp_path)
     assert not sessions.active()
+
+
+def test_warm_rebuilds_of_a_long_brief_reuse_pieces_and_equal_cold_builds(tmp_path, monkeypatch):
+    """18 notional sections: edits that keep or change a paragraph's lines, add and remove a
+    point, change a figure three sections show, and change the layout file."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (tmp_path / "layouts").mkdir()
+    layout = tmp_path / "layouts" / "mine.yaml"
+    shutil.copy(REPO / "src" / "alliancedeck" / "layouts" / "default.yaml", layout)
+    data = yaml.safe_load((REPO / "content.yaml").read_text(encoding="utf-8"))
+    data["meta"]["layout"] = "mine"
+    data["meta"]["title"] = "A notional long brief"
+    sections = []
+    for copy in range(3):
+        for section in copy_of(data["sections"]):
+            section["title"] = f"{section['title']} (notional part {copy + 1})"
+            sections.append(section)
+    data["sections"] = sections
+    middle = sections[8]
+    assert isinstance(middle["points"][0], str)
+    troops = [s for s in sections if "{{ figures.troops }}" in yaml.safe_dump(s)]
+    assert len(troops) == 3  # the figure is shown in three sections
+    content = tmp_path / "content.yaml"
+
+    def save() -> None:
+        content.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+
+    def same_lines() -> None:
+        middle["points"][0] = middle["points"][0].replace("a", "e", 1)
+
+    def more_lines() -> None:
+        middle["points"][0] += " A notional sentence added here makes the point wrap " * 4
+
+    def added_point() -> None:
+        middle["points"].insert(1, "A notional point added to a middle section.")
+
+    def removed_point() -> None:
+        del middle["points"][1]
+
+    def figure_shown_thrice() -> None:
+        data["figures"]["troops"]["value"] = 56500
+
+    def layout_file() -> None:
+        design = layout.read_text(encoding="utf-8")
+        assert "  gap: 8pt " in design
+        layout.write_text(design.replace("  gap: 8pt ", "  gap: 10pt ", 1), encoding="utf-8")
+
+    def unchanged() -> None:
+        pass
+
+    save()
+    edits = [same_lines, more_lines, added_point, removed_point, figure_shown_thrice]
+    edits += [layout_file, unchanged]
+    states = []
+    with Session() as session:
+        build(content, out_dir=tmp_path / "warm", session=session)
+        for edit in edits:
+            edit()
+            save()
+            warm = build(content, out_dir=tmp_path / "warm", session=session)
+            texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
+            states.append((edit.__name__, texts, _products(warm), warm.warnings))
+        # The deck renders in this process: its slides' XML and zip entries were reused.
+        pieces = sessions._PIECES
+        assert pieces is not None
+        assert pieces["slide-xml"].reused > 30, pieces["slide-xml"].reused
+        assert pieces["zip-deflate"].reused > 100, pieces["zip-deflate"].reused
+    assert sessions._PIECES is None  # nothing outlives the session
+    for number, (name, (text, design), products, warnings) in enumerate(states):
+        content.write_text(text, encoding="utf-8")
+        layout.write_text(design, encoding="utf-8")
+        cold = build(content, out_dir=tmp_path / f"cold{number}")
+        assert products.keys() == _products(cold).keys(), name
+        for product, data_bytes in _products(cold).items():
+            assert products[product] == data_bytes, (name, product)
+        assert warnings == cold.warnings, name
+
+
+def copy_of(value):
+    """Return a deep copy of plain YAML data."""
+    return yaml.safe_load(yaml.safe_dump(value))

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -75,8 +76,53 @@ def write_zip(members: Iterable[tuple[str, bytes]], epoch_seconds: int) -> bytes
                 content = normalize_zip(content, epoch_seconds)
             elif name == "docProps/core.xml":
                 content = _fixed_core_dates(content, epoch_seconds)
-            target.writestr(entry, content)
+            if entry.compress_type == zipfile.ZIP_DEFLATED:
+                _write_deflated(target, entry, content)
+            else:
+                target.writestr(entry, content)
     return out.getvalue()
+
+
+class _Deflated:
+    """A zip entry's compressor that hands out deflate data made before (`_write_deflated`)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def compress(self, _content: bytes) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def _deflate(content: bytes) -> bytes:
+    """Return `content` deflated as zipfile deflates an entry (default level, raw stream)."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(content) + compressor.flush()
+
+
+def _write_deflated(target: zipfile.ZipFile, entry: zipfile.ZipInfo, content: bytes) -> None:
+    """Write `content` as `entry` of `target`, deflated: the same bytes as `writestr`.
+
+    Within a watch session the deflated bytes of an entry are kept between rebuilds (by the
+    entry's bytes), so only entries that changed are compressed again. Outside one this is
+    `writestr`.
+    """
+    from alliancedeck import session
+
+    if not session.active():
+        target.writestr(entry, content)
+        return
+    deflated = session.kept("zip-deflate", lambda: content, lambda: _deflate(content))
+    entry.file_size = len(content)  # as writestr sets it (it decides on zip64)
+    with target.open(entry, mode="w") as member:
+        # zipfile has no public way to write data compressed before: its entry writer takes
+        # our compressor (private, the same from Python 3.6 to 3.13) and still computes the
+        # CRC and both sizes itself.
+        member._compressor = _Deflated(deflated)  # type: ignore[attr-defined]
+        member.write(content)
 
 
 def normalize_zip(data: bytes, epoch_seconds: int) -> bytes:

@@ -22,6 +22,7 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
+import pickle
 import re
 from typing import TYPE_CHECKING
 
@@ -215,11 +216,24 @@ class _SlideWriter:
         part = self._parts.new_part(f"/ppt/slides/slide{self._slides}.xml", CT.SLIDE)
         layout, title_type = self._hook.layout(geometry.kind) or (self._parts.layout, "title")
         part.relate_to(layout, RT.SLIDE_LAYOUT)
-        xml = self._hook.slide_xml(self._slide_xml(geometry, part, title_type), geometry.kind)
+        xml = self._hook.slide_xml(self._kept_slide_xml(geometry, part, title_type), geometry.kind)
         part.blob = xml.encode()
         self._parts.add_slide(part, FIRST_SLIDE_ID + self._slides - 1)
         if geometry.notes:
             self._add_notes(part, geometry.notes)
+
+    def _kept_slide_xml(self, geometry: Slide, part: Part, title_type: str) -> str:
+        """Return `_slide_xml`, kept between the rebuilds of a watch session (see
+        `alliancedeck.session.kept`) when it relates no other part to the slide."""
+        from alliancedeck.session import kept
+
+        related = len(part.rels)
+        return kept(
+            "slide-xml",
+            lambda: pickle.dumps((geometry, self._language, title_type), pickle.HIGHEST_PROTOCOL),
+            lambda: self._slide_xml(geometry, part, title_type),
+            keep=lambda _xml: len(part.rels) == related,
+        )
 
     def _slide_xml(self, geometry: Slide, part: Part, title_type: str = "title") -> str:
         """Return the slide's XML: the title placeholder first, then every box in order.
