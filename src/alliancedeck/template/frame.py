@@ -26,6 +26,11 @@ LOGO_SHARE = 0.15
 BAND_WIDTH = 0.6
 BAND_HEIGHT = 0.45
 EDGE = 2.0
+#: A picture or group of the master or layout covering at least LOGO_SHARE and less than this
+#: share of the slide, other than a band, is an illustration (a drawing beside the text, a
+#: cluster of shapes): titles and bodies keep clear of it where room is left; a larger one is
+#: a background, which text may cover.
+ILLUSTRATION_SHARE = 0.5
 #: The smallest body area (points) a layout may leave the deck's text.
 MIN_BODY = (144.0, 72.0)
 #: Space kept between a banner band or logo and our boxes.
@@ -119,6 +124,20 @@ def _logos(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
     ]
 
 
+def _illustrations(template: OrgTemplate, layout: LayoutInfo, bands: list[Region]) -> list[Region]:
+    """Return the illustrations under slides of `layout`: pictures and groups neither logos,
+    backgrounds nor bands."""
+    info = template.info
+    area = info.slide_width * info.slide_height
+    return [
+        _region(a.box)
+        for a in _artwork(template, layout)
+        if a.kind in ("picture", "other")
+        and LOGO_SHARE * area <= a.box.area < ILLUSTRATION_SHARE * area
+        and _region(a.box) not in bands
+    ]
+
+
 def _bands(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
     """Return the bands of artwork across the top or foot of slides of `layout`.
 
@@ -181,6 +200,14 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
         bands = _bands(template, layout)
         for band_art in bands:
             body = _clear_of(body, band_art)
+        for art in _illustrations(template, layout, bands):
+            # Text over a drawing is lost in it: keep clear where that leaves room enough.
+            cleared = _clear_of(body, art)
+            if cleared.w >= MIN_BODY[0] and cleared.h >= MIN_BODY[1]:
+                body = cleared
+            cleared = _clear_of(title, art)
+            if cleared.w >= MIN_BODY[0] and cleared.h >= min(title.h, 36.0):
+                title = cleared
         if role == "closing" and not layout.of(*TITLES) and any(_overlap(title, b) for b in bands):
             # A blank layout's title area is the content layout's: where this layout draws a
             # band, the closing word starts its stack at the top of the area clear of it.
