@@ -1,5 +1,5 @@
 """A fresh look at decks on templates the other template tests do not use (LibreOffice's Candy
-and Grey_Elegant): what a briefing officer would see go wrong on them."""
+Grey_Elegant and Lights): what a briefing officer would see go wrong on them."""
 
 from __future__ import annotations
 
@@ -20,12 +20,13 @@ SMALLEST, LARGEST = 0.15, 0.5
 
 @pytest.fixture(scope="module")
 def review_decks(tmp_path_factory) -> dict[str, object]:
-    """Build the default brief on Candy and Grey_Elegant, converted by LibreOffice."""
+    """Build the default brief on Candy, Grey_Elegant and Lights, converted by LibreOffice."""
     from pptx import Presentation
 
     from alliancedeck.api import prepare, render
 
-    sources = [LIBREOFFICE_TEMPLATES / f"{name}.otp" for name in ("Candy", "Grey_Elegant")]
+    names = ("Candy", "Grey_Elegant", "Lights")
+    sources = [LIBREOFFICE_TEMPLATES / f"{name}.otp" for name in names]
     missing = [str(s) for s in sources if not s.is_file()]
     if missing:
         missing_tool(f"LibreOffice's templates are not installed ({missing[0]})")
@@ -93,3 +94,39 @@ def test_no_text_is_set_over_the_templates_drawings(review_decks, name):
                     clashes.append((number, shape.name, shape.text_frame.text[:40]))
     assert checked, f"{name}: no drawing beside the text to keep clear of"
     assert clashes == []
+
+
+def _luminance(rgb) -> float:
+    red, green, blue = (int(str(rgb)[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_text_on_a_dark_cover_and_closing_page_is_light(review_decks):
+    """Lights' cover and closing pages are dark (deep blue to magenta) and the template sets
+    their text in white: the subtitle, sources and distribution statement are light there too,
+    not the theme's black and grey (illegible), while its light content pages keep dark text."""
+    prs = review_decks["Lights"]
+    slides = list(prs.slides)
+    for slide in (slides[0], slides[-1]):
+        runs = [
+            (shape.name, run.text, run.font.color.rgb)
+            for shape in slide.shapes
+            if shape.has_text_frame and not shape.name.startswith(("Banner", "Footer", "Slide"))
+            for paragraph in shape.text_frame.paragraphs
+            for run in paragraph.runs
+            if run.text.strip()
+        ]
+        assert any("Distribution" in text for _, text, _ in runs) or slide is slides[0]
+        dark = [(name, text[:30], str(rgb)) for name, text, rgb in runs if _luminance(rgb) < 0.5]
+        dark = [d for d in dark if d[0] != "Sources heading"]  # an accent colour, kept
+        assert dark == []
+    points = [
+        run.font.color.rgb
+        for slide in slides[1:-1]
+        for shape in slide.shapes
+        if shape.name == "Points"
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.text.strip()
+    ]
+    assert points and all(_luminance(rgb) < 0.5 for rgb in points)

@@ -37,6 +37,25 @@ MIN_BODY = (144.0, 72.0)
 CLEARANCE = 4.0
 
 
+def _luminance(colour: str) -> float:
+    """Return the relative luminance (0 black to 1 white) of `#RRGGBB`, -1 if it is none."""
+    if len(colour) != 7 or not colour.startswith("#"):
+        return -1.0
+    try:
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    except ValueError:
+        return -1.0
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _dark_behind(template: OrgTemplate, layout: LayoutInfo) -> bool:
+    """Return whether what slides of `layout` show behind their text is dark: the topmost
+    background or shape of known colour covering most of the slide."""
+    area = template.info.slide_width * template.info.slide_height
+    covers = [a.fill for a in _artwork(template, layout) if a.fill and a.box.area >= 0.6 * area]
+    return bool(covers) and 0 <= _luminance(covers[-1]) < 0.4
+
+
 def role_of(kind: str) -> str:
     """Return the template role (title, content, closing) a slide of `kind` is built on."""
     return ROLE_OF_KIND.get(kind, "content")
@@ -53,6 +72,9 @@ class RoleFrame:
     #: The layout's footer and slide-number placeholders (ftr, sldNum) our footer text goes
     #: into, moved up out of the bottom band; those that would meet the body are left out.
     slots: dict[str, Region] = field(default_factory=dict)
+    #: The colour the template sets this layout's body text in, when it is light where the
+    #: theme's text is dark (a dark cover or closing page): "" otherwise.
+    light_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,7 +244,12 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
             clear = all(not _overlap(slot, logo) for logo in logos)
             if clear and slot.y >= body.bottom + CLEARANCE and slot.x >= 0 and slot.w > 0:
                 slots[holder.kind] = slot
-        roles[role] = RoleFrame(title, body, kind, layout.title_colour, slots)
+        light = ""
+        text = info.theme.colours.get(template.colour_map().get("tx1", "dk1"), "")
+        light_body = _luminance(layout.body_colour) > 0.6
+        if light_body and 0 <= _luminance(text) < 0.4 and _dark_behind(template, layout):
+            light = layout.body_colour
+        roles[role] = RoleFrame(title, body, kind, layout.title_colour, slots, light)
     for role, frame in roles.items():
         body = frame.body
         if body.w < MIN_BODY[0] or body.h < MIN_BODY[1]:
