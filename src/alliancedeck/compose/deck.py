@@ -63,6 +63,11 @@ SOURCES_ONE_COLUMN = 4
 CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 
 
+#: Colour tokens of text that takes a template's light text colour on its dark cover or
+#: closing page (its accents and the markings keep theirs).
+LIGHTENED = frozenset({"text", "muted", "primary"})
+
+
 class TextSetter:
     """Set paragraphs of the theme's deck roles at chosen sizes, measured with the real fonts."""
 
@@ -81,6 +86,7 @@ class TextSetter:
         self._lines = lines if lines is not None else self.line_cache(16384)
         self._styled_lines = lru_cache(maxsize=4096)(self._break_styled)
         self._fonts: dict[tuple, Font] = {}  # `font`'s answers (a Font is frozen)
+        self.light_text = ""  # a template's light text colour on its dark cover or closing
 
     def line_cache(
         self, maxsize: int | None = None
@@ -126,7 +132,7 @@ class TextSetter:
         bold: bool | None = None,
         italic: bool | None = None,
     ) -> Font:
-        key = (role, size, color, bold, italic)
+        key = (role, size, color, bold, italic, self.light_text)
         found = self._fonts.get(key)
         if found is None:
             found = self._fonts[key] = self._font(role, size, color, bold, italic)
@@ -146,7 +152,9 @@ class TextSetter:
             size=size,
             bold=is_bold,
             italic=is_italic,
-            color=color or self.theme.colors.get(style.color, style.color),
+            color=color
+            or (self.light_text if style.color in LIGHTENED else "")
+            or self.theme.colors.get(style.color, style.color),
             east_asian_bold=self.book.east_asian_bold(style, bold=is_bold, italic=is_italic),
         )
 
@@ -378,6 +386,8 @@ class DeckBuilder(BlockSlides):
             self.content_bottom = body.bottom
         self.title_region = title
         self.title_color = role.title_color or None
+        # A dark cover or closing page: its text in the light colour the template sets there.
+        self.setter.light_text = role.light_text if kind in ("title", "closing") else ""
         centred = kind == "title" and role.title_type == "ctrTitle"
         self.stack_align: Align = "center" if centred else "left"
         self.body_start = body.y

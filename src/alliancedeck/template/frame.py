@@ -26,10 +26,34 @@ LOGO_SHARE = 0.15
 BAND_WIDTH = 0.6
 BAND_HEIGHT = 0.45
 EDGE = 2.0
+#: A picture or group of the master or layout covering at least LOGO_SHARE and less than this
+#: share of the slide, other than a band, is an illustration (a drawing beside the text, a
+#: cluster of shapes): titles and bodies keep clear of it where room is left; a larger one is
+#: a background, which text may cover.
+ILLUSTRATION_SHARE = 0.5
 #: The smallest body area (points) a layout may leave the deck's text.
 MIN_BODY = (144.0, 72.0)
 #: Space kept between a banner band or logo and our boxes.
 CLEARANCE = 4.0
+
+
+def _luminance(colour: str) -> float:
+    """Return the relative luminance (0 black to 1 white) of `#RRGGBB`, -1 if it is none."""
+    if len(colour) != 7 or not colour.startswith("#"):
+        return -1.0
+    try:
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    except ValueError:
+        return -1.0
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _dark_behind(template: OrgTemplate, layout: LayoutInfo) -> bool:
+    """Return whether what slides of `layout` show behind their text is dark: the topmost
+    background or shape of known colour covering most of the slide."""
+    area = template.info.slide_width * template.info.slide_height
+    covers = [a.fill for a in _artwork(template, layout) if a.fill and a.box.area >= 0.6 * area]
+    return bool(covers) and 0 <= _luminance(covers[-1]) < 0.4
 
 
 def role_of(kind: str) -> str:
@@ -48,6 +72,9 @@ class RoleFrame:
     #: The layout's footer and slide-number placeholders (ftr, sldNum) our footer text goes
     #: into, moved up out of the bottom band; those that would meet the body are left out.
     slots: dict[str, Region] = field(default_factory=dict)
+    #: The colour the template sets this layout's body text in, when it is light where the
+    #: theme's text is dark (a dark cover or closing page): "" otherwise.
+    light_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,20 @@ def _logos(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
     ]
 
 
+def _illustrations(template: OrgTemplate, layout: LayoutInfo, bands: list[Region]) -> list[Region]:
+    """Return the illustrations under slides of `layout`: pictures and groups neither logos,
+    backgrounds nor bands."""
+    info = template.info
+    area = info.slide_width * info.slide_height
+    return [
+        _region(a.box)
+        for a in _artwork(template, layout)
+        if a.kind in ("picture", "other")
+        and LOGO_SHARE * area <= a.box.area < ILLUSTRATION_SHARE * area
+        and _region(a.box) not in bands
+    ]
+
+
 def _bands(template: OrgTemplate, layout: LayoutInfo) -> list[Region]:
     """Return the bands of artwork across the top or foot of slides of `layout`.
 
@@ -181,6 +222,14 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
         bands = _bands(template, layout)
         for band_art in bands:
             body = _clear_of(body, band_art)
+        for art in _illustrations(template, layout, bands):
+            # Text over a drawing is lost in it: keep clear where that leaves room enough.
+            cleared = _clear_of(body, art)
+            if cleared.w >= MIN_BODY[0] and cleared.h >= MIN_BODY[1]:
+                body = cleared
+            cleared = _clear_of(title, art)
+            if cleared.w >= MIN_BODY[0] and cleared.h >= min(title.h, 36.0):
+                title = cleared
         if role == "closing" and not layout.of(*TITLES) and any(_overlap(title, b) for b in bands):
             # A blank layout's title area is the content layout's: where this layout draws a
             # band, the closing word starts its stack at the top of the area clear of it.
@@ -195,7 +244,12 @@ def template_frame(template: OrgTemplate, band: float, footer_height: float) -> 
             clear = all(not _overlap(slot, logo) for logo in logos)
             if clear and slot.y >= body.bottom + CLEARANCE and slot.x >= 0 and slot.w > 0:
                 slots[holder.kind] = slot
-        roles[role] = RoleFrame(title, body, kind, layout.title_colour, slots)
+        light = ""
+        text = info.theme.colours.get(template.colour_map().get("tx1", "dk1"), "")
+        light_body = _luminance(layout.body_colour) > 0.6
+        if light_body and 0 <= _luminance(text) < 0.4 and _dark_behind(template, layout):
+            light = layout.body_colour
+        roles[role] = RoleFrame(title, body, kind, layout.title_colour, slots, light)
     for role, frame in roles.items():
         body = frame.body
         if body.w < MIN_BODY[0] or body.h < MIN_BODY[1]:

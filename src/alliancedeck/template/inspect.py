@@ -90,6 +90,7 @@ class LayoutInfo:
     shows_master: bool = True  # false: the master's own artwork is hidden on this layout
     artwork: tuple[Artwork, ...] = ()  # the layout's own pictures and shapes
     title_colour: str = ""  # #RRGGBB its titles are set in, when the template says
+    body_colour: str = ""  # #RRGGBB its body text is set in, when the template says
 
     def of(self, *kinds: str) -> list[PlaceholderInfo]:
         """Return the placeholders whose type is one of `kinds`."""
@@ -293,7 +294,8 @@ def _inspect(package: TemplatePackage) -> TemplateInfo:
             shows = layout._element.get("showMasterSp", "1") not in ("0", "false")
             art = _artwork(layout, themes[-1], colour_maps[m], size)
             colour = _title_colour(layout, master, themes[-1], colour_maps[m])
-            layouts.append(LayoutInfo(layout.name, m, i, holders, shows, art, colour))
+            body = _text_colour(layout, master, themes[-1], colour_maps[m], BODY_TEXT, "body")
+            layouts.append(LayoutInfo(layout.name, m, i, holders, shows, art, colour, body))
     slides = list(prs.slides)
     sample_layouts = []
     for slide in slides:
@@ -380,14 +382,25 @@ def _background(owner, theme: ThemeInfo, colour_map: dict[str, str], slide: Box)
     return Artwork("background", slide, "Background", fill=fill)
 
 
+#: The placeholder types whose text says what colour a layout's body text is set in.
+BODY_TEXT = frozenset({"subTitle", "body", "obj"})
+
+
 def _title_colour(layout, master, theme: ThemeInfo, colour_map: dict[str, str]) -> str:
     """Return the colour a layout's titles are set in: its title placeholder's, its master's,
     or the master's title style's (the first that names one); "" when none does."""
+    return _text_colour(layout, master, theme, colour_map, TITLES, "title")
+
+
+def _text_colour(layout, master, theme: ThemeInfo, colour_map, kinds, style: str) -> str:
+    """Return the colour a layout's text of placeholders of `kinds` is set in: its own such
+    placeholder's, its master's, or the master's `style` text style's (the first that names
+    one); "" when none does."""
     ns = {"a": _A, "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
     places = []
     for owner in (layout, master):
         for shape in owner.placeholders:
-            if shape._element.ph.get("type") in TITLES:
+            if shape._element.ph.get("type", "obj") in kinds:
                 # A run's colour or the list style's (an empty paragraph's end mark says
                 # nothing: LibreOffice writes stale ones on layouts).
                 text = shape._element.find("p:txBody", ns)
@@ -395,7 +408,7 @@ def _title_colour(layout, master, theme: ThemeInfo, colour_map: dict[str, str]) 
                     places += text.findall("a:lstStyle//a:defRPr/a:solidFill", ns)[:1]
                     places += text.findall("a:p/a:r/a:rPr/a:solidFill", ns)[:1]
                 break
-    places += master._element.findall("p:txStyles/p:titleStyle/a:lvl1pPr//a:solidFill", ns)[:1]
+    places += master._element.findall(f"p:txStyles/p:{style}Style/a:lvl1pPr//a:solidFill", ns)[:1]
     for fill in places:
         colour = fill[0] if len(fill) else None
         if colour is None:
