@@ -20,12 +20,13 @@ SMALLEST, LARGEST = 0.15, 0.5
 
 @pytest.fixture(scope="module")
 def review_decks(tmp_path_factory) -> dict[str, object]:
-    """Build the default brief on Candy, Grey_Elegant and Lights, converted by LibreOffice."""
+    """Build the default brief on Candy, Grey_Elegant, Lights and Metropolis, converted by
+    LibreOffice."""
     from pptx import Presentation
 
     from alliancedeck.api import prepare, render
 
-    names = ("Candy", "Grey_Elegant", "Lights")
+    names = ("Candy", "Grey_Elegant", "Lights", "Metropolis")
     sources = [LIBREOFFICE_TEMPLATES / f"{name}.otp" for name in names]
     missing = [str(s) for s in sources if not s.is_file()]
     if missing:
@@ -101,11 +102,13 @@ def _luminance(rgb) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def test_text_on_a_dark_cover_and_closing_page_is_light(review_decks):
-    """Lights' cover and closing pages are dark (deep blue to magenta) and the template sets
-    their text in white: the subtitle, sources and distribution statement are light there too,
-    not the theme's black and grey (illegible), while its light content pages keep dark text."""
-    prs = review_decks["Lights"]
+@pytest.mark.parametrize("name", ["Lights", "Metropolis"])
+def test_text_on_a_dark_cover_and_closing_page_is_light(review_decks, name):
+    """Lights' cover and closing pages are dark (deep blue to magenta, drawn shapes) and so is
+    every page of Metropolis (a dark blue picture), and the templates set their text in white:
+    the subtitle, sources and distribution statement are light there too, not the theme's
+    black and grey (illegible), while Lights' light content pages keep dark text."""
+    prs = review_decks[name]
     slides = list(prs.slides)
     for slide in (slides[0], slides[-1]):
         runs = [
@@ -120,6 +123,8 @@ def test_text_on_a_dark_cover_and_closing_page_is_light(review_decks):
         dark = [(name, text[:30], str(rgb)) for name, text, rgb in runs if _luminance(rgb) < 0.5]
         dark = [d for d in dark if d[0] != "Sources heading"]  # an accent colour, kept
         assert dark == []
+    if name != "Lights":
+        return
     points = [
         run.font.color.rgb
         for slide in slides[1:-1]

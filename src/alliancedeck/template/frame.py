@@ -48,12 +48,64 @@ def _luminance(colour: str) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
+def _picture_luminance(art: Artwork) -> float:
+    """Return the mean luminance (0 to 1) of a picture artwork, -1 if it cannot be read.
+
+    The picture is decoded at a reduced size (JPEG draft, then a thumbnail), within the pixel
+    cap every picture is held to."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    from alliancedeck.pictures import MAX_PIXELS
+
+    if art.image_type not in ("image/png", "image/jpeg", "image/gif", "image/bmp"):
+        return -1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with Image.open(io.BytesIO(art.image)) as picture:
+                if picture.width * picture.height > MAX_PIXELS:
+                    return -1.0
+                picture.draft("RGB", (64, 64))
+                picture.thumbnail((64, 64))
+                grey = picture.convert("RGBA")
+                pixels = list(grey.getdata())
+        except Exception:  # Pillow raises many kinds; an unreadable picture says nothing
+            return -1.0
+    seen = [(r, g, b) for r, g, b, a in pixels if a >= 128]
+    if not seen:
+        return -1.0
+    total = sum(0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in seen)
+    return total / len(seen) / 255
+
+
 def _dark_behind(template: OrgTemplate, layout: LayoutInfo) -> bool:
     """Return whether what slides of `layout` show behind their text is dark: the topmost
-    background or shape of known colour covering most of the slide."""
+    background, shape of known colour or picture covering most of the slide (a layout's own
+    artwork is drawn over its master's)."""
     area = template.info.slide_width * template.info.slide_height
-    covers = [a.fill for a in _artwork(template, layout) if a.fill and a.box.area >= 0.6 * area]
-    return bool(covers) and 0 <= _luminance(covers[-1]) < 0.4
+    masters = template.info.master_artwork
+    master = list(masters[layout.master]) if masters else []
+    own = list(layout.artwork)
+    # Bottom to top: the background (the layout's own, else its master's), then the master's
+    # shapes where the layout shows them, then the layout's.
+    backgrounds = [a for a in own if a.kind == "background"] or [
+        a for a in master if a.kind == "background"
+    ]
+    shown = backgrounds[-1:]
+    if layout.shows_master:
+        shown += [a for a in master if a.kind != "background"]
+    shown += [a for a in own if a.kind != "background"]
+    for art in reversed(shown):
+        if art.box.area < 0.6 * area:
+            continue
+        if art.fill:
+            return 0 <= _luminance(art.fill) < 0.4
+        if art.kind == "picture" and art.image:
+            return 0 <= _picture_luminance(art) < 0.4
+    return False
 
 
 def role_of(kind: str) -> str:
