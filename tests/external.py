@@ -72,3 +72,24 @@ def missing(reason: str) -> None:
     if os.environ.get("ALLIANCEDECK_REQUIRE_TOOLS") == "1":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def assert_valid_deck(deck: Path) -> None:
+    """Assert that `deck` passes the package lint (`ooxml-check`) and Microsoft's Open XML SDK
+    validator, with no error from either."""
+    import json
+    import subprocess
+    import sys
+
+    checker = require("ooxml-check")
+    result = subprocess.run(
+        [sys.executable, checker, str(deck)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and ": OK" in result.stdout, result.stdout + result.stderr
+    validator = require("ooxml-validator")
+    env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
+    result = subprocess.run(
+        [validator, str(deck)], capture_output=True, text=True, env=env, timeout=300
+    )
+    verdict = json.loads(result.stdout)
+    assert verdict["errors"] == [] and verdict["ok"] is True, result.stdout

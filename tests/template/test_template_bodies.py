@@ -7,8 +7,6 @@ and size, every text setting explicit); LibreOffice must draw them where the dec
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +19,7 @@ import template_files
 from template_files import rewrite
 
 from conftest import REPO, assert_in_order, content_texts, squash
-from external import libreoffice_convert_all, require
+from external import assert_valid_deck, libreoffice_convert_all
 
 libreoffice_templates = template_files.libreoffice_templates  # the session's fixtures
 templates = template_files.templates
@@ -239,22 +237,7 @@ def test_libreoffice_draws_the_body_text_where_the_deck_pdf_does(decks, case):
 @pytest.mark.parametrize("template", ["japanese", "Vivid", "Piano.potx"])
 def test_decks_with_body_placeholders_pass_both_validators(decks, template):
     for brief in BRIEFS:
-        validate(decks[(template, brief)]["deck"])
-
-
-def validate(deck: Path) -> None:
-    checker = require("ooxml-check")
-    result = subprocess.run(
-        [sys.executable, checker, str(deck)], capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    validator = require("ooxml-validator")
-    env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
-    result = subprocess.run(
-        [validator, str(deck)], capture_output=True, text=True, env=env, timeout=300
-    )
-    verdict = json.loads(result.stdout)
-    assert verdict["errors"] == [] and verdict["ok"] is True
+        assert_valid_deck(decks[(template, brief)]["deck"])
 
 
 # --- docProps ---------------------------------------------------------------------------------
@@ -444,4 +427,4 @@ def test_a_closing_slide_on_a_small_blank_layout_loses_no_line(templates, tmp_pa
     assert_in_order(outline(prs), wanted[:4])  # read in a body placeholder before the closing
     moved = [w for w in prepared.warnings if "before it" in w.message]
     assert moved, [w.message for w in prepared.warnings]
-    validate(deck)
+    assert_valid_deck(deck)
