@@ -157,7 +157,8 @@ class BlockSlides:
             Region(region.x, region.y, region.w, 0),
             name="Caption",
             max_lines=2,
-            color=self.theme.colors["text"],
+            # A dark template page's light text colour, as for the other text on its background.
+            color=self.setter.light_text or self.theme.colors["text"],
         )
         used = box.h + SOURCE_GAP * 2
         # Set in the caption style, read as the block's caption (as the brief's block title).

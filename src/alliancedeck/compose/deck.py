@@ -63,9 +63,16 @@ SOURCES_ONE_COLUMN = 4
 CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
 
 
-#: Colour tokens of text that takes a template's light text colour on its dark cover or
-#: closing page (its accents and the markings keep theirs).
+#: Colour tokens of text that takes a template's light text colour on its dark pages (its
+#: accents and the markings keep theirs).
 LIGHTENED = frozenset({"text", "muted", "primary"})
+#: The roles set straight on a content slide's background, which take the light colour on a
+#: dark page; cards, tables, charts and timelines have light fills of their own and keep
+#: their dark text (a cover or closing page has none of those: all its text is lightened).
+ON_BACKGROUND = frozenset(
+    {"lead", "body", "source", "caption", "statement", "footer", "block_title", "chart"}
+    | {"timeline_text", "timeline_date"}
+)
 
 
 class TextSetter:
@@ -86,7 +93,8 @@ class TextSetter:
         self._lines = lines if lines is not None else self.line_cache(16384)
         self._styled_lines = lru_cache(maxsize=4096)(self._break_styled)
         self._fonts: dict[tuple, Font] = {}  # `font`'s answers (a Font is frozen)
-        self.light_text = ""  # a template's light text colour on its dark cover or closing
+        self.light_text = ""  # a template's light text colour on its dark pages
+        self.light_everywhere = False  # every role lightened (a cover or closing page)
 
     def line_cache(
         self, maxsize: int | None = None
@@ -132,7 +140,7 @@ class TextSetter:
         bold: bool | None = None,
         italic: bool | None = None,
     ) -> Font:
-        key = (role, size, color, bold, italic, self.light_text)
+        key = (role, size, color, bold, italic, self.light_text, self.light_everywhere)
         found = self._fonts.get(key)
         if found is None:
             found = self._fonts[key] = self._font(role, size, color, bold, italic)
@@ -153,10 +161,17 @@ class TextSetter:
             bold=is_bold,
             italic=is_italic,
             color=color
-            or (self.light_text if style.color in LIGHTENED else "")
+            or (self.light_text if self._lightened(role, style.color) else "")
             or self.theme.colors.get(style.color, style.color),
             east_asian_bold=self.book.east_asian_bold(style, bold=is_bold, italic=is_italic),
         )
+
+    def _lightened(self, role: str, color: str) -> bool:
+        """Return whether text of `role` in the colour token `color` takes the light text
+        colour of a dark template page."""
+        if not self.light_text or color not in LIGHTENED:
+            return False
+        return self.light_everywhere or role in ON_BACKGROUND
 
     def run_fonts(self, runs: Sequence[Run], font: Font, role: str) -> RunFonts:
         """Return the font of each style in `runs` that differs from the paragraph's `font`:
@@ -386,8 +401,10 @@ class DeckBuilder(BlockSlides):
             self.content_bottom = body.bottom
         self.title_region = title
         self.title_color = role.title_color or None
-        # A dark cover or closing page: its text in the light colour the template sets there.
-        self.setter.light_text = role.light_text if kind in ("title", "closing") else ""
+        # A dark page: its text in the light colour the template sets there (on a content
+        # page, the text set on the background; cards and tables keep their dark text).
+        self.setter.light_text = role.light_text
+        self.setter.light_everywhere = kind in ("title", "closing")
         centred = kind == "title" and role.title_type == "ctrTitle"
         self.stack_align: Align = "center" if centred else "left"
         self.body_start = body.y
