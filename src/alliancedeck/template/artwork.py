@@ -14,8 +14,12 @@ import io
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from alliancedeck.units import EMU_PER_POINT
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -432,6 +436,12 @@ class Reader:
 
 def readable_picture(blob: bytes) -> bool:
     """Return whether Pillow reads the picture `blob` (a damaged file is left out, named)."""
+    return decoded_picture(blob) is not None
+
+
+def decoded_picture(blob: bytes, fit: int = 0) -> PILImage | None:
+    """Return the picture `blob` decoded by Pillow (within the pixel cap every picture is held
+    to), reduced to fit a `fit`-pixel square if `fit` is given; None if it cannot be read."""
     import warnings
 
     from PIL import Image
@@ -443,11 +453,15 @@ def readable_picture(blob: bytes) -> bool:
         try:
             with Image.open(io.BytesIO(blob)) as picture:
                 if picture.width * picture.height > MAX_PIXELS:
-                    return False
-                picture.load()
+                    return None
+                if fit:
+                    picture.draft("RGB", (fit, fit))  # a JPEG decodes at a fraction of its size
+                    picture.thumbnail((fit, fit))
+                else:
+                    picture.load()
+                return picture  # loaded: closing its file keeps the pixels
         except Exception:  # Pillow raises many kinds (OSError, SyntaxError, zlib...)
-            return False
-    return True
+            return None
 
 
 # Geometry ---------------------------------------------------------------------------------

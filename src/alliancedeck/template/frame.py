@@ -49,31 +49,17 @@ def _luminance(colour: str) -> float:
 
 
 def _picture_luminance(art: Artwork) -> float:
-    """Return the mean luminance (0 to 1) of a picture artwork, -1 if it cannot be read.
-
-    The picture is decoded at a reduced size (JPEG draft, then a thumbnail), within the pixel
-    cap every picture is held to."""
-    import io
-    import warnings
-
-    from PIL import Image
-
-    from alliancedeck.pictures import MAX_PIXELS
+    """Return the mean luminance (0 to 1) of a picture artwork's opaque pixels, decoded at a
+    reduced size; -1 if it cannot be read."""
+    from alliancedeck.template.artwork import decoded_picture
 
     if art.image_type not in ("image/png", "image/jpeg", "image/gif", "image/bmp"):
         return -1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            with Image.open(io.BytesIO(art.image)) as picture:
-                if picture.width * picture.height > MAX_PIXELS:
-                    return -1.0
-                picture.draft("RGB", (64, 64))
-                picture.thumbnail((64, 64))
-                grey = picture.convert("RGBA")
-                pixels = list(grey.getdata())
-        except Exception:  # Pillow raises many kinds; an unreadable picture says nothing
-            return -1.0
+    picture = decoded_picture(art.image, fit=64)
+    if picture is None:
+        return -1.0
+    data = picture.convert("RGBA").tobytes()
+    pixels = (data[i : i + 4] for i in range(0, len(data), 4))
     seen = [(r, g, b) for r, g, b, a in pixels if a >= 128]
     if not seen:
         return -1.0
