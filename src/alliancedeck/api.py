@@ -19,12 +19,16 @@ from alliancedeck.layout_files import Design, design_for
 from alliancedeck.model import validate
 from alliancedeck.output import CHECKSUMS, write_set
 from alliancedeck.parallel import (
+    PARALLEL_FROM as PARALLEL_FROM,  # what makes a document large (tests build one)
+)
+from alliancedeck.parallel import (
     Job,
     Rendered,
     Renderer,
     as_problem,
     can_fork,
     groups,
+    large_document,
     render_group,
     render_groups,
 )
@@ -324,9 +328,8 @@ def render(
     job = _job(prepared)
     if context is None:
         context = backends.RenderContext(job.content_dir, job.build_time)
-    return _collect(prepared, [render_group((backend_name,), job, context)], (backend_name,))[
-        backend_name
-    ]
+    results = [render_group((backend_name,), job, context)]
+    return _collect(prepared.warnings, results, (backend_name,))[backend_name]
 
 
 def find_backend(name: str) -> backends.Backend:
@@ -373,35 +376,102 @@ def build(
     located) or `UsageError`.
     """
     chosen = chosen_products(products)
-    prepared = prepare(
-        content,
-        layout=layout,
-        template=template,
-        training_markings=training_markings,
-        allow_outside=allow_outside,
-        base_dir=base_dir,
-    )
+    options: dict[str, Any] = {
+        "layout": layout,
+        "template": template,
+        "training_markings": training_markings,
+        "allow_outside": allow_outside,
+        "base_dir": base_dir,
+    }
+    if renderer is not None and renderer.products == chosen and _read_apart(content):
+        handed = _prepared_apart(content, options)
+        content_path, warnings, inputs = handed.content_path, handed.warnings, handed.inputs
+        pending: list[Rendered] | Prepared = renderer.render(handed.pop_job())
+    else:
+        pending = prepare(content, **options)
+        content_path, warnings = pending.content_path, pending.warnings
+        inputs = inputs_read(pending)
     if out_dir is None:
         out_dir = (
-            Path(prepared.content_dir) / "output"
+            content_path.parent / "output"
             if isinstance(content, Mapping)
-            else output_folder(prepared.content_path)
+            else output_folder(content_path)
         )
     folder = Path(out_dir)
     targets = {
         name: Path((outputs or {}).get(name) or default_output(name, folder)) for name in chosen
     }
-    rendered = render_all(prepared, chosen, renderer, session)
+    if isinstance(pending, Prepared):
+        rendered = render_all(pending, chosen, renderer, session)
+    else:
+        rendered = _collect(warnings, pending, chosen)
+    del pending
     if strict:
-        raise_on_warnings(prepared.warnings)
+        raise_on_warnings(warnings)
     files = {targets[name]: data for name, data in rendered.items()}
     sums = folder / CHECKSUMS if checksums and files else None
-    write_set(files, checksums=sums, protect=(prepared.content_path,))
+    write_set(files, checksums=sums, protect=(content_path,))
     written = [
         Product(name, targets[name], hashlib.sha256(data).hexdigest(), len(data))
         for name, data in rendered.items()
     ]
-    return BuildResult(written, prepared.warnings, folder, inputs_read(prepared))
+    return BuildResult(written, warnings, folder, inputs)
+
+
+#: The size (bytes) from which a content file sent to a renderer is read in a child process.
+READ_APART_FROM = 100_000
+
+
+def _read_apart(content: Content) -> bool:
+    """Return whether `content` is a file large enough to be read in a child (`_prepared_apart`)."""
+    if isinstance(content, Mapping) or not can_fork():
+        return False
+    try:
+        return content_file(content).stat().st_size >= READ_APART_FROM
+    except (OSError, TypeError, ValueError):
+        return False  # read here: `prepare` says what is wrong with it
+
+
+@dataclass
+class HandedOff:
+    """What a build keeps of content read in a child process: its job, pickled for the
+    renderer, and what the build reports. The document itself stays in no process but those
+    that render it."""
+
+    content_path: Path
+    warnings: list[Problem]
+    inputs: list[Path]
+    job: bytes | None  # a pickled `Job`, until `pop_job` takes it
+
+    def pop_job(self) -> bytes:
+        """Return the pickled job, keeping no reference to it."""
+        job, self.job = self.job, None
+        assert job is not None, "the job was already taken"
+        return job
+
+
+def _prepared_apart(content: Content, options: Mapping[str, Any]) -> HandedOff:
+    """Prepare `content` (with `options`, as `prepare` takes them) in a child process.
+
+    Reading a large content file builds its YAML node tree, the model and the document: tens
+    of megabytes which, once freed, the allocator keeps in this process. Read in a child that
+    then ends, they are given back before the products render (the longest and largest part
+    of a build), instead of being held by this process while its renderer works.
+    """
+    from functools import partial
+
+    from alliancedeck.parallel import Child
+
+    return Child(partial(_hand_off, content, options)).result()
+
+
+def _hand_off(content: Content, options: Mapping[str, Any]) -> HandedOff:
+    """Prepare `content`; return its job pickled and what the build reports."""
+    import pickle
+
+    prepared = prepare(content, **options)
+    job = pickle.dumps(_job(prepared), protocol=pickle.HIGHEST_PROTOCOL)
+    return HandedOff(prepared.content_path, prepared.warnings, inputs_read(prepared), job)
 
 
 def inputs_read(prepared: Prepared) -> list[Path]:
@@ -445,41 +515,23 @@ def render_all(
         find_backend(name)
     job = _job(prepared)
     if renderer is not None and renderer.products == products:
-        return _collect(prepared, renderer.render(job), products)
+        return _collect(prepared.warnings, renderer.render(job), products)
     split = groups(products)
     if session is not None:
-        return _collect(prepared, session.render(job, split), products)
-    fork = len(split) > 1 and can_fork() and _large(prepared.doc)
-    return _collect(prepared, render_groups(job, split, fork=fork), products)
+        return _collect(prepared.warnings, session.render(job, split), products)
+    fork = len(split) > 1 and can_fork() and large_document(prepared.doc)
+    return _collect(prepared.warnings, render_groups(job, split, fork=fork), products)
 
 
 def _collect(
-    prepared: Prepared, results: list[Rendered], products: tuple[str, ...]
+    warnings: list[Problem], results: list[Rendered], products: tuple[str, ...]
 ) -> dict[str, bytes]:
+    """Return the bytes of `products` from `results`; add their new warnings to `warnings`."""
     rendered: dict[str, bytes] = {}
-    for data, warnings in results:
+    for data, found in results:
         rendered.update(data)
-        prepared.warnings.extend(w for w in warnings if w not in prepared.warnings)
+        warnings.extend(w for w in found if w not in warnings)
     return {name: rendered[name] for name in products}
-
-
-#: Paragraphs (titles, leads, points, block items) from which a build without a renderer forks:
-#: below it, copying a process that has every library loaded costs more than it saves.
-PARALLEL_FROM = 300
-
-
-def _large(doc: Document) -> bool:
-    """Return whether `doc` is large enough for forking during the render to pay."""
-
-    def count(points: tuple) -> int:
-        return sum(1 + count(p.children) for p in points)
-
-    total = 0
-    for section in doc.sections:
-        total += 2 + count(section.points) + len(section.figures)
-        for block in section.blocks:
-            total += len(getattr(block, "rows", ())) + len(getattr(block, "entries", ())) + 5
-    return total >= PARALLEL_FROM
 
 
 def raise_on_warnings(warnings: list[Problem]) -> None:

@@ -19,6 +19,7 @@ turns them off. Importing this module loads no drawing library.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -26,11 +27,13 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import threading
+
     from alliancedeck.backends import RenderContext
     from alliancedeck.design import Design
     from alliancedeck.document import Document
@@ -141,12 +144,19 @@ def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Re
 
     Every product is rendered through here, so a backend's warnings are treated the same on
     every path: each becomes a located `Problem` (a plain text is placed at the content file).
+    Between the products of a large document, what the last one left behind is freed (see
+    `release_memory`), so that the next one draws in that memory rather than beside it.
     """
     from alliancedeck import backends
     from alliancedeck.pictures import drawing_checked
 
+    release = len(group) > 1 and large_document(job.doc)
+    data: dict[str, bytes] = {}
     with drawing_checked(job.pictures):
-        data = {name: backends.load(name).render(job.doc, job.theme, context) for name in group}
+        for name in group:
+            if data and release:
+                release_memory()
+            data[name] = backends.load(name).render(job.doc, job.theme, context)
     warnings: list[Problem] = []
     for warning in context.warnings:
         problem = as_problem(warning, job.doc.source_file)
@@ -169,11 +179,73 @@ def render_groups(job: Job, split: list[tuple[str, ...]], *, fork: bool) -> list
 
     children = [Child(partial(_render_job, group, job)) for group in split[1:]] if fork else []
     try:
-        here = [_render_job(group, job) for group in (split[:1] if fork else split)]
-        return here + [child.result() for child in children]
+        return _render_beside(job, split[:1] if fork else split, children)
     finally:
         for child in children:
             child.close()
+
+
+def _render_beside(job: Job, own: list[tuple[str, ...]], children: list[Child]) -> list[Rendered]:
+    """Render the `own` groups of `job` here while `children` render theirs; return all of them.
+
+    Each child's answer is taken as soon as it comes, so that a child done first ends (and
+    frees its memory) at once; and if this process is done first, it frees what its drawing
+    left before it waits.
+    """
+    for child in children:
+        child.answer_in_background()
+    here = [_render_job(group, job) for group in own]
+    if any(child.busy() for child in children) and large_document(job.doc):
+        release_memory()
+    return here + [child.result() for child in children]
+
+
+#: Paragraphs (titles, leads, points, block items) that make a document large: from there a
+#: build without a renderer forks (below, copying a process that has every library loaded
+#: costs more than it saves), and frees memory between products (below, there is little to
+#: free and collecting would cost more than it gives back).
+PARALLEL_FROM = 300
+
+
+def large_document(doc: Document) -> bool:
+    """Return whether `doc` is large enough for forking, and for freeing memory, to pay."""
+
+    def count(points: tuple) -> int:
+        return sum(1 + count(p.children) for p in points)
+
+    total = 0
+    for section in doc.sections:
+        total += 2 + count(section.points) + len(section.figures)
+        for block in section.blocks:
+            total += len(getattr(block, "rows", ())) + len(getattr(block, "entries", ())) + 5
+    return total >= PARALLEL_FROM
+
+
+def release_memory() -> None:
+    """Free what drawing a product left behind, and give the freed memory back to the system.
+
+    A drawn product (reportlab's document, python-pptx's parts) is a web of objects that refer
+    to one another: only a full collection frees it, and a build may never reach one. The C
+    allocator keeps what was freed for later use unless asked to return it (`malloc_trim`),
+    so without both a process holds its largest product's memory to the end.
+    """
+    gc.collect()
+    trim = _heap_trimmer()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _heap_trimmer() -> Callable[[int], int] | None:
+    """Return the C library's `malloc_trim` (glibc), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # another C library (musl has no malloc_trim)
+        return None
 
 
 #: Children of this process not yet reaped. A new child closes their pipe ends, so that no
@@ -215,29 +287,67 @@ class Child:
         self._input: int | None = input_write if takes_input else None
         self._result: int | None = result_read
         self._answered = False
+        self._answer: tuple[str, Any] | None = None
+        self._unreadable: BaseException | None = None  # what reading the answer raised
+        self._reader: threading.Thread | None = None
         _LIVE.add(self)
 
-    def send(self, value: Any) -> None:
-        """Give the waiting child its input (pickled through the pipe)."""
+    def send(self, value: Any, *, pickled: bool = False) -> None:
+        """Give the waiting child its input (pickled through the pipe; with `pickled`,
+        `value` is the bytes of a pickle already)."""
         assert self._input is not None, "this child takes no input, or has it already"
         try:
             with os.fdopen(self._input, "wb", closefd=False) as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                if pickled:
+                    stream.write(value)
+                else:
+                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         except BrokenPipeError:
             pass  # it failed before reading its input; `result` says how
         self._close("_input")
+
+    def answer_in_background(self) -> None:
+        """Start taking the child's answer now, in a thread, for `result` to return later.
+
+        A child that has answered ends; one whose answer is not taken waits, blocked on the
+        full pipe, holding all its memory, until this process asks for its result.
+        """
+        import threading
+
+        assert self._result is not None, "the result was already taken"
+        self._reader = threading.Thread(target=self._receive, name="answer", daemon=True)
+        self._reader.start()
+
+    def busy(self) -> bool:
+        """Return whether the child may still be working: its answer has not come yet."""
+        return self._answer is None and self._unreadable is None
+
+    def _receive(self) -> None:
+        """Read the child's answer (or learn that it ended without one)."""
+        assert self._result is not None
+        try:
+            with os.fdopen(self._result, "rb", closefd=False) as stream:
+                self._answer = pickle.load(stream)
+            self._answered = True
+        except EOFError:
+            self._answer = ("crash", ("a rendering process ended without a result", ""))
+        except BaseException as exc:
+            self._unreadable = exc
 
     def result(self) -> Any:
         """Wait for the child's result; raise the content error it raised, if it failed."""
         assert self._result is not None, "the result was already taken"
         try:
-            with os.fdopen(self._result, "rb", closefd=False) as stream:
-                outcome, payload = pickle.load(stream)
-            self._answered = True
-        except EOFError:
-            outcome, payload = "crash", ("a rendering process ended without a result", "")
+            if self._reader is None:
+                self._receive()
+            else:
+                self._reader.join()
         finally:
             self.close()
+        if self._unreadable is not None:
+            raise self._unreadable
+        assert self._answer is not None
+        (outcome, payload), self._answer = self._answer, None  # handed over, not kept
         if outcome == "ok":
             return payload
         if outcome == "error":
@@ -256,12 +366,20 @@ class Child:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)  # it stops at once, with its own children
         self._close("_input")
+        if self._reader is not None:  # a stopped child's pipe ends: its reader returns
+            self._reader.join(timeout=_READER_GRACE)
+            if self._reader.is_alive():  # still reading (something else holds the pipe open)
+                self._result = None  # left to that thread: closing it could cut another file
         self._close("_result")
         if self.pid:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
         _LIVE.discard(self)
+
+
+#: Seconds `Child.close` waits for a stopped child's answer reader to see the pipe end.
+_READER_GRACE = 5.0
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -357,15 +475,15 @@ class Renderer:
         for child in self._children:
             child.send(job)
         try:
-            here = [_render_job(group, job) for group in self._own]
-            return here + [child.result() for child in self._children]
+            return _render_beside(job, self._own, self._children)
         finally:
             for child in self._children:
                 child.close()
 
-    def render(self, job: Job) -> list[Rendered]:
-        """Send `job`; return what each group of products rendered."""
-        self._child.send(job)
+    def render(self, job: Job | bytes) -> list[Rendered]:
+        """Send `job` (or the bytes of its pickle); return what each group of products
+        rendered."""
+        self._child.send(job, pickled=isinstance(job, bytes))
         return self._child.result()
 
     def close(self) -> None:
