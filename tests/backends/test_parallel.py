@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from alliancedeck.errors import ContentError, Location, Problem
-from alliancedeck.parallel import Child, Job, Renderer, WorkerCrashed, groups, render_groups
+from alliancedeck.parallel import (
+    Child,
+    Job,
+    Renderer,
+    WorkerCrashed,
+    can_fork,
+    groups,
+    render_groups,
+)
 from conftest import REPO
 
 PRODUCTS = ("pdf", "slides", "deck-pdf")
@@ -251,3 +259,128 @@ def test_a_child_that_fails_while_preparing_reports_it_when_sent_its_input():
     child.send("input")
     with pytest.raises(WorkerCrashed, match="ImportError: a notional missing library"):
         child.result()
+
+
+def _long_job(folder: Path) -> Job:
+    """Return the job of a long brief: a large document, as `large_document` counts."""
+    from alliancedeck.parallel import large_document
+
+    job = _job(_long_brief(folder))
+    assert large_document(job.doc)
+    return job
+
+
+def test_a_child_that_has_answered_ends_before_its_result_is_asked_for():
+    """Its answer is taken as it comes: it does not wait on a full pipe, holding its memory."""
+    answer = b"notional product " * 300_000  # 5 MB: far more than a pipe holds
+    child = Child(lambda: answer)
+    child.answer_in_background()
+    deadline = time.monotonic() + 20
+    while _running(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _running(child.pid), "the child still waits for its answer to be taken"
+    assert child.result() == answer
+
+
+def test_a_group_rendered_in_a_child_ends_while_this_process_still_renders(monkeypatch):
+    from alliancedeck import parallel
+
+    answer = b"notional brief " * 300_000  # more than a pipe holds
+    seen: dict[str, bool] = {}
+
+    def render_job(group: tuple[str, ...], job: Job):
+        if group == ("pdf",):  # the child's group
+            return {"pdf": answer}, []
+        (child,) = parallel._LIVE
+        deadline = time.monotonic() + 20
+        while _running(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen["child ended first"] = not _running(child.pid)
+        return {name: b"" for name in group}, []
+
+    monkeypatch.setattr(parallel, "_render_job", render_job)
+    results = render_groups(_job(), [("slides", "deck-pdf"), ("pdf",)], fork=True)
+    assert seen == {"child ended first": True}
+    assert _bytes(results)["pdf"] == answer
+
+
+def test_a_large_document_s_products_each_draw_after_the_last_one_s_leftovers_are_freed(
+    tmp_path, monkeypatch
+):
+    from alliancedeck import backends, parallel
+    from alliancedeck.backends import RenderContext
+
+    events: list[str] = []
+
+    class Notional:
+        def __init__(self, name: str):
+            self.name = name
+
+        def render(self, doc, theme, context) -> bytes:
+            events.append(self.name)
+            return b""
+
+    monkeypatch.setattr(backends, "load", Notional)
+    monkeypatch.setattr(parallel, "release_memory", lambda: events.append("freed"))
+    large, small = _long_job(tmp_path), _job()
+    for job in (large, small):
+        parallel.render_group(("slides", "deck-pdf"), job, RenderContext(REPO, 0))
+    assert events == ["slides", "freed", "deck-pdf", "slides", "deck-pdf"]
+
+
+def test_a_large_content_file_is_read_in_a_child_and_builds_what_one_process_builds(
+    tmp_path, monkeypatch
+):
+    """With a renderer, the command's process never holds a large brief's document: it is
+    read, checked and handed to the renderer by a child that ends before the products
+    render. Products, warnings and the files read are those of a build in one process."""
+    from alliancedeck import api
+
+    brief = _long_brief(tmp_path, copies=25)
+    assert brief.stat().st_size >= api.READ_APART_FROM
+    readers = tmp_path / "read by"
+    real_prepare = api.prepare
+
+    def prepare(*args, **kwargs):
+        with readers.open("a", encoding="ascii") as record:
+            record.write(f"{os.getpid()}\n")
+        return real_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(api, "prepare", prepare)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    renderer = Renderer(PRODUCTS)
+    try:
+        forked = api.build(brief, out_dir=tmp_path / "forked", renderer=renderer)
+    finally:
+        renderer.close()
+    (reader,) = readers.read_text(encoding="ascii").split()
+    assert (int(reader) != os.getpid()) == can_fork()
+    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
+    serial = api.build(brief, out_dir=tmp_path / "serial")
+    for made, alone in zip(forked.products, serial.products, strict=True):
+        assert made.path.read_bytes() == alone.path.read_bytes(), f"{made.path.name} differs"
+    assert forked.warnings == serial.warnings
+    assert any("continues over" in w.message or "pages" in w.message for w in forked.warnings)
+    assert forked.inputs == serial.inputs
+
+
+def test_a_content_error_in_a_large_file_read_apart_is_located_as_at_home(tmp_path):
+    from alliancedeck import api
+
+    brief = _long_brief(tmp_path, copies=25)
+    assert brief.stat().st_size >= api.READ_APART_FROM
+    lines = brief.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("meta:"))
+    lines.insert(at + 1, "  titel: a notional misspelt key")
+    brief.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    renderer = Renderer(PRODUCTS)
+    try:
+        with pytest.raises(ContentError) as apart:
+            api.build(brief, out_dir=tmp_path / "out", renderer=renderer)
+    finally:
+        renderer.close()
+    with pytest.raises(ContentError) as at_home:
+        api.prepare(brief)
+    assert apart.value.problems == at_home.value.problems
+    assert any(p.location.line == at + 2 for p in apart.value.problems)
+    assert not (tmp_path / "out").exists()
