@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import time
@@ -14,9 +15,6 @@ from typing import TYPE_CHECKING, Any
 from alliancedeck import backends
 from alliancedeck.document import Document
 from alliancedeck.errors import ContentError, Location, Problem, UsageError
-from alliancedeck.fill import fill_texts
-from alliancedeck.layout_files import Design, design_for
-from alliancedeck.model import validate
 from alliancedeck.output import CHECKSUMS, write_set
 from alliancedeck.parallel import (
     PARALLEL_FROM as PARALLEL_FROM,  # what makes a document large (tests build one)
@@ -44,6 +42,7 @@ from alliancedeck.source import (
 )
 
 if TYPE_CHECKING:
+    from alliancedeck.layout_files import Design
     from alliancedeck.session import Session
 
 #: What `build` and `check` accept as content: a content file, or the data of one.
@@ -126,6 +125,7 @@ def prepare(
     `layouts/` are looked up in `base_dir` (default: the current folder) and problems are
     located by key path.
     """
+    validate, fill_texts, design_for = _checkers()
     forget_earlier_inputs()
     loaded = _load(content, base_dir)
     content_dir = loaded.path.parent
@@ -163,6 +163,26 @@ def prepare(
         )
         warnings += template_warnings
     return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=warnings)
+
+
+def _checkers() -> tuple[Any, Any, Any]:
+    """Return what checks content: the model's `validate`, `fill_texts` and `design_for`.
+
+    They load pydantic and the content model, imported here rather than with this module: a
+    build whose content is read in a child process (`_prepared_apart`) never loads them in its
+    own, which then holds about 8 MB less while its products render. The collector is paused
+    while they load, as `alliancedeck.launch` pauses it for a build's first imports.
+    """
+    collecting = gc.isenabled()
+    gc.disable()  # importing makes many objects and no garbage
+    try:
+        from alliancedeck.fill import fill_texts
+        from alliancedeck.layout_files import design_for
+        from alliancedeck.model import validate
+    finally:
+        if collecting:
+            gc.enable()
+    return validate, fill_texts, design_for
 
 
 def forget_earlier_inputs() -> None:
