@@ -28,6 +28,23 @@ def write_brief(folder: Path, text: str, name: str = "content.yaml") -> Path:
     return path
 
 
+def write_long_brief(folder: Path, copies: int = 20) -> Path:
+    """Write content.yaml with its sections repeated `copies` times: a build that lasts."""
+    import copy as copying
+
+    import yaml
+
+    data = yaml.safe_load((REPO / "content.yaml").read_text(encoding="utf-8"))
+    data["sections"] = [  # copies of their own: YAML would write a shared list as an alias
+        {**copying.deepcopy(section), "title": f"{section['title']} ({copy + 1})"}
+        for copy in range(copies)
+        for section in data["sections"]
+    ]
+    path = folder / "content.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def build_deck(folder: Path, text: str) -> tuple[Path, Path]:
     """Build the deck and deck PDF of the brief `text` in `folder`; return both paths."""
     from alliancedeck.api import build

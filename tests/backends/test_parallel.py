@@ -22,7 +22,7 @@ from alliancedeck.parallel import (
     groups,
     render_groups,
 )
-from conftest import REPO
+from conftest import REPO, write_long_brief
 
 PRODUCTS = ("pdf", "slides", "deck-pdf")
 
@@ -198,27 +198,10 @@ def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
     assert len(reads) == preloaded, f"read again after preloading: {reads[preloaded:]}"
 
 
-def _long_brief(folder: Path, copies: int = 20) -> Path:
-    """Write content.yaml with its sections repeated `copies` times: a build that lasts."""
-    import copy as copying
-
-    import yaml
-
-    data = yaml.safe_load((REPO / "content.yaml").read_text(encoding="utf-8"))
-    data["sections"] = [  # copies of their own: YAML would write a shared list as an alias
-        {**copying.deepcopy(section), "title": f"{section['title']} ({copy + 1})"}
-        for copy in range(copies)
-        for section in data["sections"]
-    ]
-    path = folder / "content.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def test_ctrl_c_stops_every_process_and_writes_nothing(tmp_path):
     # A long brief, so that the build is still running when its children are seen: with a short
     # one on a loaded machine it could end before the interrupt, and nothing would be tested.
-    brief = _long_brief(tmp_path)
+    brief = write_long_brief(tmp_path)
     command = [sys.executable, "-m", "alliancedeck", "build", str(brief)]
     with subprocess.Popen(
         [*command, "--out-dir", str(tmp_path / "out")],
@@ -265,7 +248,7 @@ def _long_job(folder: Path) -> Job:
     """Return the job of a long brief: a large document, as `large_document` counts."""
     from alliancedeck.parallel import large_document
 
-    job = _job(_long_brief(folder))
+    job = _job(write_long_brief(folder))
     assert large_document(job.doc)
     return job
 
@@ -336,7 +319,7 @@ def test_a_large_content_file_is_read_in_a_child_and_builds_what_one_process_bui
     render. Products, warnings and the files read are those of a build in one process."""
     from alliancedeck import api
 
-    brief = _long_brief(tmp_path, copies=25)
+    brief = write_long_brief(tmp_path, copies=25)
     assert brief.stat().st_size >= api.READ_APART_FROM
     readers = tmp_path / "read by"
     real_prepare = api.prepare
@@ -367,7 +350,7 @@ def test_a_large_content_file_is_read_in_a_child_and_builds_what_one_process_bui
 def test_a_content_error_in_a_large_file_read_apart_is_located_as_at_home(tmp_path):
     from alliancedeck import api
 
-    brief = _long_brief(tmp_path, copies=25)
+    brief = write_long_brief(tmp_path, copies=25)
     assert brief.stat().st_size >= api.READ_APART_FROM
     lines = brief.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("meta:"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from alliancedeck import cli
-from conftest import REPO
+from conftest import REPO, write_long_brief
 
 # Runs `alliancedeck build` and writes, for every process of it, its parent, the modules it had
 # when it forked each child, and the modules it had at its end.
@@ -52,12 +52,14 @@ runpy.run_module("alliancedeck", run_name="__main__")
 TWO_CORES = len(os.sched_getaffinity(0)) > 1 and sys.platform.startswith("linux")
 
 
-def _processes(tmp_path: Path, *arguments: str) -> dict[int, dict]:
-    """Build `content.yaml` through the recorder; return each process's record by pid."""
+def _processes(
+    tmp_path: Path, *arguments: str, content: Path = REPO / "content.yaml"
+) -> dict[int, dict]:
+    """Build `content` through the recorder; return each process's record by pid."""
     records = tmp_path / "records"
     records.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "ALLIANCEDECK_NO_PARALLEL"}
-    command = [sys.executable, "-c", RECORDER, str(records), "build", str(REPO / "content.yaml")]
+    command = [sys.executable, "-c", RECORDER, str(records), "build", str(content)]
     done = subprocess.run(
         [*command, "--out-dir", str(tmp_path / "out"), *arguments],
         env=env,
@@ -114,6 +116,24 @@ def test_each_process_of_a_build_loads_only_what_it_uses(tmp_path):
         renderer["modules"]
     )
     assert "logging" not in renderer["modules"]  # only an SVG picture needs it
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
+def test_a_large_build_s_command_process_never_loads_the_content_model(tmp_path):
+    """A large content file is read and checked in a child of the command's process, which
+    ends before the products render: the command's process holds neither the document nor
+    the libraries that check it while it waits."""
+    from alliancedeck.api import READ_APART_FROM
+
+    brief = write_long_brief(tmp_path, copies=25)
+    assert brief.stat().st_size >= READ_APART_FROM
+    processes = _processes(tmp_path, content=brief)
+    (command,) = [r for r in processes.values() if r["parent"] not in processes]
+    children = [r for r in processes.values() if r["parent"] == command["pid"]]
+    (reader,) = [r for r in children if "alliancedeck.model" in r["modules"]]
+    assert {"pydantic", "alliancedeck.model", "yaml"} <= set(reader["modules"])
+    assert not {"pydantic", "alliancedeck.model"} & set(command["modules"])
+    assert len(children) == 2  # the reader, and the renderer (with its brief's process)
 
 
 def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path, monkeypatch):
