@@ -257,7 +257,9 @@ class Child:
     """A forked process that runs `task` and returns its result (or its error) through a pipe.
 
     With `takes_input`, the child first calls `prepare`, then waits for one object from `send`
-    and runs `task(that object)`. Otherwise it runs `task()` at once, on what it inherited.
+    and runs `task(that object)` (with `pickled_input`, `task(the bytes of its pickle)`, for a
+    task that passes it on as it came). Otherwise it runs `task()` at once, on what it
+    inherited.
     """
 
     def __init__(
@@ -266,6 +268,7 @@ class Child:
         *,
         takes_input: bool = False,
         prepare: Callable[[], None] | None = None,
+        pickled_input: bool = False,
     ):
         input_read, input_write = os.pipe() if takes_input else (-1, -1)
         result_read, result_write = os.pipe()
@@ -279,7 +282,7 @@ class Child:
             _LIVE.clear()  # its parent's children are not its own
             signal.signal(signal.SIGTERM, _stop)  # what `close` sends: stop, children too
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
-            _child_main(task, prepare, input_read, result_write)
+            _child_main(task, prepare, input_read, result_write, pickled_input)
         for end in (input_read, result_write):
             if end >= 0:
                 os.close(end)
@@ -399,11 +402,12 @@ def _child_main(
     prepare: Callable[[], None] | None,
     input_end: int,
     result_end: int,
+    pickled_input: bool = False,
 ) -> None:
     """A child's whole life: do its work, answer, exit."""
     code = 0
     try:
-        outcome = _outcome(task, prepare, input_end)
+        outcome = _outcome(task, prepare, input_end, pickled_input)
         if outcome is not None:
             with os.fdopen(result_end, "wb", closefd=False) as stream:
                 pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -416,7 +420,10 @@ def _child_main(
 
 
 def _outcome(
-    task: Callable[..., Any], prepare: Callable[[], None] | None, input_end: int
+    task: Callable[..., Any],
+    prepare: Callable[[], None] | None,
+    input_end: int,
+    pickled_input: bool = False,
 ) -> tuple[str, Any] | None:
     """Prepare, read the input, run the task; return the answer, or None if no input came."""
     from alliancedeck.errors import ContentError, UsageError
@@ -431,9 +438,11 @@ def _outcome(
             return ("ok", task())
         with os.fdopen(input_end, "rb", closefd=False) as stream:
             try:
-                value = pickle.load(stream)
+                value = stream.read() if pickled_input else pickle.load(stream)
             except EOFError:  # the build stopped before rendering (a content error, say)
                 return None
+        if pickled_input and not value:
+            return None  # the same: the sender closed the pipe without sending
         return ("ok", task(value))
     except (ContentError, UsageError) as exc:
         return ("error", exc)
@@ -454,7 +463,7 @@ class Renderer:
         self.products = products
         self._children: list[Child] = []
         self._own: list[tuple[str, ...]] = []
-        self._child = Child(self._render, takes_input=True, prepare=self._warm)
+        self._child = Child(self._render, takes_input=True, prepare=self._warm, pickled_input=True)
 
     def _warm(self) -> None:
         from alliancedeck.fonts import preload_default_fonts
@@ -471,9 +480,10 @@ class Renderer:
             _warm(group)
         import alliancedeck.document  # noqa: F401  what a job unpickles into
 
-    def _render(self, job: Job) -> list[Rendered]:
-        for child in self._children:
-            child.send(job)
+    def _render(self, pickled_job: bytes) -> list[Rendered]:
+        for child in self._children:  # passed on as it came: not pickled again
+            child.send(pickled_job, pickled=True)
+        job = pickle.loads(pickled_job)
         try:
             return _render_beside(job, self._own, self._children)
         finally:
