@@ -6,14 +6,19 @@ imports python-pptx and reportlab and reads the fonts the default layout uses. I
 is then sent the checked document; it forks once more, so that the deck (slides and deck PDF,
 which share one slide layout) and the brief render side by side, each in its own process, and
 it hands every product back. Forked children share what was loaded before the fork, so the
-libraries and fonts are read once.
+libraries and fonts are read once. (A large content file is read and checked in a child of
+its own, which ends before the products render: see `alliancedeck.api`.)
+
+Memory: each process answers as soon as it is done, its answer taken at once by a thread of
+its parent, and ends; what drawing one product left is freed before the next is drawn, and
+before a process that is done waits for its children (`release_memory`).
 
 Without a renderer (the library API, `--watch`, a single product), a large brief still forks
 one child per extra group of products at render time.
 
 Children are plain `os.fork` processes that return one pickle through a pipe. They are only
-used on Linux with more than one core, and never when threads run; ALLIANCEDECK_NO_PARALLEL=1
-turns them off. Importing this module loads no drawing library.
+forked on Linux with more than one core, and never while other threads run;
+ALLIANCEDECK_NO_PARALLEL=1 turns them off. Importing this module loads no drawing library.
 """
 
 from __future__ import annotations
