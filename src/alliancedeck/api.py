@@ -125,7 +125,7 @@ def prepare(
     `layouts/` are looked up in `base_dir` (default: the current folder) and problems are
     located by key path.
     """
-    validate, fill_texts, design_for = _checkers()
+    validate, fill_texts, design_for = checkers()
     forget_earlier_inputs()
     loaded = _load(content, base_dir)
     content_dir = loaded.path.parent
@@ -165,13 +165,15 @@ def prepare(
     return Prepared(doc=doc, theme=theme, content_path=loaded.path, warnings=warnings)
 
 
-def _checkers() -> tuple[Any, Any, Any]:
+def checkers() -> tuple[Any, Any, Any]:
     """Return what checks content: the model's `validate`, `fill_texts` and `design_for`.
 
     They load pydantic and the content model, imported here rather than with this module: a
     build whose content is read in a child process (`_prepared_apart`) never loads them in its
-    own, which then holds about 8 MB less while its products render. The collector is paused
-    while they load, as `alliancedeck.launch` pauses it for a build's first imports.
+    own, which then holds about 8 MB less while its products render. A process that forks
+    workers which all check content calls this first, so that they share one copy. The
+    collector is paused while they load, as `alliancedeck.launch` pauses it for a build's
+    first imports.
     """
     collecting = gc.isenabled()
     gc.disable()  # importing makes many objects and no garbage

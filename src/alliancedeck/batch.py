@@ -98,6 +98,9 @@ def build_many(
         for index, content in enumerate(contents):
             done(index, build_one(content, options))
     else:
+        from alliancedeck.api import checkers
+
+        checkers()  # loaded once, before the workers are forked, not once in each
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs, initializer=_quiet_worker
         ) as pool:

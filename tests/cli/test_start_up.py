@@ -290,3 +290,29 @@ def test_a_batch_and_the_library_keep_their_collector(tmp_path):
         # (the renderer started for one build is stopped unused, maybe while still importing)
         assert record["collecting"] or record["code"] != 0, record["pid"]
     assert sum(record["code"] == 0 for record in finished) >= 3  # the command, 2 workers
+
+
+def test_a_batch_s_workers_share_the_content_model_loaded_before_they_fork(tmp_path):
+    records = tmp_path / "records"
+    records.mkdir()
+    briefs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        briefs.append(tmp_path / name / "content.yaml")
+        briefs[-1].write_bytes((REPO / "content.yaml").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", RECORDER, str(records), "build", *map(str, briefs), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    processes = {r["pid"]: r for r in (json.loads(p.read_text()) for p in records.iterdir())}
+    (command,) = [r for r in processes.values() if r["parent"] not in processes]
+    workers = [
+        r
+        for r in processes.values()
+        if r["parent"] == command["pid"] and "alliancedeck.model" in r["modules"]
+    ]
+    assert len(workers) == 2
+    for worker in workers:
+        assert not {"pydantic", "alliancedeck.model"} & _loaded_after(worker, command)
