@@ -1,0 +1,257 @@
+"""Write the many small objects of a tagged PDF (structure elements, ParentTree) fast.
+
+A tagged PDF of a thousand pages holds tens of thousands of structure elements. Written as
+reportlab's `PDFDictionary`, each takes a dozen recursive `pdfdoc.format` calls, `PDFName`
+and `pdfdocEnc` calls; these objects write the same bytes in one pass. They are reportlab
+objects all the same: `document.Reference` registers them and the document's `format` loop
+asks each for its bytes when its turn comes, so every reference in them is resolved then,
+through the document's object numbers, as `PDFObjectReference` resolves it.
+
+Each object also knows how to build the reportlab objects it stands for (`reference_object`),
+which write the same bytes the slow way: the fast writing is used only where it is known to
+match (reportlab's compact dictionaries, no encryption), and a test compares the two.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import (
+    NoEncryption,
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObject,
+    PDFObjectReference,
+    PDFString,
+)
+from reportlab.pdfbase.pdfdoc import format as pdf_format
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+#: Write with the fast path; tests turn it off to compare with reportlab's own writing.
+FAST = True
+
+#: What reportlab puts between each run of 10 array items or 6 dictionary entries (it inserts
+#: "\n " as an item and joins the items with single spaces).
+_BREAK = " \n  "
+
+
+def _fast_for(document: PDFDocument) -> bool:
+    # reportlab's multi-line layout and encrypted strings are left to reportlab.
+    return FAST and not rl_config.pdfMultiLine and isinstance(document.encrypt, NoEncryption)
+
+
+def _array(items: list[str]) -> str:
+    """Return `items` written as reportlab's compact `PDFArray` writes them."""
+    if len(items) > 10:
+        return (
+            "[ " + _BREAK.join(" ".join(items[i : i + 10]) for i in range(0, len(items), 10)) + " ]"
+        )
+    return "[ " + " ".join(items) + " ]"
+
+
+def _dictionary(entries: list[str]) -> str:
+    """Return `entries` ("/Key value", in sorted key order) as a compact `PDFDictionary`."""
+    if len(entries) > 6:
+        return (
+            "<<\n"
+            + _BREAK.join(" ".join(entries[i : i + 6]) for i in range(0, len(entries), 6))
+            + "\n>>"
+        )
+    return "<<\n" + " ".join(entries) + "\n>>"
+
+
+def _ref(numbers: dict[str, tuple[int, int]], name: str) -> str:
+    """Return the reference to the object registered as `name` ("12 0 R"), as
+    `PDFObjectReference` writes it."""
+    number, version = numbers[name]
+    return f"{number} {version} R"
+
+
+def _number(value: Any, document: PDFDocument) -> str:
+    if type(value) in (float, int):
+        return fp_str(value)
+    return pdf_format(value, document).decode("latin-1")
+
+
+_names: dict[str, str] = {}
+
+
+def _name(text: str) -> str:
+    """Return `PDFName(text)`, remembered: structure types and scopes repeat."""
+    name = _names.get(text)
+    if name is None:
+        name = _names[text] = PDFName(text)
+    return name
+
+
+class AnnotationKid:
+    """An annotation a structure element holds (written as an OBJR dictionary)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name  # the annotation's registered name
+
+
+class StructElemObject(PDFObject):
+    """One structure element (/Type /StructElem), written as reportlab writes a PDFDictionary.
+
+    `parent` and the element names in `kids` are registered names of other objects; `kids`
+    holds, in order, those names (str), MCIDs on the home page (int), (page index, MCID)
+    pairs on other pages, and `AnnotationKid`s. Pages are named as reportlab names them.
+    """
+
+    __slots__ = (
+        "__InternalName__",
+        "alt",
+        "bbox",
+        "home",
+        "kids",
+        "kind",
+        "lang",
+        "parent",
+        "scope",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        parent: str,
+        home: int | None,
+        kids: list[Any],
+        alt: str | None,
+        lang: str | None,
+        scope: str | None,
+        bbox: tuple[float, float, float, float] | None,
+    ):
+        self.kind = kind
+        self.parent = parent
+        self.home = home
+        self.kids = kids
+        self.alt = alt
+        self.lang = lang
+        self.scope = scope
+        self.bbox = bbox
+
+    def format(self, document: PDFDocument) -> bytes:
+        if not _fast_for(document):
+            return self.reference_object().format(document)
+        numbers = document.idToObjectNumberAndVersion
+        home = self.home
+        items = []
+        for kid in self.kids:
+            kind = type(kid)
+            if kind is str:
+                items.append(_ref(numbers, kid))
+            elif kind is int:
+                items.append(fp_str(kid))
+            elif kind is tuple:
+                page, mcid = kid
+                page_ref = _ref(numbers, f"Page{page + 1}")
+                items.append(f"<<\n/MCID {fp_str(mcid)} /Pg {page_ref} /Type /MCR\n>>")
+            else:
+                items.append(f"<<\n/Obj {_ref(numbers, kid.name)} /Type /OBJR\n>>")
+        entries = []
+        if self.scope:
+            entries.append(f"/A <<\n/O /Table /Scope {_name(self.scope)}\n>>")
+        elif self.bbox:
+            box = " ".join(_number(value, document) for value in self.bbox)
+            entries.append(f"/A <<\n/BBox [ {box} ] /O /Layout\n>>")
+        if self.alt is not None:
+            entries.append("/Alt " + PDFString(self.alt).format(document).decode("latin-1"))
+        entries.append("/K " + _array(items))
+        if self.lang:
+            entries.append("/Lang " + PDFString(self.lang).format(document).decode("latin-1"))
+        entries.append("/P " + _ref(numbers, self.parent))
+        if home is not None:
+            entries.append("/Pg " + _ref(numbers, f"Page{home + 1}"))
+        entries.append("/S " + _name(self.kind))
+        entries.append("/Type /StructElem")
+        return _dictionary(entries).encode("latin-1")
+
+    def reference_object(self) -> PDFDictionary:
+        """Return the reportlab dictionary this object writes (the reference writing)."""
+        obj = PDFDictionary({"Type": PDFName("StructElem")})
+        obj["S"] = PDFName(self.kind)
+        obj["P"] = PDFObjectReference(self.parent)
+        if self.home is not None:
+            obj["Pg"] = _page_reference(self.home)
+        kids: list[Any] = []
+        for kid in self.kids:
+            if isinstance(kid, str):
+                kids.append(PDFObjectReference(kid))
+            elif isinstance(kid, int):
+                kids.append(kid)
+            elif isinstance(kid, tuple):
+                page, mcid = kid
+                kids.append(
+                    PDFDictionary(
+                        {"Type": PDFName("MCR"), "Pg": _page_reference(page), "MCID": mcid}
+                    )
+                )
+            else:
+                kids.append(
+                    PDFDictionary({"Type": PDFName("OBJR"), "Obj": PDFObjectReference(kid.name)})
+                )
+        obj["K"] = PDFArray(kids)
+        if self.alt is not None:
+            obj["Alt"] = PDFString(self.alt)
+        if self.lang:
+            obj["Lang"] = PDFString(self.lang)
+        attributes: dict[str, Any] = {}
+        if self.scope:
+            attributes = {"O": PDFName("Table"), "Scope": PDFName(self.scope)}
+        elif self.bbox:
+            attributes = {"O": PDFName("Layout"), "BBox": PDFArray(list(self.bbox))}
+        if attributes:
+            obj["A"] = PDFDictionary(attributes)
+        return obj
+
+
+class ParentTreeObject(PDFObject):
+    """The ParentTree number tree (one /Nums array), written as reportlab writes it.
+
+    `pages` holds, per page, the registered names of the elements owning its MCIDs in order;
+    `annotations` the names of the elements holding each annotation, keyed from len(pages).
+    """
+
+    __slots__ = ("__InternalName__", "annotations", "pages")
+
+    def __init__(self, pages: list[list[str]], annotations: list[str]):
+        self.pages = pages
+        self.annotations = annotations
+
+    def format(self, document: PDFDocument) -> bytes:
+        if not _fast_for(document):
+            return self.reference_object().format(document)
+        numbers = document.idToObjectNumberAndVersion
+        items = []
+        for index, owners in enumerate(self.pages):
+            items.append(fp_str(index))
+            items.append(_array([_ref(numbers, name) for name in owners]))
+        for key, name in enumerate(self.annotations, start=len(self.pages)):
+            items.append(fp_str(key))
+            items.append(_ref(numbers, name))
+        return ("<<\n/Nums " + _array(items) + "\n>>").encode("latin-1")
+
+    def reference_object(self) -> PDFDictionary:
+        """Return the reportlab dictionary this object writes (the reference writing)."""
+        numbers: list[Any] = []
+        for index, owners in enumerate(self.pages):
+            numbers += [index, PDFArray([PDFObjectReference(name) for name in owners])]
+        for key, name in enumerate(self.annotations, start=len(self.pages)):
+            numbers += [key, PDFObjectReference(name)]
+        return PDFDictionary({"Nums": PDFArray(numbers)})
+
+
+def _page_reference(index: int) -> PDFObjectReference:
+    # reportlab names page objects Page1, Page2... in the order they are shown.
+    return PDFObjectReference(f"Page{index + 1}")
+
+
+__all__ = ["FAST", "AnnotationKid", "ParentTreeObject", "StructElemObject"]
