@@ -14,6 +14,7 @@ match (reportlab's compact dictionaries, no encryption), and a test compares the
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from reportlab import rl_config
@@ -65,11 +66,29 @@ def _dictionary(entries: list[str]) -> str:
     return "<<\n" + " ".join(entries) + "\n>>"
 
 
-def _ref(numbers: dict[str, tuple[int, int]], name: str) -> str:
-    """Return the reference to the object registered as `name` ("12 0 R"), as
-    `PDFObjectReference` writes it."""
-    number, version = numbers[name]
-    return f"{number} {version} R"
+class _References(dict[str, str]):
+    """The reference to each registered object, by name ("12 0 R"), as `PDFObjectReference`
+    writes it: found in the document's object numbers when first asked for."""
+
+    def __init__(self, document: PDFDocument):
+        super().__init__()
+        self.numbers = document.idToObjectNumberAndVersion
+
+    def __missing__(self, name: str) -> str:
+        number, version = self.numbers[name]
+        reference = self[name] = f"{number} {version} R"
+        return reference
+
+
+#: Each document's references (an object's number never changes once it is registered).
+_documents: weakref.WeakKeyDictionary[Any, _References] = weakref.WeakKeyDictionary()
+
+
+def _references(document: PDFDocument) -> _References:
+    references = _documents.get(document)
+    if references is None:
+        references = _documents[document] = _References(document)
+    return references
 
 
 def _number(value: Any, document: PDFDocument) -> str:
@@ -141,21 +160,21 @@ class StructElemObject(PDFObject):
     def format(self, document: PDFDocument) -> bytes:
         if not _fast_for(document):
             return self.reference_object().format(document)
-        numbers = document.idToObjectNumberAndVersion
+        refs = _references(document)
         home = self.home
         items = []
         for kid in self.kids:
             kind = type(kid)
             if kind is str:
-                items.append(_ref(numbers, kid))
+                items.append(refs[kid])
             elif kind is int:
                 items.append(fp_str(kid))
             elif kind is tuple:
                 page, mcid = kid
-                page_ref = _ref(numbers, f"Page{page + 1}")
+                page_ref = refs[f"Page{page + 1}"]
                 items.append(f"<<\n/MCID {fp_str(mcid)} /Pg {page_ref} /Type /MCR\n>>")
             else:
-                items.append(f"<<\n/Obj {_ref(numbers, kid.name)} /Type /OBJR\n>>")
+                items.append(f"<<\n/Obj {refs[kid.name]} /Type /OBJR\n>>")
         entries = []
         if self.scope:
             entries.append(f"/A <<\n/O /Table /Scope {_name(self.scope)}\n>>")
@@ -167,9 +186,9 @@ class StructElemObject(PDFObject):
         entries.append("/K " + _array(items))
         if self.lang:
             entries.append("/Lang " + PDFString(self.lang).format(document).decode("latin-1"))
-        entries.append("/P " + _ref(numbers, self.parent))
+        entries.append("/P " + refs[self.parent])
         if home is not None:
-            entries.append("/Pg " + _ref(numbers, f"Page{home + 1}"))
+            entries.append("/Pg " + refs[f"Page{home + 1}"])
         entries.append("/S " + _name(self.kind))
         entries.append("/Type /StructElem")
         return _dictionary(entries).encode("latin-1")
@@ -229,14 +248,14 @@ class ParentTreeObject(PDFObject):
     def format(self, document: PDFDocument) -> bytes:
         if not _fast_for(document):
             return self.reference_object().format(document)
-        numbers = document.idToObjectNumberAndVersion
+        refs = _references(document)
         items = []
         for index, owners in enumerate(self.pages):
             items.append(fp_str(index))
-            items.append(_array([_ref(numbers, name) for name in owners]))
+            items.append(_array([refs[name] for name in owners]))
         for key, name in enumerate(self.annotations, start=len(self.pages)):
             items.append(fp_str(key))
-            items.append(_ref(numbers, name))
+            items.append(refs[name])
         return ("<<\n/Nums " + _array(items) + "\n>>").encode("latin-1")
 
     def reference_object(self) -> PDFDictionary:
