@@ -73,6 +73,7 @@ class _References(dict[str, str]):
     def __init__(self, document: PDFDocument):
         super().__init__()
         self.numbers = document.idToObjectNumberAndVersion
+        self.fast = _fast_for(document)  # whether this document is written the fast way
 
     def __missing__(self, name: str) -> str:
         number, version = self.numbers[name]
@@ -89,6 +90,14 @@ def _references(document: PDFDocument) -> _References:
     if references is None:
         references = _documents[document] = _References(document)
     return references
+
+
+def _kid(kid: tuple[int, int] | AnnotationKid, refs: _References) -> str:
+    """Return a kid that is not an element nor an MCID on the home page: an MCR or an OBJR."""
+    if isinstance(kid, tuple):
+        page, mcid = kid
+        return f"<<\n/MCID {fp_str(mcid)} /Pg {refs[f'Page{page + 1}']} /Type /MCR\n>>"
+    return f"<<\n/Obj {refs[kid.name]} /Type /OBJR\n>>"
 
 
 def _number(value: Any, document: PDFDocument) -> str:
@@ -142,7 +151,7 @@ class StructElemObject(PDFObject):
         kind: str,
         parent: str,
         home: int | None,
-        kids: list[Any],
+        kids: tuple[Any, ...],
         alt: str | None,
         lang: str | None,
         scope: str | None,
@@ -158,23 +167,22 @@ class StructElemObject(PDFObject):
         self.bbox = bbox
 
     def format(self, document: PDFDocument) -> bytes:
-        if not _fast_for(document):
-            return self.reference_object().format(document)
         refs = _references(document)
-        home = self.home
-        items = []
-        for kid in self.kids:
-            kind = type(kid)
-            if kind is str:
-                items.append(refs[kid])
-            elif kind is int:
-                items.append(fp_str(kid))
-            elif kind is tuple:
-                page, mcid = kid
-                page_ref = refs[f"Page{page + 1}"]
-                items.append(f"<<\n/MCID {fp_str(mcid)} /Pg {page_ref} /Type /MCR\n>>")
-            else:
-                items.append(f"<<\n/Obj {refs[kid.name]} /Type /OBJR\n>>")
+        if not refs.fast:
+            return self.reference_object().format(document)
+        kids = [
+            refs[kid] if type(kid) is str else fp_str(kid) if type(kid) is int else _kid(kid, refs)
+            for kid in self.kids
+        ]
+        array = _array(kids) if len(kids) > 10 else "[ " + " ".join(kids) + " ]"
+        parent = refs[self.parent]
+        page = None if self.home is None else refs[f"Page{self.home + 1}"]
+        kind = _name(self.kind)
+        if not (self.scope or self.bbox or self.alt is not None or self.lang):
+            # Five entries at most: one line.
+            on = "" if page is None else " /Pg " + page
+            text = f"<<\n/K {array} /P {parent}{on} /S {kind} /Type /StructElem\n>>"
+            return text.encode("latin-1")
         entries = []
         if self.scope:
             entries.append(f"/A <<\n/O /Table /Scope {_name(self.scope)}\n>>")
@@ -183,13 +191,13 @@ class StructElemObject(PDFObject):
             entries.append(f"/A <<\n/BBox [ {box} ] /O /Layout\n>>")
         if self.alt is not None:
             entries.append("/Alt " + PDFString(self.alt).format(document).decode("latin-1"))
-        entries.append("/K " + _array(items))
+        entries.append("/K " + array)
         if self.lang:
             entries.append("/Lang " + PDFString(self.lang).format(document).decode("latin-1"))
-        entries.append("/P " + refs[self.parent])
-        if home is not None:
-            entries.append("/Pg " + refs[f"Page{home + 1}"])
-        entries.append("/S " + _name(self.kind))
+        entries.append("/P " + parent)
+        if page is not None:
+            entries.append("/Pg " + page)
+        entries.append("/S " + kind)
         entries.append("/Type /StructElem")
         return _dictionary(entries).encode("latin-1")
 
@@ -246,9 +254,9 @@ class ParentTreeObject(PDFObject):
         self.annotations = annotations
 
     def format(self, document: PDFDocument) -> bytes:
-        if not _fast_for(document):
-            return self.reference_object().format(document)
         refs = _references(document)
+        if not refs.fast:
+            return self.reference_object().format(document)
         items = []
         for index, owners in enumerate(self.pages):
             items.append(fp_str(index))

@@ -135,7 +135,7 @@ class Tagger:
         names: dict[int, str] = {}  # id of an element: its object's registered name
         for element in elements:
             obj = StructElemObject(
-                element.kind, "", None, [], element.alt, element.lang, element.scope, element.bbox
+                element.kind, "", None, (), element.alt, element.lang, element.scope, element.bbox
             )
             objects.append(obj)
             names[id(element)] = doc.Reference(obj).name
@@ -143,14 +143,18 @@ class Tagger:
             parent = element.parent
             obj.parent = names[id(parent)] if parent is not None else root_name
             obj.home = home
-            kids = obj.kids
-            for kid in element.kids:
-                if isinstance(kid, Element):
-                    kids.append(names[id(kid)])
-                elif isinstance(kid, tuple):
-                    kids.append(kid[1] if kid[0] == home else kid)
-                else:
-                    kids.append(AnnotationKid(kid.__InternalName__))
+            # A tuple of names and numbers: the collector stops tracking it the first time it
+            # looks, so the many kids lists add nothing to the full collections a long deck makes.
+            obj.kids = tuple(
+                [
+                    names[id(kid)]
+                    if isinstance(kid, Element)
+                    else (kid[1] if kid[0] == home else kid)
+                    if isinstance(kid, tuple)
+                    else AnnotationKid(kid.__InternalName__)
+                    for kid in element.kids
+                ]
+            )
         pages = [[names[id(e)] for e in self.mcids[index]] for index in range(self.page)]
         for key, (_element, annotation) in enumerate(self.annotations, start=self.page):
             annotation["StructParent"] = key
