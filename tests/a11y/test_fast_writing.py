@@ -64,7 +64,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, bo
         # Count the reportlab dictionaries built: none on the fast path, one per object off it.
         reference = pdf_fast.StructElemObject.reference_object
 
-        def counted(self: pdf_fast.StructElemObject) -> pikepdf.Object:
+        def counted(self: pdf_fast.StructElemObject) -> object:
             calls[pdf_fast.FAST] += 1
             return reference(self)
 

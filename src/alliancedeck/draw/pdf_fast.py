@@ -9,7 +9,9 @@ through the document's object numbers, as `PDFObjectReference` resolves it.
 
 Each object also knows how to build the reportlab objects it stands for (`reference_object`),
 which write the same bytes the slow way: the fast writing is used only where it is known to
-match (reportlab's compact dictionaries, no encryption), and a test compares the two.
+match (reportlab's compact dictionaries, no encryption), and a test compares the two. (With
+reportlab's debugging comments on, `rl_config.pdfComments`, the comment above each object names
+its class: these classes, not PDFDictionary.)
 """
 
 from __future__ import annotations

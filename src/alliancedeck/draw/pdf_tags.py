@@ -23,6 +23,8 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from alliancedeck.draw.pdf_fast import AnnotationKid, ParentTreeObject, StructElemObject
+
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
@@ -121,9 +123,11 @@ class Tagger:
     # ----- writing ----------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Write the structure tree, ParentTree, MarkInfo, XMP and viewer preferences."""
-        from alliancedeck.draw.pdf_fast import AnnotationKid, ParentTreeObject, StructElemObject
+        """Write the structure tree, ParentTree, MarkInfo, XMP and viewer preferences.
 
+        Each element becomes one `pdf_fast.StructElemObject`, registered in reading order
+        (depth first), which writes its dictionary when the document is saved.
+        """
         doc = self.canvas._doc
         # Reading order is content order: a figure floated to a later column moves back.
         self.root.kids.sort(key=lambda kid: kid.order if isinstance(kid, Element) else -1)
