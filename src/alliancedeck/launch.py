@@ -31,7 +31,7 @@ def entry() -> NoReturn:
         prefork(BUILD_PRODUCTS)
     code: int | str | None = 0
     try:
-        from alliancedeck.cli import main
+        from alliancedeck.commands import main
 
         main()
     except SystemExit as exc:
