@@ -209,9 +209,9 @@ def chosen_products(products: str | None) -> tuple[str, ...] | None:
     """Return the backends `--products` names, checked against the registry."""
     if products is None:
         return None
-    from alliancedeck.api import chosen_products
+    from alliancedeck import api
 
-    return chosen_products(products.split(","))
+    return api.chosen_products(products.split(","))
 
 
 def _problem_lines(error: BaseException) -> list[str]:
