@@ -305,6 +305,24 @@ def test_every_process_collects_garbage_again_once_its_imports_are_done(tmp_path
         assert record["frozen"] > 10_000  # what it imported, kept out of the collector's way
 
 
+def _batch_processes(tmp_path: Path) -> dict[int, dict]:
+    """Build two briefs with `--jobs 2` through the recorder; return each process's record."""
+    records = tmp_path / "records"
+    records.mkdir()
+    briefs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        briefs.append(tmp_path / name / "content.yaml")
+        briefs[-1].write_bytes((REPO / "content.yaml").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", RECORDER, str(records), "build", *map(str, briefs), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return {r["pid"]: r for r in (json.loads(p.read_text()) for p in records.iterdir())}
+
+
 def test_a_batch_and_the_library_keep_their_collector(tmp_path):
     import gc
 
@@ -312,20 +330,7 @@ def test_a_batch_and_the_library_keep_their_collector(tmp_path):
 
     api.build(REPO / "content.yaml", out_dir=tmp_path / "out", products=["pdf"])
     assert gc.isenabled()
-    records = tmp_path / "records"
-    records.mkdir()
-    briefs = []
-    for name in ("one", "two"):
-        (tmp_path / name).mkdir()
-        briefs.append(tmp_path / name / "content.yaml")
-        briefs[-1].write_bytes((REPO / "content.yaml").read_bytes())
-    done = subprocess.run(
-        [sys.executable, "-c", RECORDER, str(records), "build", *map(str, briefs), "--jobs", "2"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    finished = [json.loads(path.read_text()) for path in records.iterdir()]
+    finished = list(_batch_processes(tmp_path).values())
     for record in finished:
         # (the renderer started for one build is stopped unused, maybe while still importing)
         assert record["collecting"] or record["code"] != 0, record["pid"]
@@ -333,20 +338,7 @@ def test_a_batch_and_the_library_keep_their_collector(tmp_path):
 
 
 def test_a_batch_s_workers_share_the_content_model_loaded_before_they_fork(tmp_path):
-    records = tmp_path / "records"
-    records.mkdir()
-    briefs = []
-    for name in ("one", "two"):
-        (tmp_path / name).mkdir()
-        briefs.append(tmp_path / name / "content.yaml")
-        briefs[-1].write_bytes((REPO / "content.yaml").read_bytes())
-    done = subprocess.run(
-        [sys.executable, "-c", RECORDER, str(records), "build", *map(str, briefs), "--jobs", "2"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    processes = {r["pid"]: r for r in (json.loads(p.read_text()) for p in records.iterdir())}
+    processes = _batch_processes(tmp_path)
     (command,) = [r for r in processes.values() if r["parent"] not in processes]
     workers = [
         r
