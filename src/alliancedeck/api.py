@@ -6,7 +6,6 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -174,19 +173,14 @@ def checkers() -> tuple[Any, Any, Any]:
     own, which then holds about 8 MB less while its products render. A process that forks
     workers which all check content calls this first, so that they share one copy. The
     collector is paused while they load, as `alliancedeck.launch` pauses it for a build's
-    first imports, and in a process that keeps its imports out of the collector's reach
-    (`launch.imports_done`) these are kept out too.
+    first imports.
     """
-    first = "alliancedeck.model" not in sys.modules
     collecting = gc.isenabled()
     gc.disable()  # importing makes many objects and no garbage
     try:
         from alliancedeck.fill import fill_texts
         from alliancedeck.layout_files import design_for
         from alliancedeck.model import validate
-
-        if first and gc.get_freeze_count():
-            gc.freeze()  # kept with what this process froze once it had imported the rest
     finally:
         if collecting:
             gc.enable()

@@ -348,27 +348,3 @@ def test_a_batch_s_workers_share_the_content_model_loaded_before_they_fork(tmp_p
     assert len(workers) == 2
     for worker in workers:
         assert not {"pydantic", "alliancedeck.model"} & _loaded_after(worker, command)
-
-
-@pytest.mark.parametrize("frozen_before", [True, False])
-def test_the_content_model_loaded_late_joins_what_a_build_keeps_from_the_collector(
-    frozen_before,
-):
-    """A build's process froze its imports (launch); the model it loads later is frozen with
-    them. A library caller that froze nothing has nothing frozen behind its back."""
-    probe = (
-        "import gc, sys\n"
-        f"if {frozen_before}: gc.freeze()\n"
-        "from alliancedeck import api\n"
-        "assert 'alliancedeck.model' not in sys.modules\n"
-        "before = gc.get_freeze_count()\n"
-        "api.checkers()\n"
-        "print(before, gc.get_freeze_count(), gc.isenabled())\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    before, after, collecting = done.stdout.split()
-    assert collecting == "True", done.stderr
-    if frozen_before:
-        assert int(after) - int(before) > 10_000  # the model's classes and pydantic's
-    else:
-        assert int(after) == int(before) == 0
