@@ -24,7 +24,7 @@ def draw_brief(layout: ComposedBrief, doc: Document, book: FontBook, build_time:
     from alliancedeck.draw.pdf_replay import drawn_with_replay
 
     return drawn_with_replay(
-        lambda replay: _draw_brief(layout, doc, book, build_time, replay=replay)
+        "brief", lambda replay: _draw_brief(layout, doc, book, build_time, replay=replay)
     )
 
 

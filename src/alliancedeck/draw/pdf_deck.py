@@ -32,7 +32,7 @@ def draw_deck_pdf(
     from alliancedeck.draw.pdf_replay import drawn_with_replay
 
     return drawn_with_replay(
-        lambda replay: _draw_deck_pdf(deck, doc, book, build_time, template, replay=replay)
+        "deck", lambda replay: _draw_deck_pdf(deck, doc, book, build_time, template, replay=replay)
     )
 
 

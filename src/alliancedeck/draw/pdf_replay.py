@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import pickle
+from collections import Counter
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
     from alliancedeck.draw.pdf_tags import Tagger
     from alliancedeck.fonts import FontBook
 
-#: Pages replayed in this process (the tests read it).
-REPLAYED = 0
+#: Pages replayed in this process, by product ("deck", "brief"): the tests read it.
+REPLAYED: Counter[str] = Counter()
+#: PDFs drawn again without replay in this process, by product (see `drawn_with_replay`).
+REDRAWN: Counter[str] = Counter()
 
 
 class Diverged(Exception):
@@ -225,7 +228,6 @@ class PageReplay:
 
     def _replay(self, record: _Kept, draw: Callable[[], None]) -> None:
         """Tag the page without drawing it, and copy the kept page's content in its place."""
-        global REPLAYED
         from reportlab.pdfbase import pdfmetrics
 
         from alliancedeck.draw.pdf_tags import Sink
@@ -250,15 +252,16 @@ class PageReplay:
             else:
                 doc.getInternalFontName(name)
         canvas._code.extend(record.code)
-        REPLAYED += 1
+        REPLAYED[self.product] += 1
 
 
-def drawn_with_replay(draw: Callable[[bool], bytes]) -> bytes:
+def drawn_with_replay(product: str, draw: Callable[[bool], bytes]) -> bytes:
     """Return `draw(True)` (pages replayed where they can be), or `draw(False)` when a
     replayed page's tagging turned out to differ from the kept page's."""
     try:
         return draw(True)
     except Diverged:
+        REDRAWN[product] += 1
         return draw(False)
 
 

@@ -400,8 +400,11 @@ class BoxTagger:
                 if drawing:
                     baseline = self.page_height - (top + first_baseline(paragraph, self.book))
                     canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
-        drawn = replace(replace_lines(paragraph), bullet=None)
-        voiced = _voiced(drawn, body, tagger.lang)
+        if drawing or paragraph.runs or not _latin(paragraph, tagger.lang):
+            drawn = replace(replace_lines(paragraph), bullet=None)
+            voiced = _voiced(drawn, body, tagger.lang)
+        else:  # only tagged, in one voice (as `_voiced` finds): one mark, nothing to draw
+            drawn, voiced = paragraph, None
         # How the paragraph is drawn depends on what it continues and on its languages.
         tagger.trace.append(f"paragraph {label is not None} {voiced is not None} {body.lang}")
         if voiced is not None or any(run.href for line in paragraph.runs for run in line):
@@ -568,6 +571,11 @@ def _mark_runs(paragraph: Any, marker: _LinkMarker) -> None:
                 marker.linked(run)
 
 
+def _latin(paragraph: Any, document_lang: str) -> bool:
+    """Return whether `paragraph` is all ASCII in a document not in Japanese (one voice)."""
+    return "".join(paragraph.lines).isascii() and not document_lang.lower().startswith("ja")
+
+
 def _voiced(paragraph: Any, body: Element, document_lang: str) -> Any | None:
     """Return `paragraph` with its runs cut where the script changes when a run of letters is
     in another language than `body` is read in; None when every run is in that language."""
@@ -575,7 +583,7 @@ def _voiced(paragraph: Any, body: Element, document_lang: str) -> Any | None:
 
     from alliancedeck.fonts import script_runs
 
-    if "".join(paragraph.lines).isascii() and not document_lang.lower().startswith("ja"):
+    if _latin(paragraph, document_lang):
         return None
     own = body.lang or document_lang
     lines = tuple(
