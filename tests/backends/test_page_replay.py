@@ -218,3 +218,22 @@ def test_a_replayed_page_whose_tagging_differs_is_drawn_again(tmp_path, monkeypa
     assert not replayed, replayed  # a replay was tried, found wrong and undone:
     assert pdf_replay.REDRAWN - redrawn == {"deck": 1, "brief": 1}
     _assert_cold_equal(tmp_path, states)
+
+
+def test_warm_pdfs_equal_cold_ones_with_japanese_runs_on_replayed_pages(tmp_path, monkeypatch):
+    """Japanese words in an English brief (drawn in the fallback face, each run tagged in its
+    language): pages holding them are replayed and tagged as when drawn."""
+    data = _long_brief()
+    sections = data["sections"]
+    sections[8]["points"].insert(1, "The notional 日米同盟 point, in two scripts.")
+    sections[9]["lead"] = "日米同盟の概要と主要な数字。" + sections[9]["lead"]
+
+    def before_them() -> None:
+        sections[2]["points"][0] = sections[2]["points"][0].replace("a", "e", 1)
+
+    def after_them() -> None:
+        sections[-2]["points"][0] = sections[-2]["points"][0].replace("a", "e", 1)
+
+    states, replayed = _rebuilds(tmp_path, monkeypatch, data, [before_them, after_them])
+    assert replayed["deck"] > 0 and replayed["brief"] > 0, replayed
+    _assert_cold_equal(tmp_path, states)
