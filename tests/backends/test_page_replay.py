@@ -53,6 +53,7 @@ def _rebuilds(tmp_path, monkeypatch, data, edits, before_each=None):
     with Session() as session:
         build(content, out_dir=tmp_path / "warm", session=session)
         replayed_before = pdf_replay.REPLAYED.copy()
+        copied_before = pdf_replay.COPIED.copy()
         redrawn_before = pdf_replay.REDRAWN.copy()
         for edit in edits:
             if before_each is not None:
@@ -62,10 +63,13 @@ def _rebuilds(tmp_path, monkeypatch, data, edits, before_each=None):
             warm = build(content, out_dir=tmp_path / "warm", session=session)
             states.append((edit.__name__, text, _pdfs(warm)))
         replayed = pdf_replay.REPLAYED - replayed_before
+        copied = pdf_replay.COPIED - copied_before
         redrawn = pdf_replay.REDRAWN - redrawn_before
     assert sessions._PIECES is None  # nothing outlives the session
     if before_each is None:  # no replay tried was found wrong: no PDF was drawn twice
         assert not redrawn, redrawn
+    for product, count in copied.items():  # pages copied whole are pages replayed
+        replayed[f"{product} whole"] = count
     return states, replayed
 
 
@@ -103,6 +107,8 @@ def test_warm_pdfs_equal_cold_ones_after_edits_that_replay_most_pages(tmp_path, 
     # Most pages of every rebuild are replayed: all but the few an edit touches.
     deck_pages = len(sections) + 5  # at least a slide per section, plus title and agenda
     assert replayed["deck"] > len(edits) * deck_pages * 0.6, replayed
+    # Slides after the first open with their title: copied whole, structure included.
+    assert replayed["deck whole"] > len(edits) * deck_pages * 0.5, replayed
     assert replayed["brief"] >= len(edits), replayed
     _assert_cold_equal(tmp_path, states)
 

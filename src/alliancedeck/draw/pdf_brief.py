@@ -50,7 +50,7 @@ def _draw_brief(
     drawer = BoxTagger(tagger, book, layout.height, picture_font)
     pages = PageReplay(
         canvas,
-        tagger,
+        drawer,
         book,
         "brief",
         (layout.width, layout.height, picture_font, info["lang"]),

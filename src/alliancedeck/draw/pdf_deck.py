@@ -74,7 +74,7 @@ def _draw_deck_pdf(
     # A template's artwork is drawn from its files: its slides are never replayed.
     pages = PageReplay(
         canvas,
-        tagger,
+        drawer,
         book,
         "deck",
         (deck.width, deck.height, picture_font, info["lang"]),
@@ -94,10 +94,28 @@ def _draw_deck_pdf(
             for box in slide.boxes:
                 drawer.draw(box)
 
-        pages.page(lambda slide=slide: slide.boxes, draw)
+        # A slide that opens with its title closes what the slides before left open.
+        fresh = drawer.has_title and _opens_with_title(slide)
+        pages.page(lambda slide=slide: slide.boxes, draw, fresh)
         canvas.showPage()
         tagger.end_page()
     canvas.showOutline()
     tagger.finish()
     canvas.save()
     return buffer.getvalue()
+
+
+def _opens_with_title(slide: Slide) -> bool:
+    """Return whether `slide`'s first box that is not a plain rectangle is its title, with
+    text: tagging it starts afresh (see `BoxTagger.element_for`)."""
+    from alliancedeck.compose.boxes import Rect, TextBox
+
+    for box in slide.boxes:
+        if not isinstance(box, Rect):
+            return (
+                isinstance(box, TextBox)
+                and box.role == "title"
+                and bool(box.paragraphs)
+                and bool(box.paragraphs[0].text)
+            )
+    return False

@@ -9,10 +9,13 @@ font's code assignments so far, and the document's font names); replaying copies
 content stream and gives the same characters their codes in the same order, so every later
 page and the saved fonts come out as in a cold build.
 
-Structure (tags) is never copied: a replayed page's boxes still go through the tagger, which
+A replayed page's structure (tags) is built again: its boxes go through the tagger, which
 builds the structure tree without drawing (`BoxTagger.drawing` off). What it would have
 written into the stream (marked-content operators and its drawing decisions) must equal what
-the kept page wrote, or the whole document is drawn again without replay. A page whose
+the kept page wrote, or the whole document is drawn again without replay. Only a page that
+starts afresh (`fresh`: a slide that opens with its title, after the first) and whose
+structure hangs from the document alone is copied whole: the elements it made, its marks and
+what the tagger holds open after it (see `_Structure`). A page whose
 drawing made document objects (a link's annotation, a picture) or used colours, shadings or
 transparency the page's resources list, is never kept, nor one drawn while some character had
 no font (the warning lists where each first was).
@@ -30,11 +33,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-    from alliancedeck.draw.pdf_tags import Tagger
+    from alliancedeck.draw.pdf_tags import BoxTagger
     from alliancedeck.fonts import FontBook
 
 #: Pages replayed in this process, by product ("deck", "brief"): the tests read it.
 REPLAYED: Counter[str] = Counter()
+#: Of those, pages copied whole, structure included (see `_Structure`), by product.
+COPIED: Counter[str] = Counter()
 #: PDFs drawn again without replay in this process, by product (see `drawn_with_replay`).
 REDRAWN: Counter[str] = Counter()
 
@@ -46,7 +51,7 @@ class Diverged(Exception):
 class _Kept:
     """What a page's drawing left: its content, its tagging trace and its font side effects."""
 
-    __slots__ = ("characters", "code", "names", "states", "trace")
+    __slots__ = ("characters", "code", "names", "states", "structure", "trace")
 
     def __init__(
         self,
@@ -55,8 +60,10 @@ class _Kept:
         characters: tuple[tuple[str, str], ...],
         states: tuple[str, ...],
         names: tuple[str, ...],
+        structure: _Structure | None,
     ):
         self.code = code
+        self.structure = structure
         self.trace = trace
         self.characters = characters  # (font, characters given codes, in order)
         self.states = states  # fonts whose subset state the page opened
@@ -83,7 +90,7 @@ class PageReplay:
     def __init__(
         self,
         canvas: Canvas,
-        tagger: Tagger,
+        drawer: BoxTagger,
         book: FontBook,
         product: str,
         setting: Hashable,
@@ -93,7 +100,8 @@ class PageReplay:
         from alliancedeck import session
 
         self.canvas = canvas
-        self.tagger = tagger
+        self.drawer = drawer
+        self.tagger = drawer.tagger
         self.book = book
         self.enabled = enabled and session.active()
         self.product = product
@@ -102,12 +110,15 @@ class PageReplay:
         if self.enabled:
             self.setting = (setting, book.files_key(), tuple(sorted(book.theme.fonts.items())))
 
-    def page(self, content: Callable[[], Any], draw: Callable[[], None]) -> None:
+    def page(
+        self, content: Callable[[], Any], draw: Callable[[], None], fresh: bool = False
+    ) -> None:
         """Draw one page's content with `draw` (between the page's start and showPage), or
         replay the page kept for equal `content()` (the page's boxes) and font state.
 
         `draw` is called with the tagger drawing or not (`BoxTagger.drawing`): when it does
-        not, it only builds the structure of what the kept page drew.
+        not, it only builds the structure of what the kept page drew. `fresh` says that the
+        page's tagging depends on nothing before it (it starts by closing whatever was open).
         """
         if not self.enabled:
             draw()
@@ -120,7 +131,7 @@ class PageReplay:
         def make() -> _Kept | None:
             nonlocal drawn
             drawn = True
-            return self._record(draw)
+            return self._record(draw, fresh)
 
         def key() -> Hashable:
             data = pickle.dumps(
@@ -137,7 +148,10 @@ class PageReplay:
         record = kept(kind, key, make, keep=lambda value: value is not None)
         if not drawn:
             assert record is not None
-            self._replay(record, draw)
+            if fresh and record.structure is not None:
+                self._copy(record, record.structure)
+            else:
+                self._replay(record, draw)
 
     # ----- font state -------------------------------------------------------------------------
 
@@ -181,7 +195,7 @@ class PageReplay:
 
     # ----- recording and replaying ------------------------------------------------------------
 
-    def _record(self, draw: Callable[[], None]) -> _Kept | None:
+    def _record(self, draw: Callable[[], None], fresh: bool) -> _Kept | None:
         """Draw the page, and return what it left, or None when it cannot be replayed."""
         from reportlab.pdfbase import pdfmetrics
 
@@ -191,6 +205,8 @@ class PageReplay:
         names = list(doc.fontMapping)
         start = len(canvas._code)
         trace = len(tagger.trace)
+        kids = len(tagger.root.kids)
+        last = tagger.root.kids[-1] if kids else None
         draw()
         if (
             doc.objectcounter != objects
@@ -224,15 +240,17 @@ class PageReplay:
             tuple(characters),
             tuple(states),
             tuple(list(doc.fontMapping)[len(names) :]),
+            # A table's caption from before the page would move into it: not fresh.
+            _Structure.of(self.drawer, kids)
+            if fresh and (not kids or tagger.root.kids[kids - 1] is last)
+            else None,
         )
 
     def _replay(self, record: _Kept, draw: Callable[[], None]) -> None:
         """Tag the page without drawing it, and copy the kept page's content in its place."""
-        from reportlab.pdfbase import pdfmetrics
-
         from alliancedeck.draw.pdf_tags import Sink
 
-        canvas, doc, tagger = self.canvas, self.canvas._doc, self.tagger
+        canvas, tagger = self.canvas, self.tagger
         trace = len(tagger.trace)
         tagger.canvas = Sink()
         try:
@@ -241,6 +259,24 @@ class PageReplay:
             tagger.canvas = canvas
         if tuple(tagger.trace[trace:]) != record.trace:
             raise Diverged
+        self._fonts(record)
+        canvas._code.extend(record.code)
+        REPLAYED[self.product] += 1
+
+    def _copy(self, record: _Kept, structure: _Structure) -> None:
+        """Copy the kept page whole: its structure, its fonts' codes and its content."""
+        structure.copy_into(self.drawer)
+        self.tagger.trace.extend(record.trace)
+        self._fonts(record)
+        self.canvas._code.extend(record.code)
+        REPLAYED[self.product] += 1
+        COPIED[self.product] += 1
+
+    def _fonts(self, record: _Kept) -> None:
+        """Give the kept page's new characters their codes and name its new fonts, in order."""
+        from reportlab.pdfbase import pdfmetrics
+
+        doc = self.canvas._doc
         for name in record.states:
             pdfmetrics._fonts[name]._assignState(doc)
         for name, characters in record.characters:
@@ -251,8 +287,129 @@ class PageReplay:
                 font.getSubsetInternalName(0, doc)
             else:
                 doc.getInternalFontName(name)
-        canvas._code.extend(record.code)
-        REPLAYED[self.product] += 1
+
+
+#: A kept element: kind, alt, lang, scope, bbox, order, and kids (elements, or an int: MCID).
+_Node = tuple[str, Any, Any, Any, Any, int, tuple[Any, ...]]
+
+
+class _Structure:
+    """What tagging a page that starts afresh made: the elements it added to the document
+    (with their marks), and the elements the tagger holds open after it, as places in those
+    elements (their order, depth first)."""
+
+    __slots__ = ("marks", "nodes", "state")
+
+    def __init__(self, nodes: tuple[_Node, ...], marks: int, state: tuple[Any, ...]):
+        self.nodes = nodes
+        self.marks = marks
+        self.state = state
+
+    @staticmethod
+    def of(drawer: BoxTagger, kids: int) -> _Structure | None:
+        """Return the structure the page just tagged added after the document's first `kids`
+        elements, or None when it reaches outside them (or holds a link's annotation)."""
+        from alliancedeck.draw.pdf_tags import Element
+
+        tagger = drawer.tagger
+        page = tagger.page
+        added = tagger.root.kids[kids:]
+        if len(tagger.root.kids) < kids or not all(isinstance(e, Element) for e in added):
+            return None
+        places: dict[int, int] = {}  # element (id) -> place, depth first
+        marks = 0
+
+        def node(element: Element) -> _Node:
+            nonlocal marks
+            places[id(element)] = len(places)
+            kids: list[Any] = []
+            for kid in element.kids:
+                if isinstance(kid, Element):
+                    kids.append(node(kid))
+                elif isinstance(kid, tuple) and kid[0] == page:
+                    kids.append(kid[1])
+                    marks += 1
+                else:  # a mark on another page, or an annotation
+                    raise LookupError
+            bbox = element.bbox
+            return (
+                element.kind,
+                element.alt,
+                element.lang,
+                element.scope,
+                bbox,
+                element.order,
+                tuple(kids),
+            )
+
+        try:
+            nodes = tuple(node(element) for element in added)
+        except LookupError:
+            return None
+        owners = tagger.mcids[page]
+        if marks != len(owners) or any(id(owner) not in places for owner in owners):
+            return None  # a mark of this page under an element from before it
+
+        def place(element: Element | None) -> int | None:
+            if element is None:
+                return None
+            found = places.get(id(element))
+            if found is None:
+                raise LookupError
+            return found
+
+        try:
+            state = (
+                tuple((place(lst), place(body)) for lst, body in drawer.lists),
+                place(drawer.last_body),
+                place(drawer.last_link),
+                None if drawer.table is None else (place(drawer.table[0]), drawer.table[1]),
+                place(drawer.pairs),
+                place(drawer.item),
+                drawer.has_title,
+            )
+        except LookupError:
+            return None
+        return _Structure(nodes, marks, state)
+
+    def copy_into(self, drawer: BoxTagger) -> None:
+        """Add the kept elements to the document, as marks of the tagger's page, and leave
+        the tagger holding what it held after the kept page."""
+        from alliancedeck.draw.pdf_tags import Element
+
+        tagger = drawer.tagger
+        page = tagger.page
+        root = tagger.root
+        owners: list[Any] = [None] * self.marks
+        made: list[Element] = []
+
+        def element(node: _Node, parent: Element) -> Element:
+            kind, alt, lang, scope, bbox, order, kids = node
+            made_element = Element(kind, parent, alt=alt, lang=lang, scope=scope, bbox=bbox)
+            made_element.order = order
+            made.append(made_element)
+            for kid in kids:
+                if isinstance(kid, int):
+                    made_element.kids.append((page, kid))
+                    owners[kid] = made_element
+                else:
+                    made_element.kids.append(element(kid, made_element))
+            return made_element
+
+        root.kids.extend(element(node, root) for node in self.nodes)
+        tagger.mcids[page].extend(owners)
+
+        def at(place: int | None) -> Element | None:
+            return None if place is None else made[place]
+
+        lists, body, link, table, pairs, item, has_title = self.state
+        drawer.lists = [(at(a), at(b)) for a, b in lists]
+        drawer.last_body = at(body)
+        drawer.last_link = at(link)
+        drawer.table = None if table is None else (at(table[0]), table[1])
+        drawer.pairs = at(pairs)
+        drawer.item = at(item)
+        drawer.has_title = has_title
 
 
 def drawn_with_replay(product: str, draw: Callable[[bool], bytes]) -> bytes:
