@@ -12,8 +12,10 @@ watching process itself. Both keep, between rebuilds:
   changed nothing the products show);
 - pieces of the last rebuild (`kept`), each keyed by everything it is made from: a slide's
   XML by its composed boxes, language and layout type (only a slide that relates no part:
-  no chart, picture or link), and a zip entry's deflated bytes by its bytes. A piece that one
-  rebuild does not use is dropped at the next, so none outlives what it is keyed on.
+  no chart, picture or link), a zip entry's deflated bytes by its bytes, and a PDF page's
+  content by its boxes, fonts and the font codes given before it (draw/pdf_replay.py: the
+  page is copied, its structure tagged again or copied too). A piece that one rebuild does not
+  use is dropped at the next, so none outlives what it is keyed on.
 
 Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
 compares them). Outside a session (the library API, a plain build) no cache outlives its build.

@@ -105,10 +105,14 @@ class PageReplay:
         self.book = book
         self.enabled = enabled and session.active()
         self.product = product
-        self.setting = setting  # everything besides a page's boxes its drawing depends on
+        # Everything besides a page's boxes its drawing depends on (pickled once).
+        self.setting = b""
         self._digests: dict[str, tuple[int, bytes]] = {}  # font: (assignments, their digest)
         if self.enabled:
-            self.setting = (setting, book.files_key(), tuple(sorted(book.theme.fonts.items())))
+            fonts = tuple(sorted(book.theme.fonts.items()))
+            self.setting = pickle.dumps(
+                (product, setting, book.files_key(), fonts), protocol=pickle.HIGHEST_PROTOCOL
+            )
 
     def page(
         self, content: Callable[[], Any], draw: Callable[[], None], fresh: bool = False
@@ -126,6 +130,9 @@ class PageReplay:
         from alliancedeck.session import kept
 
         fonts = self._font_state()
+        if self.book.missing:  # where a character without a font first is: see the class
+            draw()
+            return
         drawn = False
 
         def make() -> _Kept | None:
@@ -134,14 +141,10 @@ class PageReplay:
             return self._record(draw, fresh)
 
         def key() -> Hashable:
-            data = pickle.dumps(
-                (self.product, self.setting, content()), protocol=pickle.HIGHEST_PROTOCOL
-            )
-            return (hashlib.sha256(data).digest(), fonts, tuple(self.canvas._doc.fontMapping))
+            digest = hashlib.sha256(self.setting)
+            digest.update(pickle.dumps(content(), protocol=pickle.HIGHEST_PROTOCOL))
+            return (digest.digest(), fonts, tuple(self.canvas._doc.fontMapping))
 
-        if self.book.missing:  # where a character without a font first is: see the class
-            draw()
-            return
         # A kind per product: the products of one rebuild may render one after the other here,
         # each in a rebuild of its own (see alliancedeck.session).
         kind = f"pdf-page-{self.product}"
