@@ -24,6 +24,9 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+# Imported with the tags: every process that draws a PDF replays pages (draw/pdf_replay.py).
+from alliancedeck.draw.pdf_replay import Diverged
+
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
@@ -111,7 +114,7 @@ class Tagger:
     def link(self, element: Element, text: str) -> None:
         """Attach the annotation the canvas made last (a link) to `element`, a Link."""
         if isinstance(self.canvas, Sink):
-            raise _diverged()  # a page with a link is never replayed
+            raise Diverged  # a page with a link is never replayed
         reference = self.canvas._annotationrefs[-1]
         annotation = self.canvas._doc.idToObject[reference.name]
         annotation["Contents"] = PDFString(text)
@@ -217,13 +220,7 @@ class Sink:
         pass
 
     def __getattr__(self, name: str) -> Any:
-        raise _diverged()  # nothing else is asked of a page that is replayed
-
-
-def _diverged() -> Exception:
-    from alliancedeck.draw.pdf_replay import Diverged
-
-    return Diverged()
+        raise Diverged  # nothing else is asked of a page that is replayed
 
 
 class _UnicodeMapCleaner:
