@@ -154,6 +154,49 @@ def test_deck_with_pictures_passes_the_package_checkers(pictures_brief, monkeypa
     assert_valid_deck(deck)
 
 
+@pytest.fixture
+def fresh_template():
+    """Forget the default template's parts read in this process, before and after the test."""
+    from alliancedeck.draw import pptx_package
+
+    caches = (pptx_package._template_members, pptx_package._loose, pptx_package._shipped_parts)
+    for cache in caches:
+        cache.cache_clear()
+    yield pptx_package
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_shipped_parts_are_what_the_installed_python_pptx_files_make():
+    from alliancedeck.draw import pptx_package
+
+    shipped = pptx_package._shipped_parts()
+    # the master, its layouts, the presentation, the notes master and its theme
+    assert len(shipped) >= 15
+    assert shipped == pptx_package.rewritten_parts(), (
+        "python-pptx's default template changed: run python -m alliancedeck.draw.pptx_package"
+    )
+
+
+def test_a_deck_is_written_from_the_shipped_parts_as_from_rewritten_ones(
+    pictures_brief, monkeypatch, fresh_template
+):
+    def no_rewriting(xml: bytes) -> bytes:
+        raise AssertionError("a template part was rewritten during the build")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fresh_template, "as_lxml_writes", no_rewriting)
+        shipped, used = _render(pictures_brief, monkeypatch, python_pptx=False)
+    assert not used
+    fresh_template._template_members.cache_clear()
+    fresh_template._loose.cache_clear()
+    # a python-pptx whose template bytes are not among the shipped ones: every part rewritten
+    monkeypatch.setattr(fresh_template, "_shipped_parts", lambda: {})
+    rewritten, used = _render(pictures_brief, monkeypatch, python_pptx=False)
+    assert "ppt/notesMasters/notesMaster1.xml" in zipfile.ZipFile(io.BytesIO(shipped)).namelist()
+    _assert_same_package(shipped, rewritten)
+
+
 def test_a_deck_with_a_chart_still_uses_python_pptx(tmp_path, monkeypatch):
     content = write_brief(
         tmp_path,

@@ -13,8 +13,9 @@ def entry() -> NoReturn:
     """Run the command line (`alliancedeck` and `python -m alliancedeck`), then exit quickly.
 
     For a plain `build` (the most common command, and the slowest), a renderer process is
-    forked first, before typer is even imported, so that it loads the drawing libraries while
-    this process parses the command line and checks the content (see alliancedeck.parallel).
+    forked first, before the command line is even read, so that it loads the drawing libraries
+    while this process reads the command line (alliancedeck.commands, without typer) and checks
+    the content (see alliancedeck.parallel).
 
     Every product is written (and synced) before a command returns, so nothing is left to clean
     up at the end. Skipping the interpreter's teardown of the hundreds of modules a build
@@ -31,7 +32,7 @@ def entry() -> NoReturn:
         prefork(BUILD_PRODUCTS)
     code: int | str | None = 0
     try:
-        from alliancedeck.cli import main
+        from alliancedeck.commands import main
 
         main()
     except SystemExit as exc:

@@ -1,7 +1,7 @@
 """Render products in forked processes, so that a build takes about as long as its slowest part.
 
 A cold `alliancedeck build` forks one *renderer* at once, before even the command line is
-parsed. While this process imports typer and pydantic and checks the content, the renderer
+parsed. While this process imports pydantic and checks the content, the renderer
 imports python-pptx and reportlab and reads the fonts the default layout uses. It
 is then sent the checked document; it forks once more, so that the deck (slides and deck PDF,
 which share one slide layout) and the brief render side by side, each in its own process, and
@@ -70,7 +70,7 @@ class WorkerCrashed(RuntimeError):
 #: What both the command's process (checking the content) and the renderer (drawing it) use:
 #: imported once, before the renderer is forked, so that neither loads it again.
 CHECKED_AND_DRAWN = (
-    "platform",  # typer's and reportlab's
+    "platform",  # reportlab's (and typer's, for a command line typer parses)
     "ssl",  # pydantic's (through asyncio) and python-pptx's (through urllib.request)
     "yaml",
     "alliancedeck.document",

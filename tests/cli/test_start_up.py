@@ -98,9 +98,9 @@ def test_no_module_is_imported_twice_by_the_processes_of_a_build(tmp_path):
 @pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
 def test_each_process_of_a_build_loads_only_what_it_uses(tmp_path):
     command, renderer, brief = _tree(_processes(tmp_path))
-    # A plain command line is read without typer's parser (which builds a pydantic validator
-    # for every parameter of every command).
-    assert "typer._adapters" not in command["modules"]
+    # A plain command line is read and run without typer (whose parser builds a pydantic
+    # validator for every parameter of every command; importing it costs more than checking).
+    assert "typer" not in command["modules"]
     # The drawing processes load neither the validation nor the command-line libraries.
     for record in (renderer, brief):
         assert not {"pydantic", "typer", "jinja2"} & set(record["modules"])
@@ -126,7 +126,7 @@ def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path, monkeypat
     )
     assert done.returncode == 0, done.stderr
     (record,) = [json.loads(p.read_text()) for p in records.iterdir()]
-    assert "typer._adapters" not in record["modules"]
+    assert "typer" not in record["modules"]
 
 
 def _typer_arguments(monkeypatch, argv: list[str]) -> dict:
@@ -146,6 +146,46 @@ def _typer_arguments(monkeypatch, argv: list[str]) -> dict:
 DEFAULTS = {
     name: parameter.default for name, parameter in inspect.signature(cli.build).parameters.items()
 }
+
+
+def test_the_plain_build_takes_typers_defaults():
+    """A plain command line runs `commands.build` with the options it names: every other one
+    must have the default typer gives it."""
+    from alliancedeck import commands
+
+    plain = inspect.signature(commands.build).parameters
+    assert {name: p.default for name, p in plain.items()} == DEFAULTS
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "wrote out/deck.pptx",
+        "",
+        "日本語の見出し: warning: ü",
+        "\x1b[31mred\x1b[0m and \x1b[1;4mbold\x1b[m",
+    ],
+)
+@pytest.mark.parametrize("err", [False, True])
+@pytest.mark.parametrize("nl", [True, False])
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+def test_messages_are_printed_as_typer_prints_them(monkeypatch, message, err, nl, encoding):
+    """What a plain build prints (without typer) is byte for byte what typer.echo prints."""
+    import io
+
+    import typer
+
+    from alliancedeck import commands
+
+    def printed(echo) -> bytes:
+        data = io.BytesIO()
+        stream = io.TextIOWrapper(data, encoding=encoding, errors="strict", write_through=True)
+        monkeypatch.setattr(sys, "stderr" if err else "stdout", stream)
+        echo(message, err=err, nl=nl)
+        stream.flush()
+        return data.getvalue()
+
+    assert printed(commands.echo) == printed(typer.echo)
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfdoc import (
     XMP,
-    PDFArray,
     PDFDictionary,
     PDFName,
     PDFObjectReference,
     PDFPage,
     PDFString,
 )
+
+from alliancedeck.draw.pdf_fast import AnnotationKid, ParentTreeObject, StructElemObject
 
 # Imported with the tags: every process that draws a PDF replays pages (draw/pdf_replay.py).
 from alliancedeck.draw.pdf_replay import Diverged
@@ -134,29 +135,49 @@ class Tagger:
     # ----- writing ----------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Write the structure tree, ParentTree, MarkInfo, XMP and viewer preferences."""
+        """Write the structure tree, ParentTree, MarkInfo, XMP and viewer preferences.
+
+        Each element becomes one `pdf_fast.StructElemObject`, registered in reading order
+        (depth first), which writes its dictionary when the document is saved.
+        """
         doc = self.canvas._doc
-        pages = self.page
-        refs: dict[int, PDFObjectReference] = {}
-        objects: dict[int, PDFDictionary] = {}
         # Reading order is content order: a figure floated to a later column moves back.
         self.root.kids.sort(key=lambda kid: kid.order if isinstance(kid, Element) else -1)
         tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
-        root_ref = doc.Reference(tree_root)
-        for element in self.root.walk():
-            objects[id(element)] = PDFDictionary({"Type": PDFName("StructElem")})
-            refs[id(element)] = doc.Reference(objects[id(element)])
-        for element in self.root.walk():
-            self._fill(element, objects[id(element)], refs, root_ref)
-        numbers: list[Any] = []
-        for index in range(pages):
-            numbers += [index, PDFArray([refs[id(e)] for e in self.mcids[index]])]
-        for key, (element, annotation) in enumerate(self.annotations, start=pages):
+        root_name = doc.Reference(tree_root).name
+        elements = _preorder(self.root)
+        homes = _home_pages(elements)
+        objects = []
+        names: dict[int, str] = {}  # id of an element: its object's registered name
+        for element in elements:
+            obj = StructElemObject(
+                element.kind, "", None, (), element.alt, element.lang, element.scope, element.bbox
+            )
+            objects.append(obj)
+            names[id(element)] = doc.Reference(obj).name
+        for element, obj, home in zip(elements, objects, homes, strict=True):
+            parent = element.parent
+            obj.parent = names[id(parent)] if parent is not None else root_name
+            obj.home = home
+            # A tuple of names and numbers: the collector stops tracking it the first time it
+            # looks, so the many kids lists add nothing to the full collections a long deck makes.
+            obj.kids = tuple(
+                [
+                    names[id(kid)]
+                    if isinstance(kid, Element)
+                    else (kid[1] if kid[0] == home else kid)
+                    if isinstance(kid, tuple)
+                    else AnnotationKid(kid.__InternalName__)
+                    for kid in element.kids
+                ]
+            )
+        pages = [[names[id(e)] for e in self.mcids[index]] for index in range(self.page)]
+        for key, (_element, annotation) in enumerate(self.annotations, start=self.page):
             annotation["StructParent"] = key
-            numbers += [key, refs[id(element)]]
-        tree_root["K"] = refs[id(self.root)]
-        tree_root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(numbers)}))
-        tree_root["ParentTreeNextKey"] = pages + len(self.annotations)
+        holders = [names[id(element)] for element, _ in self.annotations]
+        tree_root["K"] = PDFObjectReference(names[id(self.root)])
+        tree_root["ParentTree"] = doc.Reference(ParentTreeObject(pages, holders))
+        tree_root["ParentTreeNextKey"] = self.page + len(self.annotations)
         catalog = doc.Catalog
         catalog.StructTreeRoot = tree_root
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
@@ -168,48 +189,6 @@ class Tagger:
         # reportlab writes its fonts' objects as it saves, from `delayedFonts` in order: the
         # last entry runs after every font and cleans their ToUnicode maps.
         doc.delayedFonts.append(_UnicodeMapCleaner())
-
-    def _fill(
-        self,
-        element: Element,
-        obj: PDFDictionary,
-        refs: dict[int, PDFObjectReference],
-        root_ref: PDFObjectReference,
-    ) -> None:
-        obj["S"] = PDFName(element.kind)
-        obj["P"] = refs[id(element.parent)] if element.parent else root_ref
-        pages = [kid[0] for kid in element.kids if isinstance(kid, tuple)]
-        home = pages[0] if pages else None
-        if home is None:
-            home = next((p for p, _ in _marks(element)), None)
-        if home is not None:
-            obj["Pg"] = _page_ref(home)
-        kids: list[Any] = []
-        for kid in element.kids:
-            if isinstance(kid, Element):
-                kids.append(refs[id(kid)])
-            elif isinstance(kid, tuple):
-                page, mcid = kid
-                if page == home:
-                    kids.append(mcid)
-                else:
-                    kids.append(
-                        PDFDictionary({"Type": PDFName("MCR"), "Pg": _page_ref(page), "MCID": mcid})
-                    )
-            else:
-                kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": _ref_of(kid)}))
-        obj["K"] = PDFArray(kids)
-        if element.alt is not None:
-            obj["Alt"] = PDFString(element.alt)
-        if element.lang:
-            obj["Lang"] = PDFString(element.lang)
-        attributes: dict[str, Any] = {}
-        if element.scope:
-            attributes = {"O": PDFName("Table"), "Scope": PDFName(element.scope)}
-        elif element.bbox:
-            attributes = {"O": PDFName("Layout"), "BBox": PDFArray(list(element.bbox))}
-        if attributes:
-            obj["A"] = PDFDictionary(attributes)
 
 
 class Sink:
@@ -699,21 +678,38 @@ def _spaces_after(lines: tuple[str, ...], text: str) -> list[bool] | None:
     return result
 
 
-def _marks(element: Element) -> Iterator[tuple[int, int]]:
-    for kid in element.kids:
-        if isinstance(kid, tuple):
-            yield kid
-        elif isinstance(kid, Element):
-            yield from _marks(kid)
+def _preorder(root: Element) -> list[Element]:
+    """Return `root` and every element under it, depth first (as `Element.walk` yields them)."""
+    found = []
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        found.append(element)
+        stack.extend(kid for kid in reversed(element.kids) if isinstance(kid, Element))
+    return found
 
 
-def _page_ref(index: int) -> PDFObjectReference:
-    # reportlab names page objects Page1, Page2... in the order they are shown.
-    return PDFObjectReference(f"Page{index + 1}")
+def _home_pages(elements: list[Element]) -> list[int | None]:
+    """Return each element's home page (its /Pg): the page of its own first mark, else of the
+    first mark under it in reading order; None for an element with no mark at all.
 
-
-def _ref_of(annotation: Any) -> PDFObjectReference:
-    return PDFObjectReference(annotation.__InternalName__)
+    `elements` lists every element after its parent (`_preorder`); the first mark under each
+    is found for its kids before it, in one pass from the end.
+    """
+    first: dict[int, int | None] = {}  # id of an element: the page of its first mark
+    homes: list[int | None] = [None] * len(elements)
+    for index in range(len(elements) - 1, -1, -1):
+        element = elements[index]
+        own = nested = None
+        for kid in element.kids:
+            if isinstance(kid, tuple):
+                own = kid[0]
+                break
+            if nested is None and isinstance(kid, Element):
+                nested = first[id(kid)]
+        first[id(element)] = nested if nested is not None else own
+        homes[index] = own if own is not None else nested
+    return homes
 
 
 def _marked_tag(kind: str) -> str:

@@ -8,12 +8,18 @@ its notes master and that master's theme. Everything is written as python-pptx w
 same part names, relationship ids, part order (a depth-first walk of the relationships from the
 package's) and bytes (XML parts that python-pptx parses are written again as lxml writes them;
 the others are copied). `tests/test_pptx_package.py` compares the two paths byte for byte.
+
+Those parts are the same in every build, so they are shipped already rewritten
+(`pptx_default_parts.zip`, made by `python -m alliancedeck.draw.pptx_package` from the installed
+python-pptx's files), each under the SHA-256 of the bytes it was made from: a part whose bytes
+are not listed (another python-pptx) is rewritten here, as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import importlib.util
 import posixpath
 import re
@@ -370,7 +376,7 @@ def _template_members() -> dict[str, bytes]:
     types = _content_types(members["[Content_Types].xml"])
     for name in members:
         if types(name) in _PARSED_TYPES:
-            members[name] = as_lxml_writes(members[name])
+            members[name] = _rewritten(members[name])
     return members
 
 
@@ -378,7 +384,52 @@ def _template_members() -> dict[str, bytes]:
 def _loose(name: str) -> bytes:
     """Return python-pptx's template `name`.xml (the notes master or its theme), as lxml writes
     it once parsed."""
-    return as_lxml_writes((_templates() / f"{name}.xml").read_bytes())
+    return _rewritten((_templates() / f"{name}.xml").read_bytes())
+
+
+#: The default template's parts as `as_lxml_writes` writes them, shipped with alliancedeck.
+SHIPPED_PARTS = Path(__file__).with_name("pptx_default_parts.zip")
+#: The loose templates python-pptx reads as XML when a deck has speaker notes.
+_LOOSE_TEMPLATES = ("notesMaster", "theme")
+
+
+def _rewritten(xml: bytes) -> bytes:
+    """Return `as_lxml_writes(xml)`: shipped for the bytes of the templates alliancedeck was
+    released with (found by their SHA-256), else worked out now."""
+    shipped = _shipped_parts().get(hashlib.sha256(xml).hexdigest())
+    return shipped if shipped is not None else as_lxml_writes(xml)
+
+
+@functools.cache
+def _shipped_parts() -> dict[str, bytes]:
+    """Return the shipped rewritten parts by the SHA-256 (hex) of the bytes each was made from
+    (none if the file is missing or unreadable: every part is then rewritten here)."""
+    try:
+        with zipfile.ZipFile(SHIPPED_PARTS) as shipped:
+            return {name: shipped.read(name) for name in shipped.namelist()}
+    except (OSError, zipfile.BadZipFile):
+        return {}
+
+
+def rewritten_parts() -> dict[str, bytes]:
+    """Return every template part python-pptx parses, by the SHA-256 of its bytes, as
+    `as_lxml_writes` writes it, from the installed python-pptx's files (what is shipped)."""
+    with zipfile.ZipFile(_templates() / "default.pptx") as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    types = _content_types(members["[Content_Types].xml"])
+    sources = [xml for name, xml in members.items() if types(name) in _PARSED_TYPES]
+    sources += [(_templates() / f"{name}.xml").read_bytes() for name in _LOOSE_TEMPLATES]
+    return {hashlib.sha256(xml).hexdigest(): as_lxml_writes(xml) for xml in sources}
+
+
+def write_shipped_parts(path: Path = SHIPPED_PARTS) -> None:
+    """Write `rewritten_parts()` to `path` (a zip file, one entry per part, in digest order,
+    dated 1980-01-01 so that the file depends on the parts only)."""
+    with zipfile.ZipFile(path, "w") as shipped:
+        for digest, xml in sorted(rewritten_parts().items()):
+            entry = zipfile.ZipInfo(digest, (1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            shipped.writestr(entry, xml)
 
 
 def _content_types(xml: bytes):
@@ -526,3 +577,8 @@ def as_lxml_writes(xml: bytes) -> bytes:
     parser.CharacterDataHandler = pending.append
     parser.Parse(xml, True)
     return "".join(out).encode()
+
+
+if __name__ == "__main__":  # regenerate the shipped parts after upgrading python-pptx
+    write_shipped_parts()
+    print(f"wrote {SHIPPED_PARTS}")

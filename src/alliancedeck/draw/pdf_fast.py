@@ -1,0 +1,286 @@
+"""Write the many small objects of a tagged PDF (structure elements, ParentTree) fast.
+
+A tagged PDF of a thousand pages holds tens of thousands of structure elements. Written as
+reportlab's `PDFDictionary`, each takes a dozen recursive `pdfdoc.format` calls, `PDFName`
+and `pdfdocEnc` calls; these objects write the same bytes in one pass. They are reportlab
+objects all the same: `document.Reference` registers them and the document's `format` loop
+asks each for its bytes when its turn comes, so every reference in them is resolved then,
+through the document's object numbers, as `PDFObjectReference` resolves it.
+
+Each object also knows how to build the reportlab objects it stands for (`reference_object`),
+which write the same bytes the slow way: the fast writing is used only where it is known to
+match (reportlab's compact dictionaries, no encryption), and a test compares the two. (With
+reportlab's debugging comments on, `rl_config.pdfComments`, the comment above each object names
+its class: these classes, not PDFDictionary.)
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import (
+    NoEncryption,
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObject,
+    PDFObjectReference,
+    PDFString,
+)
+from reportlab.pdfbase.pdfdoc import format as pdf_format
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+#: Write with the fast path; tests turn it off to compare with reportlab's own writing.
+FAST = True
+
+#: What reportlab puts between each run of 10 array items or 6 dictionary entries (it inserts
+#: "\n " as an item and joins the items with single spaces).
+_BREAK = " \n  "
+
+
+def _fast_for(document: PDFDocument) -> bool:
+    # reportlab's multi-line layout and encrypted strings are left to reportlab.
+    return FAST and not rl_config.pdfMultiLine and isinstance(document.encrypt, NoEncryption)
+
+
+def _array(items: list[str]) -> str:
+    """Return `items` written as reportlab's compact `PDFArray` writes them."""
+    if len(items) > 10:
+        return (
+            "[ " + _BREAK.join(" ".join(items[i : i + 10]) for i in range(0, len(items), 10)) + " ]"
+        )
+    return "[ " + " ".join(items) + " ]"
+
+
+def _dictionary(entries: list[str]) -> str:
+    """Return `entries` ("/Key value", in sorted key order) as a compact `PDFDictionary`."""
+    if len(entries) > 6:
+        return (
+            "<<\n"
+            + _BREAK.join(" ".join(entries[i : i + 6]) for i in range(0, len(entries), 6))
+            + "\n>>"
+        )
+    return "<<\n" + " ".join(entries) + "\n>>"
+
+
+class _References(dict[str, str]):
+    """The reference to each registered object, by name ("12 0 R"), as `PDFObjectReference`
+    writes it: found in the document's object numbers when first asked for."""
+
+    def __init__(self, document: PDFDocument):
+        super().__init__()
+        self.numbers = document.idToObjectNumberAndVersion
+        self.fast = _fast_for(document)  # whether this document is written the fast way
+
+    def __missing__(self, name: str) -> str:
+        number, version = self.numbers[name]
+        reference = self[name] = f"{number} {version} R"
+        return reference
+
+
+#: Each document's references (an object's number never changes once it is registered).
+_documents: weakref.WeakKeyDictionary[Any, _References] = weakref.WeakKeyDictionary()
+
+
+def _references(document: PDFDocument) -> _References:
+    references = _documents.get(document)
+    if references is None:
+        references = _documents[document] = _References(document)
+    return references
+
+
+def _kid(kid: tuple[int, int] | AnnotationKid, refs: _References) -> str:
+    """Return a kid that is not an element nor an MCID on the home page: an MCR or an OBJR."""
+    if isinstance(kid, tuple):
+        page, mcid = kid
+        return f"<<\n/MCID {fp_str(mcid)} /Pg {refs[f'Page{page + 1}']} /Type /MCR\n>>"
+    return f"<<\n/Obj {refs[kid.name]} /Type /OBJR\n>>"
+
+
+def _number(value: Any, document: PDFDocument) -> str:
+    if type(value) in (float, int):
+        return fp_str(value)
+    return pdf_format(value, document).decode("latin-1")
+
+
+_names: dict[str, str] = {}
+
+
+def _name(text: str) -> str:
+    """Return `PDFName(text)`, remembered: structure types and scopes repeat."""
+    name = _names.get(text)
+    if name is None:
+        name = _names[text] = PDFName(text)
+    return name
+
+
+class AnnotationKid:
+    """An annotation a structure element holds (written as an OBJR dictionary)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name  # the annotation's registered name
+
+
+class StructElemObject(PDFObject):
+    """One structure element (/Type /StructElem), written as reportlab writes a PDFDictionary.
+
+    `parent` and the element names in `kids` are registered names of other objects; `kids`
+    holds, in order, those names (str), MCIDs on the home page (int), (page index, MCID)
+    pairs on other pages, and `AnnotationKid`s. Pages are named as reportlab names them.
+    """
+
+    __slots__ = (
+        "__InternalName__",
+        "alt",
+        "bbox",
+        "home",
+        "kids",
+        "kind",
+        "lang",
+        "parent",
+        "scope",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        parent: str,
+        home: int | None,
+        kids: tuple[Any, ...],
+        alt: str | None,
+        lang: str | None,
+        scope: str | None,
+        bbox: tuple[float, float, float, float] | None,
+    ):
+        self.kind = kind
+        self.parent = parent
+        self.home = home
+        self.kids = kids
+        self.alt = alt
+        self.lang = lang
+        self.scope = scope
+        self.bbox = bbox
+
+    def format(self, document: PDFDocument) -> bytes:
+        refs = _references(document)
+        if not refs.fast:
+            return self.reference_object().format(document)
+        kids = [
+            refs[kid] if type(kid) is str else fp_str(kid) if type(kid) is int else _kid(kid, refs)
+            for kid in self.kids
+        ]
+        array = _array(kids) if len(kids) > 10 else "[ " + " ".join(kids) + " ]"
+        parent = refs[self.parent]
+        page = None if self.home is None else refs[f"Page{self.home + 1}"]
+        kind = _name(self.kind)
+        if not (self.scope or self.bbox or self.alt is not None or self.lang):
+            # Five entries at most: one line.
+            on = "" if page is None else " /Pg " + page
+            text = f"<<\n/K {array} /P {parent}{on} /S {kind} /Type /StructElem\n>>"
+            return text.encode("latin-1")
+        entries = []
+        if self.scope:
+            entries.append(f"/A <<\n/O /Table /Scope {_name(self.scope)}\n>>")
+        elif self.bbox:
+            box = " ".join(_number(value, document) for value in self.bbox)
+            entries.append(f"/A <<\n/BBox [ {box} ] /O /Layout\n>>")
+        if self.alt is not None:
+            entries.append("/Alt " + PDFString(self.alt).format(document).decode("latin-1"))
+        entries.append("/K " + array)
+        if self.lang:
+            entries.append("/Lang " + PDFString(self.lang).format(document).decode("latin-1"))
+        entries.append("/P " + parent)
+        if page is not None:
+            entries.append("/Pg " + page)
+        entries.append("/S " + kind)
+        entries.append("/Type /StructElem")
+        return _dictionary(entries).encode("latin-1")
+
+    def reference_object(self) -> PDFDictionary:
+        """Return the reportlab dictionary this object writes (the reference writing)."""
+        obj = PDFDictionary({"Type": PDFName("StructElem")})
+        obj["S"] = PDFName(self.kind)
+        obj["P"] = PDFObjectReference(self.parent)
+        if self.home is not None:
+            obj["Pg"] = _page_reference(self.home)
+        kids: list[Any] = []
+        for kid in self.kids:
+            if isinstance(kid, str):
+                kids.append(PDFObjectReference(kid))
+            elif isinstance(kid, int):
+                kids.append(kid)
+            elif isinstance(kid, tuple):
+                page, mcid = kid
+                kids.append(
+                    PDFDictionary(
+                        {"Type": PDFName("MCR"), "Pg": _page_reference(page), "MCID": mcid}
+                    )
+                )
+            else:
+                kids.append(
+                    PDFDictionary({"Type": PDFName("OBJR"), "Obj": PDFObjectReference(kid.name)})
+                )
+        obj["K"] = PDFArray(kids)
+        if self.alt is not None:
+            obj["Alt"] = PDFString(self.alt)
+        if self.lang:
+            obj["Lang"] = PDFString(self.lang)
+        attributes: dict[str, Any] = {}
+        if self.scope:
+            attributes = {"O": PDFName("Table"), "Scope": PDFName(self.scope)}
+        elif self.bbox:
+            attributes = {"O": PDFName("Layout"), "BBox": PDFArray(list(self.bbox))}
+        if attributes:
+            obj["A"] = PDFDictionary(attributes)
+        return obj
+
+
+class ParentTreeObject(PDFObject):
+    """The ParentTree number tree (one /Nums array), written as reportlab writes it.
+
+    `pages` holds, per page, the registered names of the elements owning its MCIDs in order;
+    `annotations` the names of the elements holding each annotation, keyed from len(pages).
+    """
+
+    __slots__ = ("__InternalName__", "annotations", "pages")
+
+    def __init__(self, pages: list[list[str]], annotations: list[str]):
+        self.pages = pages
+        self.annotations = annotations
+
+    def format(self, document: PDFDocument) -> bytes:
+        refs = _references(document)
+        if not refs.fast:
+            return self.reference_object().format(document)
+        items = []
+        for index, owners in enumerate(self.pages):
+            items.append(fp_str(index))
+            items.append(_array([refs[name] for name in owners]))
+        for key, name in enumerate(self.annotations, start=len(self.pages)):
+            items.append(fp_str(key))
+            items.append(refs[name])
+        return ("<<\n/Nums " + _array(items) + "\n>>").encode("latin-1")
+
+    def reference_object(self) -> PDFDictionary:
+        """Return the reportlab dictionary this object writes (the reference writing)."""
+        numbers: list[Any] = []
+        for index, owners in enumerate(self.pages):
+            numbers += [index, PDFArray([PDFObjectReference(name) for name in owners])]
+        for key, name in enumerate(self.annotations, start=len(self.pages)):
+            numbers += [key, PDFObjectReference(name)]
+        return PDFDictionary({"Nums": PDFArray(numbers)})
+
+
+def _page_reference(index: int) -> PDFObjectReference:
+    # reportlab names page objects Page1, Page2... in the order they are shown.
+    return PDFObjectReference(f"Page{index + 1}")
+
+
+__all__ = ["FAST", "AnnotationKid", "ParentTreeObject", "StructElemObject"]
