@@ -15,10 +15,11 @@ written into the stream (marked-content operators and its drawing decisions) mus
 the kept page wrote, or the whole document is drawn again without replay. Only a page that
 starts afresh (`fresh`: a slide that opens with its title, after the first) and whose
 structure hangs from the document alone is copied whole: the elements it made, its marks and
-what the tagger holds open after it (see `_Structure`). A page whose
-drawing made document objects (a link's annotation, a picture) or used colours, shadings or
-transparency the page's resources list, is never kept, nor one drawn while some character had
-no font (the warning lists where each first was).
+what the tagger holds open after it (see `_Structure`).
+
+A page whose drawing made document objects (a link's annotation, a picture) or used colours,
+shadings or transparency the page's resources list is never kept, nor one drawn while some
+character had no font (the warning lists where each first was).
 """
 
 from __future__ import annotations
