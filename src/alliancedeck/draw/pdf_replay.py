@@ -25,6 +25,7 @@ character had no font (the warning lists where each first was).
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import pickle
 from collections import Counter
@@ -143,7 +144,7 @@ class PageReplay:
 
         def key() -> Hashable:
             digest = hashlib.sha256(self.setting)
-            digest.update(pickle.dumps(content(), protocol=pickle.HIGHEST_PROTOCOL))
+            digest.update(_unshared_pickle(content()))
             return (digest.digest(), fonts, tuple(self.canvas._doc.fontMapping))
 
         # A kind per product: the products of one rebuild may render one after the other here,
@@ -427,3 +428,14 @@ def drawn_with_replay(product: str, draw: Callable[[bool], bytes]) -> bytes:
 
 
 __all__ = ["Diverged", "PageReplay", "drawn_with_replay"]
+
+
+def _unshared_pickle(value: object) -> bytes:
+    """Return `value` pickled without the pickler's memo: equal values give equal bytes
+    whichever of their parts are one shared object (a cold build's boxes and a warm
+    rebuild's, whose kept pieces share paragraphs, pickle alike). Boxes hold no cycles."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
