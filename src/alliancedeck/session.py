@@ -32,6 +32,7 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from alliancedeck.document import PointInfo, SectionInfo
     from alliancedeck.parallel import Job, Rendered
 
 T = TypeVar("T")
@@ -45,13 +46,15 @@ _PIECES: dict[str, _Pieces] | None = None
 #: The rebuild this process is in: pieces unused by the last one are dropped in the next.
 _REBUILD = 0
 _MISSING: Any = object()
+#: `section_key`'s answers in this rebuild: (rebuild, {id(section): (section, key)}).
+_SECTION_KEYS: tuple[int, dict[int, tuple[Any, bytes]]] = (-1, {})
 
 
 @contextlib.contextmanager
 def keeping() -> Iterator[None]:
     """Keep line caches and pieces in this process while inside (a session's rebuilds run
     inside)."""
-    global _LINE_CACHES, _PIECES
+    global _LINE_CACHES, _PIECES, _SECTION_KEYS
     saved = _LINE_CACHES, _PIECES
     if _LINE_CACHES is None:
         _LINE_CACHES, _PIECES = {}, {}
@@ -59,6 +62,7 @@ def keeping() -> Iterator[None]:
         yield
     finally:
         _LINE_CACHES, _PIECES = saved
+        _SECTION_KEYS = (-1, {})
 
 
 def next_rebuild() -> None:
@@ -122,6 +126,53 @@ def kept(
         if keep is None or keep(value):
             pieces.put(wanted, value)
     return value
+
+
+def digest(value: object) -> bytes:
+    """Return a digest of `value` (picklable): equal digests, equal values."""
+    return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
+def section_key(section: SectionInfo) -> bytes:
+    """Return a digest of everything `section` says, but where its own text and its points
+    and sources are in the content file (a line added above moves them all, and nothing is
+    composed from those places), with the state of the picture files its blocks show.
+
+    A section's composition that reads its own place (a warning at `section.location`) must
+    put the current section's there (see `compose.deck.DeckBuilder.section_slides`).
+    """
+    global _SECTION_KEYS
+    if _SECTION_KEYS[0] != _REBUILD:
+        _SECTION_KEYS = (_REBUILD, {})
+    found = _SECTION_KEYS[1].get(id(section))
+    if found is not None and found[0] is section:  # asked by the brief and the deck alike
+        return found[1]
+    from dataclasses import replace
+
+    from alliancedeck.document import ImageInfo
+
+    def placeless(point: PointInfo) -> PointInfo:
+        return replace(point, location=None, children=tuple(map(placeless, point.children)))
+
+    bare = replace(
+        section,
+        location=None,
+        points=tuple(map(placeless, section.points)),
+        sources=tuple(replace(source, location=None) for source in section.sources),
+    )
+    files = [_file_state(b.path) for b in section.blocks if isinstance(b, ImageInfo)]
+    key = digest((bare, files))
+    _SECTION_KEYS[1][id(section)] = (section, key)
+    return key
+
+
+def _file_state(path: object) -> str:
+    """Return what tells whether the file at `path` changed: its size and time."""
+    try:
+        status = os.stat(path)  # type: ignore[arg-type]
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{status.st_mtime_ns}:{status.st_size}"
 
 
 def active() -> bool:
