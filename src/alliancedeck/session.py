@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from alliancedeck.document import PointInfo, SectionInfo
+    from alliancedeck.errors import Location
     from alliancedeck.parallel import Job, Rendered
 
 T = TypeVar("T")
@@ -134,12 +135,14 @@ def digest(value: object) -> bytes:
 
 
 def section_key(section: SectionInfo) -> bytes:
-    """Return a digest of everything `section` says, but where its own text and its points
-    and sources are in the content file (a line added above moves them all, and nothing is
-    composed from those places), with the state of the picture files its blocks show.
+    """Return a digest of everything `section` says, but where its text, points, sources,
+    charts, tables and timelines are in the content file (a line added above moves them all,
+    and nothing is composed or drawn from those places: they only say where a warning
+    points), with the state of the picture files its blocks show (a picture keeps its place:
+    reading it may warn).
 
-    A section's composition that reads its own place (a warning at `section.location`) must
-    put the current section's there (see `compose.deck.DeckBuilder.section_slides`).
+    A section's composition that warns at one of those places must put the current
+    section's there (see `section_places` and `compose.deck.DeckBuilder.section_slides`).
     """
     global _SECTION_KEYS
     if _SECTION_KEYS[0] != _REBUILD:
@@ -159,11 +162,20 @@ def section_key(section: SectionInfo) -> bytes:
         location=None,
         points=tuple(map(placeless, section.points)),
         sources=tuple(replace(source, location=None) for source in section.sources),
+        blocks=tuple(
+            b if isinstance(b, ImageInfo) else replace(b, location=None) for b in section.blocks
+        ),
     )
     files = [_file_state(b.path) for b in section.blocks if isinstance(b, ImageInfo)]
     key = digest((bare, files))
     _SECTION_KEYS[1][id(section)] = (section, key)
     return key
+
+
+def section_places(section: SectionInfo) -> tuple[Location, ...]:
+    """Return where `section` and each of its blocks are in the content file: the places
+    `section_key` leaves out that a section's composition may warn at."""
+    return (section.location, *(block.location for block in section.blocks))
 
 
 def _file_state(path: object) -> str:

@@ -13,7 +13,7 @@ from alliancedeck.api import build
 from alliancedeck.compose.brief import BriefPlanner
 from alliancedeck.compose.deck import DeckBuilder
 from alliancedeck.session import Session
-from conftest import REPO
+from conftest import REPO, write_brief
 
 CHART = {
     "type": "column",
@@ -26,6 +26,34 @@ TABLE = {
     "columns": ["Region", "Share"],
     "rows": [["North", 0.25], ["South", 0.5], ["East", 0.25]],
 }
+
+POINT = "A notional point that takes a line and a little more of a column of the brief."
+#: A crowded chart (set across the columns) first in the content, and a small chart after it
+#: that the columns set before it: numbered as read, the small chart is Figure 1.
+MOVED_BAND = f"""
+meta:
+  title: Notional figure order
+  classification: UNCLASSIFIED
+sections:
+  - title: Notional first
+    points: [{", ".join([POINT] * 5)}]
+    chart:
+      type: column
+      title: Notional crowded months
+      categories: [Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec]
+      series:
+        - {{name: "2023", values: [27, 10, 20, 20, 27, 19, 13, 23, 10, 22, 28, 28]}}
+        - {{name: "2024", values: [27, 30, 9, 28, 10, 29, 15, 26, 28, 10, 9, 19]}}
+  - title: Notional second
+    points: [{", ".join([POINT] * 3)}]
+    chart:
+      type: column
+      title: Notional small chart
+      categories: [A, B, C]
+      series: [{{name: Count, values: [1, 2, 3]}}]
+  - title: Notional third
+    points: [{", ".join([POINT] * 12)}]
+"""
 
 
 def _products(result) -> dict[str, bytes]:
@@ -45,8 +73,10 @@ def _long_brief() -> dict:
             section["chart"]["title"] += f" {number}"
         elif number % 6 == 3:
             section["table"] = _copy_of(TABLE)
-    # A character no layout font has, in a section no edit touches: still warned of.
+    # A character no layout font has, and a section that continues over slides (both warned
+    # of at their places), in sections no edit touches.
     sections[20]["points"][0] += " \U0001f6f0"
+    sections[22]["points"] += [f"A notional point {n} that makes the section continue." for n in range(12)]
     data["sections"] = sections
     return data
 
@@ -155,8 +185,19 @@ def test_warm_rebuilds_that_move_numbers_downstream_equal_cold_builds(tmp_path, 
         assert "  gap: 8pt " in design
         layout.write_text(design.replace("  gap: 8pt ", "  gap: 10pt ", 1), encoding="utf-8")
 
+    def deck_type() -> None:
+        design = layout.read_text(encoding="utf-8")
+        body = "  body:         {font: sans, style: regular, size: 20,"
+        assert design.count(body) == 1
+        layout.write_text(design.replace(body, body.replace("20", "22")), encoding="utf-8")
+
+    def colours() -> None:  # nothing moves: every text and rule of its colour is drawn anew
+        design = layout.read_text(encoding="utf-8")
+        assert design.count('primary: "#14325C"') == 1
+        layout.write_text(design.replace("#14325C", "#5C1432"), encoding="utf-8")
+
     edits = [same_lines, added_figure, added_table, added_points, taken_title]
-    edits += [figure_shown_often, made_backup, layout_file]
+    edits += [figure_shown_often, made_backup, layout_file, deck_type, colours]
     shown = sum("{{ figures.troops }}" in yaml.safe_dump(s) for s in sections)
     assert shown >= 4  # the figure is shown in several sections
     save()
@@ -169,7 +210,8 @@ def test_warm_rebuilds_that_move_numbers_downstream_equal_cold_builds(tmp_path, 
             warm = build(content, out_dir=tmp_path / "warm", session=session)
             texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
             states.append((edit.__name__, texts, _products(warm), warm.warnings))
-    assert all(any("no layout font has" in w.message for w in state[3]) for state in states)
+    for warning in ("no layout font has", "continues over"):
+        assert all(any(warning in w.message for w in state[3]) for state in states), warning
     for number, (name, (text, design), products, warnings) in enumerate(states):
         content.write_text(text, encoding="utf-8")
         layout.write_text(design, encoding="utf-8")
@@ -179,6 +221,52 @@ def test_warm_rebuilds_that_move_numbers_downstream_equal_cold_builds(tmp_path, 
         for product, data_bytes in _products(cold).items():
             assert products[product] == data_bytes, (name, product)
         assert warnings == cold.warnings, name
+
+
+@pytest.mark.parametrize("product", ["pdf", "slides"])
+def test_a_warm_rebuild_warns_of_a_missing_character_in_a_kept_section(tmp_path, product):
+    text = (REPO / "content.yaml").read_text(encoding="utf-8")
+    assert text.count("Abe has had notable success") == 1
+    content = write_brief(tmp_path, text.replace("- title: Strains", "- title: Strains \U0001f6f0"))
+    with Session() as session:
+        build(content, out_dir=tmp_path / "warm", products=(product,), session=session)
+        content.write_text(
+            content.read_text("utf-8").replace("Abe has had notable", "Abe has had some"), "utf-8"
+        )
+        warm = build(content, out_dir=tmp_path / "warm", products=(product,), session=session)
+    cold = build(content, out_dir=tmp_path / "cold", products=(product,))
+    assert any("no layout font has" in w.message for w in cold.warnings)
+    assert warm.warnings == cold.warnings
+
+
+def test_a_kept_section_notes_its_missing_characters_in_each_rebuilds_font_book(tmp_path):
+    from alliancedeck.api import prepare
+    from alliancedeck.compose.brief import compose_brief
+    from alliancedeck.compose.deck import compose_deck
+    from alliancedeck.fonts import font_book
+
+    text = (REPO / "content.yaml").read_text(encoding="utf-8")
+    prepared = prepare(write_brief(tmp_path, text.replace("- title: Strains", "- title: \U0001f6f0")))
+    with sessions.keeping():
+        for _ in range(2):
+            sessions.next_rebuild()
+            for compose in (compose_brief, compose_deck):
+                book = font_book(prepared.theme, prepared.content_dir)
+                compose(prepared.doc, prepared.theme, book)
+                assert "\U0001f6f0" in book.missing, compose.__name__
+        pieces = sessions._PIECES
+        assert pieces is not None
+        assert pieces["brief-section"].reused and pieces["deck-section"].reused
+
+
+def test_a_brief_numbering_figures_in_reading_order_is_the_same_built_in_a_session(tmp_path):
+    """Its plan is made again with the numbers in reading order: a section's units set with
+    the numbers in content order are not those."""
+    path = write_brief(tmp_path, MOVED_BAND)
+    cold = build(path, out_dir=tmp_path / "cold", products=("pdf",))
+    with Session() as session:
+        warm = build(path, out_dir=tmp_path / "warm", products=("pdf",), session=session)
+    assert _products(warm)["brief.pdf"] == _products(cold)["brief.pdf"]
 
 
 def _copy_of(value):

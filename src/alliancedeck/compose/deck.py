@@ -304,12 +304,12 @@ class _MissingRecorder(dict):
 class _KeptSlides:
     """A section's slides as a watch session keeps them (see `DeckBuilder.section_slides`),
     with the titles taken and warnings made in making them (in order), the characters no
-    font has that were noted, and the section's place then."""
+    font has that were noted, and the places of the section and its blocks then."""
 
     slides: tuple[Slide, ...]
     log: tuple[tuple, ...]
     missing: tuple[tuple[str, str], ...]
-    place: Location
+    places: tuple[Location, ...]
 
 
 def _copied_slide(slide: Slide) -> Slide:
@@ -1450,18 +1450,20 @@ class DeckBuilder(BlockSlides):
             finally:
                 log, self._log = tuple(self._log), None
             slides = tuple(map(_copied_slide, self.slides[before:]))
-            return _KeptSlides(slides, log, noted.noted, section.location)
+            return _KeptSlides(slides, log, noted.noted, session.section_places(section))
 
         kept = session.kept("deck-section", key, make)
         if made:
             return
         self.slides.extend(map(_copied_slide, kept.slides))
+        # A warning at the section's place or a block's is at the current section's.
+        places = dict(zip(kept.places, session.section_places(section), strict=True))
         for entry in kept.log:
             if entry[0] == "title":
                 self.unique_title(entry[1])
-            else:  # the section's own place is where the current section is
+            else:
                 _, location, message = entry
-                self.warn(section.location if location == kept.place else location, message)
+                self.warn(places.get(location, location), message)
         for char, text in kept.missing:
             self.setter.book.missing.setdefault(char, text)
 
