@@ -76,7 +76,8 @@ def _long_brief() -> dict:
     # A character no layout font has, and a section that continues over slides (both warned
     # of at their places), in sections no edit touches.
     sections[20]["points"][0] += " \U0001f6f0"
-    sections[22]["points"] += [f"A notional point {n} that makes the section continue." for n in range(12)]
+    more = [f"A notional point {n} that makes the section continue." for n in range(12)]
+    sections[22]["points"] += more
     data["sections"] = sections
     return data
 
@@ -246,7 +247,8 @@ def test_a_kept_section_notes_its_missing_characters_in_each_rebuilds_font_book(
     from alliancedeck.fonts import font_book
 
     text = (REPO / "content.yaml").read_text(encoding="utf-8")
-    prepared = prepare(write_brief(tmp_path, text.replace("- title: Strains", "- title: \U0001f6f0")))
+    text = text.replace("- title: Strains", "- title: \U0001f6f0")
+    prepared = prepare(write_brief(tmp_path, text))
     with sessions.keeping():
         for _ in range(2):
             sessions.next_rebuild()
