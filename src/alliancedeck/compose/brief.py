@@ -248,13 +248,6 @@ class _Unit:
         return replace(self, height=height, space=space, rows=rows, make=make)
 
 
-def _copied(unit: _Unit) -> _Unit:
-    """Return a shallow copy of `unit` (a kept unit's copy is numbered, never the kept one)."""
-    copy = object.__new__(_Unit)
-    copy.__dict__.update(unit.__dict__)
-    return copy
-
-
 def _text_maker(paragraph: Paragraph, role: str) -> MakeBoxes:
     def make(x: float, y: float, w: float) -> list[Box]:
         return [TextBox(x, y, w, paragraph.height, (paragraph,), role=role, name=role.title())]
@@ -1516,8 +1509,12 @@ class BriefPlanner:
 
     def kept_section(self, index: int, section: SectionInfo, backup: int) -> list[_Unit]:
         """Return the units of `section` (see `section`): inside a watch session, those set
-        for an equal section in an equal setting in this rebuild or the last (copies: the
-        flow numbers them).
+        for an equal section in an equal setting in this rebuild or the last.
+
+        Not copies (a copy of each unit of a long brief, for each composition tried, costs
+        more than setting most of them): `content` numbers them again in place, and the
+        numbers are the same wherever a plan uses them together, since a composition's
+        units come in the same order and the same count per section each time.
 
         The key holds all they are made from: the section (see `session.section_key`), its
         place and backup number, the layout, fonts and labels, the composition, and the
@@ -1566,7 +1563,7 @@ class BriefPlanner:
                 self._numbers[kind] += count
             for char, text in missing:
                 self.book.missing.setdefault(char, text)
-        return [_copied(unit) for unit in units]
+        return list(units)
 
     def setting_key(self) -> bytes:
         """Return a digest of what every section's units are set with besides the section

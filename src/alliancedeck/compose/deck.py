@@ -1689,15 +1689,18 @@ class DeckBuilder(BlockSlides):
         if self.frame is not None:  # above the bottom band, clear of the template's logos
             self.left, width = self.frame.footer.x, self.frame.footer.w
             self.right = self.left + width
+        # The footer's text and the banners are alike on every slide: set once.
+        footer = self.fitted_box(
+            left_text,
+            "footer",
+            Region(self.left, self.footer_y, width * 0.75, 0),
+            name="Footer",
+            max_lines=1,
+        )
+        banners = self.banners(meta.classification) if meta.classification else []
         for number, slide in enumerate(self.slides, start=1):
             slide.number = number
-            footer_left = self.fitted_box(
-                left_text,
-                "footer",
-                Region(self.left, self.footer_y, width * 0.75, 0),
-                name="Footer",
-                max_lines=1,
-            )
+            footer_left = footer
             if number == 1 and len(footer_left.paragraphs[0].lines) > 1:
                 self.warn(
                     self.meta_location,
@@ -1727,8 +1730,7 @@ class DeckBuilder(BlockSlides):
                     )
                 )
             slide.boxes.extend([footer_left, footer_right])
-            if meta.classification:
-                slide.boxes.extend(self.banners(meta.classification))
+            slide.boxes.extend(banners)
         return ComposedDeck(
             width=self.width,
             height=self.height,
