@@ -15,6 +15,12 @@ watching process itself. Both keep, between rebuilds:
   no chart, picture or link), and a zip entry's deflated bytes by its bytes. A piece that one
   rebuild does not use is dropped at the next, so none outlives what it is keyed on.
 
+A section's composition is such a piece too: its brief units (per composition tried) and its
+deck slides, keyed by the section less its places in the file (`section_key`), the layout,
+fonts and labels, and what it reads of the sections before it (figure and table numbers,
+titles taken, cards shown); what depends on other sections (the page plan, slide and page
+numbers, the agenda and sources) is composed afresh.
+
 Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
 compares them). Outside a session (the library API, a plain build) no cache outlives its build.
 """
