@@ -261,9 +261,12 @@ def test_a_kept_section_notes_its_missing_characters_in_each_rebuilds_font_book(
         assert pieces["brief-section"].reused and pieces["deck-section"].reused
 
 
-def test_a_brief_numbering_figures_in_reading_order_is_the_same_built_in_a_session(tmp_path):
+def test_a_brief_numbering_figures_in_reading_order_is_the_same_built_in_a_session(
+    tmp_path, monkeypatch
+):
     """Its plan is made again with the numbers in reading order: a section's units set with
     the numbers in content order are not those."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = write_brief(tmp_path, MOVED_BAND)
     cold = build(path, out_dir=tmp_path / "cold", products=("pdf",))
     with Session() as session:

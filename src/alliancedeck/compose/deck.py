@@ -1228,7 +1228,16 @@ class DeckBuilder(BlockSlides):
         columns: int = 1,
     ) -> None:
         """Add slides holding `items` as one list (in `columns` when it needs more than a
-        slide), continued as needed."""
+        slide), continued as needed (kept between rebuilds: see `kept_slides`)."""
+        self.kept_slides(
+            "deck-list",
+            lambda: (tuple(items), title, kind, role, columns),
+            lambda: self._list_slides(items, title, kind, role, columns),
+        )
+
+    def _list_slides(
+        self, items: Sequence[_Item], title: str, kind: str, role: str, columns: int
+    ) -> None:
         where = Location(self.doc.source_file)
         body_top = self.body_top([title, self.labels.continued(title, 99)])
         full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
@@ -1272,7 +1281,16 @@ class DeckBuilder(BlockSlides):
         self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
     ) -> None:
         """Lay `figures` out as a grid of big-number cards, top-aligned, over as many slides
-        as they need."""
+        as they need (kept between rebuilds: see `kept_slides`)."""
+        self.kept_slides(
+            "deck-cards",
+            lambda: (tuple(figures), title, kind, location),
+            lambda: self._card_slides(figures, title, kind, location),
+        )
+
+    def _card_slides(
+        self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
+    ) -> None:
         columns = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
         remaining = list(figures)
         page = 0
@@ -1409,10 +1427,8 @@ class DeckBuilder(BlockSlides):
         made for an equal section in an equal setting in this rebuild or the last.
 
         The key holds all they are made from: the section (see `session.section_key`), its
-        backup number, the layout, fonts, labels and the slide area now in use, the cards
-        the slide before shows, and how many times each title the section may take was taken
-        before it. What making them did besides is done again: the titles taken, the
-        warnings (at the current section's place) and the characters no font has.
+        backup number, the cards the slide before shows, and how many times each title the
+        section may take was taken before it (see `kept_slides` for the rest).
         """
         from alliancedeck import session
 
@@ -1427,43 +1443,64 @@ class DeckBuilder(BlockSlides):
             section.portion(section.lead or ""),
             *(block_caption(block) or "" for block in section.blocks),
         ]
-
-        def key() -> tuple[object, ...]:
-            return (
-                self.setting_key(),
-                self.area(),
+        self.kept_slides(
+            "deck-section",
+            lambda: (
                 session.section_key(section),
                 backup,
                 tuple(figure.id in shown for figure in section.figures),
                 tuple(self._title_counts.get(title.casefold(), 0) for title in titles),
-            )
+            ),
+            lambda: self._section_slides(section, backup),
+            session.section_places(section),
+        )
 
+    def kept_slides(
+        self,
+        kind: str,
+        key: Callable[[], tuple[object, ...]],
+        make: Callable[[], None],
+        places: tuple[Location, ...] = (),
+    ) -> None:
+        """Add the slides `make` adds: inside a watch session, those it added last time for
+        an equal `key()` in an equal setting (the layout, fonts, labels and slide area now in
+        use), in this rebuild or the last.
+
+        `key()` holds the rest of what they are made from, but the `places` (in the content
+        file) that its warnings may be at. What `make` did besides adding slides is done
+        again: the titles it took, the warnings it made (at the current `places`), the
+        characters no font has that it noted.
+        """
+        from alliancedeck import session
+
+        if not session.active():
+            make()
+            return
         made = []
 
-        def make() -> _KeptSlides:
+        def making() -> _KeptSlides:
             made.append(True)
             before = len(self.slides)
             self._log = []
             try:
                 with noting_missing(self.setter.book) as noted:
-                    self._section_slides(section, backup)
+                    make()
             finally:
                 log, self._log = tuple(self._log), None
             slides = tuple(map(_copied_slide, self.slides[before:]))
-            return _KeptSlides(slides, log, noted.noted, session.section_places(section))
+            return _KeptSlides(slides, log, noted.noted, places)
 
-        kept = session.kept("deck-section", key, make)
+        kept = session.kept(kind, lambda: (self.setting_key(), self.area(), *key()), making)
         if made:
             return
         self.slides.extend(map(_copied_slide, kept.slides))
-        # A warning at the section's place or a block's is at the current section's.
-        places = dict(zip(kept.places, session.section_places(section), strict=True))
+        moved = dict(zip(kept.places, places, strict=True))
         for entry in kept.log:
             if entry[0] == "title":
                 self.unique_title(entry[1])
             else:
                 _, location, message = entry
-                self.warn(places.get(location, location), message)
+                self.warn(moved.get(location, location), message)
         for char, text in kept.missing:
             self.setter.book.missing.setdefault(char, text)
 
