@@ -142,10 +142,10 @@ def digest(value: object) -> bytes:
 
 def section_key(section: SectionInfo) -> bytes:
     """Return a digest of everything `section` says, but where its text, points, sources,
-    charts, tables and timelines are in the content file (a line added above moves them all,
-    and nothing is composed or drawn from those places: they only say where a warning
-    points), with the state of the picture files its blocks show (a picture keeps its place:
-    reading it may warn).
+    key figures, charts, tables and timelines are in the content file (a line added above
+    moves them all, and nothing is composed or drawn from those places: they only say where
+    a warning points), with the state of the picture files its blocks show (a picture keeps
+    its place: reading it may warn).
 
     A section's composition that warns at one of those places must put the current
     section's there (see `section_places` and `compose.deck.DeckBuilder.section_slides`).
@@ -168,6 +168,7 @@ def section_key(section: SectionInfo) -> bytes:
         location=None,
         points=tuple(map(placeless, section.points)),
         sources=tuple(replace(source, location=None) for source in section.sources),
+        figures=tuple(replace(figure, location=None) for figure in section.figures),
         blocks=tuple(
             b if isinstance(b, ImageInfo) else replace(b, location=None) for b in section.blocks
         ),
@@ -179,9 +180,10 @@ def section_key(section: SectionInfo) -> bytes:
 
 
 def section_places(section: SectionInfo) -> tuple[Location, ...]:
-    """Return where `section` and each of its blocks are in the content file: the places
-    `section_key` leaves out that a section's composition may warn at."""
-    return (section.location, *(block.location for block in section.blocks))
+    """Return where `section`, its blocks and its key figures are in the content file: the
+    places `section_key` leaves out that a section's composition may warn at."""
+    blocks = (block.location for block in section.blocks)
+    return (section.location, *blocks, *(figure.location for figure in section.figures))
 
 
 def _file_state(path: object) -> str:

@@ -78,6 +78,13 @@ def _long_brief() -> dict:
     sections[20]["points"][0] += " \U0001f6f0"
     more = [f"A notional point {n} that makes the section continue." for n in range(12)]
     sections[22]["points"] += more
+    # A key figure too wide for its card (warned of at the figure), shown by one section.
+    data["figures"]["notional_wide"] = {
+        "value": 1,
+        "display": "1 notional figure written out at a great length",
+        "label": "A notional figure too wide for its card",
+    }
+    sections[21]["figures"] = ["notional_wide"]
     data["sections"] = sections
     return data
 
@@ -178,6 +185,10 @@ def test_warm_rebuilds_that_move_numbers_downstream_equal_cold_builds(tmp_path, 
     def figure_shown_often() -> None:
         data["figures"]["troops"]["value"] = 56500
 
+    def added_key_figure() -> None:  # every figure below it moves down the file
+        data["figures"] = {"notional_first": {"value": 7, "label": "A notional first"}}
+        data["figures"].update(original_figures)
+
     def made_backup() -> None:
         sections[4]["backup"] = True
 
@@ -198,7 +209,9 @@ def test_warm_rebuilds_that_move_numbers_downstream_equal_cold_builds(tmp_path, 
         layout.write_text(design.replace("#14325C", "#5C1432"), encoding="utf-8")
 
     edits = [same_lines, added_figure, added_table, added_points, taken_title]
-    edits += [figure_shown_often, made_backup, layout_file, deck_type, colours]
+    edits += [figure_shown_often, added_key_figure, made_backup, layout_file, deck_type]
+    edits += [colours]
+    original_figures = data["figures"]
     shown = sum("{{ figures.troops }}" in yaml.safe_dump(s) for s in sections)
     assert shown >= 4  # the figure is shown in several sections
     save()
@@ -211,7 +224,7 @@ def test_warm_rebuilds_that_move_numbers_downstream_equal_cold_builds(tmp_path, 
             warm = build(content, out_dir=tmp_path / "warm", session=session)
             texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
             states.append((edit.__name__, texts, _products(warm), warm.warnings))
-    for warning in ("no layout font has", "continues over"):
+    for warning in ("no layout font has", "continues over", "does not fit its card"):
         assert all(any(warning in w.message for w in state[3]) for state in states), warning
     for number, (name, (text, design), products, warnings) in enumerate(states):
         content.write_text(text, encoding="utf-8")
