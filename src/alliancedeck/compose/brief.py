@@ -141,7 +141,7 @@ class Composition:
 MakeBoxes = Callable[[float, float, float], list[Box]]  # (x, y, column width) -> boxes
 
 
-@dataclass
+@dataclass(slots=True)  # many are kept in a watch session: no dict each
 class _Unit:
     """Something that flows into a column: text (splits between lines), rows (split between
     rows, header repeated) or a block (never splits; may wait for the next column)."""
@@ -369,6 +369,7 @@ class BriefPlanner:
         self._lines = BriefSetter(theme, book).line_cache()
         self._setting_key: bytes | None = None  # see `setting_key`
         self._section_keys: dict[int, bytes] = {}  # by section index (see `kept_section`)
+        self._paragraphs: dict[tuple, tuple[Paragraph, MakeBoxes]] = {}  # see `text_unit`
 
     # ----- composing ------------------------------------------------------------------------
 
@@ -1602,11 +1603,20 @@ class BriefPlanner:
         attached: bool = False,
         **options: object,
     ) -> _Unit:
-        paragraph = self._setter.set(text, role, self.column_width, **options)
+        size = self._setter.size(role)
+        # Compositions that set a role at one size (all but those that shrink the type) set
+        # each text alike: one paragraph (and maker) serves them all. Each option's type is
+        # in the key too (an indent of 0 is not one of 0.0).
+        key = (text, role, size, *((k, type(v), v) for k, v in options.items()))
+        found = self._paragraphs.get(key)
+        if found is None:
+            paragraph = self._setter.set(text, role, self.column_width, **options)
+            found = self._paragraphs[key] = (paragraph, _text_maker(paragraph, role))
+        paragraph, make = found
         return _Unit(
             height=paragraph.height,
             space=space,
-            make=_text_maker(paragraph, role),
+            make=make,
             keep_with_next=keep,
             attached=attached,
             bookmark=bookmark,
