@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from alliancedeck import session
 from alliancedeck.compose import rules
 from alliancedeck.compose.boxes import (
     Box,
@@ -369,7 +370,10 @@ class BriefPlanner:
         self._lines = BriefSetter(theme, book).line_cache()
         self._setting_key: bytes | None = None  # see `setting_key`
         self._section_keys: dict[int, bytes] = {}  # by section index (see `kept_section`)
-        self._paragraphs: dict[tuple, tuple[Paragraph, MakeBoxes]] = {}  # see `text_unit`
+        # Paragraphs shared by compositions, in a watch session (see `text_unit`).
+        self._paragraphs: dict[tuple, tuple[Paragraph, MakeBoxes]] | None = (
+            {} if session.active() else None
+        )
 
     # ----- composing ------------------------------------------------------------------------
 
@@ -1522,8 +1526,6 @@ class BriefPlanner:
         numbers of its figures and tables (in content order, and as read); the characters no
         font has that setting it noted are noted again.
         """
-        from alliancedeck import session
-
         if not session.active():
             return self.section(index, section, backup)
         counts = {
@@ -1570,8 +1572,6 @@ class BriefPlanner:
         """Return a digest of what every section's units are set with besides the section
         and composition: the layout, the font files, the labels, the page and column."""
         if self._setting_key is None:
-            from alliancedeck import session
-
             self._setting_key = session.digest(
                 (
                     self.theme,
@@ -1603,16 +1603,21 @@ class BriefPlanner:
         attached: bool = False,
         **options: object,
     ) -> _Unit:
-        size = self._setter.size(role)
-        # Compositions that set a role at one size (all but those that shrink the type) set
-        # each text alike: one paragraph (and maker) serves them all. Each option's type is
-        # in the key too (an indent of 0 is not one of 0.0).
-        key = (text, role, size, *((k, type(v), v) for k, v in options.items()))
-        found = self._paragraphs.get(key)
-        if found is None:
+        if self._paragraphs is None:
             paragraph = self._setter.set(text, role, self.column_width, **options)
-            found = self._paragraphs[key] = (paragraph, _text_maker(paragraph, role))
-        paragraph, make = found
+            make = _text_maker(paragraph, role)
+        else:
+            # In a watch session, which keeps every composition's units: compositions that
+            # set a role at one size (all but those that shrink the type) set each text
+            # alike, so one paragraph (and maker) serves them all. Each option's type is in
+            # the key too (an indent of 0 is not one of 0.0).
+            size = self._setter.size(role)
+            key = (text, role, size, *((k, type(v), v) for k, v in options.items()))
+            found = self._paragraphs.get(key)
+            if found is None:
+                paragraph = self._setter.set(text, role, self.column_width, **options)
+                found = self._paragraphs[key] = (paragraph, _text_maker(paragraph, role))
+            paragraph, make = found
         return _Unit(
             height=paragraph.height,
             space=space,
