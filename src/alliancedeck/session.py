@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -339,6 +340,20 @@ def _serve(group: tuple[str, ...], job_end: int, result_end: int) -> None:
                 answer = ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
             pickle.dump(answer, results, protocol=pickle.HIGHEST_PROTOCOL)
             results.flush()
+            settle()  # while the watcher waits for the next save
+
+
+def settle() -> None:
+    """Between two rebuilds: collect what the last one left, and put what lives on (the
+    libraries, the kept pieces and line caches) out of the collector's reach (`gc.freeze`).
+
+    A session keeps large caches; without this, every full collection during a rebuild walks
+    them all again (about 1 s of a warm rebuild at 200x). What is frozen is still freed when
+    nothing refers to it; a cycle among frozen objects waits for the next `settle`.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def forget_pictures() -> None:
@@ -364,6 +379,7 @@ class Session:
         self._workers: dict[tuple[str, ...], Worker] = {}
         self._memos: dict[tuple[str, ...], _Memo] = {}
         self._keeping: contextlib.ExitStack | None = None
+        self._settled = False
 
     def __enter__(self) -> Session:
         self._keeping = contextlib.ExitStack()
@@ -382,6 +398,16 @@ class Session:
         if self._keeping is not None:
             self._keeping.close()
             self._keeping = None
+        if self._settled:
+            self._settled = False
+            gc.unfreeze()
+
+    def settle(self) -> None:
+        """Call between rebuilds, once the products are written: see `settle` (each worker
+        settles itself after answering). It unfreezes whatever this process had frozen
+        before; `close` unfreezes what it froze, so the caches dropped then are collected."""
+        self._settled = True
+        settle()
 
     def render(self, job: Job, split: list[tuple[str, ...]]) -> list[Rendered]:
         """Render each group of `split`: the first here, the others in warm workers (when
