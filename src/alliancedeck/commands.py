@@ -346,12 +346,18 @@ def _watch(briefs: list[Path], options: dict) -> None:
         k: options[k] for k in ("layout", "template", "training_markings", "allow_outside")
     }
     echo(f"watching {', '.join(map(str, briefs))} (Ctrl-C to stop)")
+    session = Session()
+
+    def reported_and_settled(outcome: Outcome) -> None:
+        report(outcome)
+        session.settle()  # while waiting for the next save, not in the rebuild's time
+
     try:
-        with Session() as session:  # warm workers and line caches, kept between rebuilds
+        with session:  # warm workers and line caches, kept between rebuilds
             watch(
                 briefs,
                 lambda content: api.build(content, session=session, **options),
-                report,
+                reported_and_settled,
                 options=prepare_options,
             )
     except KeyboardInterrupt:

@@ -12,8 +12,16 @@ watching process itself. Both keep, between rebuilds:
   changed nothing the products show);
 - pieces of the last rebuild (`kept`), each keyed by everything it is made from: a slide's
   XML by its composed boxes, language and layout type (only a slide that relates no part:
-  no chart, picture or link), and a zip entry's deflated bytes by its bytes. A piece that one
-  rebuild does not use is dropped at the next, so none outlives what it is keyed on.
+  no chart, picture or link), a zip entry's deflated bytes by its bytes, and a PDF page's
+  content by its boxes, fonts and the font codes given before it (draw/pdf_replay.py: the
+  page is copied, its structure tagged again or copied too). A piece that one rebuild does not
+  use is dropped at the next, so none outlives what it is keyed on.
+
+A section's composition is such a piece too: its brief units (per composition tried) and its
+deck slides, keyed by the section less its places in the file (`section_key`), the layout,
+fonts and labels, and what it reads of the sections before it (figure and table numbers,
+titles taken, cards shown); what depends on other sections (the page plan, slide and page
+numbers, the agenda and sources) is composed afresh.
 
 Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
 compares them). Outside a session (the library API, a plain build) no cache outlives its build.
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -32,6 +41,8 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from alliancedeck.document import PointInfo, SectionInfo
+    from alliancedeck.errors import Location
     from alliancedeck.parallel import Job, Rendered
 
 T = TypeVar("T")
@@ -45,13 +56,15 @@ _PIECES: dict[str, _Pieces] | None = None
 #: The rebuild this process is in: pieces unused by the last one are dropped in the next.
 _REBUILD = 0
 _MISSING: Any = object()
+#: `section_key`'s answers in this rebuild: (rebuild, {id(section): (section, key)}).
+_SECTION_KEYS: tuple[int, dict[int, tuple[Any, bytes]]] = (-1, {})
 
 
 @contextlib.contextmanager
 def keeping() -> Iterator[None]:
     """Keep line caches and pieces in this process while inside (a session's rebuilds run
     inside)."""
-    global _LINE_CACHES, _PIECES
+    global _LINE_CACHES, _PIECES, _SECTION_KEYS
     saved = _LINE_CACHES, _PIECES
     if _LINE_CACHES is None:
         _LINE_CACHES, _PIECES = {}, {}
@@ -59,6 +72,7 @@ def keeping() -> Iterator[None]:
         yield
     finally:
         _LINE_CACHES, _PIECES = saved
+        _SECTION_KEYS = (-1, {})
 
 
 def next_rebuild() -> None:
@@ -122,6 +136,66 @@ def kept(
         if keep is None or keep(value):
             pieces.put(wanted, value)
     return value
+
+
+def digest(value: object) -> bytes:
+    """Return a digest of `value` (picklable): equal digests, equal values."""
+    return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
+def section_key(section: SectionInfo) -> bytes:
+    """Return a digest of everything `section` says, but where its text, points, sources,
+    key figures, charts, tables and timelines are in the content file (a line added above
+    moves them all, and nothing is composed or drawn from those places: they only say where
+    a warning points), with the state of the picture files its blocks show (a picture keeps
+    its place: reading it may warn).
+
+    A section's composition that warns at one of those places must put the current
+    section's there (see `section_places` and `compose.deck.DeckBuilder.section_slides`).
+    """
+    global _SECTION_KEYS
+    if _SECTION_KEYS[0] != _REBUILD:
+        _SECTION_KEYS = (_REBUILD, {})
+    found = _SECTION_KEYS[1].get(id(section))
+    if found is not None and found[0] is section:  # asked by the brief and the deck alike
+        return found[1]
+    from dataclasses import replace
+
+    from alliancedeck.document import ImageInfo
+
+    def placeless(point: PointInfo) -> PointInfo:
+        return replace(point, location=None, children=tuple(map(placeless, point.children)))
+
+    bare = replace(
+        section,
+        location=None,
+        points=tuple(map(placeless, section.points)),
+        sources=tuple(replace(source, location=None) for source in section.sources),
+        figures=tuple(replace(figure, location=None) for figure in section.figures),
+        blocks=tuple(
+            b if isinstance(b, ImageInfo) else replace(b, location=None) for b in section.blocks
+        ),
+    )
+    files = [_file_state(b.path) for b in section.blocks if isinstance(b, ImageInfo)]
+    key = digest((bare, files))
+    _SECTION_KEYS[1][id(section)] = (section, key)
+    return key
+
+
+def section_places(section: SectionInfo) -> tuple[Location, ...]:
+    """Return where `section`, its blocks and its key figures are in the content file: the
+    places `section_key` leaves out that a section's composition may warn at."""
+    blocks = (block.location for block in section.blocks)
+    return (section.location, *blocks, *(figure.location for figure in section.figures))
+
+
+def _file_state(path: object) -> str:
+    """Return what tells whether the file at `path` changed: its size and time."""
+    try:
+        status = os.stat(path)  # type: ignore[arg-type]
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{status.st_mtime_ns}:{status.st_size}"
 
 
 def active() -> bool:
@@ -266,6 +340,20 @@ def _serve(group: tuple[str, ...], job_end: int, result_end: int) -> None:
                 answer = ("crash", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
             pickle.dump(answer, results, protocol=pickle.HIGHEST_PROTOCOL)
             results.flush()
+            settle()  # while the watcher waits for the next save
+
+
+def settle() -> None:
+    """Between two rebuilds: collect what the last one left, and put what lives on (the
+    libraries, the kept pieces and line caches) out of the collector's reach (`gc.freeze`).
+
+    A session keeps large caches; without this, every full collection during a rebuild walks
+    them all again (about 1 s of a warm rebuild at 200x). What is frozen is still freed when
+    nothing refers to it; a cycle among frozen objects waits for the next `settle`.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def forget_pictures() -> None:
@@ -291,6 +379,7 @@ class Session:
         self._workers: dict[tuple[str, ...], Worker] = {}
         self._memos: dict[tuple[str, ...], _Memo] = {}
         self._keeping: contextlib.ExitStack | None = None
+        self._settled = False
 
     def __enter__(self) -> Session:
         self._keeping = contextlib.ExitStack()
@@ -309,6 +398,16 @@ class Session:
         if self._keeping is not None:
             self._keeping.close()
             self._keeping = None
+        if self._settled:
+            self._settled = False
+            gc.unfreeze()
+
+    def settle(self) -> None:
+        """Call between rebuilds, once the products are written: see `settle` (each worker
+        settles itself after answering). It unfreezes whatever this process had frozen
+        before; `close` unfreezes what it froze, so the caches dropped then are collected."""
+        self._settled = True
+        settle()
 
     def render(self, job: Job, split: list[tuple[str, ...]]) -> list[Rendered]:
         """Render each group of `split`: the first here, the others in warm workers (when

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 
 import yaml
@@ -72,6 +73,32 @@ def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monke
         cold = build(content, out_dir=tmp_path / f"cold{number}")
         assert products == _products(cold), name
         assert warnings == cold.warnings, name
+
+
+def test_settling_between_rebuilds_freezes_what_lives_on_and_changes_no_byte(tmp_path, monkeypatch):
+    """`build --watch` settles its session after each rebuild (collect, then freeze what the
+    caches keep, so later collections skip it); closing the session unfreezes it all."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    content = tmp_path / "content.yaml"
+    text = (REPO / "content.yaml").read_text(encoding="utf-8")
+    content.write_text(text, encoding="utf-8")
+    edited = text.replace("Abe has had notable success", "Abe has had some notable success", 1)
+    assert edited != text
+    gc.unfreeze()
+    try:
+        with Session() as session:
+            build(content, out_dir=tmp_path / "warm", session=session)
+            session.settle()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+            content.write_text(edited, encoding="utf-8")
+            warm = build(content, out_dir=tmp_path / "warm", session=session)
+            session.settle()
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() == 0  # closed: what the caches held can be collected
+        cold = build(content, out_dir=tmp_path / "cold")
+        assert _products(warm) == _products(cold)
+    finally:
+        gc.unfreeze()
 
 
 def test_a_build_outside_a_session_keeps_nothing(tmp_path):

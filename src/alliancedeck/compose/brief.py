@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from alliancedeck import session
 from alliancedeck.compose import rules
 from alliancedeck.compose.boxes import (
     Box,
@@ -30,7 +31,7 @@ from alliancedeck.compose.boxes import (
     bullet_for,
     stack_height,
 )
-from alliancedeck.compose.deck import TextSetter
+from alliancedeck.compose.deck import TextSetter, noting_missing
 from alliancedeck.compose.text import autospace, column_widths, sizes_between
 from alliancedeck.document import ChartInfo, ImageInfo, TableInfo, TimelineInfo
 from alliancedeck.errors import Location, Problem
@@ -141,7 +142,7 @@ class Composition:
 MakeBoxes = Callable[[float, float, float], list[Box]]  # (x, y, column width) -> boxes
 
 
-@dataclass
+@dataclass(slots=True)  # many are kept in a watch session: no dict each
 class _Unit:
     """Something that flows into a column: text (splits between lines), rows (split between
     rows, header repeated) or a block (never splits; may wait for the next column)."""
@@ -367,6 +368,12 @@ class BriefPlanner:
         # Every composition sets the same texts, many at the same sizes: one line cache serves
         # them all (lines depend only on the text, font, size and width).
         self._lines = BriefSetter(theme, book).line_cache()
+        self._setting_key: bytes | None = None  # see `setting_key`
+        self._section_keys: dict[int, bytes] = {}  # by section index (see `kept_section`)
+        # Paragraphs shared by compositions, in a watch session (see `text_unit`).
+        self._paragraphs: dict[tuple, tuple[Paragraph, MakeBoxes]] | None = (
+            {} if session.active() else None
+        )
 
     # ----- composing ------------------------------------------------------------------------
 
@@ -1494,7 +1501,7 @@ class BriefPlanner:
             backup = 0
             if section.backup:
                 backup = doc.backup_sections.index(section) + 1
-            units.extend(self.section(index, section, backup))
+            units.extend(self.kept_section(index, section, backup))
         # Main sections first, then backup ones, as the deck orders them.
         order = {id(s): i for i, s in enumerate([*doc.main_sections, *doc.backup_sections])}
         units.sort(key=lambda u: order[id(doc.sections[u.section])] if u.section >= 0 else -1)
@@ -1504,6 +1511,78 @@ class BriefPlanner:
         for number, unit in enumerate(units):
             unit.order = number
         return header, units
+
+    def kept_section(self, index: int, section: SectionInfo, backup: int) -> list[_Unit]:
+        """Return the units of `section` (see `section`): inside a watch session, those set
+        for an equal section in an equal setting in this rebuild or the last.
+
+        Not copies (a copy of each unit of a long brief, for each composition tried, costs
+        more than setting most of them): `content` numbers them again in place, and the
+        numbers are the same wherever a plan uses them together, since a composition's
+        units come in the same order and the same count per section each time.
+
+        The key holds all they are made from: the section (see `session.section_key`), its
+        place and backup number, the layout, fonts and labels, the composition, and the
+        numbers of its figures and tables (in content order, and as read); the characters no
+        font has that setting it noted are noted again.
+        """
+        if not session.active():
+            return self.section(index, section, backup)
+        counts = {
+            "figure": sum(isinstance(b, ChartInfo | ImageInfo) for b in section.blocks),
+            "table": sum(isinstance(b, TableInfo) for b in section.blocks),
+        }
+        starts = dict(self._numbers)
+
+        def key() -> tuple[object, ...]:
+            numbers = tuple(
+                self._reading.get((kind, starts[kind] + n), starts[kind] + n)
+                for kind in ("figure", "table")
+                for n in range(1, counts[kind] + 1)
+            )
+            if index not in self._section_keys:
+                self._section_keys[index] = session.section_key(section)
+            return (
+                self.setting_key(),
+                self._composition,
+                self._section_keys[index],
+                index,
+                backup,
+                tuple(starts.values()),
+                numbers,
+            )
+
+        made = []
+
+        def make() -> tuple[tuple[_Unit, ...], tuple[tuple[str, str], ...]]:
+            made.append(True)
+            with noting_missing(self.book) as noted:
+                units = self.section(index, section, backup)
+            return tuple(units), noted.noted
+
+        units, missing = session.kept("brief-section", key, make)
+        if not made:  # kept: what setting it did besides, done again
+            for kind, count in counts.items():
+                self._numbers[kind] += count
+            for char, text in missing:
+                self.book.missing.setdefault(char, text)
+        return list(units)
+
+    def setting_key(self) -> bytes:
+        """Return a digest of what every section's units are set with besides the section
+        and composition: the layout, the font files, the labels, the page and column."""
+        if self._setting_key is None:
+            self._setting_key = session.digest(
+                (
+                    self.theme,
+                    self.book.files_key(),
+                    self.labels,
+                    self.column_width,
+                    self.content_width,
+                    self.height,
+                )
+            )
+        return self._setting_key
 
     def spacing(self, role: str, em: float) -> float:
         """Return a space of `em` ems of `role`, tightened by the composition."""
@@ -1524,11 +1603,25 @@ class BriefPlanner:
         attached: bool = False,
         **options: object,
     ) -> _Unit:
-        paragraph = self._setter.set(text, role, self.column_width, **options)
+        if self._paragraphs is None:
+            paragraph = self._setter.set(text, role, self.column_width, **options)
+            make = _text_maker(paragraph, role)
+        else:
+            # In a watch session, which keeps every composition's units: compositions that
+            # set a role at one size (all but those that shrink the type) set each text
+            # alike, so one paragraph (and maker) serves them all. Each option's type is in
+            # the key too (an indent of 0 is not one of 0.0).
+            size = self._setter.size(role)
+            key = (text, role, size, *((k, type(v), v) for k, v in options.items()))
+            found = self._paragraphs.get(key)
+            if found is None:
+                paragraph = self._setter.set(text, role, self.column_width, **options)
+                found = self._paragraphs[key] = (paragraph, _text_maker(paragraph, role))
+            paragraph, make = found
         return _Unit(
             height=paragraph.height,
             space=space,
-            make=_text_maker(paragraph, role),
+            make=make,
             keep_with_next=keep,
             attached=attached,
             bookmark=bookmark,
@@ -1660,18 +1753,26 @@ class BriefPlanner:
             else None
         )
         space = self.spacing("caption", CAPTION_SPACE_EM)
-        theme = self.theme
+        # What the block's units read, taken now: a watch session keeps a section's units
+        # (see `section`), which must not hold this planner (nor its document) alive.
+        palette, rule = tuple(self.theme.palette), self.theme.colors["rule"]
+        tokens, column_width, page_height = self.tokens, self.column_width, self.height
+        aspect = self.aspect(block) if isinstance(block, ImageInfo) else 1.0
+        chart_font = (
+            setter.font("chart", setter.style("chart").size)
+            if isinstance(block, ChartInfo)
+            else None
+        )
 
         def build(width: float) -> _Unit:
             if isinstance(block, ChartInfo):
-                height = width * self.tokens.chart_aspect
+                height = width * tokens.chart_aspect
                 if span:  # as tall as in a column, as wide as the page: room for its categories
                     width = frame
             else:
-                aspect = self.aspect(block)
                 if span:
                     width = frame
-                height = min(width / aspect, self.height * self.tokens.max_picture_height)
+                height = min(width / aspect, page_height * tokens.max_picture_height)
                 width = height * aspect
             total = caption.height + space + height
             if source_paragraph:
@@ -1684,7 +1785,7 @@ class BriefPlanner:
                 top = y + caption.height + space
                 left = x + (column - width) / 2
                 if isinstance(block, ChartInfo):
-                    style = setter.style("chart")
+                    assert chart_font is not None
                     boxes.append(
                         ChartBox(
                             left,
@@ -1692,9 +1793,9 @@ class BriefPlanner:
                             width,
                             height,
                             block,
-                            setter.font("chart", style.size),
-                            tuple(theme.palette),
-                            theme.colors["rule"],
+                            chart_font,
+                            palette,
+                            rule,
                             name="Chart",
                             alt=block.alt,
                         )
@@ -1731,10 +1832,10 @@ class BriefPlanner:
         def resize(most: float) -> _Unit | None:
             """Return the block at the largest width (from the smallest legible one to the
             column's) at which it is at most `most` points tall, or None if none is."""
-            smallest = min(self.tokens.min_figure_width, self.column_width)
+            smallest = min(tokens.min_figure_width, column_width)
             if build(smallest).height > most + TOLERANCE:
                 return None
-            low, high = smallest, self.column_width  # height grows with width: bisect
+            low, high = smallest, column_width  # height grows with width: bisect
             if build(high).height <= most + TOLERANCE:
                 return build(high)
             for _ in range(12):
@@ -1777,9 +1878,10 @@ class BriefPlanner:
             self._aspects[image.path] = image_aspect(image.path, image.format, image.location)
         return self._aspects[image.path]
 
+    @staticmethod
     def table_box(
-        self,
         table: TableInfo,
+        colors: dict[str, str],
         x: float,
         y: float,
         widths: Sequence[float],
@@ -1787,8 +1889,7 @@ class BriefPlanner:
         padding: float,
     ) -> TableBox:
         """Return the box of `rows` (height, cells; header first) of `table` at (`x`, `y`), in
-        the theme's header fill, stripes and rule."""
-        colors = self.theme.colors
+        the header fill, stripes and rule of the theme's `colors`."""
         heights = tuple(h for h, _ in rows)
         return TableBox(
             x,
@@ -1858,12 +1959,13 @@ class BriefPlanner:
             if too_wide or 2 * (wide_height + self.band_gap()) < narrow_height:
                 return [self.wide_table(table, index, wide, wide_rows, padding)]
         header, body = rows[0], tuple(rows[1:])
+        table_box, colors = self.table_box, self.theme.colors  # not this planner (see `figure`)
 
         def make_rows(
             chosen: Sequence[tuple[float, object]], x: float, y: float, w: float
         ) -> list[Box]:
             picked = [header, *chosen]
-            return [self.table_box(table, x, y, widths, picked, padding)]
+            return [table_box(table, colors, x, y, widths, picked, padding)]
 
         rows_unit = _Unit(
             height=header[0] + sum(h for h, _ in body),
@@ -1914,6 +2016,7 @@ class BriefPlanner:
         )
         space = self.spacing("caption", CAPTION_SPACE_EM)
         header, body = rows[0], tuple(rows[1:])
+        table_box, colors = self.table_box, self.theme.colors  # not this planner (see `figure`)
 
         def make_rows(
             chosen: Sequence[tuple[float, object]], x: float, y: float, w: float
@@ -1923,7 +2026,7 @@ class BriefPlanner:
                 boxes.append(TextBox(x, y, w, caption.height, (caption,), "block_title", "Caption"))
                 y += caption.height + space
             picked = [header, *chosen]
-            boxes.append(self.table_box(table, x, y, widths, picked, padding))
+            boxes.append(table_box(table, colors, x, y, widths, picked, padding))
             if source and (not chosen or chosen[-1] is body[-1]):  # the last part: its source
                 y += sum(h for h, _ in picked) + space
                 boxes.append(TextBox(x, y, w, source.height, (source,), "caption", "Source"))
@@ -1961,7 +2064,8 @@ class BriefPlanner:
                 for d, _ in timeline.entries
             ),
         )
-        text_x = date_width + self.tokens.gap
+        gap = self.tokens.gap  # not this planner, in the rows' maker (see `figure`)
+        text_x = date_width + gap
         rows: list[tuple[float, object]] = []
         for date, text in timeline.entries:
             date_p = setter.set(date, "timeline_date", date_width)
@@ -1991,7 +2095,7 @@ class BriefPlanner:
                     )
                 )
                 y += height
-            line_x = x + date_width + (self.tokens.gap - TIMELINE_RULE) / 2
+            line_x = x + date_width + (gap - TIMELINE_RULE) / 2
             boxes.append(Rect(line_x, top, TIMELINE_RULE, y - top - pad, rule, "Timeline rule"))
             return boxes
 

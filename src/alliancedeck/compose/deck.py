@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
@@ -116,13 +117,9 @@ class TextSetter:
         key = (text, font_name, size, width)
         found = kept.get(key)
         if found is None:
-            missing = self.book.missing
-            recorder = self.book.missing = _MissingRecorder(missing)
-            try:
+            with noting_missing(self.book) as recorder:
                 lines = self._break(text, font_name, size, width, remember=False)
-                found = kept[key] = (lines, recorder.noted)
-            finally:
-                self.book.missing = missing
+            found = kept[key] = (lines, recorder.noted)
         else:
             for char, where in found[1]:
                 self.book.missing.setdefault(char, where)
@@ -304,6 +301,35 @@ class _MissingRecorder(dict):
 
 
 @dataclass(frozen=True)
+class _KeptSlides:
+    """A section's slides as a watch session keeps them (see `DeckBuilder.section_slides`),
+    with the titles taken and warnings made in making them (in order), the characters no
+    font has that were noted, and the places of the section and its blocks then."""
+
+    slides: tuple[Slide, ...]
+    log: tuple[tuple, ...]
+    missing: tuple[tuple[str, str], ...]
+    places: tuple[Location, ...]
+
+
+def _copied_slide(slide: Slide) -> Slide:
+    """Return a copy of `slide` whose boxes can be added to (`finish` adds the footers)."""
+    return replace(slide, boxes=list(slide.boxes))
+
+
+@contextmanager
+def noting_missing(book: FontBook) -> Iterator[_MissingRecorder]:
+    """Note, while inside, each character no font has that `book` records (see the
+    recorder's `noted`): what is kept between rebuilds notes them again when reused."""
+    missing = book.missing
+    recorder = book.missing = _MissingRecorder(missing)
+    try:
+        yield recorder
+    finally:
+        book.missing = missing
+
+
+@dataclass(frozen=True)
 class _Item:
     """A paragraph still to be placed: its text and how to set it."""
 
@@ -359,6 +385,8 @@ class DeckBuilder(BlockSlides):
         self.slides: list[Slide] = []
         self.warnings: list[Problem] = []
         self._title_counts: dict[str, int] = {}
+        self._log: list[tuple] | None = None  # titles taken and warnings (`section_slides`)
+        self._setting_key: bytes | None = None  # see `setting_key`
         self.labels = doc.labels
         self.meta_location = doc.meta.location or Location(doc.source_file)
         banner = rules.banner_height(theme) if doc.meta.classification else 0.0
@@ -414,6 +442,8 @@ class DeckBuilder(BlockSlides):
 
     def warn(self, location: Location, message: str) -> None:
         """Record a layout warning; one per place (continuation slides repeat their title)."""
+        if self._log is not None:  # a section's slides being kept (see `section_slides`)
+            self._log.append(("warn", location, message))
         if all(
             w.location != location or w.message.split(" ")[:2] != message.split(" ")[:2]
             for w in self.warnings
@@ -478,6 +508,8 @@ class DeckBuilder(BlockSlides):
         """Return `title`, numbered " (2)", " (3)"... if an earlier section or a slide the deck
         makes itself (see `reserve_titles`) has the same title, whatever its case: every slide
         has a title of its own, which a screen reader announces to tell slides apart."""
+        if self._log is not None:  # a section's slides being kept (see `section_slides`)
+            self._log.append(("title", title))
         key = title.casefold()
         count = self._title_counts.get(key, 0) + 1
         self._title_counts[key] = count
@@ -1196,7 +1228,16 @@ class DeckBuilder(BlockSlides):
         columns: int = 1,
     ) -> None:
         """Add slides holding `items` as one list (in `columns` when it needs more than a
-        slide), continued as needed."""
+        slide), continued as needed (kept between rebuilds: see `kept_slides`)."""
+        self.kept_slides(
+            "deck-list",
+            lambda: (tuple(items), title, kind, role, columns),
+            lambda: self._list_slides(items, title, kind, role, columns),
+        )
+
+    def _list_slides(
+        self, items: Sequence[_Item], title: str, kind: str, role: str, columns: int
+    ) -> None:
         where = Location(self.doc.source_file)
         body_top = self.body_top([title, self.labels.continued(title, 99)])
         full = Region(self.left, body_top, self.right - self.left, self.content_bottom - body_top)
@@ -1240,7 +1281,16 @@ class DeckBuilder(BlockSlides):
         self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
     ) -> None:
         """Lay `figures` out as a grid of big-number cards, top-aligned, over as many slides
-        as they need."""
+        as they need (kept between rebuilds: see `kept_slides`)."""
+        self.kept_slides(
+            "deck-cards",
+            lambda: (tuple(figures), title, kind, location),
+            lambda: self._card_slides(figures, title, kind, location),
+        )
+
+    def _card_slides(
+        self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
+    ) -> None:
         columns = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
         remaining = list(figures)
         page = 0
@@ -1373,6 +1423,117 @@ class DeckBuilder(BlockSlides):
         ]
 
     def section_slides(self, section: SectionInfo, backup: int = 0) -> None:
+        """Add the slides of `section` (see `_section_slides`): inside a watch session, those
+        made for an equal section in an equal setting in this rebuild or the last.
+
+        The key holds all they are made from: the section (see `session.section_key`), its
+        backup number, the cards the slide before shows, and how many times each title the
+        section may take was taken before it (see `kept_slides` for the rest).
+        """
+        from alliancedeck import session
+
+        if not session.active():
+            self._section_slides(section, backup)
+            return
+        shown = self.card_ids(self.slides[-1]) if self.slides else set()
+        titles = [  # every title `_section_slides` may take (see `unique_title`)
+            section.portion(
+                rules.backup_title(self.labels, backup, section.title) if backup else section.title
+            ),
+            section.portion(section.lead or ""),
+            *(block_caption(block) or "" for block in section.blocks),
+        ]
+        self.kept_slides(
+            "deck-section",
+            lambda: (
+                session.section_key(section),
+                backup,
+                tuple(figure.id in shown for figure in section.figures),
+                tuple(self._title_counts.get(title.casefold(), 0) for title in titles),
+            ),
+            lambda: self._section_slides(section, backup),
+            session.section_places(section),
+        )
+
+    def kept_slides(
+        self,
+        kind: str,
+        key: Callable[[], tuple[object, ...]],
+        make: Callable[[], None],
+        places: tuple[Location, ...] = (),
+    ) -> None:
+        """Add the slides `make` adds: inside a watch session, those it added last time for
+        an equal `key()` in an equal setting (the layout, fonts, labels and slide area now in
+        use), in this rebuild or the last.
+
+        `key()` holds the rest of what they are made from, but the `places` (in the content
+        file) that its warnings may be at. What `make` did besides adding slides is done
+        again: the titles it took, the warnings it made (at the current `places`), the
+        characters no font has that it noted.
+        """
+        from alliancedeck import session
+
+        if not session.active():
+            make()
+            return
+        made = []
+
+        def making() -> _KeptSlides:
+            made.append(True)
+            before = len(self.slides)
+            self._log = []
+            try:
+                with noting_missing(self.setter.book) as noted:
+                    make()
+            finally:
+                log, self._log = tuple(self._log), None
+            slides = tuple(map(_copied_slide, self.slides[before:]))
+            return _KeptSlides(slides, log, noted.noted, places)
+
+        kept = session.kept(kind, lambda: (self.setting_key(), self.area(), *key()), making)
+        if made:
+            return
+        self.slides.extend(map(_copied_slide, kept.slides))
+        moved = dict(zip(kept.places, places, strict=True))
+        for entry in kept.log:
+            if entry[0] == "title":
+                self.unique_title(entry[1])
+            else:
+                _, location, message = entry
+                self.warn(moved.get(location, location), message)
+        for char, text in kept.missing:
+            self.setter.book.missing.setdefault(char, text)
+
+    def setting_key(self) -> bytes:
+        """Return a digest of what every section's slides are made with besides the section
+        and the slide area: the layout (and template), the font files, the labels."""
+        if self._setting_key is None:
+            from alliancedeck import session
+
+            key = (self.theme, self.setter.book.files_key(), self.labels, self.doc.source_file)
+            self._setting_key = session.digest(key)
+        return self._setting_key
+
+    def area(self) -> tuple[object, ...]:
+        """Return the slide area now in use (it changes with a template's layouts)."""
+        return (
+            self.width,
+            self.height,
+            self.left,
+            self.right,
+            self.top,
+            self.content_bottom,
+            self.footer_y,
+            self.banner_height,
+            self.title_region,
+            self.title_color,
+            self.stack_align,
+            self.body_start,
+            self.setter.light_text,
+            self.setter.light_everywhere,
+        )
+
+    def _section_slides(self, section: SectionInfo, backup: int = 0) -> None:
         """Add the slides of `section` (numbered and marked BACKUP when `backup` > 0).
 
         The section's text (lead and points) comes first, with its figure cards in a column
@@ -1565,15 +1726,18 @@ class DeckBuilder(BlockSlides):
         if self.frame is not None:  # above the bottom band, clear of the template's logos
             self.left, width = self.frame.footer.x, self.frame.footer.w
             self.right = self.left + width
+        # The footer's text and the banners are alike on every slide: set once.
+        footer = self.fitted_box(
+            left_text,
+            "footer",
+            Region(self.left, self.footer_y, width * 0.75, 0),
+            name="Footer",
+            max_lines=1,
+        )
+        banners = self.banners(meta.classification) if meta.classification else []
         for number, slide in enumerate(self.slides, start=1):
             slide.number = number
-            footer_left = self.fitted_box(
-                left_text,
-                "footer",
-                Region(self.left, self.footer_y, width * 0.75, 0),
-                name="Footer",
-                max_lines=1,
-            )
+            footer_left = footer
             if number == 1 and len(footer_left.paragraphs[0].lines) > 1:
                 self.warn(
                     self.meta_location,
@@ -1603,8 +1767,7 @@ class DeckBuilder(BlockSlides):
                     )
                 )
             slide.boxes.extend([footer_left, footer_right])
-            if meta.classification:
-                slide.boxes.extend(self.banners(meta.classification))
+            slide.boxes.extend(banners)
         return ComposedDeck(
             width=self.width,
             height=self.height,

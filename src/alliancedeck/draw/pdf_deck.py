@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from alliancedeck.compose.boxes import ComposedDeck
+from alliancedeck.compose.boxes import ComposedDeck, Slide
 from alliancedeck.draw.pdf_common import (
     document_info,
     stamped_canvas_class,
@@ -26,8 +26,26 @@ def draw_deck_pdf(
 ) -> bytes:
     """Return the PDF bytes of `deck`: one page per slide, text where the layout put it.
 
-    With `template`, each page first shows the template's own artwork (an artifact).
+    With `template`, each page first shows the template's own artwork (an artifact). In a
+    watch session, slides drawn as in the last rebuild are replayed (draw/pdf_replay.py).
     """
+    from alliancedeck.draw.pdf_replay import drawn_with_replay
+
+    return drawn_with_replay(
+        "deck", lambda replay: _draw_deck_pdf(deck, doc, book, build_time, template, replay=replay)
+    )
+
+
+def _draw_deck_pdf(
+    deck: ComposedDeck,
+    doc: Document,
+    book: FontBook,
+    build_time: int,
+    template: OrgTemplate | None,
+    *,
+    replay: bool,
+) -> bytes:
+    """Return the PDF bytes of `deck` (see `draw_deck_pdf`), replaying kept slides if `replay`."""
     buffer = io.BytesIO()
     info = document_info(doc, kind="Deck")
 
@@ -48,24 +66,56 @@ def draw_deck_pdf(
     canvas.setKeywords(info["keywords"])
     canvas.setCreator(info["creator"])
     canvas.setProducer(info["producer"])
+    from alliancedeck.draw.pdf_replay import PageReplay
     from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
 
     tagger = Tagger(canvas, info["lang"], info["title"])  # tagged PDF: see draw/pdf_tags.py
     drawer = BoxTagger(tagger, book, deck.height, picture_font)
+    # A template's artwork is drawn from its files: its slides are never replayed.
+    pages = PageReplay(
+        canvas,
+        drawer,
+        book,
+        "deck",
+        (deck.width, deck.height, picture_font, info["lang"]),
+        enabled=replay and template is None,
+    )
     for slide in deck.slides:
         key = f"slide{slide.number}"
         canvas.bookmarkPage(key)
         canvas.addOutlineEntry(f"{slide.number}. {slide.title}", key, level=0)
-        if template is not None:  # organisation template: see alliancedeck.template.pdf
-            from alliancedeck.template.pdf import draw_artwork
 
-            with tagger.artifact():
-                draw_artwork(canvas, template, slide.kind, deck.height)
-        for box in slide.boxes:
-            drawer.draw(box)
+        def draw(slide: Slide = slide) -> None:
+            if template is not None:  # organisation template: see alliancedeck.template.pdf
+                from alliancedeck.template.pdf import draw_artwork
+
+                with tagger.artifact():
+                    draw_artwork(canvas, template, slide.kind, deck.height)
+            for box in slide.boxes:
+                drawer.draw(box)
+
+        # A slide that opens with its title closes what the slides before left open.
+        fresh = drawer.has_title and _opens_with_title(slide)
+        pages.page(lambda slide=slide: slide.boxes, draw, fresh)
         canvas.showPage()
         tagger.end_page()
     canvas.showOutline()
     tagger.finish()
     canvas.save()
     return buffer.getvalue()
+
+
+def _opens_with_title(slide: Slide) -> bool:
+    """Return whether `slide`'s first box that is not a plain rectangle is its title, with
+    text: tagging it starts afresh (see `BoxTagger.element_for`)."""
+    from alliancedeck.compose.boxes import Rect, TextBox
+
+    for box in slide.boxes:
+        if not isinstance(box, Rect):
+            return (
+                isinstance(box, TextBox)
+                and box.role == "title"
+                and bool(box.paragraphs)
+                and bool(box.paragraphs[0].text)
+            )
+    return False

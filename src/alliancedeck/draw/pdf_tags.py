@@ -25,6 +25,9 @@ from reportlab.pdfbase.pdfdoc import (
 
 from alliancedeck.draw.pdf_fast import AnnotationKid, ParentTreeObject, StructElemObject
 
+# Imported with the tags: every process that draws a PDF replays pages (draw/pdf_replay.py).
+from alliancedeck.draw.pdf_replay import Diverged
+
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
@@ -76,6 +79,9 @@ class Tagger:
         self.page = 0
         self.mcids: list[list[Element]] = [[]]  # per page: the element owning each MCID
         self.annotations: list[tuple[Element, Any]] = []
+        # What marking wrote into the content and the drawing decisions tagging took, in
+        # order: a replayed page's must equal its kept page's (see draw/pdf_replay.py).
+        self.trace: list[str] = []
         canvas._doc._pdfVersion = max(canvas._doc._pdfVersion, (1, 7))
 
     # ----- marking ----------------------------------------------------------------------------
@@ -87,7 +93,9 @@ class Tagger:
         mcid = len(owners)
         owners.append(element)
         element.kids.append((self.page, mcid))
-        self.canvas.addLiteral(f"/{_marked_tag(element.kind)} <</MCID {mcid}>> BDC")
+        literal = f"/{_marked_tag(element.kind)} <</MCID {mcid}>> BDC"
+        self.trace.append(literal)
+        self.canvas.addLiteral(literal)
         try:
             yield
         finally:
@@ -96,7 +104,9 @@ class Tagger:
     @contextlib.contextmanager
     def artifact(self, kind: str = "Layout") -> Iterator[None]:
         """Mark what is drawn inside as an artifact (page furniture a reader skips)."""
-        self.canvas.addLiteral(f"/Artifact <</Type /{kind}>> BDC")
+        literal = f"/Artifact <</Type /{kind}>> BDC"
+        self.trace.append(literal)
+        self.canvas.addLiteral(literal)
         try:
             yield
         finally:
@@ -104,6 +114,8 @@ class Tagger:
 
     def link(self, element: Element, text: str) -> None:
         """Attach the annotation the canvas made last (a link) to `element`, a Link."""
+        if isinstance(self.canvas, Sink):
+            raise Diverged  # a page with a link is never replayed
         reference = self.canvas._annotationrefs[-1]
         annotation = self.canvas._doc.idToObject[reference.name]
         annotation["Contents"] = PDFString(text)
@@ -179,6 +191,17 @@ class Tagger:
         doc.delayedFonts.append(_UnicodeMapCleaner())
 
 
+class Sink:
+    """The canvas of a tagger that tags a replayed page without drawing it: marking writes
+    nothing (the kept page's content has it)."""
+
+    def addLiteral(self, literal: str) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        raise Diverged  # nothing else is asked of a page that is replayed
+
+
 class _UnicodeMapCleaner:
     """Drop the unused codes reportlab maps to U+0000 from every font's ToUnicode map.
 
@@ -229,6 +252,12 @@ class BoxTagger:
     def canvas(self) -> Canvas:
         return self.tagger.canvas
 
+    @property
+    def drawing(self) -> bool:
+        """Whether boxes are drawn; if not, only tagged (a replayed page: see
+        draw/pdf_replay.py)."""
+        return not isinstance(self.tagger.canvas, Sink)
+
     def new_page(self, height: float | None = None) -> None:
         """Note that the canvas moved on to a new page (of `height`, if it changed)."""
         if height is not None:
@@ -256,10 +285,11 @@ class BoxTagger:
         from alliancedeck.compose.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
         from alliancedeck.draw.pdf_common import draw_chart, draw_picture, draw_rect
 
-        tagger, height = self.tagger, self.page_height
+        tagger, height, drawing = self.tagger, self.page_height, self.drawing
         if isinstance(box, Rect):
             with tagger.artifact():
-                draw_rect(self.canvas, height, box.x, box.y, box.w, box.h, box.fill)
+                if drawing:
+                    draw_rect(self.canvas, height, box.x, box.y, box.w, box.h, box.fill)
         elif isinstance(box, TextBox):
             self.text_box(box)
         elif isinstance(box, TableBox):
@@ -276,7 +306,9 @@ class BoxTagger:
                 bbox=(box.x, bottom, box.x + box.w, bottom + box.h),
             )
             with tagger.marked(figure):
-                if isinstance(box, ChartBox):
+                if not drawing:
+                    pass
+                elif isinstance(box, ChartBox):
                     draw_chart(self.canvas, height, box, self.book)
                 else:
                     draw_picture(
@@ -295,14 +327,16 @@ class BoxTagger:
         """Draw a frame of text: furniture as an artifact, the rest paragraph by paragraph."""
         from alliancedeck.draw.pdf_common import draw_rect, draw_text_box
 
-        tagger = self.tagger
+        tagger, drawing = self.tagger, self.drawing
         if box.role in ARTIFACT_ROLES:
             with tagger.artifact(ARTIFACT_ROLES[box.role]):
-                draw_text_box(self.canvas, self.page_height, box, self.book)
+                if drawing:
+                    draw_text_box(self.canvas, self.page_height, box, self.book)
             return
         if box.fill:
             with tagger.artifact():
-                draw_rect(self.canvas, self.page_height, box.x, box.y, box.w, box.h, box.fill)
+                if drawing:
+                    draw_rect(self.canvas, self.page_height, box.x, box.y, box.w, box.h, box.fill)
         content = box.content_height
         offset = {"top": 0.0, "middle": (box.h - content) / 2, "bottom": box.h - content}
         y = box.y + offset[box.anchor]
@@ -322,7 +356,7 @@ class BoxTagger:
 
         from alliancedeck.draw.pdf_common import color, draw_paragraph, first_baseline
 
-        tagger, canvas = self.tagger, self.canvas
+        tagger, canvas, drawing = self.tagger, self.canvas, self.drawing
         body: Element | None
         label: Element | None = None
         link: Element | None = None
@@ -335,22 +369,33 @@ class BoxTagger:
                 link = body.add("Link")
             self.last_body, self.last_link = body, link
         if label is not None and paragraph.bullet:
-            canvas.setFillColor(color(paragraph.font.color))
-            canvas.setFont(paragraph.font.pdf_name, paragraph.font.size)
-            baseline = self.page_height - (top + first_baseline(paragraph, self.book))
+            if drawing:
+                canvas.setFillColor(color(paragraph.font.color))
+                canvas.setFont(paragraph.font.pdf_name, paragraph.font.size)
             with tagger.marked(label):
-                canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
-        drawn = replace(replace_lines(paragraph), bullet=None)
-        voiced = _voiced(drawn, body, tagger.lang)
+                if drawing:
+                    baseline = self.page_height - (top + first_baseline(paragraph, self.book))
+                    canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
+        if drawing or paragraph.runs or not _latin(paragraph, tagger.lang):
+            drawn = replace(replace_lines(paragraph), bullet=None)
+            voiced = _voiced(drawn, body, tagger.lang)
+        else:  # only tagged, in one voice (as `_voiced` finds): one mark, nothing to draw
+            drawn, voiced = paragraph, None
+        # How the paragraph is drawn depends on what it continues and on its languages.
+        tagger.trace.append(f"paragraph {label is not None} {voiced is not None} {body.lang}")
         if voiced is not None or any(run.href for line in paragraph.runs for run in line):
             # Inline links and runs in another language: each run is marked on its own, a
             # link's under its Link element, another language's under a Span with its /Lang.
             drawn = voiced or drawn
             marker = _LinkMarker(tagger, body, drawn, voiced=voiced is not None)
-            draw_paragraph(canvas, self.page_height, box, drawn, top, self.book, marker)
+            if drawing:
+                draw_paragraph(canvas, self.page_height, box, drawn, top, self.book, marker)
+            else:
+                _mark_runs(drawn, marker)
         else:
             with tagger.marked(link or body):
-                draw_paragraph(canvas, self.page_height, box, drawn, top, self.book)
+                if drawing:
+                    draw_paragraph(canvas, self.page_height, box, drawn, top, self.book)
         if paragraph.link and link is not None:
             tagger.link(link, paragraph.text or paragraph.link)
 
@@ -403,7 +448,7 @@ class BoxTagger:
         from alliancedeck.compose.boxes import TextBox
         from alliancedeck.draw.pdf_common import draw_rect, draw_text_box
 
-        tagger, canvas, height = self.tagger, self.canvas, self.page_height
+        tagger, canvas, height, drawing = self.tagger, self.canvas, self.page_height, self.drawing
         continued = self.table is not None and self.table[1] == box.alt
         if continued:
             assert self.table is not None
@@ -424,7 +469,8 @@ class BoxTagger:
         with tagger.artifact():
             y = box.y
             for r, row_height in enumerate(box.heights):
-                draw_rect(canvas, height, box.x, y, box.w, row_height, box.row_fill(r))
+                if drawing:
+                    draw_rect(canvas, height, box.x, y, box.w, row_height, box.row_fill(r))
                 y += row_height
         y = box.y
         for r, (row_height, cells) in enumerate(zip(box.heights, box.cells, strict=True)):
@@ -432,18 +478,23 @@ class BoxTagger:
             row = None if repeated else table.add("TR")
             x = box.x
             for width, paragraph in zip(box.widths, cells, strict=True):
-                cell = TextBox(
-                    x + box.padding,
-                    y + box.padding,
-                    width - 2 * box.padding,
-                    row_height - 2 * box.padding,
-                    (replace_lines(paragraph),),
-                    role="table",
-                    name="Cell",
+                cell = (
+                    None
+                    if not drawing
+                    else TextBox(
+                        x + box.padding,
+                        y + box.padding,
+                        width - 2 * box.padding,
+                        row_height - 2 * box.padding,
+                        (replace_lines(paragraph),),
+                        role="table",
+                        name="Cell",
+                    )
                 )
                 if row is None:
                     with tagger.artifact("Pagination"):
-                        draw_text_box(canvas, height, cell, self.book)
+                        if cell is not None:
+                            draw_text_box(canvas, height, cell, self.book)
                 else:
                     lang = language_of(paragraph.text, tagger.lang)
                     element = (
@@ -452,12 +503,14 @@ class BoxTagger:
                         else row.add("TD", lang=lang)
                     )
                     with tagger.marked(element):
-                        draw_text_box(canvas, height, cell, self.book)
+                        if cell is not None:
+                            draw_text_box(canvas, height, cell, self.book)
                 x += width
             y += row_height
             with tagger.artifact():  # the rule under the row, centred on its edge as in .pptx
                 half = box.rule_width / 2
-                draw_rect(canvas, height, box.x, y - half, box.w, box.rule_width, box.rule)
+                if drawing:
+                    draw_rect(canvas, height, box.x, y - half, box.w, box.rule_width, box.rule)
         self.last_body = None
 
 
@@ -484,6 +537,21 @@ def run_language(run: Any, document_lang: str) -> str:
     return "ja" if run.japanese else document_lang
 
 
+def _mark_runs(paragraph: Any, marker: _LinkMarker) -> None:
+    """Mark `paragraph`'s runs as `draw_paragraph` marks them while drawing, without drawing."""
+    for index in range(len(paragraph.lines)):
+        for run in paragraph.line_runs(index):
+            with marker.mark(run):
+                pass
+            if run.href and run.text.strip():
+                marker.linked(run)
+
+
+def _latin(paragraph: Any, document_lang: str) -> bool:
+    """Return whether `paragraph` is all ASCII in a document not in Japanese (one voice)."""
+    return "".join(paragraph.lines).isascii() and not document_lang.lower().startswith("ja")
+
+
 def _voiced(paragraph: Any, body: Element, document_lang: str) -> Any | None:
     """Return `paragraph` with its runs cut where the script changes when a run of letters is
     in another language than `body` is read in; None when every run is in that language."""
@@ -491,7 +559,7 @@ def _voiced(paragraph: Any, body: Element, document_lang: str) -> Any | None:
 
     from alliancedeck.fonts import script_runs
 
-    if "".join(paragraph.lines).isascii() and not document_lang.lower().startswith("ja"):
+    if _latin(paragraph, document_lang):
         return None
     own = body.lang or document_lang
     lines = tuple(
