@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from alliancedeck.compose.boxes import ComposedDeck, Slide
 from alliancedeck.draw.pdf_common import (
     document_info,
+    set_document_info,
     stamped_canvas_class,
 )
 
@@ -60,12 +61,7 @@ def _draw_deck_pdf(
         pageCompression=1,
         initialFontName=first_font.pdf_name if first_font else None,
     )
-    canvas.setTitle(info["title"])
-    canvas.setAuthor(info["author"])
-    canvas.setSubject(info["subject"])
-    canvas.setKeywords(info["keywords"])
-    canvas.setCreator(info["creator"])
-    canvas.setProducer(info["producer"])
+    set_document_info(canvas, info)
     from alliancedeck.draw.pdf_replay import PageReplay
     from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
 

@@ -128,7 +128,26 @@ class AnnotationKid:
         self.name = name  # the annotation's registered name
 
 
-class StructElemObject(PDFObject):
+class _Preformatted(PDFObject):
+    """An object that writes its own text when the document is formatted, or, where the fast
+    writing is off (see `_References.fast`), the reportlab object it stands for."""
+
+    __slots__ = ()
+
+    def format(self, document: PDFDocument) -> bytes:
+        refs = _references(document)
+        if not refs.fast:
+            return self.reference_object().format(document)
+        return self.written(document, refs)
+
+    def written(self, document: PDFDocument, refs: _References) -> bytes:
+        raise NotImplementedError
+
+    def reference_object(self) -> PDFObject:
+        raise NotImplementedError
+
+
+class StructElemObject(_Preformatted):
     """One structure element (/Type /StructElem), written as reportlab writes a PDFDictionary.
 
     `parent` and the element names in `kids` are registered names of other objects; `kids`
@@ -168,10 +187,7 @@ class StructElemObject(PDFObject):
         self.scope = scope
         self.bbox = bbox
 
-    def format(self, document: PDFDocument) -> bytes:
-        refs = _references(document)
-        if not refs.fast:
-            return self.reference_object().format(document)
+    def written(self, document: PDFDocument, refs: _References) -> bytes:
         kids = [
             refs[kid] if type(kid) is str else fp_str(kid) if type(kid) is int else _kid(kid, refs)
             for kid in self.kids
@@ -242,7 +258,7 @@ class StructElemObject(PDFObject):
         return obj
 
 
-class ParentTreeObject(PDFObject):
+class ParentTreeObject(_Preformatted):
     """The ParentTree number tree (one /Nums array), written as reportlab writes it.
 
     `pages` holds, per page, the registered names of the elements owning its MCIDs in order;
@@ -255,10 +271,7 @@ class ParentTreeObject(PDFObject):
         self.pages = pages
         self.annotations = annotations
 
-    def format(self, document: PDFDocument) -> bytes:
-        refs = _references(document)
-        if not refs.fast:
-            return self.reference_object().format(document)
+    def written(self, document: PDFDocument, refs: _References) -> bytes:
         items = []
         for index, owners in enumerate(self.pages):
             items.append(fp_str(index))
