@@ -28,6 +28,72 @@ def write_brief(folder: Path, text: str, name: str = "content.yaml") -> Path:
     return path
 
 
+def moved_band_brief() -> str:
+    """Return a notional brief whose crowded chart (set across the columns) comes first in
+    the content, and a small chart after it that the columns may set above or before it."""
+    point = "A notional point that takes a line and a little more of a column of the brief."
+    return f"""
+    meta:
+      title: Notional figure order
+      classification: UNCLASSIFIED
+    sections:
+      - title: Notional first
+        points: [{", ".join([point] * 5)}]
+        chart:
+          type: column
+          title: Notional crowded months
+          categories: [Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec]
+          series:
+            - {{name: "2023", values: [27, 10, 20, 20, 27, 19, 13, 23, 10, 22, 28, 28]}}
+            - {{name: "2024", values: [27, 30, 9, 28, 10, 29, 15, 26, 28, 10, 9, 19]}}
+      - title: Notional second
+        points: [{", ".join([point] * 3)}]
+        chart:
+          type: column
+          title: Notional small chart
+          categories: [A, B, C]
+          series: [{{name: Count, values: [1, 2, 3]}}]
+      - title: Notional third
+        points: [{", ".join([point] * 12)}]
+    """
+
+
+def products_of(result) -> dict[str, bytes]:
+    """Return the bytes of every product a build wrote, by file name."""
+    return {p.path.name: p.path.read_bytes() for p in result.products}
+
+
+def rebuild_after_each(content: Path, layout: Path, folder: Path, session, edits, save) -> list:
+    """Build `content` in `session`, then again after each of `edits` (then `save()`); return,
+    per rebuild, the edit's name, the content and layout texts, the products and warnings."""
+    from alliancedeck.api import build
+
+    states = []
+    build(content, out_dir=folder / "warm", session=session)
+    for edit in edits:
+        edit()
+        save()
+        warm = build(content, out_dir=folder / "warm", session=session)
+        texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
+        states.append((edit.__name__, texts, products_of(warm), warm.warnings))
+    return states
+
+
+def assert_cold_builds_equal(states: list, content: Path, layout: Path, folder: Path) -> None:
+    """Build each state of `rebuild_after_each` cold, outside any session: its products and
+    warnings must equal the warm rebuild's."""
+    from alliancedeck.api import build
+
+    for number, (name, (text, design), products, warnings) in enumerate(states):
+        content.write_text(text, encoding="utf-8")
+        layout.write_text(design, encoding="utf-8")
+        cold = build(content, out_dir=folder / f"cold{number}")
+        assert products.keys() == products_of(cold).keys(), name
+        for product, data_bytes in products_of(cold).items():
+            assert products[product] == data_bytes, (name, product)
+        assert warnings == cold.warnings, name
+
+
 def write_long_brief(folder: Path, copies: int = 20) -> Path:
     """Write content.yaml with its sections repeated `copies` times: a build that lasts."""
     import copy as copying

@@ -10,11 +10,7 @@ import yaml
 from alliancedeck import session as sessions
 from alliancedeck.api import build
 from alliancedeck.session import Session
-from conftest import REPO
-
-
-def _products(result) -> dict[str, bytes]:
-    return {p.path.name: p.path.read_bytes() for p in result.products}
+from conftest import REPO, assert_cold_builds_equal, products_of, rebuild_after_each
 
 
 def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monkeypatch):
@@ -65,13 +61,13 @@ def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monke
                 content.write_text(changed, encoding="utf-8")
             warm = build(content, out_dir=tmp_path / "warm", session=session)
             texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
-            states.append((edit.__name__, texts, _products(warm), warm.warnings))
+            states.append((edit.__name__, texts, products_of(warm), warm.warnings))
     assert not sessions.active()  # nothing outlives the session
     for number, (name, (text, design), products, warnings) in enumerate(states):
         content.write_text(text, encoding="utf-8")
         layout.write_text(design, encoding="utf-8")
         cold = build(content, out_dir=tmp_path / f"cold{number}")
-        assert products == _products(cold), name
+        assert products == products_of(cold), name
         assert warnings == cold.warnings, name
 
 
@@ -96,7 +92,7 @@ def test_settling_between_rebuilds_freezes_what_lives_on_and_changes_no_byte(tmp
             assert gc.get_freeze_count() > 0
         assert gc.get_freeze_count() == 0  # closed: what the caches held can be collected
         cold = build(content, out_dir=tmp_path / "cold")
-        assert _products(warm) == _products(cold)
+        assert products_of(warm) == products_of(cold)
     finally:
         gc.unfreeze()
 
@@ -157,29 +153,15 @@ def test_warm_rebuilds_of_a_long_brief_reuse_pieces_and_equal_cold_builds(tmp_pa
     save()
     edits = [same_lines, more_lines, added_point, removed_point, figure_shown_thrice]
     edits += [layout_file, unchanged]
-    states = []
     with Session() as session:
-        build(content, out_dir=tmp_path / "warm", session=session)
-        for edit in edits:
-            edit()
-            save()
-            warm = build(content, out_dir=tmp_path / "warm", session=session)
-            texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
-            states.append((edit.__name__, texts, _products(warm), warm.warnings))
+        states = rebuild_after_each(content, layout, tmp_path, session, edits, save)
         # The deck renders in this process: its slides' XML and zip entries were reused.
         pieces = sessions._PIECES
         assert pieces is not None
         assert pieces["slide-xml"].reused > 30, pieces["slide-xml"].reused
         assert pieces["zip-deflate"].reused > 100, pieces["zip-deflate"].reused
     assert sessions._PIECES is None  # nothing outlives the session
-    for number, (name, (text, design), products, warnings) in enumerate(states):
-        content.write_text(text, encoding="utf-8")
-        layout.write_text(design, encoding="utf-8")
-        cold = build(content, out_dir=tmp_path / f"cold{number}")
-        assert products.keys() == _products(cold).keys(), name
-        for product, data_bytes in _products(cold).items():
-            assert products[product] == data_bytes, (name, product)
-        assert warnings == cold.warnings, name
+    assert_cold_builds_equal(states, content, layout, tmp_path)
 
 
 def copy_of(value):

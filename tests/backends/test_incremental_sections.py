@@ -13,7 +13,14 @@ from alliancedeck.api import build
 from alliancedeck.compose.brief import BriefPlanner
 from alliancedeck.compose.deck import DeckBuilder
 from alliancedeck.session import Session
-from conftest import REPO, write_brief
+from conftest import (
+    REPO,
+    assert_cold_builds_equal,
+    moved_band_brief,
+    products_of,
+    rebuild_after_each,
+    write_brief,
+)
 
 CHART = {
     "type": "column",
@@ -26,38 +33,6 @@ TABLE = {
     "columns": ["Region", "Share"],
     "rows": [["North", 0.25], ["South", 0.5], ["East", 0.25]],
 }
-
-POINT = "A notional point that takes a line and a little more of a column of the brief."
-#: A crowded chart (set across the columns) first in the content, and a small chart after it
-#: that the columns set before it: numbered as read, the small chart is Figure 1.
-MOVED_BAND = f"""
-meta:
-  title: Notional figure order
-  classification: UNCLASSIFIED
-sections:
-  - title: Notional first
-    points: [{", ".join([POINT] * 5)}]
-    chart:
-      type: column
-      title: Notional crowded months
-      categories: [Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec]
-      series:
-        - {{name: "2023", values: [27, 10, 20, 20, 27, 19, 13, 23, 10, 22, 28, 28]}}
-        - {{name: "2024", values: [27, 30, 9, 28, 10, 29, 15, 26, 28, 10, 9, 19]}}
-  - title: Notional second
-    points: [{", ".join([POINT] * 3)}]
-    chart:
-      type: column
-      title: Notional small chart
-      categories: [A, B, C]
-      series: [{{name: Count, values: [1, 2, 3]}}]
-  - title: Notional third
-    points: [{", ".join([POINT] * 12)}]
-"""
-
-
-def _products(result) -> dict[str, bytes]:
-    return {p.path.name: p.path.read_bytes() for p in result.products}
 
 
 def _long_brief() -> dict:
@@ -215,26 +190,13 @@ def test_warm_rebuilds_that_move_numbers_downstream_equal_cold_builds(tmp_path, 
     shown = sum("{{ figures.troops }}" in yaml.safe_dump(s) for s in sections)
     assert shown >= 4  # the figure is shown in several sections
     save()
-    states = []
     with Session() as session:
-        build(content, out_dir=tmp_path / "warm", session=session)
-        for edit in edits:
-            edit()
-            save()
-            warm = build(content, out_dir=tmp_path / "warm", session=session)
-            texts = (content.read_text(encoding="utf-8"), layout.read_text(encoding="utf-8"))
-            states.append((edit.__name__, texts, _products(warm), warm.warnings))
+        states = rebuild_after_each(content, layout, tmp_path, session, edits, save)
     for warning in ("no layout font has", "continues over", "does not fit its card"):
         assert all(any(warning in w.message for w in state[3]) for state in states), warning
-    for number, (name, (text, design), products, warnings) in enumerate(states):
-        content.write_text(text, encoding="utf-8")
-        layout.write_text(design, encoding="utf-8")
-        cold = build(content, out_dir=tmp_path / f"cold{number}")
+    for _name, _texts, products, _warnings in states:
         assert set(products) == {"deck.pptx", "deck.pdf", "brief.pdf"}, products.keys()
-        assert products.keys() == _products(cold).keys(), name
-        for product, data_bytes in _products(cold).items():
-            assert products[product] == data_bytes, (name, product)
-        assert warnings == cold.warnings, name
+    assert_cold_builds_equal(states, content, layout, tmp_path)
 
 
 @pytest.mark.parametrize("product", ["pdf", "slides"])
@@ -280,11 +242,11 @@ def test_a_brief_numbering_figures_in_reading_order_is_the_same_built_in_a_sessi
     """Its plan is made again with the numbers in reading order: a section's units set with
     the numbers in content order are not those."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    path = write_brief(tmp_path, MOVED_BAND)
+    path = write_brief(tmp_path, moved_band_brief())
     cold = build(path, out_dir=tmp_path / "cold", products=("pdf",))
     with Session() as session:
         warm = build(path, out_dir=tmp_path / "warm", products=("pdf",), session=session)
-    assert _products(warm)["brief.pdf"] == _products(cold)["brief.pdf"]
+    assert products_of(warm)["brief.pdf"] == products_of(cold)["brief.pdf"]
 
 
 def _copy_of(value):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import REPO, write_brief
+from conftest import REPO, moved_band_brief, write_brief
 
 LONG = REPO / "tests" / "compose" / "briefs" / "long.yaml"
 BLOCKS = REPO / "examples" / "blocks" / "content.yaml"
@@ -426,39 +426,9 @@ def test_the_last_page_holds_more_than_the_sources(tmp_path, layout, count):
                 assert lines >= 2, lines
 
 
-def _moved_band_brief() -> str:
-    """Return a notional brief whose crowded chart (set across the columns) comes first in
-    the content, and a small chart after it that the columns may set above or before it."""
-    point = "A notional point that takes a line and a little more of a column of the brief."
-    return f"""
-    meta:
-      title: Notional figure order
-      classification: UNCLASSIFIED
-    sections:
-      - title: Notional first
-        points: [{", ".join([point] * 5)}]
-        chart:
-          type: column
-          title: Notional crowded months
-          categories: [Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec]
-          series:
-            - {{name: "2023", values: [27, 10, 20, 20, 27, 19, 13, 23, 10, 22, 28, 28]}}
-            - {{name: "2024", values: [27, 30, 9, 28, 10, 29, 15, 26, 28, 10, 9, 19]}}
-      - title: Notional second
-        points: [{", ".join([point] * 3)}]
-        chart:
-          type: column
-          title: Notional small chart
-          categories: [A, B, C]
-          series: [{{name: Count, values: [1, 2, 3]}}]
-      - title: Notional third
-        points: [{", ".join([point] * 12)}]
-    """
-
-
 @pytest.mark.parametrize("layout", ["default", "report"])
 def test_figures_are_numbered_in_the_order_a_reader_meets_them(tmp_path, layout):
-    path = write_brief(tmp_path, _moved_band_brief())
+    path = write_brief(tmp_path, moved_band_brief())
     built = _build(path, tmp_path / "out", layout=layout)
     found = {}
     with pdfplumber.open(built.products[0].path) as pdf:
@@ -502,7 +472,7 @@ def _heard(pdf) -> str:
 def test_a_screen_reader_meets_figures_in_the_order_they_are_numbered(tmp_path, layout):
     # A block set across the columns at a page's foot is numbered after the page's columns;
     # the tagged PDF reads it there too, never "Figure 2" before "Figure 1".
-    path = write_brief(tmp_path, _moved_band_brief())
+    path = write_brief(tmp_path, moved_band_brief())
     built = _build(path, tmp_path / "out", layout=layout)
     with pdfplumber.open(built.products[0].path) as pdf:
         heard = _heard(pdf)
