@@ -16,7 +16,6 @@ from alliancedeck.commands import chosen_products as _chosen_products
 from alliancedeck.commands import fail as _fail
 from alliancedeck.commands import library_options as _options
 from alliancedeck.commands import main as main  # `python -c "from alliancedeck.cli import main"`
-from alliancedeck.commands import plain_build as _plain_build  # noqa: F401  (tests read it)
 from alliancedeck.commands import run_guarded as _run
 from alliancedeck.commands import say as _say
 from alliancedeck.commands import warn as _warn

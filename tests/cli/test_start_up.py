@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from alliancedeck import cli
+from alliancedeck import cli, commands
 from conftest import REPO, write_long_brief
 
 # Runs `alliancedeck build` and writes, for every process of it, its parent, the modules it had
@@ -225,7 +225,7 @@ def test_messages_are_printed_as_typer_prints_them(monkeypatch, message, err, nl
 )
 def test_a_plain_command_line_is_read_as_typer_reads_it(monkeypatch, argv):
     expected = _typer_arguments(monkeypatch, argv)
-    plain = cli._plain_build(argv)
+    plain = commands.plain_build(argv)
     if plain is not None:  # read here, it must be read exactly as typer reads it
         assert {**DEFAULTS, **plain} == expected
     else:
@@ -258,12 +258,12 @@ def test_a_plain_command_line_is_read_as_typer_reads_it(monkeypatch, argv):
 )
 def test_anything_else_is_left_to_typer(argv):
     """Help, errors, abbreviations, odd values: typer reads them and says what it says."""
-    assert cli._plain_build(argv) is None
+    assert commands.plain_build(argv) is None
 
 
 def test_shell_completion_is_left_to_typer(monkeypatch):
     monkeypatch.setenv("_ALLIANCEDECK_COMPLETE", "bash_source")
-    assert cli._plain_build(["build", "content.yaml"]) is None
+    assert commands.plain_build(["build", "content.yaml"]) is None
 
 
 def test_an_unreadable_content_file_is_left_to_typer(tmp_path):
@@ -272,7 +272,7 @@ def test_an_unreadable_content_file_is_left_to_typer(tmp_path):
     path.chmod(0)
     try:
         readable = os.access(path, os.R_OK)  # root reads anything
-        assert (cli._plain_build(["build", str(path)]) is None) == (not readable)
+        assert (commands.plain_build(["build", str(path)]) is None) == (not readable)
     finally:
         path.chmod(0o644)
 

@@ -34,7 +34,9 @@ def check(
     ] = False,
 ) -> None:
     """Print the layouts the deck would use for each role, their placeholders, fonts, colours."""
-    from alliancedeck.cli import EXIT_CONTENT, _fail, _run
+    from alliancedeck.commands import EXIT_CONTENT
+    from alliancedeck.commands import fail as _fail
+    from alliancedeck.commands import run_guarded as _run
     from alliancedeck.units import parse_length
 
     try:
