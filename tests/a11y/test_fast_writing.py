@@ -1,4 +1,5 @@
-"""The structure tree written fast (draw/pdf_fast.py) is byte for byte what reportlab writes."""
+"""The structure tree and the whole document written fast (draw/pdf_fast.py) are byte for byte
+what reportlab writes."""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ INPUTS = {
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, bool], bytes]:
     """Render the brief and the deck PDF of every input with the fast writing on and off;
-    return {(input, backend, fast): PDF bytes}. Each way is checked to take its own path."""
+    return {(input, backend, fast): PDF bytes}. Each way is checked to take its own path: the
+    structure elements and the document as a whole."""
     from alliancedeck.api import prepare, render
     from alliancedeck.draw import pdf_fast
 
@@ -69,6 +71,14 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, bo
             return reference(self)
 
         patch.setattr(pdf_fast.StructElemObject, "reference_object", counted)
+        documents = Counter[bool]()
+        write_document = pdf_fast._write_document
+
+        def counted_document(document: object) -> bytes:
+            documents[pdf_fast.FAST] += 1
+            return write_document(document)
+
+        patch.setattr(pdf_fast, "_write_document", counted_document)
         for name, content in inputs.items():
             prepared = prepare(content)
             for fast in (True, False):
@@ -77,6 +87,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, bo
                     found[name, backend, fast] = render(prepared, backend)
         assert calls[True] == 0
         assert calls[False] > 1000
+        assert documents == {True: 2 * len(inputs)}  # every fast PDF, and none of the others
     return found
 
 
@@ -105,6 +116,7 @@ def test_the_compared_pdfs_hold_every_kind_of_entry_the_fast_writing_writes(writ
         path = tmp_path / f"{name}-{backend}.pdf"
         path.write_bytes(data)
         with pikepdf.open(path) as pdf:
+            seen.update(_document_entries(pdf))
             if any(b"/Artifact" in page.Contents.read_bytes() for page in pdf.pages):
                 seen["artifact"] += 1
             nums = pdf.Root.StructTreeRoot.ParentTree.Nums
@@ -126,6 +138,7 @@ def test_the_compared_pdfs_hold_every_kind_of_entry_the_fast_writing_writes(writ
                     else:
                         seen["MCID"] += 1
     expected = {
+        *DOCUMENT_ENTRIES,
         "artifact",
         "parent tree past ten items",
         "more than six entries",
@@ -141,6 +154,35 @@ def test_the_compared_pdfs_hold_every_kind_of_entry_the_fast_writing_writes(writ
         "/StructElem",
     }
     assert expected <= {kind for kind, count in seen.items() if count}, seen
+
+
+#: What the fast writing of the document writes besides the structure tree (and where).
+DOCUMENT_ENTRIES = {
+    "page tree past ten pages",  # an array broken every ten items
+    "page with a link",  # an /Annots array; the annotation is a plain dictionary
+    "page with more than six entries",  # a dictionary broken every six entries
+    "page with pictures or states",  # resources with /XObject or /ExtGState
+    "outline entry with a next one",  # /Next, /Prev
+    "destination /XYZ",  # a brief's bookmarks: a position on the page
+    "destination /Fit",  # a deck's: the whole slide
+}
+
+
+def _document_entries(pdf: pikepdf.Pdf) -> Counter[str]:
+    """Count the kinds of pages, outline entries and destinations `pdf` holds."""
+    seen = Counter[str]()
+    seen["page tree past ten pages"] += len(pdf.Root.Pages.Kids) > 10
+    for page in pdf.pages:
+        seen["page with a link"] += "/Annots" in page.obj
+        seen["page with more than six entries"] += len(page.obj.keys()) > 6
+        resources = page.obj.Resources
+        seen["page with pictures or states"] += "/XObject" in resources or "/ExtGState" in resources
+    entry = pdf.Root.Outlines.get("/First")
+    while entry is not None:
+        seen["outline entry with a next one"] += "/Next" in entry
+        seen["destination " + str(entry.Dest[1])] += 1
+        entry = entry.get("/Next")
+    return seen
 
 
 def _tree(shape: list) -> Element:

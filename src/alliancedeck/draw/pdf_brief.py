@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 from alliancedeck.draw.pdf_common import document_info, set_document_info, stamped_canvas_class
+from alliancedeck.draw.pdf_fast import pdf_data
 
 # The deck PDF draws the same boxes, tagged the same way: draw/pdf_tags.py.
 from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
@@ -34,10 +34,9 @@ def _draw_brief(
     """Return the PDF bytes of the brief (see `draw_brief`), replaying kept pages if `replay`."""
     from alliancedeck.draw.pdf_replay import PageReplay
 
-    buffer = io.BytesIO()
     info = document_info(doc, kind="Brief")
     canvas = stamped_canvas_class(build_time)(
-        buffer,
+        None,  # no file: the bytes are returned (`pdf_data`)
         pagesize=(layout.width, layout.height),
         invariant=1,
         lang=info["lang"],
@@ -70,8 +69,7 @@ def _draw_brief(
         tagger.end_page()
     canvas.showOutline()
     tagger.finish()
-    canvas.save()
-    return buffer.getvalue()
+    return pdf_data(canvas)
 
 
 __all__ = ["draw_brief"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 from alliancedeck.compose.boxes import ComposedDeck, Slide
@@ -11,6 +10,7 @@ from alliancedeck.draw.pdf_common import (
     set_document_info,
     stamped_canvas_class,
 )
+from alliancedeck.draw.pdf_fast import pdf_data
 
 if TYPE_CHECKING:
     from alliancedeck.document import Document
@@ -47,14 +47,13 @@ def _draw_deck_pdf(
     replay: bool,
 ) -> bytes:
     """Return the PDF bytes of `deck` (see `draw_deck_pdf`), replaying kept slides if `replay`."""
-    buffer = io.BytesIO()
     info = document_info(doc, kind="Deck")
 
     canvas_class = stamped_canvas_class(build_time)
     first_font = deck.slides[0].title_box.paragraphs[0].font if deck.slides else None
     picture_font = book.pdf_name(book.theme.deck["chart"])  # for any text in an SVG
     canvas = canvas_class(
-        buffer,
+        None,  # no file: the bytes are returned (`pdf_data`)
         pagesize=(deck.width, deck.height),
         invariant=1,
         lang=info["lang"],
@@ -97,8 +96,7 @@ def _draw_deck_pdf(
         tagger.end_page()
     canvas.showOutline()
     tagger.finish()
-    canvas.save()
-    return buffer.getvalue()
+    return pdf_data(canvas)
 
 
 def _opens_with_title(slide: Slide) -> bool:

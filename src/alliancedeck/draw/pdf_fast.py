@@ -1,4 +1,4 @@
-"""Write the many small objects of a tagged PDF (structure elements, ParentTree) fast.
+"""Write the many small objects of a tagged PDF (structure elements, ParentTree, pages) fast.
 
 A tagged PDF of a thousand pages holds tens of thousands of structure elements. Written as
 reportlab's `PDFDictionary`, each takes a dozen recursive `pdfdoc.format` calls, `PDFName`
@@ -12,28 +12,46 @@ which write the same bytes the slow way: the fast writing is used only where it 
 match (reportlab's compact dictionaries, no encryption), and a test compares the two. (With
 reportlab's debugging comments on, `rl_config.pdfComments`, the comment above each object names
 its class: these classes, not PDFDictionary.)
+
+The document as a whole is written the same way (`pdf_data`): one loop over its objects in
+number order, writing reportlab's own page, outline, destination and dictionary objects
+without a `PDFIndirectObject` around each or a `pdfdoc.format` call for each entry, and any
+other object (streams, fonts) through reportlab.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import (
+    Destination,
     NoEncryption,
+    OutlineEntryObject,
     PDFArray,
+    PDFCatalog,
+    PDFDestinationFit,
+    PDFDestinationXYZ,
     PDFDictionary,
+    PDFFile,
     PDFName,
     PDFObject,
     PDFObjectReference,
+    PDFPage,
+    PDFPages,
+    PDFResourceDictionary,
     PDFString,
+    PDFTrailer,
 )
 from reportlab.pdfbase.pdfdoc import format as pdf_format
 
 if TYPE_CHECKING:
     from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfgen.canvas import Canvas
 
 #: Write with the fast path; tests turn it off to compare with reportlab's own writing.
 FAST = True
@@ -296,4 +314,239 @@ def _page_reference(index: int) -> PDFObjectReference:
     return PDFObjectReference(f"Page{index + 1}")
 
 
-__all__ = ["FAST", "AnnotationKid", "ParentTreeObject", "StructElemObject"]
+# ----- the whole document ---------------------------------------------------------------------
+
+
+def pdf_data(canvas: Canvas) -> bytes:
+    """Return the PDF bytes of `canvas`, as `canvas.getpdfdata()` returns them (no copy through a
+    file), each registered object written by `_write_document` where the fast writing matches.
+
+    A thousand-page document holds some 50,000 objects; reportlab wraps each in a
+    `PDFIndirectObject` and formats its dictionaries entry by entry through `pdfdoc.format`.
+    """
+    document = canvas._doc
+    if _fast_for(document) and not _comments() and not getattr(document, "_digiSigs", None):
+        # The document's own `format`, called last by `GetPDFData`, is replaced for this
+        # document only; reportlab's preparation (fonts, outlines, info) runs as before.
+        document.format = lambda: _write_document(document)
+    return canvas.getpdfdata()
+
+
+def _comments() -> bool:
+    # reportlab's debugging comments (written above each object when not invariant).
+    return bool(not rl_config.invariant and rl_config.pdfComments)
+
+
+def _write_document(document: PDFDocument) -> bytes:
+    """Return the bytes `PDFDocument.format` returns for `document` (unencrypted, unsigned,
+    without comments): every object in number order, the cross-reference table and trailer."""
+    document.encrypt.prepare(document)
+    catalog, info = document.Catalog, document.info
+    document.Reference(catalog)
+    document.Reference(info)
+    refs = _references(document)
+    number_to_name = document.numberToId
+    objects = document.idToObject
+    numbers = document.idToObjectNumberAndVersion
+    offsets = document.idToOffset
+    file = document.__accum__ = PDFFile(document._pdfVersion)
+    strings = file.strings
+    offset = file.offset
+    names = []
+    counter = 1
+    # Objects may register more objects while they are written (a page its content stream).
+    while counter in number_to_name:
+        name = number_to_name[counter]
+        obj = objects[name]
+        writer = _WRITERS.get(type(obj))
+        content = (
+            writer(obj, document, refs)
+            if writer is not None
+            else obj.written(document, refs)
+            if isinstance(obj, _Preformatted)
+            else pdf_format(obj, document, 1)
+        )
+        number, version = numbers[name]
+        text = b"%d %d obj\n%s%sendobj\n" % (
+            number,
+            version,
+            content,
+            b"" if content.endswith(b"\n") else b"\n",
+        )
+        offsets[name] = offset
+        strings.append(text)
+        offset += len(text)
+        names.append(name)
+        counter += 1
+    file.offset = offset
+    del document.__accum__
+    if counter - 1 != len(number_to_name):
+        raise ValueError(f"counter {counter} does not match the objects {len(number_to_name)}")
+    xref_offset = file.add(_cross_references(names, numbers, offsets))
+    trailer = PDFTrailer(
+        startxref=xref_offset,
+        Size=len(number_to_name) + 1,
+        Root=document.Reference(catalog),
+        Info=document.Reference(info),
+        Encrypt=None,
+        ID=document.ID(),
+    )
+    file.add(trailer.format(document))
+    return file.format(document)
+
+
+def _cross_references(
+    names: list[str], numbers: dict[str, tuple[int, int]], offsets: dict[str, int]
+) -> bytes:
+    """Return the cross-reference table of objects 1.. `names`, as reportlab writes it (objects
+    are numbered in order from 1, so no number is taken twice or out of range)."""
+    entries = [f"0 {len(names) + 1}", "0000000000 65535 f "]
+    entries += [f"{offsets[name]:010d} {numbers[name][1]:05d} n " for name in names]
+    entries.append("")
+    return b"xref\n" + "\n".join(entries).encode("latin-1")
+
+
+_name_bytes: dict[str, bytes] = {}
+
+
+def _key(name: str) -> bytes:
+    """Return a dictionary key as `pdfdoc.format(PDFName(name))` writes it, remembered."""
+    written = _name_bytes.get(name)
+    if written is None:
+        written = _name_bytes[name] = PDFName(name).encode("extpdfdoc")
+    return written
+
+
+def _value(value: Any, document: PDFDocument, refs: _References) -> bytes:
+    """Return `value` inside another object, as `pdfdoc.format(value, document)` writes it."""
+    kind = type(value)
+    if kind is PDFObjectReference:
+        return refs[value.name].encode()
+    if kind is str:
+        return value.encode("extpdfdoc")
+    if kind is int or kind is float:
+        return fp_str(value).encode()
+    if kind is PDFDictionary:
+        return _write_dictionary(value, document, refs)
+    if kind is PDFArray and value.multiline is True:
+        return _array_bytes([_value(item, document, refs) for item in value.sequence])
+    if kind is Destination:
+        return _write_destination(value, document, refs)
+    return pdf_format(value, document)
+
+
+def _array_bytes(items: list[bytes]) -> bytes:
+    """Return written `items` as a compact `PDFArray` writes them (see `_array`)."""
+    if len(items) > 10:
+        return (
+            b"[ "
+            + _BREAK_BYTES.join(b" ".join(items[i : i + 10]) for i in range(0, len(items), 10))
+            + b" ]"
+        )
+    return b"[ " + b" ".join(items) + b" ]"
+
+
+_BREAK_BYTES = _BREAK.encode()
+
+
+def _entries(entries: dict[str, Any], document: PDFDocument, refs: _References) -> bytes:
+    """Return `entries` as `PDFDictionary(entries)` writes them (compact; keys sorted unless
+    they are an OrderedDict)."""
+    keys = list(entries)
+    if not isinstance(entries, OrderedDict):
+        keys.sort()
+    items = [_key(key) + b" " + _value(entries[key], document, refs) for key in keys]
+    if len(items) > 6:
+        return (
+            b"<<\n"
+            + _BREAK_BYTES.join(b" ".join(items[i : i + 6]) for i in range(0, len(items), 6))
+            + b"\n>>"
+        )
+    return b"<<\n" + b" ".join(items) + b"\n>>"
+
+
+def _write_dictionary(obj: PDFDictionary, document: PDFDocument, refs: _References) -> bytes:
+    if obj.multiline == "forced":  # one entry a line (reportlab's trailer)
+        return obj.format(document)
+    return _entries(obj.dict, document, refs)
+
+
+def _write_catalog(obj: PDFCatalog, document: PDFDocument, refs: _References) -> bytes:
+    """Write a catalog or page dictionary as `PDFCatalog.format` does (objects it holds are
+    registered in the same order, so they get the same numbers)."""
+    obj.check_format(document)
+    entries: dict[str, Any] = {}
+    for key, default in obj.__Defaults__.items():
+        value = getattr(obj, key, default)
+        if value is not None:
+            entries[key] = value
+    for key in obj.__NoDefault__:
+        value = getattr(obj, key, None)
+        if value is not None:
+            entries[key] = value
+    for key in obj.__Refs__:
+        if key in entries:
+            entries[key] = document.Reference(entries[key])
+    return _entries(entries, document, refs)
+
+
+def _write_resources(obj: PDFResourceDictionary, document: PDFDocument, refs: _References) -> bytes:
+    """Write a page's resources as `PDFResourceDictionary.format` does."""
+    entries: dict[str, Any] = {}
+    for key in obj.dict_attributes:
+        value = getattr(obj, key)
+        if isinstance(value, dict):
+            if value:
+                entries[key] = PDFDictionary(value)
+        else:
+            entries[key] = value
+    procedures = obj.ProcSet
+    if isinstance(procedures, (tuple, list)):
+        if procedures:
+            entries["ProcSet"] = PDFArray(procedures)
+    else:
+        entries["ProcSet"] = procedures
+    return _entries(entries, document, refs)
+
+
+def _write_outline_entry(
+    obj: OutlineEntryObject, document: PDFDocument, refs: _References
+) -> bytes:
+    """Write an outline entry as `OutlineEntryObject.format` does."""
+    entries: dict[str, Any] = {
+        "Title": PDFString(obj.Title),
+        "Parent": obj.Parent,
+        "Dest": obj.Dest,
+    }
+    for key in ("Prev", "Next", "First", "Last", "Count"):
+        value = getattr(obj, key)
+        if value is not None:
+            entries[key] = value
+    return _entries(entries, document, refs)
+
+
+def _write_destination(obj: Destination, document: PDFDocument, refs: _References) -> bytes:
+    """Write a bookmark's destination as `Destination.format` does (an XYZ or Fit array)."""
+    view, page = obj.fmt, obj.page
+    if view is None or page is None or type(view) not in (PDFDestinationXYZ, PDFDestinationFit):
+        return obj.format(document)  # reportlab's own error, or a rarer kind of view
+    view.page = page
+    items = [refs[document.Reference(page).name].encode(), _key(view.typename)]
+    if type(view) is PDFDestinationXYZ:
+        items += [_value(value, document, refs) for value in (view.left, view.top, view.zoom)]
+    return _array_bytes(items)
+
+
+#: The objects `_write_document` writes itself, by exact type (a subclass may write otherwise).
+_WRITERS: dict[type, Callable[[Any, PDFDocument, _References], bytes]] = {
+    PDFDictionary: _write_dictionary,
+    PDFPage: _write_catalog,
+    PDFCatalog: _write_catalog,
+    PDFPages: _write_catalog,
+    PDFResourceDictionary: _write_resources,
+    OutlineEntryObject: _write_outline_entry,
+    Destination: _write_destination,
+}
+
+
+__all__ = ["FAST", "AnnotationKid", "ParentTreeObject", "StructElemObject", "pdf_data"]
