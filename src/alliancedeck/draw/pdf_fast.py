@@ -430,6 +430,8 @@ def _value(value: Any, document: PDFDocument, refs: _References) -> bytes:
         return _write_dictionary(value, document, refs)
     if kind is PDFArray and value.multiline is True:
         return _array_bytes([_value(item, document, refs) for item in value.sequence])
+    if kind is PDFResourceDictionary:  # a page's resources
+        return _write_resources(value, document, refs)
     if kind is Destination:
         return _write_destination(value, document, refs)
     return pdf_format(value, document)
