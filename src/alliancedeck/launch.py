@@ -56,6 +56,16 @@ def entry() -> NoReturn:
 #: Whether `hold_collection` turned the cyclic garbage collector off in this process.
 _held = False
 
+#: A one-shot build's oldest generation is collected once every this many collections of the
+#: middle one (the interpreter's default is 10). A build keeps what it lays out and draws to
+#: its end, so its full collections find next to nothing, and they walk every live object: at
+#: 200x they took 15-20 % of a build's CPU. The young generations are collected as usual, so
+#: short-lived cycles are freed as soon as before; what a finished product leaves is freed
+#: where it matters (`parallel.release_memory`). Measured at 200x against the default: time in
+#: the collector -55 %, total CPU about -10 %, no more memory. Higher first thresholds (2,000
+#: to 50,000) save as much but hold more memory (+10-15 MB summed over the processes).
+FULL_COLLECTION_EVERY = 100
+
 
 def hold_collection() -> None:
     """Turn the garbage collector off while a one-shot build imports its libraries.
@@ -72,9 +82,13 @@ def hold_collection() -> None:
 def imports_done() -> None:
     """Turn the collector back on if `hold_collection` held it, keeping what was imported out
     of its reach (`gc.freeze`): those objects live as long as the process, so collections stay
-    short, and a forked process does not copy their pages by collecting them."""
+    short, and a forked process does not copy their pages by collecting them. From then on its
+    full collections are rarer (`FULL_COLLECTION_EVERY`); the library and `build --watch`,
+    which never hold the collector, keep the interpreter's thresholds."""
     global _held
     if _held:
         _held = False
         gc.freeze()
+        youngest, middle, _oldest = gc.get_threshold()
+        gc.set_threshold(youngest, middle, FULL_COLLECTION_EVERY)
         gc.enable()
