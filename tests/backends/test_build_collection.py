@@ -1,13 +1,19 @@
 """Garbage collection in a one-shot `alliancedeck build`: full collections are rare there, and
-only there (not in the library, nor under --watch)."""
+only there (not in the library, nor under --watch); a written PDF does not wait for one."""
 
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import subprocess
 import sys
+import weakref
+from typing import Any
+
+import pikepdf
+import pytest
 
 from alliancedeck import launch
 from conftest import REPO
@@ -76,3 +82,33 @@ def test_a_held_collection_resumes_with_rare_full_collections():
         gc.enable()
         if not frozen:  # what `imports_done` froze goes back to the collector
             gc.unfreeze()
+
+
+@pytest.mark.parametrize("backend", ["pdf", "deck-pdf"])
+def test_a_written_pdf_s_pages_are_freed_without_a_full_collection(backend, monkeypatch):
+    # Full collections are rare in a build: the document a PDF was written from must not wait
+    # for one (it sits in reference cycles) to give back its pages and their content streams.
+    from alliancedeck.api import prepare, render
+    from alliancedeck.draw import pdf_brief, pdf_deck, pdf_fast
+
+    pages: list[weakref.ref] = []
+    write = pdf_fast.pdf_data
+
+    def watched(canvas: Any) -> bytes:
+        pages.extend(weakref.ref(page) for page in canvas._doc.Pages.pages)
+        return write(canvas)
+
+    for module in (pdf_brief, pdf_deck):
+        monkeypatch.setattr(module, "pdf_data", watched)
+    prepared = prepare(REPO / "content.yaml")
+    gc.collect()
+    gc.disable()
+    try:
+        data = render(prepared, backend)
+        assert pages
+        alive = sum(page() is not None for page in pages)
+    finally:
+        gc.enable()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == len(pages)  # the pages watched are the PDF's
+    assert alive == 0

@@ -320,6 +320,7 @@ def _page_reference(index: int) -> PDFObjectReference:
 def pdf_data(canvas: Canvas) -> bytes:
     """Return the PDF bytes of `canvas`, as `canvas.getpdfdata()` returns them (no copy through a
     file), each registered object written by `_write_document` where the fast writing matches.
+    The canvas's document is emptied: `canvas` cannot be used afterwards.
 
     A thousand-page document holds some 50,000 objects; reportlab wraps each in a
     `PDFIndirectObject` and formats its dictionaries entry by entry through `pdfdoc.format`.
@@ -329,7 +330,13 @@ def pdf_data(canvas: Canvas) -> bytes:
         # The document's own `format`, called last by `GetPDFData`, is replaced for this
         # document only; reportlab's preparation (fonts, outlines, info) runs as before.
         document.format = lambda: _write_document(document)
-    return canvas.getpdfdata()
+    data = canvas.getpdfdata()
+    # The document sits in reference cycles (its XMP metadata's writer refers to the tagger, the
+    # tagger to the canvas), so only a full collection would free its objects (pages, streams,
+    # the structure tree); a build makes those rare (alliancedeck.launch). Written, the
+    # document is not used again: let its objects go now.
+    document.__dict__.clear()
+    return data
 
 
 def _comments() -> bool:
