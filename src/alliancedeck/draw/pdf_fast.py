@@ -446,16 +446,16 @@ def _value(value: Any, document: PDFDocument, refs: _References) -> bytes:
 
 def _array_bytes(items: list[bytes]) -> bytes:
     """Return written `items` as a compact `PDFArray` writes them (see `_array`)."""
-    if len(items) > 10:
-        return (
-            b"[ "
-            + _BREAK_BYTES.join(b" ".join(items[i : i + 10]) for i in range(0, len(items), 10))
-            + b" ]"
-        )
-    return b"[ " + b" ".join(items) + b" ]"
+    return b"[ " + _runs(items, 10) + b" ]"
 
 
 _BREAK_BYTES = _BREAK.encode()
+
+
+def _runs(items: list[bytes], run: int) -> bytes:
+    """Return `items` joined by spaces, broken after each `run` of them as reportlab breaks
+    compact arrays (10) and dictionaries (6)."""
+    return _BREAK_BYTES.join(b" ".join(items[i : i + run]) for i in range(0, len(items), run))
 
 
 def _entries(entries: dict[str, Any], document: PDFDocument, refs: _References) -> bytes:
@@ -465,13 +465,7 @@ def _entries(entries: dict[str, Any], document: PDFDocument, refs: _References) 
     if not isinstance(entries, OrderedDict):
         keys.sort()
     items = [_key(key) + b" " + _value(entries[key], document, refs) for key in keys]
-    if len(items) > 6:
-        return (
-            b"<<\n"
-            + _BREAK_BYTES.join(b" ".join(items[i : i + 6]) for i in range(0, len(items), 6))
-            + b"\n>>"
-        )
-    return b"<<\n" + b" ".join(items) + b"\n>>"
+    return b"<<\n" + _runs(items, 6) + b"\n>>"
 
 
 def _write_dictionary(obj: PDFDictionary, document: PDFDocument, refs: _References) -> bytes:
