@@ -343,17 +343,49 @@ def _serve(group: tuple[str, ...], job_end: int, result_end: int) -> None:
             settle()  # while the watcher waits for the next save
 
 
-def settle() -> None:
-    """Between two rebuilds: collect what the last one left, and put what lives on (the
-    libraries, the kept pieces and line caches) out of the collector's reach (`gc.freeze`).
+#: Whether the cyclic collector was on when `settle` first paused it in this process (None:
+#: not paused).
+_COLLECTING: bool | None = None
 
-    A session keeps large caches; without this, every full collection during a rebuild walks
-    them all again (about 1 s of a warm rebuild at 200x). What is frozen is still freed when
-    nothing refers to it; a cycle among frozen objects waits for the next `settle`.
+
+def settle() -> None:
+    """Between two rebuilds: collect what the last one left, put what lives on (the
+    libraries, the kept pieces and line caches) out of the collector's reach (`gc.freeze`),
+    and pause the collector until the next `settle` (or `resume`).
+
+    A session keeps large caches; without the freeze, every full collection during a rebuild
+    walks them all again (about 1 s of a warm rebuild at 200x). What is frozen is still freed
+    when nothing refers to it; a cycle among frozen objects waits for the next `settle`.
+
+    Even then a rebuild's own objects took the collector about 0.5 s per process at 200x (at
+    each full collection it walks every object the rebuild made so far, and after a freeze
+    full collections come often): paused, the cycles a rebuild leaves (a drawn PDF, a deck
+    package) wait for the next `settle`, so a rebuild holds at most its own garbage besides
+    what it makes. Objects without cycles are freed as ever, when nothing refers to them.
     """
+    global _COLLECTING
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    if _COLLECTING is None:
+        _COLLECTING = gc.isenabled()
+        gc.disable()
+
+
+def resume() -> None:
+    """Undo what `settle` did in this process: the collector runs as before, on everything."""
+    global _COLLECTING
+    if _COLLECTING is not None:
+        if _COLLECTING:
+            gc.enable()
+        _COLLECTING = None
+    gc.unfreeze()
+
+
+def collector_paused() -> bool:
+    """Return whether `settle` paused the collector in this process (a rebuild's cycles are
+    collected at the next `settle`, not while it renders)."""
+    return _COLLECTING is not None
 
 
 def forget_pictures() -> None:
@@ -400,12 +432,13 @@ class Session:
             self._keeping = None
         if self._settled:
             self._settled = False
-            gc.unfreeze()
+            resume()
 
     def settle(self) -> None:
         """Call between rebuilds, once the products are written: see `settle` (each worker
         settles itself after answering). It unfreezes whatever this process had frozen
-        before; `close` unfreezes what it froze, so the caches dropped then are collected."""
+        before; `close` unfreezes what it froze and lets the collector run as before it, so
+        the caches dropped then are collected."""
         self._settled = True
         settle()
 

@@ -311,6 +311,45 @@ def test_a_large_document_s_products_each_draw_after_the_last_one_s_leftovers_ar
     assert events == ["slides", "freed", "deck-pdf", "slides", "deck-pdf"]
 
 
+def test_a_settled_watch_session_leaves_a_large_document_s_leftovers_to_its_next_settle(
+    tmp_path, monkeypatch
+):
+    """Settled, a session's collector waits for the next settle (session.settle): no full
+    collection between a rebuild's products; closed, products free their leftovers again."""
+    import gc
+
+    from alliancedeck import backends, parallel
+    from alliancedeck.backends import RenderContext
+    from alliancedeck.session import Session
+
+    events: list[str] = []
+
+    class Notional:
+        def __init__(self, name: str):
+            self.name = name
+
+        def render(self, doc, theme, context) -> bytes:
+            events.append(self.name)
+            return b""
+
+    monkeypatch.setattr(backends, "load", Notional)
+    monkeypatch.setattr(parallel, "release_memory", lambda: events.append("freed"))
+    large = _long_job(tmp_path)
+    collecting = gc.isenabled()
+    try:
+        with Session() as session:
+            parallel.render_group(("slides", "deck-pdf"), large, RenderContext(REPO, 0))
+            session.settle()
+            assert not gc.isenabled()
+            parallel.render_group(("slides", "deck-pdf"), large, RenderContext(REPO, 0))
+        assert gc.isenabled() == collecting and gc.get_freeze_count() == 0
+        parallel.render_group(("slides", "deck-pdf"), large, RenderContext(REPO, 0))
+    finally:
+        gc.unfreeze()
+    expected = ["slides", "freed", "deck-pdf"]
+    assert events == [*expected, "slides", "deck-pdf", *expected]
+
+
 def test_a_large_content_file_is_read_in_a_child_and_builds_what_one_process_builds(
     tmp_path, monkeypatch
 ):
