@@ -138,6 +138,27 @@ def kept(
     return value
 
 
+def kept_for(kind: str, value: object, make: Callable[[], T]) -> T:
+    """Return `make()`, or inside a session what it returned for this very object `value`
+    (not an equal one) in this rebuild or the last.
+
+    For what is made from a value that never changes once made (a composed box: frozen, and
+    kept between rebuilds with its section), so that its identity stands for its content;
+    the value is kept with what was made from it, so its id names no other object meanwhile.
+    """
+    if _PIECES is None:
+        return make()
+    pieces = _PIECES.get(kind)
+    if pieces is None:
+        pieces = _PIECES[kind] = _Pieces()
+    found = pieces.get(id(value))
+    if found is not _MISSING and found[0] is value:
+        return found[1]
+    made = make()
+    pieces.put(id(value), (value, made))
+    return made
+
+
 def digest(value: object) -> bytes:
     """Return a digest of `value` (picklable): equal digests, equal values."""
     return hashlib.sha256(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)).digest()
