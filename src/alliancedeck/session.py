@@ -33,11 +33,12 @@ import contextlib
 import functools
 import gc
 import hashlib
+import io
 import os
 import pickle
 import signal
 import traceback
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -111,6 +112,15 @@ class _Pieces:
         self.now[key] = value
 
 
+def _pieces(kind: str) -> _Pieces:
+    """Return this session's pieces of `kind` (inside a session)."""
+    assert _PIECES is not None, "no session is active"
+    pieces = _PIECES.get(kind)
+    if pieces is None:
+        pieces = _PIECES[kind] = _Pieces()
+    return pieces
+
+
 def kept(
     kind: str,
     key: Callable[[], Hashable],
@@ -126,9 +136,7 @@ def kept(
     """
     if _PIECES is None:
         return make()
-    pieces = _PIECES.get(kind)
-    if pieces is None:
-        pieces = _PIECES[kind] = _Pieces()
+    pieces = _pieces(kind)
     wanted = key()
     value = pieces.get(wanted)
     if value is _MISSING:
@@ -138,25 +146,43 @@ def kept(
     return value
 
 
-def kept_for(kind: str, value: object, make: Callable[[], T]) -> T:
-    """Return `make()`, or inside a session what it returned for this very object `value`
-    (not an equal one) in this rebuild or the last.
+def boxes_digest(product: str, boxes: Iterable[object]) -> bytes:
+    """Return a digest of `boxes` (composed boxes of `product`, in order): equal boxes, equal
+    digests, whichever of their parts are one shared object.
 
-    For what is made from a value that never changes once made (a composed box: frozen, and
-    kept between rebuilds with its section), so that its identity stands for its content;
-    the value is kept with what was made from it, so its id names no other object meanwhile.
-    """
+    Inside a session, a box's digest is kept with the box itself, by identity (a composed box
+    is frozen, so the same object means the same content; kept with it, its id names no
+    other object meanwhile): a kept slide's boxes are not read again. `product` names the
+    rebuild they are kept for (the products of one rebuild may render in turn here, each in
+    a rebuild of its own)."""
+    digest = hashlib.sha256()
     if _PIECES is None:
-        return make()
-    pieces = _PIECES.get(kind)
-    if pieces is None:
-        pieces = _PIECES[kind] = _Pieces()
-    found = pieces.get(id(value))
-    if found is not _MISSING and found[0] is value:
-        return found[1]
-    made = make()
-    pieces.put(id(value), (value, made))
-    return made
+        for box in boxes:
+            digest.update(_box_digest(box))
+        return digest.digest()
+    pieces = _pieces(f"box-digest-{product}")
+    for box in boxes:
+        found = pieces.get(id(box))
+        if found is _MISSING or found[0] is not box:
+            found = (box, _box_digest(box))
+            pieces.put(id(box), found)
+        digest.update(found[1])
+    return digest.digest()
+
+
+def _box_digest(box: object) -> bytes:
+    return hashlib.sha256(unshared_pickle(box)).digest()
+
+
+def unshared_pickle(value: object) -> bytes:
+    """Return `value` pickled without the pickler's memo: equal values give equal bytes
+    whichever of their parts are one shared object (a cold build's boxes and a warm
+    rebuild's, whose kept pieces share paragraphs, pickle alike). Boxes hold no cycles."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def digest(value: object) -> bytes:

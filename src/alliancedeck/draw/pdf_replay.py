@@ -18,7 +18,7 @@ structure hangs from the document alone is copied whole: the elements it made, i
 what the tagger holds open after it (see `_Structure`).
 
 A page's key digests each of its boxes; a box kept between rebuilds (a kept slide's) keeps
-its digest with it (`alliancedeck.session.kept_for`). Every page's content stream is
+its digest with it (`alliancedeck.session.boxes_digest`). Every page's content stream is
 compressed once per content: a page whose content is as before (replayed, or drawn alike)
 takes the compressed stream kept for it (`PageReplay.done` gives the last page its own).
 
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import itertools
 import pickle
 import zlib
@@ -137,7 +136,7 @@ class PageReplay:
         if not self.enabled:
             draw()
             return
-        from alliancedeck.session import kept, kept_for
+        from alliancedeck.session import boxes_digest, kept
 
         self._streams()
         fonts = self._font_state()
@@ -151,14 +150,13 @@ class PageReplay:
             drawn = True
             return self._record(draw, fresh)
 
-        # Kinds per product: the products of one rebuild may render one after the other here,
+        # A kind per product: the products of one rebuild may render one after the other here,
         # each in a rebuild of its own (see alliancedeck.session).
-        kind, boxes = f"pdf-page-{self.product}", f"pdf-box-{self.product}"
+        kind = f"pdf-page-{self.product}"
 
         def key() -> Hashable:
             digest = hashlib.sha256(self.setting)
-            for box in content():  # a kept box's digest is kept with it (boxes are frozen)
-                digest.update(kept_for(boxes, box, functools.partial(_box_digest, box)))
+            digest.update(boxes_digest(self.product, content()))
             return (digest.digest(), fonts, tuple(self.canvas._doc.fontMapping))
 
         record = kept(kind, key, make, keep=lambda value: value is not None)
@@ -489,19 +487,3 @@ def drawn_with_replay(product: str, draw: Callable[[bool], bytes]) -> bytes:
 
 
 __all__ = ["Diverged", "PageReplay", "drawn_with_replay"]
-
-
-def _box_digest(box: object) -> bytes:
-    """Return a digest of `box` (see `_unshared_pickle`): equal boxes, equal digests."""
-    return hashlib.sha256(_unshared_pickle(box)).digest()
-
-
-def _unshared_pickle(value: object) -> bytes:
-    """Return `value` pickled without the pickler's memo: equal values give equal bytes
-    whichever of their parts are one shared object (a cold build's boxes and a warm
-    rebuild's, whose kept pieces share paragraphs, pickle alike). Boxes hold no cycles."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(value)
-    return buffer.getvalue()
