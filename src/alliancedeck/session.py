@@ -14,8 +14,10 @@ watching process itself. Both keep, between rebuilds:
   XML by its composed boxes, language and layout type (only a slide that relates no part:
   no chart, picture or link), a zip entry's deflated bytes by its bytes, and a PDF page's
   content by its boxes, fonts and the font codes given before it (draw/pdf_replay.py: the
-  page is copied, its structure tagged again or copied too). A piece that one rebuild does not
-  use is dropped at the next, so none outlives what it is keyed on.
+  page is copied, its structure tagged again or copied too), a page's compressed content
+  stream by its content, and a composed box's digest by the box itself (`boxes_digest`: a
+  kept slide's boxes are the same objects from one rebuild to the next). A piece that one
+  rebuild does not use is dropped at the next, so none outlives what it is keyed on.
 
 A section's composition is such a piece too: its brief units (per composition tried) and its
 deck slides, keyed by the section less its places in the file (`section_key`), the layout,
@@ -25,6 +27,10 @@ numbers, the agenda and sources) is composed afresh.
 
 Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
 compares them). Outside a session (the library API, a plain build) no cache outlives its build.
+
+Between rebuilds a session settles (`settle`): what lives on is frozen out of the cyclic
+collector's reach, and the collector waits for the next settle, so a rebuild spends no time
+walking its own objects.
 """
 
 from __future__ import annotations
