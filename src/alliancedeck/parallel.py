@@ -154,8 +154,10 @@ def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Re
     """
     from alliancedeck import backends
     from alliancedeck.pictures import drawing_checked
+    from alliancedeck.session import collector_paused
 
-    release = len(group) > 1 and large_document(job.doc)
+    # A settled watch session collects between rebuilds, not during one (see session.settle).
+    release = len(group) > 1 and large_document(job.doc) and not collector_paused()
     data: dict[str, bytes] = {}
     with drawing_checked(job.pictures):
         for name in group:

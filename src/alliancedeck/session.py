@@ -14,8 +14,10 @@ watching process itself. Both keep, between rebuilds:
   XML by its composed boxes, language and layout type (only a slide that relates no part:
   no chart, picture or link), a zip entry's deflated bytes by its bytes, and a PDF page's
   content by its boxes, fonts and the font codes given before it (draw/pdf_replay.py: the
-  page is copied, its structure tagged again or copied too). A piece that one rebuild does not
-  use is dropped at the next, so none outlives what it is keyed on.
+  page is copied, its structure tagged again or copied too), a page's compressed content
+  stream by its content, and a composed box's digest by the box itself (`boxes_digest`: a
+  kept slide's boxes are the same objects from one rebuild to the next). A piece that one
+  rebuild does not use is dropped at the next, so none outlives what it is keyed on.
 
 A section's composition is such a piece too: its brief units (per composition tried) and its
 deck slides, keyed by the section less its places in the file (`section_key`), the layout,
@@ -25,6 +27,10 @@ numbers, the agenda and sources) is composed afresh.
 
 Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
 compares them). Outside a session (the library API, a plain build) no cache outlives its build.
+
+Between rebuilds a session settles (`settle`): what lives on is frozen out of the cyclic
+collector's reach, and the collector waits for the next settle, so a rebuild spends no time
+walking its own objects.
 """
 
 from __future__ import annotations
@@ -33,11 +39,12 @@ import contextlib
 import functools
 import gc
 import hashlib
+import io
 import os
 import pickle
 import signal
 import traceback
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -111,6 +118,15 @@ class _Pieces:
         self.now[key] = value
 
 
+def _pieces(kind: str) -> _Pieces:
+    """Return this session's pieces of `kind` (inside a session)."""
+    assert _PIECES is not None, "no session is active"
+    pieces = _PIECES.get(kind)
+    if pieces is None:
+        pieces = _PIECES[kind] = _Pieces()
+    return pieces
+
+
 def kept(
     kind: str,
     key: Callable[[], Hashable],
@@ -126,9 +142,7 @@ def kept(
     """
     if _PIECES is None:
         return make()
-    pieces = _PIECES.get(kind)
-    if pieces is None:
-        pieces = _PIECES[kind] = _Pieces()
+    pieces = _pieces(kind)
     wanted = key()
     value = pieces.get(wanted)
     if value is _MISSING:
@@ -136,6 +150,45 @@ def kept(
         if keep is None or keep(value):
             pieces.put(wanted, value)
     return value
+
+
+def boxes_digest(product: str, boxes: Iterable[object]) -> bytes:
+    """Return a digest of `boxes` (composed boxes of `product`, in order): equal boxes, equal
+    digests, whichever of their parts are one shared object.
+
+    Inside a session, a box's digest is kept with the box itself, by identity (a composed box
+    is frozen, so the same object means the same content; kept with it, its id names no
+    other object meanwhile): a kept slide's boxes are not read again. `product` names the
+    rebuild they are kept for (the products of one rebuild may render in turn here, each in
+    a rebuild of its own)."""
+    digest = hashlib.sha256()
+    if _PIECES is None:
+        for box in boxes:
+            digest.update(_box_digest(box))
+        return digest.digest()
+    pieces = _pieces(f"box-digest-{product}")
+    for box in boxes:
+        found = pieces.get(id(box))
+        if found is _MISSING or found[0] is not box:
+            found = (box, _box_digest(box))
+            pieces.put(id(box), found)
+        digest.update(found[1])
+    return digest.digest()
+
+
+def _box_digest(box: object) -> bytes:
+    return hashlib.sha256(unshared_pickle(box)).digest()
+
+
+def unshared_pickle(value: object) -> bytes:
+    """Return `value` pickled without the pickler's memo: equal values give equal bytes
+    whichever of their parts are one shared object (a cold build's boxes and a warm
+    rebuild's, whose kept pieces share paragraphs, pickle alike). Boxes hold no cycles."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def digest(value: object) -> bytes:
@@ -343,17 +396,49 @@ def _serve(group: tuple[str, ...], job_end: int, result_end: int) -> None:
             settle()  # while the watcher waits for the next save
 
 
-def settle() -> None:
-    """Between two rebuilds: collect what the last one left, and put what lives on (the
-    libraries, the kept pieces and line caches) out of the collector's reach (`gc.freeze`).
+#: Whether the cyclic collector was on when `settle` first paused it in this process (None:
+#: not paused).
+_COLLECTING: bool | None = None
 
-    A session keeps large caches; without this, every full collection during a rebuild walks
-    them all again (about 1 s of a warm rebuild at 200x). What is frozen is still freed when
-    nothing refers to it; a cycle among frozen objects waits for the next `settle`.
+
+def settle() -> None:
+    """Between two rebuilds: collect what the last one left, put what lives on (the
+    libraries, the kept pieces and line caches) out of the collector's reach (`gc.freeze`),
+    and pause the collector until the next `settle` (or `resume`).
+
+    A session keeps large caches; without the freeze, every full collection during a rebuild
+    walks them all again (about 1 s of a warm rebuild at 200x). What is frozen is still freed
+    when nothing refers to it; a cycle among frozen objects waits for the next `settle`.
+
+    Even then a rebuild's own objects took the collector about 0.5 s per process at 200x (at
+    each full collection it walks every object the rebuild made so far, and after a freeze
+    full collections come often): paused, the cycles a rebuild leaves (a drawn PDF, a deck
+    package) wait for the next `settle`, so a rebuild holds at most its own garbage besides
+    what it makes. Objects without cycles are freed as ever, when nothing refers to them.
     """
+    global _COLLECTING
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    if _COLLECTING is None:
+        _COLLECTING = gc.isenabled()
+        gc.disable()
+
+
+def resume() -> None:
+    """Undo what `settle` did in this process: the collector runs as before, on everything."""
+    global _COLLECTING
+    if _COLLECTING is not None:
+        if _COLLECTING:
+            gc.enable()
+        _COLLECTING = None
+    gc.unfreeze()
+
+
+def collector_paused() -> bool:
+    """Return whether `settle` paused the collector in this process (a rebuild's cycles are
+    collected at the next `settle`, not while it renders)."""
+    return _COLLECTING is not None
 
 
 def forget_pictures() -> None:
@@ -400,12 +485,13 @@ class Session:
             self._keeping = None
         if self._settled:
             self._settled = False
-            gc.unfreeze()
+            resume()
 
     def settle(self) -> None:
         """Call between rebuilds, once the products are written: see `settle` (each worker
         settles itself after answering). It unfreezes whatever this process had frozen
-        before; `close` unfreezes what it froze, so the caches dropped then are collected."""
+        before; `close` unfreezes what it froze and lets the collector run as before it, so
+        the caches dropped then are collected."""
         self._settled = True
         settle()
 

@@ -73,7 +73,8 @@ def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monke
 
 def test_settling_between_rebuilds_freezes_what_lives_on_and_changes_no_byte(tmp_path, monkeypatch):
     """`build --watch` settles its session after each rebuild (collect, then freeze what the
-    caches keep, so later collections skip it); closing the session unfreezes it all."""
+    caches keep, so later collections skip it, and pause the collector until the next
+    settle); closing the session unfreezes it all and lets the collector run as before."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     content = tmp_path / "content.yaml"
     text = (REPO / "content.yaml").read_text(encoding="utf-8")
@@ -81,20 +82,24 @@ def test_settling_between_rebuilds_freezes_what_lives_on_and_changes_no_byte(tmp
     edited = text.replace("Abe has had notable success", "Abe has had some notable success", 1)
     assert edited != text
     gc.unfreeze()
+    collecting = gc.isenabled()
     try:
         with Session() as session:
             build(content, out_dir=tmp_path / "warm", session=session)
             session.settle()
-            assert gc.isenabled() and gc.get_freeze_count() > 0
+            assert not gc.isenabled() and gc.get_freeze_count() > 0
             content.write_text(edited, encoding="utf-8")
             warm = build(content, out_dir=tmp_path / "warm", session=session)
             session.settle()
-            assert gc.get_freeze_count() > 0
+            assert not gc.isenabled() and gc.get_freeze_count() > 0
         assert gc.get_freeze_count() == 0  # closed: what the caches held can be collected
+        assert gc.isenabled() == collecting
         cold = build(content, out_dir=tmp_path / "cold")
         assert products_of(warm) == products_of(cold)
     finally:
         gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def test_a_build_outside_a_session_keeps_nothing(tmp_path):

@@ -243,3 +243,39 @@ def test_warm_pdfs_equal_cold_ones_with_japanese_runs_on_replayed_pages(tmp_path
     states, replayed = _rebuilds(tmp_path, monkeypatch, data, [before_them, after_them])
     assert replayed["deck"] > 0 and replayed["brief"] > 0, replayed
     _assert_cold_equal(tmp_path, states)
+
+
+def test_unchanged_pages_reuse_their_compressed_streams_and_boxes_their_digests(
+    tmp_path, monkeypatch
+):
+    """A rebuild after an edit in a middle section: pages whose content is as before take the
+    content stream compressed last time, and kept slides' boxes the digest taken last time
+    (the key of their page); both PDFs equal a cold build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")  # every product renders here
+    data = _long_brief()
+    content = tmp_path / "content.yaml"
+    content.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with Session() as session:
+        first = _pdfs(build(content, out_dir=tmp_path / "warm", session=session))
+        pieces = sessions._PIECES
+        assert pieces is not None
+        for product in ("deck", "brief"):
+            assert pieces[f"pdf-stream-{product}"].reused == 0
+        pages = {
+            product: len(PdfReader(io.BytesIO(first[f"{product}.pdf"])).pages)
+            for product in ("deck", "brief")
+        }
+        sections = data["sections"]
+        sections[8]["points"][0] = sections[8]["points"][0].replace("a", "e", 1)
+        content.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        warm = _pdfs(build(content, out_dir=tmp_path / "warm", session=session))
+        # All but the pages the edit touches.
+        for product, count in pages.items():
+            reused = pieces[f"pdf-stream-{product}"].reused
+            assert count > reused >= count - 2, (product, reused, count)
+        # Every slide's boxes but the footers (made afresh) were kept, with their digests.
+        digests = pieces["box-digest-deck"].reused
+        assert digests > pages["deck"] * 2, digests
+    cold = _pdfs(build(content, out_dir=tmp_path / "cold"))
+    assert warm == cold

@@ -287,11 +287,10 @@ def test_a_group_rendered_in_a_child_ends_while_this_process_still_renders(monke
     assert _bytes(results)["pdf"] == answer
 
 
-def test_a_large_document_s_products_each_draw_after_the_last_one_s_leftovers_are_freed(
-    tmp_path, monkeypatch
-):
+def _notional_renders(monkeypatch) -> list[str]:
+    """Make every backend a notional one and memory release a no-op; return where each
+    render ("slides"...) and each release ("freed") is noted, in order."""
     from alliancedeck import backends, parallel
-    from alliancedeck.backends import RenderContext
 
     events: list[str] = []
 
@@ -305,10 +304,48 @@ def test_a_large_document_s_products_each_draw_after_the_last_one_s_leftovers_ar
 
     monkeypatch.setattr(backends, "load", Notional)
     monkeypatch.setattr(parallel, "release_memory", lambda: events.append("freed"))
+    return events
+
+
+def test_a_large_document_s_products_each_draw_after_the_last_one_s_leftovers_are_freed(
+    tmp_path, monkeypatch
+):
+    from alliancedeck import parallel
+    from alliancedeck.backends import RenderContext
+
+    events = _notional_renders(monkeypatch)
     large, small = _long_job(tmp_path), _job()
     for job in (large, small):
         parallel.render_group(("slides", "deck-pdf"), job, RenderContext(REPO, 0))
     assert events == ["slides", "freed", "deck-pdf", "slides", "deck-pdf"]
+
+
+def test_a_settled_watch_session_leaves_a_large_document_s_leftovers_to_its_next_settle(
+    tmp_path, monkeypatch
+):
+    """Settled, a session's collector waits for the next settle (session.settle): no full
+    collection between a rebuild's products; closed, products free their leftovers again."""
+    import gc
+
+    from alliancedeck import parallel
+    from alliancedeck.backends import RenderContext
+    from alliancedeck.session import Session
+
+    events = _notional_renders(monkeypatch)
+    large = _long_job(tmp_path)
+    collecting = gc.isenabled()
+    try:
+        with Session() as session:
+            parallel.render_group(("slides", "deck-pdf"), large, RenderContext(REPO, 0))
+            session.settle()
+            assert not gc.isenabled()
+            parallel.render_group(("slides", "deck-pdf"), large, RenderContext(REPO, 0))
+        assert gc.isenabled() == collecting and gc.get_freeze_count() == 0
+        parallel.render_group(("slides", "deck-pdf"), large, RenderContext(REPO, 0))
+    finally:
+        gc.unfreeze()
+    expected = ["slides", "freed", "deck-pdf"]
+    assert events == [*expected, "slides", "deck-pdf", *expected]
 
 
 def test_a_large_content_file_is_read_in_a_child_and_builds_what_one_process_builds(

@@ -67,6 +67,7 @@ def _draw_brief(
         pages.page(lambda page=page: page.boxes, draw)
         canvas.showPage()
         tagger.end_page()
+    pages.done()
     canvas.showOutline()
     tagger.finish()
     return pdf_data(canvas)

@@ -94,6 +94,7 @@ def _draw_deck_pdf(
         pages.page(lambda slide=slide: slide.boxes, draw, fresh)
         canvas.showPage()
         tagger.end_page()
+    pages.done()
     canvas.showOutline()
     tagger.finish()
     return pdf_data(canvas)

@@ -17,6 +17,11 @@ starts afresh (`fresh`: a slide that opens with its title, after the first) and 
 structure hangs from the document alone is copied whole: the elements it made, its marks and
 what the tagger holds open after it (see `_Structure`).
 
+A page's key digests each of its boxes; a box kept between rebuilds (a kept slide's) keeps
+its digest with it (`alliancedeck.session.boxes_digest`). Every page's content stream is
+compressed once per content: a page whose content is as before (replayed, or drawn alike)
+takes the compressed stream kept for it (`PageReplay.done` gives the last page its own).
+
 A page whose drawing made document objects (a link's annotation, a picture) or used colours,
 shadings or transparency the page's resources list is never kept, nor one drawn while some
 character had no font (the warning lists where each first was).
@@ -24,12 +29,13 @@ character had no font (the warning lists where each first was).
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import io
 import itertools
 import pickle
+import zlib
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -110,6 +116,7 @@ class PageReplay:
         # Everything besides a page's boxes its drawing depends on (pickled once).
         self.setting = b""
         self._digests: dict[str, tuple[int, bytes]] = {}  # font: (assignments, their digest)
+        self._shown = 0  # pages shown whose content streams were given (see `_streams`)
         if self.enabled:
             fonts = tuple(sorted(book.theme.fonts.items()))
             self.setting = pickle.dumps(
@@ -117,10 +124,10 @@ class PageReplay:
             )
 
     def page(
-        self, content: Callable[[], Any], draw: Callable[[], None], fresh: bool = False
+        self, content: Callable[[], Iterable[Any]], draw: Callable[[], None], fresh: bool = False
     ) -> None:
         """Draw one page's content with `draw` (between the page's start and showPage), or
-        replay the page kept for equal `content()` (the page's boxes) and font state.
+        replay the page kept for equal `content()` (the page's boxes, in order) and font state.
 
         `draw` is called with the tagger drawing or not (`BoxTagger.drawing`): when it does
         not, it only builds the structure of what the kept page drew. `fresh` says that the
@@ -129,8 +136,9 @@ class PageReplay:
         if not self.enabled:
             draw()
             return
-        from alliancedeck.session import kept
+        from alliancedeck.session import boxes_digest, kept
 
+        self._streams()
         fonts = self._font_state()
         if self.book.missing:  # where a character without a font first is: see the class
             draw()
@@ -142,14 +150,15 @@ class PageReplay:
             drawn = True
             return self._record(draw, fresh)
 
-        def key() -> Hashable:
-            digest = hashlib.sha256(self.setting)
-            digest.update(_unshared_pickle(content()))
-            return (digest.digest(), fonts, tuple(self.canvas._doc.fontMapping))
-
         # A kind per product: the products of one rebuild may render one after the other here,
         # each in a rebuild of its own (see alliancedeck.session).
         kind = f"pdf-page-{self.product}"
+
+        def key() -> Hashable:
+            digest = hashlib.sha256(self.setting)
+            digest.update(boxes_digest(self.product, content()))
+            return (digest.digest(), fonts, tuple(self.canvas._doc.fontMapping))
+
         record = kept(kind, key, make, keep=lambda value: value is not None)
         if not drawn:
             assert record is not None
@@ -157,6 +166,37 @@ class PageReplay:
                 self._copy(record, record.structure)
             else:
                 self._replay(record, draw)
+
+    def done(self) -> None:
+        """Call after the last page is shown, before the document is saved."""
+        if self.enabled:
+            self._streams()
+
+    def _streams(self) -> None:
+        """Give each page shown since the last call its compressed content stream: the one
+        kept for equal content (compressing is most of what writing a replayed page costs),
+        or one compressed now and kept. The bytes are those reportlab writes for the page."""
+        from reportlab import rl_config
+        from reportlab.pdfbase.pdfdoc import NoEncryption
+
+        from alliancedeck.session import kept
+
+        doc = self.canvas._doc
+        shown = doc.Pages.pages[self._shown :]
+        self._shown += len(shown)
+        if rl_config.useA85 or not isinstance(doc.encrypt, NoEncryption):
+            return  # written otherwise: left to reportlab
+        for page in shown:
+            if page.Contents or not page.stream or not page.compression:
+                continue
+            data = page.stream.encode("utf8")  # as reportlab's compression encodes it
+            key = hashlib.sha256(data).digest()
+            compressed = kept(
+                f"pdf-stream-{self.product}",
+                lambda key=key: key,
+                functools.partial(zlib.compress, data),
+            )
+            page.Contents = _compressed_stream_class()(compressed)
 
     # ----- font state -------------------------------------------------------------------------
 
@@ -294,6 +334,25 @@ class PageReplay:
                 doc.getInternalFontName(name)
 
 
+@functools.cache
+def _compressed_stream_class() -> type:
+    """Return the class of a page's content stream given compressed (made on first use:
+    reportlab is imported where a PDF is drawn)."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
+
+    class CompressedStream(PDFStream):
+        """A page's content stream, already compressed: written as reportlab writes the page
+        stream it compresses itself (its filter named, then the length)."""
+
+        __Comment__ = "page stream"
+
+        def __init__(self, compressed: bytes):
+            filters = PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])})
+            super().__init__(filters, compressed)
+
+    return CompressedStream
+
+
 #: A kept element: kind, alt, lang, scope, bbox, order, and kids (elements, or an int: MCID).
 _Node = tuple[str, Any, Any, Any, Any, int, tuple[Any, ...]]
 
@@ -428,14 +487,3 @@ def drawn_with_replay(product: str, draw: Callable[[bool], bytes]) -> bytes:
 
 
 __all__ = ["Diverged", "PageReplay", "drawn_with_replay"]
-
-
-def _unshared_pickle(value: object) -> bytes:
-    """Return `value` pickled without the pickler's memo: equal values give equal bytes
-    whichever of their parts are one shared object (a cold build's boxes and a warm
-    rebuild's, whose kept pieces share paragraphs, pickle alike). Boxes hold no cycles."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(value)
-    return buffer.getvalue()

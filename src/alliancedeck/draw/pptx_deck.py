@@ -225,12 +225,18 @@ class _SlideWriter:
     def _kept_slide_xml(self, geometry: Slide, part: Part, title_type: str) -> str:
         """Return `_slide_xml`, kept between the rebuilds of a watch session (see
         `alliancedeck.session.kept`) when it relates no other part to the slide."""
-        from alliancedeck.session import kept
+        from alliancedeck.session import boxes_digest, kept
 
         related = len(part.rels)
         return kept(
             "slide-xml",
-            lambda: pickle.dumps((geometry, self._language, title_type), pickle.HIGHEST_PROTOCOL),
+            lambda: (
+                # The deck PDF's pages take the same digests (see draw/pdf_replay.py).
+                boxes_digest("deck", geometry.boxes),
+                pickle.dumps(
+                    (_slide_fields(geometry), self._language, title_type), pickle.HIGHEST_PROTOCOL
+                ),
+            ),
             lambda: self._slide_xml(geometry, part, title_type),
             keep=lambda _xml: len(part.rels) == related,
         )
@@ -1074,3 +1080,10 @@ def _set_properties(
         "identifier": meta.product_id or "",
     }
     parts.set_core_properties({_CORE_ELEMENTS[k]: v for k, v in values.items()}, moment)
+
+
+def _slide_fields(slide: Slide) -> tuple[object, ...]:
+    """Return what `slide` holds besides its boxes (its kind, title, notes, number...)."""
+    from dataclasses import fields
+
+    return tuple(getattr(slide, f.name) for f in fields(slide) if f.name != "boxes")

@@ -115,7 +115,14 @@ class Relationship:
         if self.is_external:
             return self.target  # type: ignore[return-value]
         name = self.target.partname  # type: ignore[union-attr]
-        return posixpath.relpath(name, posixpath.dirname(self.source))
+        return _relative_name(name, posixpath.dirname(self.source))
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative_name(name: str, folder: str) -> str:
+    """Return part `name` relative to `folder` (both absolute): remembered, as a long
+    deck's thousands of relationships (every slide to its layout...) name few pairs."""
+    return posixpath.relpath(name, folder)
 
 
 class Part:
