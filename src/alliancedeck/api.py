@@ -408,7 +408,7 @@ def build(
         "allow_outside": allow_outside,
         "base_dir": base_dir,
     }
-    if renderer is not None and renderer.products == chosen and _read_apart(content):
+    if renderer is not None and renderer.products == chosen and read_apart(content):
         handed = _prepared_apart(content, options)
         content_path, warnings, inputs = handed.content_path, handed.warnings, handed.inputs
         pending: list[Rendered] | Prepared = renderer.render(handed.pop_job())
@@ -447,7 +447,7 @@ def build(
 READ_APART_FROM = 100_000
 
 
-def _read_apart(content: Content) -> bool:
+def read_apart(content: Content) -> bool:
     """Return whether `content` is a file large enough to be read in a child (`_prepared_apart`)."""
     if isinstance(content, Mapping) or not can_fork():
         return False

@@ -37,9 +37,12 @@ def fork():
     return pid
 def leave(code):
     import gc
+    model = sys.modules.get("alliancedeck.model")
+    schema = model.Brief.__pydantic_core_schema__ if model else None
     record = {"pid": os.getpid(), "parent": os.getppid(), "forks": forks,
               "modules": sorted(sys.modules), "collecting": gc.isenabled(),
-              "frozen": gc.get_freeze_count(), "code": code}
+              "frozen": gc.get_freeze_count(), "code": code,
+              "model_collected": any(o is schema for o in gc.get_objects()) if model else None}
     with open(os.path.join(folder, f"{os.getpid()}.json"), "w") as stream:
         json.dump(record, stream)
     real_exit(code)
@@ -365,6 +368,27 @@ def test_every_process_collects_garbage_again_once_its_imports_are_done(tmp_path
     for record in _tree(_processes(tmp_path)):
         assert record["collecting"], f"process {record['pid']} ended with gc off"
         assert record["frozen"] > 10_000  # what it imported, kept out of the collector's way
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_the_content_model_is_loaded_with_the_imports_kept_from_the_collector(
+    tmp_path, monkeypatch, parallel
+):
+    """The content model (pydantic and its schemas: most of what a small build's command
+    process holds) is loaded before collecting resumes, so collections never traverse it."""
+    if not parallel:
+        monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
+    records = tmp_path / "records"
+    records.mkdir()
+    command = [sys.executable, "-c", RECORDER, str(records), "build", str(REPO / "content.yaml")]
+    done = subprocess.run(
+        [*command, "--out-dir", str(tmp_path / "out")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    processes = {r["pid"]: r for r in (json.loads(p.read_text()) for p in records.iterdir())}
+    (record,) = [r for r in processes.values() if r["parent"] not in processes]
+    assert "alliancedeck.model" in record["modules"] and record["collecting"]
+    assert record["model_collected"] is False
 
 
 def _batch_processes(tmp_path: Path) -> dict[int, dict]:
