@@ -119,6 +119,8 @@ def test_each_process_of_a_build_loads_only_what_it_uses(tmp_path):
         renderer["modules"]
     )
     assert "logging" not in renderer["modules"]  # only an SVG picture needs it
+    # "Did you mean" hints (difflib) are for content with a slip in it
+    assert not any("difflib" in record["modules"] for record in (command, renderer, brief))
 
 
 @pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
