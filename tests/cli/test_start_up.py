@@ -56,12 +56,15 @@ TWO_CORES = len(os.sched_getaffinity(0)) > 1 and sys.platform.startswith("linux"
 
 
 def _processes(
-    tmp_path: Path, *arguments: str, content: Path = REPO / "content.yaml"
+    tmp_path: Path, *arguments: str, content: Path = REPO / "content.yaml", parallel: bool = True
 ) -> dict[int, dict]:
-    """Build `content` through the recorder; return each process's record by pid."""
+    """Build `content` through the recorder (in one process unless `parallel`); return each
+    process's record by pid."""
     records = tmp_path / "records"
     records.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "ALLIANCEDECK_NO_PARALLEL"}
+    if not parallel:
+        env["ALLIANCEDECK_NO_PARALLEL"] = "1"
     command = [sys.executable, "-c", RECORDER, str(records), "build", str(content)]
     done = subprocess.run(
         [*command, "--out-dir", str(tmp_path / "out"), *arguments],
@@ -141,16 +144,8 @@ def test_a_large_build_s_command_process_never_loads_the_content_model(tmp_path)
     assert len(children) == 2  # the reader, and the renderer (with its brief's process)
 
 
-def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path, monkeypatch):
-    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
-    records = tmp_path / "records"
-    records.mkdir()
-    command = [sys.executable, "-c", RECORDER, str(records), "build", str(REPO / "content.yaml")]
-    done = subprocess.run(
-        [*command, "--out-dir", str(tmp_path / "out")], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    (record,) = [json.loads(p.read_text()) for p in records.iterdir()]
+def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path):
+    (record,) = _processes(tmp_path, parallel=False).values()
     assert "typer" not in record["modules"]
     # pydantic asks asyncio whether a function is a coroutine; a build never loads it for that
     assert not {"asyncio", "asyncio.coroutines"} & set(record["modules"])
@@ -373,21 +368,10 @@ def test_every_process_collects_garbage_again_once_its_imports_are_done(tmp_path
 
 
 @pytest.mark.parametrize("parallel", [True, False])
-def test_the_content_model_is_loaded_with_the_imports_kept_from_the_collector(
-    tmp_path, monkeypatch, parallel
-):
+def test_the_content_model_is_loaded_with_the_imports_kept_from_the_collector(tmp_path, parallel):
     """The content model (pydantic and its schemas: most of what a small build's command
     process holds) is loaded before collecting resumes, so collections never traverse it."""
-    if not parallel:
-        monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
-    records = tmp_path / "records"
-    records.mkdir()
-    command = [sys.executable, "-c", RECORDER, str(records), "build", str(REPO / "content.yaml")]
-    done = subprocess.run(
-        [*command, "--out-dir", str(tmp_path / "out")], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    processes = {r["pid"]: r for r in (json.loads(p.read_text()) for p in records.iterdir())}
+    processes = _processes(tmp_path, parallel=parallel)
     (record,) = [r for r in processes.values() if r["parent"] not in processes]
     assert "alliancedeck.model" in record["modules"] and record["collecting"]
     assert record["model_collected"] is False
