@@ -173,14 +173,17 @@ def checkers() -> tuple[Any, Any, Any]:
     own, which then holds about 8 MB less while its products render. A process that forks
     workers which all check content calls this first, so that they share one copy. The
     collector is paused while they load, as `alliancedeck.launch` pauses it for a build's
-    first imports.
+    first imports, and asyncio is not loaded with pydantic (`alliancedeck.no_asyncio`).
     """
+    from alliancedeck.no_asyncio import asyncio_held_back
+
     collecting = gc.isenabled()
     gc.disable()  # importing makes many objects and no garbage
     try:
-        from alliancedeck.fill import fill_texts
-        from alliancedeck.layout_files import design_for
-        from alliancedeck.model import validate
+        with asyncio_held_back():  # pydantic would load it and never use it
+            from alliancedeck.fill import fill_texts
+            from alliancedeck.layout_files import design_for
+            from alliancedeck.model import validate
     finally:
         if collecting:
             gc.enable()
@@ -405,7 +408,7 @@ def build(
         "allow_outside": allow_outside,
         "base_dir": base_dir,
     }
-    if renderer is not None and renderer.products == chosen and _read_apart(content):
+    if renderer is not None and renderer.products == chosen and read_apart(content):
         handed = _prepared_apart(content, options)
         content_path, warnings, inputs = handed.content_path, handed.warnings, handed.inputs
         pending: list[Rendered] | Prepared = renderer.render(handed.pop_job())
@@ -444,7 +447,7 @@ def build(
 READ_APART_FROM = 100_000
 
 
-def _read_apart(content: Content) -> bool:
+def read_apart(content: Content) -> bool:
     """Return whether `content` is a file large enough to be read in a child (`_prepared_apart`)."""
     if isinstance(content, Mapping) or not can_fork():
         return False

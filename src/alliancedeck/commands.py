@@ -157,6 +157,8 @@ def build(
     from alliancedeck.parallel import take_preforked
 
     briefs = _briefs(contents)  # loads the library
+    if len(briefs) == 1 and not watch:
+        _load_checkers(briefs[0])
     imports_done()
     if len(briefs) > 1 and out_dir is not None:
         fail(
@@ -191,6 +193,16 @@ def build(
         say(f"wrote {product.path}  sha256 {product.sha256}")
     if result.products:
         say(f"wrote {result.out_dir / 'SHA256SUMS'}")
+
+
+def _load_checkers(content: Path) -> None:
+    """Load what checks `content` now, if this process will check it, as part of the imports
+    that `imports_done` puts out of the collector's reach: loaded later, pydantic and the
+    content model (about 100,000 objects) would be traversed by the collections that follow."""
+    from alliancedeck import api
+
+    if not api.read_apart(content):  # else a child reads and checks it (`api.build`)
+        api.checkers()
 
 
 def _briefs(contents: list[Path] | None) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -96,6 +95,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     Case is ignored in the comparison: "Column" suggests "column".
     """
+    import difflib  # only a slip needs it: most builds never load it
+
     by_folded = {choice.casefold(): choice for choice in choices}
     close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
     return f' (did you mean "{by_folded[close[0]]}"?)' if close else ""

@@ -37,9 +37,12 @@ def fork():
     return pid
 def leave(code):
     import gc
+    model = sys.modules.get("alliancedeck.model")
+    schema = model.Brief.__pydantic_core_schema__ if model else None
     record = {"pid": os.getpid(), "parent": os.getppid(), "forks": forks,
               "modules": sorted(sys.modules), "collecting": gc.isenabled(),
-              "frozen": gc.get_freeze_count(), "code": code}
+              "frozen": gc.get_freeze_count(), "code": code,
+              "model_collected": any(o is schema for o in gc.get_objects()) if model else None}
     with open(os.path.join(folder, f"{os.getpid()}.json"), "w") as stream:
         json.dump(record, stream)
     real_exit(code)
@@ -53,12 +56,15 @@ TWO_CORES = len(os.sched_getaffinity(0)) > 1 and sys.platform.startswith("linux"
 
 
 def _processes(
-    tmp_path: Path, *arguments: str, content: Path = REPO / "content.yaml"
+    tmp_path: Path, *arguments: str, content: Path = REPO / "content.yaml", parallel: bool = True
 ) -> dict[int, dict]:
-    """Build `content` through the recorder; return each process's record by pid."""
+    """Build `content` through the recorder (in one process unless `parallel`); return each
+    process's record by pid."""
     records = tmp_path / "records"
     records.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "ALLIANCEDECK_NO_PARALLEL"}
+    if not parallel:
+        env["ALLIANCEDECK_NO_PARALLEL"] = "1"
     command = [sys.executable, "-c", RECORDER, str(records), "build", str(content)]
     done = subprocess.run(
         [*command, "--out-dir", str(tmp_path / "out"), *arguments],
@@ -116,6 +122,8 @@ def test_each_process_of_a_build_loads_only_what_it_uses(tmp_path):
         renderer["modules"]
     )
     assert "logging" not in renderer["modules"]  # only an SVG picture needs it
+    # "Did you mean" hints (difflib) are for content with a slip in it
+    assert not any("difflib" in record["modules"] for record in (command, renderer, brief))
 
 
 @pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
@@ -136,17 +144,71 @@ def test_a_large_build_s_command_process_never_loads_the_content_model(tmp_path)
     assert len(children) == 2  # the reader, and the renderer (with its brief's process)
 
 
-def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path, monkeypatch):
-    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
-    records = tmp_path / "records"
-    records.mkdir()
-    command = [sys.executable, "-c", RECORDER, str(records), "build", str(REPO / "content.yaml")]
-    done = subprocess.run(
-        [*command, "--out-dir", str(tmp_path / "out")], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    (record,) = [json.loads(p.read_text()) for p in records.iterdir()]
+def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path):
+    (record,) = _processes(tmp_path, parallel=False).values()
     assert "typer" not in record["modules"]
+    # pydantic asks asyncio whether a function is a coroutine; a build never loads it for that
+    assert not {"asyncio", "asyncio.coroutines"} & set(record["modules"])
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
+def test_no_process_of_a_build_loads_asyncio(tmp_path):
+    for record in _processes(tmp_path).values():
+        assert not {"asyncio", "asyncio.coroutines"} & set(record["modules"]), record["pid"]
+
+
+# Imports pydantic with asyncio held back, then checks that pydantic and asyncio both work.
+HELD_BACK = """
+import sys, warnings
+from alliancedeck.no_asyncio import asyncio_held_back
+
+async def answer():
+    return 42
+
+def plain_function():
+    return 42
+
+with asyncio_held_back():
+    from pydantic import BaseModel
+    from pydantic_core import core_schema
+    import asyncio.coroutines
+    plain = asyncio.coroutines.iscoroutinefunction(plain_function)
+    assert "base_events" not in dir(sys.modules["asyncio"])  # the stand-in
+    coroutine = asyncio.coroutines.iscoroutinefunction(answer)  # loads the real asyncio
+assert (plain, coroutine) == (False, True), (plain, coroutine)
+
+class Model(BaseModel):
+    x: int
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    Model(x=1).dict()  # deprecated by pydantic (a method wrapped at import)
+    core_schema.field_before_validator_function(len, "x", core_schema.int_schema())
+assert len([w for w in caught if issubclass(w.category, DeprecationWarning)]) >= 2, caught
+import asyncio
+assert asyncio.run(answer()) == 42
+assert sys.modules["asyncio.coroutines"] is asyncio.coroutines
+print("ok", "asyncio" in sys.modules)
+"""
+
+
+def test_pydantic_loaded_without_asyncio_still_warns_and_asyncio_still_runs():
+    done = subprocess.run([sys.executable, "-c", HELD_BACK], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ok", "True"]
+
+
+def test_asyncio_loaded_before_is_left_as_it_is():
+    script = (
+        "import sys, asyncio\n"
+        "from alliancedeck.no_asyncio import asyncio_held_back\n"
+        "with asyncio_held_back():\n"
+        "    import asyncio.coroutines, pydantic.main\n"
+        "    assert sys.modules['asyncio'] is asyncio and hasattr(asyncio, 'run')\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def _typer_arguments(monkeypatch, argv: list[str]) -> dict:
@@ -303,6 +365,16 @@ def test_every_process_collects_garbage_again_once_its_imports_are_done(tmp_path
     for record in _tree(_processes(tmp_path)):
         assert record["collecting"], f"process {record['pid']} ended with gc off"
         assert record["frozen"] > 10_000  # what it imported, kept out of the collector's way
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_the_content_model_is_loaded_with_the_imports_kept_from_the_collector(tmp_path, parallel):
+    """The content model (pydantic and its schemas: most of what a small build's command
+    process holds) is loaded before collecting resumes, so collections never traverse it."""
+    processes = _processes(tmp_path, parallel=parallel)
+    (record,) = [r for r in processes.values() if r["parent"] not in processes]
+    assert "alliancedeck.model" in record["modules"] and record["collecting"]
+    assert record["model_collected"] is False
 
 
 def _batch_processes(tmp_path: Path) -> dict[int, dict]:
