@@ -5,7 +5,12 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from alliancedeck.draw.pdf_common import document_info, set_document_info, stamped_canvas_class
+from alliancedeck.draw.pdf_common import (
+    document_info,
+    drawing_done,
+    set_document_info,
+    stamped_canvas_class,
+)
 
 # The deck PDF draws the same boxes, tagged the same way: draw/pdf_tags.py.
 from alliancedeck.draw.pdf_tags import BoxTagger, Tagger
@@ -69,6 +74,7 @@ def _draw_brief(
         canvas.showPage()
         tagger.end_page()
     canvas.showOutline()
+    drawing_done()
     tagger.finish()
     canvas.save()
     return buffer.getvalue()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from alliancedeck.compose.boxes import ComposedDeck, Slide
 from alliancedeck.draw.pdf_common import (
     document_info,
+    drawing_done,
     set_document_info,
     stamped_canvas_class,
 )
@@ -96,6 +97,7 @@ def _draw_deck_pdf(
         canvas.showPage()
         tagger.end_page()
     canvas.showOutline()
+    drawing_done()
     tagger.finish()
     canvas.save()
     return buffer.getvalue()
