@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pikepdf
@@ -68,3 +69,25 @@ def test_structure_tree_keys_count_the_links_after_the_tree_is_let_go(product):
         for index, page in enumerate(pdf.pages):  # each page's marked content has its owners
             assert int(page.obj.StructParents) == index
             assert len(holders[index]) > 0
+
+
+def test_a_one_shot_brief_lets_go_of_each_page_once_drawn_and_draws_the_same_bytes():
+    from alliancedeck.compose.brief import compose_brief
+    from alliancedeck.draw.pdf_brief import draw_brief
+    from alliancedeck.fonts import font_book
+
+    def drawn(keep: bool) -> tuple[bytes, list]:
+        prepared = prepare(EMPHASIS)
+        book = font_book(prepared.theme, prepared.content_dir)
+        plan = compose_brief(prepared.doc, prepared.theme, book)
+        with session.keeping() if keep else contextlib.nullcontext():
+            data = draw_brief(plan, prepared.doc, book, 1700000000)
+        return data, plan.pages
+
+    kept, kept_pages = drawn(keep=True)
+    assert all(page.boxes for page in kept_pages)  # a session may draw its plan again
+    data, pages = drawn(keep=False)
+    assert pages and not any(page.boxes or page.order for page in pages)
+    assert data == kept
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "see the notional report for detail" in " ".join(text.split())
