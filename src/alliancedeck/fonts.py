@@ -427,10 +427,27 @@ def registered_name(pdf_family: str, style: str) -> str:
 _IGNORABLE = {0x20, 0x0A, 0x09, 0xA0, 0x200B}
 
 
-@lru_cache(maxsize=65536)
 def _all_covered(face: object, text: str) -> bool:
+    """Return whether `face` has a glyph for every character of `text` (spaces need none).
+
+    Printable ASCII text in a face that has all of printable ASCII (most text, in most faces)
+    is answered at once, without walking the text or remembering it.
+    """
+    if text.isascii() and text.isprintable() and _has_printable_ascii(face):
+        return True
+    return _all_covered_walked(face, text)
+
+
+@lru_cache(maxsize=65536)
+def _all_covered_walked(face: object, text: str) -> bool:
     glyphs = face.face.charToGlyph  # type: ignore[attr-defined]
     return all(ord(c) in glyphs or ord(c) in _IGNORABLE for c in text)
+
+
+@lru_cache(maxsize=64)
+def _has_printable_ascii(face: object) -> bool:
+    glyphs = face.face.charToGlyph  # type: ignore[attr-defined]
+    return all(code in glyphs for code in range(0x20, 0x7F))
 
 
 def _segments(book: FontBook, text: str, font_name: str) -> list[tuple[str, str]]:
@@ -492,7 +509,7 @@ def forget_widths() -> None:
     a one-shot build forgets them before it saves a PDF, so that saving reuses that memory.
     """
     _unit_width.cache_clear()
-    _all_covered.cache_clear()
+    _all_covered_walked.cache_clear()
 
 
 def font_book(theme: Design, content_dir: Path | None = None) -> FontBook:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -17,7 +18,7 @@ EMPHASIS = REPO / "tests" / "backends" / "emphasis.yaml"
 
 
 def _remembered() -> int:
-    return fonts._unit_width.cache_info().currsize + fonts._all_covered.cache_info().currsize
+    return fonts._unit_width.cache_info().currsize + fonts._all_covered_walked.cache_info().currsize
 
 
 @pytest.mark.parametrize("product", ["pdf", "deck-pdf"])
@@ -91,3 +92,20 @@ def test_a_one_shot_brief_lets_go_of_each_page_once_drawn_and_draws_the_same_byt
     assert data == kept
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "see the notional report for detail" in " ".join(text.split())
+
+
+def test_printable_ascii_is_covered_at_once_only_by_a_face_that_has_all_of_it():
+    class Face:  # what is read of a reportlab TTFont: its glyph map
+        def __init__(self, codes):
+            self.face = SimpleNamespace(charToGlyph={code: 1 for code in codes})
+
+    face = Face
+
+    full = face(range(0x20, 0x7F))
+    without_q = face(code for code in range(0x20, 0x7F) if code != ord("Q"))
+    assert fonts._all_covered(full, "Quick fox")
+    assert not fonts._all_covered(without_q, "Quick fox")  # walked: the Q is missing
+    assert fonts._all_covered(without_q, "quick fox")
+    assert fonts._all_covered(full, "tab\tand\nline")  # spaces of any kind need no glyph
+    assert not fonts._all_covered(full, "bell\x07")
+    assert not fonts._all_covered(full, "caf\u00e9")
