@@ -427,10 +427,27 @@ def registered_name(pdf_family: str, style: str) -> str:
 _IGNORABLE = {0x20, 0x0A, 0x09, 0xA0, 0x200B}
 
 
-@lru_cache(maxsize=65536)
 def _all_covered(face: object, text: str) -> bool:
+    """Return whether `face` has a glyph for every character of `text` (spaces need none).
+
+    Printable ASCII text in a face that has all of printable ASCII (most text, in most faces)
+    is answered at once, without walking the text or remembering it.
+    """
+    if text.isascii() and text.isprintable() and _has_printable_ascii(face):
+        return True
+    return _all_covered_walked(face, text)
+
+
+@lru_cache(maxsize=65536)
+def _all_covered_walked(face: object, text: str) -> bool:
     glyphs = face.face.charToGlyph  # type: ignore[attr-defined]
     return all(ord(c) in glyphs or ord(c) in _IGNORABLE for c in text)
+
+
+@lru_cache(maxsize=64)
+def _has_printable_ascii(face: object) -> bool:
+    glyphs = face.face.charToGlyph  # type: ignore[attr-defined]
+    return all(code in glyphs for code in range(0x20, 0x7F))
 
 
 def _segments(book: FontBook, text: str, font_name: str) -> list[tuple[str, str]]:
@@ -482,6 +499,17 @@ def _load_ttf(ttfont_class: type, name: str, path: Path):
 @lru_cache(maxsize=65536)
 def _unit_width(face: object, text: str) -> float:
     return face.stringWidth(text, 1.0)  # type: ignore[attr-defined]
+
+
+def forget_widths() -> None:
+    """Forget the widths and the coverage measured so far (what `FontBook.width` remembers).
+
+    A long document fills these caches with every line it sets (about 8 MB per process at 200
+    copies of the sample brief), and a line is seldom measured again once its page is drawn:
+    a one-shot build forgets them before it saves a PDF, so that saving reuses that memory.
+    """
+    _unit_width.cache_clear()
+    _all_covered_walked.cache_clear()
 
 
 def font_book(theme: Design, content_dir: Path | None = None) -> FontBook:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from alliancedeck.draw.pdf_common import document_info, set_document_info, stamped_canvas_class
+from alliancedeck.draw.pdf_common import (
+    document_info,
+    drawing_done,
+    set_document_info,
+    stamped_canvas_class,
+)
 from alliancedeck.draw.pdf_fast import pdf_data
 
 # The deck PDF draws the same boxes, tagged the same way: draw/pdf_tags.py.
@@ -17,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def draw_brief(layout: ComposedBrief, doc: Document, book: FontBook, build_time: int) -> bytes:
-    """Return the PDF bytes of the brief planned in `layout`.
+    """Return the PDF bytes of the brief planned in `layout` (whose pages it empties of their
+    boxes as it draws them, outside a watch session).
 
     In a watch session, pages drawn as in the last rebuild are replayed (draw/pdf_replay.py).
     """
@@ -31,7 +37,11 @@ def draw_brief(layout: ComposedBrief, doc: Document, book: FontBook, build_time:
 def _draw_brief(
     layout: ComposedBrief, doc: Document, book: FontBook, build_time: int, *, replay: bool
 ) -> bytes:
-    """Return the PDF bytes of the brief (see `draw_brief`), replaying kept pages if `replay`."""
+    """Return the PDF bytes of the brief (see `draw_brief`), replaying kept pages if `replay`.
+
+    Outside a watch session, each page of `layout` is emptied of its boxes once drawn.
+    """
+    from alliancedeck import session
     from alliancedeck.draw.pdf_replay import PageReplay
 
     info = document_info(doc, kind="Brief")
@@ -55,6 +65,9 @@ def _draw_brief(
         (layout.width, layout.height, picture_font, info["lang"]),
         enabled=replay,
     )
+    # Outside a watch session (which may draw the plan again), a page's boxes are let go
+    # once it is drawn: about 4 MB less held while a long brief is saved.
+    one_shot = not session.active()
     for page in layout.pages:
         for key, title, y in page.bookmarks:
             canvas.bookmarkHorizontal(key, 0, layout.height - y)
@@ -67,8 +80,11 @@ def _draw_brief(
         pages.page(lambda page=page: page.boxes, draw)
         canvas.showPage()
         tagger.end_page()
+        if one_shot:  # drawn for good: its boxes go now rather than with the plan
+            page.boxes, page.order = [], {}
     pages.done()
     canvas.showOutline()
+    drawing_done()
     tagger.finish()
     return pdf_data(canvas)
 

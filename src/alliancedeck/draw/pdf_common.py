@@ -51,6 +51,19 @@ def set_document_info(canvas: Canvas, info: dict[str, Any]) -> None:
     canvas.setProducer(info["producer"])
 
 
+def drawing_done() -> None:
+    """Forget what only drawing needed, once every page is drawn and before the PDF is saved.
+
+    The widths measured while setting and drawing the text (`fonts.forget_widths`) go, so
+    that saving reuses their memory. A watch session keeps them for its next rebuild.
+    """
+    from alliancedeck import session
+    from alliancedeck.fonts import forget_widths
+
+    if not session.active():
+        forget_widths()
+
+
 def stamped_canvas_class(build_time: int) -> type[Canvas]:
     """Return a Canvas class whose document dates are `build_time` (UTC) and whose ids are fixed."""
     from alliancedeck.draw.package import stampable

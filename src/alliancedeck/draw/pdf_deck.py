@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from alliancedeck.compose.boxes import ComposedDeck, Slide
 from alliancedeck.draw.pdf_common import (
     document_info,
+    drawing_done,
     set_document_info,
     stamped_canvas_class,
 )
@@ -96,6 +97,7 @@ def _draw_deck_pdf(
         tagger.end_page()
     pages.done()
     canvas.showOutline()
+    drawing_done()
     tagger.finish()
     return pdf_data(canvas)
 
