@@ -173,17 +173,14 @@ def checkers() -> tuple[Any, Any, Any]:
     own, which then holds about 8 MB less while its products render. A process that forks
     workers which all check content calls this first, so that they share one copy. The
     collector is paused while they load, as `alliancedeck.launch` pauses it for a build's
-    first imports, and asyncio is not loaded with pydantic (`alliancedeck.no_asyncio`).
+    first imports.
     """
-    from alliancedeck.no_asyncio import asyncio_held_back
-
     collecting = gc.isenabled()
     gc.disable()  # importing makes many objects and no garbage
     try:
-        with asyncio_held_back():  # pydantic would load it and never use it
-            from alliancedeck.fill import fill_texts
-            from alliancedeck.layout_files import design_for
-            from alliancedeck.model import validate
+        from alliancedeck.fill import fill_texts
+        from alliancedeck.layout_files import design_for
+        from alliancedeck.model import validate
     finally:
         if collecting:
             gc.enable()

@@ -147,68 +147,6 @@ def test_a_large_build_s_command_process_never_loads_the_content_model(tmp_path)
 def test_a_build_in_one_process_loads_no_command_line_parser(tmp_path):
     (record,) = _processes(tmp_path, parallel=False).values()
     assert "typer" not in record["modules"]
-    # pydantic asks asyncio whether a function is a coroutine; a build never loads it for that
-    assert not {"asyncio", "asyncio.coroutines"} & set(record["modules"])
-
-
-@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
-def test_no_process_of_a_build_loads_asyncio(tmp_path):
-    for record in _processes(tmp_path).values():
-        assert not {"asyncio", "asyncio.coroutines"} & set(record["modules"]), record["pid"]
-
-
-# Imports pydantic with asyncio held back, then checks that pydantic and asyncio both work.
-HELD_BACK = """
-import sys, warnings
-from alliancedeck.no_asyncio import asyncio_held_back
-
-async def answer():
-    return 42
-
-def plain_function():
-    return 42
-
-with asyncio_held_back():
-    from pydantic import BaseModel
-    from pydantic_core import core_schema
-    import asyncio.coroutines
-    plain = asyncio.coroutines.iscoroutinefunction(plain_function)
-    assert "base_events" not in dir(sys.modules["asyncio"])  # the stand-in
-    coroutine = asyncio.coroutines.iscoroutinefunction(answer)  # loads the real asyncio
-assert (plain, coroutine) == (False, True), (plain, coroutine)
-
-class Model(BaseModel):
-    x: int
-
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    Model(x=1).dict()  # deprecated by pydantic (a method wrapped at import)
-    core_schema.field_before_validator_function(len, "x", core_schema.int_schema())
-assert len([w for w in caught if issubclass(w.category, DeprecationWarning)]) >= 2, caught
-import asyncio
-assert asyncio.run(answer()) == 42
-assert sys.modules["asyncio.coroutines"] is asyncio.coroutines
-print("ok", "asyncio" in sys.modules)
-"""
-
-
-def test_pydantic_loaded_without_asyncio_still_warns_and_asyncio_still_runs():
-    done = subprocess.run([sys.executable, "-c", HELD_BACK], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["ok", "True"]
-
-
-def test_asyncio_loaded_before_is_left_as_it_is():
-    script = (
-        "import sys, asyncio\n"
-        "from alliancedeck.no_asyncio import asyncio_held_back\n"
-        "with asyncio_held_back():\n"
-        "    import asyncio.coroutines, pydantic.main\n"
-        "    assert sys.modules['asyncio'] is asyncio and hasattr(asyncio, 'run')\n"
-        "print('ok')\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
 
 
 def _typer_arguments(monkeypatch, argv: list[str]) -> dict:
