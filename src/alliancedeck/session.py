@@ -491,7 +491,13 @@ class Session:
         """Call between rebuilds, once the products are written: see `settle` (each worker
         settles itself after answering). It unfreezes whatever this process had frozen
         before; `close` unfreezes what it froze and lets the collector run as before it, so
-        the caches dropped then are collected."""
+        the caches dropped then are collected.
+
+        A program that embeds a session should know that from the first `settle` until
+        `close`, the cyclic collector is paused in its process between settles: reference
+        cycles it makes itself in that time are freed at the next `settle`, not before.
+        Call `settle` after each rebuild (as `build --watch` does), or do not call it at all
+        and the collector runs as usual (warm rebuilds are then slower)."""
         self._settled = True
         settle()
 
