@@ -68,22 +68,19 @@ def _fast_for(document: PDFDocument) -> bool:
 
 def _array(items: list[str]) -> str:
     """Return `items` written as reportlab's compact `PDFArray` writes them."""
-    if len(items) > 10:
-        return (
-            "[ " + _BREAK.join(" ".join(items[i : i + 10]) for i in range(0, len(items), 10)) + " ]"
-        )
-    return "[ " + " ".join(items) + " ]"
+    return "[ " + _runs(items, 10, " ", _BREAK) + " ]"
 
 
 def _dictionary(entries: list[str]) -> str:
     """Return `entries` ("/Key value", in sorted key order) as a compact `PDFDictionary`."""
-    if len(entries) > 6:
-        return (
-            "<<\n"
-            + _BREAK.join(" ".join(entries[i : i + 6]) for i in range(0, len(entries), 6))
-            + "\n>>"
-        )
-    return "<<\n" + " ".join(entries) + "\n>>"
+    return "<<\n" + _runs(entries, 6, " ", _BREAK) + "\n>>"
+
+
+def _runs(items: list[Any], run: int, space: Any, line_break: Any) -> Any:
+    """Return `items` (all `str` or all `bytes`, as `space` and `line_break` are) joined by
+    `space`, broken after each `run` of them as reportlab breaks compact arrays (10) and
+    dictionaries (6)."""
+    return line_break.join(space.join(items[i : i + run]) for i in range(0, len(items), run))
 
 
 class _References(dict[str, str]):
@@ -446,16 +443,10 @@ def _value(value: Any, document: PDFDocument, refs: _References) -> bytes:
 
 def _array_bytes(items: list[bytes]) -> bytes:
     """Return written `items` as a compact `PDFArray` writes them (see `_array`)."""
-    return b"[ " + _runs(items, 10) + b" ]"
+    return b"[ " + _runs(items, 10, b" ", _BREAK_BYTES) + b" ]"
 
 
 _BREAK_BYTES = _BREAK.encode()
-
-
-def _runs(items: list[bytes], run: int) -> bytes:
-    """Return `items` joined by spaces, broken after each `run` of them as reportlab breaks
-    compact arrays (10) and dictionaries (6)."""
-    return _BREAK_BYTES.join(b" ".join(items[i : i + run]) for i in range(0, len(items), run))
 
 
 def _entries(entries: dict[str, Any], document: PDFDocument, refs: _References) -> bytes:
@@ -465,7 +456,7 @@ def _entries(entries: dict[str, Any], document: PDFDocument, refs: _References) 
     if not isinstance(entries, OrderedDict):
         keys.sort()
     items = [_key(key) + b" " + _value(entries[key], document, refs) for key in keys]
-    return b"<<\n" + _runs(items, 6) + b"\n>>"
+    return b"<<\n" + _runs(items, 6, b" ", _BREAK_BYTES) + b"\n>>"
 
 
 def _write_dictionary(obj: PDFDictionary, document: PDFDocument, refs: _References) -> bytes:
