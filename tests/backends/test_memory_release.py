@@ -109,3 +109,34 @@ def test_printable_ascii_is_covered_at_once_only_by_a_face_that_has_all_of_it():
     assert fonts._all_covered(full, "tab\tand\nline")  # spaces of any kind need no glyph
     assert not fonts._all_covered(full, "bell\x07")
     assert not fonts._all_covered(full, "caf\u00e9")
+
+
+@pytest.mark.parametrize("product", ["pdf", "deck-pdf"])
+def test_the_structure_tree_is_freed_without_a_full_collection(product, monkeypatch):
+    # Each element refers down to its kids and up to its parent: a cycle that would wait for
+    # a full collection (rare in a build) unless the tagger lets go of it once it is written.
+    import gc
+    import weakref
+
+    from alliancedeck.draw import pdf_tags
+
+    elements: list[weakref.ref] = []
+    finish = pdf_tags.Tagger.finish
+
+    def watched(tagger: pdf_tags.Tagger) -> None:
+        elements.extend(weakref.ref(e) for e in pdf_tags._preorder(tagger.root))
+        finish(tagger)
+
+    monkeypatch.setattr(pdf_tags.Tagger, "finish", watched)
+    prepared = prepare(EMPHASIS)
+    gc.collect()
+    gc.disable()
+    try:
+        data = render(prepared, product)
+        alive = sum(element() is not None for element in elements)
+    finally:
+        gc.enable()
+    with pikepdf.open(io.BytesIO(data)) as pdf:  # the elements watched are the PDF's
+        kinds = [o.get("/Type") for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
+        assert len(elements) == kinds.count("/StructElem")
+    assert alive == 0
