@@ -99,6 +99,11 @@ READING_STEP = 4
 ELLIPSIS = "\u2026"
 #: Body type shrinks in steps of this many points.
 SHRINK_STEP = 0.5
+#: A brief whose content, set loosest, needs more than this many times the column height of
+#: its page target is set at its tightest next (see `BriefPlanner.plan_flow`). The tightest
+#: takes about a seventh off the loosest's height (14 % in the bench's briefs), so a brief this
+#: far over fits at no step; one nearer its target steps towards it without the extra setting.
+FAR_OVER = 1.25
 
 
 @dataclass
@@ -439,6 +444,17 @@ class BriefPlanner:
         candidates = self.compositions() if target else self.compositions()[:1]
         for number, composition in enumerate(candidates):
             header, units = self.content(composition)
+            if number == 0 and len(candidates) > 1 and self.far_over(header, units, target):
+                # Far past its target, a brief is set at its tightest next. Each step towards
+                # the tightest only makes units smaller (narrower figures, less space, smaller
+                # type), so if the tightest content cannot fit, no step between can: the
+                # tightest is the plan, and a long brief is set twice, not once per step.
+                tight = self.content(candidates[-1])
+                if self.cannot_fit(*tight, target):
+                    header, units = tight
+                    chosen = (candidates[-1], header, units, self.flow(header, units))
+                    break
+                continue  # the loosest cannot fit either: the next step sets its own content
             if target and number < len(candidates) - 1:
                 # Only whether it fits matters: the flow stops once it runs past the target.
                 fitted = self.flow_within(header, units, target)
@@ -458,6 +474,34 @@ class BriefPlanner:
         if self.lonely_end(header, flow):
             composition, header, units, flow = self.end_with_content(composition, header, flow)
         return composition, header, self.balance(header, units, flow)
+
+    def least_height(self, units: Sequence[_Unit]) -> float:
+        """Return the least column height `units` take: each without the space above it (a
+        column's top drops it) and each figure at its smallest legible size. A block across
+        the columns counts once, though it takes its height from every column of its page."""
+        return sum(
+            min(unit.least, unit.height) if unit.resize is not None and unit.least else unit.height
+            for unit in units
+        )
+
+    def column_height(self, header: float, pages: int) -> float:
+        """Return the height of all the columns of the first `pages` pages together."""
+        return sum(region.h for page in range(pages) for region in self.columns_of(page, header))
+
+    def cannot_fit(self, header: float, units: Sequence[_Unit], pages: int) -> bool:
+        """Return whether `units` are sure to need more than `pages` pages: their least height
+        is more than every column of those pages holds."""
+        return self.least_height(units) > self.column_height(header, pages) + TOLERANCE
+
+    def far_over(self, header: float, units: Sequence[_Unit], pages: int | None) -> bool:
+        """Return whether `units` need more than FAR_OVER times the columns of `pages` pages
+        (and so, FAR_OVER being more than 1, cannot fit them)."""
+        if not pages:
+            return False
+        return (
+            self.least_height(units)
+            > max(FAR_OVER, 1.0) * self.column_height(header, pages) + TOLERANCE
+        )
 
     def lonely_end(self, header: float, flow: _Flow) -> bool:
         """Return whether the last page (of several) is one a reader turns to for nothing: it

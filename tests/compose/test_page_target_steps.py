@@ -1,0 +1,147 @@
+"""The steps a brief takes towards its page target: a brief far past it skips to the tightest.
+
+The planner sets the brief loosest first and steps towards the tightest until it fits. A brief
+whose content needs more than FAR_OVER times its target's columns is set at its tightest next:
+if even that content cannot fit, the tightest is the plan, exactly as if every step had been
+tried. These tests compare the plans read back as PDF bytes and text.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from alliancedeck.api import prepare, render
+from alliancedeck.compose import brief as planning
+from alliancedeck.fonts import font_book
+from conftest import REPO
+
+LONG = REPO / "tests" / "compose" / "briefs" / "long.yaml"
+CROWDED = REPO / "tests" / "compose" / "briefs" / "crowded-brief.yaml"
+BLOCKS = REPO / "examples" / "blocks" / "content.yaml"
+
+
+def _generate():
+    """Import bench/generate.py, which writes notional content shaped like content.yaml."""
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: The planner's own setting, before any test changes it.
+FAR_OVER = planning.FAR_OVER
+
+
+def _notional(folder, sections: int):
+    """Write a notional brief of `sections` sections shaped like content.yaml."""
+    generate = _generate()
+    base = yaml.safe_load((REPO / "content.yaml").read_text(encoding="utf-8"))
+    path = folder / f"notional-{sections}.yaml"
+    content = generate.unique_content(base, sections, f"{sections}s")
+    path.write_text(generate.dump(content), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def far_over(tmp_path_factory):
+    """A notional brief of 30 sections: some three times its two-page target, set loosest."""
+    return _notional(tmp_path_factory.mktemp("far"), 30)
+
+
+@pytest.fixture(scope="module")
+def just_over(tmp_path_factory):
+    """A notional brief of 11 sections: its loosest content cannot fit its two pages, its
+    tightest could (least heights 1.06 and 0.91 times the columns)."""
+    return _notional(tmp_path_factory.mktemp("just"), 11)
+
+
+@pytest.fixture
+def settings(monkeypatch):
+    """Count the compositions each plan sets; let a test change how far over is far."""
+    counted: list[planning.Composition] = []
+    content = planning.BriefPlanner.content
+
+    def counting(self, composition):
+        counted.append(composition)
+        return content(self, composition)
+
+    monkeypatch.setattr(planning.BriefPlanner, "content", counting)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+    def brief(path, far: float) -> tuple[bytes, list, list]:
+        monkeypatch.setattr(planning, "FAR_OVER", far)
+        counted.clear()
+        prepared = prepare(path)
+        data = render(prepared, "pdf")
+        return data, list(counted), [str(w) for w in prepared.warnings]
+
+    return brief
+
+
+def _text(data: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages
+    )
+
+
+def test_a_brief_far_over_its_target_is_set_twice_and_planned_as_if_every_step_were_tried(
+    far_over, settings
+):
+    stepped, tried, stepped_warnings = settings(far_over, float("inf"))
+    skipped, set_twice, warnings = settings(far_over, FAR_OVER)
+    assert len(tried) == 8  # every step, loosest to tightest
+    assert set_twice == [tried[0], tried[-1]]  # the loosest, then straight to the tightest
+    assert skipped == stepped
+    assert warnings == stepped_warnings
+    assert any("a brief is at most 2" in warning for warning in warnings)
+    assert len(PdfReader(io.BytesIO(skipped)).pages) > 2
+    assert "Notional benchmark brief (30s)" in _text(skipped)
+
+
+def test_a_brief_over_its_target_whose_tightest_content_could_fit_steps_through_as_before(
+    just_over, settings
+):
+    stepped, tried, _ = settings(just_over, float("inf"))
+    checked, set_then_stepped, _ = settings(just_over, 1.0)  # far over as soon as over
+    tightest = planning.BriefPlanner.compositions(_planner(just_over))[-1]
+    assert len(tried) > 1  # the loosest does not fit
+    # The loosest, the tightest (which could fit), then the steps from the second on.
+    assert set_then_stepped == [tried[0], tightest, *tried[1:]]
+    assert checked == stepped
+
+
+def test_a_brief_that_fits_at_no_step_is_planned_alike_when_over_means_far_over(settings):
+    stepped, tried, _ = settings(LONG, float("inf"))
+    skipped, set_twice, _ = settings(LONG, 1.0)
+    assert len(tried) == 8 and set_twice == [tried[0], tried[-1]]
+    assert skipped == stepped
+
+
+def _planner(path):
+    prepared = prepare(path)
+    book = font_book(prepared.theme, prepared.content_dir)
+    return planning.BriefPlanner(prepared.doc, prepared.theme, book)
+
+
+@pytest.mark.parametrize("name", ["long", "crowded", "blocks", "just_over", "far_over"])
+def test_content_said_not_to_fit_never_fits(name, request):
+    # The bound is sound: no composition whose flow fits its target is said not to fit.
+    paths = {"long": LONG, "crowded": CROWDED, "blocks": BLOCKS}
+    planner = _planner(paths.get(name) or request.getfixturevalue(name))
+    target = planner.tokens.max_pages
+    fits = []
+    for composition in planner.compositions():
+        header, units = planner.content(composition)
+        fitted = planner.flow_within(header, units, target) is not None
+        fits.append(fitted)
+        if fitted:
+            assert not planner.cannot_fit(header, units, target)
+            assert not planner.far_over(header, units, target)
+        least = planner.least_height(units)
+        assert 0 < least <= sum(unit.height + unit.space for unit in units)
+    assert any(fits) == (name in ("crowded", "blocks"))  # the others fit at no step
