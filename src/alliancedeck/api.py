@@ -348,9 +348,10 @@ def render(
     """
     find_backend(backend_name)
     job = _job(prepared)
+    own = context is None
     if context is None:
         context = backends.RenderContext(job.content_dir, job.build_time)
-    results = [render_group((backend_name,), job, context)]
+    results = [render_group((backend_name,), job, context, own_context=own)]
     return _collect(prepared.warnings, results, (backend_name,))[backend_name]
 
 

@@ -144,23 +144,29 @@ def groups(products: tuple[str, ...]) -> list[tuple[str, ...]]:
     return sorted(result, key=lambda g: -sum(getattr(loaded[n], "weight", 1) for n in g))
 
 
-def render_group(group: tuple[str, ...], job: Job, context: RenderContext) -> Rendered:
+def render_group(
+    group: tuple[str, ...], job: Job, context: RenderContext, *, own_context: bool = False
+) -> Rendered:
     """Render every product of `group` in this process; return the bytes and the warnings.
 
     Every product is rendered through here, so a backend's warnings are treated the same on
     every path: each becomes a located `Problem` (a plain text is placed at the content file).
     Between the products of a large document, what the last one left behind is freed (see
     `release_memory`), so that the next one draws in that memory rather than beside it.
+    With `own_context` (`context` was made for this group alone), the last product may use up
+    what the others left in its cache (`RenderContext.consume`), outside a watch session.
     """
-    from alliancedeck import backends
+    from alliancedeck import backends, session
     from alliancedeck.pictures import drawing_checked
     from alliancedeck.session import collector_paused
 
     # A settled watch session collects between rebuilds, not during one (see session.settle).
     release = len(group) > 1 and large_document(job.doc) and not collector_paused()
+    consume = own_context and not session.active()
     data: dict[str, bytes] = {}
     with drawing_checked(job.pictures):
-        for name in group:
+        for number, name in enumerate(group, start=1):
+            context.consume = consume and number == len(group)
             if data and release:
                 release_memory()
             data[name] = backends.load(name).render(job.doc, job.theme, context)
@@ -525,7 +531,8 @@ def _render_job(group: tuple[str, ...], job: Job) -> Rendered:
     """Render the products of `group` for `job`, in a context of their own."""
     from alliancedeck.backends import RenderContext
 
-    return render_group(group, job, RenderContext(job.content_dir, job.build_time))
+    context = RenderContext(job.content_dir, job.build_time)
+    return render_group(group, job, context, own_context=True)
 
 
 _PREFORKED: Renderer | None = None

@@ -1,9 +1,12 @@
-"""What a one-shot build lets go of before saving a PDF: measured widths, the structure tree."""
+"""What a one-shot build lets go of as it goes: widths, the structure tree, drawn pages and
+slides, written PDF objects; and what it holds compressed (page streams, slide XML)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
+import re
+import zipfile
 from types import SimpleNamespace
 
 import pikepdf
@@ -140,3 +143,158 @@ def test_the_structure_tree_is_freed_without_a_full_collection(product, monkeypa
         kinds = [o.get("/Type") for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
         assert len(elements) == kinds.count("/StructElem")
     assert alive == 0
+
+
+def _deck_geometry(path=EMPHASIS):
+    from alliancedeck.backends import RenderContext
+    from alliancedeck.compose.deck import deck_geometry
+
+    prepared = prepare(path)
+    context = RenderContext(prepared.content_dir, 1700000000)
+    return prepared, context, deck_geometry(prepared.doc, prepared.theme, context)
+
+
+def test_the_last_deck_product_lets_go_of_each_slide_once_drawn_and_draws_the_same_bytes():
+    from alliancedeck.backends import load
+
+    prepared, context, deck = _deck_geometry()
+    kept = load("deck-pdf").render(prepared.doc, prepared.theme, context)
+    assert all(slide.boxes for slide in deck.slides)  # a context that keeps: nothing goes
+    assert context.cache["deck"] is deck
+    context.consume = True
+    data = load("deck-pdf").render(prepared.doc, prepared.theme, context)
+    assert deck.slides and not any(slide.boxes for slide in deck.slides)
+    assert "deck" not in context.cache  # a product after it would lay the deck out again
+    assert data == kept
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == len(deck.slides)
+    for page, slide in zip(pages, deck.slides, strict=True):
+        assert " ".join(slide.title.split()[:2]) in " ".join(page.extract_text().split())
+
+
+@pytest.mark.parametrize(
+    ("group", "own", "consumed"),
+    [
+        (("slides", "deck-pdf"), True, "deck-pdf"),
+        (("deck-pdf", "slides"), True, "slides"),  # the slides, last, take nothing from it
+        (("slides", "deck-pdf"), False, None),  # the caller's context keeps everything
+    ],
+)
+def test_only_the_last_product_of_a_group_in_its_own_context_may_consume(
+    group, own, consumed, monkeypatch
+):
+    from alliancedeck import backends, parallel
+    from alliancedeck.api import _job
+
+    seen: dict[str, bool] = {}
+    load = backends.load
+
+    def watching(name):
+        backend = load(name)
+
+        class Watched:
+            def render(self, doc, theme, context):
+                seen[name] = context.consume
+                return backend.render(doc, theme, context)
+
+        return Watched()
+
+    monkeypatch.setattr(backends, "load", watching)
+    prepared = prepare(EMPHASIS)
+    context = backends.RenderContext(prepared.content_dir, 1700000000)
+    data, _ = parallel.render_group(group, _job(prepared), context, own_context=own)
+    assert seen == {name: name == consumed for name in group}
+    deck = PdfReader(io.BytesIO(data["deck-pdf"]))
+    with zipfile.ZipFile(io.BytesIO(data["slides"])) as pptx:
+        slides = [n for n in pptx.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+    assert len(slides) == len(deck.pages) > 1
+    with session.keeping():
+        assert parallel.render_group(group, _job(prepared), context, own_context=True)[0] == data
+
+
+def test_a_watch_session_never_consumes():
+    from alliancedeck import backends, parallel
+    from alliancedeck.api import _job
+
+    prepared = prepare(EMPHASIS)
+    context = backends.RenderContext(prepared.content_dir, 1700000000)
+    with session.keeping():
+        parallel.render_group(("slides", "deck-pdf"), _job(prepared), context, own_context=True)
+    assert not context.consume
+    assert all(slide.boxes for slide in context.cache["deck"].slides)
+
+
+@pytest.mark.parametrize("product", ["pdf", "deck-pdf"])
+def test_a_pdf_lets_go_of_each_object_once_written(product, monkeypatch):
+    from alliancedeck.draw import pdf_fast
+
+    held: list[dict] = []
+    write = pdf_fast._write_document
+
+    def watched(document):
+        objects = document.idToObject
+        data = write(document)
+        held.append(dict(objects))  # as the writing left it
+        return data
+
+    monkeypatch.setattr(pdf_fast, "_write_document", watched)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = render(prepare(EMPHASIS), product)
+    (objects,) = held
+    assert len(objects) > 100 and all(value is None for value in objects.values())
+    monkeypatch.setattr(pdf_fast, "FAST", False)  # reportlab's own writing keeps everything
+    assert render(prepare(EMPHASIS), product) == data
+
+
+@pytest.mark.parametrize("product", ["pdf", "deck-pdf"])
+def test_each_page_is_held_compressed_once_shown(product, monkeypatch):
+    from alliancedeck.draw import pdf_fast, pdf_replay
+
+    pages: list = []
+    write = pdf_fast.pdf_data
+
+    def watched(canvas):
+        pages.extend(canvas._doc.Pages.pages)
+        return write(canvas)
+
+    module = "pdf_brief" if product == "pdf" else "pdf_deck"
+    monkeypatch.setattr(f"alliancedeck.draw.{module}.pdf_data", watched)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = render(prepare(EMPHASIS), product)
+    assert len(pages) > 1
+    compressed = pdf_replay._compressed_stream_class()
+    assert all(page.stream is None and type(page.Contents) is compressed for page in pages)
+    # Left to reportlab to compress at the save, the pages give the same bytes.
+    monkeypatch.setattr(pdf_replay.PageReplay, "_streams", lambda self: None)
+    pages.clear()
+    assert render(prepare(EMPHASIS), product) == data
+    assert all(page.stream for page in pages)
+
+
+def test_a_one_shot_deck_holds_its_slides_deflated_until_the_zip_is_written(monkeypatch):
+    from alliancedeck.draw import package, pptx_deck
+
+    members: list[list] = []
+    write_zip = package.write_zip
+
+    def watched(parts, epoch):
+        parts = list(parts)
+        members.append(parts)
+        return write_zip(parts, epoch)
+
+    monkeypatch.setattr(pptx_deck, "write_zip", watched)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = render(prepare(REPO / "content.yaml"), "slides")
+    with session.keeping():
+        kept = render(prepare(REPO / "content.yaml"), "slides")
+    one_shot, in_session = members
+    packed = {name for name, held in one_shot if isinstance(held, package.Packed)}
+    assert any(name.startswith("ppt/slides/slide") for name in packed)
+    assert any(name.startswith("ppt/notesSlides/") for name in packed)
+    assert not any(isinstance(held, package.Packed) for _, held in in_session)
+    assert kept == data
+    with zipfile.ZipFile(io.BytesIO(data)) as pptx:
+        for name, held in one_shot:
+            expected = held.content() if isinstance(held, package.Packed) else held
+            if name in packed or name.endswith(".rels"):
+                assert pptx.read(name) == expected

@@ -30,9 +30,13 @@ class DeckPdfBackend:
         from alliancedeck.fonts import font_book
 
         deck = deck_geometry(doc, theme, context)
+        if context.consume:  # the last to use the slide layout: each slide goes once drawn
+            context.cache.pop("deck", None)
         if theme.template is not None:
             from alliancedeck.template.pdf import undrawn_artwork
 
             context.warnings.extend(undrawn_artwork(theme.template))
         book = font_book(theme, context.content_dir)
-        return draw_deck_pdf(deck, doc, book, context.build_time, theme.template)
+        return draw_deck_pdf(
+            deck, doc, book, context.build_time, theme.template, consume=context.consume
+        )

@@ -55,16 +55,39 @@ def _fixed_core_dates(xml: bytes, epoch_seconds: int) -> bytes:
 _COMPRESSED_MEDIA = (".png", ".jpeg", ".jpg")
 
 
-def write_zip(members: Iterable[tuple[str, bytes]], epoch_seconds: int) -> bytes:
+class Packed:
+    """A zip entry's bytes held deflated, as `write_zip` deflates them, until the zip is
+    written: a long deck's slides wait as 3 MB rather than 18 MB of XML. Each is inflated
+    again only to be checksummed as it is written; nothing is deflated twice."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, content: bytes):
+        self.data = _deflate(content)
+
+    def content(self) -> bytes:
+        """Return the bytes it holds."""
+        return zlib.decompress(self.data, -15)
+
+
+def write_zip(members: Iterable[tuple[str, bytes | Packed]], epoch_seconds: int) -> bytes:
     """Return the zip of `members` (name, bytes), in their order, every entry dated `epoch_seconds`.
 
     Workbooks (`.xlsx`, embedded in charts) are normalised the same way and the dates in
     `docProps/core.xml` become `epoch_seconds`: equal members give equal bytes, whenever built.
+    A `Packed` member is written from its deflated bytes (the same bytes).
     """
     stamp = zip_time(epoch_seconds)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in members:
+        for name, held in members:
+            if isinstance(held, Packed):
+                entry = zipfile.ZipInfo(name, date_time=stamp)
+                entry.external_attr = 0o600 << 16
+                entry.create_system = 0
+                _write_deflated(target, entry, held.content(), held.data)
+                continue
+            content = held
             entry = zipfile.ZipInfo(name, date_time=stamp)
             # Pictures are compressed already: deflating them again costs time, saves nothing.
             entry.compress_type = (
@@ -103,19 +126,23 @@ def _deflate(content: bytes) -> bytes:
     return compressor.compress(content) + compressor.flush()
 
 
-def _write_deflated(target: zipfile.ZipFile, entry: zipfile.ZipInfo, content: bytes) -> None:
+def _write_deflated(
+    target: zipfile.ZipFile, entry: zipfile.ZipInfo, content: bytes, deflated: bytes | None = None
+) -> None:
     """Write `content` as `entry` of `target`, deflated: the same bytes as `writestr`.
 
-    Within a watch session the deflated bytes of an entry are kept between rebuilds (by the
-    entry's bytes), so only entries that changed are compressed again. Outside one this is
-    `writestr`.
+    `deflated` is `content` deflated already (see `Packed`). Within a watch session the
+    deflated bytes of an entry are kept between rebuilds (by the entry's bytes), so only
+    entries that changed are compressed again. Otherwise this is `writestr`.
     """
     from alliancedeck import session
 
-    if not session.active():
-        target.writestr(entry, content)
-        return
-    deflated = session.kept("zip-deflate", lambda: content, lambda: _deflate(content))
+    if deflated is None:
+        if not session.active():
+            target.writestr(entry, content)
+            return
+        deflated = session.kept("zip-deflate", lambda: content, lambda: _deflate(content))
+    entry.compress_type = zipfile.ZIP_DEFLATED
     entry.file_size = len(content)  # as writestr sets it (it decides on zip64)
     with target.open(entry, mode="w") as member:
         # zipfile has no public way to write data compressed before: its entry writer takes

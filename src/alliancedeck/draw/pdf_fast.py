@@ -85,7 +85,11 @@ def _runs(items: list[Any], run: int, space: Any, line_break: Any) -> Any:
 
 class _References(dict[str, str]):
     """The reference to each registered object, by name ("12 0 R"), as `PDFObjectReference`
-    writes it: found in the document's object numbers when first asked for."""
+    writes it: made from the document's object numbers each time it is asked for.
+
+    Nothing is kept: a thousand-page tagged PDF has some 60,000 objects, and their references
+    kept until the save ends would take about 5 MB at the moment the save's bytes peak.
+    """
 
     def __init__(self, document: PDFDocument):
         super().__init__()
@@ -94,8 +98,7 @@ class _References(dict[str, str]):
 
     def __missing__(self, name: str) -> str:
         number, version = self.numbers[name]
-        reference = self[name] = f"{number} {version} R"
-        return reference
+        return f"{number} {version} R"
 
 
 #: Each document's references (an object's number never changes once it is registered).
@@ -354,8 +357,9 @@ def _write_document(document: PDFDocument) -> bytes:
     numbers = document.idToObjectNumberAndVersion
     offsets = document.idToOffset
     file = document.__accum__ = PDFFile(document._pdfVersion)
-    strings = file.strings
-    offset = file.offset
+    # The bytes grow in one buffer (not a list of 60,000 pieces joined at the end, which held
+    # the document's bytes twice over, and a header for every piece).
+    out = bytearray(b"".join(file.strings))
     names = []
     counter = 1
     # Objects may register more objects while they are written (a page its content stream).
@@ -370,23 +374,21 @@ def _write_document(document: PDFDocument) -> bytes:
             if isinstance(obj, _Preformatted)
             else pdf_format(obj, document, 1)
         )
-        number, version = numbers[name]
-        text = b"%d %d obj\n%s%sendobj\n" % (
-            number,
-            version,
-            content,
-            b"" if content.endswith(b"\n") else b"\n",
-        )
-        offsets[name] = offset
-        strings.append(text)
-        offset += len(text)
+        offsets[name] = len(out)
+        out += b"%d %d obj\n" % numbers[name]
+        out += content
+        out += b"endobj\n" if content.endswith(b"\n") else b"\nendobj\n"
+        # Written: the object goes (its name stays, so that `Reference` still finds it), and
+        # the memory of a long document's objects is reused for its bytes as they grow.
+        objects[name] = None
         names.append(name)
         counter += 1
-    file.offset = offset
+    file.offset = len(out)
     del document.__accum__
     if counter - 1 != len(number_to_name):
         raise ValueError(f"counter {counter} does not match the objects {len(number_to_name)}")
-    xref_offset = file.add(_cross_references(names, numbers, offsets))
+    xref_offset = len(out)
+    out += _cross_references(names, numbers, offsets)
     trailer = PDFTrailer(
         startxref=xref_offset,
         Size=len(number_to_name) + 1,
@@ -395,8 +397,8 @@ def _write_document(document: PDFDocument) -> bytes:
         Encrypt=None,
         ID=document.ID(),
     )
-    file.add(trailer.format(document))
-    return file.format(document)
+    out += trailer.format(document)
+    return bytes(out)
 
 
 def _cross_references(
@@ -404,10 +406,11 @@ def _cross_references(
 ) -> bytes:
     """Return the cross-reference table of objects 1.. `names`, as reportlab writes it (objects
     are numbered in order from 1, so no number is taken twice or out of range)."""
-    entries = [f"0 {len(names) + 1}", "0000000000 65535 f "]
-    entries += [f"{offsets[name]:010d} {numbers[name][1]:05d} n " for name in names]
-    entries.append("")
-    return b"xref\n" + "\n".join(entries).encode("latin-1")
+    table = bytearray(b"xref\n0 %d\n0000000000 65535 f " % (len(names) + 1))
+    for name in names:  # one entry at a time: no list of 60,000 texts beside the bytes
+        table += b"\n%010d %05d n " % (offsets[name], numbers[name][1])
+    table += b"\n"
+    return bytes(table)
 
 
 _name_bytes: dict[str, bytes] = {}

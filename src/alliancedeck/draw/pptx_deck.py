@@ -41,7 +41,7 @@ from alliancedeck.compose.boxes import (
 )
 from alliancedeck.compose.text import written_lines
 from alliancedeck.design import hex_to_rgb
-from alliancedeck.draw.package import stampable, write_zip
+from alliancedeck.draw.package import Packed, stampable, write_zip
 from alliancedeck.draw.pptx_package import CT, PICTURE_TYPES, RT, DeckPackage, relationships_xml
 from alliancedeck.fonts import japanese_language, script_runs
 from alliancedeck.markup import Run, joined
@@ -203,8 +203,13 @@ class _SlideWriter:
     def __init__(
         self, parts: DeckPackage | _PythonPptxPackage, language: str, hook: _TemplateHook
     ) -> None:
+        from alliancedeck import session
+
         self._hook = hook
         self._parts = parts
+        # Outside a watch session (which keeps each slide's XML) the slides of the package
+        # alliancedeck writes itself wait deflated until the zip is written (`Packed`).
+        self._packed = isinstance(parts, DeckPackage) and not session.active()
         self._language = language
         self._slides = 0
         self._notes = 0
@@ -217,7 +222,7 @@ class _SlideWriter:
         layout, title_type = self._hook.layout(geometry.kind) or (self._parts.layout, "title")
         part.relate_to(layout, RT.SLIDE_LAYOUT)
         xml = self._hook.slide_xml(self._kept_slide_xml(geometry, part, title_type), geometry.kind)
-        part.blob = xml.encode()
+        part.blob = Packed(xml.encode()) if self._packed else xml.encode()
         self._parts.add_slide(part, FIRST_SLIDE_ID + self._slides - 1)
         if geometry.notes:
             self._add_notes(part, geometry.notes)
@@ -317,7 +322,8 @@ class _SlideWriter:
         """
         self._notes += 1
         partname = f"/ppt/notesSlides/notesSlide{self._notes}.xml"
-        part = self._parts.new_part(partname, CT.NOTES_SLIDE, _notes_xml(notes).encode())
+        xml = _notes_xml(notes).encode()
+        part = self._parts.new_part(partname, CT.NOTES_SLIDE, Packed(xml) if self._packed else xml)
         part.relate_to(self._parts.notes_master(), RT.NOTES_MASTER)
         part.relate_to(slide, RT.SLIDE)
         slide.relate_to(part, RT.NOTES_SLIDE)

@@ -31,6 +31,8 @@ from xml.parsers import expat
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
+    from alliancedeck.draw.package import Packed
+
 
 class RT:
     """Relationship types (the URIs of ECMA-376 part 1, §15)."""
@@ -130,7 +132,7 @@ class Part:
 
     __slots__ = ("_related", "blob", "content_type", "partname", "rels")
 
-    def __init__(self, partname: str, content_type: str, blob: bytes = b"") -> None:
+    def __init__(self, partname: str, content_type: str, blob: bytes | Packed = b"") -> None:
         self.partname = partname
         self.content_type = content_type
         self.blob = blob
@@ -182,7 +184,7 @@ class DeckPackage:
         layout_ids = re.findall(rb'<p:sldLayoutId\b[^>]*\br:id="([^"]+)"', master.blob)
         self.layout = master.rels[layout_ids[_TITLE_ONLY_LAYOUT].decode()].target
 
-    def new_part(self, partname: str, content_type: str, blob: bytes = b"") -> Part:
+    def new_part(self, partname: str, content_type: str, blob: bytes | Packed = b"") -> Part:
         """Return a new part (in the package once a part in it relates to it)."""
         return Part(partname, content_type, blob)
 
@@ -215,7 +217,7 @@ class DeckPackage:
         """Write docProps/core.xml: `values` by element name, every date `moment` (UTC)."""
         self.root.related(RT.CORE_PROPERTIES).blob = core_properties_xml(values, moment)
 
-    def members(self) -> Iterator[tuple[str, bytes]]:
+    def members(self) -> Iterator[tuple[str, bytes | Packed]]:
         """Yield (zip name, bytes) of every item: content types, the package relationships,
         then each part followed by its relationships, as python-pptx saves them."""
         self._presentation.blob = self._presentation_xml()
