@@ -162,11 +162,11 @@ def render_group(
 
     # A settled watch session collects between rebuilds, not during one (see session.settle).
     release = len(group) > 1 and large_document(job.doc) and not collector_paused()
-    consume = own_context and not session.active()
+    last = group[-1] if own_context and not session.active() else ""
     data: dict[str, bytes] = {}
     with drawing_checked(job.pictures):
-        for number, name in enumerate(group, start=1):
-            context.consume = consume and number == len(group)
+        for name in group:
+            context.consume = last if name == last else ""
             if data and release:
                 release_memory()
             data[name] = backends.load(name).render(job.doc, job.theme, context)

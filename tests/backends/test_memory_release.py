@@ -161,7 +161,10 @@ def test_the_last_deck_product_lets_go_of_each_slide_once_drawn_and_draws_the_sa
     kept = load("deck-pdf").render(prepared.doc, prepared.theme, context)
     assert all(slide.boxes for slide in deck.slides)  # a context that keeps: nothing goes
     assert context.cache["deck"] is deck
-    context.consume = True
+    context.consume = "slides"  # another product's turn to consume: nothing goes
+    assert load("deck-pdf").render(prepared.doc, prepared.theme, context) == kept
+    assert all(slide.boxes for slide in deck.slides)
+    context.consume = "deck-pdf"
     data = load("deck-pdf").render(prepared.doc, prepared.theme, context)
     assert deck.slides and not any(slide.boxes for slide in deck.slides)
     assert "deck" not in context.cache  # a product after it would lay the deck out again
@@ -203,7 +206,7 @@ def test_only_the_last_product_of_a_group_in_its_own_context_may_consume(
     prepared = prepare(EMPHASIS)
     context = backends.RenderContext(prepared.content_dir, 1700000000)
     data, _ = parallel.render_group(group, _job(prepared), context, own_context=own)
-    assert seen == {name: name == consumed for name in group}
+    assert seen == {name: name if name == consumed else "" for name in group}
     deck = PdfReader(io.BytesIO(data["deck-pdf"]))
     with zipfile.ZipFile(io.BytesIO(data["slides"])) as pptx:
         slides = [n for n in pptx.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
@@ -298,3 +301,37 @@ def test_a_one_shot_deck_holds_its_slides_deflated_until_the_zip_is_written(monk
             expected = held.content() if isinstance(held, package.Packed) else held
             if name in packed or name.endswith(".rels"):
                 assert pptx.read(name) == expected
+
+
+def test_a_backend_that_draws_the_deck_pdf_for_itself_keeps_the_slide_layout(monkeypatch):
+    # A third-party backend sharing the slide layout, last in its group, may call the deck
+    # PDF's backend with its own context: the layout it holds stays whole.
+    from alliancedeck import backends, parallel
+    from alliancedeck.api import _job
+    from alliancedeck.compose.deck import deck_geometry
+
+    load = backends.load
+    counted: list[int] = []
+
+    class DeckIndex:
+        name = "deck-index"
+        shares = "deck"
+
+        def render(self, doc, theme, context):
+            deck = deck_geometry(doc, theme, context)
+            pdf = load("deck-pdf").render(doc, theme, context)
+            counted.extend(len(slide.boxes) for slide in deck.slides)
+            return pdf
+
+    monkeypatch.setattr(
+        backends, "load", lambda name: DeckIndex() if name == "deck-index" else load(name)
+    )
+    prepared = prepare(EMPHASIS)
+    context = backends.RenderContext(prepared.content_dir, 1700000000)
+    data, _ = parallel.render_group(
+        ("slides", "deck-index"), _job(prepared), context, own_context=True
+    )
+    assert counted and all(counted)
+    assert all(slide.boxes for slide in context.cache["deck"].slides)
+    alone = backends.RenderContext(prepared.content_dir, 1700000000)
+    assert data["deck-index"] == load("deck-pdf").render(prepared.doc, prepared.theme, alone)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import struct
+import zlib
 
 import pytest
 import yaml
@@ -58,6 +60,89 @@ def just_over(tmp_path_factory):
     """A notional brief of 11 sections: its loosest content cannot fit its two pages, its
     tightest could (least heights 1.06 and 0.91 times the columns)."""
     return _notional(tmp_path_factory.mktemp("just"), 11)
+
+
+def _tall_png(path) -> None:
+    """Write a grey picture five times taller than wide (200 by 1000 pixels)."""
+    width, height = 200, 1000
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes([128]) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+    path.write_bytes(png + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _picture(number: int, words: str) -> dict:
+    return {
+        "path": "tall.png",
+        "alt": f"A notional tall bar {number}.",
+        "caption": f"Notional tall picture {number}: {words}",
+        "source": f"Drawn for the test: {words}",
+    }
+
+
+@pytest.fixture(scope="module")
+def tall_pictures(tmp_path_factory):
+    """Three pictures taller than a column, in a layout with deep margins (found in review:
+    a block taller than its column stands alone in it, taking only that column)."""
+    folder = tmp_path_factory.mktemp("tall")
+    _tall_png(folder / "tall.png")
+    layout = (REPO / "layouts" / "default.yaml").read_text(encoding="utf-8")
+    layout = layout.replace("name: default", "name: deep")
+    layout = layout.replace("{top: 0.6in, bottom: 0.6in,", "{top: 2.4in, bottom: 2.4in,", 1)
+    layout = layout.replace("max_picture_height: 0.4 ", "max_picture_height: 0.85 ", 1)
+    (folder / "layouts").mkdir()
+    (folder / "layouts" / "deep.yaml").write_text(layout, encoding="utf-8")
+    words = "a caption that runs to a couple of lines in the column."
+    content = {
+        "meta": {"title": "Notional tall pictures", "classification": "UNCLASSIFIED"},
+        "sections": [
+            {
+                "title": "Notional pictures",
+                "lead": "A notional lead.",
+                "points": ["Notional point one.", "Notional point two."],
+                "image": [_picture(n, words) for n in range(3)],
+            }
+        ],
+    }
+    content["meta"]["layout"] = "deep"
+    path = folder / "content.yaml"
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def tall_header(tmp_path_factory):
+    """A title and subtitle that fill most of page 1 above short columns, eight key figures,
+    a picture taller than those columns with long captions, and 85 one-line points."""
+    folder = tmp_path_factory.mktemp("header")
+    _tall_png(folder / "tall.png")
+    # Japanese (notional: 架空, "fictional") fills the header within the 400-character limit.
+    title = ("日米同盟の概要と地域の協力に関する架空の報告書" * 30)[:395]
+    figures = {
+        f"k{i}": {"value": 1000 + i, "label": f"notional key figure {i} with a long card label"}
+        for i in range(8)
+    }
+    words = ("同盟の役割と協力の架空の図" * 40)[:360]
+    content = {
+        "meta": {"title": title, "subtitle": title, "classification": "UNCLASSIFIED"},
+        "figures": figures,
+        "sections": [
+            {
+                "title": "Notional key figures",
+                "figures": list(figures),
+                "image": [_picture(0, words)],
+            },
+            {"title": "Notional points", "points": [f"Notional point {k}." for k in range(85)]},
+        ],
+    }
+    path = folder / "content.yaml"
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -128,12 +213,27 @@ def _planner(path):
     return planning.BriefPlanner(prepared.doc, prepared.theme, book)
 
 
-@pytest.mark.parametrize("name", ["long", "crowded", "blocks", "just_over", "far_over"])
+@pytest.mark.parametrize("name", ["tall_pictures", "tall_header"])
+@pytest.mark.parametrize("far", [FAR_OVER, 1.0])
+def test_blocks_taller_than_their_columns_are_planned_as_if_every_step_were_tried(
+    name, far, settings, request
+):
+    path = request.getfixturevalue(name)
+    stepped, _, stepped_warnings = settings(path, float("inf"))
+    planned, _, warnings = settings(path, far)
+    assert planned == stepped
+    assert warnings == stepped_warnings
+
+
+@pytest.mark.parametrize(
+    "name", ["long", "crowded", "blocks", "just_over", "far_over", "tall_pictures", "tall_header"]
+)
 def test_content_said_not_to_fit_never_fits(name, request):
     # The bound is sound: no composition whose flow fits its target is said not to fit.
     paths = {"long": LONG, "crowded": CROWDED, "blocks": BLOCKS}
     planner = _planner(paths.get(name) or request.getfixturevalue(name))
     target = planner.tokens.max_pages
+    tightest = planner.content(planner.compositions()[-1])
     fits = []
     for composition in planner.compositions():
         header, units = planner.content(composition)
@@ -142,6 +242,8 @@ def test_content_said_not_to_fit_never_fits(name, request):
         if fitted:
             assert not planner.cannot_fit(header, units, target)
             assert not planner.far_over(header, units, target)
-        least = planner.least_height(units)
-        assert 0 < least <= sum(unit.height + unit.space for unit in units)
-    assert any(fits) == (name in ("crowded", "blocks"))  # the others fit at no step
+            # Nor by the tightest units under this composition's header (the jump's test).
+            assert not planner.none_fits([composition], tightest[1], target)
+        least = planner.least_height(units, planner.shortest_column(header, target))
+        assert 0 <= least <= sum(unit.height + unit.space for unit in units)
+    assert any(fits) == (name in ("crowded", "blocks", "tall_pictures", "tall_header"))

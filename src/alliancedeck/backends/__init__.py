@@ -28,11 +28,12 @@ class RenderContext:
     build_time: int  # seconds since the epoch; fixed so that builds are reproducible
     warnings: list[object] = field(default_factory=list)  # Problems, or texts: see `Backend`
     cache: dict[str, object] = field(default_factory=dict)  # work shared by backends in one run
-    #: Whether the backend rendering now is the last to read `cache` in this run, so that it
-    #: may take what it uses from there and let each piece go once drawn. alliancedeck sets it
-    #: for the last product of a group it renders in a context of its own, outside a watch
-    #: session; a context the caller passes in keeps everything.
-    consume: bool = False
+    #: The product that is the last to read `cache` in this run, so that it may take what it
+    #: uses from there and let each piece go once drawn: alliancedeck names the last product
+    #: of a group it renders in a context of its own, outside a watch session ("" for a
+    #: context the caller passes in: everything is kept). A backend consumes only when it is
+    #: named, so another backend that renders it with this context keeps what it shares.
+    consume: str = ""
 
 
 @runtime_checkable

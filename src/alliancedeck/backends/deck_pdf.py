@@ -30,13 +30,12 @@ class DeckPdfBackend:
         from alliancedeck.fonts import font_book
 
         deck = deck_geometry(doc, theme, context)
-        if context.consume:  # the last to use the slide layout: each slide goes once drawn
+        consume = context.consume == self.name  # the last to use the slide layout
+        if consume:  # each slide goes once drawn: a later reader would lay it out again
             context.cache.pop("deck", None)
         if theme.template is not None:
             from alliancedeck.template.pdf import undrawn_artwork
 
             context.warnings.extend(undrawn_artwork(theme.template))
         book = font_book(theme, context.content_dir)
-        return draw_deck_pdf(
-            deck, doc, book, context.build_time, theme.template, consume=context.consume
-        )
+        return draw_deck_pdf(deck, doc, book, context.build_time, theme.template, consume=consume)

@@ -447,10 +447,11 @@ class BriefPlanner:
             if number == 0 and len(candidates) > 1 and self.far_over(header, units, target):
                 # Far past its target, a brief is set at its tightest next. Each step towards
                 # the tightest only makes units smaller (narrower figures, less space, smaller
-                # type), so if the tightest content cannot fit, no step between can: the
-                # tightest is the plan, and a long brief is set twice, not once per step.
+                # type), so the tightest units, under each step's own header, bound what every
+                # step needs: if none can fit so, the tightest is the plan, as stepping would
+                # find, and a long brief is set twice, not once per step.
                 tight = self.content(candidates[-1])
-                if self.cannot_fit(*tight, target):
+                if self.none_fits(candidates, tight[1], target):
                     header, units = tight
                     chosen = (candidates[-1], header, units, self.flow(header, units))
                     break
@@ -475,12 +476,19 @@ class BriefPlanner:
             composition, header, units, flow = self.end_with_content(composition, header, flow)
         return composition, header, self.balance(header, units, flow)
 
-    def least_height(self, units: Sequence[_Unit]) -> float:
-        """Return the least column height `units` take: each without the space above it (a
-        column's top drops it) and each figure at its smallest legible size. A block across
-        the columns counts once, though it takes its height from every column of its page."""
+    def least_height(self, units: Sequence[_Unit], shortest: float) -> float:
+        """Return the least column height `units` take where the shortest column is `shortest`
+        tall: each without the space above it (a column's top drops it), each figure at its
+        smallest legible size, and each at most `shortest` (a block taller than its column
+        stands alone in it and takes that column, however short). A block across the columns
+        counts once, though it takes its height from every column of its page."""
         return sum(
-            min(unit.least, unit.height) if unit.resize is not None and unit.least else unit.height
+            min(
+                min(unit.least, unit.height)
+                if unit.resize is not None and unit.least
+                else unit.height,
+                shortest,
+            )
             for unit in units
         )
 
@@ -488,20 +496,44 @@ class BriefPlanner:
         """Return the height of all the columns of the first `pages` pages together."""
         return sum(region.h for page in range(pages) for region in self.columns_of(page, header))
 
+    def shortest_column(self, header: float, pages: int) -> float:
+        """Return the height of the shortest column of the first `pages` pages (every page
+        after the first is alike)."""
+        heights = [
+            region.h for page in range(min(pages, 2)) for region in self.columns_of(page, header)
+        ]
+        return min(heights, default=0.0)
+
     def cannot_fit(self, header: float, units: Sequence[_Unit], pages: int) -> bool:
         """Return whether `units` are sure to need more than `pages` pages: their least height
         is more than every column of those pages holds."""
-        return self.least_height(units) > self.column_height(header, pages) + TOLERANCE
+        least = self.least_height(units, self.shortest_column(header, pages))
+        return least > self.column_height(header, pages) + TOLERANCE
 
     def far_over(self, header: float, units: Sequence[_Unit], pages: int | None) -> bool:
         """Return whether `units` need more than FAR_OVER times the columns of `pages` pages
         (and so, FAR_OVER being more than 1, cannot fit them)."""
         if not pages:
             return False
-        return (
-            self.least_height(units)
-            > max(FAR_OVER, 1.0) * self.column_height(header, pages) + TOLERANCE
+        least = self.least_height(units, self.shortest_column(header, pages))
+        return least > max(FAR_OVER, 1.0) * self.column_height(header, pages) + TOLERANCE
+
+    def none_fits(
+        self, compositions: Sequence[Composition], units: Sequence[_Unit], pages: int
+    ) -> bool:
+        """Return whether no composition of `compositions` can fit `pages` pages, judged by
+        `units`, set for the tightest of them (each no taller than in any other), under each
+        composition's own header."""
+        return all(
+            self.cannot_fit(self.header_height(composition), units, pages)
+            for composition in compositions
         )
+
+    def header_height(self, composition: Composition) -> float:
+        """Return the height of page 1's header (0 on a cover) set for `composition`."""
+        if self.tokens.cover:
+            return 0.0
+        return self.header(BriefSetter(self.theme, self.book, composition.shrink, self._lines))[0]
 
     def lonely_end(self, header: float, flow: _Flow) -> bool:
         """Return whether the last page (of several) is one a reader turns to for nothing: it

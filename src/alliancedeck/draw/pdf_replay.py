@@ -176,11 +176,12 @@ class PageReplay:
         """Give each page shown since the last call its compressed content stream. The bytes
         are those reportlab writes for the page.
 
-        In a session, it is the one kept for equal content (compressing is most of what
-        writing a replayed page costs), or one compressed now and kept. Outside one, it is
-        compressed now and the page's text let go: a long PDF holds its pages compressed
-        until it is saved (a 1,358-slide deck 1.2 MB, not 4.9 MB), and compresses no more in
-        all than reportlab would at the save."""
+        With replay on (in a session), it is the one kept for equal content (compressing is
+        most of what writing a replayed page costs), or one compressed now and kept. With
+        replay off (outside a session; a deck on an organisation template; a PDF drawn again
+        after its replay diverged), it is compressed now and the page's text let go: a long
+        PDF holds its pages compressed until it is saved (a 1,358-slide deck 1.2 MB, not
+        4.9 MB), and compresses no more in all than reportlab would at the save."""
         from reportlab import rl_config
         from reportlab.pdfbase.pdfdoc import NoEncryption
 
