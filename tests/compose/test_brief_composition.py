@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 
 from conftest import REPO, moved_band_brief, write_brief
 
@@ -249,6 +250,44 @@ def test_report_layout_has_no_page_target_and_a_cover(tmp_path):
         assert "A long notional brief" in cover
         assert "Notional topic 1" not in cover  # the sections start after the cover
         assert "Notional topic 1" in pdf.pages[1].extract_text()
+
+
+def test_a_header_that_runs_past_page_ones_foot_is_warned_at_the_title(tmp_path):
+    # Found in review: a title and subtitle at their 400-character limit (wide Japanese
+    # characters, notional: 架空) with eight key figures fill page 1 past its foot.
+    title = ("日米同盟の概要と地域の協力に関する架空の報告書" * 30)[:395]
+    figures = {
+        f"k{i}": {"value": 1000 + i, "label": f"notional key figure {i} with a long card label"}
+        for i in range(8)
+    }
+    content = {
+        "meta": {"title": title, "subtitle": title, "classification": "UNCLASSIFIED"},
+        "figures": figures,
+        "sections": [
+            {
+                "title": "Notional points",
+                "figures": list(figures),
+                "points": ["A notional point.", "Another notional point."],
+            }
+        ],
+    }
+    path = tmp_path / "content.yaml"
+    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), "utf-8")
+    built = _build(path, tmp_path / "out")
+    (warning,) = [w for w in built.warnings if "page 1's title" in w.message]
+    assert (warning.location.line, warning.location.column) == (2, 10)  # meta.title
+    assert "run into the footer and the banner" in warning.message
+    with pdfplumber.open(built.products[0].path) as pdf:
+        page = pdf.pages[0]
+        foot = _rules(page)[0]  # the first rule of the foot
+        # What the warning says: the key figures' cards reach below the foot's rule.
+        card_values = [w for w in page.extract_words() if w["text"] in ("1,006", "1,007")]
+        assert card_values and max(w["bottom"] for w in card_values) > foot
+    # A title of ordinary length, the same figures: no warning.
+    short = path.read_text(encoding="utf-8").replace(title, "Notional alliance brief")
+    path.write_text(short, encoding="utf-8")
+    built = _build(path, tmp_path / "out")
+    assert not [w for w in built.warnings if "page 1's title" in w.message]
 
 
 def test_a_charts_text_equivalent_is_kept_as_its_alt_text():

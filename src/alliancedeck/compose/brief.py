@@ -417,7 +417,29 @@ class BriefPlanner:
             if all(reading[key] == self._reading.get(key, key[1]) for key in reading):
                 break
             self._reading = reading
+        overrun = self.header_overrun(header)
+        if overrun is not None:
+            self.warnings.append(overrun)
         return self.assemble(composition, header, flow)
+
+    def header_overrun(self, header: float) -> Problem | None:
+        """Return the warning of a page 1 header (title, subtitle, byline, key figures) that
+        runs past the room above the page's foot into its statements, footer and banner."""
+        if self.tokens.cover:
+            return None
+        room = self.column_bottom - self.foot_height() - self.top
+        tall = header - self.tokens.gap  # the gap under the key figures is not drawn
+        if tall <= room + TOLERANCE:
+            return None
+        meta = self.doc.meta
+        return Problem(
+            meta.location or Location(self.doc.source_file, 1, 1),
+            f"page 1's title, subtitle and key figures take {tall:.0f} pt, more than the "
+            f"{room:.0f} pt above its foot: they run into the footer and the banner; shorten "
+            "meta.title or meta.subtitle, or show fewer key figures (page.band_figures in "
+            "the layout)",
+            "warning",
+        )
 
     def reading_numbers(self, header: float, flow: _Flow) -> dict[tuple[str, int], int]:
         """Return the number each numbered block (by kind and place in content order) takes in
