@@ -28,6 +28,23 @@ def write_brief(folder: Path, text: str, name: str = "content.yaml") -> Path:
     return path
 
 
+def tall_header_content(first: dict, *more: dict) -> dict:
+    """Return notional content whose page 1 header nearly fills the page: a title and subtitle
+    at their 400-character limit in wide Japanese characters (notional: 架空, "fictional") and
+    eight key figures, shown in the `first` section (its title first), then the `more`."""
+    title = ("日米同盟の概要と地域の協力に関する架空の報告書" * 30)[:395]
+    figures = {
+        f"k{i}": {"value": 1000 + i, "label": f"notional key figure {i} with a long card label"}
+        for i in range(8)
+    }
+    shown = {"title": first["title"], "figures": list(figures), **first}
+    return {
+        "meta": {"title": title, "subtitle": title, "classification": "UNCLASSIFIED"},
+        "figures": figures,
+        "sections": [shown, *more],
+    }
+
+
 def moved_band_brief() -> str:
     """Return a notional brief whose crowded chart (set across the columns) comes first in
     the content, and a small chart after it that the columns may set above or before it."""

@@ -158,10 +158,9 @@ def render_group(
     """
     from alliancedeck import backends, session
     from alliancedeck.pictures import drawing_checked
-    from alliancedeck.session import collector_paused
 
     # A settled watch session collects between rebuilds, not during one (see session.settle).
-    release = len(group) > 1 and large_document(job.doc) and not collector_paused()
+    release = len(group) > 1 and large_document(job.doc) and not session.collector_paused()
     last = group[-1] if own_context and not session.active() else ""
     data: dict[str, bytes] = {}
     with drawing_checked(job.pictures):

@@ -260,11 +260,21 @@ def test_each_page_is_held_compressed_once_shown(product, monkeypatch):
         pages.extend(canvas._doc.Pages.pages)
         return write(canvas)
 
+    # As each page starts, every page shown before it is held compressed already.
+    held: list[bool] = []
+    start = pdf_replay.PageReplay.page
+
+    def starting(self, content, draw, fresh=False):
+        start(self, content, draw, fresh)
+        held.append(all(page.stream is None for page in self.canvas._doc.Pages.pages))
+
+    monkeypatch.setattr(pdf_replay.PageReplay, "page", starting)
     module = "pdf_brief" if product == "pdf" else "pdf_deck"
     monkeypatch.setattr(f"alliancedeck.draw.{module}.pdf_data", watched)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     data = render(prepare(EMPHASIS), product)
     assert len(pages) > 1
+    assert len(held) == len(pages) and all(held)
     compressed = pdf_replay._compressed_stream_class()
     assert all(page.stream is None and type(page.Contents) is compressed for page in pages)
     # Left to reportlab to compress at the save, the pages give the same bytes.

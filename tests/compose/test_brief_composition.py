@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 import yaml
 
-from conftest import REPO, moved_band_brief, write_brief
+from conftest import REPO, moved_band_brief, tall_header_content, write_brief
 
 LONG = REPO / "tests" / "compose" / "briefs" / "long.yaml"
 BLOCKS = REPO / "examples" / "blocks" / "content.yaml"
@@ -254,23 +254,10 @@ def test_report_layout_has_no_page_target_and_a_cover(tmp_path):
 
 def test_a_header_that_runs_past_page_ones_foot_is_warned_at_the_title(tmp_path):
     # Found in review: a title and subtitle at their 400-character limit (wide Japanese
-    # characters, notional: 架空) with eight key figures fill page 1 past its foot.
-    title = ("日米同盟の概要と地域の協力に関する架空の報告書" * 30)[:395]
-    figures = {
-        f"k{i}": {"value": 1000 + i, "label": f"notional key figure {i} with a long card label"}
-        for i in range(8)
-    }
-    content = {
-        "meta": {"title": title, "subtitle": title, "classification": "UNCLASSIFIED"},
-        "figures": figures,
-        "sections": [
-            {
-                "title": "Notional points",
-                "figures": list(figures),
-                "points": ["A notional point.", "Another notional point."],
-            }
-        ],
-    }
+    # characters) with eight key figures fill page 1 past its foot.
+    content = tall_header_content(
+        {"title": "Notional points", "points": ["A notional point.", "Another notional point."]}
+    )
     path = tmp_path / "content.yaml"
     path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), "utf-8")
     built = _build(path, tmp_path / "out")
@@ -284,6 +271,7 @@ def test_a_header_that_runs_past_page_ones_foot_is_warned_at_the_title(tmp_path)
         card_values = [w for w in page.extract_words() if w["text"] in ("1,006", "1,007")]
         assert card_values and max(w["bottom"] for w in card_values) > foot
     # A title of ordinary length, the same figures: no warning.
+    title = content["meta"]["title"]
     short = path.read_text(encoding="utf-8").replace(title, "Notional alliance brief")
     path.write_text(short, encoding="utf-8")
     built = _build(path, tmp_path / "out")

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from alliancedeck.api import prepare, render
 from alliancedeck.compose import brief as planning
 from alliancedeck.fonts import font_book
-from conftest import REPO
+from conftest import REPO, tall_header_content
 
 LONG = REPO / "tests" / "compose" / "briefs" / "long.yaml"
 CROWDED = REPO / "tests" / "compose" / "briefs" / "crowded-brief.yaml"
@@ -121,25 +121,11 @@ def tall_header(tmp_path_factory):
     a picture taller than those columns with long captions, and 85 one-line points."""
     folder = tmp_path_factory.mktemp("header")
     _tall_png(folder / "tall.png")
-    # Japanese (notional: 架空, "fictional") fills the header within the 400-character limit.
-    title = ("日米同盟の概要と地域の協力に関する架空の報告書" * 30)[:395]
-    figures = {
-        f"k{i}": {"value": 1000 + i, "label": f"notional key figure {i} with a long card label"}
-        for i in range(8)
-    }
     words = ("同盟の役割と協力の架空の図" * 40)[:360]
-    content = {
-        "meta": {"title": title, "subtitle": title, "classification": "UNCLASSIFIED"},
-        "figures": figures,
-        "sections": [
-            {
-                "title": "Notional key figures",
-                "figures": list(figures),
-                "image": [_picture(0, words)],
-            },
-            {"title": "Notional points", "points": [f"Notional point {k}." for k in range(85)]},
-        ],
-    }
+    content = tall_header_content(
+        {"title": "Notional key figures", "image": [_picture(0, words)]},
+        {"title": "Notional points", "points": [f"Notional point {k}." for k in range(85)]},
+    )
     path = folder / "content.yaml"
     path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
     return path
@@ -241,7 +227,7 @@ def test_content_said_not_to_fit_never_fits(name, request):
         fits.append(fitted)
         if fitted:
             assert not planner.cannot_fit(header, units, target)
-            assert not planner.far_over(header, units, target)
+            assert not planner.cannot_fit(header, units, target, FAR_OVER)
             # Nor by the tightest units under this composition's header (the jump's test).
             assert not planner.none_fits([composition], tightest[1], target)
         least = planner.least_height(units, planner.shortest_column(header, target))

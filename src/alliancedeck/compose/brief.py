@@ -466,7 +466,8 @@ class BriefPlanner:
         candidates = self.compositions() if target else self.compositions()[:1]
         for number, composition in enumerate(candidates):
             header, units = self.content(composition)
-            if number == 0 and len(candidates) > 1 and self.far_over(header, units, target):
+            stepping = number == 0 and len(candidates) > 1  # a page target: steps to try
+            if stepping and self.cannot_fit(header, units, target, FAR_OVER):
                 # Far past its target, a brief is set at its tightest next. Each step towards
                 # the tightest only makes units smaller (narrower figures, less space, smaller
                 # type), so the tightest units, under each step's own header, bound what every
@@ -526,19 +527,13 @@ class BriefPlanner:
         ]
         return min(heights, default=0.0)
 
-    def cannot_fit(self, header: float, units: Sequence[_Unit], pages: int) -> bool:
+    def cannot_fit(
+        self, header: float, units: Sequence[_Unit], pages: int, times: float = 1.0
+    ) -> bool:
         """Return whether `units` are sure to need more than `pages` pages: their least height
-        is more than every column of those pages holds."""
+        is more than every column of those pages holds (more than `times` over, with `times`)."""
         least = self.least_height(units, self.shortest_column(header, pages))
-        return least > self.column_height(header, pages) + TOLERANCE
-
-    def far_over(self, header: float, units: Sequence[_Unit], pages: int | None) -> bool:
-        """Return whether `units` need more than FAR_OVER times the columns of `pages` pages
-        (and so, FAR_OVER being more than 1, cannot fit them)."""
-        if not pages:
-            return False
-        least = self.least_height(units, self.shortest_column(header, pages))
-        return least > max(FAR_OVER, 1.0) * self.column_height(header, pages) + TOLERANCE
+        return least > max(times, 1.0) * self.column_height(header, pages) + TOLERANCE
 
     def none_fits(
         self, compositions: Sequence[Composition], units: Sequence[_Unit], pages: int

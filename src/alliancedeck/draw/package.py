@@ -81,20 +81,17 @@ def write_zip(members: Iterable[tuple[str, bytes | Packed]], epoch_seconds: int)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, held in members:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
+            entry.external_attr = 0o600 << 16
+            entry.create_system = 0
             if isinstance(held, Packed):
-                entry = zipfile.ZipInfo(name, date_time=stamp)
-                entry.external_attr = 0o600 << 16
-                entry.create_system = 0
                 _write_deflated(target, entry, held.content(), held.data)
                 continue
             content = held
-            entry = zipfile.ZipInfo(name, date_time=stamp)
             # Pictures are compressed already: deflating them again costs time, saves nothing.
             entry.compress_type = (
                 zipfile.ZIP_STORED if name.endswith(_COMPRESSED_MEDIA) else zipfile.ZIP_DEFLATED
             )
-            entry.external_attr = 0o600 << 16
-            entry.create_system = 0
             if name.endswith(".xlsx"):
                 content = normalize_zip(content, epoch_seconds)
             elif name == "docProps/core.xml":

@@ -83,7 +83,7 @@ def _runs(items: list[Any], run: int, space: Any, line_break: Any) -> Any:
     return line_break.join(space.join(items[i : i + run]) for i in range(0, len(items), run))
 
 
-class _References(dict[str, str]):
+class _References:
     """The reference to each registered object, by name ("12 0 R"), as `PDFObjectReference`
     writes it: made from the document's object numbers each time it is asked for.
 
@@ -91,12 +91,13 @@ class _References(dict[str, str]):
     kept until the save ends would take about 5 MB at the moment the save's bytes peak.
     """
 
+    __slots__ = ("__weakref__", "fast", "numbers")
+
     def __init__(self, document: PDFDocument):
-        super().__init__()
         self.numbers = document.idToObjectNumberAndVersion
         self.fast = _fast_for(document)  # whether this document is written the fast way
 
-    def __missing__(self, name: str) -> str:
+    def __getitem__(self, name: str) -> str:
         number, version = self.numbers[name]
         return f"{number} {version} R"
 

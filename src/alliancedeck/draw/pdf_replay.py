@@ -133,13 +133,12 @@ class PageReplay:
         not, it only builds the structure of what the kept page drew. `fresh` says that the
         page's tagging depends on nothing before it (it starts by closing whatever was open).
         """
+        self._streams()
         if not self.enabled:
-            self._streams()
             draw()
             return
         from alliancedeck.session import boxes_digest, kept
 
-        self._streams()
         fonts = self._font_state()
         if self.book.missing:  # where a character without a font first is: see the class
             draw()
