@@ -30,7 +30,8 @@ from alliancedeck.parallel import (
     render_group,
     render_groups,
 )
-from alliancedeck.session import forget_pictures
+from alliancedeck.session import active as in_session
+from alliancedeck.session import forget_pictures, next_rebuild
 from alliancedeck.source import (
     EXPONENT_NUMBER,
     MAX_DEPTH,
@@ -127,6 +128,8 @@ def prepare(
     """
     validate, fill_texts, design_for = checkers()
     forget_earlier_inputs()
+    if in_session():
+        next_rebuild()  # the pieces of the content file the last rebuild left unused go
     loaded = _load(content, base_dir)
     content_dir = loaded.path.parent
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from alliancedeck import markup
+from alliancedeck.characters import UNFIT
 from alliancedeck.document import (
     Block,
     ChartInfo,
@@ -36,7 +37,7 @@ from alliancedeck.markings import check_markings, distribution_statement, portio
 from alliancedeck.markup import Run
 from alliancedeck.model import Brief, Chart, CuiBlock, Image, Point, Section, Table
 from alliancedeck.paths import PathRefused, resolve_inside, sniff_image
-from alliancedeck.source import KeyPath, SourceMap
+from alliancedeck.source import KeyPath, SectionPiece, SourceMap
 
 #: Longest text a template may produce, in characters.
 MAX_TEMPLATE_OUTPUT = 20_000
@@ -279,6 +280,8 @@ class _Renderer:
     def _storable(self, text: str, path: KeyPath, *, made: bool = False) -> bool:
         """Return whether a document can hold `text` (the content's one character rule, applied
         to what a template makes too); if not, record a located error."""
+        if UNFIT.search(text) is None:  # almost every text, checked without the imports below
+            return True
         from pydantic_core import PydanticCustomError
 
         from alliancedeck.model import _check_characters
@@ -490,36 +493,31 @@ def fill_texts(
         location=source_map.locate(("meta", "title")),
     )
 
+    # In a watch session, a section read as in the last rebuild (`SourceMap.sections`: the
+    # same text at the same place) and filled then with the same figures and meta, without a
+    # problem, is taken as filled then (its templates' time counted again). One that shows a
+    # picture is filled again (its file may have changed).
+    pieces = source_map.sections
+    read = _filling_key(figures, meta_view, training_markings, content_dir) if pieces else b""
+    folder = content_dir or Path(source_map.file).parent
+    labels = labels_for(meta_in.language)
+    made: list[tuple[SectionPiece, tuple[bytes, SectionInfo, float]]] = []
     sections = []
     for s_index, section in enumerate(brief.sections):
-        base: KeyPath = ("sections", s_index)
-        lead, lead_runs = renderer.styled(section.lead, (*base, "lead"))
-        sections.append(
-            SectionInfo(
-                title=renderer.required(section.title, (*base, "title"), "a section title"),
-                lead=lead,
-                lead_runs=lead_runs,
-                points=tuple(_points(renderer, section.points, (*base, "points"))),
-                figures=tuple(figures[f] for f in section.figures if f in figures),
-                notes=renderer.text(section.notes, (*base, "notes")),
-                marking=portion_mark(section.marking),
-                backup=section.backup,
-                bluf=section.bluf,
-                closing=section.closing,
-                blocks=_blocks(
-                    renderer,
-                    section,
-                    base,
-                    portion_mark(section.marking),
-                    content_dir or Path(source_map.file).parent,
-                    allow_outside,
-                    labels_for(meta_in.language),
-                ),
-                sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
-                location=source_map.locate(base),
-            )
-        )
+        piece = pieces[s_index] if pieces and not section.image else None
+        if piece is not None and piece.filled is not None and piece.filled[0] == read:
+            _, info, seconds = piece.filled
+            renderer.seconds_left -= seconds
+            sections.append(info)
+            continue
+        before, seconds_left = len(report.problems), renderer.seconds_left
+        info = _section_info(renderer, section, s_index, figures, folder, allow_outside, labels)
+        sections.append(info)
+        if piece is not None and len(report.problems) == before:
+            made.append((piece, (read, info, seconds_left - renderer.seconds_left)))
     report.raise_if_errors()
+    for piece, filled in made:
+        piece.filled = filled
     return Document(
         meta=meta,
         figures=figures,
@@ -527,6 +525,49 @@ def fill_texts(
         source_file=source_map.file,
         warnings=tuple(report.warnings),
         labels=labels_for(meta_in.language),
+    )
+
+
+def _filling_key(
+    figures: dict[str, FigureInfo],
+    meta: dict[str, Any],
+    training_markings: bool,
+    content_dir: Path | None,
+) -> bytes:
+    """Return a digest of what filling a section reads besides the section itself and its
+    places: the key figures, the meta fields, the markings rule and the content's folder."""
+    from alliancedeck.session import digest
+
+    return digest((figures, meta, training_markings, str(content_dir)))
+
+
+def _section_info(
+    renderer: _Renderer,
+    section: Section,
+    index: int,
+    figures: dict[str, FigureInfo],
+    content_dir: Path,
+    allow_outside: tuple[Path, ...],
+    labels: Labels,
+) -> SectionInfo:
+    """Return section `index` (`section`) filled: its texts rendered, its blocks read."""
+    base: KeyPath = ("sections", index)
+    lead, lead_runs = renderer.styled(section.lead, (*base, "lead"))
+    mark = portion_mark(section.marking)
+    return SectionInfo(
+        title=renderer.required(section.title, (*base, "title"), "a section title"),
+        lead=lead,
+        lead_runs=lead_runs,
+        points=tuple(_points(renderer, section.points, (*base, "points"))),
+        figures=tuple(figures[f] for f in section.figures if f in figures),
+        notes=renderer.text(section.notes, (*base, "notes")),
+        marking=mark,
+        backup=section.backup,
+        bluf=section.bluf,
+        closing=section.closing,
+        blocks=_blocks(renderer, section, base, mark, content_dir, allow_outside, labels),
+        sources=tuple(_sources(renderer, section.sources, (*base, "sources"))),
+        location=renderer.map.locate(base),
     )
 
 

@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from alliancedeck.characters import FORBIDDEN, RIGHT_TO_LEFT
+from alliancedeck.characters import FORBIDDEN, RIGHT_TO_LEFT, UNFIT
 from alliancedeck.errors import ContentError, Problem, did_you_mean, literal_choices, not_one_of
 from alliancedeck.markup import MAX_URL, WEB_ADDRESS
 from alliancedeck.slips import colon_in_text
@@ -114,6 +114,8 @@ LAST_DATE = dt.date(2107, 12, 31)
 
 def _check_characters(value: str) -> str:
     """Refuse a text with a character no document can store, or right-to-left text."""
+    if UNFIT.search(value) is None:  # almost every text: one search, not two
+        return value
     bad = FORBIDDEN.search(value)
     if bad:
         raise PydanticCustomError(
@@ -728,14 +730,31 @@ def problems_from_validation(exc: ValidationError, source_map: SourceMap) -> lis
 
 
 def validate(loaded: Loaded) -> Brief:
-    """Return the `Brief` in `loaded`, or raise a `ContentError` listing every problem."""
+    """Return the `Brief` in `loaded`, or raise a `ContentError` listing every problem.
+
+    A section read as in the last rebuild of a watch session (see `SourceMap.sections`) is
+    not checked again: its model then stands in for its data (pydantic takes a model as it
+    is). The brief as a whole (the number of sections, points and rows; the figures named)
+    is checked every time.
+    """
+    pieces = loaded.source_map.sections
+    data = loaded.data
+    if pieces and len(pieces) == len(data["sections"]):
+        sections = [
+            piece.model if piece is not None and piece.model is not None else raw
+            for piece, raw in zip(pieces, data["sections"], strict=True)
+        ]
+        data = {**data, "sections": sections}
     try:
-        brief = Brief.model_validate(loaded.data)
+        brief = Brief.model_validate(data)
     except ValidationError as exc:
         raise ContentError(problems_from_validation(exc, loaded.source_map)) from None
     problems = _check_references(brief, loaded.source_map)
     if problems:
         raise ContentError(problems)
+    for piece, section in zip(pieces, brief.sections, strict=False):
+        if piece is not None:
+            piece.model = section
     return brief
 
 

@@ -25,6 +25,12 @@ fonts and labels, and what it reads of the sections before it (figure and table 
 titles taken, cards shown); what depends on other sections (the page plan, slide and page
 numbers, the agenda and sources) is composed afresh.
 
+Reading the content file keeps pieces too, in the watching process: each section as read
+(its data and the places of its values), checked (its model) and filled (its `SectionInfo`),
+keyed by its text, its line and what leads it there, and its index; filled, also by the key
+figures and meta it was filled with (`alliancedeck.source.SectionPiece`). The whole file is
+still parsed, and the brief as a whole checked, every time.
+
 Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
 compares them). Outside a session (the library API, a plain build) no cache outlives its build.
 
@@ -125,6 +131,18 @@ def _pieces(kind: str) -> _Pieces:
     if pieces is None:
         pieces = _PIECES[kind] = _Pieces()
     return pieces
+
+
+def lookup(kind: str, key: Hashable) -> Any:
+    """Return the piece of `kind` kept for `key` in this session (made by this rebuild or the
+    last, and `store`d then), or None."""
+    value = _pieces(kind).get(key)
+    return None if value is _MISSING else value
+
+
+def store(kind: str, key: Hashable, value: Any) -> None:
+    """Keep `value` as the piece of `kind` for `key` (which must hold all it is made from)."""
+    _pieces(kind).put(key, value)
 
 
 def kept(
@@ -269,15 +287,25 @@ def shared_lines(bucket: tuple[Any, ...], make: Callable[[], Any]) -> Any:
     return cache
 
 
-def job_key(job: Job, group: tuple[str, ...]) -> str:
+def job_digest(pickled: bytes) -> bytes:
+    """Return the digest of a job pickled (`pickle_job`): equal digests, equal jobs."""
+    return hashlib.sha256(pickled).digest()
+
+
+def pickle_job(job: Job) -> bytes:
+    """Return `job` pickled, as it is sent to a worker and digested (`job_digest`)."""
+    return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def job_key(job: Job, group: tuple[str, ...], digested: bytes) -> str:
     """Return a digest of everything `group`'s products of `job` are made from.
 
-    The document, the design and the build time, plus the size and time of every picture
-    file (read when drawing): equal keys, equal bytes.
+    The document, the design and the build time (`digested`: the job's `job_digest`), plus
+    the size and time of every picture file (read when drawing): equal keys, equal bytes.
     """
     from alliancedeck.document import ImageInfo
 
-    digest = hashlib.sha256(pickle.dumps((group, job), protocol=pickle.HIGHEST_PROTOCOL))
+    digest = hashlib.sha256(repr(group).encode() + digested)
     for section in job.doc.sections:
         for block in section.blocks:
             if isinstance(block, ImageInfo):
@@ -296,9 +324,13 @@ class _Memo:
         self.key: str | None = None
         self.rendered: Rendered | None = None
 
-    def render(self, job: Job, group: tuple[str, ...], render: Callable[[], Rendered]) -> Rendered:
+    def render(
+        self, job: Job, digested: bytes, group: tuple[str, ...], render: Callable[[], Rendered]
+    ) -> Rendered:
+        """Return `render()`, or the last products if `job` (digested: `job_digest`) and the
+        pictures it shows are as they were."""
         next_rebuild()
-        key = job_key(job, group)
+        key = job_key(job, group, digested)
         if key != self.key or self.rendered is None:
             self.key, self.rendered = None, None
             self.rendered, self.key = render(), key
@@ -332,9 +364,11 @@ class Worker:
         self._jobs = os.fdopen(job_write, "wb")
         self._results = os.fdopen(result_read, "rb")
 
-    def send(self, job: Job) -> None:
-        """Send `job`: the worker starts rendering it at once."""
-        pickle.dump(job, self._jobs, protocol=pickle.HIGHEST_PROTOCOL)
+    def send(self, pickled: bytes, digested: bytes) -> None:
+        """Send a job (`pickle_job`) and its digest (`job_digest`): the worker starts rendering
+        it at once, and digests nothing again."""
+        pickle.dump(digested, self._jobs, protocol=pickle.HIGHEST_PROTOCOL)
+        self._jobs.write(pickled)
         self._jobs.flush()
 
     def answer(self) -> Rendered:
@@ -378,6 +412,7 @@ def _serve(group: tuple[str, ...], job_end: int, result_end: int) -> None:
     ):
         while True:
             try:
+                digested = pickle.load(jobs)  # the job's digest, then the job (`Worker.send`)
                 job = pickle.load(jobs)
             except EOFError:
                 return
@@ -385,7 +420,7 @@ def _serve(group: tuple[str, ...], job_end: int, result_end: int) -> None:
             try:
                 answer: tuple[str, Any] = (
                     "ok",
-                    memo.render(job, group, functools.partial(_render_job, group, job)),
+                    memo.render(job, digested, group, functools.partial(_render_job, group, job)),
                 )
             except (ContentError, UsageError) as exc:
                 answer = ("error", exc)
@@ -514,11 +549,15 @@ class Session:
         try:
             # Send every worker its job first, so that they render while this process does.
             pending = [self._workers[g] for g in split[1:]] if fork else []
+            pickled = pickle_job(job)  # once, for every worker and every key
+            digested = job_digest(pickled)
             for worker in pending:
-                worker.send(job)
+                worker.send(pickled, digested)
+            del pickled
             for group in split[:1] if fork else split:
                 memo = self._memos.setdefault(group, _Memo())
-                results.append(memo.render(job, group, functools.partial(_render_job, group, job)))
+                render = functools.partial(_render_job, group, job)
+                results.append(memo.render(job, digested, group, render))
             for worker in pending:
                 results.append(worker.answer())
         except BaseException:

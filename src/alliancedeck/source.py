@@ -60,6 +60,9 @@ class SourceMap:
     #: What messages call the first item of a list: 1 in a file (items counted as a reader
     #: counts them), 0 in content given as a mapping (indexed as Python indexes it).
     first_index: int = 1
+    #: In a watch session, each section as read (`SectionPiece`), None for one read with a
+    #: problem; empty outside a session.
+    sections: list[SectionPiece | None] = field(default_factory=list)
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
         """Return the place of `path`, or of its longest known prefix (the whole file at worst).
@@ -73,6 +76,25 @@ class SourceMap:
                 if prefix in table:
                     return table[prefix]
         return Location(self.file)
+
+
+@dataclass
+class SectionPiece:
+    """One section of a content file as read, kept between the rebuilds of a watch session
+    (`alliancedeck.session`) by its text, its place in the file and its index: what it reads
+    as and where each of its values is, then (once checked) its model and (once filled) what
+    fill made of it. Only `filled` changes: it is set anew when the figures or meta change."""
+
+    data: dict[str, Any]
+    values: dict[KeyPath, Location]
+    keys: dict[KeyPath, Location]
+    blocks: set[KeyPath]
+    warnings: list[Problem]
+    #: The section's `alliancedeck.model.Section`, once a brief holding it was valid.
+    model: Any = None
+    #: (what filling it read, the `SectionInfo`, its templates' seconds), when a brief holding
+    #: it was filled without error and it without a warning (see `alliancedeck.fill`).
+    filled: tuple[bytes, Any, float] | None = None
 
 
 @dataclass
@@ -213,7 +235,10 @@ def parse_yaml(text: str, file: str, *, what: str = "content") -> tuple[dict[str
     _check_nesting(text, file)
     fast = _compose_with_libyaml(text)
     if fast is not None:
-        return _tree(fast[0], fast[1], file, what, text.splitlines())
+        try:
+            return _tree(fast[0], fast[1], file, what, text.splitlines(), once=True, text=text)
+        except _Aliased:
+            pass  # the Python parser refuses the alias, with its place
     loader: _NoAliasLoader | None = None
     try:
         loader = _NoAliasLoader(text)
@@ -258,30 +283,42 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> ContentErr
 def _compose_with_libyaml(text: str) -> tuple[yaml.SafeLoader, Node | None] | None:
     """Return (loader, root node) from libyaml's C parser, or None to use the Python one.
 
-    The C parser is ten times faster. Anything it does not accept as is (a syntax error, an
-    alias) goes to the Python parser instead, whose messages and marks the errors use.
+    The C parser is ten times faster. What it does not accept (a syntax error) goes to the
+    Python parser instead, whose messages and marks the errors use. An alias it composes as
+    the anchored node itself, so the same node stands in two places (no copy: a bomb of nested
+    aliases costs nothing here); `_tree(..., once=True)` stops at the second place, and the
+    Python parser then refuses the alias.
     """
     c_loader = getattr(yaml, "CSafeLoader", None)
     if c_loader is None:
         return None
     try:
-        events = c_loader(text)
-        try:
-            while not events.check_event(yaml.StreamEndEvent):
-                if isinstance(events.get_event(), yaml.AliasEvent):
-                    return None
-        finally:
-            events.dispose()
         loader = c_loader(text)
         return loader, loader.get_single_node()
     except yaml.YAMLError:
         return None
 
 
+class _Aliased(Exception):
+    """A node met twice while building: the C parser composed an alias."""
+
+
 def _tree(
-    loader: Any, root: Node | None, file: str, what: str, lines: list[str]
+    loader: Any,
+    root: Node | None,
+    file: str,
+    what: str,
+    lines: list[str],
+    *,
+    once: bool = False,
+    text: str | None = None,
 ) -> tuple[dict[str, Any], SourceMap]:
-    """Return the data of the composed `root` and its source map (or raise located errors)."""
+    """Return the data of the composed `root` and its source map (or raise located errors).
+
+    With `once`, raise `_Aliased` on meeting a node a second time (an alias). With the
+    whole `text` of a content file, in a watch session, each section unchanged since the
+    last rebuild (the same text at the same place) is taken as read then (`SectionPiece`).
+    """
     if root is None:
         raise ContentError.at(Location(file, 1, 1), f"the {what} file is empty")
     if not isinstance(root, MappingNode):
@@ -292,7 +329,12 @@ def _tree(
         )
     source_map = SourceMap(file)
     problems: list[Problem] = []
-    builder = _Builder(loader, source_map, problems, lines)
+    builder = _Builder(loader, source_map, problems, lines, set() if once else None)
+    if once and text is not None and what == "content":
+        from alliancedeck import session
+
+        if session.active():
+            builder.text = text
     data = builder.build(root, (), 0)
     if problems:
         raise ContentError(problems)
@@ -325,6 +367,9 @@ def _number_split_by_comma(
     )
 
 
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
 class _Builder:
     """Turn a composed YAML node tree into plain Python values, recording every node's place."""
 
@@ -334,13 +379,24 @@ class _Builder:
         source_map: SourceMap,
         problems: list[Problem],
         lines: list[str],
+        met: set[int] | None = None,
     ):
         self.loader = loader
         self.map = source_map
         self.problems = problems
         self.lines = lines
+        self.met = met  # ids of the nodes built so far, when an alias is to be caught
+        self.text: str | None = None  # the file's text, when sections are kept (`_section`)
+
+    def _meet(self, node: Node) -> None:
+        """Note `node` as built (when aliases are caught): raise `_Aliased` if it was."""
+        if self.met is not None:
+            if id(node) in self.met:  # the tree is alive meanwhile: an id names one node
+                raise _Aliased
+            self.met.add(id(node))
 
     def build(self, node: Node, path: KeyPath, depth: int) -> Any:
+        self._meet(node)
         self.map.values[path] = _place(self.map.file, node.start_mark)
         if depth > MAX_DEPTH:
             self._error(node, f"nesting deeper than {MAX_DEPTH} levels is not accepted")
@@ -348,12 +404,70 @@ class _Builder:
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
+            if path == ("sections",) and self.text is not None:
+                return [self._section(item, i, depth + 1) for i, item in enumerate(node.value)]
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, ScalarNode) and node.style == "|":
             self.map.blocks.add(path)
         if isinstance(node, ScalarNode) and not node.style:  # plain: neither quoted nor a block
             return self._plain(node)
         return self._scalar(node)
+
+    def _section(self, node: Node, index: int, depth: int) -> Any:
+        """Return section `index` as read, taken from the session when its text and place are
+        those of the last rebuild's (its values are then where they were)."""
+        from alliancedeck import session
+
+        assert self.text is not None
+        if not isinstance(node, MappingNode):  # not a section: an error to locate
+            self.map.sections.append(None)
+            return self.build(node, ("sections", index), depth)
+        start, end = node.start_mark, node.end_mark
+        # Its text with what comes before it on its first line ("  - "), which a warning for
+        # a text cut short on that line quotes. Nothing after its end is read: a block
+        # mapping ends where the next item starts, a flow mapping at its "}" (a comment that
+        # cuts a text ends its line, so "}" is on a later one).
+        lead = self.lines[start.line][: start.column] if start.line < len(self.lines) else ""
+        key = (self.map.file, index, start.line, lead, self.text[start.index : end.index])
+        piece = session.lookup("content-section", key)
+        clean = piece is not None
+        if clean:
+            self._meet_all(node)
+        else:
+            problems = len(self.problems)
+            piece = self._read_section(node, ("sections", index), depth)
+            clean = len(self.problems) == problems
+            if clean:
+                session.store("content-section", key, piece)
+        self.map.values.update(piece.values)
+        self.map.keys.update(piece.keys)
+        self.map.blocks.update(piece.blocks)
+        self.map.warnings.extend(piece.warnings)
+        self.map.sections.append(piece if clean else None)
+        return piece.data
+
+    def _read_section(self, node: Node, path: KeyPath, depth: int) -> SectionPiece:
+        """Return the section at `node` read into a piece of its own."""
+        whole = self.map
+        self.map = SourceMap(whole.file)
+        try:
+            data = self.build(node, path, depth)
+        finally:
+            part, self.map = self.map, whole
+        return SectionPiece(data, part.values, part.keys, part.blocks, part.warnings)
+
+    def _meet_all(self, node: Node) -> None:
+        """Note every node under `node` as built (a kept section's: see `_meet`)."""
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            self._meet(item)
+            if isinstance(item, MappingNode):
+                for key, value in item.value:
+                    stack.append(key)
+                    stack.append(value)
+            elif isinstance(item, SequenceNode):
+                stack.extend(item.value)
 
     def _plain(self, node: ScalarNode) -> Any:
         """Return a plain scalar's value, reading numbers as YAML 1.2 does and noting a cut."""
@@ -397,6 +511,7 @@ class _Builder:
                     self._error(previous, message)
                     continue
             previous = value_node
+            self._meet(key_node)
             if not isinstance(key_node, ScalarNode):
                 hint = ""
                 if isinstance(key_node, MappingNode) and key_node.flow_style:
@@ -424,6 +539,8 @@ class _Builder:
         return result
 
     def _scalar(self, node: Node) -> Any:
+        if node.tag == _TEXT_TAG and isinstance(node, ScalarNode):
+            return node.value  # what the constructor returns for a text, without its calls
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:

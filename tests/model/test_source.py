@@ -161,6 +161,27 @@ sections:
     assert message.startswith("YAML syntax error: ")
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("meta:\n  title: &t Alliance\n  *t : x\n", (3, 3)),
+        ("a: &k x\nb:\n  *k : 1\n", (3, 3)),
+        ("a: &a [*a]\n", (1, 8)),
+        ("a: &a {b: *a}\n", (1, 11)),
+    ],
+    ids=[
+        "alias-as-key",
+        "alias-of-a-value-as-key",
+        "list-holding-itself",
+        "mapping-holding-itself",
+    ],
+)
+def test_an_alias_anywhere_is_refused_at_its_place(text, place):
+    problems = parse_problems(text)
+    assert [(line, column) for line, column, _ in problems] == [place]
+    assert "aliases (*name) are not accepted" in problems[0][2]
+
+
 def test_an_anchor_alone_is_harmless():
     data, _ = parse_yaml("meta:\n  title: &t Alliance\nsections: []\n", FILE)
     assert data["meta"]["title"] == "Alliance"
