@@ -240,7 +240,8 @@ class FontBook:
         face = self._faces.get(name)
         if face is None:
             from reportlab.pdfbase import pdfmetrics
-            from reportlab.pdfbase.ttfonts import TTFont
+
+            from alliancedeck.draw.ttf_face import Face
 
             file_name, family, style = self._files[name]
             try:
@@ -252,7 +253,7 @@ class FontBook:
                     layout_path=self.theme.path,
                 )
                 if _READ_FROM.get(name) != path:  # not read yet, or read from another file
-                    pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
+                    pdfmetrics.registerFont(_load_ttf(Face, name, path))
                     _READ_FROM[name] = path
             except ContentError as exc:  # a file not found, or found but not usable
                 raise self._at_file_name(exc, name, style) from None
@@ -404,7 +405,8 @@ def preload_default_fonts() -> None:
     """
     import yaml
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from alliancedeck.draw.ttf_face import Face
 
     with (PACKAGE_LAYOUTS / "default.yaml").open(encoding="utf-8") as stream:
         layout = yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -415,7 +417,7 @@ def preload_default_fonts() -> None:
             name = registered_name(family["pdf"], style)
             path = find_font_file(file_name, family=family["pdf"])
             if _READ_FROM.get(name) != path:
-                pdfmetrics.registerFont(_load_ttf(TTFont, name, path))
+                pdfmetrics.registerFont(_load_ttf(Face, name, path))
                 _READ_FROM[name] = path
 
 

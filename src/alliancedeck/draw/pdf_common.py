@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -84,8 +85,10 @@ def stamped_canvas_class(build_time: int) -> type[Canvas]:
     return StampedCanvas
 
 
+@functools.lru_cache(maxsize=256)
 def color(value: str) -> HexColor:
-    """Return the reportlab colour of `#RRGGBB`."""
+    """Return the reportlab colour of `#RRGGBB` (one object per colour: reportlab only reads
+    it, and a long deck sets the same few colours tens of thousands of times)."""
     return HexColor(value)
 
 

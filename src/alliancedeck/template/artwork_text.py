@@ -22,8 +22,8 @@ INSETS = (7.2, 3.6, 7.2, 3.6)  # left, top, right, bottom: PowerPoint's default,
 def font_name(typeface: str, bold: bool) -> str:
     """Return the reportlab name of the metric twin of `typeface` (registered on first use)."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
+    from alliancedeck.draw.ttf_face import Face
     from alliancedeck.errors import ContentError
     from alliancedeck.fonts import find_font_file
     from alliancedeck.template.design import METRIC_TWINS
@@ -40,7 +40,7 @@ def font_name(typeface: str, bold: bool) -> str:
             continue
         name = f"TemplateArt-{family.replace(' ', '')}-{style}"
         if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            pdfmetrics.registerFont(Face(name, str(path)))
         return name
     return "Helvetica-Bold" if bold else "Helvetica"
 

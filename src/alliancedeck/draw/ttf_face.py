@@ -1,0 +1,59 @@
+"""A reportlab TrueType font that encodes a text whose characters all have codes already in one
+pass, where reportlab's `TTFont.splitString` walks it character by character.
+
+Every text drawn in either PDF goes through `splitString`, which gives each new character the
+next code of the font's subsets in the document and returns the text as (subset, bytes)
+chunks. Once a document has drawn a few paragraphs, almost every text is made of characters
+that already have codes in the first subset (0-255); for those the answer is one chunk, and
+nothing changes in the font's state, so one `str.translate` gives the same bytes. Any other
+text (a new character, one in a later subset, one the font lacks, a non-breaking space before
+the space has its code) goes to reportlab's own method, which also keeps the state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.pdfbase.ttfonts import TTFont
+
+NO_BREAK_SPACE = 0xA0
+SPACE = 0x20
+
+
+class _Codes:
+    """The characters of a font's state in a document that have first-subset codes, kept in
+    step with its assignments (which only grow)."""
+
+    __slots__ = ("known", "seen", "table")
+
+    def __init__(self) -> None:
+        self.seen = 0  # how many of the state's assignments are read into `known` and `table`
+        self.known: set[str] = set()
+        self.table: dict[int, str] = {}  # character -> its code, as a character (0-255)
+
+    def update(self, assignments: dict[int, int]) -> None:
+        if self.seen == len(assignments):
+            return
+        for code, n in list(assignments.items())[self.seen :]:
+            if n < 256:
+                self.known.add(chr(code))
+                self.table[code] = chr(n)
+                if code == SPACE:  # reportlab draws a no-break space as a space
+                    self.known.add(chr(NO_BREAK_SPACE))
+                    self.table[NO_BREAK_SPACE] = chr(n)
+        self.seen = len(assignments)
+
+
+class Face(TTFont):
+    """`TTFont` with the one-pass encoding of texts whose characters all have codes."""
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        state = self.state.get(doc) if text and isinstance(text, str) else None
+        if state is not None:
+            codes = getattr(state, "first_subset_codes", None)  # kept on the state it reads
+            if codes is None:
+                codes = state.first_subset_codes = _Codes()
+            codes.update(state.assignments)
+            if codes.known.issuperset(text):
+                return [(0, text.translate(codes.table).encode("latin-1"))]
+        return super().splitString(text, doc, encoding)

@@ -1,0 +1,75 @@
+"""`Face.splitString` encodes texts exactly as reportlab's `TTFont.splitString` does, and
+leaves the font's codes in a document exactly as reportlab would."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from reportlab.pdfbase.ttfonts import TTFont
+
+from alliancedeck.draw.ttf_face import Face
+from conftest import REPO
+
+FONTS = REPO / "src" / "alliancedeck" / "fonts"
+#: Latin letters, a no-break space, accents, dashes and quotes, a character no font here has,
+#: and enough Japanese to fill the first subset and go on to later ones.
+LATIN = "abcdefgh ABCDEFGH.,;:-\u00a0\u00e9\u00fc\u00df\u2014\u201c\u201d\U0001f6f0"
+#: More Japanese characters the Japanese font has than the first subset holds (the rest go to
+#: later ones), and as many it lacks.
+_HAS = TTFont("Japanese", str(FONTS / "BIZUDPGothic-Regular.ttf")).face.charToGlyph
+_KANJI = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
+MANY = "".join([c for c in _KANJI if ord(c) in _HAS][:300])
+LACKED = "".join([c for c in _KANJI if ord(c) not in _HAS][:50])
+ALPHABET = LATIN + MANY + LACKED
+
+
+class _Document:
+    """Stands for a reportlab document: fonts keep their codes per document object."""
+
+
+def _twins(file_name: str) -> tuple[TTFont, Face]:
+    path = str(FONTS / file_name)
+    return TTFont("Plain", path), Face("Fast", path)
+
+
+@settings(max_examples=60, deadline=None)
+@example("BIZUDPGothic-Regular.ttf", [MANY[:150], LATIN + MANY + LACKED, "a" + MANY[::-1]])
+@given(
+    st.sampled_from(["LiberationSans-Regular.ttf", "BIZUDPGothic-Regular.ttf"]),
+    st.lists(st.text(alphabet=ALPHABET, max_size=40), max_size=60),
+)
+def test_texts_encode_as_reportlab_encodes_them(file_name, texts):
+    plain, fast = _twins(file_name)
+    plain_doc, fast_doc = _Document(), _Document()
+    for text in [*texts, *texts]:  # the second time round, every character has its code
+        assert fast.splitString(text, fast_doc) == plain.splitString(text, plain_doc), text
+    if texts:
+        ours, theirs = fast.state[fast_doc], plain.state[plain_doc]
+        assert ours.assignments == theirs.assignments
+        assert ours.subsets == theirs.subsets
+        assert ours.nextCode == theirs.nextCode
+
+
+def test_a_text_of_known_characters_is_encoded_in_one_pass(monkeypatch):
+    """The fast path is taken: once every character has its code, reportlab's method is not
+    called (and its answer is the same)."""
+    plain, fast = _twins("LiberationSans-Regular.ttf")
+    plain_doc, fast_doc = _Document(), _Document()
+    text = "The alliance\u00a0is a notional point, drawn twice."
+    assert fast.splitString(text, fast_doc) == plain.splitString(text, plain_doc)
+    expected = plain.splitString(text, plain_doc)  # the second time, as reportlab answers it
+    calls = []
+    original = TTFont.splitString
+
+    def counted(self, *args, **kwargs):
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TTFont, "splitString", counted)
+    again = fast.splitString(text, fast_doc)
+    assert calls == []
+    assert again == expected == [(0, again[0][1])]
+    fast.splitString(text + " \u00e9", fast_doc)  # a new character: reportlab's own method
+    assert calls == [text + " \u00e9"]
+    fast.splitString(text + " \u00e9", fast_doc)  # and from then on, one pass
+    assert calls == [text + " \u00e9"]
