@@ -60,3 +60,56 @@ def test_soft_break_spaces_are_found_where_the_text_has_them(sample, cuts, strip
         if strip:
             lines = tuple(line.strip() for line in lines)
     assert _spaces_after(lines, sample) == _spaces_walked(lines, sample)
+
+
+#: ASCII words of several widths, hyphens, marks kinsoku keeps off a line's start or end, and
+#: runs of spaces: what `_break_ascii` takes.
+ASCII_PIECES = st.sampled_from(
+    ["a", "word", "Alliance", "interoperability", "-", " ", "  ", "\t", "(", ")", ".", "%"]
+)
+
+
+def _measure(sample: str, size: float) -> float:
+    """Widths of a real face (Helvetica, a core font reportlab has without a file)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(sample, "Helvetica", size)
+
+
+def _monospaced(sample: str, size: float) -> float:
+    """Widths that add up exactly (half an em a character), so that lines fit to the bit."""
+    return len(sample) * size / 2
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(ASCII_PIECES, max_size=30).map("".join),
+    st.floats(min_value=1, max_value=400) | st.integers(0, 200),
+    st.sampled_from([7.0, 10.5, 12.0, 18.0, 24.0]),
+    st.sampled_from([_measure, _monospaced]),
+)
+def test_ascii_paragraphs_break_as_the_general_loop_breaks_them(sample, room, size, measure):
+    # A whole number stands for the width of the text's first characters up to it (spaces
+    # at its ends dropped): a line that fits exactly, where any slip shows.
+    width = room if isinstance(room, float) else measure(sample[:room].strip(), size)
+    saved = text.ASCII_BREAKER
+    try:
+        text.ASCII_BREAKER = False
+        general = text.break_lines(sample, width, measure, size)
+    finally:
+        text.ASCII_BREAKER = saved
+    calls = []
+    plain = text._break_ascii
+
+    def counted(*args):
+        calls.append(args)
+        return plain(*args)
+
+    text._break_ascii = counted
+    try:
+        fast = text.break_lines(sample, width, measure, size)
+    finally:
+        text._break_ascii = plain
+    assert fast == general
+    if sample.strip() and "\n" not in sample:
+        assert calls  # the shortcut was tried

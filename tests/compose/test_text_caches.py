@@ -48,6 +48,7 @@ def test_caches_and_latin_breaking_change_no_byte_of_any_product(name, tmp_path,
     fast, fast_calls = _built(BRIEFS[name], tmp_path / "fast", monkeypatch)
     monkeypatch.setattr(text, "WIDTH_CACHE", False)
     monkeypatch.setattr(text, "CJK_ONLY_WHERE_NEEDED", False)
+    monkeypatch.setattr(text, "ASCII_BREAKER", False)
     slow, slow_calls = _built(BRIEFS[name], tmp_path / "slow", monkeypatch)
     assert fast == slow
     assert len(fast) == 3

@@ -40,6 +40,9 @@ _SPACE = re.compile(r"(\s+)")
 CJK_ONLY_WHERE_NEEDED = True
 #: Widths remembered per font and size by `remembering` (False: every width measured afresh).
 WIDTH_CACHE = True
+#: A paragraph of ASCII text in one face broken by `_break_ascii` (no autospace to count);
+#: off (False): by the general loop, with the same lines (a test compares them).
+ASCII_BREAKER = True
 # After a hyphen between letters, unless what follows may not start a line (日米-ッ).
 _AFTER_HYPHEN = re.compile(
     r"(?<=[^\W\d_]-)(?=[^\W\d_])(?![" + re.escape("".join(sorted(NO_LINE_START))) + "])"
@@ -360,6 +363,10 @@ def _break_one(
     pieces = _merge_spaces(text)
     if not pieces:
         return [""]
+    if ASCII_BREAKER and measure_at is None and text.isascii():
+        plain = _break_ascii(pieces, width, measure, size)
+        if plain is not None:
+            return plain
     space_width = measure(" ", size)
     lines: list[str] = []
     line = ""
@@ -409,6 +416,38 @@ def _break_one(
             line = parts[-1]
             start += sum(map(len, parts[:-1]))
             used = _width_at(line, offset + start, measure, size, measure_at)
+        pending_space = space
+    lines.append(line)
+    return lines
+
+
+def _break_ascii(
+    pieces: tuple[tuple[str, str], ...], width: float, measure: Measure, size: float
+) -> list[str] | None:
+    """Return what `_break_one` returns for `pieces` of an ASCII text in one face, or None if
+    a word is wider than a line (the general loop cuts it).
+
+    The same sums in the same order: with no Japanese, every autospace is 0 and a gap is the
+    space's width or nothing, so the general loop's widths are these to the last bit.
+    """
+    space_width = measure(" ", size)
+    lines: list[str] = []
+    line = ""
+    used = 0.0
+    pending_space = ""
+    for word, space in pieces:
+        word_width = measure(word, size)
+        if word_width > width:
+            return None
+        gap = space_width if pending_space else 0.0
+        if line and used + gap + word_width <= width:
+            line += pending_space + word
+            used += gap + word_width
+        else:
+            if line:
+                lines.append(line)
+            line = word
+            used = word_width
         pending_space = space
     lines.append(line)
     return lines
