@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from alliancedeck.markings import check_markings, distribution_statement, portio
 from alliancedeck.markup import Run
 from alliancedeck.model import Brief, Chart, CuiBlock, Image, Point, Section, Table
 from alliancedeck.paths import PathRefused, resolve_inside, sniff_image
-from alliancedeck.source import KeyPath, SectionPiece, SourceMap
+from alliancedeck.source import Filled, KeyPath, SectionPiece, SourceMap
 
 #: Longest text a template may produce, in characters.
 MAX_TEMPLATE_OUTPUT = 20_000
@@ -191,6 +192,7 @@ class _Renderer:
         self.report = report
         self.context: dict[str, Any] = {}
         self.seconds_left = RUN_SECONDS  # for every text of the run together
+        self.out_of_time = False  # whether running out of it was reported
 
     def text(self, value: str | None, path: KeyPath) -> str | None:
         """Return `value` rendered and stripped, None if it renders empty (or is None).
@@ -313,8 +315,12 @@ class _Renderer:
         from alliancedeck.sandbox import OutputTooLong, environment, render_text
 
         location = self.map.locate(path)
-        if self.seconds_left <= 0:
-            return None  # the run's time is spent; that was reported once, at the text it ran out
+        if self.seconds_left <= 0:  # the run's time is spent: said once, where it ran out
+            if not self.out_of_time:  # spent to the end by a template that did not time out
+                self.out_of_time = True
+                message = f"the templates ran longer than {RUN_SECONDS:g} s in all"
+                self.report.error(location, f"template not allowed: {message}")
+            return None
         env = environment()
         seconds = min(RENDER_SECONDS, self.seconds_left)
         started = time.monotonic()
@@ -378,6 +384,7 @@ class _Renderer:
             return None
         except _RenderTimeout:
             if seconds < RENDER_SECONDS or self.seconds_left - seconds <= 0:
+                self.out_of_time = True
                 message = f"the templates ran longer than {RUN_SECONDS:g} s in all"
             else:
                 message = f"it ran longer than {RENDER_SECONDS:g} s"
@@ -495,26 +502,33 @@ def fill_texts(
 
     # In a watch session, a section read as in the last rebuild (`SourceMap.sections`: the
     # same text at the same place) and filled then with the same figures and meta, without a
-    # problem, is taken as filled then (its templates' time counted again). One that shows a
-    # picture is filled again (its file may have changed).
+    # problem, is taken as filled then, its templates' time counted again (filled again if
+    # that time would use up what is left, so that the template where it runs out says so).
+    # One that shows a picture is filled again (its file may have changed).
     pieces = source_map.sections
-    read = _filling_key(figures, meta_view, training_markings, content_dir) if pieces else b""
+    filling = _filling_key(figures, meta_view, training_markings, content_dir) if pieces else b""
     folder = content_dir or Path(source_map.file).parent
     labels = labels_for(meta_in.language)
-    made: list[tuple[SectionPiece, tuple[bytes, SectionInfo, float]]] = []
+    made: list[tuple[SectionPiece, Filled]] = []
     sections = []
     for s_index, section in enumerate(brief.sections):
         piece = pieces[s_index] if pieces and not section.image else None
-        if piece is not None and piece.filled is not None and piece.filled[0] == read:
-            _, info, seconds = piece.filled
-            renderer.seconds_left -= seconds
-            sections.append(info)
+        kept = piece.filled if piece is not None else None
+        if (
+            kept is not None
+            and kept.filling == filling
+            and renderer.seconds_left - kept.seconds > 0
+        ):
+            renderer.seconds_left -= kept.seconds
+            # The figures of this build (equal ones): shared with the document, as filled.
+            shown = tuple(figures[figure.id] for figure in kept.info.figures)
+            sections.append(replace(kept.info, figures=shown) if shown else kept.info)
             continue
         before, seconds_left = len(report.problems), renderer.seconds_left
         info = _section_info(renderer, section, s_index, figures, folder, allow_outside, labels)
         sections.append(info)
         if piece is not None and len(report.problems) == before:
-            made.append((piece, (read, info, seconds_left - renderer.seconds_left)))
+            made.append((piece, Filled(filling, info, seconds_left - renderer.seconds_left)))
     report.raise_if_errors()
     for piece, filled in made:
         piece.filled = filled

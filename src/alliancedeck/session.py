@@ -27,9 +27,9 @@ numbers, the agenda and sources) is composed afresh.
 
 Reading the content file keeps pieces too, in the watching process: each section as read
 (its data and the places of its values), checked (its model) and filled (its `SectionInfo`),
-keyed by its text, its line and what leads it there, and its index; filled, also by the key
-figures and meta it was filled with (`alliancedeck.source.SectionPiece`). The whole file is
-still parsed, and the brief as a whole checked, every time.
+keyed by its text, its line and what leads it there, its index and the file's directives;
+filled, also by the key figures and meta it was filled with (`alliancedeck.source.SectionPiece`).
+The whole file is still parsed, and the brief as a whole checked, every time.
 
 Everything else is composed and drawn afresh, so a rebuild's bytes are a cold build's (a test
 compares them). Outside a session (the library API, a plain build) no cache outlives its build.

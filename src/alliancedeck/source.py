@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -15,6 +16,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from alliancedeck.errors import ContentError, Location, Problem, did_you_mean
 from alliancedeck.paths import STDIN, PathRefused, read_bounded
 from alliancedeck.slips import braces_at_start, cut_by_comment, explain_syntax_error
+
+if TYPE_CHECKING:
+    from alliancedeck.document import SectionInfo
+    from alliancedeck.model import Section
 
 KeyPath = tuple[str | int, ...]
 
@@ -60,8 +65,8 @@ class SourceMap:
     #: What messages call the first item of a list: 1 in a file (items counted as a reader
     #: counts them), 0 in content given as a mapping (indexed as Python indexes it).
     first_index: int = 1
-    #: In a watch session, each section as read (`SectionPiece`), None for one read with a
-    #: problem; empty outside a session.
+    #: In a watch session, each section as read (`SectionPiece`); None for one read with a
+    #: problem, or for an item that is not a mapping. Empty outside a session.
     sections: list[SectionPiece | None] = field(default_factory=list)
 
     def locate(self, path: KeyPath, *, key: bool = False) -> Location:
@@ -81,20 +86,29 @@ class SourceMap:
 @dataclass
 class SectionPiece:
     """One section of a content file as read, kept between the rebuilds of a watch session
-    (`alliancedeck.session`) by its text, its place in the file and its index: what it reads
-    as and where each of its values is, then (once checked) its model and (once filled) what
-    fill made of it. Only `filled` changes: it is set anew when the figures or meta change."""
+    (`alliancedeck.session`) by its text, its place in the file, its index and the file's
+    directives: what it reads as and where each of its values is, then its model (set once, when
+    a brief holding it was valid) and what fill made of it (set anew whenever it is filled)."""
 
     data: dict[str, Any]
     values: dict[KeyPath, Location]
     keys: dict[KeyPath, Location]
     blocks: set[KeyPath]
     warnings: list[Problem]
-    #: The section's `alliancedeck.model.Section`, once a brief holding it was valid.
-    model: Any = None
-    #: (what filling it read, the `SectionInfo`, its templates' seconds), when a brief holding
-    #: it was filled without error and it without a warning (see `alliancedeck.fill`).
-    filled: tuple[bytes, Any, float] | None = None
+    #: The section's model, once a brief holding it was valid.
+    model: Section | None = None
+    #: What fill made of it, when a brief holding it was filled without error and it without a
+    #: warning (see `alliancedeck.fill`).
+    filled: Filled | None = None
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A section as fill made it: keyed by what it read besides the section (`filling`)."""
+
+    filling: bytes  # a digest of the key figures, the meta fields and the rest fill reads
+    info: SectionInfo
+    seconds: float  # what its templates took of the run's time
 
 
 @dataclass
@@ -286,8 +300,9 @@ def _compose_with_libyaml(text: str) -> tuple[yaml.SafeLoader, Node | None] | No
     The C parser is ten times faster. What it does not accept (a syntax error) goes to the
     Python parser instead, whose messages and marks the errors use. An alias it composes as
     the anchored node itself, so the same node stands in two places (no copy: a bomb of nested
-    aliases costs nothing here); `_tree(..., once=True)` stops at the second place, and the
-    Python parser then refuses the alias.
+    aliases costs nothing here); `_tree(..., once=True)` stops where it would build that node
+    a second time, and the Python parser then refuses the alias. (An alias of a value the
+    builder skips, such as a duplicate key's, is never built: the builder's own error stands.)
     """
     c_loader = getattr(yaml, "CSafeLoader", None)
     if c_loader is None:
@@ -327,7 +342,9 @@ def _tree(
             f"the {what} file must be a mapping of keys (such as meta:, sections:) "
             "at the top level",
         )
-    source_map = SourceMap(file)
+    # One object for the file's name in every build: the places in a kept section (made in an
+    # earlier rebuild) and the fresh ones then share it, and a document pickles alike.
+    source_map = SourceMap(sys.intern(file))
     problems: list[Problem] = []
     builder = _Builder(loader, source_map, problems, lines, set() if once else None)
     if once and text is not None and what == "content":
@@ -335,6 +352,9 @@ def _tree(
 
         if session.active():
             builder.text = text
+            # Directives (`%TAG`) change how every section's tags read: part of each key.
+            head = text[: root.start_mark.index] if root.start_mark is not None else ""
+            builder.directives = tuple(line for line in head.splitlines() if line[:1] == "%")
     data = builder.build(root, (), 0)
     if problems:
         raise ContentError(problems)
@@ -387,6 +407,7 @@ class _Builder:
         self.lines = lines
         self.met = met  # ids of the nodes built so far, when an alias is to be caught
         self.text: str | None = None  # the file's text, when sections are kept (`_section`)
+        self.directives: tuple[str, ...] = ()  # its directive lines, then
 
     def _meet(self, node: Node) -> None:
         """Note `node` as built (when aliases are caught): raise `_Aliased` if it was."""
@@ -428,7 +449,8 @@ class _Builder:
         # mapping ends where the next item starts, a flow mapping at its "}" (a comment that
         # cuts a text ends its line, so "}" is on a later one).
         lead = self.lines[start.line][: start.column] if start.line < len(self.lines) else ""
-        key = (self.map.file, index, start.line, lead, self.text[start.index : end.index])
+        text = self.text[start.index : end.index]
+        key = (self.map.file, self.directives, index, start.line, lead, text)
         piece = session.lookup("content-section", key)
         clean = piece is not None
         if clean:

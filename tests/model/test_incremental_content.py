@@ -3,7 +3,9 @@ prepare (the document, its warnings, its errors) is what a cold build prepares."
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
+from dataclasses import replace
 
 from alliancedeck import api, fill, model, session
 from alliancedeck.errors import ContentError
@@ -79,15 +81,25 @@ def _warm_then_cold(tmp_path, monkeypatch, edits: list[Callable[[str], str]]):
     return warm, cold, counted
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _point(text: str) -> str:
     return text.replace("Abe has had notable success", "Abe has had some notable success", 1)
 
 
 def test_an_edited_point_reads_and_fills_its_section_alone(tmp_path, monkeypatch):
-    warm, cold, counted = _warm_then_cold(tmp_path, monkeypatch, [_point])
+    warm, cold, counted = _warm_then_cold(tmp_path, monkeypatch, [_point, _unchanged])
     assert warm == cold
+    # Pickled alike too (what a warm worker's job and its key are made of): kept sections
+    # share the file's name and the key figures with the rest, as a cold build's do.
+    assert [pickle.dumps(doc) for doc, _ in warm] == [pickle.dumps(doc) for doc, _ in cold]
     assert warm[0][0] is not None and len(warm[0][0].sections) == 19
-    assert counted == [{"read": 1, "checked": 1, "filled": 1}]
+    assert counted == [
+        {"read": 1, "checked": 1, "filled": 1},
+        {"read": 0, "checked": 0, "filled": 0},
+    ]
     # The loader's warning in a section read before is warned of again, at its place.
     assert any("#1" in p.message and p.location.line > 0 for p in warm[0][1])
 
@@ -166,3 +178,47 @@ def test_moving_every_dash_reads_every_section_again(tmp_path, monkeypatch):
         {"read": 1, "checked": 1, "filled": 1},
         {"read": 19, "checked": 19, "filled": 19},
     ]
+
+
+def test_a_directive_above_is_part_of_every_sections_key(tmp_path, monkeypatch):
+    """A `%TAG` directive changes what a section's tags mean: dropped (the sections' texts
+    and places unchanged), a tag it defined is an error, as in a cold build."""
+
+    def directive(text: str) -> str:
+        text = text.replace("  - title: (2) ", "  - title: !str (2) ", 1)
+        return "%TAG ! tag:yaml.org,2002:\n---\n" + text
+
+    def dropped(text: str) -> str:
+        return text.replace("%TAG ! tag:yaml.org,2002:\n---\n", "# no directive\n# now\n", 1)
+
+    warm, cold, counted = _warm_then_cold(tmp_path, monkeypatch, [directive, dropped])
+    assert warm == cold
+    assert warm[0][0] is not None
+    assert warm[1][0] is None and "!str" in warm[1][1][0].message
+    assert counted[1]["read"] == 19
+
+
+def test_kept_sections_count_their_templates_time_and_never_spend_it_silently(
+    tmp_path, monkeypatch
+):
+    """Each kept section counts the time its templates took again; when that would use up what
+    is left, it is filled again, so a later template is still rendered (or the run's time
+    running out is an error where it does): never left as typed without a word."""
+    path = tmp_path / "content.yaml"
+    path.write_text(_content(), encoding="utf-8")
+    last = "      - Aim #1 here\n"
+
+    def template(text: str) -> str:
+        return text.replace(last, "      - '{{ \"notional\" | upper }} aim'\n", 1)
+
+    with session.keeping():
+        _prepared(path)
+        pieces = [p for p in session._pieces("content-section").now.values() if p.filled]
+        assert len(pieces) == 19
+        for piece in pieces:  # as if each section's templates had taken 0.5 s of the 3 s
+            piece.filled = replace(piece.filled, seconds=0.5)
+        path.write_text(template(path.read_text(encoding="utf-8")), encoding="utf-8")
+        warm = _prepared(path)
+    cold = _prepared(path)
+    assert warm == cold
+    assert [p.text for p in warm[0].sections[-1].points] == ["NOTIONAL aim"]

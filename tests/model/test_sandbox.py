@@ -177,6 +177,25 @@ def test_one_time_budget_covers_every_text_of_a_run(monkeypatch):
     ]
 
 
+def test_time_spent_to_the_end_without_a_timeout_is_an_error_at_the_next_template(monkeypatch):
+    """Templates that use up the run's time exactly (none of them timed out) leave the next
+    one unrendered: that is an error where it is, not a text left as typed without a word."""
+    clock = iter(range(0, 1000, 1))  # every look at the clock finds a second gone
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return float(next(clock))
+
+    monkeypatch.setattr(fill_module, "time", Clock)
+    monkeypatch.setattr(fill_module, "RUN_SECONDS", 2.0)
+    points = "".join(f"      - '{{{{ \"p{n}\" | upper }}}}'\n" for n in range(4))
+    problems = problems_of(section(f"  - title: One\n    points:\n{points}"))
+    assert problems == [
+        (FIRST + 4, 9, "template not allowed: the templates ran longer than 2 s in all")
+    ]
+
+
 def test_limit_is_the_output_limit():
     assert MAX_LENGTH == fill_module.MAX_TEMPLATE_OUTPUT
 

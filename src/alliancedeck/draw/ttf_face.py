@@ -32,6 +32,7 @@ class _Codes:
         self.table: dict[int, str] = {}  # character -> its code, as a character (0-255)
 
     def update(self, assignments: dict[int, int]) -> None:
+        """Read the assignments made since the last call (reportlab only adds to them)."""
         if self.seen == len(assignments):
             return
         for code, n in list(assignments.items())[self.seen :]:
@@ -48,6 +49,8 @@ class Face(TTFont):
     """`TTFont` with the one-pass encoding of texts whose characters all have codes."""
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        """Return `text` as reportlab's (subset, bytes) chunks for `doc`: one chunk in one pass
+        when every character has a first-subset code there, else as reportlab makes them."""
         state = self.state.get(doc) if text and isinstance(text, str) else None
         if state is not None:
             codes = getattr(state, "first_subset_codes", None)  # kept on the state it reads
