@@ -241,8 +241,6 @@ class FontBook:
         if face is None:
             from reportlab.pdfbase import pdfmetrics
 
-            from alliancedeck.draw.ttf_face import Face
-
             file_name, family, style = self._files[name]
             try:
                 path = find_font_file(
@@ -253,7 +251,7 @@ class FontBook:
                     layout_path=self.theme.path,
                 )
                 if _READ_FROM.get(name) != path:  # not read yet, or read from another file
-                    pdfmetrics.registerFont(_load_ttf(Face, name, path))
+                    pdfmetrics.registerFont(_load_ttf(name, path))
                     _READ_FROM[name] = path
             except ContentError as exc:  # a file not found, or found but not usable
                 raise self._at_file_name(exc, name, style) from None
@@ -406,8 +404,6 @@ def preload_default_fonts() -> None:
     import yaml
     from reportlab.pdfbase import pdfmetrics
 
-    from alliancedeck.draw.ttf_face import Face
-
     with (PACKAGE_LAYOUTS / "default.yaml").open(encoding="utf-8") as stream:
         layout = yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     used = {style["font"] for group in ("brief", "deck") for style in layout[group].values()}
@@ -417,7 +413,7 @@ def preload_default_fonts() -> None:
             name = registered_name(family["pdf"], style)
             path = find_font_file(file_name, family=family["pdf"])
             if _READ_FROM.get(name) != path:
-                pdfmetrics.registerFont(_load_ttf(Face, name, path))
+                pdfmetrics.registerFont(_load_ttf(name, path))
                 _READ_FROM[name] = path
 
 
@@ -470,16 +466,19 @@ def _segments(book: FontBook, text: str, font_name: str) -> list[tuple[str, str]
     return result
 
 
-def _load_ttf(ttfont_class: type, name: str, path: Path):
-    """Return the reportlab font `name` read from `path`; a bad file is a located error.
+def _load_ttf(name: str, path: Path):
+    """Return the reportlab font `name` read from `path` (a `Face`: see draw/ttf_face.py); a
+    bad file is a located error.
 
     The message is chosen here, never reportlab's: those can quote bytes of the file.
     """
+    from alliancedeck.draw.ttf_face import Face  # with reportlab: only where fonts are read
+
     data = read_font_file(path)
     try:
         stream = io.BytesIO(data)
         stream.name = str(path)
-        return ttfont_class(name, stream)
+        return Face(name, stream)
     except Exception as exc:  # reportlab raises TTFError and plain errors for bad files
         text = str(exc)
         if "postscript outlines" in text:

@@ -739,7 +739,7 @@ def validate(loaded: Loaded) -> Brief:
     """
     pieces = loaded.source_map.sections
     data = loaded.data
-    if pieces and len(pieces) == len(data["sections"]):
+    if pieces:  # one per item of the sections list
         sections = [
             piece.model if piece is not None and piece.model is not None else raw
             for piece, raw in zip(pieces, data["sections"], strict=True)

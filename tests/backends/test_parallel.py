@@ -183,9 +183,9 @@ def test_preloaded_fonts_are_the_ones_the_default_layout_then_uses(monkeypatch):
     reads: list[str] = []
     real = fonts._load_ttf
 
-    def counted(ttfont_class, name, path):
+    def counted(name, path):
         reads.append(name)
-        return real(ttfont_class, name, path)
+        return real(name, path)
 
     monkeypatch.setattr(fonts, "_load_ttf", counted)
     fonts.preload_default_fonts()
