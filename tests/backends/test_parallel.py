@@ -104,8 +104,13 @@ def test_a_renderer_gives_the_bytes_and_warnings_of_one_process(monkeypatch):
 
 
 def _descendants(pid: int) -> set[int]:
+    """Return the processes under `pid` now (one that ends while it is read is left out)."""
     found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:  # it ended: no children left
+        return found
+    for task in tasks:
         try:
             children = (task / "children").read_text().split()
         except OSError:

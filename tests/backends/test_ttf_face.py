@@ -73,3 +73,29 @@ def test_a_text_of_known_characters_is_encoded_in_one_pass(monkeypatch):
     assert calls == [text + " \u00e9"]
     fast.splitString(text + " \u00e9", fast_doc)  # and from then on, one pass
     assert calls == [text + " \u00e9"]
+
+
+def test_one_font_encodes_for_documents_in_turn_each_with_its_own_codes():
+    """A font keeps codes per document: drawing in two documents by turns (the brief's and the
+    deck's in one process, a document saved and a new one started) never mixes them."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    plain, fast = _twins("LiberationSans-Regular.ttf")
+    firsts = ["\u00e9\u00fc\u00df", "\u00df\u00fc\u00e9"]  # other codes in each document
+    plain_docs, fast_docs = [_Document(), _Document()], [_Document(), _Document()]
+    for round_ in range(3):
+        for index in (0, 1):
+            text = firsts[index] if round_ == 0 else f"{firsts[0]} {firsts[1]}"
+            got = fast.splitString(text, fast_docs[index])
+            assert got == plain.splitString(text, plain_docs[index]), (round_, index)
+    # Saving a document drops the font's state there; drawing in it again starts afresh.
+    after_save = []
+    for font in (plain, fast):
+        canvas = Canvas(None)
+        font.splitString("\u00e9\u00fc\u00df", canvas._doc)
+        font.splitString("\u00e9\u00fc\u00df", canvas._doc)
+        font.getSubsetInternalName(0, canvas._doc)
+        canvas._doc.fontMapping[font.fontName] = "/F1"
+        font.addObjects(canvas._doc)
+        after_save.append(font.splitString("\u00df\u00e9\u00fc", canvas._doc))
+    assert after_save[0] == after_save[1]

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from reportlab import rl_config
 from reportlab.lib.colors import HexColor
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 if TYPE_CHECKING:
@@ -151,15 +153,83 @@ def _nodes(group: Any) -> list[Any]:
     return found
 
 
+#: Whether text is written as content-stream operators here (`_shown`) rather than through
+#: reportlab's text objects. Both write the same bytes (a test builds with it off and compares).
+#: Every font a paragraph is drawn in is a TrueType font the font book registered (`_load_ttf`),
+#: never shaped (no `ShapedStr`), on a canvas drawn bottom up: the case `_shown` writes.
+TEXT_WRITER = True
+
+
+@functools.lru_cache(maxsize=256)
+def _font_size_operators(size: float) -> str:
+    """Return what follows a font's name when a text object sets it at `size`: the size and
+    the leading reportlab gives it (1.2 times the size)."""
+    return f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+
+
+def _shown(doc: Any, font: str, text: str, size: float) -> str:
+    """Return the operators that show `text` in the TrueType font `font` at `size` right after
+    a font change in a text object, as reportlab's `PDFTextObject._formatText` writes them:
+    each subset named before its first chunk, the font giving characters their codes in `doc`
+    as it does (`splitString`)."""
+    face = getFont(font)
+    parts = []
+    current = -1
+    for subset, chunk in face.splitString(text, doc):
+        if subset != current:
+            parts.append(f"{face.getSubsetInternalName(subset, doc)} {_font_size_operators(size)}")
+            current = subset
+        parts.append(f"({escapePDF(chunk)}) Tj")
+    return " ".join(parts)
+
+
+def draw_string(canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
+    """Draw `text` in `font` at `size` from (x, y), as `canvas.drawString` does after
+    `canvas.setFont(font, size)`: one text object, its line ended by T*."""
+    if TEXT_WRITER:
+        shown = _shown(canvas._doc, font, text, size)
+        canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} T* ET")
+    else:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, text)
+
+
 def draw_segments(
     canvas: Canvas, book: Any, x: float, y: float, text: str, font: str, size: float
 ) -> None:
     """Draw `text` from (x, y), each run in the first layout font that has its characters."""
     for segment, name in book.segments(text, font):
-        canvas.setFont(name, size)
-        canvas.drawString(x, y, segment)
+        draw_string(canvas, x, y, segment, name, size)
         x += book.width(segment, name, size)
     canvas.setFont(font, size)
+
+
+class _TextObject:
+    """A text object's operators, written as reportlab's `PDFTextObject` writes them for what
+    `draw_paragraph` does with one (see `TEXT_WRITER`)."""
+
+    __slots__ = ("code", "doc")
+
+    def __init__(self, canvas: Canvas):
+        self.doc = canvas._doc
+        self.code = ["BT", f"1 0 0 1 {fp_str(0, 0)} Tm"]  # `canvas.beginText()`
+
+    def segments(self, book: Any, x: float, y: float, text: str, font: str, size: float) -> None:
+        """Add what `set_segments` adds: each run placed, after its font is set."""
+        for segment, name in book.segments(text, font):
+            self.code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            self.code.append(_shown(self.doc, name, segment, size))
+            x += book.width(segment, name, size)
+
+    def text(self, x: float, y: float, text: str, font: str, size: float) -> None:
+        """Add `text` from (x, y) in `font`, set last (`setTextOrigin` and `textOut`)."""
+        self.code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        self.code.append(_shown(self.doc, font, text, size))
+
+    def draw(self, canvas: Canvas) -> None:
+        """Write the text object into `canvas`'s page (`canvas.drawText`)."""
+        self.code.append("ET")
+        canvas._code.append(" ".join(self.code))
 
 
 def set_segments(
@@ -222,7 +292,9 @@ def draw_paragraph(
     canvas.setFont(font.pdf_name, font.size)
     drop = first_baseline(paragraph, book)
     # A paragraph without styled runs is one text object: every line and font run, its bullet.
-    text = None if paragraph.runs else canvas.beginText()
+    text: PDFTextObject | _TextObject | None = None
+    if not paragraph.runs:
+        text = _TextObject(canvas) if TEXT_WRITER else canvas.beginText()
     for line_index, line in enumerate(paragraph.lines):
         baseline = page_height - (top + line_index * paragraph.leading + drop)
         left = box.x + paragraph.indent
@@ -240,17 +312,24 @@ def draw_paragraph(
             left += room - width if paragraph.align == "right" else (room - width) / 2
         if runs:
             _draw_runs(canvas, book, paragraph, runs, widths, left, baseline, marker)
+        elif isinstance(text, _TextObject):
+            text.segments(book, left, baseline, line, font.pdf_name, font.size)
         elif text is not None:
             set_segments(text, book, left, baseline, line, font.pdf_name, font.size)
         else:
             draw_segments(canvas, book, left, baseline, line, font.pdf_name, font.size)
         if line_index == 0 and paragraph.bullet:
-            if text is not None:
-                text.setTextOrigin(box.x + paragraph.bullet_indent, baseline)
+            bullet_x = box.x + paragraph.bullet_indent
+            if isinstance(text, _TextObject):
+                text.text(bullet_x, baseline, paragraph.bullet, font.pdf_name, font.size)
+            elif text is not None:
+                text.setTextOrigin(bullet_x, baseline)
                 text.textOut(paragraph.bullet)
             else:
-                canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
-    if text is not None:
+                draw_string(canvas, bullet_x, baseline, paragraph.bullet, font.pdf_name, font.size)
+    if isinstance(text, _TextObject):
+        text.draw(canvas)
+    elif text is not None:
         canvas.drawText(text)
     if paragraph.link:
         height = paragraph.height

@@ -366,9 +366,8 @@ class BoxTagger:
     def paragraph(self, box: Any, paragraph: Any, top: float, role: str | None = None) -> None:
         """Draw one paragraph of `box` at `top` under the element its role (`role`, else the
         box's) calls for."""
-        from dataclasses import replace
 
-        from alliancedeck.draw.pdf_common import color, draw_paragraph, first_baseline
+        from alliancedeck.draw.pdf_common import color, draw_paragraph, draw_string, first_baseline
 
         tagger, canvas, drawing = self.tagger, self.canvas, self.drawing
         body: Element | None
@@ -389,9 +388,10 @@ class BoxTagger:
             with tagger.marked(label):
                 if drawing:
                     baseline = self.page_height - (top + first_baseline(paragraph, self.book))
-                    canvas.drawString(box.x + paragraph.bullet_indent, baseline, paragraph.bullet)
+                    x, font = box.x + paragraph.bullet_indent, paragraph.font
+                    draw_string(canvas, x, baseline, paragraph.bullet, font.pdf_name, font.size)
         if drawing or paragraph.runs or not _latin(paragraph, tagger.lang):
-            drawn = replace(replace_lines(paragraph), bullet=None)
+            drawn = replace_lines(paragraph, bullet=None)
             voiced = _voiced(drawn, body, tagger.lang)
         else:  # only tagged, in one voice (as `_voiced` finds): one mark, nothing to draw
             drawn, voiced = paragraph, None
@@ -528,8 +528,9 @@ class BoxTagger:
         self.last_body = None
 
 
-def replace_lines(paragraph: Any) -> Any:
-    """Return `paragraph` with a space at the end of each soft-broken line (its last run's)."""
+def replace_lines(paragraph: Any, **changes: Any) -> Any:
+    """Return `paragraph` with a space at the end of each soft-broken line (its last run's),
+    and `changes` made."""
     from dataclasses import replace
 
     lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
@@ -541,7 +542,7 @@ def replace_lines(paragraph: Any) -> Any:
             else line_runs
             for line_runs, new, old in zip(runs, lines, paragraph.lines, strict=True)
         )
-    return replace(paragraph, lines=lines, runs=runs)
+    return replace(paragraph, lines=lines, runs=runs, **changes)
 
 
 def run_language(run: Any, document_lang: str) -> str:

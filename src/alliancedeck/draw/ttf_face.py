@@ -12,6 +12,7 @@ the space has its code) goes to reportlab's own method, which also keeps the sta
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from reportlab.pdfbase.ttfonts import TTFont
@@ -48,15 +49,33 @@ class _Codes:
 class Face(TTFont):
     """`TTFont` with the one-pass encoding of texts whose characters all have codes."""
 
+    #: The document last encoded for (weakly held), its font state and that state's codes:
+    #: looking a state up in reportlab's `WeakKeyDictionary` costs as much as the encoding.
+    _last: tuple[Any, Any, _Codes] | None = None
+
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         """Return `text` as reportlab's (subset, bytes) chunks for `doc`: one chunk in one pass
         when every character has a first-subset code there, else as reportlab makes them."""
-        state = self.state.get(doc) if text and isinstance(text, str) else None
-        if state is not None:
-            codes = getattr(state, "first_subset_codes", None)  # kept on the state it reads
-            if codes is None:
-                codes = state.first_subset_codes = _Codes()
-            codes.update(state.assignments)
-            if codes.known.issuperset(text):
-                return [(0, text.translate(codes.table).encode("latin-1"))]
+        if text and isinstance(text, str):
+            last = self._last
+            if last is not None and last[0]() is doc:
+                state, codes = last[1], last[2]
+            else:
+                state = self.state.get(doc)
+                codes = None
+                if state is not None:
+                    codes = getattr(state, "first_subset_codes", None)  # kept on the state
+                    if codes is None:
+                        codes = state.first_subset_codes = _Codes()
+                    self._last = (weakref.ref(doc), state, codes)
+            if codes is not None:
+                if codes.seen != len(state.assignments):
+                    codes.update(state.assignments)
+                if codes.known.issuperset(text):
+                    return [(0, text.translate(codes.table).encode("latin-1"))]
         return super().splitString(text, doc, encoding)
+
+    def addObjects(self, doc: Any) -> None:
+        """Write the font's subsets into `doc` (reportlab then drops its state there)."""
+        self._last = None
+        super().addObjects(doc)
