@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from alliancedeck.compose import text
@@ -12,12 +12,34 @@ from alliancedeck.draw.pdf_tags import _spaces_after
 
 #: Letters, hyphens, the marks kinsoku keeps off a line's start or end, spaces of several kinds.
 PIECES = st.sampled_from(
-    ["ab", "c", "-", " ", "  ", "\t", "\xa0", "\u3000", "(", ")", ".", ",", "%", "[", "日本", "、"]
+    [
+        *(
+            "ab",
+            "c",
+            "-",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\xa0",
+            "\u3000",
+            "(",
+            ")",
+            ".",
+            ",",
+            "%",
+            "[",
+            "{",
+        ),
+        *("\u201c", "\u201d", "\u2013", "日本", "、"),
+    ]
 )
 TEXTS = st.lists(PIECES, max_size=14).map("".join)
 
 
 @settings(max_examples=400, deadline=None)
+@example("a well-known ( point ) , said \u201c so \u201d .")  # every kind of join
+@example("ab-c d ")  # a break after a hyphen, a space at the end
 @given(TEXTS)
 def test_plain_words_are_cut_as_the_japanese_rules_cut_them(sample):
     # With the flag off every text takes the general path (Japanese phrases, regex split).

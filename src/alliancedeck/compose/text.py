@@ -47,6 +47,15 @@ ASCII_BREAKER = True
 _AFTER_HYPHEN = re.compile(
     r"(?<=[^\W\d_]-)(?=[^\W\d_])(?![" + re.escape("".join(sorted(NO_LINE_START))) + "])"
 )
+#: Where two words around a space must stay on one line (a word ending in an opening bracket,
+#: one starting with a closing mark): a text without it breaks at every space.
+_MERGED_AT_SPACE = re.compile(
+    "["
+    + re.escape("".join(sorted(NO_LINE_END)))
+    + r"](?=\s)|(?<=\s)["
+    + re.escape("".join(sorted(NO_LINE_START)))
+    + "]"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+|(?<=[。！？])")
 
 
@@ -171,7 +180,14 @@ def _cut_pieces(text: str, cjk_only_where_needed: bool) -> tuple[tuple[str, str]
     merged: list[tuple[str, str]] = []
     cjk = needs_cjk_rules(text)
     if not cjk:  # words are what str.split finds (it cuts where `_SPACE` matches)
-        for word in text.split():
+        words = text.split()
+        if "-" not in text and not _MERGED_AT_SPACE.search(text):
+            # No hyphen to break after and no word that must join the next: word by word.
+            merged = [(word, " ") for word in words]
+            if merged and not text[-1:].isspace():
+                merged[-1] = (merged[-1][0], "")
+            return tuple(merged)
+        for word in words:
             parts = _AFTER_HYPHEN.split(word) if "-" in word else [word]
             if merged and (merged[-1][0][-1:] in NO_LINE_END or parts[0][:1] in NO_LINE_START):
                 head, gap = merged.pop()
