@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliancedeck.compose.text import is_east_asian
+from alliancedeck.compose.text import has_east_asian, is_east_asian
 from alliancedeck.design import PACKAGE_LAYOUTS
 from alliancedeck.errors import ContentError, Location, Problem, did_you_mean
 from alliancedeck.markup import Run
@@ -371,6 +371,9 @@ def script_runs(runs: str | Sequence[Run]) -> list[Run]:
     for run in runs:
         if run.text.isascii():
             result.append(run)
+            continue
+        if not has_east_asian(run.text):  # one run, not Japanese (as the walk below finds)
+            result.append(replace(run, japanese=False) if run.japanese else run)
             continue
         pieces: list[tuple[str, bool]] = []
         for char in run.text:

@@ -135,3 +135,32 @@ def test_ascii_paragraphs_break_as_the_general_loop_breaks_them(sample, room, si
     assert fast == general
     if sample.strip() and "\n" not in sample:
         assert calls  # the shortcut was tried
+
+
+#: Latin, accents and dashes, and the first and last characters of every range
+#: `is_east_asian` counts, with their neighbours outside it.
+_EDGES = [0x3000, 0x30FF, 0x31F0, 0x31FF, 0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFAFF]
+_EDGES += [0xFF00, 0xFFEF, 0x20000, 0x3FFFF]
+SCRIPTS = "ab .\u00e9\u2014\u00a0" + "".join(
+    chr(code + step) for code in _EDGES for step in (-1, 0, 1)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@example("Notional \u2014 caf\u00e9", True)
+@example("\u2fff\u3000\u31ef\u31f0\u31ff\u3200 \U0001ffff\U00020000\U0003ffff\U00040000", False)
+@given(st.text(alphabet=SCRIPTS, max_size=20), st.booleans())
+def test_texts_are_cut_by_script_as_the_character_walk_cuts_them(sample, japanese):
+    from alliancedeck import fonts
+    from alliancedeck.markup import Run
+
+    assert text.has_east_asian(sample) == any(map(text.is_east_asian, sample))
+    runs = [Run(sample, japanese=japanese)] if sample else []
+    fast = fonts.script_runs(runs)
+    saved = fonts.has_east_asian
+    try:
+        fonts.has_east_asian = lambda _: True  # every non-ASCII run walked
+        walked = fonts.script_runs(runs)
+    finally:
+        fonts.has_east_asian = saved
+    assert fast == walked

@@ -67,6 +67,18 @@ def is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F") or "\uff61" <= char <= "\uff9f"
 
 
+#: The characters `is_east_asian` answers yes for, as one character class.
+_EAST_ASIAN = re.compile(
+    "[\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    "\U00020000-\U0003ffff]"
+)
+
+
+def has_east_asian(text: str) -> bool:
+    """Return whether any character of `text` is Japanese (`is_east_asian`), in one search."""
+    return not text.isascii() and _EAST_ASIAN.search(text) is not None
+
+
 def is_east_asian(char: str) -> bool:
     """Return whether `char` is Japanese (kana, kanji, CJK punctuation, full-width forms).
 
@@ -478,9 +490,7 @@ def written_lines(text: str, lines: Sequence[str]) -> Sequence[str]:
     inside a word too long for its frame. Other text is written whole and left to the client,
     whose breaks match the layout's at spaces.
     """
-    if len(lines) > 1 and (
-        (not text.isascii() and any(map(is_east_asian, text))) or _cut_inside_a_word(text, lines)
-    ):
+    if len(lines) > 1 and (has_east_asian(text) or _cut_inside_a_word(text, lines)):
         return lines
     return (text,)
 
