@@ -216,10 +216,13 @@ class _TextObject:
 
     def segments(self, book: Any, x: float, y: float, text: str, font: str, size: float) -> None:
         """Add what `set_segments` adds: each run placed, after its font is set."""
-        for segment, name in book.segments(text, font):
+        segments = book.segments(text, font)
+        last = len(segments) - 1
+        for index, (segment, name) in enumerate(segments):
             self.code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
             self.code.append(_shown(self.doc, name, segment, size))
-            x += book.width(segment, name, size)
+            if index < last:  # where the next run starts (most lines are one run)
+                x += book.width(segment, name, size)
 
     def text(self, x: float, y: float, text: str, font: str, size: float) -> None:
         """Add `text` from (x, y) in `font`, set last (`setTextOrigin` and `textOut`)."""
