@@ -534,6 +534,8 @@ def replace_lines(paragraph: Any, **changes: Any) -> Any:
     from dataclasses import replace
 
     lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
+    if lines == paragraph.lines and all(getattr(paragraph, k) == v for k, v in changes.items()):
+        return paragraph  # one line, or no break where words meet: nothing to change
     runs = paragraph.runs
     if runs:
         runs = tuple(
