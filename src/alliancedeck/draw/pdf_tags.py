@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfdoc import (
@@ -23,6 +23,17 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from alliancedeck.compose.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
+from alliancedeck.draw.pdf_common import (
+    color,
+    draw_chart,
+    draw_paragraph,
+    draw_picture,
+    draw_rect,
+    draw_string,
+    draw_text_box,
+    first_baseline,
+)
 from alliancedeck.draw.pdf_fast import AnnotationKid, ParentTreeObject, StructElemObject
 
 # Imported with the tags: every process that draws a PDF replays pages (draw/pdf_replay.py).
@@ -296,9 +307,6 @@ class BoxTagger:
                 element.order = order
 
     def _draw(self, box: Any) -> None:
-        from alliancedeck.compose.boxes import ChartBox, PictureBox, Rect, TableBox, TextBox
-        from alliancedeck.draw.pdf_common import draw_chart, draw_picture, draw_rect
-
         tagger, height, drawing = self.tagger, self.page_height, self.drawing
         if isinstance(box, Rect):
             with tagger.artifact():
@@ -339,8 +347,6 @@ class BoxTagger:
 
     def text_box(self, box: Any) -> None:
         """Draw a frame of text: furniture as an artifact, the rest paragraph by paragraph."""
-        from alliancedeck.draw.pdf_common import draw_rect, draw_text_box
-
         tagger, drawing = self.tagger, self.drawing
         if box.role in ARTIFACT_ROLES:
             with tagger.artifact(ARTIFACT_ROLES[box.role]):
@@ -366,9 +372,6 @@ class BoxTagger:
     def paragraph(self, box: Any, paragraph: Any, top: float, role: str | None = None) -> None:
         """Draw one paragraph of `box` at `top` under the element its role (`role`, else the
         box's) calls for."""
-
-        from alliancedeck.draw.pdf_common import color, draw_paragraph, draw_string, first_baseline
-
         tagger, canvas, drawing = self.tagger, self.canvas, self.drawing
         body: Element | None
         label: Element | None = None
@@ -459,9 +462,6 @@ class BoxTagger:
 
     def table_box(self, box: Any) -> None:
         """Draw a table row by row: TH cells (scope Column) in the header row, TD below."""
-        from alliancedeck.compose.boxes import TextBox
-        from alliancedeck.draw.pdf_common import draw_rect, draw_text_box
-
         tagger, canvas, height, drawing = self.tagger, self.canvas, self.page_height, self.drawing
         continued = self.table is not None and self.table[1] == box.alt
         if continued:
@@ -531,7 +531,6 @@ class BoxTagger:
 def replace_lines(paragraph: Any, **changes: Any) -> Any:
     """Return `paragraph` with a space at the end of each soft-broken line (its last run's),
     and `changes` made."""
-    from dataclasses import replace
 
     lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
     if lines == paragraph.lines and all(getattr(paragraph, k) == v for k, v in changes.items()):
@@ -572,7 +571,6 @@ def _latin(paragraph: Any, document_lang: str) -> bool:
 def _voiced(paragraph: Any, body: Element, document_lang: str) -> Any | None:
     """Return `paragraph` with its runs cut where the script changes when a run of letters is
     in another language than `body` is read in; None when every run is in that language."""
-    from dataclasses import replace
 
     from alliancedeck.fonts import script_runs
 
