@@ -771,12 +771,12 @@ class DeckBuilder(BlockSlides):
         (an agenda or the sources of hundreds of sections) is set at a few sizes, not at all.
         """
         sizes = sizes_between(self.setter.style(role))
+        largest = self.flow(items, regions, sizes[0], role)
+        if len(sizes) == 1 or len(largest) == 1:
+            return largest  # one slide: no size needs fewer (most sections end here)
         fewest = self.flow(items, regions, sizes[-1], role)
-        if len(sizes) == 1:
-            return fewest
-        largest = self.flow(items, regions, sizes[0], role)  # a short list: done at once
         if len(largest) <= len(fewest):
-            return largest
+            return largest  # a short list: done at once
         found = {len(sizes) - 1: fewest}  # by index in `sizes`: pages as few as `fewest`
         low, high = 1, len(sizes) - 1  # the answer is in sizes[low..high]; sizes[high] fits
         while low < high:
