@@ -1683,9 +1683,11 @@ class DeckBuilder(BlockSlides):
             return None
         needed = self.block_height(block, full.w, full.h)
         text = Region(full.x, full.y, full.w, full.h - needed - gap * 1.5)
-        if text.h < 60 or len(self.paginate(items, lambda _index: text)) > 1:
+        if text.h < 60:
             return None
         pages = self.paginate(items, lambda _index: text)
+        if len(pages) > 1:
+            return None
         used = stack_height(pages[0]) + gap * 1.5
         under = Region(full.x, full.y + used, full.w, full.h - used)
         if not self.fits_with_text(block, under):
