@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -73,7 +73,18 @@ def _font(name: str, file_name: str) -> str:
 ALPHABET = "ab AB()\\\r\n.\u00a0\u00e9\u2014" + "".join(chr(c) for c in range(0x4E00, 0x4E00 + 400))
 
 
+#: More Japanese characters than the first subset holds: the font is named again, its next
+#: subset, before the chunk past it.
+KANJI = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 300))
+
+
 @settings(max_examples=40, deadline=None)
+@example(
+    [
+        (KANJI[:150], "BIZUDPGothic-Regular.ttf", 10.5, 0.0),
+        (KANJI, "BIZUDPGothic-Regular.ttf", 12, 3.25),
+    ]
+)
 @given(
     st.lists(
         st.tuples(

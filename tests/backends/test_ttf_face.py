@@ -99,3 +99,24 @@ def test_one_font_encodes_for_documents_in_turn_each_with_its_own_codes():
         font.addObjects(canvas._doc)
         after_save.append(font.splitString("\u00df\u00e9\u00fc", canvas._doc))
     assert after_save[0] == after_save[1]
+
+
+def test_a_new_document_where_a_freed_one_was_gets_codes_of_its_own():
+    """A document made where a freed one lay (the same `id`) is another document: the font's
+    codes kept for the freed one are not used for it."""
+    plain, fast = _twins("LiberationSans-Regular.ttf")
+    reused = 0
+    for _ in range(50):
+        first = _Document()
+        address = id(first)
+        fast.splitString("\u00e9\u00fc\u00df", first)
+        fast.splitString("\u00e9\u00fc\u00df", first)  # its codes now kept by the font
+        del first
+        second = _Document()
+        if id(second) != address:
+            continue
+        reused += 1
+        assert fast.splitString("\u00df\u00e9", second) == plain.splitString(
+            "\u00df\u00e9", _Document()
+        )
+    assert reused  # CPython gives a freed object's memory to the next one of its size

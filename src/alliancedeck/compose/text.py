@@ -48,7 +48,8 @@ _AFTER_HYPHEN = re.compile(
     r"(?<=[^\W\d_]-)(?=[^\W\d_])(?![" + re.escape("".join(sorted(NO_LINE_START))) + "])"
 )
 #: Where two words around a space must stay on one line (a word ending in an opening bracket,
-#: one starting with a closing mark): a text without it breaks at every space.
+#: one starting with a mark no line may start with: a closing bracket or quote, . , ; : ! ? %
+#: and the Japanese ones): a text without it, and without a hyphen, breaks at every space.
 _MERGED_AT_SPACE = re.compile(
     "["
     + re.escape("".join(sorted(NO_LINE_END)))

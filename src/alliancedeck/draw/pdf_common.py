@@ -184,8 +184,9 @@ def _shown(doc: Any, font: str, text: str, size: float) -> str:
 
 
 def draw_string(canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
-    """Draw `text` in `font` at `size` from (x, y), as `canvas.drawString` does after
-    `canvas.setFont(font, size)`: one text object, its line ended by T*."""
+    """Draw `text` in `font` at `size` from (x, y): the bytes `canvas.drawString` writes after
+    `canvas.setFont(font, size)`, one text object, its line ended by T*. With `TEXT_WRITER` on,
+    the canvas's own font, size and leading are left as they were (callers set them)."""
     if TEXT_WRITER:
         shown = _shown(canvas._doc, font, text, size)
         canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} T* ET")

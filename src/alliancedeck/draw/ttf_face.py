@@ -49,8 +49,9 @@ class _Codes:
 class Face(TTFont):
     """`TTFont` with the one-pass encoding of texts whose characters all have codes."""
 
-    #: The document last encoded for (weakly held), its font state and that state's codes:
-    #: looking a state up in reportlab's `WeakKeyDictionary` costs as much as the encoding.
+    #: The document last encoded for (a weak reference), its font state and that state's
+    #: codes: looking a state up in reportlab's `WeakKeyDictionary` costs as much as the
+    #: encoding. The state is held until another document's (or the save's) replaces it.
     _last: tuple[Any, Any, _Codes] | None = None
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
