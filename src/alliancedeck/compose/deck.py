@@ -768,7 +768,8 @@ class DeckBuilder(BlockSlides):
         """Return `items` set at the largest size that needs the fewest slides.
 
         The size is found by bisection (a smaller size never needs more slides): a long list
-        (an agenda or the sources of hundreds of sections) is set at a few sizes, not at all.
+        (an agenda or the sources of hundreds of sections) is set at a few sizes, not at all;
+        items that fit one slide at the largest size (most sections) are set at that size alone.
         """
         sizes = sizes_between(self.setter.style(role))
         largest = self.flow(items, regions, sizes[0], role)
