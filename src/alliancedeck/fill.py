@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from alliancedeck import markup
-from alliancedeck.characters import UNFIT
 from alliancedeck.document import (
     Block,
     ChartInfo,
@@ -282,8 +281,6 @@ class _Renderer:
     def _storable(self, text: str, path: KeyPath, *, made: bool = False) -> bool:
         """Return whether a document can hold `text` (the content's one character rule, applied
         to what a template makes too); if not, record a located error."""
-        if UNFIT.search(text) is None:  # almost every text, checked without the imports below
-            return True
         from pydantic_core import PydanticCustomError
 
         from alliancedeck.model import _check_characters

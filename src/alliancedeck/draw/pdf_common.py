@@ -16,8 +16,6 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 if TYPE_CHECKING:
-    from reportlab.pdfgen.textobject import PDFTextObject
-
     from alliancedeck.compose.boxes import ChartBox, Paragraph, TextBox
     from alliancedeck.document import Document, ImageInfo
     from alliancedeck.fonts import FontBook
@@ -206,8 +204,8 @@ def draw_segments(
 
 
 class _TextObject:
-    """A text object's operators, written as reportlab's `PDFTextObject` writes them for what
-    `draw_paragraph` does with one (see `TEXT_WRITER`)."""
+    """One paragraph's text object, its operators written as reportlab's `PDFTextObject` writes
+    them for what `draw_paragraph` does with one (see `TEXT_WRITER`)."""
 
     __slots__ = ("code", "doc")
 
@@ -216,17 +214,18 @@ class _TextObject:
         self.code = ["BT", f"1 0 0 1 {fp_str(0, 0)} Tm"]  # `canvas.beginText()`
 
     def segments(self, book: Any, x: float, y: float, text: str, font: str, size: float) -> None:
-        """Add what `set_segments` adds: each run placed, after its font is set."""
+        """Add `text` from (x, y), each run in the first layout font that has its characters,
+        placed where the runs before it end, after its font is set."""
         segments = book.segments(text, font)
         last = len(segments) - 1
         for index, (segment, name) in enumerate(segments):
-            self.code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
-            self.code.append(_shown(self.doc, name, segment, size))
+            self.text(x, y, segment, name, size)
             if index < last:  # where the next run starts (most lines are one run)
                 x += book.width(segment, name, size)
 
     def text(self, x: float, y: float, text: str, font: str, size: float) -> None:
-        """Add `text` from (x, y) in `font`, set last (`setTextOrigin` and `textOut`)."""
+        """Add `text` from (x, y) in `font` (the font set just before: `setTextOrigin`, then
+        `textOut`)."""
         self.code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
         self.code.append(_shown(self.doc, font, text, size))
 
@@ -236,17 +235,27 @@ class _TextObject:
         canvas._code.append(" ".join(self.code))
 
 
-def set_segments(
-    text_object: PDFTextObject, book: Any, x: float, y: float, text: str, font: str, size: float
-) -> None:
-    """Add `text` to `text_object` from (x, y), each run in the first layout font that has its
-    characters, each placed where the runs before it end (as `draw_segments` draws them)."""
-    for segment, name in book.segments(text, font):
-        text_object.setFont(name, size)
-        text_object.setTextOrigin(x, y)
-        text_object.textOut(segment)
-        x += book.width(segment, name, size)
-    text_object.setFont(font, size)
+class _ReportlabTextObject:
+    """The same calls as `_TextObject`, made on reportlab's own text object (`TEXT_WRITER`
+    off): the reference the written bytes are compared with."""
+
+    __slots__ = ("object",)
+
+    def __init__(self, canvas: Canvas):
+        self.object = canvas.beginText()
+
+    def segments(self, book: Any, x: float, y: float, text: str, font: str, size: float) -> None:
+        for segment, name in book.segments(text, font):
+            self.text(x, y, segment, name, size)
+            x += book.width(segment, name, size)
+
+    def text(self, x: float, y: float, text: str, font: str, size: float) -> None:
+        self.object.setFont(font, size)
+        self.object.setTextOrigin(x, y)
+        self.object.textOut(text)
+
+    def draw(self, canvas: Canvas) -> None:
+        canvas.drawText(self.object)
 
 
 def draw_rect(
@@ -296,9 +305,9 @@ def draw_paragraph(
     canvas.setFont(font.pdf_name, font.size)
     drop = first_baseline(paragraph, book)
     # A paragraph without styled runs is one text object: every line and font run, its bullet.
-    text: PDFTextObject | _TextObject | None = None
+    text: _TextObject | _ReportlabTextObject | None = None
     if not paragraph.runs:
-        text = _TextObject(canvas) if TEXT_WRITER else canvas.beginText()
+        text = _TextObject(canvas) if TEXT_WRITER else _ReportlabTextObject(canvas)
     for line_index, line in enumerate(paragraph.lines):
         baseline = page_height - (top + line_index * paragraph.leading + drop)
         left = box.x + paragraph.indent
@@ -316,25 +325,18 @@ def draw_paragraph(
             left += room - width if paragraph.align == "right" else (room - width) / 2
         if runs:
             _draw_runs(canvas, book, paragraph, runs, widths, left, baseline, marker)
-        elif isinstance(text, _TextObject):
-            text.segments(book, left, baseline, line, font.pdf_name, font.size)
         elif text is not None:
-            set_segments(text, book, left, baseline, line, font.pdf_name, font.size)
+            text.segments(book, left, baseline, line, font.pdf_name, font.size)
         else:
             draw_segments(canvas, book, left, baseline, line, font.pdf_name, font.size)
         if line_index == 0 and paragraph.bullet:
             bullet_x = box.x + paragraph.bullet_indent
-            if isinstance(text, _TextObject):
+            if text is not None:
                 text.text(bullet_x, baseline, paragraph.bullet, font.pdf_name, font.size)
-            elif text is not None:
-                text.setTextOrigin(bullet_x, baseline)
-                text.textOut(paragraph.bullet)
             else:
                 draw_string(canvas, bullet_x, baseline, paragraph.bullet, font.pdf_name, font.size)
-    if isinstance(text, _TextObject):
+    if text is not None:
         text.draw(canvas)
-    elif text is not None:
-        canvas.drawText(text)
     if paragraph.link:
         height = paragraph.height
         y0 = page_height - top - height

@@ -531,7 +531,6 @@ class BoxTagger:
 def replace_lines(paragraph: Any, **changes: Any) -> Any:
     """Return `paragraph` with a space at the end of each soft-broken line (its last run's),
     and `changes` made."""
-
     lines = soft_spaced(paragraph.lines, paragraph.align, paragraph.text)
     if lines == paragraph.lines and all(getattr(paragraph, k) == v for k, v in changes.items()):
         return paragraph  # one line, or no break where words meet: nothing to change
@@ -571,7 +570,6 @@ def _latin(paragraph: Any, document_lang: str) -> bool:
 def _voiced(paragraph: Any, body: Element, document_lang: str) -> Any | None:
     """Return `paragraph` with its runs cut where the script changes when a run of letters is
     in another language than `body` is read in; None when every run is in that language."""
-
     from alliancedeck.fonts import script_runs
 
     if _latin(paragraph, document_lang):
