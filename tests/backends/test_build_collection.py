@@ -3,6 +3,7 @@ only there (not in the library, nor under --watch); a written PDF does not wait 
 
 from __future__ import annotations
 
+import collections
 import gc
 import io
 import json
@@ -112,3 +113,98 @@ def test_a_written_pdf_s_pages_are_freed_without_a_full_collection(backend, monk
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages) == len(pages)  # the pages watched are the PDF's
     assert alive == 0
+
+
+#: Briefs without charts: every product is drawn without python-pptx. The hostile brief and
+#: the emphasis brief carry links, runs in other languages and characters no font has.
+PLAIN_BRIEFS = [
+    "content.yaml",
+    "tests/i18n/japanese.yaml",
+    "tests/i18n/hostile.yaml",
+    "tests/backends/emphasis.yaml",
+    "tests/compose/briefs/overflow.yaml",
+]
+
+
+def _left_in_cycles(content: str) -> tuple[collections.Counter, bool]:
+    """Render the three products of `content` in one context, as a build's processes do, and
+    return what they left that only the cycle collector could free (by type), and whether
+    the context says they left any (`left_cycles`)."""
+    from alliancedeck.api import prepare, render
+    from alliancedeck.backends import BUILD_PRODUCTS, RenderContext
+
+    prepared = prepare(REPO / content)
+
+    def build() -> bool:
+        context = RenderContext(prepared.content_dir, 1700000000)
+        for name in BUILD_PRODUCTS:
+            render(prepared, name, context)
+        return context.left_cycles
+
+    build()  # what a process keeps from its first build (fonts, caches) is not garbage
+    gc.collect()
+    gc.disable()
+    try:
+        said = build()
+        gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds stays in gc.garbage
+        gc.collect()
+        return collections.Counter(type(o).__qualname__ for o in gc.garbage), said
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+@pytest.mark.parametrize("content", PLAIN_BRIEFS)
+def test_the_products_of_a_brief_without_charts_leave_no_reference_cycles(content):
+    # Between a large deck's slides and its PDF, a build skips the full collection (it walks
+    # the whole slide layout) unless a product says it left cycles: everything else a product
+    # makes must be freed by reference counting alone, or it is held to the process's end.
+    left, said = _left_in_cycles(content)
+    assert not left, left.most_common(10)
+    assert not said
+
+
+def test_a_deck_drawn_by_python_pptx_says_it_left_cycles():
+    left, said = _left_in_cycles("tests/compose/briefs/charts.yaml")
+    assert said
+    assert left["_Relationship"] > 0  # python-pptx's: why the build collects after it
+
+
+class _Outside:
+    """A backend of another package, drawing what the built-in one of its name draws."""
+
+    def __init__(self, backend: Any):
+        self.backend = backend
+
+    def render(self, doc: Any, theme: Any, context: Any) -> bytes:
+        return self.backend.render(doc, theme, context)
+
+
+@pytest.mark.parametrize(
+    ("content", "outside", "collects"),
+    [
+        ("content.yaml", False, False),
+        ("tests/compose/briefs/charts.yaml", False, True),
+        ("content.yaml", True, True),  # another package's slides: they may leave cycles
+    ],
+)
+def test_between_a_deck_s_products_a_full_collection_runs_only_where_cycles_may_be(
+    content, outside, collects, monkeypatch
+):
+    from alliancedeck import backends, parallel
+    from alliancedeck.api import _job, prepare
+
+    releases: list[bool] = []
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the content counts as large
+    monkeypatch.setattr(parallel, "release_memory", lambda *, collect: releases.append(collect))
+    if outside:
+        load = backends.load
+        monkeypatch.setattr(
+            backends, "load", lambda name: _Outside(load(name)) if name == "slides" else load(name)
+        )
+    prepared = prepare(REPO / content)
+    context = backends.RenderContext(prepared.content_dir, 1700000000)
+    data, _ = parallel.render_group(("slides", "deck-pdf"), _job(prepared), context)
+    assert releases == [collects]
+    assert data["slides"][:2] == b"PK" and data["deck-pdf"][:5] == b"%PDF-"

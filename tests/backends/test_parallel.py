@@ -293,8 +293,9 @@ def test_a_group_rendered_in_a_child_ends_while_this_process_still_renders(monke
 
 
 def _notional_renders(monkeypatch) -> list[str]:
-    """Make every backend a notional one and memory release a no-op; return where each
-    render ("slides"...) and each release ("freed") is noted, in order."""
+    """Make every backend a notional one (of another package: it may leave reference cycles)
+    and memory release a no-op; return where each render ("slides"...) and each release
+    ("freed", with a full collection) is noted, in order."""
     from alliancedeck import backends, parallel
 
     events: list[str] = []
@@ -308,7 +309,9 @@ def _notional_renders(monkeypatch) -> list[str]:
             return b""
 
     monkeypatch.setattr(backends, "load", Notional)
-    monkeypatch.setattr(parallel, "release_memory", lambda: events.append("freed"))
+    monkeypatch.setattr(
+        parallel, "release_memory", lambda *, collect: events.append("freed" if collect else "")
+    )
     return events
 
 

@@ -87,12 +87,12 @@ class TextSetter:
     ):
         self.theme = theme
         self.book = book
-        self._measures: dict[str, Measure] = {}  # by font: widths remembered (see `_break`)
+        self._breaker = _LineBreaker(book)
         # Layout tries each text at several sizes and widths, often the same ones again; the
         # cache lives as long as this setter (one per deck), or as the `lines` it is given
         # (`line_cache`: setters of one brief's compositions share theirs).
         self._lines = lines if lines is not None else self.line_cache(16384)
-        self._styled_lines = lru_cache(maxsize=4096)(self._break_styled)
+        self._styled_lines = lru_cache(maxsize=4096)(self._breaker.styled)
         self._fonts: dict[tuple, Font] = {}  # `font`'s answers (a Font is frozen)
         self.light_text = ""  # a template's light text colour on its dark pages
         self.light_everywhere = False  # every role lightened (a cover or closing page)
@@ -106,24 +106,8 @@ class TextSetter:
         from alliancedeck import session
 
         if not session.active():
-            return lru_cache(maxsize=maxsize)(self._break)
-        return partial(self._kept_lines, session.shared_lines(self.book.files_key(), dict))
-
-    def _kept_lines(
-        self, kept: dict, text: str, font_name: str, size: float, width: float
-    ) -> tuple[str, ...]:
-        """Return the lines of `text` from `kept` (breaking it on a miss); note the characters
-        no font has in this setter's book, as breaking it here would have."""
-        key = (text, font_name, size, width)
-        found = kept.get(key)
-        if found is None:
-            with noting_missing(self.book) as recorder:
-                lines = self._break(text, font_name, size, width, remember=False)
-            found = kept[key] = (lines, recorder.noted)
-        else:
-            for char, where in found[1]:
-                self.book.missing.setdefault(char, where)
-        return found[0]
+            return lru_cache(maxsize=maxsize)(self._breaker.plain)
+        return partial(self._breaker.kept, session.shared_lines(self.book.files_key(), dict))
 
     def style(self, role: str) -> TextStyle:
         return self.theme.deck[role]
@@ -239,7 +223,22 @@ class TextSetter:
         """Return the width a frame needs so that a line `text_width` wide fits on one line."""
         return max(text_width + 1.0, text_width / (1 - WIDTH_SAFETY)) + 0.01
 
-    def _break(
+
+class _LineBreaker:
+    """A setter's line breaking: its font book, and the widths it has measured in each font.
+
+    Apart from the setter, so that the setter's line caches (`lru_cache` around these methods)
+    refer to nothing that refers back to them: a setter and all its caches are freed as soon
+    as the layout lets go of them, without waiting for the cycle collector.
+    """
+
+    __slots__ = ("_measures", "book")
+
+    def __init__(self, book: FontBook):
+        self.book = book
+        self._measures: dict[str, Measure] = {}  # by font: widths remembered (see `plain`)
+
+    def plain(
         self, text: str, font_name: str, size: float, width: float, remember: bool = True
     ) -> tuple[str, ...]:
         """Return `text` broken into lines `width` wide (less the safety margin).
@@ -259,10 +258,10 @@ class TextSetter:
                 measure = self._measures[font_name] = remembering(measure)
         return tuple(break_lines(text, usable, measure, size))
 
-    def _break_styled(
+    def styled(
         self, runs: tuple[Run, ...], font_name: str, fonts: RunFonts, size: float, width: float
     ) -> tuple[str, ...]:
-        """Return the lines of `runs` (as `_break` does), each piece measured in its face."""
+        """Return the lines of `runs` (as `plain` does), each piece measured in its face."""
         usable = width - max(1.0, width * WIDTH_SAFETY)
         book = self.book
         names = dict(fonts)
@@ -285,6 +284,22 @@ class TextSetter:
             return total
 
         return tuple(break_lines(text, usable, measure, size, measure_at=measure_at))
+
+    def kept(
+        self, kept: dict, text: str, font_name: str, size: float, width: float
+    ) -> tuple[str, ...]:
+        """Return the lines of `text` from `kept` (breaking it on a miss); note the characters
+        no font has in this book, as breaking it here would have."""
+        key = (text, font_name, size, width)
+        found = kept.get(key)
+        if found is None:
+            with noting_missing(self.book) as recorder:
+                lines = self.plain(text, font_name, size, width, remember=False)
+            found = kept[key] = (lines, recorder.noted)
+        else:
+            for char, where in found[1]:
+                self.book.missing.setdefault(char, where)
+        return found[0]
 
 
 class _MissingRecorder(dict):
@@ -1832,17 +1847,24 @@ def _lead_item(section: SectionInfo, lead: str) -> _Item:
 
 
 def _point_items(section: SectionInfo) -> list[_Item]:
+    """Return the items of `section`'s points, each followed by those of its sub-points."""
     items: list[_Item] = []
-
-    def walk(points: Sequence[PointInfo], level: int) -> None:
-        for point in points:
-            text = section.portion(point.text) if level == 0 else point.text
-            runs = section.portion_runs(point.runs) if level == 0 else point.runs
-            items.append(_Item(text, "body", level, bullet=True, runs=runs))
-            walk(point.children, level + 1)
-
-    walk(section.points, 0)
+    for point in section.points:
+        text, runs = section.portion(point.text), section.portion_runs(point.runs)
+        items.append(_Item(text, "body", 0, bullet=True, runs=runs))
+        _add_sub_points(items, point.children, 1)
     return items
+
+
+def _add_sub_points(items: list[_Item], points: Sequence[PointInfo], level: int) -> None:
+    """Append the items of `points` (sub-points at `level`) and of theirs to `items`.
+
+    A function of its own rather than a closure calling itself: such a closure and its cell
+    refer to each other, and would keep `items` alive until the cycle collector ran.
+    """
+    for point in points:
+        items.append(_Item(point.text, "body", level, bullet=True, runs=point.runs))
+        _add_sub_points(items, point.children, level + 1)
 
 
 def compose_deck(doc: Document, theme: Design, book: FontBook) -> ComposedDeck:

@@ -65,8 +65,13 @@ def drawing_done() -> None:
         forget_widths()
 
 
+@functools.lru_cache(maxsize=8)
 def stamped_canvas_class(build_time: int) -> type[Canvas]:
-    """Return a Canvas class whose document dates are `build_time` (UTC) and whose ids are fixed."""
+    """Return a Canvas class whose document dates are `build_time` (UTC) and whose ids are fixed.
+
+    One class per time, kept: a class refers to itself (through its attributes and method
+    resolution order), so one made per product would be left for the cycle collector.
+    """
     from alliancedeck.draw.package import stampable
 
     build_time = stampable(build_time)

@@ -70,7 +70,7 @@ def draw_deck(
     `alliancedeck.draw.pptx_package`), in the same bytes.
     """
     hook = _TemplateHook(template)
-    if _needs_python_pptx(deck, template):
+    if needs_python_pptx(deck, template):
         parts: DeckPackage | _PythonPptxPackage = _PythonPptxPackage(hook, deck, template)
     else:
         parts = DeckPackage(emu(deck.width), emu(deck.height))
@@ -78,10 +78,13 @@ def draw_deck(
     for geometry in deck.slides:
         writer.add_slide(geometry)
     _set_properties(parts, doc, build_time)
-    return write_zip(parts.members(), build_time)
+    try:
+        return write_zip(parts.members(), build_time)
+    finally:
+        parts.close()
 
 
-def _needs_python_pptx(deck: ComposedDeck, template: OrgTemplate | None) -> bool:
+def needs_python_pptx(deck: ComposedDeck, template: OrgTemplate | None) -> bool:
     """Whether `deck` is built on python-pptx: for a native chart or an organisation template."""
     if template is not None:
         return True
@@ -147,6 +150,10 @@ class _PythonPptxPackage:
 
     def members(self) -> Iterator[tuple[str, bytes]]:
         return _package_members(self.package)
+
+    def close(self) -> None:
+        """Nothing to let go of by hand: python-pptx's parts and package refer to one another,
+        and only the cycle collector frees them (see `RenderContext.left_cycles`)."""
 
 
 def _package_members(package: OpcPackage) -> Iterator[tuple[str, bytes]]:

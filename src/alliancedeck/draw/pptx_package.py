@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from xml.parsers import expat
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from alliancedeck.draw.package import Packed
 
@@ -230,6 +230,14 @@ class DeckPackage:
                 folder, name = posixpath.split(part.partname[1:])
                 yield posixpath.join(folder, "_rels", name + ".rels"), relationships_xml(part.rels)
 
+    def close(self) -> None:
+        """Let go of every part once the package is written: the template's master and layouts
+        relate to each other, and through the presentation's part every slide would be held
+        in that cycle until the collector ran."""
+        for part in [self.root, *_walk(self.root)]:
+            part.rels.clear()
+            part._related.clear()
+
     def _presentation_xml(self) -> bytes:
         """Return presentation.xml: the template's, with the slide size and the slide list."""
         xml = _template_members()["ppt/presentation.xml"]
@@ -250,20 +258,21 @@ class DeckPackage:
 
 def _walk(root: Part) -> list[Part]:
     """Return every part reachable from `root`, depth first, each once, in relationship order."""
-    seen: set[int] = set()
     parts: list[Part] = []
-
-    def visit(part: Part) -> None:
-        for relationship in part.rels.values():
-            target = relationship.target
-            if relationship.is_external or id(target) in seen:
-                continue
-            seen.add(id(target))
-            parts.append(target)  # type: ignore[arg-type]
-            visit(target)  # type: ignore[arg-type]
-
-    visit(root)
+    _visit(root, parts, set())
     return parts
+
+
+def _visit(part: Part, parts: list[Part], seen: set[int]) -> None:
+    """Append to `parts` each part `part` relates to and not in `seen`, each followed by those
+    it relates to (a function of its own: a closure calling itself is a reference cycle)."""
+    for relationship in part.rels.values():
+        target = relationship.target
+        if relationship.is_external or id(target) in seen:
+            continue
+        seen.add(id(target))
+        parts.append(target)  # type: ignore[arg-type]
+        _visit(target, parts, seen)  # type: ignore[arg-type]
 
 
 # --- package items --------------------------------------------------------------------------
@@ -464,36 +473,36 @@ def _content_types(xml: bytes):
 def _load_template() -> Part:
     """Return the package root ("/") of a fresh copy of the default template's parts."""
     members = _template_members()
-    content_type = _content_types(members["[Content_Types].xml"])
-    parts: dict[str, Part] = {}
-
-    def load(source: Part) -> None:
-        folder, name = posixpath.split(source.partname[1:])
-        rels = members.get(posixpath.join(folder, "_rels", name + ".rels"))
-        if rels is None:
-            return
-        for attributes in re.findall(rb"<Relationship\b([^>]*?)/?>", rels):
-            found = {
-                k.decode(): _unescape(v) for k, v in re.findall(rb'(\w+)="([^"]*)"', attributes)
-            }
-            if found.get("TargetMode") == "External":
-                source.add_relationship(found["Target"], found["Type"], True)
-                continue
-            partname = posixpath.normpath(posixpath.join("/" + folder, found["Target"]))
-            target = parts.get(partname)
-            if target is None:
-                target = Part(partname, content_type(partname[1:]) or "", members[partname[1:]])
-                parts[partname] = target
-                load(target)
-            # the template's rIds are kept (python-pptx keeps them, in the order read)
-            source.rels[found["Id"]] = Relationship(
-                source.partname, found["Type"], target, is_external=False
-            )
-            source._related.setdefault((found["Type"], False, id(target)), found["Id"])
-
     root = Part("/", "")
-    load(root)
+    _load_relationships(root, members, _content_types(members["[Content_Types].xml"]), {})
     return root
+
+
+def _load_relationships(
+    source: Part, members: Mapping[str, bytes], content_type: Callable, parts: dict[str, Part]
+) -> None:
+    """Relate `source` to the parts its .rels item in `members` names, each loaded (once:
+    `parts` by name) with its own relationships."""
+    folder, name = posixpath.split(source.partname[1:])
+    rels = members.get(posixpath.join(folder, "_rels", name + ".rels"))
+    if rels is None:
+        return
+    for attributes in re.findall(rb"<Relationship\b([^>]*?)/?>", rels):
+        found = {k.decode(): _unescape(v) for k, v in re.findall(rb'(\w+)="([^"]*)"', attributes)}
+        if found.get("TargetMode") == "External":
+            source.add_relationship(found["Target"], found["Type"], True)
+            continue
+        partname = posixpath.normpath(posixpath.join("/" + folder, found["Target"]))
+        target = parts.get(partname)
+        if target is None:
+            target = Part(partname, content_type(partname[1:]) or "", members[partname[1:]])
+            parts[partname] = target
+            _load_relationships(target, members, content_type, parts)
+        # the template's rIds are kept (python-pptx keeps them, in the order read)
+        source.rels[found["Id"]] = Relationship(
+            source.partname, found["Type"], target, is_external=False
+        )
+        source._related.setdefault((found["Type"], False, id(target)), found["Id"])
 
 
 def _unescape(value: bytes) -> str:
