@@ -56,6 +56,11 @@ def entry() -> NoReturn:
 #: Whether `hold_collection` turned the cyclic garbage collector off in this process.
 _held = False
 
+#: Whether this process is a one-shot build's (or forked from one): set by `hold_collection`.
+#: Such a process renders a document whose products leave no reference cycles with the
+#: collector off (see `parallel.render_group`); the library and `build --watch` never do.
+one_shot = False
+
 #: A one-shot build's oldest generation is collected once every this many collections of the
 #: middle one (the interpreter's default is 10). A build keeps what it lays out and draws to
 #: its end, so its full collections find next to nothing, and they walk every live object: at
@@ -73,7 +78,8 @@ def hold_collection() -> None:
     Imports make many objects and no garbage; collecting through them costs 5-8 % of the
     start-up. `imports_done` turns it on again in each process once its imports are done.
     """
-    global _held
+    global _held, one_shot
+    one_shot = True
     if gc.isenabled():
         gc.disable()
         _held = True

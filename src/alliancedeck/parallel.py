@@ -156,32 +156,57 @@ def render_group(
     With `own_context` (`context` was made for this group alone), the last product may use up
     what the others left in its cache (`RenderContext.consume`), outside a watch session.
     """
-    from alliancedeck import backends, session
+    from alliancedeck import backends, launch, session
     from alliancedeck.pictures import drawing_checked
 
     # A settled watch session collects between rebuilds, not during one (see session.settle).
     release = len(group) > 1 and large_document(job.doc) and not session.collector_paused()
     last = group[-1] if own_context and not session.active() else ""
+    loaded = [(name, backends.load(name)) for name in group]
+    # The built-in products leave no reference cycles unless they say so (`left_cycles`), and
+    # none at all for a document without charts or pictures (tests/backends/
+    # test_build_collection.py proves both). Another package's backend may leave some.
+    outside = any(not type(backend).__module__.startswith("alliancedeck.") for _, backend in loaded)
+    # A one-shot build renders such a document with the collector off: it would walk every
+    # object the layout and drawing make, to find nothing (6 % of a 200x deck's CPU).
+    quiet = launch.one_shot and gc.isenabled() and not outside and cycle_free(job)
     data: dict[str, bytes] = {}
-    cycles = False  # whether a product rendered so far may have left reference cycles
-    with drawing_checked(job.pictures):
-        for name in group:
-            context.consume = last if name == last else ""
-            if data and release:
-                # A full collection walks everything alive, the whole slide layout too (0.06
-                # to 0.13 s at 200x): it runs only if there can be cycles to free.
-                release_memory(collect=cycles or context.left_cycles)
-            backend = backends.load(name)
-            data[name] = backend.render(job.doc, job.theme, context)
-            # The built-in products leave none unless they say so (`left_cycles`); tests/
-            # backends/test_build_collection.py proves it. Another backend's may.
-            cycles = cycles or not type(backend).__module__.startswith("alliancedeck.")
+    if quiet:
+        gc.disable()
+    try:
+        with drawing_checked(job.pictures):
+            for name, backend in loaded:
+                context.consume = last if name == last else ""
+                if data and release:
+                    # A full collection walks everything alive, the whole slide layout too
+                    # (0.06 to 0.13 s at 200x): it runs only if there can be cycles to free.
+                    release_memory(collect=outside or context.left_cycles)
+                data[name] = backend.render(job.doc, job.theme, context)
+    finally:
+        if quiet:
+            gc.enable()
     warnings: list[Problem] = []
     for warning in context.warnings:
         problem = as_problem(warning, job.doc.source_file)
         if problem not in warnings:
             warnings.append(problem)
     return data, warnings
+
+
+def cycle_free(job: Job) -> bool:
+    """Return whether the built-in products of `job` leave nothing in reference cycles: its
+    document has neither charts nor pictures, and no organisation template. (Charts and
+    templates are drawn with python-pptx, and reportlab's charts and SVG drawings are webs of
+    objects that refer to one another.)"""
+    from alliancedeck.document import ChartInfo, ImageInfo
+
+    if job.pictures or job.theme.template is not None:
+        return False
+    return not any(
+        isinstance(block, ChartInfo | ImageInfo)
+        for section in job.doc.sections
+        for block in section.blocks
+    )
 
 
 def as_problem(warning: object, source_file: str) -> Problem:

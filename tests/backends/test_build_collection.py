@@ -115,14 +115,17 @@ def test_a_written_pdf_s_pages_are_freed_without_a_full_collection(backend, monk
     assert alive == 0
 
 
-#: Briefs without charts: every product is drawn without python-pptx. The hostile brief and
-#: the emphasis brief carry links, runs in other languages and characters no font has.
+#: Briefs without charts or pictures: every product is drawn without python-pptx. The
+#: hostile and emphasis briefs carry links, runs in other languages and characters no font
+#: has; split.yaml a table over pages; tall-cards.yaml a timeline, cards, notes and sources.
 PLAIN_BRIEFS = [
     "content.yaml",
     "tests/i18n/japanese.yaml",
     "tests/i18n/hostile.yaml",
     "tests/backends/emphasis.yaml",
     "tests/compose/briefs/overflow.yaml",
+    "tests/a11y/split.yaml",
+    "tests/compose/found/tall-cards.yaml",
 ]
 
 
@@ -208,3 +211,42 @@ def test_between_a_deck_s_products_a_full_collection_runs_only_where_cycles_may_
     data, _ = parallel.render_group(("slides", "deck-pdf"), _job(prepared), context)
     assert releases == [collects]
     assert data["slides"][:2] == b"PK" and data["deck-pdf"][:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("content", "one_shot", "outside", "quiet"),
+    [
+        ("content.yaml", True, False, True),
+        ("tests/compose/briefs/charts.yaml", True, False, False),  # charts: cycles to collect
+        ("content.yaml", False, False, False),  # the library: the caller's collector is theirs
+        ("content.yaml", True, True, False),  # another package's backend may leave cycles
+    ],
+)
+def test_a_one_shot_build_renders_a_document_without_cycles_with_the_collector_off(
+    content, one_shot, outside, quiet, monkeypatch
+):
+    from alliancedeck import backends, parallel
+    from alliancedeck.api import _job, prepare
+    from alliancedeck.backends.deck_pdf import DeckPdfBackend
+
+    collecting: list[bool] = []
+    draw = DeckPdfBackend.render
+
+    def watched(self, doc, theme, context):
+        collecting.append(gc.isenabled())
+        return draw(self, doc, theme, context)
+
+    monkeypatch.setattr(DeckPdfBackend, "render", watched)  # still a built-in backend
+    monkeypatch.setattr(launch, "one_shot", one_shot)
+    if outside:
+        load = backends.load
+        monkeypatch.setattr(
+            backends, "load", lambda name: _Outside(load(name)) if name == "slides" else load(name)
+        )
+    prepared = prepare(REPO / content)
+    context = backends.RenderContext(prepared.content_dir, 1700000000)
+    assert gc.isenabled()
+    data, _ = parallel.render_group(("slides", "deck-pdf"), _job(prepared), context)
+    assert collecting == [not quiet]
+    assert gc.isenabled()  # on again once the products are drawn
+    assert data["deck-pdf"][:5] == b"%PDF-"
