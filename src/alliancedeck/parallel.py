@@ -163,13 +163,13 @@ def render_group(
     release = len(group) > 1 and large_document(job.doc) and not session.collector_paused()
     last = group[-1] if own_context and not session.active() else ""
     loaded = [(name, backends.load(name)) for name in group]
-    # The built-in products leave no reference cycles unless they say so (`left_cycles`), and
-    # none at all for a document without charts or pictures (tests/backends/
-    # test_build_collection.py proves both). Another package's backend may leave some.
+    # The built-in products of a document without charts, pictures or template leave no
+    # reference cycles (tests/backends/test_build_collection.py); another package's may.
     outside = any(not type(backend).__module__.startswith("alliancedeck.") for _, backend in loaded)
+    free = not outside and cycle_free(job)
     # A one-shot build renders such a document with the collector off: it would walk every
     # object the layout and drawing make, to find nothing (6 % of a 200x deck's CPU).
-    quiet = launch.one_shot and gc.isenabled() and not outside and cycle_free(job)
+    quiet = launch.one_shot and gc.isenabled() and free
     data: dict[str, bytes] = {}
     if quiet:
         gc.disable()
@@ -180,7 +180,7 @@ def render_group(
                 if data and release:
                     # A full collection walks everything alive, the whole slide layout too
                     # (0.06 to 0.13 s at 200x): it runs only if there can be cycles to free.
-                    release_memory(collect=outside or context.left_cycles)
+                    release_memory(collect=not free)
                 data[name] = backend.render(job.doc, job.theme, context)
     finally:
         if quiet:
@@ -195,9 +195,9 @@ def render_group(
 
 def cycle_free(job: Job) -> bool:
     """Return whether the built-in products of `job` leave nothing in reference cycles: its
-    document has neither charts nor pictures, and no organisation template. (Charts and
-    templates are drawn with python-pptx, and reportlab's charts and SVG drawings are webs of
-    objects that refer to one another.)"""
+    document has neither charts nor pictures, and no organisation template. (The deck's charts
+    and templates are drawn with python-pptx, whose parts and package refer to one another; so
+    are reportlab's charts and SVG drawings, and the brief plans each figure with closures.)"""
     from alliancedeck.document import ChartInfo, ImageInfo
 
     if job.pictures or job.theme.template is not None:
@@ -254,15 +254,17 @@ PARALLEL_FROM = 300
 def large_document(doc: Document) -> bool:
     """Return whether `doc` is large enough for forking, and for freeing memory, to pay."""
 
-    def count(points: tuple) -> int:
-        return sum(1 + count(p.children) for p in points)
-
     total = 0
     for section in doc.sections:
-        total += 2 + count(section.points) + len(section.figures)
+        total += 2 + _count_points(section.points) + len(section.figures)
         for block in section.blocks:
             total += len(getattr(block, "rows", ())) + len(getattr(block, "entries", ())) + 5
     return total >= PARALLEL_FROM
+
+
+def _count_points(points: tuple) -> int:
+    """Return how many points and sub-points `points` hold."""
+    return sum(1 + _count_points(point.children) for point in points)
 
 
 def release_memory(*, collect: bool = True) -> None:
@@ -318,7 +320,6 @@ class Child:
     ):
         input_read, input_write = os.pipe() if takes_input else (-1, -1)
         result_read, result_write = os.pipe()
-        _widen(result_write)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             inherited = [end for child in _LIVE for end in (child._input, child._result)]
@@ -365,6 +366,7 @@ class Child:
         import threading
 
         assert self._result is not None, "the result was already taken"
+        _widen(self._result)  # read while this process is busy: in few pieces
         self._reader = threading.Thread(target=self._receive, name="answer", daemon=True)
         self._reader.start()
 
@@ -428,18 +430,21 @@ class Child:
         _LIVE.discard(self)
 
 
-#: The capacity asked for a child's answer pipe (Linux allows up to 1 MiB without privileges).
+#: The capacity asked for the pipe of a child's answer read in the background (Linux allows up
+#: to 1 MiB without privileges).
 PIPE_CAPACITY = 1 << 20
 
 
 def _widen(end: int) -> None:
     """Give the pipe of `end` `PIPE_CAPACITY`, where the system allows it.
 
-    A child's answer is read in a thread (`Child.answer_in_background`) while the main thread
-    draws, and the reading thread waits for the interpreter's lock after every piece the pipe
-    holds: at the default 64 KiB, a 200x brief's 3.7 MB took some 60 turns (about 0.3 s),
-    while the child that was done waited on its write, holding all its memory (15-20 MB more
-    at the build's peak). In 1 MiB pieces it takes four.
+    A child's answer read in a thread (`Child.answer_in_background`) is read while the main
+    thread draws, and the reading thread waits for the interpreter's lock after every piece the
+    pipe holds: at the default 64 KiB, a 200x brief's 3.7 MB took some 60 turns (about 0.3 s),
+    while the child that was done waited on its write, holding all its memory (15-20 MB more at
+    the build's peak). In 1 MiB pieces it takes four. Only such pipes are widened (one per
+    build): Linux counts a user's pipe memory against a limit (`pipe-user-pages-soft`, 64 MiB
+    by default), past which new pipes get one page; a build holds 1 MiB of it while it renders.
     """
     import fcntl
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import collections
 import gc
+import importlib.util
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import weakref
+from pathlib import Path
 from typing import Any
 
 import pikepdf
 import pytest
 
 from alliancedeck import launch
-from conftest import REPO
+from conftest import REPO, write_brief
 
 # Runs `alliancedeck build` and writes, for every process of it as it ends, the collector's
 # thresholds and whether it is on.
@@ -26,8 +29,10 @@ import gc, json, os, sys
 folder = sys.argv.pop(1)
 real_exit = os._exit
 def leave(code):
+    launch = sys.modules.get("alliancedeck.launch")
     record = {"pid": os.getpid(), "thresholds": gc.get_threshold(),
-              "collecting": gc.isenabled(), "code": code}
+              "collecting": gc.isenabled(), "code": code,
+              "one_shot": getattr(launch, "one_shot", None)}
     with open(os.path.join(folder, f"{os.getpid()}.json"), "w") as stream:
         json.dump(record, stream)
     real_exit(code)
@@ -55,6 +60,7 @@ def test_every_process_of_a_build_collects_its_oldest_objects_rarely(tmp_path):
     for record in processes:
         youngest, middle, oldest = record["thresholds"]
         assert record["collecting"], record
+        assert record["one_shot"] is True, record  # each renders plain content collector off
         # The young generations as the interpreter collects them; the oldest more rarely.
         assert (youngest, middle) == default[:2], record
         assert oldest == launch.FULL_COLLECTION_EVERY > default[2], record
@@ -69,11 +75,13 @@ def test_the_library_and_a_watch_session_keep_the_interpreter_s_thresholds():
     assert gc.isenabled()
 
 
-def test_a_held_collection_resumes_with_rare_full_collections():
+def test_a_held_collection_resumes_with_rare_full_collections(monkeypatch):
+    monkeypatch.setattr(launch, "one_shot", False)  # what `hold_collection` sets: put back
     before = gc.get_threshold()
     frozen = gc.get_freeze_count()
     try:
         launch.hold_collection()
+        assert launch.one_shot
         assert not gc.isenabled()
         launch.imports_done()
         assert gc.isenabled()
@@ -129,29 +137,58 @@ PLAIN_BRIEFS = [
 ]
 
 
-def _left_in_cycles(content: str) -> tuple[collections.Counter, bool]:
-    """Render the three products of `content` in one context, as a build's processes do, and
-    return what they left that only the cycle collector could free (by type), and whether
-    the context says they left any (`left_cycles`)."""
-    from alliancedeck.api import prepare, render
-    from alliancedeck.backends import BUILD_PRODUCTS, RenderContext
+def _pictured(folder: Path) -> Path:
+    """Write a notional brief whose only block is a picture (a PNG and an SVG) into `folder`."""
+    for name in ("notional-bars.png", "notional-diagram.svg"):
+        shutil.copy(REPO / "examples" / "blocks" / name, folder / name)
+    return write_brief(
+        folder,
+        """
+        meta:
+          title: Notional pictures
+          classification: UNCLASSIFIED
+        sections:
+          - title: Notional pictures
+            points:
+              - A notional point beside two pictures.
+            image:
+              - path: notional-bars.png
+                alt: A notional bar graphic.
+              - path: notional-diagram.svg
+                alt: A notional diagram.
+        """,
+    )
 
-    prepared = prepare(REPO / content)
 
-    def build() -> bool:
-        context = RenderContext(prepared.content_dir, 1700000000)
-        for name in BUILD_PRODUCTS:
-            render(prepared, name, context)
-        return context.left_cycles
+def _prepared(content: str | Path, template: bool = False) -> Any:
+    from alliancedeck.api import prepare
+
+    default = Path(importlib.util.find_spec("pptx").origin).parent / "templates" / "default.pptx"
+    return prepare(REPO / content, template=default if template else None)
+
+
+def _left_in_cycles(prepared: Any) -> collections.Counter:
+    """Render the products of `prepared` as a build does (`parallel.groups`, each group in a
+    context of its own, its last product consuming the group's cache) and return what they
+    left that only the cycle collector could free, by type."""
+    from alliancedeck import parallel
+    from alliancedeck.api import _job
+    from alliancedeck.backends import BUILD_PRODUCTS
+
+    job = _job(prepared)
+
+    def build() -> None:
+        for group in parallel.groups(BUILD_PRODUCTS):
+            parallel._render_job(group, job)
 
     build()  # what a process keeps from its first build (fonts, caches) is not garbage
     gc.collect()
     gc.disable()
     try:
-        said = build()
+        build()
         gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds stays in gc.garbage
         gc.collect()
-        return collections.Counter(type(o).__qualname__ for o in gc.garbage), said
+        return collections.Counter(type(o).__qualname__ for o in gc.garbage)
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
@@ -160,18 +197,33 @@ def _left_in_cycles(content: str) -> tuple[collections.Counter, bool]:
 
 @pytest.mark.parametrize("content", PLAIN_BRIEFS)
 def test_the_products_of_a_brief_without_charts_leave_no_reference_cycles(content):
-    # Between a large deck's slides and its PDF, a build skips the full collection (it walks
-    # the whole slide layout) unless a product says it left cycles: everything else a product
-    # makes must be freed by reference counting alone, or it is held to the process's end.
-    left, said = _left_in_cycles(content)
+    # A one-shot build renders a document `cycle_free` accepts with the collector off, and
+    # skips the full collection (it walks the whole slide layout) between a large deck's
+    # slides and its PDF: everything its products make must be freed by reference counting
+    # alone, or it is held to the process's end.
+    from alliancedeck.api import _job
+    from alliancedeck.parallel import cycle_free
+
+    prepared = _prepared(content)
+    assert cycle_free(_job(prepared))
+    left = _left_in_cycles(prepared)
     assert not left, left.most_common(10)
-    assert not said
 
 
-def test_a_deck_drawn_by_python_pptx_says_it_left_cycles():
-    left, said = _left_in_cycles("tests/compose/briefs/charts.yaml")
-    assert said
-    assert left["_Relationship"] > 0  # python-pptx's: why the build collects after it
+@pytest.mark.parametrize("kind", ["charts", "pictures", "template"])
+def test_charts_pictures_and_templates_leave_cycles_and_the_build_knows(kind, tmp_path):
+    from alliancedeck.api import _job
+    from alliancedeck.parallel import cycle_free
+
+    if kind == "pictures":
+        prepared = _prepared(_pictured(tmp_path))
+    else:
+        prepared = _prepared(
+            "tests/compose/briefs/charts.yaml" if kind == "charts" else "content.yaml",
+            template=kind == "template",
+        )
+    assert not cycle_free(_job(prepared))
+    assert _left_in_cycles(prepared)  # what the collector is kept on for
 
 
 class _Outside:
@@ -184,19 +236,30 @@ class _Outside:
         return self.backend.render(doc, theme, context)
 
 
+def _case(kind: str, folder: Path) -> Any:
+    """Return the prepared notional content of a case: plain, charts, pictures, template."""
+    if kind == "pictures":
+        return _prepared(_pictured(folder))
+    content = "tests/compose/briefs/charts.yaml" if kind == "charts" else "content.yaml"
+    return _prepared(content, template=kind == "template")
+
+
 @pytest.mark.parametrize(
-    ("content", "outside", "collects"),
+    ("kind", "group", "outside", "collects"),
     [
-        ("content.yaml", False, False),
-        ("tests/compose/briefs/charts.yaml", False, True),
-        ("content.yaml", True, True),  # another package's slides: they may leave cycles
+        ("plain", ("slides", "deck-pdf"), False, False),
+        ("charts", ("slides", "deck-pdf"), False, True),
+        ("charts", ("deck-pdf", "slides"), False, True),  # reportlab's charts leave cycles too
+        ("pictures", ("slides", "deck-pdf"), False, True),
+        ("template", ("slides", "deck-pdf"), False, True),
+        ("plain", ("slides", "deck-pdf"), True, True),  # another package's slides may
     ],
 )
 def test_between_a_deck_s_products_a_full_collection_runs_only_where_cycles_may_be(
-    content, outside, collects, monkeypatch
+    kind, group, outside, collects, monkeypatch, tmp_path
 ):
     from alliancedeck import backends, parallel
-    from alliancedeck.api import _job, prepare
+    from alliancedeck.api import _job
 
     releases: list[bool] = []
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the content counts as large
@@ -206,27 +269,29 @@ def test_between_a_deck_s_products_a_full_collection_runs_only_where_cycles_may_
         monkeypatch.setattr(
             backends, "load", lambda name: _Outside(load(name)) if name == "slides" else load(name)
         )
-    prepared = prepare(REPO / content)
+    prepared = _case(kind, tmp_path)
     context = backends.RenderContext(prepared.content_dir, 1700000000)
-    data, _ = parallel.render_group(("slides", "deck-pdf"), _job(prepared), context)
+    data, _ = parallel.render_group(group, _job(prepared), context)
     assert releases == [collects]
     assert data["slides"][:2] == b"PK" and data["deck-pdf"][:5] == b"%PDF-"
 
 
 @pytest.mark.parametrize(
-    ("content", "one_shot", "outside", "quiet"),
+    ("kind", "one_shot", "outside", "quiet"),
     [
-        ("content.yaml", True, False, True),
-        ("tests/compose/briefs/charts.yaml", True, False, False),  # charts: cycles to collect
-        ("content.yaml", False, False, False),  # the library: the caller's collector is theirs
-        ("content.yaml", True, True, False),  # another package's backend may leave cycles
+        ("plain", True, False, True),
+        ("charts", True, False, False),
+        ("pictures", True, False, False),
+        ("template", True, False, False),
+        ("plain", False, False, False),  # the library: the caller's collector is theirs
+        ("plain", True, True, False),  # another package's backend may leave cycles
     ],
 )
 def test_a_one_shot_build_renders_a_document_without_cycles_with_the_collector_off(
-    content, one_shot, outside, quiet, monkeypatch
+    kind, one_shot, outside, quiet, monkeypatch, tmp_path
 ):
     from alliancedeck import backends, parallel
-    from alliancedeck.api import _job, prepare
+    from alliancedeck.api import _job
     from alliancedeck.backends.deck_pdf import DeckPdfBackend
 
     collecting: list[bool] = []
@@ -243,7 +308,7 @@ def test_a_one_shot_build_renders_a_document_without_cycles_with_the_collector_o
         monkeypatch.setattr(
             backends, "load", lambda name: _Outside(load(name)) if name == "slides" else load(name)
         )
-    prepared = prepare(REPO / content)
+    prepared = _case(kind, tmp_path)
     context = backends.RenderContext(prepared.content_dir, 1700000000)
     assert gc.isenabled()
     data, _ = parallel.render_group(("slides", "deck-pdf"), _job(prepared), context)

@@ -34,11 +34,6 @@ class RenderContext:
     #: context the caller passes in: everything is kept). A backend consumes only when it is
     #: named, so another backend that renders it with this context keeps what it shares.
     consume: str = ""
-    #: Set by a backend whose product left objects in reference cycles, which only the cycle
-    #: collector frees (the deck's, when python-pptx drew it: charts, a template). Between the
-    #: products of a large document, a build then collects them before the next one draws
-    #: (`parallel.render_group`); the other built-in products leave none.
-    left_cycles: bool = False
 
 
 @runtime_checkable

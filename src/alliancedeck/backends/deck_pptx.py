@@ -26,9 +26,7 @@ class DeckPptxBackend:
     def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the .pptx bytes of `doc`."""
         from alliancedeck.compose.deck import deck_geometry
-        from alliancedeck.draw.pptx_deck import draw_deck, needs_python_pptx
+        from alliancedeck.draw.pptx_deck import draw_deck
 
         deck = deck_geometry(doc, theme, context)
-        if needs_python_pptx(deck, theme.template):
-            context.left_cycles = True  # python-pptx's parts and package refer to each other
         return draw_deck(deck, doc, context.build_time, theme.template)

@@ -70,7 +70,7 @@ def draw_deck(
     `alliancedeck.draw.pptx_package`), in the same bytes.
     """
     hook = _TemplateHook(template)
-    if needs_python_pptx(deck, template):
+    if _needs_python_pptx(deck, template):
         parts: DeckPackage | _PythonPptxPackage = _PythonPptxPackage(hook, deck, template)
     else:
         parts = DeckPackage(emu(deck.width), emu(deck.height))
@@ -84,7 +84,7 @@ def draw_deck(
         parts.close()
 
 
-def needs_python_pptx(deck: ComposedDeck, template: OrgTemplate | None) -> bool:
+def _needs_python_pptx(deck: ComposedDeck, template: OrgTemplate | None) -> bool:
     """Whether `deck` is built on python-pptx: for a native chart or an organisation template."""
     if template is not None:
         return True
@@ -153,7 +153,7 @@ class _PythonPptxPackage:
 
     def close(self) -> None:
         """Nothing to let go of by hand: python-pptx's parts and package refer to one another,
-        and only the cycle collector frees them (see `RenderContext.left_cycles`)."""
+        and only the cycle collector frees them (see `parallel.cycle_free`)."""
 
 
 def _package_members(package: OpcPackage) -> Iterator[tuple[str, bytes]]:

@@ -180,6 +180,7 @@ class DeckPackage:
         self._size = (width, height)
         self._slide_ids: list[tuple[int, str]] = []
         self._notes_master: Part | None = None
+        self._closed = False
         master = self._presentation.related(RT.SLIDE_MASTER)
         layout_ids = re.findall(rb'<p:sldLayoutId\b[^>]*\br:id="([^"]+)"', master.blob)
         self.layout = master.rels[layout_ids[_TITLE_ONLY_LAYOUT].decode()].target
@@ -220,6 +221,8 @@ class DeckPackage:
     def members(self) -> Iterator[tuple[str, bytes | Packed]]:
         """Yield (zip name, bytes) of every item: content types, the package relationships,
         then each part followed by its relationships, as python-pptx saves them."""
+        if self._closed:
+            raise RuntimeError("the package was closed: its parts are no longer related")
         self._presentation.blob = self._presentation_xml()
         parts = _walk(self.root)
         yield "[Content_Types].xml", content_types_xml(parts)
@@ -237,6 +240,7 @@ class DeckPackage:
         for part in [self.root, *_walk(self.root)]:
             part.rels.clear()
             part._related.clear()
+        self._closed = True
 
     def _presentation_xml(self) -> bytes:
         """Return presentation.xml: the template's, with the slide size and the slide list."""
