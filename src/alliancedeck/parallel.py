@@ -36,6 +36,11 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+try:  # loaded before the renderer is forked, so that both processes share it
+    import fcntl
+except ImportError:  # no fcntl (Windows): nothing forks there
+    fcntl = None  # type: ignore[assignment]
+
 if TYPE_CHECKING:
     import threading
 
@@ -446,8 +451,6 @@ def _widen(end: int) -> None:
     build): Linux counts a user's pipe memory against a limit (`pipe-user-pages-soft`, 64 MiB
     by default), past which new pipes get one page; a build holds 1 MiB of it while it renders.
     """
-    import fcntl
-
     setting = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
     if setting is not None:
         with contextlib.suppress(OSError):  # a lower pipe-max-size: the default stays
