@@ -200,17 +200,16 @@ def render_group(
 
 def cycle_free(job: Job) -> bool:
     """Return whether the built-in products of `job` leave nothing in reference cycles: its
-    document has neither charts nor pictures, and no organisation template. (The deck's charts
-    and templates are drawn with python-pptx, whose parts and package refer to one another; so
-    are reportlab's charts and SVG drawings, and the brief plans each figure with closures.)"""
-    from alliancedeck.document import ChartInfo, ImageInfo
+    document has neither charts nor pictures (`job.pictures` holds every one it shows), and no
+    organisation template. (The deck's charts and templates are drawn with python-pptx, whose
+    parts and package refer to one another; so are reportlab's charts and SVG drawings, and
+    the brief plans each figure with closures.)"""
+    from alliancedeck.document import ChartInfo
 
     if job.pictures or job.theme.template is not None:
         return False
     return not any(
-        isinstance(block, ChartInfo | ImageInfo)
-        for section in job.doc.sections
-        for block in section.blocks
+        isinstance(block, ChartInfo) for section in job.doc.sections for block in section.blocks
     )
 
 

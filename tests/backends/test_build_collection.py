@@ -123,6 +123,9 @@ def test_a_written_pdf_s_pages_are_freed_without_a_full_collection(backend, monk
     assert alive == 0
 
 
+#: The deck's products, rendered as one group (they share the slide layout).
+DECK = ("slides", "deck-pdf")
+
 #: Briefs without charts or pictures: every product is drawn without python-pptx. The
 #: hostile and emphasis briefs carry links, runs in other languages and characters no font
 #: has; split.yaml a table over pages; tall-cards.yaml a timeline, cards, notes and sources.
@@ -165,6 +168,14 @@ def _prepared(content: str | Path, template: bool = False) -> Any:
 
     default = Path(importlib.util.find_spec("pptx").origin).parent / "templates" / "default.pptx"
     return prepare(REPO / content, template=default if template else None)
+
+
+def _case(kind: str, folder: Path) -> Any:
+    """Return the prepared notional content of a case: plain, charts, pictures, template."""
+    if kind == "pictures":
+        return _prepared(_pictured(folder))
+    content = "tests/compose/briefs/charts.yaml" if kind == "charts" else "content.yaml"
+    return _prepared(content, template=kind == "template")
 
 
 def _left_in_cycles(prepared: Any) -> collections.Counter:
@@ -215,13 +226,7 @@ def test_charts_pictures_and_templates_leave_cycles_and_the_build_knows(kind, tm
     from alliancedeck.api import _job
     from alliancedeck.parallel import cycle_free
 
-    if kind == "pictures":
-        prepared = _prepared(_pictured(tmp_path))
-    else:
-        prepared = _prepared(
-            "tests/compose/briefs/charts.yaml" if kind == "charts" else "content.yaml",
-            template=kind == "template",
-        )
+    prepared = _case(kind, tmp_path)
     assert not cycle_free(_job(prepared))
     assert _left_in_cycles(prepared)  # what the collector is kept on for
 
@@ -236,42 +241,42 @@ class _Outside:
         return self.backend.render(doc, theme, context)
 
 
-def _case(kind: str, folder: Path) -> Any:
-    """Return the prepared notional content of a case: plain, charts, pictures, template."""
-    if kind == "pictures":
-        return _prepared(_pictured(folder))
-    content = "tests/compose/briefs/charts.yaml" if kind == "charts" else "content.yaml"
-    return _prepared(content, template=kind == "template")
-
-
-@pytest.mark.parametrize(
-    ("kind", "group", "outside", "collects"),
-    [
-        ("plain", ("slides", "deck-pdf"), False, False),
-        ("charts", ("slides", "deck-pdf"), False, True),
-        ("charts", ("deck-pdf", "slides"), False, True),  # reportlab's charts leave cycles too
-        ("pictures", ("slides", "deck-pdf"), False, True),
-        ("template", ("slides", "deck-pdf"), False, True),
-        ("plain", ("slides", "deck-pdf"), True, True),  # another package's slides may
-    ],
-)
-def test_between_a_deck_s_products_a_full_collection_runs_only_where_cycles_may_be(
-    kind, group, outside, collects, monkeypatch, tmp_path
-):
+def _render_deck(kind: str, folder: Path, monkeypatch, *, outside: bool, group=DECK) -> dict:
+    """Render the deck and its PDF of case `kind` as one group, the slides by a backend of
+    another package if `outside`; return the products' bytes."""
     from alliancedeck import backends, parallel
     from alliancedeck.api import _job
 
-    releases: list[bool] = []
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the content counts as large
-    monkeypatch.setattr(parallel, "release_memory", lambda *, collect: releases.append(collect))
     if outside:
         load = backends.load
         monkeypatch.setattr(
             backends, "load", lambda name: _Outside(load(name)) if name == "slides" else load(name)
         )
-    prepared = _case(kind, tmp_path)
+    prepared = _case(kind, folder)
     context = backends.RenderContext(prepared.content_dir, 1700000000)
-    data, _ = parallel.render_group(group, _job(prepared), context)
+    return parallel.render_group(group, _job(prepared), context)[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "group", "outside", "collects"),
+    [
+        ("plain", DECK, False, False),
+        ("charts", DECK, False, True),
+        ("charts", ("deck-pdf", "slides"), False, True),  # reportlab's charts leave cycles too
+        ("pictures", DECK, False, True),
+        ("template", DECK, False, True),
+        ("plain", DECK, True, True),  # another package's slides may
+    ],
+)
+def test_between_a_deck_s_products_a_full_collection_runs_only_where_cycles_may_be(
+    kind, group, outside, collects, monkeypatch, tmp_path
+):
+    from alliancedeck import parallel
+
+    releases: list[bool] = []
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the content counts as large
+    monkeypatch.setattr(parallel, "release_memory", lambda *, collect: releases.append(collect))
+    data = _render_deck(kind, tmp_path, monkeypatch, outside=outside, group=group)
     assert releases == [collects]
     assert data["slides"][:2] == b"PK" and data["deck-pdf"][:5] == b"%PDF-"
 
@@ -290,8 +295,6 @@ def test_between_a_deck_s_products_a_full_collection_runs_only_where_cycles_may_
 def test_a_one_shot_build_renders_a_document_without_cycles_with_the_collector_off(
     kind, one_shot, outside, quiet, monkeypatch, tmp_path
 ):
-    from alliancedeck import backends, parallel
-    from alliancedeck.api import _job
     from alliancedeck.backends.deck_pdf import DeckPdfBackend
 
     collecting: list[bool] = []
@@ -303,15 +306,8 @@ def test_a_one_shot_build_renders_a_document_without_cycles_with_the_collector_o
 
     monkeypatch.setattr(DeckPdfBackend, "render", watched)  # still a built-in backend
     monkeypatch.setattr(launch, "one_shot", one_shot)
-    if outside:
-        load = backends.load
-        monkeypatch.setattr(
-            backends, "load", lambda name: _Outside(load(name)) if name == "slides" else load(name)
-        )
-    prepared = _case(kind, tmp_path)
-    context = backends.RenderContext(prepared.content_dir, 1700000000)
     assert gc.isenabled()
-    data, _ = parallel.render_group(("slides", "deck-pdf"), _job(prepared), context)
+    data = _render_deck(kind, tmp_path, monkeypatch, outside=outside)
     assert collecting == [not quiet]
     assert gc.isenabled()  # on again once the products are drawn
     assert data["deck-pdf"][:5] == b"%PDF-"
