@@ -13,8 +13,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from alliancedeck.backends import RenderContext
-from alliancedeck.compose.boxes import ChartBox, PictureBox, TableBox, TextBox, collisions
-from alliancedeck.compose.deck import deck_geometry
+from alliancedeck.compose.boxes import (
+    ChartBox,
+    PictureBox,
+    Rect,
+    TableBox,
+    TextBox,
+    collisions,
+)
+from alliancedeck.compose.deck import MAX_CARD_WIDTH, deck_geometry
 from conftest import REPO
 from model.strategies import briefs, texts
 
@@ -154,6 +161,11 @@ def crowded_briefs(draw: st.DrawFn) -> dict[str, Any]:
 TALL_CARDS = yaml.safe_load(
     (Path(__file__).parent / "found" / "tall-cards.yaml").read_text(encoding="utf-8")
 )
+#: Found by it too: a bottom line up front whose three cards, one with a long label and a
+#: display that wraps, made a row taller than the slide's body; the row entered the footer.
+TALL_BLUF_ROW = yaml.safe_load(
+    (Path(__file__).parent / "found" / "tall-bluf-row.yaml").read_text(encoding="utf-8")
+)
 
 
 @settings(
@@ -161,10 +173,86 @@ TALL_CARDS = yaml.safe_load(
 )
 @given(crowded_briefs())
 @example(TALL_CARDS)
+@example(TALL_BLUF_ROW)
 def test_no_box_collides_in_any_brief(tmp_path, content):
     shutil.copy(PICTURE, tmp_path / PICTURE.name)
     deck = _deck(_write(tmp_path, content))
     assert collisions(deck) == [], content
+
+
+def _tall_cards_deck(folder: Path, bluf_title: str):
+    """Return the deck of a brief whose six figures have long labels and displays that wrap:
+    three on its bottom line up front (titled `bluf_title`), three on the key figures."""
+    label = " ".join(["a notional label of many words"] * 13)[:400]
+    display = "notional " * 6 + "value"
+    figures = {f"f{n}": {"value": n, "label": label, "display": display} for n in range(1, 7)}
+    bluf = {
+        "title": bluf_title,
+        "bluf": True,
+        "points": ["A notional point."],
+        "figures": ["f1", "f2", "f3"],
+    }
+    content = {
+        "meta": {"title": "Notional cards", "classification": "UNCLASSIFIED"},
+        "figures": figures,
+        "sections": [bluf, {"title": "Notional section", "points": ["Another point."]}],
+    }
+    return _deck(_write(folder, content))
+
+
+def test_cards_too_tall_side_by_side_take_fewer_wider_columns(tmp_path):
+    """Cards whose texts make a row taller than the slide's body are set in fewer, wider
+    columns, or across the whole body when even one card of the usual width is too tall;
+    on the bottom line up front and on the key figures alike, every card stays above the
+    footer and each figure is shown once."""
+    deck = _tall_cards_deck(
+        tmp_path,
+        "A notional bottom line whose title runs over three lines of the slide before its "
+        "cards, which leaves them much less room than a short title would leave them, and "
+        "less than one card of the usual width needs",
+    )
+    assert collisions(deck) == []
+    cards: dict[str, list[Rect]] = {}
+    for slide in deck.slides:
+        for box in slide.boxes:
+            if isinstance(box, Rect) and box.name.startswith("Card f"):
+                assert box.y + box.h <= deck.body_bottom, (slide.title, box.name)
+                cards.setdefault(slide.kind, []).append(box)
+    names = sorted(box.name for kind in cards.values() for box in kind)
+    assert names == [f"Card f{n}" for n in range(1, 7)]
+    # The bottom line's cards: one per row, across the body (wider than any usual card); its
+    # text fits its first slide, under the first card, so the other two share the next slide.
+    assert all(box.w > MAX_CARD_WIDTH for box in cards["section"])
+    bluf_slides = [s for s in deck.slides if s.kind == "section" and s.title.startswith("A ")]
+    assert [
+        [b.name for b in s.boxes if b.name.startswith(("Card f", "Points"))] for s in bluf_slides
+    ] == [
+        ["Points", "Card f1"],
+        ["Card f2", "Card f3"],
+    ]
+    # The key figures (three): two side by side at the usual widest, rather than three.
+    rows = [
+        sorted(round(b.x) for b in s.boxes if b.name.startswith("Card f"))
+        for s in deck.slides
+        if s.kind == "figures"
+    ]
+    assert [len(row) for row in rows] == [2, 1]
+    assert rows[0][1] - rows[0][0] > MAX_CARD_WIDTH  # side by side, not stacked
+    assert {box.w for box in cards["figures"]} == {MAX_CARD_WIDTH}
+
+
+def test_text_waits_for_a_slide_its_cards_leave_room_on(tmp_path):
+    """Cards that fill their slides (two rows of two, each as tall as the body) leave the
+    section's text no room under them: it starts on the slide after, never in the footer."""
+    deck = _tall_cards_deck(
+        tmp_path, "A notional bottom line whose title runs over two lines of the slide before "
+    )
+    assert collisions(deck) == []
+    slides = [s for s in deck.slides if s.kind == "section" and s.title.startswith("A ")]
+    shown = [[b.name for b in s.boxes if b.name.startswith(("Card f", "Points"))] for s in slides]
+    assert shown == [["Card f1", "Card f2"], ["Card f3"], ["Points"]]
+    points = next(b for b in slides[2].boxes if b.name == "Points")
+    assert points.text == "A notional point." and points.y + points.h <= deck.body_bottom
 
 
 # --- one message per slide -----------------------------------------------------------------

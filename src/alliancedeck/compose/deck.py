@@ -48,6 +48,7 @@ from alliancedeck.document import (
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 from alliancedeck.markup import Run, cut, is_plain, lines_of, styles_of
+from alliancedeck.model import MAX_FIGURES
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
@@ -700,6 +701,12 @@ class DeckBuilder(BlockSlides):
                 used = 0.0
                 queue.appendleft(item)
                 continue
+            if not page and region.h + 0.01 < fresh.leading and len(pages) <= MAX_FIGURES:
+                # Cards fill this slide and leave its text not one line: the text starts on a
+                # later slide (one slide per figure at most is filled so: the loop ends).
+                pages.append([])
+                queue.appendleft(item)
+                continue
             # Too tall even for a slide of its own: place what fits here, carry the rest over.
             head, tail = self._split(item, size, region.w, region.h - used, not page, primary)
             if head is None:
@@ -1307,7 +1314,7 @@ class DeckBuilder(BlockSlides):
     def _card_slides(
         self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
     ) -> None:
-        columns = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
+        most = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
         remaining = list(figures)
         page = 0
         while remaining:
@@ -1315,7 +1322,8 @@ class DeckBuilder(BlockSlides):
             region = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
-            placed, _ = self.card_grid(remaining, region, columns, slide, MAX_CARD_WIDTH)
+            columns, width = self.card_columns(remaining, region, most)
+            placed, _ = self.card_grid(remaining, region, columns, width, slide)
             remaining = remaining[placed:]
             page += 1
 
@@ -1334,6 +1342,21 @@ class DeckBuilder(BlockSlides):
             height = max(stack_height(p) for p in sets) + 2 * CARD_PAD_Y
             rows.append((row, sets, height))
         return rows
+
+    def card_columns(
+        self, figures: Sequence[FigureInfo], region: Region, most: int
+    ) -> tuple[int, float]:
+        """Return how many cards a row of `figures` holds in `region`, and their width: the most
+        columns, up to `most`, at which every row stands within the region's height. Cards
+        with long texts get fewer, wider columns; when even one card of the usual width is
+        too tall, it takes the region's whole width."""
+        gap = self.tokens.gap
+        for columns in range(most, 0, -1):
+            width = min(MAX_CARD_WIDTH, (region.w - gap * (columns - 1)) / columns)
+            rows = self.card_rows(figures, columns, width)
+            if all(height <= region.h + 0.01 for _, _, height in rows):
+                return columns, width
+        return 1, region.w
 
     def row_value_size(self, figures: Sequence[FigureInfo], width: float) -> float:
         """Return the largest value size at which every value of `figures` fits one line."""
@@ -1360,15 +1383,12 @@ class DeckBuilder(BlockSlides):
         figures: Sequence[FigureInfo],
         region: Region,
         columns: int,
+        card_w: float,
         slide: Slide,
-        max_width: float | None = None,
     ) -> tuple[int, float]:
-        """Place as many rows of cards as fit in `region`, from its top; return how many
-        figures were placed and the bottom of the grid."""
+        """Place as many rows of `columns` cards `card_w` wide as fit in `region`, from its
+        top; return how many figures were placed and the bottom of the grid."""
         gap = self.tokens.gap
-        card_w = (region.w - gap * (columns - 1)) / columns
-        if max_width:
-            card_w = min(card_w, max_width)
         y = region.y
         placed = 0
         for row, sets, height in self.card_rows(figures, columns, card_w):
@@ -1600,21 +1620,18 @@ class DeckBuilder(BlockSlides):
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
             card_pages: list[tuple[list[FigureInfo], float]] = []  # rows of cards above the text
+            card_rows: list[tuple[list[FigureInfo], list[list[Paragraph]], float]] = []
             beside = False  # the cards in a column beside the text
+            card_columns, card_w = 1, column  # the rows' columns and card width, above the text
             shared = None  # the block on the first slide, its text region and its own
             if cards:
                 heights = [h for _, _, h in self.card_rows(cards, 1, column)]
                 if items and sum(heights) + gap * (len(cards) - 1) <= full.h:
                     beside = True
                 else:
-                    card_columns = min(4, len(cards))
-                    card_w = min(MAX_CARD_WIDTH, (full.w - gap * (card_columns - 1)) / card_columns)
-                    for row, _, height in self.card_rows(cards, card_columns, card_w):
-                        if card_pages and card_pages[-1][1] + height + gap <= full.h * 0.7:
-                            card_pages[-1][0].extend(row)
-                            card_pages[-1] = (card_pages[-1][0], card_pages[-1][1] + height + gap)
-                        else:
-                            card_pages.append((list(row), height + gap))
+                    card_columns, card_w = self.card_columns(cards, full, min(4, len(cards)))
+                    card_rows = self.card_rows(cards, card_columns, card_w)
+                    card_pages = _card_pages(card_rows, gap, full.h * 0.7, full.h * 0.7)
             elif blocks and items:
                 shared = self.shared_block(items, blocks[0], full)
 
@@ -1626,6 +1643,9 @@ class DeckBuilder(BlockSlides):
                 pages = self.paginate(items, text_region)
             if len(pages) == 1:
                 break
+        if len(pages) == 1 and len(card_pages) > 2:
+            # The text stays on the first slide: the cards that follow it fill their slides.
+            card_pages = _card_pages(card_rows, gap, full.h * 0.7, full.h)
         while len(pages) < len(card_pages):  # more cards than a slide holds: they continue
             pages.append([])
         for index, paragraphs in enumerate(pages):
@@ -1651,10 +1671,10 @@ class DeckBuilder(BlockSlides):
                     )
                 )
             if index == 0 and beside:
-                self.card_grid(cards, Region(self.right - column, full.y, column, full.h), 1, slide)
+                beside_region = Region(self.right - column, full.y, column, full.h)
+                self.card_grid(cards, beside_region, 1, column, slide)
             elif index < len(card_pages):
-                row_cards = card_pages[index][0]
-                self.card_grid(row_cards, full, min(4, len(cards)), slide, MAX_CARD_WIDTH)
+                self.card_grid(card_pages[index][0], full, card_columns, card_w, slide)
             if index == 0 and shared is not None:
                 block, _, block_region = shared
                 if block_region.y > region.y:  # under the text: right under it
@@ -1838,6 +1858,25 @@ class DeckBuilder(BlockSlides):
                 )
             )
         return boxes
+
+
+def _card_pages(
+    rows: Sequence[tuple[list[FigureInfo], list[list[Paragraph]], float]],
+    gap: float,
+    first: float,
+    later: float,
+) -> list[tuple[list[FigureInfo], float]]:
+    """Return the cards of `rows`, in whole rows, by slide, with the height each slide's rows
+    take: up to `first` on the first slide (the text goes under them), up to `later` on the
+    others; a row taller than that still gets a slide."""
+    pages: list[tuple[list[FigureInfo], float]] = []
+    for row, _, height in rows:
+        limit = first if len(pages) == 1 else later
+        if pages and pages[-1][1] + height + gap <= limit:
+            pages[-1] = (pages[-1][0] + list(row), pages[-1][1] + height + gap)
+        else:
+            pages.append((list(row), height + gap))
+    return pages
 
 
 def _lead_item(section: SectionInfo, lead: str) -> _Item:
