@@ -255,6 +255,15 @@ def test_text_waits_for_a_slide_its_cards_leave_room_on(tmp_path):
     assert points.text == "A notional point." and points.y + points.h <= deck.body_bottom
 
 
+def test_text_skips_at_most_one_slide_per_figure():
+    """The text skips the slides its cards fill (above) up to a bound that no brief reaches:
+    one slide per figure a brief may have."""
+    from alliancedeck.compose.deck import MOST_FILLED_SLIDES
+    from alliancedeck.model import MAX_FIGURES
+
+    assert MOST_FILLED_SLIDES >= MAX_FIGURES
+
+
 # --- one message per slide -----------------------------------------------------------------
 
 

@@ -48,7 +48,6 @@ from alliancedeck.document import (
 from alliancedeck.errors import Location, Problem
 from alliancedeck.fonts import FontBook, font_book, missing_glyph_problems
 from alliancedeck.markup import Run, cut, is_plain, lines_of, styles_of
-from alliancedeck.model import MAX_FIGURES
 
 if TYPE_CHECKING:
     from alliancedeck.backends import RenderContext
@@ -63,6 +62,9 @@ SOURCES_ON_SLIDE = 0.35
 #: Most lines of a Sources list set in one column there (more go in two).
 SOURCES_ONE_COLUMN = 4
 CARD_PAD_X, CARD_PAD_Y = 14.0, 12.0
+#: The most slides a section's cards can fill, leaving its text no room: one per figure a brief
+#: may have (`model.MAX_FIGURES`, not imported here: the renderer does not load pydantic).
+MOST_FILLED_SLIDES = 200
 
 
 #: Colour tokens of text that takes a template's light text colour on its dark pages (its
@@ -701,9 +703,9 @@ class DeckBuilder(BlockSlides):
                 used = 0.0
                 queue.appendleft(item)
                 continue
-            if not page and region.h + 0.01 < fresh.leading and len(pages) <= MAX_FIGURES:
+            if not page and region.h + 0.01 < fresh.leading and len(pages) <= MOST_FILLED_SLIDES:
                 # Cards fill this slide and leave its text not one line: the text starts on a
-                # later slide (one slide per figure at most is filled so: the loop ends).
+                # later slide (a section's cards fill one slide each at most: the loop ends).
                 pages.append([])
                 queue.appendleft(item)
                 continue
