@@ -224,3 +224,41 @@ def test_each_element_s_home_page_is_its_first_mark_else_the_first_mark_under_it
         under = [page for page, _ in marks(element)]
         expected.append(own[0] if own else under[0] if under else None)
     assert _home_pages(elements) == expected
+
+
+def test_objects_registered_at_once_are_numbered_as_reference_numbers_them():
+    """`register` gives a run of new objects the names and numbers `Reference` gives each in
+    turn, and refuses, as `Reference` does, a name already taken or a run out of turn."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFDocument
+
+    from alliancedeck.draw import pdf_fast
+
+    def document() -> PDFDocument:
+        doc = PDFDocument()
+        doc.Reference(PDFDictionary({}))  # an object before the run
+        return doc
+
+    one, other = document(), document()
+    made = [pdf_fast.StructElemObject("P", "R1", 0, (), None, None, None, None) for _ in range(3)]
+    start = one.objectcounter + 1
+    names = pdf_fast.next_names(one, 3)
+    pdf_fast.register(one, made, names)
+    for _ in range(3):
+        other.Reference(pdf_fast.StructElemObject("P", "R1", 0, (), None, None, None, None))
+    assert names == [f"R{start + n}" for n in range(3)] == [obj.__InternalName__ for obj in made]
+    assert one.idToObjectNumberAndVersion == other.idToObjectNumberAndVersion
+    assert one.numberToId == other.numberToId
+    assert one.objectcounter == other.objectcounter == start + 2
+    assert [one.idToObject[name] for name in names] == made
+
+    taken = document()
+    names = pdf_fast.next_names(taken, 2)
+    taken.Reference(PDFDictionary({}), name=names[1])  # named as the run's second is numbered
+    names = pdf_fast.next_names(taken, 2)
+    with pytest.raises(ValueError, match="redefining named object"):
+        pdf_fast.register(taken, [PDFDictionary({}), PDFDictionary({})], names)
+    late = document()
+    names = pdf_fast.next_names(late, 1)
+    late.Reference(PDFDictionary({}))  # registered since the names were asked for
+    with pytest.raises(ValueError, match="out of turn"):
+        pdf_fast.register(late, [PDFDictionary({})], names)

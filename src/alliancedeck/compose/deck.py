@@ -1324,7 +1324,8 @@ class DeckBuilder(BlockSlides):
             region = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
-            columns, width = self.card_columns(remaining, region, most)
+            # The rows of this slide decide (each slide decides again for the rest).
+            columns, width = self.card_columns(remaining[:most], region, most)
             placed, _ = self.card_grid(remaining, region, columns, width, slide)
             remaining = remaining[placed:]
             page += 1
@@ -1393,7 +1394,10 @@ class DeckBuilder(BlockSlides):
         gap = self.tokens.gap
         y = region.y
         placed = 0
-        for row, sets, height in self.card_rows(figures, columns, card_w):
+        for start in range(0, len(figures), columns):  # row by row: only those placed are set
+            ((row, sets, height),) = self.card_rows(
+                figures[start : start + columns], columns, card_w
+            )
             if placed and y + height > region.bottom + 0.01:
                 break
             for column, (figure, paragraphs) in enumerate(zip(row, sets, strict=True)):

@@ -310,6 +310,42 @@ class ParentTreeObject(_Preformatted):
         return PDFDictionary({"Nums": PDFArray(numbers)})
 
 
+def next_names(document: PDFDocument, count: int) -> list[str]:
+    """Return the names `document.Reference` gives the next `count` objects it registers
+    unnamed ("R" and the object's number)."""
+    first = document.objectcounter + 1
+    return [f"R{number}" for number in range(first, first + count)]
+
+
+def register(document: PDFDocument, objects: list[Any], names: list[str]) -> None:
+    """Register `objects`, new and unnamed, under `names` (`next_names` for as many, with
+    nothing registered since): what `document.Reference(obj)` does for each in turn, without
+    a reference made and checked for each of a long document's 30,000 elements. With the
+    fast writing off (`FAST`), each is registered by `Reference` itself, the reference the
+    bytes are compared with."""
+    if not FAST:
+        for obj, name in zip(objects, names, strict=True):
+            given = document.Reference(obj).name
+            if given != name:
+                raise ValueError(f"object {name} registered out of turn (as {given})")
+        return
+    numbers = document.idToObjectNumberAndVersion
+    by_number = document.numberToId
+    by_name = document.idToObject
+    counter = document.objectcounter
+    for obj, name in zip(objects, names, strict=True):
+        counter += 1
+        if name != f"R{counter}":
+            raise ValueError(f"object {name} registered out of turn (number {counter})")
+        if name in by_name:  # as Reference refuses it
+            raise ValueError("redefining named object: " + repr(name))
+        obj.__InternalName__ = name
+        numbers[name] = (counter, 0)
+        by_number[counter] = name
+        by_name[name] = obj
+    document.objectcounter = counter
+
+
 def _page_reference(index: int) -> PDFObjectReference:
     # reportlab names page objects Page1, Page2... in the order they are shown.
     return PDFObjectReference(f"Page{index + 1}")

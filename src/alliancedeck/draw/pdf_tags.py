@@ -34,7 +34,13 @@ from alliancedeck.draw.pdf_common import (
     draw_text_box,
     first_baseline,
 )
-from alliancedeck.draw.pdf_fast import AnnotationKid, ParentTreeObject, StructElemObject
+from alliancedeck.draw.pdf_fast import (
+    AnnotationKid,
+    ParentTreeObject,
+    StructElemObject,
+    next_names,
+    register,
+)
 
 # Imported with the tags: every process that draws a PDF replays pages (draw/pdf_replay.py).
 from alliancedeck.draw.pdf_replay import Diverged
@@ -158,21 +164,18 @@ class Tagger:
         root_name = doc.Reference(tree_root).name
         elements = _preorder(self.root)
         homes = _home_pages(elements)
-        objects = []
+        # The elements' names are known before their objects exist (registered in this
+        # order, unnamed), so each object is made whole, its parent and kids named, at once.
+        order = next_names(doc, len(elements))
         names: dict[int, str] = {}  # id of an element: its object's registered name
-        for element in elements:
-            obj = StructElemObject(
-                element.kind, "", None, (), element.alt, element.lang, element.scope, element.bbox
-            )
-            objects.append(obj)
-            names[id(element)] = doc.Reference(obj).name
-        for element, obj, home in zip(elements, objects, homes, strict=True):
+        for element, name in zip(elements, order, strict=True):
+            names[id(element)] = name
+        objects = []
+        for element, home in zip(elements, homes, strict=True):
             parent = element.parent
-            obj.parent = names[id(parent)] if parent is not None else root_name
-            obj.home = home
             # A tuple of names and numbers: the collector stops tracking it the first time it
             # looks, so the many kids lists add nothing to the full collections a long deck makes.
-            obj.kids = tuple(
+            kids = tuple(
                 [
                     names[id(kid)]
                     if isinstance(kid, Element)
@@ -182,6 +185,19 @@ class Tagger:
                     for kid in element.kids
                 ]
             )
+            objects.append(
+                StructElemObject(
+                    element.kind,
+                    names[id(parent)] if parent is not None else root_name,
+                    home,
+                    kids,
+                    element.alt,
+                    element.lang,
+                    element.scope,
+                    element.bbox,
+                )
+            )
+        register(doc, objects, order)
         pages = [[names[id(e)] for e in self.mcids[index]] for index in range(self.page)]
         for key, (_element, annotation) in enumerate(self.annotations, start=self.page):
             annotation["StructParent"] = key
