@@ -176,26 +176,54 @@ def boxes_digest(product: str, boxes: Iterable[object]) -> bytes:
 
     Inside a session, a box's digest is kept with the box itself, by identity (a composed box
     is frozen, so the same object means the same content; kept with it, its id names no
-    other object meanwhile): a kept slide's boxes are not read again. `product` names the
-    rebuild they are kept for (the products of one rebuild may render in turn here, each in
-    a rebuild of its own)."""
+    other object meanwhile): a kept slide's boxes are not read again. So is each paragraph's
+    (see `_box_digest`): a brief's boxes are made anew at each rebuild, but most of their
+    paragraphs are the very objects of the last one. `product` names the rebuild they are
+    kept for (the products of one rebuild may render in turn here, each in a rebuild of its
+    own)."""
     digest = hashlib.sha256()
     if _PIECES is None:
         for box in boxes:
-            digest.update(_box_digest(box))
+            digest.update(_box_digest(box, None))
         return digest.digest()
     pieces = _pieces(f"box-digest-{product}")
+    paragraphs = _pieces(f"paragraph-digest-{product}")
     for box in boxes:
         found = pieces.get(id(box))
         if found is _MISSING or found[0] is not box:
-            found = (box, _box_digest(box))
+            found = (box, _box_digest(box, paragraphs))
             pieces.put(id(box), found)
         digest.update(found[1])
     return digest.digest()
 
 
-def _box_digest(box: object) -> bytes:
-    return hashlib.sha256(unshared_pickle(box)).digest()
+def _box_digest(box: object, paragraphs: _Pieces | None) -> bytes:
+    """Return the digest of `box`: of its fields, with each of its paragraphs (a text box's,
+    a table's cells) given by its own digest (`_paragraph_digest`, kept by identity in
+    `paragraphs`). Equal digests, equal boxes: a box's type and fields are all digested."""
+    state = getattr(box, "__dict__", None)
+    if state is None or ("paragraphs" not in state and "cells" not in state):
+        return hashlib.sha256(unshared_pickle(box)).digest()
+    state = dict(state)
+    if "paragraphs" in state:
+        state["paragraphs"] = tuple(_paragraph_digest(p, paragraphs) for p in state["paragraphs"])
+    if "cells" in state:
+        state["cells"] = tuple(
+            tuple(_paragraph_digest(p, paragraphs) for p in row) for row in state["cells"]
+        )
+    kind = type(box)
+    return hashlib.sha256(unshared_pickle((kind.__module__, kind.__qualname__, state))).digest()
+
+
+def _paragraph_digest(paragraph: object, kept: _Pieces | None) -> bytes:
+    """Return the digest of `paragraph`, kept with it by identity in `kept` (if any)."""
+    if kept is None:
+        return hashlib.sha256(unshared_pickle(paragraph)).digest()
+    found = kept.get(id(paragraph))
+    if found is _MISSING or found[0] is not paragraph:
+        found = (paragraph, hashlib.sha256(unshared_pickle(paragraph)).digest())
+        kept.put(id(paragraph), found)
+    return found[1]
 
 
 def unshared_pickle(value: object) -> bytes:

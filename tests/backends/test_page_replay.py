@@ -277,5 +277,10 @@ def test_unchanged_pages_reuse_their_compressed_streams_and_boxes_their_digests(
         # Every slide's boxes but the footers (made afresh) were kept, with their digests.
         digests = pieces["box-digest-deck"].reused
         assert digests > pages["deck"] * 2, digests
+        # The brief's boxes are made afresh, but most of their paragraphs are last time's
+        # objects: their digests are taken again (all but those split at a column's foot).
+        paragraphs = pieces["paragraph-digest-brief"]
+        assert len(paragraphs.now) > pages["brief"] * 5, len(paragraphs.now)
+        assert paragraphs.reused >= 0.8 * len(paragraphs.now), paragraphs.reused
     cold = _pdfs(build(content, out_dir=tmp_path / "cold"))
     assert warm == cold
