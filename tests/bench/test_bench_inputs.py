@@ -18,6 +18,7 @@ def _load(name: str):
     """Import bench/NAME.py (bench/ is a folder of scripts, not a package)."""
     spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
@@ -121,3 +122,26 @@ def test_copies_share_figure_sets_past_the_figure_limit(base):
     assert named <= set(content["figures"])
     found = generate.sentences(content)
     assert len(found) == len(set(found))
+
+
+def test_the_warm_rebuild_is_compared_with_the_cold_builds_made_between_its_saves(monkeypatch):
+    """The warm-rebuild target divides by the cold builds timed right after each rebuild (the
+    same minutes, as peers are compared within rounds); only without them, by the size row's
+    cold build, measured earlier."""
+    monkeypatch.syspath_prepend(str(BENCH))  # run.py imports its neighbours
+    run = _load("run")
+
+    def measured(*walls: float):
+        return run.Measurement(samples=[run.Sample(wall, wall, 1, 1, 1) for wall in walls])
+
+    def verdict(watch) -> dict:
+        sizes = {"200x": {"alliancedeck": measured(3.0)}}
+        found = run.judge(sizes, None, {"200x": watch}, measured(0.1), 100)
+        return next(v for v in found if v["target"].startswith("200x: warm rebuild"))
+
+    between = run.WatchResult("200x", printed=[0.9, 1.0, 1.1], cold=[2.0, 2.5, 4.0])
+    assert verdict(between)["measured"] == 0.4  # 1.0 / 2.5, not 1.0 / 3.0
+    assert verdict(between)["result"] == "FAIL"
+    alone = run.WatchResult("200x", printed=[0.9, 1.0, 1.1])
+    assert verdict(alone)["measured"] == round(1.0 / 3.0, 3)
+    assert verdict(alone)["result"] == "PASS"
