@@ -1319,28 +1319,34 @@ class DeckBuilder(BlockSlides):
         most = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
         remaining = list(figures)
         page = 0
+        grid: tuple[int, float] | None = None  # the columns and card width of the slide before
         while remaining:
             slide, body_top = self.new_slide(kind, self.labels.continued(title, page), location)
             region = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
-            # The rows of this slide decide (each slide decides again for the rest).
-            columns, width = self.card_columns(remaining[:most], region, most)
+            # The rows this slide can hold decide (four at most at the layout's sizes): the
+            # grid of the slide before while its rows fit here, so that cards keep their width.
+            shown = remaining[: most * 4]
+            if grid is None or not self.cards_fit(shown, region, *grid):
+                grid = self.card_columns(shown, region, most)
+            columns, width = grid
             placed, _ = self.card_grid(remaining, region, columns, width, slide)
             remaining = remaining[placed:]
             page += 1
 
     def card_rows(
-        self, figures: Sequence[FigureInfo], columns: int, width: float
+        self, figures: Sequence[FigureInfo], columns: int, width: float, *, placed: bool = False
     ) -> list[tuple[list[FigureInfo], list[list[Paragraph]], float]]:
         """Return `figures` in rows of `columns` cards `width` wide: each row's cards set with one
         value size (the largest at which every value of the row stays on one line) and the
-        row's height."""
+        row's height. Only cards `placed` at that width warn of a value too long for it (a
+        width tried and left warns of nothing)."""
         rows = []
         inner = width - 2 * CARD_PAD_X
         for start in range(0, len(figures), columns):
             row = list(figures[start : start + columns])
-            value_size = self.row_value_size(row, inner)
+            value_size = self.row_value_size(row, inner, warn=placed)
             sets = [self.card_paragraphs(f, inner, value_size) for f in row]
             height = max(stack_height(p) for p in sets) + 2 * CARD_PAD_Y
             rows.append((row, sets, height))
@@ -1349,20 +1355,44 @@ class DeckBuilder(BlockSlides):
     def card_columns(
         self, figures: Sequence[FigureInfo], region: Region, most: int
     ) -> tuple[int, float]:
-        """Return how many cards a row of `figures` holds in `region`, and their width: the most
-        columns, up to `most`, at which every row stands within the region's height. Cards
-        with long texts get fewer, wider columns; when even one card of the usual width is
-        too tall, it takes the region's whole width."""
+        """Return how many cards a row of `figures` holds in `region`, and their width.
+
+        The grid asked for (`most` columns, at most `MAX_CARD_WIDTH` wide) when every row of
+        it stands within the region's height. Otherwise the cards hold long texts: they share
+        the region's whole width, in the most columns at which every row fits (one at least),
+        with rows as even as those columns allow (four cards in two rows of two, not three and
+        one): wider cards are shorter, so more of them stand on a slide.
+        """
         gap = self.tokens.gap
-        for columns in range(most, 0, -1):
-            width = min(MAX_CARD_WIDTH, (region.w - gap * (columns - 1)) / columns)
-            rows = self.card_rows(figures, columns, width)
-            if all(height <= region.h + 0.01 for _, _, height in rows):
-                return columns, width
+
+        def shared(columns: int) -> float:
+            return (region.w - gap * (columns - 1)) / columns
+
+        width = min(MAX_CARD_WIDTH, shared(most))
+        if self.cards_fit(figures, region, most, width):
+            return most, width
+        for columns in range(most - 1, 1, -1):
+            if self.cards_fit(figures, region, columns, shared(columns)):
+                rows = -(-len(figures) // columns)
+                even = -(-len(figures) // rows)  # as many rows, in fewer columns
+                if even < columns and self.cards_fit(figures, region, even, shared(even)):
+                    return even, shared(even)
+                return columns, shared(columns)
         return 1, region.w
 
-    def row_value_size(self, figures: Sequence[FigureInfo], width: float) -> float:
-        """Return the largest value size at which every value of `figures` fits one line."""
+    def cards_fit(
+        self, figures: Sequence[FigureInfo], region: Region, columns: int, width: float
+    ) -> bool:
+        """Return whether every row of `figures` in `columns` cards `width` wide stands within
+        the height of `region`."""
+        rows = self.card_rows(figures, columns, width)
+        return all(height <= region.h + 0.01 for _, _, height in rows)
+
+    def row_value_size(
+        self, figures: Sequence[FigureInfo], width: float, *, warn: bool = False
+    ) -> float:
+        """Return the largest value size at which every value of `figures` fits one line (with
+        `warn`, warn of each that fits at none)."""
         sizes = sizes_between(self.setter.style("figure_value"))
         for size in sizes:
             if all(
@@ -1370,7 +1400,7 @@ class DeckBuilder(BlockSlides):
                 for f in figures
             ):
                 return size
-        for figure in figures:
+        for figure in figures if warn else ():
             if (
                 len(self.setter.paragraph(figure.display, "figure_value", sizes[-1], width).lines)
                 > 1
@@ -1395,9 +1425,8 @@ class DeckBuilder(BlockSlides):
         y = region.y
         placed = 0
         for start in range(0, len(figures), columns):  # row by row: only those placed are set
-            ((row, sets, height),) = self.card_rows(
-                figures[start : start + columns], columns, card_w
-            )
+            chunk = figures[start : start + columns]
+            ((row, sets, height),) = self.card_rows(chunk, columns, card_w, placed=True)
             if placed and y + height > region.bottom + 0.01:
                 break
             for column, (figure, paragraphs) in enumerate(zip(row, sets, strict=True)):
@@ -1647,11 +1676,21 @@ class DeckBuilder(BlockSlides):
                 shared = None
                 text_region = replace(text_region, shared=None)
                 pages = self.paginate(items, text_region)
+            text_first = bool(card_pages and items and not pages[0])
+            if text_first:
+                # Cards so tall that the text has no room under them: the text comes first, on
+                # a slide of its own, and the cards follow.
+                card_pages.insert(0, ([], 0.0))
+                text_region = replace(text_region, card_pages=card_pages)
+                pages = self.paginate(items, text_region)
             if len(pages) == 1:
                 break
         if len(pages) == 1 and len(card_pages) > 2:
             # The text stays on the first slide: the cards that follow it fill their slides.
-            card_pages = _card_pages(card_rows, gap, full.h * 0.7, full.h)
+            if text_first:
+                card_pages = [([], 0.0), *_card_pages(card_rows, gap, full.h, full.h)]
+            else:
+                card_pages = _card_pages(card_rows, gap, full.h * 0.7, full.h)
         while len(pages) < len(card_pages):  # more cards than a slide holds: they continue
             pages.append([])
         for index, paragraphs in enumerate(pages):
