@@ -180,24 +180,34 @@ def test_no_box_collides_in_any_brief(tmp_path, content):
     assert collisions(deck) == [], content
 
 
-def _tall_cards_deck(folder: Path, bluf_title: str):
-    """Return the deck of a brief whose six figures have long labels and displays that wrap:
-    three on its bottom line up front (titled `bluf_title`), three on the key figures."""
-    label = " ".join(["a notional label of many words"] * 13)[:400]
-    display = "notional " * 6 + "value"
-    figures = {f"f{n}": {"value": n, "label": label, "display": display} for n in range(1, 7)}
-    bluf = {
-        "title": bluf_title,
-        "bluf": True,
-        "points": ["A notional point."],
-        "figures": ["f1", "f2", "f3"],
-    }
+def _cards_deck(folder: Path, figures: dict, bluf: list[str], bluf_title: str = "Bottom line"):
+    """Return the deck of a notional brief defining `figures`: a bottom line up front titled
+    `bluf_title` with one point and the cards of `bluf`, then a section of one point (the
+    other figures go on the key figures)."""
     content = {
         "meta": {"title": "Notional cards", "classification": "UNCLASSIFIED"},
         "figures": figures,
-        "sections": [bluf, {"title": "Notional section", "points": ["Another point."]}],
+        "sections": [
+            {"title": bluf_title, "bluf": True, "points": ["A notional point."], "figures": bluf},
+            {"title": "Notional section", "points": ["Another point."]},
+        ],
     }
     return _deck(_write(folder, content))
+
+
+def _shown(deck, title: str) -> list[list[str]]:
+    """Return, for each slide whose title starts with `title`, its cards and points by name."""
+    return [
+        [b.name for b in s.boxes if b.name.startswith(("Card f", "Points"))]
+        for s in deck.slides
+        if s.title.startswith(title)
+    ]
+
+
+def _long_labels(count: int, length: int, **fields: str) -> dict:
+    """Return `count` notional figures whose labels are `length` characters long."""
+    label = " ".join(["a notional label of many words"] * 15)[:length]
+    return {f"f{n}": {"value": n, "label": label, **fields} for n in range(1, count + 1)}
 
 
 def test_cards_too_tall_side_by_side_take_fewer_wider_columns(tmp_path):
@@ -205,8 +215,10 @@ def test_cards_too_tall_side_by_side_take_fewer_wider_columns(tmp_path):
     columns, or across the whole body when even one card of the usual width is too tall;
     on the bottom line up front and on the key figures alike, every card stays above the
     footer and each figure is shown once."""
-    deck = _tall_cards_deck(
+    deck = _cards_deck(
         tmp_path,
+        _long_labels(6, 400, display="notional " * 6 + "value"),
+        ["f1", "f2", "f3"],
         "A notional bottom line whose title runs over three lines of the slide before its "
         "cards, which leaves them much less room than a short title would leave them, and "
         "less than one card of the usual width needs",
@@ -223,10 +235,7 @@ def test_cards_too_tall_side_by_side_take_fewer_wider_columns(tmp_path):
     # The bottom line's three cards: two a row, sharing the body's width (wider than any card
     # of the usual grid), the text under the first row, the third card on the next slide.
     assert all(box.w > MAX_CARD_WIDTH for box in cards["section"])
-    bluf_slides = [s for s in deck.slides if s.kind == "section" and s.title.startswith("A ")]
-    assert [
-        [b.name for b in s.boxes if b.name.startswith(("Card f", "Points"))] for s in bluf_slides
-    ] == [["Points", "Card f1", "Card f2"], ["Card f3"]]
+    assert _shown(deck, "A notional bottom") == [["Points", "Card f1", "Card f2"], ["Card f3"]]
     # The key figures (three): two side by side sharing the body's width, rather than three,
     # and the third as wide as they are on the next slide.
     rows = [
@@ -245,25 +254,11 @@ def test_text_comes_first_when_its_cards_fill_their_slide(tmp_path, count):
     """Rows of four cards as tall as the body (one row, or two on two slides) leave the
     section's text no room under them: the text comes first, on a slide of its own, and the
     cards follow whole; nothing enters the footer."""
-    label = " ".join(["a notional label of many words"] * 11)[:320]
-    figures = {f"f{n}": {"value": n, "label": label} for n in range(1, count + 1)}
-    content = {
-        "meta": {"title": "Notional cards", "classification": "UNCLASSIFIED"},
-        "figures": figures,
-        "sections": [
-            {
-                "title": "Bottom line",
-                "bluf": True,
-                "points": ["A notional point."],
-                "figures": list(figures),
-            },
-            {"title": "Notional section", "points": ["Another point."]},
-        ],
-    }
-    deck = _deck(_write(tmp_path, content))
+    figures = _long_labels(count, 320)
+    deck = _cards_deck(tmp_path, figures, list(figures))
     assert collisions(deck) == []
     slides = [s for s in deck.slides if s.title.startswith("Bottom line")]
-    shown = [[b.name for b in s.boxes if b.name.startswith(("Card f", "Points"))] for s in slides]
+    shown = _shown(deck, "Bottom line")
     rows = [[f"Card f{n}" for n in range(start, start + 4)] for start in range(1, count, 4)]
     assert shown == [["Points"], *rows]
     points = next(b for b in slides[0].boxes if b.name == "Points")
@@ -280,28 +275,11 @@ def test_tall_cards_are_set_in_even_rows_and_warn_only_of_the_width_they_are_dra
     """Four cards too tall for a row of four (or of three) are set two and two, sharing the
     body's width, not three and one; a value that wraps only at the narrower widths tried
     first is not reported as too long."""
-    label = " ".join(["a notional label of many words"] * 12)[:350]
-    figures = {
-        f"f{n}": {"value": n, "label": label, "display": "54,000 notional personnel"}
-        for n in range(1, 5)
-    }
-    content = {
-        "meta": {"title": "Notional cards", "classification": "UNCLASSIFIED"},
-        "figures": figures,
-        "sections": [
-            {
-                "title": "Bottom line",
-                "bluf": True,
-                "points": ["A notional point."],
-                "figures": list(figures),
-            },
-            {"title": "Notional section", "points": ["Another point."]},
-        ],
-    }
-    deck = _deck(_write(tmp_path, content))
+    figures = _long_labels(4, 350, display="54,000 notional personnel")
+    deck = _cards_deck(tmp_path, figures, list(figures))
     assert collisions(deck) == []
     slides = [s for s in deck.slides if s.title.startswith("Bottom line")]
-    shown = [[b.name for b in s.boxes if b.name.startswith(("Card f", "Points"))] for s in slides]
+    shown = _shown(deck, "Bottom line")
     assert shown == [["Points", "Card f1", "Card f2"], ["Card f3", "Card f4"]]
     cards = [b for s in slides for b in s.boxes if isinstance(b, Rect) and b.name[:6] == "Card f"]
     assert all(b.w > MAX_CARD_WIDTH for b in cards)
