@@ -20,7 +20,13 @@ def entry() -> NoReturn:
     Every product is written (and synced) before a command returns, so nothing is left to clean
     up at the end. Skipping the interpreter's teardown of the hundreds of modules a build
     imports saves about 60 ms of each run.
+
+    Pydantic's plug-ins (observability tools that hook every model's validation) are off in the
+    program, unless PYDANTIC_DISABLE_PLUGINS is set: the content is checked as alliancedeck
+    wrote the checks, and finding plug-ins reads every installed package's metadata, 10-20 ms
+    of each run. The library API leaves the setting to its caller.
     """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = sys.argv[1:]
     if args[:1] == ["build"] and not {"-h", "--help", "--watch"} & set(args):
         hold_collection()

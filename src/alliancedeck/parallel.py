@@ -85,6 +85,7 @@ class WorkerCrashed(RuntimeError):
 CHECKED_AND_DRAWN = (
     "platform",  # reportlab's (and typer's, for a command line typer parses)
     "ssl",  # pydantic's (through asyncio) and python-pptx's (through urllib.request)
+    "string",  # pydantic's (through importlib.metadata) and reportlab's canvas
     "yaml",
     "alliancedeck.document",
     "alliancedeck.fonts",
@@ -115,10 +116,9 @@ def import_shared(modules: tuple[str, ...], products: tuple[str, ...] = ()) -> N
         if products:
             from alliancedeck import backends
 
-            registered = backends.available()
             for name in products:
-                if name in registered:
-                    registered[name].load()
+                with contextlib.suppress(KeyError):
+                    backends.backend_class(name)
     except Exception:  # the command meets the same error and says it
         pass
 

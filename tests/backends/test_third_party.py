@@ -9,12 +9,14 @@ import site
 import subprocess
 import sys
 import textwrap
+import tomllib
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from alliancedeck import backends
 from conftest import REPO
 
 #: The tiny backend: a plain-text outline that prints the markings it is handed, and warns.
@@ -148,3 +150,34 @@ def test_a_third_party_backend_renders_from_render_and_build(plugin_venv, tmp_pa
     assert strict_build.returncode == 2
     assert strict.stderr == strict_build.stderr  # the same warning, the same error, either way
     assert "content.yaml: error: the notional outline drops every chart (--strict)" in strict.stderr
+
+
+def test_the_built_in_backends_are_those_pyproject_registers():
+    """A build finds the built-ins by name, without reading package metadata: the two lists
+    must name the same classes."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["entry-points"][backends.GROUP] == backends.BUILT_IN
+
+
+def test_a_plug_in_cannot_take_a_built_in_name(monkeypatch):
+    """A package that registers "pdf" does not replace the brief; its other names are added."""
+    import importlib.metadata
+
+    registered = [
+        importlib.metadata.EntryPoint("pdf", "notional_takeover:Backend", backends.GROUP),
+        importlib.metadata.EntryPoint("notional-extra", "notional_extra:Backend", backends.GROUP),
+    ]
+
+    def entry_points(group: str) -> list:
+        return [entry for entry in registered if entry.group == group]
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    backends.available.cache_clear()
+    try:
+        found = backends.available()
+        assert found["pdf"].value == backends.BUILT_IN["pdf"]
+        assert found["notional-extra"].value == "notional_extra:Backend"
+        assert {"slides", "deck-pdf", "html"} <= set(found)
+        assert type(backends.load("pdf")).__name__ == "BriefPdfBackend"
+    finally:
+        backends.available.cache_clear()

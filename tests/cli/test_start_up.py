@@ -358,3 +358,50 @@ def test_a_batch_s_workers_share_the_content_model_loaded_before_they_fork(tmp_p
     assert len(workers) == 2
     for worker in workers:
         assert not {"pydantic", "alliancedeck.model"} & _loaded_after(worker, command)
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="a build forks its renderer on 2+ Linux cores only")
+def test_a_build_of_the_built_in_products_reads_no_package_metadata(tmp_path):
+    """The built-in backends are found by name, not by reading every installed package's
+    metadata (importlib.metadata and its email parser cost 20-30 ms of each build)."""
+    _command, renderer, brief = _tree(_processes(tmp_path))
+    for record in (renderer, brief):
+        assert "importlib.metadata" not in record["modules"]
+
+
+def _pydantic_plugin(folder: Path) -> Path:
+    """Install (as a folder on the path) a notional pydantic plug-in that leaves a mark when it
+    is loaded; return where the mark goes."""
+    mark = folder / "plugin-loaded"
+    (folder / "notional_hook.py").write_text(
+        f"open({str(mark)!r}, 'w').close()\n"
+        "class Hook:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "hook = Hook()\n",
+        encoding="utf-8",
+    )
+    info = folder / "notional_hook-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: notional-hook\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nnotional = notional_hook:hook\n")
+    return mark
+
+
+@pytest.mark.parametrize("setting", [None, ""])
+def test_pydantic_plug_ins_stay_out_of_the_program_unless_asked_for(tmp_path, setting):
+    """Another package's pydantic plug-in does not hook alliancedeck's checks (nor is every
+    package's metadata read to find one), unless PYDANTIC_DISABLE_PLUGINS says otherwise."""
+    mark = _pydantic_plugin(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting  # "": every plug-in on
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "alliancedeck", "build", str(REPO / "content.yaml")]
+    done = subprocess.run(
+        [*command, "--out-dir", str(out)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "SHA256SUMS").is_file()
+    assert mark.exists() == (setting == "")
