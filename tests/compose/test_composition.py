@@ -210,6 +210,53 @@ def _long_labels(count: int, length: int, **fields: str) -> dict:
     return {f"f{n}": {"value": n, "label": label, **fields} for n in range(1, count + 1)}
 
 
+def _card_rows(deck, title: str) -> list[list[int]]:
+    """Return, for each slide whose title starts with `title`, how many cards stand in each of
+    its rows, top to bottom."""
+    shown = []
+    for slide in deck.slides:
+        if slide.title.startswith(title):
+            rows: dict[float, int] = {}
+            for box in slide.boxes:
+                if isinstance(box, Rect) and box.name.startswith("Card f"):
+                    rows[round(box.y, 1)] = rows.get(round(box.y, 1), 0) + 1
+            shown.append([rows[top] for top in sorted(rows)])
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("count", "length", "rows"),
+    [
+        (9, 20, [[3, 3, 3]]),  # not 4 + 4 + 1
+        (16, 20, [[4, 4], [4, 4]]),  # not 12 on one slide and 4 on the next
+        (13, 20, [[4, 4], [4, 1]]),  # in whole rows: not 12 and then 1 alone
+        (7, 400, [[3], [2], [2]]),  # a row a slide: not 3, 3 and then 1 alone
+    ],
+)
+def test_key_figures_are_spread_evenly_over_rows_and_slides(tmp_path, count, length, rows):
+    """No card stands alone on a slide, nor in a last row under rows of four, when the
+    figures can be spread more evenly over as many rows and slides."""
+    content = {
+        "meta": {"title": "Notional cards", "classification": "UNCLASSIFIED"},
+        "figures": _long_labels(count, length),
+        "sections": [{"title": "Notional section", "points": ["A notional point."]}],
+    }
+    deck = _deck(_write(tmp_path, content))
+    assert _card_rows(deck, "Key figures") == rows
+    shown = [name for slide in _shown(deck, "Key figures") for name in slide]
+    assert shown == [f"Card f{n}" for n in range(1, count + 1)]  # each once, in order
+    assert collisions(deck) == []
+
+
+@pytest.mark.parametrize(("count", "rows"), [(6, [[3, 3]]), (9, [[3, 3], [3]])])
+def test_the_cards_of_a_section_stand_in_even_rows(tmp_path, count, rows):
+    """A section's six cards stand three and three (not four and two), nine in rows of three
+    over two slides (not eight and then one alone)."""
+    deck = _cards_deck(tmp_path, _long_labels(count, 20), [f"f{n}" for n in range(1, count + 1)])
+    assert _card_rows(deck, "Bottom line") == rows
+    assert collisions(deck) == []
+
+
 def test_cards_too_tall_side_by_side_take_fewer_wider_columns(tmp_path):
     """Cards whose texts make a row taller than the slide's body are set in fewer, wider
     columns, or across the whole body when even one card of the usual width is too tall;

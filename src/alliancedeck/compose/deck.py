@@ -1317,23 +1317,59 @@ class DeckBuilder(BlockSlides):
         self, figures: Sequence[FigureInfo], title: str, kind: str, location: Location
     ) -> None:
         most = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
+        plan = self.card_plan(figures, title, location, most)
+        if len(plan) > 1 and plan[-1][0] < plan[0][0]:
+            # The last slide would hold fewer cards than the first (nine in 4 + 4 + 1, thirteen
+            # in 12 + 1): as many slides, as even as whole rows allow (4 + 4 and 4 + 1), or as
+            # even as can be where each slide holds one row (3 + 3 + 3, and 3 + 2 + 2 for seven).
+            slides = len(plan)
+            if all(count <= columns for count, columns, _ in plan):
+                fewer, more = divmod(len(figures), slides)
+                caps = [fewer + 1] * more + [fewer] * (slides - more)
+            else:
+                share, columns = -(-len(figures) // slides), plan[0][1]
+                caps = [-(-share // columns) * columns] * slides
+            even = self.card_plan(figures, title, location, min(most, caps[0]), caps)
+            if len(even) == slides and [c[0] for c in even] != [c[0] for c in plan]:
+                plan = even
         remaining = list(figures)
-        page = 0
-        grid: tuple[int, float] | None = None  # the columns and card width of the slide before
-        while remaining:
+        for page, (count, columns, width) in enumerate(plan):
             slide, body_top = self.new_slide(kind, self.labels.continued(title, page), location)
             region = Region(
                 self.left, body_top, self.right - self.left, self.content_bottom - body_top
             )
+            self.card_grid(remaining[:count], region, columns, width, slide)
+            remaining = remaining[count:]
+
+    def card_plan(
+        self,
+        figures: Sequence[FigureInfo],
+        title: str,
+        location: Location,
+        most: int,
+        caps: Sequence[int] = (),
+    ) -> list[tuple[int, int, float]]:
+        """Return how `figures` stand on slides titled `title` (continued): for each slide, how
+        many cards, in how many columns, how wide. A slide holds the rows that fit, and no
+        more cards than its cap in `caps` (slide by slide) where it has one. Nothing is added
+        to the deck."""
+        plan: list[tuple[int, int, float]] = []
+        remaining = list(figures)
+        grid: tuple[int, float] | None = None  # the columns and card width of the slide before
+        while remaining:
+            heading = self.title_box(self.labels.continued(title, len(plan)), location, warn=False)
+            top = self.after_title(heading, self.rule_under(heading))
+            region = Region(self.left, top, self.right - self.left, self.content_bottom - top)
+            pool = remaining[: caps[len(plan)]] if len(plan) < len(caps) else remaining
             # The rows this slide can hold decide (four at most at the layout's sizes): the
             # grid of the slide before while its rows fit here, so that cards keep their width.
-            shown = remaining[: most * 4]
+            shown = pool[: most * 4]
             if grid is None or not self.cards_fit(shown, region, *grid):
                 grid = self.card_columns(shown, region, most)
-            columns, width = grid
-            placed, _ = self.card_grid(remaining, region, columns, width, slide)
-            remaining = remaining[placed:]
-            page += 1
+            count = sum(len(row) for row, _, _ in self.grid_rows(pool, region, *grid))
+            plan.append((count, *grid))
+            remaining = remaining[count:]
+        return plan
 
     def card_rows(
         self, figures: Sequence[FigureInfo], columns: int, width: float, *, placed: bool = False
@@ -1358,10 +1394,12 @@ class DeckBuilder(BlockSlides):
         """Return how many cards a row of `figures` holds in `region`, and their width.
 
         The grid asked for (`most` columns, at most `MAX_CARD_WIDTH` wide) when every row of
-        it stands within the region's height. Otherwise the cards hold long texts: they share
-        the region's whole width, in the most columns at which every row fits (one at least),
-        with rows as even as those columns allow (four cards in two rows of two, not three and
-        one): wider cards are shorter, so more of them stand on a slide.
+        it stands within the region's height, in fewer columns if as many rows hold the cards
+        more evenly (nine in three rows of three, not four, four and one). Otherwise the cards
+        hold long texts: they share the region's whole width, in the most columns at which
+        every row fits (one at least), with rows as even as those columns allow (four cards in
+        two rows of two, not three and one): wider cards are shorter, so more of them stand on
+        a slide.
         """
         gap = self.tokens.gap
 
@@ -1370,6 +1408,11 @@ class DeckBuilder(BlockSlides):
 
         width = min(MAX_CARD_WIDTH, shared(most))
         if self.cards_fit(figures, region, most, width):
+            even = -(-len(figures) // -(-len(figures) // most))  # as many rows, fewer columns
+            if even < most:
+                narrow = min(MAX_CARD_WIDTH, shared(even))
+                if self.cards_fit(figures, region, even, narrow):
+                    return even, narrow
             return most, width
         for columns in range(most - 1, 1, -1):
             if self.cards_fit(figures, region, columns, shared(columns)):
@@ -1424,17 +1467,35 @@ class DeckBuilder(BlockSlides):
         gap = self.tokens.gap
         y = region.y
         placed = 0
-        for start in range(0, len(figures), columns):  # row by row: only those placed are set
-            chunk = figures[start : start + columns]
-            ((row, sets, height),) = self.card_rows(chunk, columns, card_w, placed=True)
-            if placed and y + height > region.bottom + 0.01:
-                break
+        for row, sets, height in self.grid_rows(figures, region, columns, card_w, placed=True):
             for column, (figure, paragraphs) in enumerate(zip(row, sets, strict=True)):
                 x = region.x + column * (card_w + gap)
                 slide.boxes.extend(self.card(figure, Region(x, y, card_w, height), paragraphs))
                 placed += 1
             y += height + gap
         return placed, y - gap
+
+    def grid_rows(
+        self,
+        figures: Sequence[FigureInfo],
+        region: Region,
+        columns: int,
+        card_w: float,
+        *,
+        placed: bool = False,
+    ) -> list[tuple[list[FigureInfo], list[list[Paragraph]], float]]:
+        """Return the rows of `columns` cards `card_w` wide that fit in `region` from its top
+        (the first row always), each as `card_rows` sets it."""
+        rows = []
+        y = region.y
+        for start in range(0, len(figures), columns):  # row by row: only those that fit are set
+            chunk = figures[start : start + columns]
+            ((row, sets, height),) = self.card_rows(chunk, columns, card_w, placed=placed)
+            if rows and y + height > region.bottom + 0.01:
+                break
+            rows.append((row, sets, height))
+            y += height + self.tokens.gap
+        return rows
 
     def card_paragraphs(
         self, figure: FigureInfo, width: float, value_size: float
