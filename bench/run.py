@@ -659,7 +659,8 @@ def measure_watch(
     written whole and renamed over the old one, as editors do). The first save warms up;
     `saves` more are timed. Two times per save: the one the command prints (from the change
     seen to every product written) and, measured here, from the save to SHA256SUMS (written
-    after every product) replaced, which includes the watch's polling delay (up to 0.3 s).
+    after every product) replaced, which includes the watch's polling delay (up to 0.1 s; 0.3 s
+    until 3 Dec 2026).
 
     After each timed rebuild, with the watch idle, a cold `build` of the same content runs
     as a size row runs it: the warm rebuild is compared with cold builds made in the same
@@ -1220,7 +1221,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"rebuild as printed: median {watch.median:.3f} s "
                     f"({', '.join(f'{t:.2f}' for t in watch.printed)}); save to outputs "
-                    f"landed: median {watch.landed_median:.3f} s (includes polling, ≤ 0.3 s); "
+                    f"landed: median {watch.landed_median:.3f} s (includes the polling delay); "
                     f"cold build between the saves: median {watch.cold_median:.3f} s "
                     f"({', '.join(f'{t:.2f}' for t in watch.cold)})"
                 )

@@ -409,7 +409,7 @@ def list_backends() -> None:
 
     for info in describe():
         where = "" if info.built_in else f" (from {info.origin})"
-        build = "  [build]" if info.name in BUILD_PRODUCTS else ""
+        build = "  [build]" if info.used and info.name in BUILD_PRODUCTS else ""
         typer.echo(f"{info.name:10} {info.default_output:12} {info.description}{where}{build}")
 
 

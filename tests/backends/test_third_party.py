@@ -15,8 +15,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from alliancedeck import backends
+from alliancedeck import backends, cli
 from conftest import REPO
 
 #: The tiny backend: a plain-text outline that prints the markings it is handed, and warns.
@@ -173,11 +174,20 @@ def test_a_plug_in_cannot_take_a_built_in_name(monkeypatch):
 
     monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
     backends.available.cache_clear()
+    backends.shadowed.cache_clear()
     try:
         found = backends.available()
         assert found["pdf"].value == backends.BUILT_IN["pdf"]
         assert found["notional-extra"].value == "notional_extra:Backend"
         assert {"slides", "deck-pdf", "html"} <= set(found)
         assert type(backends.load("pdf")).__name__ == "BriefPdfBackend"
+        # `alliancedeck backends` says the package's "pdf" is not used, right under the brief's.
+        listed = CliRunner().invoke(cli.app, ["backends"]).output.splitlines()
+        brief = next(n for n, line in enumerate(listed) if line.startswith("pdf "))
+        assert "[build]" in listed[brief] and "from" not in listed[brief]
+        taken = listed[brief + 1]
+        assert taken.startswith("pdf ") and "not used" in taken and "[build]" not in taken
+        assert "built-in name" in taken and "notional_takeover" in taken
     finally:
         backends.available.cache_clear()
+        backends.shadowed.cache_clear()

@@ -83,6 +83,15 @@ def available() -> dict[str, EntryPoint]:
     return {**own, **found}
 
 
+@cache
+def shadowed() -> list[EntryPoint]:
+    """Return the entry points other packages register under a built-in's name: never used
+    (see `BUILT_IN`), but listed, so that their authors learn why."""
+    from importlib.metadata import entry_points
+
+    return [ep for ep in entry_points(group=GROUP) if BUILT_IN.get(ep.name, ep.value) != ep.value]
+
+
 def backend_class(name: str) -> type[Backend]:
     """Return the class of the backend registered as `name`, imported (KeyError if none)."""
     if name in BUILT_IN:
@@ -108,6 +117,7 @@ class BackendInfo:
     description: str
     default_output: str
     origin: str  # the distribution that registers it ("alliancedeck" for the built-ins)
+    used: bool = True  # False: registered under a built-in's name by another package
 
     @property
     def built_in(self) -> bool:
@@ -118,16 +128,25 @@ def describe() -> list[BackendInfo]:
     """Return every registered backend's name, description and default file, by name.
 
     Each backend's class is loaded, not instantiated and not rendered: the built-ins import
-    their drawing libraries only when they render.
+    their drawing libraries only when they render. An entry another package registers under a
+    built-in's name follows the built-in, not loaded, as not used.
     """
     result = []
     for name, entry in sorted(available().items()):
-        origin = entry.dist.name if entry.dist is not None else entry.value.split(".")[0]
         try:
             backend = entry.load()
             description = str(backend.description)
             default_output = str(backend.default_output)
         except Exception as exc:  # a broken plugin must not hide the others
             description, default_output = f"(cannot be loaded: {type(exc).__name__}: {exc})", "-"
-        result.append(BackendInfo(name, description, default_output, origin))
+        result.append(BackendInfo(name, description, default_output, _origin(entry)))
+        for other in shadowed():
+            if other.name == name:
+                note = f'(not used: "{name}" is a built-in name; register it under another)'
+                result.append(BackendInfo(name, note, "-", _origin(other), used=False))
     return result
+
+
+def _origin(entry: EntryPoint) -> str:
+    """Return the distribution that registers `entry` (else its top-level package)."""
+    return entry.dist.name if entry.dist is not None else entry.value.split(":")[0].split(".")[0]
