@@ -87,6 +87,8 @@ CHECKED_AND_DRAWN = (
     "platform",  # reportlab's (and typer's, for a command line typer parses)
     "ssl",  # pydantic's (through asyncio) and python-pptx's (through urllib.request)
     "string",  # pydantic's (through importlib.metadata) and reportlab's canvas
+    "tempfile",  # pydantic's (through importlib.metadata) and the writing of products
+    "zipfile",  # pydantic's (through importlib.metadata) and the deck's package
     "yaml",
     "alliancedeck.document",
     "alliancedeck.fonts",
