@@ -229,13 +229,16 @@ def _card_rows(deck, title: str) -> list[list[int]]:
     [
         (9, 20, [[3, 3, 3]]),  # not 4 + 4 + 1
         (16, 20, [[4, 4], [4, 4]]),  # not 12 on one slide and 4 on the next
-        (13, 20, [[4, 4], [4, 1]]),  # in whole rows: not 12 and then 1 alone
+        (13, 20, [[4, 3], [4, 2]]),  # not 12 and then 1 alone
+        (25, 20, [[3, 3, 3], [3, 3, 2], [3, 3, 2]]),  # in rows of three: not 12 + 12 + 1
+        (20, 20, [[4, 4, 4], [4, 4]]),  # full rows, as even as they go: kept
+        (10, 60, [[3, 2], [3, 2]]),  # two-line labels: not 8 and then 2
         (7, 400, [[3], [2], [2]]),  # a row a slide: not 3, 3 and then 1 alone
     ],
 )
 def test_key_figures_are_spread_evenly_over_rows_and_slides(tmp_path, count, length, rows):
-    """No card stands alone on a slide, nor in a last row under rows of four, when the
-    figures can be spread more evenly over as many rows and slides."""
+    """Key figures over several slides are spread over them as evenly as can be, in the most
+    columns that leave no card alone in a row; no card stands alone on a slide."""
     content = {
         "meta": {"title": "Notional cards", "classification": "UNCLASSIFIED"},
         "figures": _long_labels(count, length),

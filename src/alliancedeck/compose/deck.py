@@ -1318,20 +1318,23 @@ class DeckBuilder(BlockSlides):
     ) -> None:
         most = 2 if len(figures) == 4 else min(3 if len(figures) in (5, 6) else 4, len(figures))
         plan = self.card_plan(figures, title, location, most)
-        if len(plan) > 1 and plan[-1][0] < plan[0][0]:
-            # The last slide would hold fewer cards than the first (nine in 4 + 4 + 1, thirteen
-            # in 12 + 1): as many slides, as even as whole rows allow (4 + 4 and 4 + 1), or as
-            # even as can be where each slide holds one row (3 + 3 + 3, and 3 + 2 + 2 for seven).
+        if len(plan) > 1:
+            # As many slides, holding as many cards each as can be (thirteen as 7 + 6, not
+            # 12 + 1), in the most columns that leave no card alone in a row: twenty-five as
+            # 9 + 8 + 8 in rows of three, not 4 + 4 + 1 on the first slide.
             slides = len(plan)
-            if all(count <= columns for count, columns, _ in plan):
-                fewer, more = divmod(len(figures), slides)
-                caps = [fewer + 1] * more + [fewer] * (slides - more)
-            else:
-                share, columns = -(-len(figures) // slides), plan[0][1]
-                caps = [-(-share // columns) * columns] * slides
-            even = self.card_plan(figures, title, location, min(most, caps[0]), caps)
-            if len(even) == slides and [c[0] for c in even] != [c[0] for c in plan]:
-                plan = even
+            fewer, more = divmod(len(figures), slides)
+            caps = [fewer + 1] * more + [fewer] * (slides - more)
+            tried = []
+            for columns in range(min(most, caps[0]), 1, -1):
+                even = self.card_plan(figures, title, location, columns, caps)
+                if len(even) == slides:  # every slide holds its share
+                    tried.append(even)
+                    if _uneven(even)[0] == 0:
+                        break
+            best = min(tried, key=_uneven, default=plan)
+            if _uneven(best) < _uneven(plan):
+                plan = best
         remaining = list(figures)
         for page, (count, columns, width) in enumerate(plan):
             slide, body_top = self.new_slide(kind, self.labels.continued(title, page), location)
@@ -1964,6 +1967,18 @@ class DeckBuilder(BlockSlides):
                 )
             )
         return boxes
+
+
+def _uneven(plan: Sequence[tuple[int, int, float]]) -> tuple[int, int, int, int]:
+    """Return how unevenly a plan of card slides (`card_plan`) spreads its cards, worst first:
+    how many slides end with a card alone in its row; whether a slide holds less than half as
+    many cards as another (eight and two); how many slides end with a row not full; and the
+    most and fewest cards a slide holds apart."""
+    counts = [count for count, _, _ in plan]
+    alone = sum(1 for count, columns, _ in plan if columns > 1 and count % columns == 1)
+    thin = int(2 * min(counts) < max(counts))
+    short = sum(1 for count, columns, _ in plan if count % columns)
+    return alone, thin, short, max(counts) - min(counts)
 
 
 def _card_pages(
