@@ -4,9 +4,9 @@ A cold `alliancedeck build` forks one *renderer* at once, before even the comman
 parsed. While this process imports pydantic and checks the content, the renderer imports
 reportlab and reads the fonts the default layout uses (python-pptx is loaded only for a deck
 that needs it: native charts, an organisation template). It is then sent the checked
-document; it forks once more, so that the deck (slides and deck PDF,
-which share one slide layout) and the brief render side by side, each in its own process, and
-it hands every product back. Forked children share what was loaded before the fork, so the
+document; it forks once more, so that the deck (slides and deck PDF, which share one slide
+layout) and the brief render side by side, each in its own process, and it hands every
+product back. Forked children share what was loaded before the fork, so the
 libraries and fonts are read once. (A large content file is read and checked in a child of
 its own, which ends before the products render: see `alliancedeck.api`.)
 

@@ -173,8 +173,7 @@ def test_a_plug_in_cannot_take_a_built_in_name(monkeypatch):
         return [entry for entry in registered if entry.group == group]
 
     monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
-    backends.available.cache_clear()
-    backends.shadowed.cache_clear()
+    backends._registered.cache_clear()  # read the entry points patched above
     try:
         found = backends.available()
         assert found["pdf"].value == backends.BUILT_IN["pdf"]
@@ -189,5 +188,4 @@ def test_a_plug_in_cannot_take_a_built_in_name(monkeypatch):
         assert taken.startswith("pdf ") and "not used" in taken and "[build]" not in taken
         assert "built-in name" in taken and "notional_takeover" in taken
     finally:
-        backends.available.cache_clear()
-        backends.shadowed.cache_clear()
+        backends._registered.cache_clear()

@@ -70,26 +70,34 @@ class Backend(Protocol):
         ...
 
 
-@cache
 def available() -> dict[str, EntryPoint]:
     """Return the registered backends by name, without importing any of them (read once).
 
     The built-ins come first, whatever the installed packages' metadata says of their names.
     """
-    from importlib.metadata import EntryPoint, entry_points
-
-    own = {name: EntryPoint(name, value, GROUP) for name, value in BUILT_IN.items()}
-    found = {ep.name: ep for ep in entry_points(group=GROUP) if ep.name not in BUILT_IN}
-    return {**own, **found}
+    return _registered()[0]
 
 
-@cache
 def shadowed() -> list[EntryPoint]:
     """Return the entry points other packages register under a built-in's name: never used
     (see `BUILT_IN`), but listed, so that their authors learn why."""
-    from importlib.metadata import entry_points
+    return _registered()[1]
 
-    return [ep for ep in entry_points(group=GROUP) if BUILT_IN.get(ep.name, ep.value) != ep.value]
+
+@cache
+def _registered() -> tuple[dict[str, EntryPoint], list[EntryPoint]]:
+    """Read the installed packages' entry points once: the backends by name (the built-ins
+    first), and those registered under a built-in's name by another package."""
+    from importlib.metadata import EntryPoint, entry_points
+
+    found = {name: EntryPoint(name, value, GROUP) for name, value in BUILT_IN.items()}
+    taken = []
+    for entry in entry_points(group=GROUP):
+        if entry.name not in BUILT_IN:
+            found[entry.name] = entry
+        elif entry.value != BUILT_IN[entry.name]:
+            taken.append(entry)
+    return found, taken
 
 
 def backend_class(name: str) -> type[Backend]:
