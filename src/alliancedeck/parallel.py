@@ -6,9 +6,11 @@ reportlab and reads the fonts the default layout uses (python-pptx is loaded onl
 that needs it: native charts, an organisation template). It is then sent the checked
 document; it forks once more, so that the deck (slides and deck PDF, which share one slide
 layout) and the brief render side by side, each in its own process, and it hands every
-product back. Forked children share what was loaded before the fork, so the
-libraries and fonts are read once. (A large content file is read and checked in a child of
-its own, which ends before the products render: see `alliancedeck.api`.)
+product back. A large deck's slide layout is made once; then the .pptx is drawn in a fork
+of the deck's process while that process draws the deck PDF (`render_group`). Forked children
+share what was loaded before the fork, so the libraries and fonts are read once. (A large
+content file is read and checked in a child of its own, which ends before the products
+render: see `alliancedeck.api`.)
 
 Memory: each process answers as soon as it is done, its answer taken at once by a thread of
 its parent, and ends; what drawing one product left is freed before the next is drawn, and
@@ -18,7 +20,8 @@ Without a renderer (the library API, `--watch`, a single product), a large brief
 one child per extra group of products at render time.
 
 Children are plain `os.fork` processes that return one pickle through a pipe. They are only
-forked on Linux with more than one core, and never while other threads run;
+forked on Linux with more than one core, and never while other threads run (the threads that
+take the children's answers start once a process forks no more);
 ALLIANCEDECK_NO_PARALLEL=1 turns them off. Importing this module loads no drawing library.
 """
 
@@ -153,7 +156,12 @@ def groups(products: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def render_group(
-    group: tuple[str, ...], job: Job, context: RenderContext, *, own_context: bool = False
+    group: tuple[str, ...],
+    job: Job,
+    context: RenderContext,
+    *,
+    own_context: bool = False,
+    forked: Callable[[], None] | None = None,
 ) -> Rendered:
     """Render every product of `group` in this process; return the bytes and the warnings.
 
@@ -162,7 +170,10 @@ def render_group(
     Between the products of a large document, what the last one left behind is freed (see
     `release_memory`), so that the next one draws in that memory rather than beside it.
     With `own_context` (`context` was made for this group alone), the last product may use up
-    what the others left in its cache (`RenderContext.consume`), outside a watch session.
+    what the others left in its cache (`RenderContext.consume`), outside a watch session; and
+    a large document's group whose products share their work (`share`: the slide layout) does
+    that work once, then forks, so that the products draw from it side by side (`_apart`).
+    `forked` is called once no more forks are to come (at once, if none is).
     """
     from alliancedeck import backends, launch, session
     from alliancedeck.pictures import drawing_checked
@@ -178,11 +189,24 @@ def render_group(
     # A one-shot build renders such a document with the collector off: it would walk every
     # object the layout and drawing make, to find nothing (6 % of a 200x deck's CPU).
     quiet = launch.one_shot and gc.isenabled() and free
+    apart = own_context and not session.active() and _apart(loaded, job.doc)
     data: dict[str, bytes] = {}
+    beside: Child | None = None  # the child drawing beside this process (`apart`)
+    shared = 0  # the warnings of the shared work, which come before the products'
     if quiet:
         gc.disable()
     try:
         with drawing_checked(job.pictures):
+            if apart:
+                loaded[0][1].share(job.doc, job.theme, context)  # type: ignore[attr-defined]
+                # The child draws all but the last product (the .pptx: the shorter drawing,
+                # so that it ends, and frees its copy of the layout, early); this process draws
+                # the last one.
+                beside = Child(partial(_render_rest, loaded[:-1], job, context))
+                beside.answer_in_background()
+                loaded, shared = loaded[-1:], len(context.warnings)
+            if forked is not None:
+                forked()
             for name, backend in loaded:
                 context.consume = last if name == last else ""
                 if data and release:
@@ -190,7 +214,15 @@ def render_group(
                     # (0.06 to 0.13 s at 200x): it runs only if there can be cycles to free.
                     release_memory(collect=not free)
                 data[name] = backend.render(job.doc, job.theme, context)
+            if beside is not None:
+                if beside.busy():  # free what drawing left, and the layout, before waiting
+                    release_memory(collect=not free)
+                drawn, their_warnings = beside.result()
+                data = {name: drawn[name] if name in drawn else data[name] for name in group}
+                context.warnings[shared:shared] = their_warnings  # in the order of `group`
     finally:
+        if beside is not None:
+            beside.close()
         if quiet:
             gc.enable()
     warnings: list[Problem] = []
@@ -199,6 +231,29 @@ def render_group(
         if problem not in warnings:
             warnings.append(problem)
     return data, warnings
+
+
+def _apart(loaded: list[tuple[str, Any]], doc: Document) -> bool:
+    """Return whether the products `loaded` should draw side by side, in two processes, from
+    the work they share: they share it (the first has `share`), the document is large, and
+    this process may fork. (The slide layout of a 200x deck takes 0.5 s; then the .pptx takes
+    0.5 s and the deck PDF 1.1 s, one after the other in a single process.) It costs memory:
+    the fork ends up with a copy of most pages either process touches (some 30 MB at 200x),
+    which the products' letting go of what they have drawn (`consume`) makes room for."""
+    return len(loaded) > 1 and hasattr(loaded[0][1], "share") and large_document(doc) and can_fork()
+
+
+def _render_rest(
+    loaded: list[tuple[str, Any]], job: Job, context: RenderContext
+) -> tuple[dict[str, bytes], list[object]]:
+    """Render the products `loaded` in a forked copy of `render_group`'s process (`_apart`),
+    from the work shared in `context`; return their bytes and the warnings they added."""
+    known = len(context.warnings)
+    data = {}
+    for name, backend in loaded:
+        context.consume = name if name == loaded[-1][0] else ""  # the last one here to read it
+        data[name] = backend.render(job.doc, job.theme, context)
+    return data, context.warnings[known:]
 
 
 def cycle_free(job: Job) -> bool:
@@ -243,9 +298,14 @@ def _render_beside(job: Job, own: list[tuple[str, ...]], children: list[Child]) 
     frees its memory) at once; and if this process is done first, it frees what its drawing
     left before it waits.
     """
-    for child in children:
-        child.answer_in_background()
-    here = [_render_job(group, job) for group in own]
+    waiting = list(children)
+
+    def answer_in_background() -> None:  # once this process forks no more: a thread runs
+        while waiting:
+            waiting.pop().answer_in_background()
+
+    here = [_render_job(group, job, answer_in_background) for group in own]
+    answer_in_background()
     if any(child.busy() for child in children) and large_document(job.doc):
         release_memory()
     return here + [child.result() for child in children]
@@ -591,12 +651,15 @@ def _warm(group: tuple[str, ...]) -> None:
             backend.warm()
 
 
-def _render_job(group: tuple[str, ...], job: Job) -> Rendered:
-    """Render the products of `group` for `job`, in a context of their own."""
+def _render_job(
+    group: tuple[str, ...], job: Job, forked: Callable[[], None] | None = None
+) -> Rendered:
+    """Render the products of `group` for `job`, in a context of their own (`forked`: see
+    `render_group`)."""
     from alliancedeck.backends import RenderContext
 
     context = RenderContext(job.content_dir, job.build_time)
-    return render_group(group, job, context, own_context=True)
+    return render_group(group, job, context, own_context=True, forked=forked)
 
 
 _PREFORKED: Renderer | None = None

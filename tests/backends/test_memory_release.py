@@ -175,11 +175,29 @@ def test_the_last_deck_product_lets_go_of_each_slide_once_drawn_and_draws_the_sa
         assert " ".join(slide.title.split()[:2]) in " ".join(page.extract_text().split())
 
 
+def test_the_slides_drawn_last_let_go_of_each_slide_once_written_in_the_same_bytes():
+    """The .pptx is the last reader of the slide layout in a process of its own (a large deck
+    drawn beside its PDF, or the slides alone): each slide goes once written."""
+    from alliancedeck.backends import load
+
+    prepared, context, deck = _deck_geometry()
+    kept = load("slides").render(prepared.doc, prepared.theme, context)
+    assert all(slide.boxes for slide in deck.slides)
+    context.consume = "deck-pdf"  # another product's turn to consume: nothing goes
+    assert load("slides").render(prepared.doc, prepared.theme, context) == kept
+    assert all(slide.boxes for slide in deck.slides)
+    context.consume = "slides"
+    data = load("slides").render(prepared.doc, prepared.theme, context)
+    assert len(deck.slides) > 1 and not any(slide.boxes for slide in deck.slides)
+    assert "deck" not in context.cache  # a product after it would lay the deck out again
+    assert data == kept
+
+
 @pytest.mark.parametrize(
     ("group", "own", "consumed"),
     [
         (("slides", "deck-pdf"), True, "deck-pdf"),
-        (("deck-pdf", "slides"), True, "slides"),  # the slides, last, take nothing from it
+        (("deck-pdf", "slides"), True, "slides"),
         (("slides", "deck-pdf"), False, None),  # the caller's context keeps everything
     ],
 )

@@ -300,9 +300,10 @@ def test_a_group_rendered_in_a_child_ends_while_this_process_still_renders(monke
     answer = b"notional brief " * 300_000  # more than a pipe holds
     seen: dict[str, bool] = {}
 
-    def render_job(group: tuple[str, ...], job: Job):
+    def render_job(group: tuple[str, ...], job: Job, forked=None):
         if group == ("pdf",):  # the child's group
             return {"pdf": answer}, []
+        forked()  # this process forks no more (see `render_group`): the answer is taken
         (child,) = parallel._LIVE
         deadline = time.monotonic() + 20
         while _running(child.pid) and time.monotonic() < deadline:
@@ -436,3 +437,55 @@ def test_a_content_error_in_a_large_file_read_apart_is_located_as_at_home(tmp_pa
     assert apart.value.problems == at_home.value.problems
     assert any(p.location.line == at + 2 for p in apart.value.problems)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_large_deck_is_laid_out_once_then_drawn_as_pptx_and_as_pdf_side_by_side(
+    tmp_path, monkeypatch
+):
+    """The deck's two products share one slide layout. A large deck's is made once, in the
+    renderer; then the .pptx is drawn in a forked copy of it while the renderer draws the deck
+    PDF. Bytes and warnings, in their order, are those of one process."""
+    import yaml
+
+    from alliancedeck.backends.deck_pdf import DeckPdfBackend
+    from alliancedeck.backends.deck_pptx import DeckPptxBackend
+    from alliancedeck.compose import deck
+
+    record = tmp_path / "record"
+
+    def noted(label, real):
+        def wrapper(*args, **kwargs):
+            with record.open("a", encoding="ascii") as notes:
+                notes.write(f"{label} {os.getpid()}\n")
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(deck, "compose_deck", noted("layout", deck.compose_deck))
+    monkeypatch.setattr(DeckPptxBackend, "render", noted("slides", DeckPptxBackend.render))
+    monkeypatch.setattr(DeckPdfBackend, "render", noted("deck-pdf", DeckPdfBackend.render))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    brief = write_long_brief(tmp_path)
+    data = yaml.safe_load(brief.read_text(encoding="utf-8"))
+    data["sections"][0]["points"] = [f"Notional point {n} of a long section." for n in range(30)]
+    brief.write_text(yaml.safe_dump(data), encoding="utf-8")  # its slides warn: continued
+    job = _job(brief)
+    monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")
+    serial = render_groups(job, groups(PRODUCTS), fork=False)
+    monkeypatch.delenv("ALLIANCEDECK_NO_PARALLEL")
+    record.unlink()
+    renderer = Renderer(PRODUCTS)
+    rendering = renderer._child.pid  # the renderer's process
+    try:
+        forked = renderer.render(job)
+    finally:
+        renderer.close()
+    done = dict(line.split() for line in record.read_text(encoding="ascii").splitlines())
+    assert sorted(done) == ["deck-pdf", "layout", "slides"]  # one layout, each product once
+    assert len(record.read_text(encoding="ascii").splitlines()) == 3
+    here = str(rendering) if can_fork() else str(os.getpid())
+    assert done["layout"] == done["deck-pdf"] == here
+    assert (done["slides"] not in (here, str(os.getpid()))) == can_fork()
+    assert _bytes(forked) == _bytes(serial)
+    assert [ws for _, ws in forked] == [ws for _, ws in serial]
+    assert any("continues over" in w.message for _, ws in forked for w in ws)

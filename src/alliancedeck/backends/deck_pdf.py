@@ -23,6 +23,12 @@ class DeckPdfBackend:
         """Import the drawing libraries (before parallel rendering forks)."""
         import alliancedeck.draw.pdf_deck  # noqa: F401
 
+    def share(self, doc: Document, theme: Design, context: RenderContext) -> None:
+        """Lay out the slides into `context.cache`, for the products that share them."""
+        from alliancedeck.compose.deck import deck_geometry
+
+        deck_geometry(doc, theme, context)
+
     def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the PDF bytes of the deck of `doc`."""
         from alliancedeck.compose.deck import deck_geometry

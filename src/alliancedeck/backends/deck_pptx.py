@@ -23,10 +23,19 @@ class DeckPptxBackend:
         """Import the drawing libraries (before parallel rendering forks)."""
         import alliancedeck.draw.pptx_deck  # noqa: F401
 
+    def share(self, doc: Document, theme: Design, context: RenderContext) -> None:
+        """Lay out the slides into `context.cache`, for the products that share them."""
+        from alliancedeck.compose.deck import deck_geometry
+
+        deck_geometry(doc, theme, context)
+
     def render(self, doc: Document, theme: Design, context: RenderContext) -> bytes:
         """Return the .pptx bytes of `doc`."""
         from alliancedeck.compose.deck import deck_geometry
         from alliancedeck.draw.pptx_deck import draw_deck
 
         deck = deck_geometry(doc, theme, context)
-        return draw_deck(deck, doc, context.build_time, theme.template)
+        consume = context.consume == self.name  # the last to use the slide layout
+        if consume:  # each slide goes once written: a later reader would lay it out again
+            context.cache.pop("deck", None)
+        return draw_deck(deck, doc, context.build_time, theme.template, consume=consume)

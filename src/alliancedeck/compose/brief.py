@@ -472,7 +472,11 @@ class BriefPlanner:
                 # the tightest only makes units smaller (narrower figures, less space, smaller
                 # type), so the tightest units, under each step's own header, bound what every
                 # step needs: if none can fit so, the tightest is the plan, as stepping would
-                # find, and a long brief is set twice, not once per step.
+                # find, and a long brief is set twice, not once per step. The loosest units
+                # go first: a long brief's two sets are never held at once.
+                del units
+                if hasattr(self._lines, "cache_clear"):
+                    self._lines.cache_clear()
                 tight = self.content(candidates[-1])
                 if self.none_fits(candidates, tight[1], target):
                     header, units = tight

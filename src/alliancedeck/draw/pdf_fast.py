@@ -21,6 +21,7 @@ other object (streams, fonts) through reportlab.
 
 from __future__ import annotations
 
+import io
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
@@ -395,8 +396,10 @@ def _write_document(document: PDFDocument) -> bytes:
     offsets = document.idToOffset
     file = document.__accum__ = PDFFile(document._pdfVersion)
     # The bytes grow in one buffer (not a list of 60,000 pieces joined at the end, which held
-    # the document's bytes twice over, and a header for every piece).
-    out = bytearray(b"".join(file.strings))
+    # the document's bytes twice over, and a header for every piece), whose bytes are
+    # returned as they are (`getvalue` copies nothing: a `bytearray` would be copied once more).
+    out = io.BytesIO()
+    out.write(b"".join(file.strings))
     names = []
     counter = 1
     # Objects may register more objects while they are written (a page its content stream).
@@ -411,21 +414,21 @@ def _write_document(document: PDFDocument) -> bytes:
             if isinstance(obj, _Preformatted)
             else pdf_format(obj, document, 1)
         )
-        offsets[name] = len(out)
-        out += b"%d %d obj\n" % numbers[name]
-        out += content
-        out += b"endobj\n" if content.endswith(b"\n") else b"\nendobj\n"
+        offsets[name] = out.tell()
+        out.write(b"%d %d obj\n" % numbers[name])
+        out.write(content)
+        out.write(b"endobj\n" if content.endswith(b"\n") else b"\nendobj\n")
         # Written: the object goes (its name stays, so that `Reference` still finds it), and
         # the memory of a long document's objects is reused for its bytes as they grow.
         objects[name] = None
         names.append(name)
         counter += 1
-    file.offset = len(out)
+    file.offset = out.tell()
     del document.__accum__
     if counter - 1 != len(number_to_name):
         raise ValueError(f"counter {counter} does not match the objects {len(number_to_name)}")
-    xref_offset = len(out)
-    out += _cross_references(names, numbers, offsets)
+    xref_offset = out.tell()
+    out.write(_cross_references(names, numbers, offsets))
     trailer = PDFTrailer(
         startxref=xref_offset,
         Size=len(number_to_name) + 1,
@@ -434,8 +437,8 @@ def _write_document(document: PDFDocument) -> bytes:
         Encrypt=None,
         ID=document.ID(),
     )
-    out += trailer.format(document)
-    return bytes(out)
+    out.write(trailer.format(document))
+    return out.getvalue()
 
 
 def _cross_references(

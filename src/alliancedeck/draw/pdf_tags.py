@@ -54,7 +54,7 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True, weakref_slot=True)  # a long PDF has 30,000
 class Element:
     """One structure element: its type, attributes and kids in reading order."""
 
@@ -162,16 +162,26 @@ class Tagger:
         self.root.kids.sort(key=lambda kid: kid.order if isinstance(kid, Element) else -1)
         tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
         root_name = doc.Reference(tree_root).name
-        elements = _preorder(self.root)
-        homes = _home_pages(elements)
+        elements: list[Element | None] = _preorder(self.root)  # type: ignore[assignment]
+        homes = _home_pages(elements)  # type: ignore[arg-type]
         # The elements' names are known before their objects exist (registered in this
         # order, unnamed), so each object is made whole, its parent and kids named, at once.
         order = next_names(doc, len(elements))
         names: dict[int, str] = {}  # id of an element: its object's registered name
         for element, name in zip(elements, order, strict=True):
             names[id(element)] = name
+        pages = [[names[id(e)] for e in self.mcids[index]] for index in range(self.page)]
+        for key, (_element, annotation) in enumerate(self.annotations, start=self.page):
+            annotation["StructParent"] = key
+        holders = [names[id(element)] for element, _ in self.annotations]
+        tree_root["K"] = PDFObjectReference(names[id(self.root)])
+        tree_root["ParentTreeNextKey"] = self.page + len(self.annotations)
+        self._release()
         objects = []
-        for element, home in zip(elements, homes, strict=True):
+        for index, home in enumerate(homes):
+            element = elements[index]
+            assert element is not None
+            elements[index] = None  # each element goes once its object is made (`_release`)
             parent = element.parent
             # A tuple of names and numbers: the collector stops tracking it the first time it
             # looks, so the many kids lists add nothing to the full collections a long deck makes.
@@ -185,6 +195,7 @@ class Tagger:
                     for kid in element.kids
                 ]
             )
+            element.kids = []
             objects.append(
                 StructElemObject(
                     element.kind,
@@ -197,15 +208,9 @@ class Tagger:
                     element.bbox,
                 )
             )
+        del element, parent, names
         register(doc, objects, order)
-        pages = [[names[id(e)] for e in self.mcids[index]] for index in range(self.page)]
-        for key, (_element, annotation) in enumerate(self.annotations, start=self.page):
-            annotation["StructParent"] = key
-        holders = [names[id(element)] for element, _ in self.annotations]
-        tree_root["K"] = PDFObjectReference(names[id(self.root)])
         tree_root["ParentTree"] = doc.Reference(ParentTreeObject(pages, holders))
-        tree_root["ParentTreeNextKey"] = self.page + len(self.annotations)
-        self._release(elements)
         catalog = doc.Catalog
         catalog.StructTreeRoot = tree_root
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
@@ -218,15 +223,14 @@ class Tagger:
         # last entry runs after every font and cleans their ToUnicode maps.
         doc.delayedFonts.append(_UnicodeMapCleaner())
 
-    def _release(self, elements: list[Element]) -> None:
-        """Let go of the structure `elements` (written as objects now) and of the trace.
+    def _release(self) -> None:
+        """Let go of the structure (its elements are named now) and of the trace.
 
         Each element's kids list refers down and its `parent` up: a cycle that only a full
-        collection would free. Emptied kids leave no cycle, so the tree (about 4 MB for a
-        thousand pages) is freed at once, before the document is saved.
+        collection would free. `finish` empties each element's kids once its object is made,
+        which leaves no cycle: the tree (about 4 MB for a thousand pages) is freed as the
+        objects that replace it are made, rather than held beside all of them.
         """
-        for element in elements:
-            element.kids = []
         self.mcids = []
         self.annotations = []
         self.trace = []

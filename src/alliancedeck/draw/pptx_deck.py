@@ -61,13 +61,20 @@ FIRST_SLIDE_ID = 256  # the smallest id PresentationML allows in p:sldIdLst
 
 
 def draw_deck(
-    deck: ComposedDeck, doc: Document, build_time: int, template: OrgTemplate | None = None
+    deck: ComposedDeck,
+    doc: Document,
+    build_time: int,
+    template: OrgTemplate | None = None,
+    *,
+    consume: bool = False,
 ) -> bytes:
     """Return the .pptx bytes of `deck`, with `doc`'s metadata, dated `build_time`.
 
     With `template`, the deck is built on the organisation's template (see `_TemplateHook`).
     A deck with neither a chart nor a template is packaged without python-pptx (see
-    `alliancedeck.draw.pptx_package`), in the same bytes.
+    `alliancedeck.draw.pptx_package`), in the same bytes. With `consume` (nothing uses `deck`
+    afterwards), each slide is emptied of its boxes once written, so that the package's parts
+    take the memory the layout held.
     """
     hook = _TemplateHook(template)
     if _needs_python_pptx(deck, template):
@@ -77,6 +84,8 @@ def draw_deck(
     writer = _SlideWriter(parts, deck.language, hook)
     for geometry in deck.slides:
         writer.add_slide(geometry)
+        if consume:
+            geometry.boxes = []
     _set_properties(parts, doc, build_time)
     try:
         return write_zip(parts.members(), build_time)
