@@ -264,6 +264,21 @@ class Document:
         """Return each section's sources, in content order, with the section they belong to."""
         return tuple((s, src) for s in self.sections for src in s.sources)
 
+    def paragraph_count(self) -> int:
+        """Return about how many paragraphs the sections hold: titles, leads, points and
+        sub-points, figures, table rows and list entries (a block counts five besides)."""
+        total = 0
+        for section in self.sections:
+            total += 2 + _count_points(section.points) + len(section.figures)
+            for block in section.blocks:
+                total += len(getattr(block, "rows", ())) + len(getattr(block, "entries", ())) + 5
+        return total
+
+
+def _count_points(points: tuple) -> int:
+    """Return how many points and sub-points `points` hold."""
+    return sum(1 + _count_points(point.children) for point in points)
+
 
 def format_date(value: dt.date) -> str:
     """Return `value` as `31 May 2024` (day month year, no leading zero)."""

@@ -320,18 +320,7 @@ PARALLEL_FROM = 300
 
 def large_document(doc: Document) -> bool:
     """Return whether `doc` is large enough for forking, and for freeing memory, to pay."""
-
-    total = 0
-    for section in doc.sections:
-        total += 2 + _count_points(section.points) + len(section.figures)
-        for block in section.blocks:
-            total += len(getattr(block, "rows", ())) + len(getattr(block, "entries", ())) + 5
-    return total >= PARALLEL_FROM
-
-
-def _count_points(points: tuple) -> int:
-    """Return how many points and sub-points `points` hold."""
-    return sum(1 + _count_points(point.children) for point in points)
+    return doc.paragraph_count() >= PARALLEL_FROM
 
 
 def release_memory(*, collect: bool = True) -> None:

@@ -144,8 +144,9 @@ def settings(monkeypatch):
     monkeypatch.setattr(planning.BriefPlanner, "content", counting)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
-    def brief(path, far: float) -> tuple[bytes, list, list]:
+    def brief(path, far: float, surely: float = float("inf")) -> tuple[bytes, list, list]:
         monkeypatch.setattr(planning, "FAR_OVER", far)
+        monkeypatch.setattr(planning, "SURELY_OVER_PER_PAGE", surely)
         counted.clear()
         prepared = prepare(path)
         data = render(prepared, "pdf")
@@ -172,6 +173,42 @@ def test_a_brief_far_over_its_target_is_set_twice_and_planned_as_if_every_step_w
     assert any("a brief is at most 2" in warning for warning in warnings)
     assert len(PdfReader(io.BytesIO(skipped)).pages) > 2
     assert "Notional benchmark brief (30s)" in _text(skipped)
+
+
+def test_a_brief_with_more_paragraphs_than_its_pages_hold_is_set_once_at_its_tightest(
+    far_over, settings
+):
+    """Counted by its paragraphs, a brief is surely far over its target: it is set at its
+    tightest at once (not loosest first) and planned as if every step were tried."""
+    stepped, tried, stepped_warnings = settings(far_over, float("inf"))
+    paragraphs = _planner(far_over).doc.paragraph_count()
+    assert paragraphs > 2 * 50  # two pages, at 50 paragraphs a page: surely over
+    set_once, only_tightest, warnings = settings(far_over, FAR_OVER, surely=50)
+    assert only_tightest == [tried[-1]]
+    assert set_once == stepped
+    assert warnings == stepped_warnings
+    assert any("a brief is at most 2" in warning for warning in warnings)
+    # Below the count, it is set loosest first, as before (then straight to the tightest).
+    _, set_twice, _ = settings(far_over, FAR_OVER, surely=paragraphs / 2)
+    assert set_twice == [tried[0], tried[-1]]
+
+
+def test_a_brief_said_surely_over_whose_tightest_could_fit_then_steps_through_as_before(
+    just_over, settings
+):
+    stepped, tried, _ = settings(just_over, float("inf"))
+    checked, set_then_stepped, _ = settings(just_over, float("inf"), surely=1)
+    assert set_then_stepped == [tried[-1], *tried]  # the tightest could fit: every step
+    assert checked == stepped
+
+
+def test_the_real_briefs_count_as_surely_over_only_far_past_their_target():
+    # The default brief and the long example are set loosest first; the count says "surely
+    # over" only for a brief many times its target (the bench's 50x has 2,350 paragraphs).
+    for path in (REPO / "content.yaml", LONG):
+        planner = _planner(path)
+        limit = planning.SURELY_OVER_PER_PAGE * planner.tokens.max_pages
+        assert planner.doc.paragraph_count() < limit / 2
 
 
 def test_a_brief_over_its_target_whose_tightest_content_could_fit_steps_through_as_before(

@@ -104,6 +104,10 @@ SHRINK_STEP = 0.5
 #: takes about a seventh off the loosest's height (14 % in the bench's briefs), so a brief this
 #: far over fits at no step; one nearer its target steps towards it without the extra setting.
 FAR_OVER = 1.25
+#: Paragraphs (`Document.paragraph_count`) per page of the page target past which a brief is
+#: set at its tightest first, without setting it loosest to learn that it is far over: no page
+#: holds this many, even of one-line points in its smallest type.
+SURELY_OVER_PER_PAGE = 150
 
 
 @dataclass
@@ -464,23 +468,20 @@ class BriefPlanner:
         target = self.tokens.max_pages
         chosen = None
         candidates = self.compositions() if target else self.compositions()[:1]
-        for number, composition in enumerate(candidates):
+        if len(candidates) > 1 and self.doc.paragraph_count() > SURELY_OVER_PER_PAGE * target:
+            chosen = self.tightest_if_none_fits(candidates, target)  # set once, not twice
+        for number, composition in enumerate(candidates if chosen is None else ()):
             header, units = self.content(composition)
             stepping = number == 0 and len(candidates) > 1  # a page target: steps to try
             if stepping and self.cannot_fit(header, units, target, FAR_OVER):
-                # Far past its target, a brief is set at its tightest next. Each step towards
-                # the tightest only makes units smaller (narrower figures, less space, smaller
-                # type), so the tightest units, under each step's own header, bound what every
-                # step needs: if none can fit so, the tightest is the plan, as stepping would
-                # find, and a long brief is set twice, not once per step. The loosest units
-                # go first: a long brief's two sets are never held at once.
+                # Far past its target, a brief is set at its tightest next (see
+                # `tightest_if_none_fits`), and a long brief is set twice, not once per step.
+                # The loosest units and lines go first: the two sets are never held at once.
                 del units
-                if hasattr(self._lines, "cache_clear"):
+                if hasattr(self._lines, "cache_clear"):  # outside a watch session
                     self._lines.cache_clear()
-                tight = self.content(candidates[-1])
-                if self.none_fits(candidates, tight[1], target):
-                    header, units = tight
-                    chosen = (candidates[-1], header, units, self.flow(header, units))
+                chosen = self.tightest_if_none_fits(candidates, target)
+                if chosen is not None:
                     break
                 continue  # the loosest cannot fit either: the next step sets its own content
             if target and number < len(candidates) - 1:
@@ -530,6 +531,23 @@ class BriefPlanner:
             region.h for page in range(min(pages, 2)) for region in self.columns_of(page, header)
         ]
         return min(heights, default=0.0)
+
+    def tightest_if_none_fits(
+        self, compositions: Sequence[Composition], pages: int
+    ) -> tuple[Composition, float, list[_Unit], _Flow] | None:
+        """Return the plan set in the tightest of `compositions` if no composition can fit
+        `pages` pages, else None.
+
+        Each step towards the tightest only makes units smaller (narrower figures, less space,
+        smaller type), so the tightest units, under each step's own header, bound what every
+        step needs (`none_fits`): if none can fit so, the tightest is the plan, as stepping
+        through them all would find.
+        """
+        tightest = compositions[-1]
+        header, units = self.content(tightest)
+        if not self.none_fits(compositions, units, pages):
+            return None
+        return tightest, header, units, self.flow(header, units)
 
     def cannot_fit(
         self, header: float, units: Sequence[_Unit], pages: int, times: float = 1.0
