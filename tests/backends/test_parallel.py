@@ -447,6 +447,7 @@ def test_a_large_deck_is_laid_out_once_then_drawn_as_pptx_and_as_pdf_side_by_sid
     PDF. Bytes and warnings, in their order, are those of one process."""
     import yaml
 
+    from alliancedeck import parallel
     from alliancedeck.backends.deck_pdf import DeckPdfBackend
     from alliancedeck.backends.deck_pptx import DeckPptxBackend
     from alliancedeck.compose import deck
@@ -456,7 +457,7 @@ def test_a_large_deck_is_laid_out_once_then_drawn_as_pptx_and_as_pdf_side_by_sid
     def noted(label, real):
         def wrapper(*args, **kwargs):
             with record.open("a", encoding="ascii") as notes:
-                notes.write(f"{label} {os.getpid()}\n")
+                notes.write(f"{label} {os.getpid()} {os.nice(0)}\n")
             return real(*args, **kwargs)
 
         return wrapper
@@ -480,12 +481,19 @@ def test_a_large_deck_is_laid_out_once_then_drawn_as_pptx_and_as_pdf_side_by_sid
         forked = renderer.render(job)
     finally:
         renderer.close()
-    done = dict(line.split() for line in record.read_text(encoding="ascii").splitlines())
+    lines = [line.split() for line in record.read_text(encoding="ascii").splitlines()]
+    done = {label: pid for label, pid, _ in lines}
+    niceness = {label: int(nice) for label, _, nice in lines}
     assert sorted(done) == ["deck-pdf", "layout", "slides"]  # one layout, each product once
-    assert len(record.read_text(encoding="ascii").splitlines()) == 3
+    assert len(lines) == 3
     here = str(rendering) if can_fork() else str(os.getpid())
     assert done["layout"] == done["deck-pdf"] == here
     assert (done["slides"] not in (here, str(os.getpid()))) == can_fork()
+    # The .pptx, drawn beside, yields the cores to the deck PDF and the brief.
+    mine = os.nice(0)
+    assert niceness["layout"] == niceness["deck-pdf"] == mine
+    assert parallel.BESIDE_NICENESS > 0
+    assert niceness["slides"] == mine + (parallel.BESIDE_NICENESS if can_fork() else 0)
     assert _bytes(forked) == _bytes(serial)
     assert [ws for _, ws in forked] == [ws for _, ws in serial]
     assert any("continues over" in w.message for _, ws in forked for w in ws)
