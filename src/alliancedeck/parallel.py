@@ -12,9 +12,10 @@ share what was loaded before the fork, so the libraries and fonts are read once.
 content file is read and checked in a child of its own, which ends before the products
 render: see `alliancedeck.api`.)
 
-Memory: each process answers as soon as it is done, its answer taken at once by a thread of
-its parent, and ends; what drawing one product left is freed before the next is drawn, and
-before a process that is done waits for its children (`release_memory`).
+Memory: each process answers as soon as it is done, its answer taken by a thread of its
+parent (started once that process forks no more: after a large deck's layout), and ends;
+what drawing one product left is freed before the next is drawn, and before a process that
+is done waits for its children (`release_memory`).
 
 Without a renderer (the library API, `--watch`, a single product), a large brief still forks
 one child per extra group of products at render time.
@@ -199,12 +200,13 @@ def render_group(
         with drawing_checked(job.pictures):
             if apart:
                 loaded[0][1].share(job.doc, job.theme, context)  # type: ignore[attr-defined]
-                # The child draws all but the last product (the .pptx: the shorter drawing,
-                # so that it ends, and frees its copy of the layout, early); this process draws
-                # the last one.
-                beside = Child(partial(_render_rest, loaded[:-1], job, context))
+                # This process draws the heaviest product (the deck PDF), the last to read
+                # what is shared here; the child draws the others (the .pptx), and ends first.
+                mine = max(loaded, key=lambda item: getattr(item[1], "weight", 1))
+                others = [item for item in loaded if item is not mine]
+                beside = Child(partial(_render_rest, others, job, context))
                 beside.answer_in_background()
-                loaded, shared = loaded[-1:], len(context.warnings)
+                loaded, last, shared = [mine], mine[0], len(context.warnings)
             if forked is not None:
                 forked()
             for name, backend in loaded:
@@ -217,9 +219,14 @@ def render_group(
             if beside is not None:
                 if beside.busy():  # free what drawing left, and the layout, before waiting
                     release_memory(collect=not free)
-                drawn, their_warnings = beside.result()
-                data = {name: drawn[name] if name in drawn else data[name] for name in group}
-                context.warnings[shared:shared] = their_warnings  # in the order of `group`
+                theirs = beside.result()
+                mine_warned = {last: context.warnings[shared:]}
+                del context.warnings[shared:]
+                for name in group:  # bytes and warnings in the order of `group`
+                    drawn, warned = theirs[name] if name in theirs else (data[name], [])
+                    data[name] = drawn
+                    context.warnings.extend(mine_warned.get(name, warned))
+                data = {name: data[name] for name in group}
     finally:
         if beside is not None:
             beside.close()
@@ -252,17 +259,19 @@ BESIDE_NICENESS = 5
 
 def _render_rest(
     loaded: list[tuple[str, Any]], job: Job, context: RenderContext
-) -> tuple[dict[str, bytes], list[object]]:
+) -> dict[str, tuple[bytes, list[object]]]:
     """Render the products `loaded` in a forked copy of `render_group`'s process (`_apart`),
-    from the work shared in `context`; return their bytes and the warnings they added."""
-    known = len(context.warnings)
+    from the work shared in `context`; return, by product, its bytes and the warnings it
+    added."""
     with contextlib.suppress(OSError):  # a system that refuses: it draws at the same priority
         os.nice(BESIDE_NICENESS)
-    data = {}
+    drawn = {}
     for name, backend in loaded:
+        known = len(context.warnings)
         context.consume = name if name == loaded[-1][0] else ""  # the last one here to read it
-        data[name] = backend.render(job.doc, job.theme, context)
-    return data, context.warnings[known:]
+        data = backend.render(job.doc, job.theme, context)
+        drawn[name] = (data, context.warnings[known:])
+    return drawn
 
 
 def cycle_free(job: Job) -> bool:
@@ -303,9 +312,10 @@ def render_groups(job: Job, split: list[tuple[str, ...]], *, fork: bool) -> list
 def _render_beside(job: Job, own: list[tuple[str, ...]], children: list[Child]) -> list[Rendered]:
     """Render the `own` groups of `job` here while `children` render theirs; return all of them.
 
-    Each child's answer is taken as soon as it comes, so that a child done first ends (and
-    frees its memory) at once; and if this process is done first, it frees what its drawing
-    left before it waits.
+    Each child's answer is taken as it comes once this process forks no more (`render_group`
+    calls back when it will not: at once, or after a large deck's layout), so that a child
+    done first ends (and frees its memory) then; and if this process is done first, it frees
+    what its drawing left before it waits.
     """
     waiting = list(children)
 
@@ -388,6 +398,9 @@ class Child:
         pid = os.fork()
         if pid == 0:  # the child: never returns
             inherited = [end for child in _LIVE for end in (child._input, child._result)]
+            # Nor the pipe this process answers through (a child's child): if this process
+            # died, its parent would otherwise wait for the end of this child to see it.
+            inherited += [end for end in (_ANSWERING,) if end is not None]
             for end in (input_write, result_read, *inherited):
                 if end is not None:
                     with contextlib.suppress(OSError):
@@ -533,6 +546,10 @@ def _stop(signum: int, frame: object) -> None:
     os._exit(1)
 
 
+#: In a child, the write end of the pipe it answers through (closed in its own children).
+_ANSWERING: int | None = None
+
+
 def _child_main(
     task: Callable[..., Any],
     prepare: Callable[[], None] | None,
@@ -541,6 +558,8 @@ def _child_main(
     pickled_input: bool = False,
 ) -> None:
     """A child's whole life: do its work, answer, exit."""
+    global _ANSWERING
+    _ANSWERING = result_end
     code = 0
     try:
         outcome = _outcome(task, prepare, input_end, pickled_input)

@@ -15,7 +15,7 @@ class DeckPdfBackend:
 
     name: ClassVar[str] = "deck-pdf"
     description: ClassVar[str] = "the deck as PDF pages, from the same geometry as the .pptx"
-    weight: ClassVar[int] = 1  # relative rendering cost, for parallel builds
+    weight: ClassVar[int] = 3  # relative rendering cost, for parallel builds
     shares: ClassVar[str] = "deck"  # the slide layout in context.cache: render with "slides"
     default_output: ClassVar[str] = "deck.pdf"
 

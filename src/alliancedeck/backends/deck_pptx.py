@@ -15,7 +15,7 @@ class DeckPptxBackend:
 
     name: ClassVar[str] = "slides"
     description: ClassVar[str] = "PowerPoint deck (.pptx) from the measured slide layout"
-    weight: ClassVar[int] = 3  # relative rendering cost, for parallel builds
+    weight: ClassVar[int] = 1  # relative rendering cost, for parallel builds
     shares: ClassVar[str] = "deck"  # the slide layout in context.cache: render with "deck-pdf"
     default_output: ClassVar[str] = "deck.pptx"
 

@@ -468,7 +468,9 @@ class BriefPlanner:
         target = self.tokens.max_pages
         chosen = None
         candidates = self.compositions() if target else self.compositions()[:1]
-        if len(candidates) > 1 and self.doc.paragraph_count() > SURELY_OVER_PER_PAGE * target:
+        # Tried already: a brief surely over its target is set at its tightest first.
+        tried = len(candidates) > 1 and self.doc.paragraph_count() > SURELY_OVER_PER_PAGE * target
+        if tried:
             chosen = self.tightest_if_none_fits(candidates, target)  # set once, not twice
         for number, composition in enumerate(candidates if chosen is None else ()):
             header, units = self.content(composition)
@@ -478,6 +480,8 @@ class BriefPlanner:
                 # `tightest_if_none_fits`), and a long brief is set twice, not once per step.
                 # The loosest units and lines go first: the two sets are never held at once.
                 del units
+                if tried:  # and some step could fit: the next step sets its own content
+                    continue
                 if hasattr(self._lines, "cache_clear"):  # outside a watch session
                     self._lines.cache_clear()
                 chosen = self.tightest_if_none_fits(candidates, target)
