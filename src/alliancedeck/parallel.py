@@ -220,13 +220,12 @@ def render_group(
                 if beside.busy():  # free what drawing left, and the layout, before waiting
                     release_memory(collect=not free)
                 theirs = beside.result()
-                mine_warned = {last: context.warnings[shared:]}
+                theirs[last] = (data[last], context.warnings[shared:])
                 del context.warnings[shared:]
+                data = {}
                 for name in group:  # bytes and warnings in the order of `group`
-                    drawn, warned = theirs[name] if name in theirs else (data[name], [])
-                    data[name] = drawn
-                    context.warnings.extend(mine_warned.get(name, warned))
-                data = {name: data[name] for name in group}
+                    data[name], warned = theirs[name]
+                    context.warnings.extend(warned)
     finally:
         if beside is not None:
             beside.close()
@@ -400,7 +399,8 @@ class Child:
             inherited = [end for child in _LIVE for end in (child._input, child._result)]
             # Nor the pipe this process answers through (a child's child): if this process
             # died, its parent would otherwise wait for the end of this child to see it.
-            inherited += [end for end in (_ANSWERING,) if end is not None]
+            if _ANSWERING is not None:
+                inherited.append(_ANSWERING)
             for end in (input_write, result_read, *inherited):
                 if end is not None:
                     with contextlib.suppress(OSError):

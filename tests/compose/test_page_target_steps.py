@@ -202,6 +202,17 @@ def test_a_brief_said_surely_over_whose_tightest_could_fit_then_steps_through_as
     assert checked == stepped
 
 
+def test_a_brief_said_surely_over_is_set_at_its_tightest_once_even_when_far_over(
+    just_over, settings
+):
+    # Set at its tightest first (which could fit), then loosest, far over: not set at its
+    # tightest a second time before it steps on.
+    stepped, tried, _ = settings(just_over, float("inf"))
+    checked, set_then_stepped, _ = settings(just_over, 1.0, surely=1)
+    assert set_then_stepped == [tried[-1], *tried]
+    assert checked == stepped
+
+
 def test_the_real_briefs_count_as_surely_over_only_far_past_their_target():
     # The default brief and the long example are set loosest first; the count says "surely
     # over" only for a brief many times its target (the bench's 50x has 2,350 paragraphs).
