@@ -15,12 +15,15 @@ watching process itself. Both keep, between rebuilds:
   no chart, picture or link), a zip entry's deflated bytes by its bytes, and a PDF page's
   content by its boxes, fonts and the font codes given before it (draw/pdf_replay.py: the
   page is copied, its structure tagged again or copied too), a page's compressed content
-  stream by its content, and a composed box's digest by the box itself (`boxes_digest`: a
-  kept slide's boxes are the same objects from one rebuild to the next). A piece that one
-  rebuild does not use is dropped at the next, so none outlives what it is keyed on.
+  stream by its content, a PDF structure element's bytes by its fields and the object
+  numbers of the pages (draw/pdf_fast.py), and a composed box's digest by the box itself
+  (`boxes_digest`: a kept slide's boxes are the same objects from one rebuild to the next). A
+  piece that one rebuild does not use is dropped at the next, so none outlives what it is
+  keyed on.
 
 A section's composition is such a piece too: its brief units (per composition tried) and its
-deck slides, keyed by the section less its places in the file (`section_key`), the layout,
+deck slides, keyed by the section less its places in the file (`section_key`, itself kept
+with the section object, which a section read as before is), the layout,
 fonts and labels, and what it reads of the sections before it (figure and table numbers,
 titles taken, cards shown); what depends on other sections (the page plan, slide and page
 numbers, the agenda and sources) is composed afresh.
@@ -69,15 +72,13 @@ _PIECES: dict[str, _Pieces] | None = None
 #: The rebuild this process is in: pieces unused by the last one are dropped in the next.
 _REBUILD = 0
 _MISSING: Any = object()
-#: `section_key`'s answers in this rebuild: (rebuild, {id(section): (section, key)}).
-_SECTION_KEYS: tuple[int, dict[int, tuple[Any, bytes]]] = (-1, {})
 
 
 @contextlib.contextmanager
 def keeping() -> Iterator[None]:
     """Keep line caches and pieces in this process while inside (a session's rebuilds run
     inside)."""
-    global _LINE_CACHES, _PIECES, _SECTION_KEYS
+    global _LINE_CACHES, _PIECES
     saved = _LINE_CACHES, _PIECES
     if _LINE_CACHES is None:
         _LINE_CACHES, _PIECES = {}, {}
@@ -85,7 +86,6 @@ def keeping() -> Iterator[None]:
         yield
     finally:
         _LINE_CACHES, _PIECES = saved
-        _SECTION_KEYS = (-1, {})
 
 
 def next_rebuild() -> None:
@@ -251,16 +251,21 @@ def section_key(section: SectionInfo) -> bytes:
 
     A section's composition that warns at one of those places must put the current
     section's there (see `section_places` and `compose.deck.DeckBuilder.section_slides`).
-    """
-    global _SECTION_KEYS
-    if _SECTION_KEYS[0] != _REBUILD:
-        _SECTION_KEYS = (_REBUILD, {})
-    found = _SECTION_KEYS[1].get(id(section))
-    if found is not None and found[0] is section:  # asked by the brief and the deck alike
-        return found[1]
-    from dataclasses import replace
 
+    Inside a session, the key is kept with the section itself, by identity (a section is
+    frozen; kept with it, its id names no other object meanwhile) and the state of its
+    picture files: asked by the brief and the deck alike, and, for a section read as before
+    (see `alliancedeck.source.SectionPiece`: the same object), in the next rebuild too.
+    """
     from alliancedeck.document import ImageInfo
+
+    files = [_file_state(b.path) for b in section.blocks if isinstance(b, ImageInfo)]
+    pieces = _pieces("section-key") if _PIECES is not None else None
+    if pieces is not None:
+        found = pieces.get(id(section))
+        if found is not _MISSING and found[0] is section and found[1] == files:
+            return found[2]
+    from dataclasses import replace
 
     def placeless(point: PointInfo) -> PointInfo:
         return replace(point, location=None, children=tuple(map(placeless, point.children)))
@@ -275,9 +280,9 @@ def section_key(section: SectionInfo) -> bytes:
             b if isinstance(b, ImageInfo) else replace(b, location=None) for b in section.blocks
         ),
     )
-    files = [_file_state(b.path) for b in section.blocks if isinstance(b, ImageInfo)]
     key = digest((bare, files))
-    _SECTION_KEYS[1][id(section)] = (section, key)
+    if pieces is not None:
+        pieces.put(id(section), (section, files, key))
     return key
 
 

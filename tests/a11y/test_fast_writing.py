@@ -74,9 +74,9 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, bo
         documents = Counter[bool]()
         write_document = pdf_fast._write_document
 
-        def counted_document(document: object) -> bytes:
+        def counted_document(document: object, product: str) -> bytes:
             documents[pdf_fast.FAST] += 1
-            return write_document(document)
+            return write_document(document, product)
 
         patch.setattr(pdf_fast, "_write_document", counted_document)
         for name, content in inputs.items():

@@ -103,9 +103,9 @@ def test_a_written_pdf_s_pages_are_freed_without_a_full_collection(backend, monk
     pages: list[weakref.ref] = []
     write = pdf_fast.pdf_data
 
-    def watched(canvas: Any) -> bytes:
+    def watched(canvas: Any, product: str) -> bytes:
         pages.extend(weakref.ref(page) for page in canvas._doc.Pages.pages)
-        return write(canvas)
+        return write(canvas, product)
 
     for module in (pdf_brief, pdf_deck):
         monkeypatch.setattr(module, "pdf_data", watched)

@@ -10,7 +10,7 @@ import yaml
 from alliancedeck import session as sessions
 from alliancedeck.api import build
 from alliancedeck.session import Session
-from conftest import REPO, assert_cold_builds_equal, products_of, rebuild_after_each
+from conftest import REPO, assert_cold_builds_equal, products_of, rebuild_after_each, write_brief
 
 
 def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monkeypatch):
@@ -172,3 +172,55 @@ def test_warm_rebuilds_of_a_long_brief_reuse_pieces_and_equal_cold_builds(tmp_pa
 def copy_of(value):
     """Return a deep copy of plain YAML data."""
     return yaml.safe_load(yaml.safe_dump(value))
+
+
+def test_a_picture_saved_again_between_rebuilds_is_shown_anew_as_in_a_cold_build(
+    tmp_path, monkeypatch
+):
+    """A picture file saved again under its name, the content file untouched but for one
+    point elsewhere: the section showing it is the same as read, yet its slides and pages
+    (kept by the section's key, which holds the picture file's state) are made again."""
+    from PIL import Image
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    picture = tmp_path / "notional-bars.png"
+    Image.new("RGB", (400, 200), (200, 40, 40)).save(picture)
+    content = write_brief(
+        tmp_path,
+        """
+        meta:
+          title: A notional picture saved again
+          classification: UNCLASSIFIED
+        sections:
+          - title: A notional picture
+            points:
+              - A notional point beside a picture.
+            image:
+              - path: notional-bars.png
+                alt: A notional bar graphic.
+          - title: A notional second section
+            points:
+              - A notional point edited between the rebuilds.
+        """,
+    )
+
+    def saved_picture() -> None:  # square, another colour: the slide and the page change
+        Image.new("RGB", (300, 300), (40, 40, 200)).save(picture)
+
+    def edited_point() -> None:
+        text = content.read_text(encoding="utf-8")
+        content.write_text(text.replace("edited between", "changed between"), encoding="utf-8")
+
+    states = []
+    with Session() as session:
+        first = products_of(build(content, out_dir=tmp_path / "warm", session=session))
+        for edit in (edited_point, saved_picture):
+            edit()
+            warm = build(content, out_dir=tmp_path / "warm", session=session)
+            states.append((edit.__name__, products_of(warm), picture.read_bytes()))
+    assert states[1][1]["deck.pptx"] != states[0][1]["deck.pptx"]
+    assert states[1][1]["brief.pdf"] != first["brief.pdf"]
+    for number, (name, products, drawn) in enumerate(states):
+        picture.write_bytes(drawn)
+        cold = products_of(build(content, out_dir=tmp_path / f"cold{number}"))
+        assert products == cold, name

@@ -252,9 +252,9 @@ def test_a_pdf_lets_go_of_each_object_once_written(product, monkeypatch):
     held: list[dict] = []
     write = pdf_fast._write_document
 
-    def watched(document):
+    def watched(document, product):
         objects = document.idToObject
-        data = write(document)
+        data = write(document, product)
         held.append(dict(objects))  # as the writing left it
         return data
 
@@ -274,9 +274,9 @@ def test_each_page_is_held_compressed_once_shown(product, monkeypatch):
     pages: list = []
     write = pdf_fast.pdf_data
 
-    def watched(canvas):
+    def watched(canvas, product):
         pages.extend(canvas._doc.Pages.pages)
-        return write(canvas)
+        return write(canvas, product)
 
     # As each page starts, every page shown before it is held compressed already.
     held: list[bool] = []

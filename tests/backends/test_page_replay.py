@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from alliancedeck import session as sessions
 from alliancedeck.api import build
-from alliancedeck.draw import pdf_replay
+from alliancedeck.draw import pdf_fast, pdf_replay
 from alliancedeck.session import Session
 from conftest import REPO
 
@@ -167,6 +167,35 @@ def test_warm_pdfs_equal_cold_ones_after_edits_on_a_page_with_a_link(tmp_path, m
     _assert_cold_equal(tmp_path, states)
 
 
+def test_warm_pdfs_equal_cold_ones_when_links_move_later_pages_but_not_later_elements(
+    tmp_path, monkeypatch
+):
+    """A session keeps each structure element's bytes for the page numbers they were written
+    with. A link is an annotation numbered before its page: three links taken away from a
+    point on the first page renumber every later page, while the three structure elements
+    that come instead (the point's text in runs of two languages) leave every later element
+    its number. The later elements are the same but for their pages' numbers, and are
+    written afresh."""
+    data = _long_brief()
+    point = data["sections"][1]["points"]
+    plain = point[0]
+
+    def links() -> None:  # one link, in three runs (three annotations), and 3 elements more
+        point[0] = plain + " See [the 日本 annex](https://example.org/annex)."
+
+    def runs() -> None:  # no link, and 6 elements more: Spans in English and Japanese
+        point[0] = plain + " See a 日本 b 東京 c 大阪"
+
+    links()
+    states, _replayed = _rebuilds(tmp_path, monkeypatch, data, [runs, links, runs])
+    _assert_cold_equal(tmp_path, states)
+    for product in PDFS:
+        readers = [PdfReader(io.BytesIO(state[2][product])) for state in states]
+        assert len({len(reader.pages) for reader in readers}) == 1, product
+        later = [reader.pages[-1].indirect_reference.idnum for reader in readers]
+        assert later[0] != later[1], (product, later)  # the last page's number moved
+
+
 def test_warm_pdfs_equal_cold_ones_when_the_page_count_changes(tmp_path, monkeypatch):
     """Points added and removed in a middle section: slides and brief pages are added and
     removed, every later page moves (its number, its outline entry and structure keys), and
@@ -249,8 +278,9 @@ def test_unchanged_pages_reuse_their_compressed_streams_and_boxes_their_digests(
     tmp_path, monkeypatch
 ):
     """A rebuild after an edit in a middle section: pages whose content is as before take the
-    content stream compressed last time, and kept slides' boxes the digest taken last time
-    (the key of their page); both PDFs equal a cold build's."""
+    content stream compressed last time, kept slides' boxes the digest taken last time (the key
+    of their page), and structure elements the bytes written last time; both PDFs equal a cold
+    build's."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setenv("ALLIANCEDECK_NO_PARALLEL", "1")  # every product renders here
     data = _long_brief()
@@ -269,7 +299,13 @@ def test_unchanged_pages_reuse_their_compressed_streams_and_boxes_their_digests(
         sections = data["sections"]
         sections[8]["points"][0] = sections[8]["points"][0].replace("a", "e", 1)
         content.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        kept_before = pdf_fast.ELEMENTS_KEPT.copy()
         warm = _pdfs(build(content, out_dir=tmp_path / "warm", session=session))
+        # Elements hold no text: a few at most (about the point edited) are written afresh.
+        for product in ("deck", "brief"):
+            elements = warm[f"{product}.pdf"].count(b"/Type /StructElem")
+            kept = pdf_fast.ELEMENTS_KEPT[product] - kept_before[product]
+            assert elements >= kept >= elements - 10, (product, kept, elements)
         # All but the pages the edit touches.
         for product, count in pages.items():
             reused = pieces[f"pdf-stream-{product}"].reused

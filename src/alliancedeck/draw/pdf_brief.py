@@ -86,7 +86,7 @@ def _draw_brief(
     canvas.showOutline()
     drawing_done()
     tagger.finish()
-    return pdf_data(canvas)
+    return pdf_data(canvas, "brief")
 
 
 __all__ = ["draw_brief"]

@@ -112,7 +112,7 @@ def _draw_deck_pdf(
     canvas.showOutline()
     drawing_done()
     tagger.finish()
-    return pdf_data(canvas)
+    return pdf_data(canvas, "deck")
 
 
 def _opens_with_title(slide: Slide) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,10 @@ if TYPE_CHECKING:
 
 #: Write with the fast path; tests turn it off to compare with reportlab's own writing.
 FAST = True
+
+#: Structure elements written as the last rebuild wrote them, in this process, by product (a
+#: watch session's: see `_kept_elements`). The tests read it.
+ELEMENTS_KEPT: Counter[str] = Counter()
 
 #: What reportlab puts between each run of 10 array items or 6 dictionary entries (it inserts
 #: "\n " as an item and joins the items with single spaces).
@@ -355,10 +359,12 @@ def _page_reference(index: int) -> PDFObjectReference:
 # ----- the whole document ---------------------------------------------------------------------
 
 
-def pdf_data(canvas: Canvas) -> bytes:
+def pdf_data(canvas: Canvas, product: str = "") -> bytes:
     """Return the PDF bytes of `canvas`, as `canvas.getpdfdata()` returns them (no copy through a
     file), each registered object written by `_write_document` where the fast writing matches.
-    The canvas's document is emptied: `canvas` cannot be used afterwards.
+    The canvas's document is emptied: `canvas` cannot be used afterwards. Inside a watch
+    session, `product` ("deck", "brief") names what the structure elements written are kept as
+    (see `_kept_elements`).
 
     A thousand-page document holds some 50,000 objects; reportlab wraps each in a
     `PDFIndirectObject` and formats its dictionaries entry by entry through `pdfdoc.format`.
@@ -367,7 +373,7 @@ def pdf_data(canvas: Canvas) -> bytes:
     if _fast_for(document) and not _comments() and not getattr(document, "_digiSigs", None):
         # The document's own `format`, called last by `GetPDFData`, is replaced for this
         # document only; reportlab's preparation (fonts, outlines, info) runs as before.
-        document.format = lambda: _write_document(document)
+        document.format = lambda: _write_document(document, product)
     data = canvas.getpdfdata()
     # The document sits in reference cycles (its XMP metadata's writer refers to the tagger, the
     # tagger to the canvas), so only a full collection would free its objects (pages, streams,
@@ -382,9 +388,11 @@ def _comments() -> bool:
     return bool(not rl_config.invariant and rl_config.pdfComments)
 
 
-def _write_document(document: PDFDocument) -> bytes:
+def _write_document(document: PDFDocument, product: str) -> bytes:
     """Return the bytes `PDFDocument.format` returns for `document` (unencrypted, unsigned,
-    without comments): every object in number order, the cross-reference table and trailer."""
+    without comments): every object in number order, the cross-reference table and trailer.
+    Inside a watch session, structure elements written as the last rebuild of `product` wrote
+    them are not written again (`_kept_elements`)."""
     document.encrypt.prepare(document)
     catalog, info = document.Catalog, document.info
     document.Reference(catalog)
@@ -402,18 +410,34 @@ def _write_document(document: PDFDocument) -> bytes:
     out.write(b"".join(file.strings))
     names = []
     counter = 1
+    kept = _kept_elements(product, numbers)
+    last, now = kept if kept is not None else ({}, {})
+    reused = 0
     # Objects may register more objects while they are written (a page its content stream).
     while counter in number_to_name:
         name = number_to_name[counter]
         obj = objects[name]
-        writer = _WRITERS.get(type(obj))
-        content = (
-            writer(obj, document, refs)
-            if writer is not None
-            else obj.written(document, refs)
-            if isinstance(obj, _Preformatted)
-            else pdf_format(obj, document, 1)
-        )
+        kind = type(obj)
+        if kind is StructElemObject and kept is not None:
+            # What its bytes are made of (see `_kept_elements`); kids it holds by identity
+            # (an annotation's) match no earlier element's.
+            made_of = (obj.kind, obj.parent, obj.home, obj.kids, obj.alt, obj.lang, obj.scope)
+            made_of += (obj.bbox,)
+            content = last.get(made_of)
+            if content is None:
+                content = obj.written(document, refs)
+            else:
+                reused += 1
+            now[made_of] = content
+        else:
+            writer = _WRITERS.get(kind)
+            content = (
+                writer(obj, document, refs)
+                if writer is not None
+                else obj.written(document, refs)
+                if isinstance(obj, _Preformatted)
+                else pdf_format(obj, document, 1)
+            )
         offsets[name] = out.tell()
         out.write(b"%d %d obj\n" % numbers[name])
         out.write(content)
@@ -423,6 +447,7 @@ def _write_document(document: PDFDocument) -> bytes:
         objects[name] = None
         names.append(name)
         counter += 1
+    ELEMENTS_KEPT[product] += reused
     file.offset = out.tell()
     del document.__accum__
     if counter - 1 != len(number_to_name):
@@ -439,6 +464,39 @@ def _write_document(document: PDFDocument) -> bytes:
     )
     out.write(trailer.format(document))
     return out.getvalue()
+
+
+def _kept_elements(
+    product: str,
+    numbers: dict[str, tuple[int, int]],
+) -> tuple[dict[tuple[Any, ...], bytes], dict[tuple[Any, ...], bytes]] | None:
+    """Inside a watch session, return the structure elements' bytes the last rebuild of
+    `product` wrote for a document whose pages had these object numbers (by what each element
+    is made of: see `StructElemObject`), and the dictionary this one's go into (kept for the
+    next rebuild, so none outlives a rebuild that does not write it); None outside a session.
+
+    An element's bytes are made of its fields and the numbers of the objects they name: each
+    element, and the structure tree's root, is registered unnamed, so its name ("R" and its
+    number) gives its number; pages by their names ("Page" and their place) have the numbers
+    the key holds; annotations are named otherwise, and an element holding one is written
+    afresh (its kid is compared by identity). A long document's edited rebuild writes most of
+    its 30,000 elements as the last one did.
+    """
+    from alliancedeck import session
+
+    if not session.active():
+        return None
+    pages = []
+    while (number := numbers.get(f"Page{len(pages) + 1}")) is not None:
+        pages.append(number)
+    key = tuple(pages)
+    now: dict[tuple[Any, ...], bytes] = {}
+    # A kind per product: the products of one rebuild may render one after the other here,
+    # each in a rebuild of its own (see `alliancedeck.session.boxes_digest`).
+    kind = f"pdf-structure-elements-{product}"
+    last = session.lookup(kind, key) or {}
+    session.store(kind, key, now)
+    return last, now
 
 
 def _cross_references(
