@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
 import zlib
 from typing import TYPE_CHECKING
@@ -57,17 +58,23 @@ _COMPRESSED_MEDIA = (".png", ".jpeg", ".jpg")
 
 class Packed:
     """A zip entry's bytes held deflated, as `write_zip` deflates them, until the zip is
-    written: a long deck's slides wait as 3 MB rather than 18 MB of XML. Each is inflated
-    again only to be checksummed as it is written; nothing is deflated twice."""
+    written: a long deck's slides wait as 3 MB rather than 18 MB of XML. Their checksum and
+    size are taken as they are deflated: nothing is deflated twice, or inflated again."""
 
-    __slots__ = ("data",)
+    __slots__ = ("crc", "data", "size")
 
     def __init__(self, content: bytes):
         self.data = _deflate(content)
+        self.crc = zlib.crc32(content)
+        self.size = len(content)
 
     def content(self) -> bytes:
         """Return the bytes it holds."""
         return zlib.decompress(self.data, -15)
+
+
+#: Write zips with `_ZipWriter`; tests turn it off to compare with zipfile's own writing.
+FAST = True
 
 
 def write_zip(members: Iterable[tuple[str, bytes | Packed]], epoch_seconds: int) -> bytes:
@@ -76,45 +83,30 @@ def write_zip(members: Iterable[tuple[str, bytes | Packed]], epoch_seconds: int)
     Workbooks (`.xlsx`, embedded in charts) are normalised the same way and the dates in
     `docProps/core.xml` become `epoch_seconds`: equal members give equal bytes, whenever built.
     A `Packed` member is written from its deflated bytes (the same bytes).
+
+    The bytes are those `zipfile` writes for these entries (a test compares them), written by
+    `_ZipWriter`: a long deck has some 3,500 entries, and zipfile's writing of each (its
+    entry object, a file-like writer, a checksum of the bytes, the header written twice) took
+    more time than the deflating that a watch session keeps from one rebuild to the next.
     """
     stamp = zip_time(epoch_seconds)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, held in members:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.external_attr = 0o600 << 16
-            entry.create_system = 0
-            if isinstance(held, Packed):
-                _write_deflated(target, entry, held.content(), held.data)
-                continue
-            content = held
-            # Pictures are compressed already: deflating them again costs time, saves nothing.
-            entry.compress_type = (
-                zipfile.ZIP_STORED if name.endswith(_COMPRESSED_MEDIA) else zipfile.ZIP_DEFLATED
-            )
-            if name.endswith(".xlsx"):
-                content = normalize_zip(content, epoch_seconds)
-            elif name == "docProps/core.xml":
-                content = _fixed_core_dates(content, epoch_seconds)
-            if entry.compress_type == zipfile.ZIP_DEFLATED:
-                _write_deflated(target, entry, content)
-            else:
-                target.writestr(entry, content)
-    return out.getvalue()
-
-
-class _Deflated:
-    """A zip entry's compressor that hands out deflate data made before (`_write_deflated`)."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def compress(self, _content: bytes) -> bytes:
-        data, self.data = self.data, b""
-        return data
-
-    def flush(self) -> bytes:
-        return b""
+    target = _ZipWriter(stamp) if FAST else _ZipfileWriter(stamp)
+    for name, held in members:
+        if isinstance(held, Packed):
+            target.add(name, True, held.crc, held.size, held.data)
+            continue
+        content = held
+        # Pictures are compressed already: deflating them again costs time, saves nothing.
+        if name.endswith(_COMPRESSED_MEDIA):
+            target.add(name, False, zlib.crc32(content), len(content), content)
+            continue
+        if name.endswith(".xlsx"):
+            content = normalize_zip(content, epoch_seconds)
+        elif name == "docProps/core.xml":
+            content = _fixed_core_dates(content, epoch_seconds)
+        crc, deflated = _deflated(content)
+        target.add(name, True, crc, len(content), deflated)
+    return target.close()
 
 
 def _deflate(content: bytes) -> bytes:
@@ -123,30 +115,118 @@ def _deflate(content: bytes) -> bytes:
     return compressor.compress(content) + compressor.flush()
 
 
-def _write_deflated(
-    target: zipfile.ZipFile, entry: zipfile.ZipInfo, content: bytes, deflated: bytes | None = None
-) -> None:
-    """Write `content` as `entry` of `target`, deflated: the same bytes as `writestr`.
-
-    `deflated` is `content` deflated already (see `Packed`). Within a watch session the
-    deflated bytes of an entry are kept between rebuilds (by the entry's bytes), so only
-    entries that changed are compressed again. Otherwise this is `writestr`.
-    """
+def _deflated(content: bytes) -> tuple[int, bytes]:
+    """Return the checksum of `content` and `content` deflated. Within a watch session both
+    are kept between rebuilds (by the entry's bytes), so only entries that changed are
+    compressed again."""
     from alliancedeck import session
 
-    if deflated is None:
-        if not session.active():
-            target.writestr(entry, content)
-            return
-        deflated = session.kept("zip-deflate", lambda: content, lambda: _deflate(content))
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.file_size = len(content)  # as writestr sets it (it decides on zip64)
-    with target.open(entry, mode="w") as member:
-        # zipfile has no public way to write data compressed before: its entry writer takes
-        # our compressor (private, the same from Python 3.6 to 3.13) and still computes the
-        # CRC and both sizes itself.
-        member._compressor = _Deflated(deflated)  # type: ignore[attr-defined]
-        member.write(content)
+    return session.kept(
+        "zip-deflate", lambda: content, lambda: (zlib.crc32(content), _deflate(content))
+    )
+
+
+#: The version of the zip format an entry needs and was made by (2.0: deflate), and the
+#: system it was made on (0: MS-DOS, so no Unix owner or mode is implied).
+_VERSION, _SYSTEM = 20, 0
+#: Each entry's permissions (rw-------), in the external attributes as zipfile puts them.
+_ATTRIBUTES = 0o600 << 16
+_STORED, _DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
+#: The largest size or offset a zip without its 64-bit extension holds.
+_ZIP64_LIMIT = (1 << 31) - 1
+
+
+class _ZipWriter:
+    """A zip made in memory from entries compressed before: for each a local header and its
+    bytes, then the central directory and its end record, as `zipfile` writes them into a
+    seekable file (no data descriptor, no extra field, no comment). A zip that would need the
+    64-bit extension (entries over 2 GB, or more than 65,535 of them) is left to zipfile."""
+
+    def __init__(self, stamp: tuple[int, int, int, int, int, int]):
+        self._stamp = stamp
+        year, month, day, hour, minute, second = stamp
+        self._date = (year - 1980) << 9 | month << 5 | day
+        self._time = hour << 11 | minute << 5 | second // 2
+        self._entries: list[tuple[str, bool, int, int, bytes]] = []
+
+    def add(self, name: str, deflate: bool, crc: int, size: int, data: bytes) -> None:
+        """Add the entry `name` of `size` bytes (checksum `crc`), held as `data`: deflated, or
+        stored as it is."""
+        self._entries.append((name, deflate, crc, size, data))
+
+    def close(self) -> bytes:
+        """Return the zip's bytes."""
+        out = io.BytesIO()
+        directory = []
+        for name, deflate, crc, size, data in self._entries:
+            try:
+                encoded, flags = name.encode("ascii"), 0
+            except UnicodeEncodeError:
+                encoded, flags = name.encode("utf-8"), 0x800  # the name is UTF-8
+            offset = out.tell()
+            if size * 1.05 > _ZIP64_LIMIT or len(data) > _ZIP64_LIMIT or offset > _ZIP64_LIMIT:
+                return self._by_zipfile()
+            method = _DEFLATED if deflate else _STORED
+            common = (flags, method, self._time, self._date, crc, len(data), size, len(encoded))
+            out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", _VERSION, 0, *common, 0))
+            out.write(encoded)
+            out.write(data)
+            directory.append(
+                struct.pack(
+                    "<4s4B4HL2L5H2L",
+                    b"PK\x01\x02",
+                    _VERSION,
+                    _SYSTEM,
+                    _VERSION,
+                    0,
+                    *common,
+                    0,  # extra field
+                    0,  # comment
+                    0,  # disk
+                    0,  # internal attributes
+                    _ATTRIBUTES,
+                    offset,
+                )
+                + encoded
+            )
+        start = out.tell()
+        written = b"".join(directory)
+        count = len(directory)
+        if count > 0xFFFF or start > _ZIP64_LIMIT or len(written) > _ZIP64_LIMIT:
+            return self._by_zipfile()
+        out.write(written)
+        out.write(
+            struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(written), start, 0)
+        )
+        return out.getvalue()
+
+    def _by_zipfile(self) -> bytes:
+        writer = _ZipfileWriter(self._stamp)
+        for entry in self._entries:
+            writer.add(*entry)
+        return writer.close()
+
+
+class _ZipfileWriter:
+    """The same entries written by `zipfile` itself (the reference the tests compare with)."""
+
+    def __init__(self, stamp: tuple[int, int, int, int, int, int]):
+        self._stamp = stamp
+        self._out = io.BytesIO()
+        self._zip = zipfile.ZipFile(self._out, "w", zipfile.ZIP_DEFLATED)
+
+    def add(self, name: str, deflate: bool, crc: int, size: int, data: bytes) -> None:
+        entry = zipfile.ZipInfo(name, date_time=self._stamp)
+        entry.external_attr = 0o600 << 16  # rw-------
+        entry.create_system = 0  # MS-DOS: no Unix owner or mode implied
+        entry.compress_type = _DEFLATED if deflate else _STORED
+        content = zlib.decompress(data, -15) if deflate else data
+        assert zlib.crc32(content) == crc and len(content) == size, name
+        self._zip.writestr(entry, content)
+
+    def close(self) -> bytes:
+        self._zip.close()
+        return self._out.getvalue()
 
 
 def normalize_zip(data: bytes, epoch_seconds: int) -> bytes:
