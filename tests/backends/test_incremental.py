@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
+import threading
+import time
 
+import pytest
 import yaml
 
 from alliancedeck import session as sessions
 from alliancedeck.api import build
 from alliancedeck.session import Session
-from conftest import REPO, assert_cold_builds_equal, products_of, rebuild_after_each, write_brief
+from conftest import (
+    REPO,
+    assert_cold_builds_equal,
+    products_of,
+    rebuild_after_each,
+    write_brief,
+    write_long_brief,
+)
 
 
 def test_warm_rebuilds_after_each_kind_of_edit_equal_cold_builds(tmp_path, monkeypatch):
@@ -224,3 +235,69 @@ def test_a_picture_saved_again_between_rebuilds_is_shown_anew_as_in_a_cold_build
         picture.write_bytes(drawn)
         cold = products_of(build(content, out_dir=tmp_path / f"cold{number}"))
         assert products == cold, name
+
+
+def _writers(monkeypatch) -> list[str]:
+    """Note the thread each job sent to a worker is written from."""
+    names: list[str] = []
+    write = sessions.Worker._write
+
+    def noted(self, message: bytes, pickled: bytes) -> None:
+        names.append(threading.current_thread().name)
+        write(self, message, pickled)
+
+    monkeypatch.setattr(sessions.Worker, "_write", noted)
+    return names
+
+
+def test_a_long_brief_s_job_is_written_to_the_worker_while_this_process_renders(
+    tmp_path, monkeypatch
+):
+    """A job larger than a pipe holds goes to the worker from a thread (the watching process
+    renders its own products meanwhile); a short one is written at once. Both rebuild as a
+    cold build does."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.delenv("ALLIANCEDECK_NO_PARALLEL", raising=False)
+    names = _writers(monkeypatch)
+    (tmp_path / "long").mkdir()
+    long = write_long_brief(tmp_path / "long", copies=12)
+    short = write_brief(
+        tmp_path,
+        """
+        meta:
+          title: A notional short brief
+          classification: UNCLASSIFIED
+        sections:
+          - title: A notional section
+            points: [A notional point.]
+        """,
+        name="short.yaml",
+    )
+    with Session() as session:
+        warm = {
+            path: products_of(build(path, out_dir=tmp_path / path.stem, session=session))
+            for path in (long, short)
+        }
+    assert names == ["alliancedeck-job", "MainThread"], names
+    for path, products in warm.items():
+        assert products == products_of(build(path, out_dir=tmp_path / f"cold-{path.stem}"))
+
+
+def test_a_worker_that_ends_while_its_job_is_written_is_reported_at_once(tmp_path, monkeypatch):
+    """The worker ends before reading its job (as if killed): the thread writing the job meets
+    a broken pipe, and the rebuild fails at once with the worker's end, as a bug."""
+    from alliancedeck.parallel import WorkerCrashed
+
+    monkeypatch.delenv("ALLIANCEDECK_NO_PARALLEL", raising=False)
+    names = _writers(monkeypatch)
+    monkeypatch.setattr(sessions, "_serve", lambda *_: os._exit(1))  # in the worker, forked
+    failed: list[object] = []  # errors the thread let out (printed, in a watch)
+    monkeypatch.setattr(threading, "excepthook", failed.append)
+    (tmp_path / "long").mkdir()
+    content = write_long_brief(tmp_path / "long", copies=12)
+    start = time.monotonic()
+    with Session() as session, pytest.raises(WorkerCrashed, match="ended without a result"):
+        build(content, out_dir=tmp_path / "out", session=session)
+    assert time.monotonic() - start < 30
+    assert names == ["alliancedeck-job"]
+    assert not failed
