@@ -13,6 +13,7 @@ import yaml
 
 from alliancedeck import session as sessions
 from alliancedeck.api import build
+from alliancedeck.parallel import can_fork
 from alliancedeck.session import Session
 from conftest import (
     REPO,
@@ -188,9 +189,11 @@ def copy_of(value):
 def test_a_picture_saved_again_between_rebuilds_is_shown_anew_as_in_a_cold_build(
     tmp_path, monkeypatch
 ):
-    """A picture file saved again under its name, the content file untouched but for one
-    point elsewhere: the section showing it is the same as read, yet its slides and pages
-    (kept by the section's key, which holds the picture file's state) are made again."""
+    """A picture file saved again under its name (another shape), the content file untouched
+    but for one point elsewhere: the section showing it is made again, not kept. Two checks
+    see to it: a section showing a picture is filled again at each read (`fill`), and a
+    section's key holds its picture files' states (`session.section_key`); the products
+    differ from a cold build's only with both taken away."""
     from PIL import Image
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -250,6 +253,12 @@ def _writers(monkeypatch) -> list[str]:
     return names
 
 
+#: Where this process cannot fork (one core, another system) a session renders here, and no
+#: job is sent to a worker at all.
+FORKS = pytest.mark.skipif(not can_fork(), reason="a session forks its workers on 2+ cores")
+
+
+@FORKS
 def test_a_long_brief_s_job_is_written_to_the_worker_while_this_process_renders(
     tmp_path, monkeypatch
 ):
@@ -283,6 +292,7 @@ def test_a_long_brief_s_job_is_written_to_the_worker_while_this_process_renders(
         assert products == products_of(build(path, out_dir=tmp_path / f"cold-{path.stem}"))
 
 
+@FORKS
 def test_a_worker_that_ends_while_its_job_is_written_is_reported_at_once(tmp_path, monkeypatch):
     """The worker ends before reading its job (as if killed): the thread writing the job meets
     a broken pipe, and the rebuild fails at once with the worker's end, as a bug."""

@@ -138,72 +138,77 @@ _ZIP64_LIMIT = (1 << 31) - 1
 
 class _ZipWriter:
     """A zip made in memory from entries compressed before: for each a local header and its
-    bytes, then the central directory and its end record, as `zipfile` writes them into a
-    seekable file (no data descriptor, no extra field, no comment). A zip that would need the
-    64-bit extension (entries over 2 GB, or more than 65,535 of them) is left to zipfile."""
+    bytes, written as the entry comes, then the central directory and its end record, as
+    `zipfile` writes them into a seekable file (no data descriptor, no extra field, no
+    comment). A zip that would need the 64-bit extension (an entry or an offset past 2 GB, more
+    than 65,535 entries) is left to zipfile, its entries read back from what was written."""
 
     def __init__(self, stamp: tuple[int, int, int, int, int, int]):
         self._stamp = stamp
         year, month, day, hour, minute, second = stamp
         self._date = (year - 1980) << 9 | month << 5 | day
         self._time = hour << 11 | minute << 5 | second // 2
-        self._entries: list[tuple[str, bool, int, int, bytes]] = []
+        self._out = io.BytesIO()
+        # Per entry: its name, whether deflated, checksum, size, where its bytes start and end.
+        self._entries: list[tuple[str, bool, int, int, int, int]] = []
+        self._directory: list[bytes] = []
+        self._too_large = False
 
     def add(self, name: str, deflate: bool, crc: int, size: int, data: bytes) -> None:
         """Add the entry `name` of `size` bytes (checksum `crc`), held as `data`: deflated, or
         stored as it is."""
-        self._entries.append((name, deflate, crc, size, data))
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), 0x800  # the name is UTF-8
+        offset = self._out.tell()
+        # zipfile turns to the extension for an entry within 5 % of the limit.
+        if size * 1.05 > _ZIP64_LIMIT or len(data) > _ZIP64_LIMIT or offset > _ZIP64_LIMIT:
+            self._too_large = True
+        method = _DEFLATED if deflate else _STORED
+        common = (flags, method, self._time, self._date, crc, len(data), size, len(encoded))
+        self._out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", _VERSION, 0, *common, 0))
+        self._out.write(encoded)
+        begins = self._out.tell()
+        self._out.write(data)
+        self._entries.append((name, deflate, crc, size, begins, self._out.tell()))
+        self._directory.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                _VERSION,
+                _SYSTEM,
+                _VERSION,
+                0,
+                *common,
+                0,  # extra field
+                0,  # comment
+                0,  # disk
+                0,  # internal attributes
+                _ATTRIBUTES,
+                offset,
+            )
+            + encoded
+        )
 
     def close(self) -> bytes:
         """Return the zip's bytes."""
-        out = io.BytesIO()
-        directory = []
-        for name, deflate, crc, size, data in self._entries:
-            try:
-                encoded, flags = name.encode("ascii"), 0
-            except UnicodeEncodeError:
-                encoded, flags = name.encode("utf-8"), 0x800  # the name is UTF-8
-            offset = out.tell()
-            if size * 1.05 > _ZIP64_LIMIT or len(data) > _ZIP64_LIMIT or offset > _ZIP64_LIMIT:
-                return self._by_zipfile()
-            method = _DEFLATED if deflate else _STORED
-            common = (flags, method, self._time, self._date, crc, len(data), size, len(encoded))
-            out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", _VERSION, 0, *common, 0))
-            out.write(encoded)
-            out.write(data)
-            directory.append(
-                struct.pack(
-                    "<4s4B4HL2L5H2L",
-                    b"PK\x01\x02",
-                    _VERSION,
-                    _SYSTEM,
-                    _VERSION,
-                    0,
-                    *common,
-                    0,  # extra field
-                    0,  # comment
-                    0,  # disk
-                    0,  # internal attributes
-                    _ATTRIBUTES,
-                    offset,
-                )
-                + encoded
-            )
-        start = out.tell()
-        written = b"".join(directory)
-        count = len(directory)
-        if count > 0xFFFF or start > _ZIP64_LIMIT or len(written) > _ZIP64_LIMIT:
+        start = self._out.tell()
+        directory = b"".join(self._directory)
+        count = len(self._directory)
+        if self._too_large or count > 0xFFFF or max(start, len(directory)) > _ZIP64_LIMIT:
             return self._by_zipfile()
-        out.write(written)
-        out.write(
-            struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(written), start, 0)
-        )
-        return out.getvalue()
+        self._out.write(directory)
+        end = (count, count, len(directory), start, 0)  # entries on this disk and in all
+        self._out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, *end))
+        return self._out.getvalue()
 
     def _by_zipfile(self) -> bytes:
         writer = _ZipfileWriter(self._stamp)
-        for entry in self._entries:
-            writer.add(*entry)
+        written = self._out.getbuffer()
+        for name, deflate, crc, size, begins, ends in self._entries:
+            writer.add(name, deflate, crc, size, bytes(written[begins:ends]))
+        del written
         return writer.close()
 
 
