@@ -67,6 +67,7 @@ class Element:
     order: int = -1  # content order of the box that opened it (Document's kids only)
     kids: list[Element | tuple[int, int] | Any] = field(default_factory=list)
     # (page index, MCID) pairs for marked content; PDFDictionary for an annotation (OBJR)
+    name: str = ""  # its object's registered name, once `Tagger.finish` gives it one
 
     def add(self, kind: str, **attributes: Any) -> Element:
         """Return a new element of `kind` appended to this one's kids."""
@@ -167,14 +168,13 @@ class Tagger:
         # The elements' names are known before their objects exist (registered in this
         # order, unnamed), so each object is made whole, its parent and kids named, at once.
         order = next_names(doc, len(elements))
-        names: dict[int, str] = {}  # id of an element: its object's registered name
         for element, name in zip(elements, order, strict=True):
-            names[id(element)] = name
-        pages = [[names[id(e)] for e in self.mcids[index]] for index in range(self.page)]
+            element.name = name
+        pages = [[e.name for e in self.mcids[index]] for index in range(self.page)]
         for key, (_element, annotation) in enumerate(self.annotations, start=self.page):
             annotation["StructParent"] = key
-        holders = [names[id(element)] for element, _ in self.annotations]
-        tree_root["K"] = PDFObjectReference(names[id(self.root)])
+        holders = [element.name for element, _ in self.annotations]
+        tree_root["K"] = PDFObjectReference(self.root.name)
         tree_root["ParentTreeNextKey"] = self.page + len(self.annotations)
         self._release()
         objects = []
@@ -187,8 +187,8 @@ class Tagger:
             # looks, so the many kids lists add nothing to the full collections a long deck makes.
             kids = tuple(
                 [
-                    names[id(kid)]
-                    if isinstance(kid, Element)
+                    kid.name
+                    if type(kid) is Element
                     else (kid[1] if kid[0] == home else kid)
                     if isinstance(kid, tuple)
                     else AnnotationKid(kid.__InternalName__)
@@ -199,7 +199,7 @@ class Tagger:
             objects.append(
                 StructElemObject(
                     element.kind,
-                    names[id(parent)] if parent is not None else root_name,
+                    parent.name if parent is not None else root_name,
                     home,
                     kids,
                     element.alt,
@@ -208,7 +208,7 @@ class Tagger:
                     element.bbox,
                 )
             )
-        del element, parent, names
+        del element, parent
         register(doc, objects, order)
         tree_root["ParentTree"] = doc.Reference(ParentTreeObject(pages, holders))
         catalog = doc.Catalog
