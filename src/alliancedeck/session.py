@@ -66,8 +66,6 @@ T = TypeVar("T")
 
 #: Line caches of this process by font bucket, while a session is active here.
 _LINE_CACHES: dict[tuple[Any, ...], Any] | None = None
-#: What a pipe holds unread on Linux (64 KiB): a job up to this size is written at once.
-PIPE_HOLDS = 65536
 #: Buckets kept at most: each layout's fonts make one; older ones are dropped.
 MAX_BUCKETS = 4
 #: Pieces of rebuilds in this process by kind (see `kept`), while a session is active here.
@@ -371,6 +369,10 @@ class _Memo:
             self.key, self.rendered = None, None
             self.rendered, self.key = render(), key
         return self.rendered
+
+
+#: What a pipe holds unread on Linux (64 KiB): a job up to this size is written at once.
+PIPE_HOLDS = 65536
 
 
 class Worker:

@@ -421,8 +421,9 @@ def _write_document(document: PDFDocument, product: str) -> bytes:
         if kind is StructElemObject and kept is not None:
             # What its bytes are made of (see `_kept_elements`); kids it holds by identity
             # (an annotation's) match no earlier element's.
-            made_of = (obj.kind, obj.parent, obj.home, obj.kids, obj.alt, obj.lang, obj.scope)
-            made_of += (obj.bbox,)
+            made_of = (
+                obj.kind, obj.parent, obj.home, obj.kids, obj.alt, obj.lang, obj.scope, obj.bbox
+            )  # fmt: skip
             content = last.get(made_of)
             if content is None:
                 content = obj.written(document, refs)
