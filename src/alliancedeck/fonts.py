@@ -404,11 +404,11 @@ def preload_default_fonts() -> None:
     library is what the renderer avoids loading); a brief whose layout names other files
     reads those when it first uses them.
     """
-    import yaml
     from reportlab.pdfbase import pdfmetrics
 
-    with (PACKAGE_LAYOUTS / "default.yaml").open(encoding="utf-8") as stream:
-        layout = yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from alliancedeck.paths import read_our_yaml
+
+    layout = read_our_yaml(PACKAGE_LAYOUTS / "default.yaml")
     used = {style["font"] for group in ("brief", "deck") for style in layout[group].values()}
     for family_key in sorted(used):
         family = layout["fonts"][family_key]

@@ -12,10 +12,9 @@ DATA = Path(__file__).parent / "data" / "labels.yaml"
 
 @cache
 def _table() -> dict[str, dict[str, str]]:
-    import yaml
+    from alliancedeck.paths import read_our_yaml
 
-    with DATA.open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
+    return read_our_yaml(DATA)
 
 
 @dataclass(frozen=True)

@@ -139,10 +139,9 @@ def portion_mark(marking: str | None) -> str | None:
 @cache
 def distribution_data() -> dict[str, Any]:
     """Return the standard distribution statements (data/distribution.yaml), read once."""
-    import yaml
+    from alliancedeck.paths import read_our_yaml
 
-    with (DATA / "distribution.yaml").open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
+    return read_our_yaml(DATA / "distribution.yaml")
 
 
 def distribution_statement(value: Any, source_map: SourceMap, report: Report) -> str | None:
