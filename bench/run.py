@@ -659,8 +659,8 @@ def measure_watch(
     written whole and renamed over the old one, as editors do). The first save warms up;
     `saves` more are timed. Two times per save: the one the command prints (from the change
     seen to every product written) and, measured here, from the save to SHA256SUMS (written
-    after every product) replaced, which includes the watch's polling delay (up to 0.1 s; 0.3 s
-    until 3 Dec 2026).
+    after every product) replaced, which includes the watch's polling delay (up to 0.05 s; 0.1 s
+    until 4 Dec 2026, 0.3 s until 3 Dec 2026).
 
     After each timed rebuild, with the watch idle, a cold `build` of the same content runs
     as a size row runs it: the warm rebuild is compared with cold builds made in the same

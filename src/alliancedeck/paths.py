@@ -18,9 +18,11 @@ def read_our_yaml(path: Path) -> Any:
     """Return the data of a YAML file that ships with alliancedeck (a layout, the printed
     labels, the distribution statements), as plain safe data without source positions.
 
-    Read with libyaml's loader where PyYAML was built with it: a tenth of the pure-Python
-    loader's time (some 2 ms a file, paid by every build); `tests/test_data_files.py` checks
-    that both loaders read each of these files alike.
+    Read with libyaml's parser where PyYAML was built with it (PyPI's wheels are): a tenth of
+    the pure-Python loader's time, some 2 ms a file (the labels and the distribution
+    statements are read on a build's critical path). Both loaders build values with the same
+    safe constructor; `tests/test_data_files.py` checks that they read each of these files
+    alike, scalar types included, and that nothing but safe YAML is read.
     """
     import yaml
 
