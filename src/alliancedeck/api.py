@@ -435,11 +435,12 @@ def build(
     if strict:
         raise_on_warnings(warnings)
     files = {targets[name]: data for name, data in rendered.items()}
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in rendered.items()}
     sums = folder / CHECKSUMS if checksums and files else None
-    write_set(files, checksums=sums, protect=(content_path,))
+    by_path = {targets[name]: digest for name, digest in digests.items()}
+    write_set(files, checksums=sums, protect=(content_path,), digests=by_path)
     written = [
-        Product(name, targets[name], hashlib.sha256(data).hexdigest(), len(data))
-        for name, data in rendered.items()
+        Product(name, targets[name], digests[name], len(data)) for name, data in rendered.items()
     ]
     return BuildResult(written, warnings, folder, inputs)
 

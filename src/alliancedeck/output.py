@@ -33,6 +33,7 @@ def write_set(
     checksums: Path | None = None,
     update_checksums: bool = False,
     protect: Iterable[Path] = (),
+    digests: Mapping[Path, str] | None = None,
 ) -> None:
     """Replace every file of `files` (path -> bytes) as one set: all old files or all new ones.
 
@@ -40,7 +41,9 @@ def write_set(
     they renamed into place, `checksums` last. If a rename fails (or the run is interrupted), the
     files already renamed are put back as they were. With `checksums` (a path), that file lists
     the SHA-256 of every file; with `update_checksums`, instead the `SHA256SUMS` already beside
-    each file has that file's line updated, and nothing else changes. Writers into one folder
+    each file has that file's line updated, and nothing else changes. `digests` holds the
+    SHA-256 (hexadecimal) of files whose caller has it already (a 200x deck's PDF takes some
+    5 ms to hash): the checksum file takes it from there. Writers into one folder
     wait for each other (a lock on the folder), and temporaries a killed writer left there are
     removed.
     No file of `protect` (the content file) and nothing but a regular file is ever replaced.
@@ -48,7 +51,7 @@ def write_set(
     targets = {Path(path): data for path, data in files.items()}
     with _locked({path.parent for path in targets} | ({checksums.parent} if checksums else set())):
         if checksums is not None:
-            targets[checksums] = _checksum_lines(targets, checksums.parent)
+            targets[checksums] = _checksum_lines(targets, checksums.parent, digests or {})
         elif update_checksums:
             targets.update(_updated_checksums(targets))
         for path in targets:
@@ -71,9 +74,11 @@ def relative_name(path: Path, folder: Path) -> str:
         return path.resolve().as_posix()
 
 
-def _checksum_lines(files: Mapping[Path, bytes], folder: Path) -> bytes:
+def _checksum_lines(
+    files: Mapping[Path, bytes], folder: Path, digests: Mapping[Path, str]
+) -> bytes:
     lines = (
-        f"{hashlib.sha256(data).hexdigest()}  {relative_name(path, folder)}\n"
+        f"{digests.get(path) or hashlib.sha256(data).hexdigest()}  {relative_name(path, folder)}\n"
         for path, data in files.items()
     )
     return "".join(lines).encode("utf-8")
