@@ -1,4 +1,6 @@
-"""Paths named by the content: kept inside the content's folder, and read only as bounded files."""
+"""Paths named by the content: kept inside the content's folder, and read only as bounded files.
+Also the one reader of the YAML files alliancedeck ships (`read_our_yaml`), kept here because
+this module is light enough for the renderer, which must not load the content's loader."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import contextlib
 import io
 import re
 import zipfile
+import zlib
 from types import SimpleNamespace
 
 import pikepdf
@@ -326,7 +327,7 @@ def test_a_one_shot_deck_holds_its_slides_deflated_until_the_zip_is_written(monk
     assert kept == data
     with zipfile.ZipFile(io.BytesIO(data)) as pptx:
         for name, held in one_shot:
-            expected = held.content() if isinstance(held, package.Packed) else held
+            expected = zlib.decompress(held.data, -15) if isinstance(held, package.Packed) else held
             if name in packed or name.endswith(".rels"):
                 assert pptx.read(name) == expected
 

@@ -68,10 +68,6 @@ class Packed:
         self.crc = zlib.crc32(content)
         self.size = len(content)
 
-    def content(self) -> bytes:
-        """Return the bytes it holds."""
-        return zlib.decompress(self.data, -15)
-
 
 #: Write zips with `_ZipWriter`; tests turn it off to compare with zipfile's own writing.
 FAST = True
